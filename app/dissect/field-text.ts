@@ -1,0 +1,123 @@
+// A field's value as text: `fieldText` as tshark -T fields prints it, `nodeLabel` as the
+// protocol tree shows it (`Time to Live: 64`, `.1.. .... = Don't fragment: Set`).
+import { FieldType, type FieldDef } from './field.ts';
+import type { FieldNode, FieldValue } from './tree.ts';
+import { formatHex, formatIPv4, formatIPv6, formatMac } from '../format/address.ts';
+
+/** tshark's -T fields text for one value. Byte-backed values come as their bytes. */
+export function fieldText(def: FieldDef, value: FieldValue | Uint8Array): string {
+  if (value instanceof Uint8Array) {
+    switch (def.type) {
+      case FieldType.Ether:
+        return value.length >= 6 ? formatMac(value, 0) : formatHex(value);
+      case FieldType.IPv6:
+        return value.length >= 16 ? formatIPv6(value, 0) : formatHex(value);
+      default:
+        return formatHex(value);
+    }
+  }
+  switch (def.type) {
+    case FieldType.Bool:
+      return value ? '1' : '0';
+    case FieldType.IPv4:
+      return formatIPv4(Number(value));
+    case FieldType.UInt:
+    case FieldType.Int:
+      return integerText(def, value);
+    case FieldType.Protocol:
+      return def.name;
+    default:
+      return value === undefined ? '' : String(value);
+  }
+}
+
+function integerText(def: FieldDef, value: FieldValue): string {
+  if (typeof value !== 'number' && typeof value !== 'bigint') return String(value ?? '');
+  if (def.base === 'hex' || def.base === 'hex_dec') return hexText(def, value);
+  return value.toString();
+}
+
+function hexText(def: FieldDef, value: number | bigint): string {
+  const digits = Math.max(1, Math.ceil((def.bits ?? 8) / 4));
+  const v = typeof value === 'bigint' ? value : value >>> 0;
+  return '0x' + v.toString(16).padStart(digits, '0');
+}
+
+/** The bit picture of a masked field: `.1.. ....`, grouped in fours as Wireshark draws it. */
+export function bitPicture(def: FieldDef, value: number): string {
+  const bits = def.bits ?? 8;
+  const mask = def.mask ?? 0;
+  let shift = 0;
+  while (shift < 32 && ((mask >>> shift) & 1) === 0) shift++;
+  const raw = (value << shift) >>> 0;
+  let s = '';
+  for (let i = bits - 1; i >= 0; i--) {
+    const bit = 2 ** i;
+    s += Math.floor(mask / bit) % 2 === 1 ? (Math.floor(raw / bit) % 2 === 1 ? '1' : '0') : '.';
+    if (i % 4 === 0 && i !== 0) s += ' ';
+  }
+  return s;
+}
+
+/** A node's value as the tree shows it after `Name: `. */
+export function displayValue(node: FieldNode): string {
+  const def = node.def;
+  if (!def) return '';
+  const v = node.value;
+  switch (def.type) {
+    case FieldType.Ether:
+      return formatMac(node.bytes, node.offset);
+    case FieldType.IPv6:
+      return formatIPv6(node.bytes, node.offset);
+    case FieldType.Bytes:
+      return formatHex(node.bytes, node.offset, Math.min(node.length, 64)) + (node.length > 64 ? '…' : '');
+    case FieldType.IPv4:
+      return formatIPv4(Number(v));
+    case FieldType.Bool: {
+      const [yes, no] = def.tf ?? ['Set', 'Not set'];
+      return v ? yes : no;
+    }
+    case FieldType.UInt:
+    case FieldType.Int:
+      return integerLabel(def, v);
+    case FieldType.String:
+      return String(v ?? '');
+    default:
+      return v === undefined ? '' : String(v);
+  }
+}
+
+function integerLabel(def: FieldDef, v: FieldValue): string {
+  if (typeof v !== 'number' && typeof v !== 'bigint') return String(v ?? '');
+  const named = typeof v === 'number' ? def.strings?.get(v) : undefined;
+  let text: string;
+  switch (def.base) {
+    case 'hex':
+      text = hexText(def, v);
+      break;
+    case 'hex_dec':
+      text = `${hexText(def, v)} (${v})`;
+      break;
+    case 'dec_hex':
+      text = `${v} (${hexText(def, v)})`;
+      break;
+    default:
+      text = v.toString();
+  }
+  if (named !== undefined) return `${named} (${text})`;
+  if (def.strings) return `Unknown (${text})`;
+  return def.unit ? `${text} ${def.unit}` : text;
+}
+
+/** The whole label of a node: its explicit label, or `Name: value` with bits and brackets. */
+export function nodeLabel(node: FieldNode): string {
+  if (node.label !== undefined) return node.label;
+  const def = node.def;
+  if (!def) return '';
+  if (def.type === FieldType.Protocol || def.type === FieldType.None) return def.name;
+  let text = `${def.name}: ${displayValue(node)}`;
+  if (def.mask !== undefined && (def.type === FieldType.UInt || def.type === FieldType.Bool)) {
+    text = `${bitPicture(def, Number(node.value ?? 0))} = ${text}`;
+  }
+  return def.generated ? `[${text}]` : text;
+}

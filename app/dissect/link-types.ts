@@ -1,0 +1,57 @@
+// pcap LINKTYPE_ values the dissectors hang off, and Wireshark's encapsulation numbers for them
+// (frame.encap_type shows WTAP_ENCAP_*, not the file's link type).
+
+export const LinkType = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW_DLT12: 12,
+  RAW: 101,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  DBUS: 231,
+  NFLOG: 239,
+  NETLINK: 253,
+  LINUX_SLL2: 276,
+} as const;
+
+const WTAP_ENCAP = new Map<number, number>([
+  [LinkType.NULL, 15],
+  [LinkType.ETHERNET, 1],
+  [LinkType.RAW_DLT12, 7],
+  [LinkType.RAW, 7],
+  [LinkType.LINUX_SLL, 25],
+  [LinkType.IPV4, 129],
+  [LinkType.IPV6, 130],
+  [LinkType.DBUS, 146],
+  [LinkType.NFLOG, 141],
+  [LinkType.NETLINK, 158],
+  [LinkType.LINUX_SLL2, 210],
+]);
+
+/** The link type proper: pcap keeps FCS information in the upper bits of the field. */
+export function baseLinkType(raw: number): number {
+  return raw & 0x03ffffff;
+}
+
+export function encapType(linkType: number): number {
+  return WTAP_ENCAP.get(baseLinkType(linkType)) ?? -1;
+}
+
+const LINK_NAMES = new Map<number, string>([
+  [LinkType.NULL, 'NULL/Loopback'],
+  [LinkType.ETHERNET, 'Ethernet'],
+  [LinkType.RAW_DLT12, 'Raw IP'],
+  [LinkType.RAW, 'Raw IP'],
+  [LinkType.LINUX_SLL, 'Linux cooked-mode capture v1'],
+  [LinkType.IPV4, 'Raw IPv4'],
+  [LinkType.IPV6, 'Raw IPv6'],
+  [LinkType.DBUS, 'D-Bus'],
+  [LinkType.NFLOG, 'NFLOG'],
+  [LinkType.NETLINK, 'Linux Netlink'],
+  [LinkType.LINUX_SLL2, 'Linux cooked-mode capture v2'],
+]);
+
+export function linkTypeName(linkType: number): string {
+  return LINK_NAMES.get(baseLinkType(linkType)) ?? `Unknown (${linkType})`;
+}

@@ -1,0 +1,112 @@
+// Per-packet facts shared between layers (Wireshark's packet_info): columns, addresses, ports,
+// the protocol stack, and the capture-wide state of stateful dissectors (TCP streams, ...).
+import type { Registry } from './registry.ts';
+
+/** What the file reader knows about one record. */
+export interface FrameMeta {
+  /** 1-based frame number. */
+  number: number;
+  tsSec: number;
+  tsNsec: number;
+  capLen: number;
+  origLen: number;
+  linkType: number;
+  /** pcapng interface id, or -1 where the file has none (pcap). */
+  ifaceId: number;
+  /** Time of the first frame (for frame.time_relative). */
+  refSec: number;
+  refNsec: number;
+  /** Time of the previous frame (for frame.time_delta). */
+  prevSec: number;
+  prevNsec: number;
+}
+
+export const enum AddrKind {
+  None = 0,
+  Ether = 1,
+  IPv4 = 4,
+  IPv6 = 6,
+}
+
+/** Capture-wide state of stateful dissectors, one slot per dissector, made on first use. */
+export class CaptureState {
+  private readonly slots = new Map<string, unknown>();
+
+  of<T>(key: string, make: () => T): T {
+    let v = this.slots.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      this.slots.set(key, v);
+    }
+    return v;
+  }
+}
+
+export interface DissectOptions {
+  /** Build the Info column text (packet list, CLI summary). */
+  wantInfo: boolean;
+  /** TCP reassembly (issue 5); off means a packet-at-a-time decode. */
+  reassemble?: boolean;
+}
+
+export class PacketInfo {
+  /** Protocol column: the top-most protocol's short name. */
+  proto = '';
+  /** Info column (only built when `wantInfo`). */
+  info = '';
+  /** The protocol stack, for frame.protocols (`eth:ethertype:ip:tcp`). */
+  readonly layers: string[] = [];
+  /** Link-layer addresses: offsets into `bytes` (6 bytes each), -1 when absent. */
+  dlSrc = -1;
+  dlDst = -1;
+  /** Network addresses: kind and offsets into `bytes`. */
+  netKind: AddrKind = AddrKind.None;
+  netSrc = -1;
+  netDst = -1;
+  /** Transport ports, -1 when absent. */
+  srcPort = -1;
+  dstPort = -1;
+  /** Set while dissecting the quoted packet inside an ICMP error: columns stay the outer ones. */
+  inError = false;
+  /** Set when any layer was malformed. */
+  malformed = false;
+  /** Bits for colouring rules and quick filters, set by dissectors (see `Hint`). */
+  hints = 0;
+
+  constructor(
+    readonly meta: FrameMeta,
+    readonly bytes: Uint8Array,
+    readonly registry: Registry,
+    readonly state: CaptureState,
+    readonly options: DissectOptions,
+  ) {}
+
+  get wantInfo(): boolean {
+    return this.options.wantInfo && !this.inError;
+  }
+
+  /** Sets the Protocol column unless inside an ICMP error quote. */
+  setProto(name: string): void {
+    if (!this.inError) this.proto = name;
+  }
+
+  /** Replaces the Info column (callers check `wantInfo` before building the text). */
+  setInfo(text: string): void {
+    if (!this.inError) this.info = text;
+  }
+}
+
+/** Hint bits for colouring and the index (one bit per condition). */
+export const enum Hint {
+  TcpSyn = 1,
+  TcpFin = 2,
+  TcpRst = 4,
+  IcmpError = 8,
+  BadChecksum = 16,
+  Arp = 32,
+  Dns = 64,
+  Http = 128,
+  Icmp = 256,
+  Udp = 512,
+  Tcp = 1024,
+}

@@ -1,0 +1,192 @@
+// Where dissectors put their fields. Three sinks share one interface:
+// - NULL_TREE: summary mode (indexing, packet list): builds nothing;
+// - FieldCollector: keeps only the values of the fields someone asked for (`-T fields`, filters);
+// - FullTree: the whole protocol tree with labels, offsets and lengths (detail pane, `-V`).
+import type { FieldDef } from './field.ts';
+import type { Tvb } from './tvb.ts';
+
+/** A field's value. Byte-backed types (MAC, IPv6, bytes) carry no value: it is read from the bytes. */
+export type FieldValue = number | bigint | string | boolean | undefined;
+
+export const enum NodeFlag {
+  None = 0,
+  Generated = 1,
+  Malformed = 2,
+  Truncated = 4,
+  Expert = 8,
+}
+
+export interface FieldNode {
+  def: FieldDef | null;
+  /** Absolute offset and length in the data source `source`. */
+  offset: number;
+  length: number;
+  source: number;
+  value: FieldValue;
+  /** The bytes the offsets point into (for byte-backed values). */
+  bytes: Uint8Array;
+  /** Overrides the generated label (protocol summaries, text nodes). */
+  label?: string;
+  flags: NodeFlag;
+  children?: FieldNode[];
+}
+
+export interface Tree {
+  /** True when labels and nesting matter (FullTree): dissectors may skip label work otherwise. */
+  readonly full: boolean;
+  /** True when this sink keeps `def`'s value: compute expensive values only then. */
+  wants(def: FieldDef): boolean;
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue, flags?: NodeFlag): void;
+  /** Adds a node and makes it the parent of what follows until `pop`. */
+  push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void;
+  /** Closes the current subtree; `length` fixes its length once known, `label` its text. */
+  pop(length?: number, label?: string): void;
+  /** Sets the label of the current subtree. */
+  label(text: string): void;
+  /** Sets the label of the node added last (a leaf whose text is not `Name: value`). */
+  labelLast(text: string): void;
+  /** A text-only node (`[Malformed Packet: IPv4]`, expert notes). */
+  note(text: string, tvb: Tvb | null, offset: number, length: number, flags: NodeFlag): void;
+  /** Closes every open subtree (after a dissector threw). */
+  unwind(): void;
+}
+
+class NullTree implements Tree {
+  readonly full = false;
+  wants(): boolean {
+    return false;
+  }
+  add(): void {}
+  push(): void {}
+  pop(): void {}
+  label(): void {}
+  labelLast(): void {}
+  note(): void {}
+  unwind(): void {}
+}
+
+export const NULL_TREE: Tree = new NullTree();
+
+/** Keeps values of the wanted fields, in the order they occur, for `-T fields` and filters. */
+export class FieldCollector implements Tree {
+  readonly full = false;
+  private readonly values: (FieldValue | Uint8Array)[][];
+
+  constructor(
+    private readonly wanted: Uint8Array,
+    fieldCount: number,
+  ) {
+    this.values = Array.from({ length: fieldCount }, () => []);
+  }
+
+  /** A collector for the given field ids out of a registry of `fieldCount` fields. */
+  static of(ids: readonly number[], fieldCount: number): FieldCollector {
+    const wanted = new Uint8Array(fieldCount);
+    for (const id of ids) wanted[id] = 1;
+    return new FieldCollector(wanted, fieldCount);
+  }
+
+  wants(def: FieldDef): boolean {
+    return this.wanted[def.id] === 1;
+  }
+
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    if (this.wanted[def.id] !== 1) return;
+    (this.values[def.id] as (FieldValue | Uint8Array)[]).push(
+      value === undefined ? tvb.bytes.slice(offset, offset + length) : value,
+    );
+  }
+
+  push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    this.add(def, tvb, offset, length, value ?? true);
+  }
+
+  pop(): void {}
+  label(): void {}
+  labelLast(): void {}
+  note(): void {}
+  unwind(): void {}
+
+  /** Values of field `id` in this packet (byte-backed ones as copies of their bytes). */
+  get(id: number): readonly (FieldValue | Uint8Array)[] {
+    return this.values[id] ?? [];
+  }
+
+  /** Forgets the values so the collector can serve the next packet. */
+  reset(): void {
+    for (const v of this.values) if (v.length) v.length = 0;
+  }
+}
+
+/** Builds the whole protocol tree. */
+export class FullTree implements Tree {
+  readonly full = true;
+  readonly roots: FieldNode[] = [];
+  private readonly stack: FieldNode[] = [];
+  private last: FieldNode | null = null;
+
+  wants(): boolean {
+    return true;
+  }
+
+  private append(node: FieldNode): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) (parent.children ??= []).push(node);
+    else this.roots.push(node);
+    this.last = node;
+  }
+
+  labelLast(text: string): void {
+    if (this.last) this.last.label = text;
+  }
+
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue, flags = NodeFlag.None): void {
+    this.append({ def, offset, length, source: tvb.source, value, bytes: tvb.bytes, flags });
+  }
+
+  push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    const node: FieldNode = {
+      def,
+      offset,
+      length,
+      source: tvb.source,
+      value,
+      bytes: tvb.bytes,
+      flags: NodeFlag.None,
+      children: [],
+    };
+    this.append(node);
+    this.stack.push(node);
+  }
+
+  pop(length?: number, label?: string): void {
+    const node = this.stack.pop();
+    if (!node) return;
+    if (length !== undefined) node.length = length;
+    if (label !== undefined) node.label = label;
+  }
+
+  label(text: string): void {
+    const node = this.stack[this.stack.length - 1];
+    if (node) node.label = text;
+  }
+
+  note(text: string, tvb: Tvb | null, offset: number, length: number, flags: NodeFlag): void {
+    this.append({
+      def: null,
+      offset,
+      length,
+      source: tvb?.source ?? 0,
+      value: undefined,
+      bytes: tvb?.bytes ?? EMPTY,
+      label: text,
+      flags,
+    });
+  }
+
+  unwind(): void {
+    this.stack.length = 0;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

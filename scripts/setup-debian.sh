@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the system packages Trawl builds and tests with on Debian/Ubuntu (needs root or sudo).
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential python3 pkg-config libpcap-dev libcap2-bin \
+  tshark tcpdump iproute2 iputils-ping \
+  chromium xvfb xauth fonts-dejavu-core \
+  >/dev/null
