@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 const entries = {
   cli: 'main/cli/main.ts',
   'engine-worker': 'main/engine/worker.ts',
+  'bench-index': 'test/bench/index-file.ts',
 };
 
 await build({
@@ -17,5 +18,7 @@ await build({
   sourcemap: true,
   packages: 'external',
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });

@@ -37,11 +37,18 @@ export function dissect(
   return pinfo;
 }
 
-function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
+/**
+ * Shows an error a dissector threw: a truncation note, or a Malformed node (also for bugs), and
+ * the matching Info text. Also used by layers that go on after their payload failed, as
+ * Wireshark's ethertype dissector does to still show the Ethernet trailer.
+ */
+export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const layer = pinfo.proto || 'Frame';
   pinfo.inError = false;
   if (err instanceof TruncatedError) {
     tree.note('[Packet size limited during capture]', tvb, err.offset, 0, NodeFlag.Truncated);
+    // Wireshark appends its notes to Info with no separator.
+    if (pinfo.options.wantInfo) pinfo.info += '[Packet size limited during capture]';
     return;
   }
   pinfo.malformed = true;
@@ -49,7 +56,7 @@ function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree): void 
   const why = err instanceof MalformedError ? layer : `${layer} (dissector bug: ${String(err)})`;
   tree.add(WS.malformed, tvb, Math.min(offset, tvb.end), 0, true, NodeFlag.Malformed);
   tree.labelLast(`[Malformed Packet: ${why}]`);
-  if (pinfo.options.wantInfo) pinfo.info += ' [Malformed Packet]';
+  if (pinfo.options.wantInfo) pinfo.info += '[Malformed Packet]';
 }
 
 function addProtocols(pinfo: PacketInfo, tvb: Tvb, tree: Tree): void {

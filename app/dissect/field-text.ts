@@ -37,8 +37,11 @@ function integerText(def: FieldDef, value: FieldValue): string {
   return value.toString();
 }
 
-function hexText(def: FieldDef, value: number | bigint): string {
-  const digits = Math.max(1, Math.ceil((def.bits ?? 8) / 4));
+function hexText(
+  def: FieldDef,
+  value: number | bigint,
+  digits = Math.max(1, Math.ceil((def.bits ?? 8) / 4)),
+): string {
   const v = typeof value === 'bigint' ? value : value >>> 0;
   return '0x' + v.toString(16).padStart(digits, '0');
 }
@@ -87,19 +90,27 @@ export function displayValue(node: FieldNode): string {
   }
 }
 
+/** Hex digits in a label: a masked field has as many as its mask is wide (Wireshark's hfinfo_hex_digits). */
+function labelDigits(def: FieldDef): number {
+  const mask = def.mask;
+  if (mask === undefined || mask === 0) return Math.max(1, Math.ceil((def.bits ?? 8) / 4));
+  const width = 32 - Math.clz32(mask) - (31 - Math.clz32(mask & -mask));
+  return Math.ceil(width / 4);
+}
+
 function integerLabel(def: FieldDef, v: FieldValue): string {
   if (typeof v !== 'number' && typeof v !== 'bigint') return String(v ?? '');
   const named = typeof v === 'number' ? def.strings?.get(v) : undefined;
   let text: string;
   switch (def.base) {
     case 'hex':
-      text = hexText(def, v);
+      text = hexText(def, v, labelDigits(def));
       break;
     case 'hex_dec':
-      text = `${hexText(def, v)} (${v})`;
+      text = `${hexText(def, v, labelDigits(def))} (${v})`;
       break;
     case 'dec_hex':
-      text = `${v} (${hexText(def, v)})`;
+      text = `${v} (${hexText(def, v, labelDigits(def))})`;
       break;
     default:
       text = v.toString();

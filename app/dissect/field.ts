@@ -45,6 +45,8 @@ export interface FieldSpec {
   unit?: string;
   /** Shown in brackets, as Wireshark shows generated fields. */
   generated?: boolean;
+  /** Filterable but not shown in the tree (`eth.addr`, `ip.addr`, `tcp.port`). */
+  hidden?: boolean;
 }
 
 export interface FieldDef extends FieldSpec {
@@ -84,7 +86,12 @@ export const hex = (name: string, bits: number, extra: Partial<FieldSpec> = {}):
   bits,
   ...extra,
 });
-export const bool = (name: string, bits: number, mask: number, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+export const bool = (
+  name: string,
+  bits: number,
+  mask: number,
+  extra: Partial<FieldSpec> = {},
+): FieldSpec => ({
   name,
   type: FieldType.Bool,
   bits,

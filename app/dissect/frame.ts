@@ -35,7 +35,8 @@ export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   if (m.ifaceId >= 0) tree.add(F.interface_id, tvb, 0, 0, m.ifaceId);
   if (tree.wants(F.encap_type)) {
     tree.add(F.encap_type, tvb, 0, 0, encapType(m.linkType));
-    if (tree.full) tree.labelLast(`Encapsulation type: ${linkTypeName(m.linkType)} (${encapType(m.linkType)})`);
+    if (tree.full)
+      tree.labelLast(`Encapsulation type: ${linkTypeName(m.linkType)} (${encapType(m.linkType)})`);
   }
   if (tree.wants(F.time)) tree.add(F.time, tvb, 0, 0, formatAbsoluteUtc(m.tsSec, m.tsNsec));
   if (tree.wants(F.time_epoch)) tree.add(F.time_epoch, tvb, 0, 0, formatEpoch(m.tsSec, m.tsNsec));

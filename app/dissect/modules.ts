@@ -1,11 +1,28 @@
 // The one explicit list of dissector modules: registration happens here, never by import.
 import { dataModule } from './data.ts';
 import { wsModule } from './dissect.ts';
+import { arpModule } from './arp.ts';
 import { ethModule } from './eth.ts';
+import { ieee8021adModule } from './ieee8021ad.ts';
+import { llcModule } from './llc.ts';
+import { nullModule } from './null.ts';
+import { rawModule } from './raw.ts';
+import { sllModule } from './sll.ts';
+import { sll2Module } from './sll2.ts';
+import { vlanModule } from './vlan.ts';
 import { frameModule } from './frame.ts';
+import { ipv4Module } from './ipv4.ts';
+import { udpModule } from './udp.ts';
+import { tcpModule } from './tcp.ts';
+import { icmpModule } from './icmp.ts';
+import { ipv6Module } from './ipv6.ts';
+import { icmpv6Module } from './icmpv6.ts';
+import { vxlanModule } from './vxlan.ts';
+import { greModule } from './gre.ts';
+import { nflogModule } from './nflog.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
-export const MODULES: readonly DissectorModule[] = [frameModule, wsModule, dataModule, ethModule];
+export const MODULES: readonly DissectorModule[] = [frameModule, wsModule, dataModule, ethModule, llcModule, vlanModule, ieee8021adModule, sllModule, sll2Module, nullModule, rawModule, arpModule, ipv4Module, udpModule, tcpModule, icmpModule, ipv6Module, icmpv6Module, vxlanModule, greModule, nflogModule];
 
 let shared: Registry | null = null;
 

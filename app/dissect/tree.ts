@@ -2,7 +2,7 @@
 // - NULL_TREE: summary mode (indexing, packet list): builds nothing;
 // - FieldCollector: keeps only the values of the fields someone asked for (`-T fields`, filters);
 // - FullTree: the whole protocol tree with labels, offsets and lengths (detail pane, `-V`).
-import type { FieldDef } from './field.ts';
+import { FieldType, type FieldDef } from './field.ts';
 import type { Tvb } from './tvb.ts';
 
 /** A field's value. Byte-backed types (MAC, IPv6, bytes) carry no value: it is read from the bytes. */
@@ -49,6 +49,14 @@ export interface Tree {
   note(text: string, tvb: Tvb | null, offset: number, length: number, flags: NodeFlag): void;
   /** Closes every open subtree (after a dissector threw). */
   unwind(): void;
+  /** The subtree open now (null at top level, and always in sinks that keep no tree): for `reopen`. */
+  current(): FieldNode | null;
+  /**
+   * Makes `node` (taken with `current` right after its `push`) the parent of what follows until
+   * `pop`: for children known only after the payload ran, as Wireshark adds an Ethernet trailer
+   * to the Ethernet subtree. A null node reopens the top level.
+   */
+  reopen(node: FieldNode | null): void;
 }
 
 class NullTree implements Tree {
@@ -63,6 +71,10 @@ class NullTree implements Tree {
   labelLast(): void {}
   note(): void {}
   unwind(): void {}
+  current(): null {
+    return null;
+  }
+  reopen(): void {}
 }
 
 export const NULL_TREE: Tree = new NullTree();
@@ -98,7 +110,8 @@ export class FieldCollector implements Tree {
   }
 
   push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
-    this.add(def, tvb, offset, length, value ?? true);
+    // A protocol's value is its presence; other subtrees carry their own value or bytes.
+    this.add(def, tvb, offset, length, value === undefined && def.type === FieldType.Protocol ? true : value);
   }
 
   pop(): void {}
@@ -106,6 +119,10 @@ export class FieldCollector implements Tree {
   labelLast(): void {}
   note(): void {}
   unwind(): void {}
+  current(): null {
+    return null;
+  }
+  reopen(): void {}
 
   /** Values of field `id` in this packet (byte-backed ones as copies of their bytes). */
   get(id: number): readonly (FieldValue | Uint8Array)[] {
@@ -131,7 +148,7 @@ export class FullTree implements Tree {
 
   private append(node: FieldNode): void {
     const parent = this.stack[this.stack.length - 1];
-    if (parent) (parent.children ??= []).push(node);
+    if (parent && parent !== TOP) (parent.children ??= []).push(node);
     else this.roots.push(node);
     this.last = node;
   }
@@ -140,7 +157,14 @@ export class FullTree implements Tree {
     if (this.last) this.last.label = text;
   }
 
-  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue, flags = NodeFlag.None): void {
+  add(
+    def: FieldDef,
+    tvb: Tvb,
+    offset: number,
+    length: number,
+    value?: FieldValue,
+    flags = NodeFlag.None,
+  ): void {
     this.append({ def, offset, length, source: tvb.source, value, bytes: tvb.bytes, flags });
   }
 
@@ -161,14 +185,14 @@ export class FullTree implements Tree {
 
   pop(length?: number, label?: string): void {
     const node = this.stack.pop();
-    if (!node) return;
+    if (!node || node === TOP) return;
     if (length !== undefined) node.length = length;
     if (label !== undefined) node.label = label;
   }
 
   label(text: string): void {
     const node = this.stack[this.stack.length - 1];
-    if (node) node.label = text;
+    if (node && node !== TOP) node.label = text;
   }
 
   note(text: string, tvb: Tvb | null, offset: number, length: number, flags: NodeFlag): void {
@@ -187,6 +211,25 @@ export class FullTree implements Tree {
   unwind(): void {
     this.stack.length = 0;
   }
+
+  current(): FieldNode | null {
+    const node = this.stack[this.stack.length - 1];
+    return node === undefined || node === TOP ? null : node;
+  }
+
+  reopen(node: FieldNode | null): void {
+    this.stack.push(node ?? TOP);
+  }
 }
 
 const EMPTY = new Uint8Array(0);
+/** Stands for the top level on the stack of open subtrees (`reopen(null)`). */
+const TOP: FieldNode = {
+  def: null,
+  offset: 0,
+  length: 0,
+  source: 0,
+  value: undefined,
+  bytes: EMPTY,
+  flags: 0,
+};

@@ -23,6 +23,12 @@ export class MalformedError extends Error {
 
 export class Tvb {
   readonly view: DataView;
+  /**
+   * The length of this layer as its own dissector found it (Wireshark's set_actual_length), or -1.
+   * Set it (`claim`) before handing on the payload: if a layer above throws, the layer below
+   * still knows where this one ended and shows the rest as its padding or trailer.
+   */
+  claimed = -1;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -34,6 +40,11 @@ export class Tvb {
     view?: DataView,
   ) {
     this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Records that this layer is `length` bytes long (see `claimed`). */
+  claim(length: number): void {
+    this.claimed = length;
   }
 
   /** Bytes captured from `offset` to the end of this layer. */

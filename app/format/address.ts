@@ -30,14 +30,15 @@ export function readIPv4(bytes: Uint8Array, offset: number): number {
 
 export function formatIPv6(bytes: Uint8Array, offset: number): string {
   const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((bytes[offset + 2 * i] as number) << 8) | (bytes[offset + 2 * i + 1] as number));
+  for (let i = 0; i < 8; i++)
+    g.push(((bytes[offset + 2 * i] as number) << 8) | (bytes[offset + 2 * i + 1] as number));
   // IPv4-mapped (::ffff:a.b.c.d) is printed with a dotted tail, as inet_ntop does.
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
     return '::ffff:' + formatIPv4(readIPv4(bytes, offset + 12));
   }
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;

@@ -68,7 +68,9 @@ export function dissectHex(
   const value = (abbrev: string): string =>
     nodes(abbrev)
       .map((n) =>
-        n.def ? fieldText(n.def, n.value === undefined ? n.bytes.slice(n.offset, n.offset + n.length) : n.value) : '',
+        n.def
+          ? fieldText(n.def, n.value === undefined ? n.bytes.slice(n.offset, n.offset + n.length) : n.value)
+          : '',
       )
       .join(',');
   return { pinfo, tree, nodes, value };

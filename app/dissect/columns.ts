@@ -1,0 +1,40 @@
+// The packet list's Source and Destination columns from what the dissectors recorded:
+// the network addresses when there are any, else the link-layer ones (Wireshark's default).
+import { formatIPv4, formatIPv6, formatMac, readIPv4 } from '../format/address.ts';
+import { AddrKind, type PacketInfo } from './packet-info.ts';
+
+export interface Columns {
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+}
+
+function address(pinfo: PacketInfo, net: number, dl: number): string {
+  const b = pinfo.bytes;
+  switch (pinfo.netKind) {
+    case AddrKind.IPv4:
+      return net >= 0 ? formatIPv4(readIPv4(b, net)) : '';
+    case AddrKind.IPv6:
+      return net >= 0 ? formatIPv6(b, net) : '';
+    default:
+      return dl >= 0 && dl + 6 <= b.length ? formatMac(b, dl) : '';
+  }
+}
+
+export function sourceColumn(pinfo: PacketInfo): string {
+  return address(pinfo, pinfo.netSrc, pinfo.dlSrc);
+}
+
+export function destinationColumn(pinfo: PacketInfo): string {
+  return address(pinfo, pinfo.netDst, pinfo.dlDst);
+}
+
+export function columnsOf(pinfo: PacketInfo): Columns {
+  return {
+    source: sourceColumn(pinfo),
+    destination: destinationColumn(pinfo),
+    protocol: pinfo.proto,
+    info: pinfo.info,
+  };
+}

@@ -1,0 +1,625 @@
+// Internet Control Message Protocol for IPv6 (RFC 4443): errors quoting the packet, echo, neighbour
+// discovery with its options (RFC 4861, 4191, 8106, 6275), MLDv1 and MLDv2 (RFC 2710, 3810).
+import { dissectData } from './data.ts';
+import { bool, bytes, ether, fields, hex, ipv6, names, proto, str, text, uint, FieldType } from './field.ts';
+import { echoTransaction, onesAdd, type EchoFields } from './icmp.ts';
+import { dissectQuoted, expert, ipLayer, onesSum } from './ip-proto.ts';
+import { Hint, type PacketInfo } from './packet-info.ts';
+import type { Registry } from './registry.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
+import type { Tvb } from './tvb.ts';
+import { formatIPv6, formatMac, hexByte } from '../format/address.ts';
+
+const TYPE_NAMES = names({
+  1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
+  100: 'Private experimentation', 101: 'Private experimentation', 127: 'Reserved for expansion of ICMPv6 error messages',
+  128: 'Echo (ping) request', 129: 'Echo (ping) reply', 130: 'Multicast Listener Query', 131: 'Multicast Listener Report',
+  132: 'Multicast Listener Done', 133: 'Router Solicitation', 134: 'Router Advertisement', 135: 'Neighbor Solicitation',
+  136: 'Neighbor Advertisement', 137: 'Redirect', 138: 'Router Renumbering', 139: 'Node Information Query',
+  140: 'Node Information Reply', 141: 'Inverse Neighbor Discovery Solicitation',
+  142: 'Inverse Neighbor Discovery Advertisement', 143: 'Multicast Listener Report Message v2',
+  144: 'Home Agent Address Discovery Request', 145: 'Home Agent Address Discovery Reply', 146: 'Mobile Prefix Solicitation',
+  147: 'Mobile Prefix Advertisement', 148: 'Certification Path Solicitation', 149: 'Certification Path Advertisement',
+  150: 'Experimental Mobility', 151: 'Multicast Router Advertisement', 152: 'Multicast Router Solicitation',
+  153: 'Multicast Router Termination', 154: 'FMIPv6', 155: 'RPL Control', 156: 'Locator Update',
+  157: 'Duplicate Address Request', 158: 'Duplicate Address Confirmation', 159: 'MPL Control Message',
+  160: 'Extended Echo request', 161: 'Extended Echo reply', 200: 'Private experimentation', 201: 'Private experimentation',
+  255: 'Reserved for expansion of ICMPv6 informational messages',
+});
+
+const CODE_NAMES = new Map<number, ReadonlyMap<number, string>>([
+  [
+    1,
+    names({
+      0: 'no route to destination', 1: 'Administratively prohibited', 2: 'Beyond scope of source address',
+      3: 'Address unreachable', 4: 'Port unreachable', 5: 'Source address failed ingress/egress policy',
+      6: 'Reject route to destination', 7: 'Error in Source Routing Header',
+    }),
+  ],
+  [3, names({ 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' })],
+  [
+    4,
+    names({
+      0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered',
+      2: 'unrecognized IPv6 option encountered', 3: 'IPv6 First Fragment has incomplete IPv6 Header Chain',
+    }),
+  ],
+  [138, names({ 0: 'Command', 1: 'Result', 255: 'Sequence number reset' })],
+  [139, names({ 0: 'Query subject = IPv6 addresses', 1: 'Query subject = DNS name or empty', 2: 'Query subject = IPv4 addresses' })],
+  [140, names({ 0: 'Successful', 1: 'Refused', 2: 'Unknown query type' })],
+]);
+
+const OPT_NAMES = names({
+  1: 'Source link-layer address', 2: 'Target link-layer address', 3: 'Prefix information', 4: 'Redirected header',
+  5: 'MTU', 6: 'NBMA Shortcut Limit Option', 7: 'Advertisement Interval', 8: 'Home Agent Information',
+  9: 'Source Address List', 10: 'Target Address List', 11: 'CGA', 12: 'RSA Signature', 13: 'Timestamp', 14: 'Nonce',
+  15: 'Trust Anchor', 16: 'Certificate', 17: 'IP Address/Prefix Option', 18: 'New Router Prefix Information',
+  19: 'Link-layer Address', 20: 'Neighbor Advertisement Acknowledgment', 23: 'MAP', 24: 'Route Information',
+  25: 'Recursive DNS Server', 26: 'RA Flags Extension', 27: 'Handover Key Request', 28: 'Handover Key Reply',
+  29: 'Handover Assist Information', 30: 'Mobile Node Identifier Option', 31: 'DNS Search List Option',
+  32: 'Proxy Signature (PS)', 33: 'Address Registration Option', 34: '6LoWPAN Context Option',
+  35: 'Authoritative Border Router', 36: '6LoWPAN Capability Indication Option', 37: 'DHCP Captive-Portal',
+  38: 'PREF64 Option', 138: 'CARD Request', 139: 'CARD Reply', 253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
+});
+
+const ROUTER_PREF = names({ 0: 'Medium', 1: 'High', 2: 'Reserved', 3: 'Low' });
+const MLDR_TYPES = names({
+  1: 'Include', 2: 'Exclude', 3: 'Changed to include', 4: 'Changed to exclude', 5: 'Allow new sources',
+  6: 'Block old sources',
+});
+const CHECKSUM_STATUS = names({ 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' });
+const TF_TRUE = ['True', 'False'] as const;
+
+export const F = fields('icmpv6', {
+  '': proto('Internet Control Message Protocol v6'),
+  type: uint('Type', 8, { strings: TYPE_NAMES }),
+  code: uint('Code', 8),
+  checksum: hex('Checksum', 16),
+  'checksum.status': uint('Checksum Status', 8, { strings: CHECKSUM_STATUS, generated: true }),
+  reserved: bytes('Reserved'),
+  data: bytes('Data'),
+  mtu: uint('MTU', 32),
+  pointer: uint('Pointer', 32),
+  'echo.identifier': hex('Identifier', 16),
+  'echo.sequence_number': uint('Sequence', 16),
+  'nd.ra.cur_hop_limit': uint('Cur hop limit', 8),
+  'nd.ra.flag': hex('Flags', 8),
+  'nd.ra.flag.m': bool('Managed address configuration', 8, 0x80),
+  'nd.ra.flag.o': bool('Other configuration', 8, 0x40),
+  'nd.ra.flag.h': bool('Home Agent', 8, 0x20),
+  'nd.ra.flag.prf': uint('Prf (Default Router Preference)', 8, { mask: 0x18, strings: ROUTER_PREF }),
+  'nd.ra.flag.p': bool('Proxy', 8, 0x04),
+  'nd.ra.flag.rsv': uint('Reserved', 8, { mask: 0x03 }),
+  'nd.ra.router_lifetime': uint('Router lifetime (s)', 16),
+  'nd.ra.reachable_time': uint('Reachable time (ms)', 32),
+  'nd.ra.retrans_timer': uint('Retrans timer (ms)', 32),
+  'nd.ns.target_address': ipv6('Target Address'),
+  'nd.na.flag': hex('Flags', 32),
+  'nd.na.flag.r': bool('Router', 32, 0x80000000),
+  'nd.na.flag.s': bool('Solicited', 32, 0x40000000),
+  'nd.na.flag.o': bool('Override', 32, 0x20000000),
+  'nd.na.flag.rsv': uint('Reserved', 32, { mask: 0x1fffffff }),
+  'nd.na.target_address': ipv6('Target Address'),
+  'nd.rd.target_address': ipv6('Target Address'),
+  'rd.na.destination_address': ipv6('Destination Address'),
+  opt: text('ICMPv6 Option'),
+  'opt.type': uint('Type', 8, { strings: OPT_NAMES }),
+  'opt.length': uint('Length', 8),
+  'opt.reserved': text('Reserved'),
+  'opt.padding': text('Padding'),
+  'opt.linkaddr': ether('Link-layer address'),
+  'opt.src_linkaddr': { ...ether('Source Link-layer address'), hidden: true },
+  'opt.target_linkaddr': { ...ether('Target Link-layer address'), hidden: true },
+  'opt.linkaddr_bytes': bytes('Link-layer address'),
+  'opt.prefix.length': uint('Prefix Length', 8),
+  'opt.prefix.flag': hex('Flag', 8),
+  'opt.prefix.flag.l': bool('On-link flag(L)', 8, 0x80),
+  'opt.prefix.flag.a': bool('Autonomous address-configuration flag(A)', 8, 0x40),
+  'opt.prefix.flag.r': bool('Router address flag(R)', 8, 0x20),
+  'opt.prefix.flag.reserved': uint('Reserved', 8, { mask: 0x1f }),
+  'opt.prefix.valid_lifetime': uint('Valid Lifetime', 32),
+  'opt.prefix.preferred_lifetime': uint('Preferred Lifetime', 32),
+  'opt.prefix': ipv6('Prefix'),
+  'opt.redirected_packet': text('Redirected Packet'),
+  'opt.mtu': uint('MTU', 32),
+  'opt.nbma.shortcut_limit': uint('Shortcut Limit', 8),
+  'opt.advertisement_interval': uint('Advertisement Interval', 32),
+  'opt.home_agent_preference': uint('Home Agent Preference', 16),
+  'opt.home_agent_lifetime': uint('Home Agent Preference', 16),
+  'opt.ipv6_address': ipv6('IPv6 Address'),
+  'opt.route_info.flag': hex('Flag', 8),
+  'opt.route_info.flag.route_preference': uint('Route Preference', 8, { mask: 0x18, strings: ROUTER_PREF }),
+  'opt.route_info.flag.reserved': uint('Reserved', 8, { mask: 0xe7 }),
+  'opt.route_lifetime': uint('Route Lifetime', 32),
+  'opt.rdnss.lifetime': uint('Lifetime', 32),
+  'opt.rdnss': ipv6('Recursive DNS Servers'),
+  'opt.dnssl.lifetime': uint('Lifetime', 32),
+  'opt.dnssl': str('Domain Names'),
+  'opt.unknown_data': bytes('Data'),
+  'mld.maximum_response_delay': uint('Maximum Response Delay [ms]', 16),
+  'mld.multicast_address': ipv6('Multicast Address'),
+  'mld.maximum_response_code': uint('Maximum Response Code', 16),
+  'mld.flag': hex('Flags', 8),
+  'mld.flag.s': bool('Suppress Router-Side Processing', 8, 0x08, { tf: TF_TRUE }),
+  'mld.flag.qrv': uint("QRV (Querier's Robustness Variable)", 8, { mask: 0x07 }),
+  'mld.flag.reserved': uint('Reserved', 8, { mask: 0xf0 }),
+  'mld.qqi': uint("QQIC (Querier's Query Interval Code)", 8),
+  'mld.nb_sources': uint('Number of Sources', 16),
+  'mld.source_address': ipv6('Source Address'),
+  'mldr.nb_mcast_records': uint('Number of Multicast Address Records', 16),
+  'mldr.mar': text('Multicast Address Record'),
+  'mldr.mar.record_type': uint('Record Type', 8, { strings: MLDR_TYPES }),
+  'mldr.mar.aux_data_len': uint('Aux Data Len', 8),
+  'mldr.mar.nb_sources': uint('Number of Sources', 16),
+  'mldr.mar.multicast_address': ipv6('Multicast Address'),
+  'mldr.mar.source_address': ipv6('Source Address'),
+  'mldr.mar.auxiliary_data': bytes('Auxiliary Data'),
+  resp_in: { name: 'Response In', type: FieldType.FrameNum, generated: true },
+  no_resp: { ...text('No response seen'), generated: true },
+  resp_to: { name: 'Response To', type: FieldType.FrameNum, generated: true },
+  resptime: { name: 'Response Time', type: FieldType.Float, generated: true },
+});
+
+const ECHO: EchoFields = {
+  resp_in: F.resp_in,
+  resp_to: F.resp_to,
+  resptime: F.resptime,
+  no_resp: F.no_resp,
+  proto: 'ICMPv6',
+  slot: 'icmpv6.echo',
+};
+
+/** Sum of the IPv6 pseudo-header (addresses, upper-layer length, next header 58). */
+function pseudoHeaderSum(length: number): number {
+  const l = ipLayer;
+  let sum = onesSum(l.bytes, l.src, 16);
+  sum = onesSum(l.bytes, l.dst, 16, sum);
+  sum += (length >>> 16) + (length & 0xffff) + 58;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  const o = tvb.start;
+  const type = tvb.u8(o);
+  const code = tvb.u8(o + 1);
+  pinfo.layers.push('icmpv6');
+  pinfo.setProto('ICMPv6');
+  pinfo.hints |= Hint.Icmp;
+  const isError = type < 128;
+  if (isError) pinfo.hints |= Hint.IcmpError;
+  const hlim = ipLayer.ttl;
+  const fragmented = ipLayer.fragmented;
+  const captured = tvb.remaining(o);
+  const reported = tvb.reportedRemaining(o);
+  const codes = CODE_NAMES.get(type);
+  const codeText = codes ? (codes.get(code) ?? (type === 1 ? 'Unknown' : `Unknown (${code})`)) : null;
+  let info = '';
+  if (pinfo.wantInfo) {
+    info = TYPE_NAMES.get(type) ?? `Unknown (${type})`;
+    if (codeText !== null) info += ` (${codeText})`;
+    pinfo.setInfo(info);
+  }
+
+  tree.push(F[''], tvb, o, captured);
+  tree.add(F.type, tvb, o, 1, type);
+  tree.add(F.code, tvb, o + 1, 1, code);
+  if (tree.full && codeText !== null) tree.labelLast(`Code: ${code} (${codeText})`);
+  const sum = tvb.u16(o + 2);
+  if (tree !== NULL_TREE) addChecksum(tvb, pinfo, tree, o, sum, captured, reported, fragmented);
+
+  let p = o + 4;
+  const end = o + reported;
+  const appendInfo = (text: string): void => {
+    if (pinfo.wantInfo) pinfo.setInfo(pinfo.info + text);
+  };
+
+  if (type === 128 || type === 129) {
+    const id = tvb.u16(o + 4);
+    const seq = tvb.u16(o + 6);
+    tree.add(F['echo.identifier'], tvb, o + 4, 2, id);
+    tree.add(F['echo.sequence_number'], tvb, o + 6, 2, seq);
+    appendInfo(` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${hlim}`);
+    if (!pinfo.inError) {
+      // A request's checksum is the reply's plus 0x0100 (the type byte changes from 129 to 128).
+      let check = sum;
+      if (type === 129) {
+        check = onesAdd(sum, 0x0100);
+        if (check === 0) check = 0xffff;
+      }
+      echoTransaction(tvb, pinfo, tree, o, type === 128, check, ECHO);
+    }
+    p = o + 8;
+    dissectData(tvb.sub(p), pinfo, tree);
+    tree.pop();
+    return reported;
+  }
+
+  switch (type) {
+    case 1:
+    case 3:
+      tree.add(F.reserved, tvb, p, 4);
+      quote(tvb, p + 4, pinfo, tree);
+      break;
+    case 2:
+      tree.add(F.mtu, tvb, p, 4, tvb.u32(p));
+      quote(tvb, p + 4, pinfo, tree);
+      break;
+    case 4:
+      tree.add(F.pointer, tvb, p, 4, tvb.u32(p));
+      quote(tvb, p + 4, pinfo, tree);
+      break;
+    case 130:
+    case 131:
+    case 132:
+      if (type === 130 && captured >= 28) {
+        mldv2Query(tvb, p, tree);
+      } else {
+        tree.add(F['mld.maximum_response_delay'], tvb, p, 2, tvb.u16(p));
+        tree.add(F.reserved, tvb, p + 2, 2);
+        tree.add(F['mld.multicast_address'], tvb, p + 4, 16);
+      }
+      break;
+    case 133:
+      tree.add(F.reserved, tvb, p, 4);
+      ndOptions(tvb, p + 4, end, pinfo, tree);
+      break;
+    case 134:
+      routerAdvertisement(tvb, p, tree);
+      ndOptions(tvb, p + 12, end, pinfo, tree);
+      break;
+    case 135:
+      tree.add(F.reserved, tvb, p, 4);
+      tvb.need(p + 4, 16);
+      tree.add(F['nd.ns.target_address'], tvb, p + 4, 16);
+      appendInfo(` for ${formatIPv6(tvb.bytes, p + 4)}`);
+      ndOptions(tvb, p + 20, end, pinfo, tree);
+      break;
+    case 136: {
+      const flags = tvb.u32(p);
+      tree.push(F['nd.na.flag'], tvb, p, 4, flags);
+      const set: string[] = [];
+      const short: string[] = [];
+      for (const [k, abbr] of [
+        ['r', 'rtr'],
+        ['s', 'sol'],
+        ['o', 'ovr'],
+      ] as const) {
+        const def = F[`nd.na.flag.${k}`];
+        const on = (flags & (def.mask as number)) !== 0;
+        tree.add(def, tvb, p, 4, on);
+        if (on) {
+          set.push(def.name);
+          short.push(abbr);
+        }
+      }
+      tree.add(F['nd.na.flag.rsv'], tvb, p, 4, flags & 0x1fffffff);
+      tree.pop(undefined, `Flags: 0x${(flags >>> 0).toString(16).padStart(8, '0')}${set.map((s) => `, ${s}`).join('')}`);
+      tvb.need(p + 4, 16);
+      tree.add(F['nd.na.target_address'], tvb, p + 4, 16);
+      appendInfo(` ${formatIPv6(tvb.bytes, p + 4)} (${short.length ? short.join(', ') : 'none'})`);
+      ndOptions(tvb, p + 20, end, pinfo, tree);
+      break;
+    }
+    case 137:
+      tree.add(F.reserved, tvb, p, 4);
+      tvb.need(p + 4, 32);
+      tree.add(F['nd.rd.target_address'], tvb, p + 4, 16);
+      tree.add(F['rd.na.destination_address'], tvb, p + 20, 16);
+      ndOptions(tvb, p + 36, end, pinfo, tree);
+      break;
+    case 141:
+    case 142:
+      tree.add(F.reserved, tvb, p, 4);
+      ndOptions(tvb, p + 4, end, pinfo, tree);
+      break;
+    case 143:
+      mldv2Report(tvb, p, tree);
+      break;
+    case 151:
+    case 152:
+    case 153:
+      break;
+    default:
+      if (captured > 4) tree.add(F.data, tvb, p, captured - 4);
+      break;
+  }
+  tree.pop();
+  return reported;
+}
+
+function addChecksum(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  sum: number,
+  captured: number,
+  reported: number,
+  fragmented: boolean,
+): void {
+  const hexSum = `0x${sum.toString(16).padStart(4, '0')}`;
+  if (!fragmented && captured >= reported && !pinfo.inError) {
+    const pseudo = pseudoHeaderSum(reported);
+    const total = onesSum(tvb.bytes, o, reported, pseudo);
+    if (total === 0xffff) {
+      tree.add(F.checksum, tvb, o + 2, 2, sum);
+      if (tree.full) tree.labelLast(`Checksum: ${hexSum} [correct]`);
+      tree.add(F['checksum.status'], tvb, o + 2, 0, 1);
+      if (tree.full) tree.labelLast('[Checksum Status: Good]');
+      return;
+    }
+    const rest = onesSum(tvb.bytes, o, 2, onesSum(tvb.bytes, o + 4, reported - 4, pseudo));
+    const shouldText = `0x${(~rest & 0xffff).toString(16).padStart(4, '0')}`;
+    tree.push(F.checksum, tvb, o + 2, 2, sum);
+    if (tree.full) tree.label(`Checksum: ${hexSum} incorrect, should be ${shouldText}`);
+    expert(pinfo, tree, tvb, o + 2, 2, 'Warning', 'Checksum', `Bad checksum [should be ${shouldText}]`);
+    tree.pop();
+    tree.add(F['checksum.status'], tvb, o + 2, 0, 0);
+    if (tree.full) tree.labelLast('[Checksum Status: Bad]');
+    pinfo.hints |= Hint.BadChecksum;
+    return;
+  }
+  tree.add(F.checksum, tvb, o + 2, 2, sum);
+  if (tree.full) {
+    const why = pinfo.inError ? 'in ICMP error packet' : 'fragmented datagram';
+    tree.labelLast(`Checksum: ${hexSum} [unverified] [${why}]`);
+  }
+  tree.add(F['checksum.status'], tvb, o + 2, 0, 2);
+  if (tree.full) tree.labelLast('[Checksum Status: Unverified]');
+}
+
+/** The packet an error quotes: IPv6 when it looks like it, else data. */
+function quote(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree): void {
+  if (tvb.remaining(at) <= 0) return;
+  const inner = tvb.sub(at);
+  const ip6 = pinfo.registry.tables.etherType.get(0x86dd);
+  if ((tvb.u8(at) & 0xf0) === 0x60 && ip6) dissectQuoted(ip6, inner, pinfo, tree);
+  else dissectData(inner, pinfo, tree);
+}
+
+function routerAdvertisement(tvb: Tvb, p: number, tree: Tree): void {
+  tree.add(F['nd.ra.cur_hop_limit'], tvb, p, 1, tvb.u8(p));
+  const flags = tvb.u8(p + 1);
+  tree.push(F['nd.ra.flag'], tvb, p + 1, 1, flags);
+  let label = `Flags: 0x${hexByte(flags)}`;
+  for (const k of ['m', 'o', 'h'] as const) {
+    const def = F[`nd.ra.flag.${k}`];
+    const on = (flags & (def.mask as number)) !== 0;
+    tree.add(def, tvb, p + 1, 1, on);
+    if (on) label += `, ${def.name}`;
+  }
+  const prf = (flags >> 3) & 3;
+  tree.add(F['nd.ra.flag.prf'], tvb, p + 1, 1, prf);
+  label += `, Prf (Default Router Preference): ${ROUTER_PREF.get(prf) ?? 'Unknown'}`;
+  tree.add(F['nd.ra.flag.p'], tvb, p + 1, 1, (flags & 4) !== 0);
+  if (flags & 4) label += ', Proxy';
+  tree.add(F['nd.ra.flag.rsv'], tvb, p + 1, 1, flags & 3);
+  tree.pop(undefined, label);
+  tree.add(F['nd.ra.router_lifetime'], tvb, p + 2, 2, tvb.u16(p + 2));
+  tree.add(F['nd.ra.reachable_time'], tvb, p + 4, 4, tvb.u32(p + 4));
+  tree.add(F['nd.ra.retrans_timer'], tvb, p + 8, 4, tvb.u32(p + 8));
+}
+
+/** A lifetime field with Wireshark's "(Infinity)" for all ones. */
+function addLifetime(tvb: Tvb, p: number, def: typeof F['opt.prefix.valid_lifetime'], tree: Tree): void {
+  const v = tvb.u32(p);
+  tree.add(def, tvb, p, 4, v);
+  if (v === 0xffffffff && tree.full) tree.labelLast(`${def.name}: ${v} (Infinity)`);
+}
+
+/** Neighbour discovery options: one subtree each, "ICMPv6 Option (Name : value)". */
+function ndOptions(tvb: Tvb, from: number, end: number, pinfo: PacketInfo, tree: Tree): void {
+  let p = from;
+  while (p < end) {
+    const type = tvb.u8(p);
+    const len = tvb.u8(p + 1) * 8;
+    const name = OPT_NAMES.get(type) ?? `Unknown ${type}`;
+    tree.push(F.opt, tvb, p, Math.min(len, tvb.remaining(p)));
+    let label = `ICMPv6 Option (${name}`;
+    if (tree.full) tree.label(label);
+    tree.add(F['opt.type'], tvb, p, 1, type);
+    tree.add(F['opt.length'], tvb, p + 1, 1, tvb.u8(p + 1));
+    if (tree.full) tree.labelLast(`Length: ${tvb.u8(p + 1)} (${len} bytes)`);
+    if (len === 0) {
+      expert(pinfo, tree, tvb, p + 1, 1, 'Error', 'Malformed', 'Invalid option length (Zero)');
+      tree.pop();
+      return;
+    }
+    const d = p + 2;
+    switch (type) {
+      case 1:
+      case 2: {
+        if (len === 8) {
+          tree.add(F['opt.linkaddr'], tvb, d, 6);
+          tree.add(type === 1 ? F['opt.src_linkaddr'] : F['opt.target_linkaddr'], tvb, d, 6);
+          tvb.need(d, 6);
+          const mac = formatMac(tvb.bytes, d);
+          if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}${type === 1 ? ' from' : ' is at'} ${mac}`);
+          label += ` : ${mac}`;
+        } else {
+          tree.add(F['opt.linkaddr_bytes'], tvb, d, len - 2);
+        }
+        break;
+      }
+      case 3: {
+        const prefixLen = tvb.u8(d);
+        tree.add(F['opt.prefix.length'], tvb, d, 1, prefixLen);
+        const flags = tvb.u8(d + 1);
+        tree.push(F['opt.prefix.flag'], tvb, d + 1, 1, flags);
+        let flagLabel = `Flag: 0x${hexByte(flags)}`;
+        for (const k of ['l', 'a', 'r'] as const) {
+          const def = F[`opt.prefix.flag.${k}`];
+          const on = (flags & (def.mask as number)) !== 0;
+          tree.add(def, tvb, d + 1, 1, on);
+          if (on) flagLabel += `, ${def.name}`;
+        }
+        tree.add(F['opt.prefix.flag.reserved'], tvb, d + 1, 1, flags & 0x1f);
+        tree.pop(undefined, flagLabel);
+        addLifetime(tvb, d + 2, F['opt.prefix.valid_lifetime'], tree);
+        addLifetime(tvb, d + 6, F['opt.prefix.preferred_lifetime'], tree);
+        tree.add(F['opt.reserved'], tvb, d + 10, 4);
+        tvb.need(d + 14, 16);
+        tree.add(F['opt.prefix'], tvb, d + 14, 16);
+        label += ` : ${formatIPv6(tvb.bytes, d + 14)}/${prefixLen}`;
+        break;
+      }
+      case 4: {
+        tree.add(F['opt.reserved'], tvb, d, 6);
+        tree.add(F['opt.redirected_packet'], tvb, d + 6, len - 8);
+        const ip6 = pinfo.registry.tables.etherType.get(0x86dd);
+        if (ip6 && len > 8) dissectQuoted(ip6, tvb.sub(d + 6, len - 8), pinfo, tree);
+        break;
+      }
+      case 5: {
+        tree.add(F['opt.reserved'], tvb, d, 2);
+        const mtu = tvb.u32(d + 2);
+        tree.add(F['opt.mtu'], tvb, d + 2, 4, mtu);
+        label += ` : ${mtu}`;
+        break;
+      }
+      case 7: {
+        tree.add(F['opt.reserved'], tvb, d, 2);
+        const v = tvb.u32(d + 2);
+        tree.add(F['opt.advertisement_interval'], tvb, d + 2, 4, v);
+        label += ` : ${v}`;
+        break;
+      }
+      case 8:
+        tree.add(F['opt.reserved'], tvb, d, 2);
+        tree.add(F['opt.home_agent_preference'], tvb, d + 2, 2, tvb.u16(d + 2));
+        tree.add(F['opt.home_agent_lifetime'], tvb, d + 4, 2, tvb.u16(d + 4));
+        break;
+      case 9:
+      case 10:
+        tree.add(F['opt.reserved'], tvb, d, 6);
+        for (let a = d + 6; a + 16 <= p + len; a += 16) {
+          tvb.need(a, 16);
+          tree.add(F['opt.ipv6_address'], tvb, a, 16);
+          label += ` ${formatIPv6(tvb.bytes, a)}`;
+        }
+        break;
+      case 24: {
+        const prefixLen = tvb.u8(d);
+        tree.add(F['opt.prefix.length'], tvb, d, 1, prefixLen);
+        const flags = tvb.u8(d + 1);
+        tree.push(F['opt.route_info.flag'], tvb, d + 1, 1, flags);
+        const pref = (flags >> 3) & 3;
+        tree.add(F['opt.route_info.flag.route_preference'], tvb, d + 1, 1, pref);
+        tree.add(F['opt.route_info.flag.reserved'], tvb, d + 1, 1, flags & 0xe7);
+        tree.pop();
+        label += ` : ${ROUTER_PREF.get(pref) ?? `Unknown ${pref}`}`;
+        addLifetime(tvb, d + 2, F['opt.route_lifetime'], tree);
+        const bytesLen = len - 8;
+        if (bytesLen > 0) {
+          // The prefix is sent with only as many bytes as its length needs.
+          const prefix = new Uint8Array(16);
+          prefix.set(tvb.slice(d + 6, Math.min(bytesLen, 16)));
+          tree.add(F['opt.prefix'], tvb, d + 6, bytesLen);
+          label += ` ${formatIPv6(prefix, 0)}/${prefixLen}`;
+        }
+        break;
+      }
+      case 25: {
+        tree.add(F['opt.reserved'], tvb, d, 2);
+        addLifetime(tvb, d + 2, F['opt.rdnss.lifetime'], tree);
+        for (let a = d + 6; a + 16 <= p + len; a += 16) {
+          tvb.need(a, 16);
+          tree.add(F['opt.rdnss'], tvb, a, 16);
+          label += ` ${formatIPv6(tvb.bytes, a)}`;
+        }
+        break;
+      }
+      case 31: {
+        tree.add(F['opt.reserved'], tvb, d, 2);
+        addLifetime(tvb, d + 2, F['opt.dnssl.lifetime'], tree);
+        let a = d + 6;
+        const optEnd = p + len;
+        while (a < optEnd && tvb.u8(a) !== 0) {
+          const start = a;
+          const parts: string[] = [];
+          while (a < optEnd) {
+            const n = tvb.u8(a);
+            a++;
+            if (n === 0) break;
+            parts.push(tvb.ascii(a, n));
+            a += n;
+          }
+          const domain = parts.join('.');
+          tree.add(F['opt.dnssl'], tvb, start, a - start, domain);
+          label += ` ${domain}`;
+        }
+        if (a < optEnd) tree.add(F['opt.padding'], tvb, a, optEnd - a);
+        break;
+      }
+      default:
+        if (len > 2) tree.add(F['opt.unknown_data'], tvb, d, len - 2);
+        break;
+    }
+    tree.pop(undefined, `${label})`);
+    p += len;
+  }
+}
+
+function mldv2Query(tvb: Tvb, p: number, tree: Tree): void {
+  let mrc = tvb.u16(p);
+  if (mrc >= 32768) mrc = ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
+  tree.add(F['mld.maximum_response_code'], tvb, p, 2, mrc);
+  tree.add(F.reserved, tvb, p + 2, 2);
+  tree.add(F['mld.multicast_address'], tvb, p + 4, 16);
+  const flags = tvb.u8(p + 20);
+  tree.push(F['mld.flag'], tvb, p + 20, 1, flags);
+  tree.add(F['mld.flag.s'], tvb, p + 20, 1, (flags & 8) !== 0);
+  tree.add(F['mld.flag.qrv'], tvb, p + 20, 1, flags & 7);
+  tree.add(F['mld.flag.reserved'], tvb, p + 20, 1, flags >> 4);
+  tree.pop();
+  let qqi = tvb.u8(p + 21);
+  if (qqi >= 128) qqi = ((qqi & 0x0f) | 0x10) << (((qqi & 0x70) >> 4) + 3);
+  tree.add(F['mld.qqi'], tvb, p + 21, 1, qqi);
+  const n = tvb.u16(p + 22);
+  tree.add(F['mld.nb_sources'], tvb, p + 22, 2, n);
+  for (let i = 0, a = p + 24; i < n; i++, a += 16) {
+    tvb.need(a, 16);
+    tree.add(F['mld.source_address'], tvb, a, 16);
+  }
+}
+
+function mldv2Report(tvb: Tvb, p: number, tree: Tree): void {
+  tree.add(F.reserved, tvb, p, 2);
+  const records = tvb.u16(p + 2);
+  tree.add(F['mldr.nb_mcast_records'], tvb, p + 2, 2, records);
+  let a = p + 4;
+  for (let r = 0; r < records; r++) {
+    const type = tvb.u8(a);
+    const aux = tvb.u8(a + 1);
+    const sources = tvb.u16(a + 2);
+    const size = 20 + sources * 16 + aux * 4;
+    tvb.need(a + 4, 16);
+    tree.push(F['mldr.mar'], tvb, a, size);
+    tree.add(F['mldr.mar.record_type'], tvb, a, 1, type);
+    tree.add(F['mldr.mar.aux_data_len'], tvb, a + 1, 1, aux);
+    tree.add(F['mldr.mar.nb_sources'], tvb, a + 2, 2, sources);
+    tree.add(F['mldr.mar.multicast_address'], tvb, a + 4, 16);
+    let q = a + 20;
+    for (let i = 0; i < sources; i++, q += 16) {
+      tvb.need(q, 16);
+      tree.add(F['mldr.mar.source_address'], tvb, q, 16);
+    }
+    if (aux > 0) tree.add(F['mldr.mar.auxiliary_data'], tvb, q, aux * 4);
+    tree.pop(
+      undefined,
+      `Multicast Address Record ${MLDR_TYPES.get(type) ?? `Unknown (${type})`}: ${formatIPv6(tvb.bytes, a + 4)}`,
+    );
+    a += size;
+  }
+}
+
+export const icmpv6Module = {
+  fields: F,
+  handoff(reg: Registry): void {
+    reg.register('ipProto', 58, dissectICMPv6);
+  },
+};
+
+

@@ -1,0 +1,170 @@
+// User Datagram Protocol (RFC 768): ports, length, checksum, stream index, payload by port.
+import { dissectData } from './data.ts';
+import { bytes, fields, hex, names, proto, uint } from './field.ts';
+import { Conversations, expert, firstPass, ipLayer } from './ip-proto.ts';
+import { AddrKind, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
+import type { Registry } from './registry.ts';
+import { NULL_TREE, NodeFlag, type Tree } from './tree.ts';
+import { MalformedError, type Tvb } from './tvb.ts';
+
+const CHECKSUM_STATUS = names({ 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' });
+
+export const F = fields('udp', {
+  '': proto('User Datagram Protocol'),
+  srcport: uint('Source Port', 16),
+  dstport: uint('Destination Port', 16),
+  port: uint('Source or Destination Port', 16, { hidden: true }),
+  length: uint('Length', 16),
+  checksum: hex('Checksum', 16),
+  'checksum.status': uint('Checksum Status', 8, { strings: CHECKSUM_STATUS, generated: true }),
+  stream: uint('Stream index', 32, { generated: true }),
+  payload: bytes('UDP payload'),
+});
+
+/** UDP conversations, for udp.stream. */
+const newConversations = (): Conversations => new Conversations();
+let convOwner: CaptureState | null = null;
+let cachedConvs: Conversations | null = null;
+
+function conversations(pinfo: PacketInfo): Conversations {
+  if (pinfo.state !== convOwner || cachedConvs === null) {
+    cachedConvs = pinfo.state.of('udp', newConversations);
+    convOwner = pinfo.state;
+  }
+  return cachedConvs;
+}
+
+export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  const o = tvb.start;
+  const sport = tvb.u16(o);
+  const dport = tvb.u16(o + 2);
+  pinfo.layers.push('udp');
+  pinfo.setProto('UDP');
+  pinfo.hints |= Hint.Udp;
+  if (!pinfo.inError) {
+    pinfo.srcPort = sport;
+    pinfo.dstPort = dport;
+  }
+  const wantInfo = pinfo.wantInfo;
+  let info = wantInfo ? `${sport} → ${dport}` : '';
+  if (wantInfo) pinfo.setInfo(info);
+  const layer = ipLayer;
+  const fragmented = layer.fragmented;
+  const detail = tree !== NULL_TREE;
+
+  tree.push(F[''], tvb, o, 8);
+  if (tree.full) tree.label(`User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
+  tree.add(F.srcport, tvb, o, 2, sport);
+  tree.add(F.dstport, tvb, o + 2, 2, dport);
+  tree.add(F.port, tvb, o, 2, sport);
+  tree.add(F.port, tvb, o + 2, 2, dport);
+
+  const reported = tvb.reportedRemaining(o);
+  let ulen = tvb.u16(o + 4);
+  if (ulen === 0 && layer.kind === AddrKind.IPv6) ulen = reported; // RFC 2675 jumbogram
+  if (ulen < 8) {
+    tree.push(F.length, tvb, o + 4, 2, ulen);
+    if (tree.full) tree.label(`Length: ${ulen} (bogus, must be >= 8)`);
+    expert(pinfo, tree, tvb, o + 4, 0, 'Error', 'Malformed', `Bad length value ${ulen} < 8`);
+    tree.pop();
+    tree.pop();
+    if (wantInfo) pinfo.setInfo(`${info} [BAD UDP LENGTH ${ulen} < 8]`);
+    return tvb.remaining(o);
+  }
+  const tooLong = ulen > reported && !fragmented && !pinfo.inError;
+  if (tooLong) {
+    tree.push(F.length, tvb, o + 4, 2, ulen);
+    if (tree.full) tree.label(`Length: ${ulen} (bogus, payload length ${reported})`);
+    expert(pinfo, tree, tvb, o + 4, 0, 'Error', 'Malformed', `Bad length value ${ulen} > IP payload length`);
+    tree.pop();
+    if (wantInfo) info += ` [BAD UDP LENGTH ${ulen} > IP PAYLOAD LENGTH]`;
+  } else {
+    tree.add(F.length, tvb, o + 4, 2, ulen);
+  }
+  if (wantInfo) {
+    info += ` Len=${ulen - 8}`;
+    pinfo.setInfo(info);
+  }
+
+  if (detail) {
+    const sum = tvb.u16(o + 6);
+    if (sum === 0) {
+      tree.push(F.checksum, tvb, o + 6, 2, sum);
+      const v6 = layer.kind === AddrKind.IPv6;
+      if (tree.full) tree.label(`Checksum: 0x0000 [${v6 ? 'illegal' : 'zero-value ignored'}]`);
+      tree.add(F['checksum.status'], tvb, o + 6, 2, v6 ? 4 : 3, NodeFlag.Generated);
+      if (tree.full) tree.labelLast(`[Checksum Status: ${v6 ? 'Illegal' : 'Not present'}]`);
+      if (v6) expert(pinfo, tree, tvb, o + 6, 2, 'Error', 'Checksum', 'Illegal checksum value (0)');
+      tree.pop();
+    } else {
+      tree.add(F.checksum, tvb, o + 6, 2, sum);
+      if (tree.full) tree.labelLast(`Checksum: 0x${sum.toString(16).padStart(4, '0')} [unverified]`);
+      tree.add(F['checksum.status'], tvb, o + 6, 0, 2);
+      if (tree.full) tree.labelLast('[Checksum Status: Unverified]');
+    }
+  } else {
+    tvb.need(o + 6, 2);
+  }
+
+  const stream = udpStream(pinfo, sport, dport);
+  tree.add(F.stream, tvb, o + 8, 0, stream);
+
+  const payloadLength = tooLong ? reported - 8 : ulen - 8;
+  const captured = tvb.remaining(o + 8);
+  if (captured > 0 && detail) {
+    tree.add(F.payload, tvb, o + 8, captured);
+    const n = Math.min(payloadLength, captured);
+    if (tree.full) tree.labelLast(`UDP payload (${n} byte${n === 1 ? '' : 's'})`);
+  }
+  tree.pop();
+
+  if (pinfo.inError && captured === 0) return tvb.remaining(o);
+  // Wireshark cuts the payload at the UDP length; when the IP payload has nothing past the header
+  // that cut fails and the datagram is malformed.
+  if (tooLong && reported <= 8) throw new MalformedError('Malformed Packet', o + 8);
+  const payload = tooLong ? tvb.sub(o + 8) : tvb.sub(o + 8, ulen - 8);
+  if (payload.reportedRemaining(o + 8) > 0 || captured > 0) {
+    dispatchPorts(pinfo.registry, 'udpPort', sport, dport, payload, pinfo, tree);
+  }
+  return tooLong ? tvb.remaining(o) : Math.min(ulen, tvb.remaining(o));
+}
+
+/**
+ * Hands a transport payload to the port table, lower port first (Wireshark's choice, so both
+ * directions pick the same dissector and well-known ports win), then the heuristics, else data.
+ * A dissector that returns 0 declines, as a new-style Wireshark dissector does.
+ */
+export function dispatchPorts(
+  reg: Registry,
+  table: 'udpPort' | 'tcpPort',
+  sport: number,
+  dport: number,
+  payload: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  first = 0,
+): void {
+  const low = sport > dport ? dport : sport;
+  const high = sport > dport ? sport : dport;
+  if (first !== 0 && reg.call(table, first, payload, pinfo, tree) > 0) return;
+  if (low !== 0 && low !== first && reg.call(table, low, payload, pinfo, tree) > 0) return;
+  if (high !== 0 && high !== first && reg.call(table, high, payload, pinfo, tree) > 0) return;
+  if (reg.tryHeuristics(table === 'udpPort' ? 'udp' : 'tcp', payload, pinfo, tree)) return;
+  dissectData(payload, pinfo, tree);
+}
+
+function udpStream(pinfo: PacketInfo, sport: number, dport: number): number {
+  const convs = conversations(pinfo);
+  const frame = pinfo.meta.number;
+  const c = convs.find(ipLayer, sport, dport, frame);
+  if (c >= 0) return c;
+  if (!firstPass(pinfo.state, pinfo)) return convs.count;
+  return convs.create(ipLayer, sport, dport, frame);
+}
+
+export const udpModule = {
+  fields: F,
+  handoff(reg: Registry): void {
+    reg.register('ipProto', 17, dissectUDP);
+  },
+};

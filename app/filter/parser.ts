@@ -1,0 +1,415 @@
+// The display-filter grammar, after Wireshark 4.0's grammar.lemon, as a recursive-descent parser.
+// Precedence, loosest first: `or`, `and`, `not`, relations (`==`, `contains`, `in`, …), `&`,
+// `+ -`, `* / %`, unary `- +`, then slices and layers. Parentheses group tests; braces group
+// arithmetic. The result is an AST with source spans; names are resolved later (compile.ts).
+import { FilterFault, failAt, type FilterError, type Span } from './error.ts';
+import { tokenize, type OpName, type Token } from './lexer.ts';
+
+export type CmpOp = 'any_eq' | 'all_ne' | 'all_eq' | 'any_ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'matches';
+export type ArithOp = '+' | '-' | '*' | '/' | '%' | '&';
+export type Quantifier = 'any' | 'all' | null;
+
+/** One element of a slice or layer range, with its start and either a length or an inclusive end. */
+export interface RangeNode {
+  text: string;
+  span: Span;
+  start: number;
+  /** Bytes from `start` (`i:j`, `i`); null with a null `end` means "to the end" (`i:`). */
+  length: number | null;
+  /** Inclusive end offset (`i-j`). */
+  end: number | null;
+}
+
+export type Value =
+  | {
+      kind: 'word';
+      /** Source text, with any `.` or `:` prefix. */
+      text: string;
+      /** The text without prefix. */
+      value: string;
+      prefix: '' | '.' | ':';
+      span: Span;
+      /** `field#2` or `field#[1-3]`. */
+      layer?: RangeNode[];
+      layerSpan?: Span;
+    }
+  | { kind: 'string'; text: string; value: string; bytes: Uint8Array; span: Span }
+  | { kind: 'charconst'; text: string; value: number; span: Span }
+  | { kind: 'macro'; text: string; name: string; span: Span }
+  | { kind: 'slice'; base: Value; ranges: RangeNode[]; span: Span }
+  | { kind: 'call'; name: string; nameSpan: Span; args: Value[]; span: Span }
+  | { kind: 'unary'; op: '-' | '+'; operand: Value; span: Span }
+  | { kind: 'arith'; op: ArithOp; opText: string; left: Value; right: Value; span: Span };
+
+export type SetElement = { low: Value; high: Value | null };
+
+export type Expr =
+  | { kind: 'and' | 'or'; left: Expr; right: Expr; span: Span }
+  | { kind: 'not'; operand: Expr; span: Span }
+  /** A value on its own: a field's existence, or a non-zero arithmetic result. */
+  | { kind: 'exists'; value: Value; span: Span }
+  | {
+      kind: 'compare';
+      quant: Quantifier;
+      op: CmpOp;
+      /** The operator as written (`==`, `eq`, `~`), for messages. */
+      opText: string;
+      left: Value;
+      right: Value;
+      span: Span;
+    }
+  | { kind: 'in'; quant: Quantifier; left: Value; set: SetElement[]; negated: boolean; span: Span };
+
+const CMP_OPS: ReadonlySet<OpName> = new Set<OpName>(['any_eq', 'all_ne', 'all_eq', 'any_ne', 'gt', 'ge', 'lt', 'le']);
+
+export type ParseResult =
+  | { ok: true; expr: Expr | null; tokens: readonly Token[] }
+  | { ok: false; error: FilterError };
+
+export function parse(src: string): ParseResult {
+  const lexed = tokenize(src);
+  if (!lexed.ok) return lexed;
+  try {
+    return { ok: true, expr: new Parser(lexed.tokens).sentence(), tokens: lexed.tokens };
+  } catch (err) {
+    if (err instanceof FilterFault) return { ok: false, error: err.toJSON() };
+    throw err;
+  }
+}
+
+const span = (a: Span, b: Span): Span => ({ start: a.start, end: b.end });
+
+class Parser {
+  private pos = 0;
+
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  private get tok(): Token {
+    return this.tokens[this.pos] as Token;
+  }
+
+  private peek(n = 1): Token {
+    return (this.tokens[this.pos + n] ?? this.tokens[this.tokens.length - 1]) as Token;
+  }
+
+  private next(): Token {
+    const t = this.tok;
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+
+  private isOp(op: OpName, t: Token = this.tok): boolean {
+    return t.kind === 'op' && t.op === op;
+  }
+
+  private unexpected(t: Token = this.tok): FilterFault {
+    if (t.kind === 'eof') return failAt('Unexpected end of filter expression.', t.start, t.end);
+    return failAt(`"${t.text}" was unexpected in this context.`, t.start, t.end);
+  }
+
+  private expect(kind: Token['kind']): Token {
+    if (this.tok.kind !== kind) throw this.unexpected();
+    return this.next();
+  }
+
+  sentence(): Expr | null {
+    if (this.tok.kind === 'eof') return null;
+    const e = this.or();
+    if (this.tok.kind !== 'eof') throw this.unexpected();
+    return e;
+  }
+
+  private or(): Expr {
+    let left = this.and();
+    while (this.isOp('or')) {
+      this.next();
+      const right = this.and();
+      left = { kind: 'or', left, right, span: span(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private and(): Expr {
+    let left = this.not();
+    while (this.isOp('and')) {
+      this.next();
+      const right = this.not();
+      left = { kind: 'and', left, right, span: span(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private not(): Expr {
+    if (this.isOp('not')) {
+      const t = this.next();
+      const operand = this.not();
+      return { kind: 'not', operand, span: span(t, operand.span) };
+    }
+    if (this.tok.kind === '(') {
+      const open = this.next();
+      const e = this.or();
+      const close = this.expect(')');
+      return { ...e, span: span(open, close) };
+    }
+    return this.relation();
+  }
+
+  private relation(): Expr {
+    let quant: Quantifier = null;
+    const first = this.tok;
+    if (this.isOp('any') || this.isOp('all')) {
+      quant = this.next().op === 'any' ? 'any' : 'all';
+    }
+    const left = this.arith();
+    const t = this.tok;
+    if (t.kind === 'op' && t.op !== undefined && CMP_OPS.has(t.op)) {
+      // `a < b <= c` is `a < b and b <= c`.
+      let lhs = left;
+      let result: Expr | null = null;
+      while (this.tok.kind === 'op' && this.tok.op !== undefined && CMP_OPS.has(this.tok.op)) {
+        const opTok = this.next();
+        const rhs = this.arith();
+        const cmp: Expr = {
+          kind: 'compare',
+          quant,
+          op: opTok.op as CmpOp,
+          opText: opTok.text,
+          left: lhs,
+          right: rhs,
+          span: span(quant ? first : lhs.span, rhs.span),
+        };
+        result = result ? { kind: 'and', left: result, right: cmp, span: span(result.span, cmp.span) } : cmp;
+        lhs = rhs;
+      }
+      return result as Expr;
+    }
+    if (this.isOp('contains') || this.isOp('matches')) {
+      const opTok = this.next();
+      const right = this.arith();
+      return {
+        kind: 'compare',
+        quant,
+        op: opTok.op as CmpOp,
+        opText: opTok.text,
+        left,
+        right,
+        span: span(quant ? first : left.span, right.span),
+      };
+    }
+    if (this.isOp('in') || (this.isOp('not') && this.isOp('in', this.peek()))) {
+      const negated = this.isOp('not');
+      if (negated) this.next();
+      this.next();
+      const { set, end } = this.set();
+      return { kind: 'in', quant, left, set, negated, span: span(quant ? first : left.span, end) };
+    }
+    if (quant) throw this.unexpected();
+    return { kind: 'exists', value: left, span: left.span };
+  }
+
+  private set(): { set: SetElement[]; end: Span } {
+    this.expect('{');
+    const set: SetElement[] = [];
+    for (;;) {
+      const low = this.setEntity();
+      let high: Value | null = null;
+      if (this.tok.kind === '..') {
+        this.next();
+        high = this.setEntity();
+      }
+      set.push({ low, high });
+      if (this.tok.kind === ',') {
+        this.next();
+        continue;
+      }
+      const close = this.expect('}');
+      return { set, end: close };
+    }
+  }
+
+  private setEntity(): Value {
+    if (this.isOp('-') || this.isOp('+')) {
+      const t = this.next();
+      const operand = this.entity();
+      return { kind: 'unary', op: t.op as '-' | '+', operand, span: span(t, operand.span) };
+    }
+    return this.entity();
+  }
+
+  /** `&` binds loosest, as in C. */
+  private arith(): Value {
+    let left = this.additive();
+    while (this.isOp('&')) {
+      const t = this.next();
+      const right = this.additive();
+      left = { kind: 'arith', op: '&', opText: t.text, left, right, span: span(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private additive(): Value {
+    let left = this.multiplicative();
+    while (this.isOp('+') || this.isOp('-')) {
+      const t = this.next();
+      const right = this.multiplicative();
+      left = { kind: 'arith', op: t.op as ArithOp, opText: t.text, left, right, span: span(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private multiplicative(): Value {
+    let left = this.unary();
+    while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
+      const t = this.next();
+      const right = this.unary();
+      left = { kind: 'arith', op: t.op as ArithOp, opText: t.text, left, right, span: span(left.span, right.span) };
+    }
+    return left;
+  }
+
+  private unary(): Value {
+    if (this.isOp('-') || this.isOp('+')) {
+      const t = this.next();
+      const operand = this.entity();
+      return { kind: 'unary', op: t.op as '-' | '+', operand, span: span(t, operand.span) };
+    }
+    if (this.tok.kind === '{') {
+      this.next();
+      const inner = this.arith();
+      this.expect('}');
+      return inner;
+    }
+    return this.entity();
+  }
+
+  private entity(): Value {
+    const t = this.tok;
+    let v: Value;
+    switch (t.kind) {
+      case 'word':
+        this.next();
+        if (this.tok.kind === '(') {
+          v = this.call(t);
+          break;
+        }
+        v = { kind: 'word', text: t.text, value: t.value ?? t.text, prefix: t.prefix ?? '', span: t };
+        if (this.tok.kind === '#') {
+          const hash = this.next();
+          if (this.tok.kind === 'layer') {
+            const n = this.next();
+            v.layer = [rangeNode(n, n.text.trim())];
+            v.layerSpan = span(hash, n);
+          } else {
+            this.expect('[');
+            const ranges = this.ranges();
+            v.layer = ranges.nodes;
+            v.layerSpan = span(hash, ranges.end);
+          }
+        }
+        break;
+      case 'string':
+        this.next();
+        v = { kind: 'string', text: t.text, value: t.value ?? '', bytes: t.bytes ?? new Uint8Array(0), span: t };
+        break;
+      case 'charconst':
+        this.next();
+        v = { kind: 'charconst', text: t.text, value: t.num ?? 0, span: t };
+        break;
+      case 'macro':
+        this.next();
+        v = { kind: 'macro', text: t.text, name: t.value ?? '', span: t };
+        break;
+      default:
+        throw this.unexpected();
+    }
+    while (this.tok.kind === '[') {
+      this.next();
+      const ranges = this.ranges();
+      v = { kind: 'slice', base: v, ranges: ranges.nodes, span: span(v.span, ranges.end) };
+    }
+    return v;
+  }
+
+  private call(name: Token): Value {
+    this.expect('(');
+    const args: Value[] = [];
+    if (this.tok.kind !== ')') {
+      for (;;) {
+        args.push(this.arith());
+        if (this.tok.kind !== ',') break;
+        this.next();
+      }
+    }
+    const close = this.expect(')');
+    return { kind: 'call', name: name.text, nameSpan: { start: name.start, end: name.end }, args, span: span(name, close) };
+  }
+
+  /** Range texts up to `]` (the `[` is taken). */
+  private ranges(): { nodes: RangeNode[]; end: Span } {
+    const nodes: RangeNode[] = [];
+    for (;;) {
+      const t = this.expect('range');
+      nodes.push(parseRange(t));
+      if (this.tok.kind === ',') {
+        this.next();
+        continue;
+      }
+      const close = this.expect(']');
+      return { nodes, end: close };
+    }
+  }
+}
+
+const INT = /^[+-]?(?:0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)$/;
+
+/** strtol with base 0, as the range scanner reads offsets. */
+function rangeInt(text: string, at: Span): number {
+  const s = text.trim();
+  if (!INT.test(s)) throw failAt(`"${s}" is not a valid number.`, at.start, at.end);
+  const neg = s.startsWith('-');
+  const body = s.replace(/^[+-]/, '');
+  const magnitude =
+    body.length > 1 && (body[1] === 'x' || body[1] === 'X')
+      ? parseInt(body.slice(2), 16)
+      : body.length > 1 && body[0] === '0'
+        ? parseInt(body, 8)
+        : parseInt(body, 10);
+  const v = neg ? -magnitude : magnitude;
+  if (v > 0x7fffffff || v < -0x80000000) throw failAt(`"${s}" causes an integer overflow.`, at.start, at.end);
+  return v;
+}
+
+function rangeNode(t: Span, text: string): RangeNode {
+  return { text, span: { start: t.start, end: t.end }, start: rangeInt(text, t), length: 1, end: null };
+}
+
+/** `i:j` (start, length), `i-j` (start, inclusive end), `i` (one byte), `:j`, `i:`. */
+function parseRange(t: Token): RangeNode {
+  const raw = t.text;
+  const lead = raw.length - raw.trimStart().length;
+  const text = raw.trim();
+  const at: Span = { start: t.start + lead, end: t.start + lead + text.length };
+  if (text === '') throw failAt(`"${raw}" is not a valid number.`, t.start, t.end);
+  const colon = text.indexOf(':');
+  if (colon >= 0) {
+    const a = text.slice(0, colon);
+    const b = text.slice(colon + 1);
+    const start = a.trim() === '' ? 0 : rangeInt(a, at);
+    if (b.trim() === '') return { text, span: at, start, length: null, end: null };
+    const length = rangeInt(b, at);
+    if (length <= 0) {
+      throw failAt(`Range ${text} isn't valid because length ${length} isn't positive`, at.start, at.end);
+    }
+    return { text, span: at, start, length, end: null };
+  }
+  const dash = text.indexOf('-', 1);
+  if (dash > 0) {
+    const start = rangeInt(text.slice(0, dash), at);
+    const end = rangeInt(text.slice(dash + 1), at);
+    if (start >= end) {
+      throw failAt(`Range ${text} isn't valid because ${start} is greater or equal than ${end}`, at.start, at.end);
+    }
+    return { text, span: at, start, length: null, end };
+  }
+  return { text, span: at, start: rangeInt(text, at), length: 1, end: null };
+}

@@ -1,0 +1,149 @@
+// `trawl`: the tshark-compatible command line. Reads a capture file and prints summaries,
+// fields or trees, or re-writes it; exit statuses as tshark's (1 usage, 2 file or filter).
+import { dissect } from '../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../app/dissect/modules.ts';
+import { CaptureState } from '../../app/dissect/packet-info.ts';
+import { FieldCollector, FullTree, NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
+import { openCapture } from '../pcap/read.ts';
+import { createCaptureWriter } from '../pcap/write.ts';
+import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
+import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
+import { Output } from './output.ts';
+import {
+  COLUMN_FIELDS,
+  fieldsLine,
+  hexDumpLines,
+  summaryLine,
+  treeLines,
+  type FieldColumn,
+} from './print.ts';
+
+const EXIT_USAGE = 1;
+const EXIT_FILE = 2;
+
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+function resolveFieldColumns(names: readonly string[]): FieldColumn[] {
+  const registry = defaultRegistry();
+  const bad: string[] = [];
+  const columns = names.map((name): FieldColumn => {
+    const col = COLUMN_FIELDS[name];
+    if (col) return { kind: 'column', get: col };
+    const def = registry.field(name);
+    if (!def) bad.push(name);
+    return { kind: 'field', id: def?.id ?? -1 };
+  });
+  if (bad.length) throw new CliFailure(`Some fields aren't valid:\n\t${bad.join('\n\t')}`, EXIT_USAGE);
+  return columns;
+}
+
+/** Prints (or writes) every packet of `opts.readFile`; returns the exit status. */
+async function readFile(opts: CliOptions, path: string): Promise<number> {
+  const registry = defaultRegistry();
+  const out = new Output();
+  const columns = opts.mode === 'fields' ? resolveFieldColumns(opts.fields) : [];
+  if (opts.displayFilter) throw new CliFailure('Display filters (-Y) are not supported yet', EXIT_USAGE);
+  const collector =
+    opts.mode === 'fields'
+      ? FieldCollector.of(
+          columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])),
+          registry.fields.length,
+        )
+      : null;
+  if (collector && opts.header) out.line(opts.fields.join(opts.separator));
+  const file = openFileOrFail(path);
+  const writer = opts.writeFile
+    ? createCaptureWriter(opts.writeFile, { linkType: file.info.linkType, nanosecond: file.info.nanosecond })
+    : null;
+  const state = new CaptureState();
+  const clock = new FrameClock();
+  const dissectOptions = { wantInfo: !writer, reassemble: opts.reassemble };
+  let remaining = opts.count ?? Infinity;
+  let status = 0;
+  try {
+    for await (const batch of file) {
+      const n = Math.min(batch.count, remaining);
+      if (writer) writer.writeBatch(batch, 0, n);
+      else {
+        for (let i = 0; i < n; i++) {
+          const meta = clock.next(batch, i);
+          const bytes = recordBytes(batch, i);
+          const tree: Tree = collector ?? (opts.mode === 'tree' ? new FullTree() : NULL_TREE);
+          collector?.reset();
+          const pinfo = dissect(registry, meta, bytes, tree, state, dissectOptions);
+          if (collector) out.line(fieldsLine(columns, collector, registry.fields, meta, pinfo, opts));
+          else if (tree instanceof FullTree) {
+            for (const l of treeLines(tree.roots)) out.line(l);
+            out.line('');
+          } else out.line(summaryLine(meta, pinfo));
+          if (opts.hex) {
+            for (const l of hexDumpLines(bytes)) out.line(l);
+            out.line('');
+          }
+        }
+      }
+      remaining -= n;
+      if (remaining <= 0) break;
+    }
+  } catch (err) {
+    out.flush();
+    process.stderr.write(`trawl: ${(err as Error).message}\n`);
+    status = EXIT_FILE;
+  } finally {
+    file.close();
+    writer?.close();
+  }
+  out.flush();
+  return status;
+}
+
+function openFileOrFail(path: string): ReturnType<typeof openCapture> {
+  try {
+    return openCapture(path);
+  } catch (err) {
+    throw new CliFailure((err as Error).message, EXIT_FILE);
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`trawl: ${err.message}\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (opts.version) {
+    process.stdout.write('Trawl 0.1.0\n');
+    return 0;
+  }
+  if (!opts.readFile) {
+    process.stderr.write(`trawl: no input: give a capture file with -r\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await readFile(opts, opts.readFile);
+  } catch (err) {
+    if (err instanceof CliFailure) {
+      process.stderr.write(`trawl: ${err.message}\n`);
+      return err.status;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

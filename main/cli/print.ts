@@ -1,0 +1,93 @@
+// The three text faces of a packet, as tshark prints them: the one-line summary, the fields
+// of `-T fields`, and the protocol tree (`-V`) with its hex dump (`-x`).
+import { columnsOf } from '../../app/dissect/columns.ts';
+import { fieldText, nodeLabel } from '../../app/dissect/field-text.ts';
+import type { FieldDef } from '../../app/dissect/field.ts';
+import type { FrameMeta, PacketInfo } from '../../app/dissect/packet-info.ts';
+import type { FieldCollector, FieldNode } from '../../app/dissect/tree.ts';
+import { hexByte } from '../../app/format/address.ts';
+import { formatDelta } from '../../app/format/time.ts';
+
+/** `    1   0.000000     10.0.0.6 → 212.199.202.9 HTTP 869 GET / HTTP/1.1` */
+export function summaryLine(meta: FrameMeta, pinfo: PacketInfo): string {
+  const c = columnsOf(pinfo);
+  const time = formatDelta(meta.tsSec, meta.tsNsec, meta.refSec, meta.refNsec, 6);
+  const addresses = c.source || c.destination ? `${c.source.padStart(12)} → ${c.destination.padEnd(12)}` : '';
+  return `${String(meta.number).padStart(5)} ${time.padStart(10)} ${addresses} ${c.protocol} ${meta.origLen} ${c.info}`;
+}
+
+/** A column pseudo-field of -T fields (`_ws.col.Protocol`), or null when `name` is not one. */
+export type ColumnField = (meta: FrameMeta, pinfo: PacketInfo) => string;
+
+export const COLUMN_FIELDS: Record<string, ColumnField> = {
+  '_ws.col.No.': (m) => String(m.number),
+  '_ws.col.Time': (m) => formatDelta(m.tsSec, m.tsNsec, m.refSec, m.refNsec, 9),
+  '_ws.col.Source': (_m, p) => columnsOf(p).source,
+  '_ws.col.Destination': (_m, p) => columnsOf(p).destination,
+  '_ws.col.Protocol': (_m, p) => p.proto,
+  '_ws.col.Length': (m) => String(m.origLen),
+  '_ws.col.Info': (_m, p) => p.info,
+};
+
+export type FieldColumn = { kind: 'field'; id: number } | { kind: 'column'; get: ColumnField };
+
+export interface FieldsFormat {
+  separator: string;
+  aggregator: string;
+  occurrence: 'a' | 'f' | 'l';
+}
+
+/** One -T fields line: every occurrence of each field joined by the aggregator. */
+export function fieldsLine(
+  columns: readonly FieldColumn[],
+  collector: FieldCollector,
+  defs: readonly FieldDef[],
+  meta: FrameMeta,
+  pinfo: PacketInfo,
+  fmt: FieldsFormat,
+): string {
+  const out: string[] = [];
+  for (const col of columns) {
+    if (col.kind === 'column') {
+      out.push(col.get(meta, pinfo));
+      continue;
+    }
+    const def = defs[col.id];
+    let values = collector.get(col.id);
+    if (!def || values.length === 0) {
+      out.push('');
+      continue;
+    }
+    if (fmt.occurrence === 'f') values = values.slice(0, 1);
+    else if (fmt.occurrence === 'l') values = values.slice(-1);
+    out.push(values.map((v) => fieldText(def, v)).join(fmt.aggregator));
+  }
+  return out.join(fmt.separator);
+}
+
+/** tshark -V: each node's label, children indented by four spaces; hidden fields left out. */
+export function treeLines(nodes: readonly FieldNode[], depth = 0, out: string[] = []): string[] {
+  for (const n of nodes) {
+    if (n.def?.hidden) continue;
+    out.push(' '.repeat(depth * 4) + nodeLabel(n));
+    if (n.children) treeLines(n.children, depth + 1, out);
+  }
+  return out;
+}
+
+/** tshark -x: `0000  45 00 00 3c …   E..<` lines, 16 bytes each. */
+export function hexDumpLines(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let off = 0; off < bytes.length; off += 16) {
+    const row = bytes.subarray(off, off + 16);
+    let hex = '';
+    let ascii = '';
+    for (let i = 0; i < 16; i++) {
+      const b = row[i];
+      hex += b === undefined ? '   ' : hexByte(b) + ' ';
+      if (b !== undefined) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+    }
+    out.push(`${off.toString(16).padStart(4, '0')}  ${hex}  ${ascii}`);
+  }
+  return out;
+}

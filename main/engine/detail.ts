@@ -1,0 +1,36 @@
+// Packet detail: the full tree of one frame as data the renderer can show and link to bytes.
+import { fieldText, nodeLabel } from '../../app/dissect/field-text.ts';
+import { FieldType } from '../../app/dissect/field.ts';
+import { FullTree, NodeFlag, type FieldNode } from '../../app/dissect/tree.ts';
+import type { FrameDetail, TreeNodeDto } from '../../app/protocol/messages.ts';
+import type { CaptureSession } from './session.ts';
+
+function filterValue(node: FieldNode): string | undefined {
+  const def = node.def;
+  if (!def || def.type === FieldType.Protocol || def.type === FieldType.None) return undefined;
+  const v = node.value === undefined ? node.bytes.slice(node.offset, node.offset + node.length) : node.value;
+  return fieldText(def, v);
+}
+
+export function toDto(node: FieldNode): TreeNodeDto {
+  const dto: TreeNodeDto = {
+    label: nodeLabel(node),
+    offset: node.offset,
+    length: node.length,
+    source: node.source,
+  };
+  if (node.def && node.def.type !== FieldType.None) dto.field = node.def.abbrev;
+  const value = filterValue(node);
+  if (value !== undefined) dto.value = value;
+  if (node.flags & NodeFlag.Malformed) dto.malformed = true;
+  if (node.children?.length) dto.children = node.children.map(toDto);
+  return dto;
+}
+
+/** Full dissection of packet `i` (0-based) of the session. */
+export function frameDetail(session: CaptureSession, i: number): FrameDetail {
+  const bytes = session.bytesOf(i);
+  const tree = new FullTree();
+  session.dissectPacket(i, tree, bytes);
+  return { number: i + 1, tree: tree.roots.map(toDto), sources: [{ name: 'Frame', bytes }] };
+}

@@ -1,0 +1,51 @@
+// FrameMeta for records coming out of the reader or the index, with the reference (first) and
+// previous packet times that frame.time_relative and frame.time_delta need.
+import type { FrameMeta } from '../../app/dissect/packet-info.ts';
+import type { RecordBatch } from '../../native/index.ts';
+
+/** Walks records in file order and fills one reusable FrameMeta for each. */
+export class FrameClock {
+  readonly meta: FrameMeta = {
+    number: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    capLen: 0,
+    origLen: 0,
+    linkType: 0,
+    ifaceId: -1,
+    refSec: 0,
+    refNsec: 0,
+    prevSec: 0,
+    prevNsec: 0,
+  };
+
+  /** Advances to record `i` of `batch` as the next frame. */
+  next(batch: RecordBatch, i: number): FrameMeta {
+    const m = this.meta;
+    const sec = batch.tsSec[i] ?? 0;
+    const nsec = batch.tsNsec[i] ?? 0;
+    if (m.number === 0) {
+      m.refSec = sec;
+      m.refNsec = nsec;
+      m.prevSec = sec;
+      m.prevNsec = nsec;
+    } else {
+      m.prevSec = m.tsSec;
+      m.prevNsec = m.tsNsec;
+    }
+    m.number++;
+    m.tsSec = sec;
+    m.tsNsec = nsec;
+    m.capLen = batch.capLen[i] ?? 0;
+    m.origLen = batch.origLen[i] ?? 0;
+    m.linkType = batch.linkType[i] ?? 0;
+    m.ifaceId = batch.ifaceId[i] ?? -1;
+    return m;
+  }
+}
+
+/** The bytes of record `i` of a batch (a view, not a copy). */
+export function recordBytes(batch: RecordBatch, i: number): Uint8Array {
+  const start = batch.dataStart[i] ?? 0;
+  return batch.data.subarray(start, start + (batch.capLen[i] ?? 0));
+}

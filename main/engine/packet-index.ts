@@ -1,0 +1,100 @@
+// The compact per-packet index (36 bytes a packet): where each packet's bytes are in the file,
+// its times and lengths, and the few summary ids the packet list and colouring need. Strings are
+// never kept: rows are formatted from the bytes when someone looks at them.
+
+const INITIAL = 1 << 14;
+
+/** Interns short strings (protocol column names) into 16-bit ids. */
+export class StringTable {
+  private readonly ids = new Map<string, number>();
+  readonly strings: string[] = [];
+
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  text(id: number): string {
+    return this.strings[id] ?? '';
+  }
+}
+
+export interface IndexEntry {
+  dataOffset: number;
+  tsSec: number;
+  tsNsec: number;
+  capLen: number;
+  origLen: number;
+  linkType: number;
+  ifaceId: number;
+  proto: number;
+  hints: number;
+}
+
+export class PacketIndex {
+  count = 0;
+  private capacity = INITIAL;
+  dataOffset = new Float64Array(INITIAL);
+  tsSec = new Float64Array(INITIAL);
+  tsNsec = new Uint32Array(INITIAL);
+  capLen = new Uint32Array(INITIAL);
+  origLen = new Uint32Array(INITIAL);
+  linkType = new Uint16Array(INITIAL);
+  /** pcapng interface id + 1 (0 = none). */
+  iface = new Uint16Array(INITIAL);
+  proto = new Uint16Array(INITIAL);
+  hints = new Uint16Array(INITIAL);
+  readonly protocols = new StringTable();
+
+  /** Bytes a packet costs in this index. */
+  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2;
+
+  /** Memory the index holds (allocated capacity, not just used entries). */
+  bytesAllocated(): number {
+    return this.capacity * PacketIndex.BYTES_PER_PACKET;
+  }
+
+  private grow(): void {
+    const next = this.capacity * 2;
+    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(next);
+      b.set(a);
+      return b;
+    };
+    this.dataOffset = g(this.dataOffset, Float64Array);
+    this.tsSec = g(this.tsSec, Float64Array);
+    this.tsNsec = g(this.tsNsec, Uint32Array);
+    this.capLen = g(this.capLen, Uint32Array);
+    this.origLen = g(this.origLen, Uint32Array);
+    this.linkType = g(this.linkType, Uint16Array);
+    this.iface = g(this.iface, Uint16Array);
+    this.proto = g(this.proto, Uint16Array);
+    this.hints = g(this.hints, Uint16Array);
+    this.capacity = next;
+  }
+
+  /** Appends one packet; returns its 0-based index. */
+  push(e: IndexEntry): number {
+    if (this.count === this.capacity) this.grow();
+    const i = this.count++;
+    this.dataOffset[i] = e.dataOffset;
+    this.tsSec[i] = e.tsSec;
+    this.tsNsec[i] = e.tsNsec;
+    this.capLen[i] = e.capLen;
+    this.origLen[i] = e.origLen;
+    this.linkType[i] = e.linkType;
+    this.iface[i] = e.ifaceId + 1;
+    this.proto[i] = e.proto;
+    this.hints[i] = e.hints;
+    return i;
+  }
+
+  protocolOf(i: number): string {
+    return this.protocols.text(this.proto[i] ?? 0);
+  }
+}

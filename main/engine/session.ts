@@ -1,0 +1,190 @@
+// One open capture file: its index, the capture-wide dissector state, and the file descriptor
+// the packet bytes are read back through. A live capture is the same thing, tailing its file.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
+import { columnsOf } from '../../app/dissect/columns.ts';
+import { dissect } from '../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../app/dissect/modules.ts';
+import { CaptureState, type FrameMeta } from '../../app/dissect/packet-info.ts';
+import type { Registry } from '../../app/dissect/registry.ts';
+import { NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
+import type { EngineError, FileSummary, LoadProgress, Row } from '../../app/protocol/messages.ts';
+import { openCapture, type CaptureFile } from '../pcap/read.ts';
+import { FrameClock, recordBytes } from './frame-meta.ts';
+import { toEngineError } from './errors.ts';
+import { PacketIndex, type IndexEntry } from './packet-index.ts';
+
+const INDEX_ONLY = { wantInfo: false };
+const WITH_INFO = { wantInfo: true };
+
+export interface LoadListener {
+  onProgress(progress: LoadProgress): void;
+  onError(error: EngineError, packets: number): void;
+}
+
+export class CaptureSession {
+  readonly index = new PacketIndex();
+  readonly state = new CaptureState();
+  readonly registry: Registry = defaultRegistry();
+  readonly summary: FileSummary;
+  loadError: EngineError | null = null;
+  done = false;
+  /** Settles when the whole file is indexed (or the load failed or was cancelled). */
+  readonly loaded: Promise<void>;
+  /** Settles once the first batch is indexed (or the load ended): the first rows can be shown. */
+  readonly firstBatch: Promise<void>;
+  private firstBatchSeen: () => void = () => {};
+  private readonly fd: number;
+  private readonly file: CaptureFile;
+  private readonly clock = new FrameClock();
+  private readonly entry: IndexEntry = {
+    dataOffset: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    capLen: 0,
+    origLen: 0,
+    linkType: 0,
+    ifaceId: -1,
+    proto: 0,
+    hints: 0,
+  };
+  private bytesRead = 0;
+
+  private constructor(
+    path: string,
+    file: CaptureFile,
+    private readonly listener: LoadListener,
+  ) {
+    this.file = file;
+    this.fd = openSync(path, 'r');
+    const info = file.info;
+    this.summary = {
+      path,
+      name: basename(path),
+      format: info.format,
+      sizeBytes: fstatSync(this.fd).size,
+      nanosecond: info.nanosecond,
+      linkTypes: [...new Set(info.interfaces.map((i) => i.linkType))],
+    };
+    this.firstBatch = new Promise((resolve) => (this.firstBatchSeen = resolve));
+    this.loaded = this.load();
+  }
+
+  /** Opens `path` and starts indexing it in the background. Throws CaptureFileError. */
+  static open(path: string, listener: LoadListener): CaptureSession {
+    return new CaptureSession(path, openCapture(path), listener);
+  }
+
+  private async load(): Promise<void> {
+    let lastReport = 0;
+    try {
+      for await (const batch of this.file) {
+        this.indexBatch(batch);
+        this.firstBatchSeen();
+        const now = Date.now();
+        if (now - lastReport > 100) {
+          lastReport = now;
+          this.listener.onProgress(this.progress());
+        }
+      }
+    } catch (err) {
+      this.loadError = toEngineError(err);
+      this.listener.onError(this.loadError, this.index.count);
+    } finally {
+      this.done = true;
+      this.firstBatchSeen();
+      this.file.close();
+      this.listener.onProgress(this.progress());
+    }
+  }
+
+  private indexBatch(batch: Parameters<FrameClock['next']>[0]): void {
+    const e = this.entry;
+    for (let i = 0; i < batch.count; i++) {
+      const meta = this.clock.next(batch, i);
+      const pinfo = dissect(this.registry, meta, recordBytes(batch, i), NULL_TREE, this.state, INDEX_ONLY);
+      e.dataOffset = batch.dataOffset[i] ?? 0;
+      e.tsSec = meta.tsSec;
+      e.tsNsec = meta.tsNsec;
+      e.capLen = meta.capLen;
+      e.origLen = meta.origLen;
+      e.linkType = meta.linkType;
+      e.ifaceId = meta.ifaceId;
+      e.proto = this.index.protocols.id(pinfo.proto);
+      e.hints = pinfo.hints;
+      this.index.push(e);
+    }
+    const last = batch.count - 1;
+    if (last >= 0) this.bytesRead = (batch.dataOffset[last] ?? 0) + (batch.capLen[last] ?? 0);
+  }
+
+  progress(): LoadProgress {
+    return {
+      packets: this.index.count,
+      bytesRead: this.done ? this.summary.sizeBytes : this.bytesRead,
+      sizeBytes: this.summary.sizeBytes,
+      done: this.done,
+    };
+  }
+
+  cancelLoad(): void {
+    this.file.cancel();
+  }
+
+  /** The bytes of packet `i` (0-based), read back from the file. */
+  bytesOf(i: number): Uint8Array {
+    const len = this.index.capLen[i] ?? 0;
+    const out = new Uint8Array(len);
+    readSync(this.fd, out, 0, len, this.index.dataOffset[i] ?? 0);
+    return out;
+  }
+
+  /** FrameMeta of packet `i`, with the previous packet in file order for the delta. */
+  metaOf(i: number): FrameMeta {
+    const x = this.index;
+    const prev = i > 0 ? i - 1 : 0;
+    return {
+      number: i + 1,
+      tsSec: x.tsSec[i] ?? 0,
+      tsNsec: x.tsNsec[i] ?? 0,
+      capLen: x.capLen[i] ?? 0,
+      origLen: x.origLen[i] ?? 0,
+      linkType: x.linkType[i] ?? 0,
+      ifaceId: (x.iface[i] ?? 0) - 1,
+      refSec: x.tsSec[0] ?? 0,
+      refNsec: x.tsNsec[0] ?? 0,
+      prevSec: x.tsSec[prev] ?? 0,
+      prevNsec: x.tsNsec[prev] ?? 0,
+    };
+  }
+
+  /** Dissects packet `i` into `tree` (NULL_TREE for columns only). */
+  dissectPacket(i: number, tree: Tree = NULL_TREE, bytes = this.bytesOf(i)) {
+    return dissect(this.registry, this.metaOf(i), bytes, tree, this.state, WITH_INFO);
+  }
+
+  /** The packet-list row of packet `i`; `prev` is the packet shown before it (delta time). */
+  row(i: number, prev: number): Row {
+    const pinfo = this.dissectPacket(i);
+    const cols = columnsOf(pinfo);
+    const x = this.index;
+    return {
+      number: i + 1,
+      tsSec: x.tsSec[i] ?? 0,
+      tsNsec: x.tsNsec[i] ?? 0,
+      prevSec: x.tsSec[prev] ?? 0,
+      prevNsec: x.tsNsec[prev] ?? 0,
+      source: cols.source,
+      destination: cols.destination,
+      protocol: cols.protocol,
+      length: x.origLen[i] ?? 0,
+      info: cols.info,
+      hints: pinfo.hints | (pinfo.malformed ? 0x8000 : 0),
+    };
+  }
+
+  close(): void {
+    this.file.cancel();
+    closeSync(this.fd);
+  }
+}

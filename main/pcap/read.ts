@@ -1,0 +1,112 @@
+// Reading a capture file: the addon's Reader (pcap through libpcap, pcapng through Trawl's own
+// block reader) as an async iterable of record batches, with typed errors and cancellation.
+import {
+  addon,
+  type FileInfo,
+  type Reader,
+  type ReaderOptions,
+  type RecordBatch,
+} from '../../native/index.ts';
+import { CaptureFileError, toCaptureFileError } from './errors.ts';
+
+export { CaptureFileError } from './errors.ts';
+export type { FileInfo, InterfaceInfo, RecordBatch } from '../../native/index.ts';
+
+export interface OpenCaptureOptions extends ReaderOptions {
+  /** Aborting cancels the read in progress: it rejects with code CANCELLED. */
+  signal?: AbortSignal;
+}
+
+export interface CaptureFile extends AsyncIterable<RecordBatch> {
+  readonly path: string;
+  /** The file's header; a pcapng file's interfaces are added as they are read. */
+  readonly info: FileInfo;
+  /**
+   * The next batch of records, null at the end of the file (and once closed). Records before a
+   * fault come first; the call after them rejects with TRUNCATED or BAD_RECORD.
+   */
+  next(): Promise<RecordBatch | null>;
+  /** Cancels the read in progress and every later one (they reject with CANCELLED). */
+  cancel(): void;
+  /** Releases the file; a read in progress rejects with CANCELLED. Safe to call twice. */
+  close(): void;
+}
+
+/** Opens `path` and reads its header. Throws CaptureFileError (ENOENT, EACCES, BAD_FORMAT, ...). */
+export function openCapture(path: string, options: OpenCaptureOptions = {}): CaptureFile {
+  const { signal, ...readerOptions } = options;
+  let reader: Reader;
+  try {
+    reader = new (addon().Reader)(path, readerOptions);
+  } catch (err) {
+    throw toCaptureFileError(err, path);
+  }
+  return new OpenCapture(path, reader, signal);
+}
+
+class OpenCapture implements CaptureFile {
+  private closed = false;
+  /** Reads are serialized: the addon runs one at a time. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly onAbort = (): void => this.cancel();
+
+  constructor(
+    readonly path: string,
+    private readonly reader: Reader,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal?.aborted) reader.cancel();
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get info(): FileInfo {
+    return this.reader.info;
+  }
+
+  next(): Promise<RecordBatch | null> {
+    const read = this.tail.then(
+      () => this.readOne(),
+      () => this.readOne(),
+    );
+    this.tail = read.catch(() => undefined);
+    return read;
+  }
+
+  private async readOne(): Promise<RecordBatch | null> {
+    if (this.closed) return null;
+    try {
+      return await this.reader.next();
+    } catch (err) {
+      throw toCaptureFileError(err, this.path);
+    }
+  }
+
+  cancel(): void {
+    this.reader.cancel();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.reader.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    try {
+      for (;;) {
+        const batch = await this.next();
+        if (batch === null) return;
+        yield batch;
+      }
+    } finally {
+      // Leaving the loop (end, fault, break) is the end of the file for this reader.
+      this.close();
+    }
+  }
+}
+
+/** True for the error a cancelled or aborted read rejects with. */
+export function isCancelled(err: unknown): boolean {
+  return err instanceof CaptureFileError && err.code === 'CANCELLED';
+}
