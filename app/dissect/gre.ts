@@ -11,11 +11,27 @@ import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
 const TYPE_NAMES = names({
-  0x0: 'Possible GRE keepalive packet', 0x880b: 'PPP', 0x800: 'IP', 0x806: 'ARP', 0xfe: 'OSI', 0x883e: 'WCCP',
-  0x2000: 'CDP (Cisco)', 0x2001: 'NHRP', 0x88be: 'ERSPAN', 0x22eb: 'ERSPAN III', 0x6400: 'MIKROTIK EoIP',
-  0xfeae: 'AIROHIVE AP AP', 0x8137: 'IPX', 0x6558: 'Transparent Ethernet bridging', 0x6559: 'Frame Relay',
-  0x86dd: 'IPv6', 0x8847: 'MPLS label switched packet', 0x894f: 'Network Service Header',
-  0x8881: 'CDMA2000 A10 Unstructured byte stream', 0x88d2: 'CDMA2000 A10 3GPP2 Packet', 0x8909: 'CiscoMetaData',
+  0x0: 'Possible GRE keepalive packet',
+  0x880b: 'PPP',
+  0x800: 'IP',
+  0x806: 'ARP',
+  0xfe: 'OSI',
+  0x883e: 'WCCP',
+  0x2000: 'CDP (Cisco)',
+  0x2001: 'NHRP',
+  0x88be: 'ERSPAN',
+  0x22eb: 'ERSPAN III',
+  0x6400: 'MIKROTIK EoIP',
+  0xfeae: 'AIROHIVE AP AP',
+  0x8137: 'IPX',
+  0x6558: 'Transparent Ethernet bridging',
+  0x6559: 'Frame Relay',
+  0x86dd: 'IPv6',
+  0x8847: 'MPLS label switched packet',
+  0x894f: 'Network Service Header',
+  0x8881: 'CDMA2000 A10 Unstructured byte stream',
+  0x88d2: 'CDMA2000 A10 3GPP2 Packet',
+  0x8909: 'CiscoMetaData',
   0xb7ea: 'Huawei GRE bonding',
 });
 
@@ -79,7 +95,8 @@ export function dissectGRE(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (version === 1) {
     tree.add(F['flags.ack'], tvb, o, 2, (fv & 0x0080) !== 0);
     tree.add(F['flags.reserved'], tvb, o, 2, (fv >> 3) & 0xf);
-    if (tree.full) tree.labelLast(`${bitPicture(RESERVED_V1, (fv >> 3) & 0xf)} = Flags (Reserved): ${(fv >> 3) & 0xf}`);
+    if (tree.full)
+      tree.labelLast(`${bitPicture(RESERVED_V1, (fv >> 3) & 0xf)} = Flags (Reserved): ${(fv >> 3) & 0xf}`);
   } else {
     tree.add(F['flags.reserved'], tvb, o, 2, (fv >> 3) & 0x1f);
   }

@@ -2,7 +2,20 @@
 // quoted by an error, echo request/reply matching, Mobile IP and MPLS extensions.
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
-import { bool, bytes, fields, hex, ipv4, names, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import {
+  bool,
+  bytes,
+  fields,
+  hex,
+  ipv4,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  FieldType,
+  type FieldDef,
+} from './field.ts';
 import { dissectQuoted, expert, firstPass, ipLayer, onesSum } from './ip-proto.ts';
 import { Hint, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -11,30 +24,72 @@ import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta } from '../format/time.ts';
 
 const TYPE_NAMES = names({
-  0: 'Echo (ping) reply', 1: 'Reserved', 2: 'Reserved', 3: 'Destination unreachable',
-  4: 'Source quench (flow control)', 5: 'Redirect', 6: 'Alternate host address', 8: 'Echo (ping) request',
-  9: 'Router advertisement', 10: 'Router solicitation', 11: 'Time-to-live exceeded', 12: 'Parameter problem',
-  13: 'Timestamp request', 14: 'Timestamp reply', 15: 'Information request', 16: 'Information reply',
-  17: 'Address mask request', 18: 'Address mask reply', 19: 'Reserved (for security)', 30: 'Traceroute',
-  31: 'Datagram Conversion Error', 32: 'Mobile Host Redirect', 33: 'IPv6 Where-Are-You', 34: 'IPv6 I-Am-Here',
-  35: 'Mobile Registration Request', 36: 'Mobile Registration Reply', 37: 'Domain Name Request',
-  38: 'Domain Name Reply', 39: 'SKIP', 40: 'Photuris', 41: 'Experimental mobility protocols',
-  42: 'Extended Echo request', 43: 'Extended Echo reply',
+  0: 'Echo (ping) reply',
+  1: 'Reserved',
+  2: 'Reserved',
+  3: 'Destination unreachable',
+  4: 'Source quench (flow control)',
+  5: 'Redirect',
+  6: 'Alternate host address',
+  8: 'Echo (ping) request',
+  9: 'Router advertisement',
+  10: 'Router solicitation',
+  11: 'Time-to-live exceeded',
+  12: 'Parameter problem',
+  13: 'Timestamp request',
+  14: 'Timestamp reply',
+  15: 'Information request',
+  16: 'Information reply',
+  17: 'Address mask request',
+  18: 'Address mask reply',
+  19: 'Reserved (for security)',
+  30: 'Traceroute',
+  31: 'Datagram Conversion Error',
+  32: 'Mobile Host Redirect',
+  33: 'IPv6 Where-Are-You',
+  34: 'IPv6 I-Am-Here',
+  35: 'Mobile Registration Request',
+  36: 'Mobile Registration Reply',
+  37: 'Domain Name Request',
+  38: 'Domain Name Reply',
+  39: 'SKIP',
+  40: 'Photuris',
+  41: 'Experimental mobility protocols',
+  42: 'Extended Echo request',
+  43: 'Extended Echo reply',
 });
 
 const CODE_NAMES = new Map<number, ReadonlyMap<number, string>>([
   [
     3,
     names({
-      0: 'Network unreachable', 1: 'Host unreachable', 2: 'Protocol unreachable', 3: 'Port unreachable',
-      4: 'Fragmentation needed', 5: 'Source route failed', 6: 'Destination network unknown',
-      7: 'Destination host unknown', 8: 'Source host isolated', 9: 'Network administratively prohibited',
-      10: 'Host administratively prohibited', 11: 'Network unreachable for TOS', 12: 'Host unreachable for TOS',
-      13: 'Communication administratively filtered', 14: 'Host precedence violation',
+      0: 'Network unreachable',
+      1: 'Host unreachable',
+      2: 'Protocol unreachable',
+      3: 'Port unreachable',
+      4: 'Fragmentation needed',
+      5: 'Source route failed',
+      6: 'Destination network unknown',
+      7: 'Destination host unknown',
+      8: 'Source host isolated',
+      9: 'Network administratively prohibited',
+      10: 'Host administratively prohibited',
+      11: 'Network unreachable for TOS',
+      12: 'Host unreachable for TOS',
+      13: 'Communication administratively filtered',
+      14: 'Host precedence violation',
       15: 'Precedence cutoff in effect',
     }),
   ],
-  [5, names({ 0: 'Redirect for network', 1: 'Redirect for host', 2: 'Redirect for TOS and network', 3: 'Redirect for TOS and host' })],
+  [
+    5,
+    names({
+      0: 'Redirect for network',
+      1: 'Redirect for host',
+      2: 'Redirect for TOS and network',
+      3: 'Redirect for TOS and host',
+    }),
+  ],
   [6, names({ 0: 'Alternate address for host' })],
   [9, names({ 0: 'Normal router advertisement', 16: 'Does not route common traffic' })],
   [11, names({ 0: 'Time to live exceeded in transit', 1: 'Fragment reassembly time exceeded' })],
@@ -42,15 +97,22 @@ const CODE_NAMES = new Map<number, ReadonlyMap<number, string>>([
   [
     40,
     names({
-      0: 'Bad SPI', 1: 'Authentication Failed', 2: 'Decompression Failed', 3: 'Decryption Failed',
-      4: 'Need Authentication', 5: 'Need Authorization',
+      0: 'Bad SPI',
+      1: 'Authentication Failed',
+      2: 'Decompression Failed',
+      3: 'Decryption Failed',
+      4: 'Need Authentication',
+      5: 'Need Authorization',
     }),
   ],
   [42, names({ 0: 'No error' })],
   [
     43,
     names({
-      0: 'No error', 1: 'Malformed Query', 2: 'No Such Interface', 3: 'No Such Table Entry',
+      0: 'No error',
+      1: 'Malformed Query',
+      2: 'No Such Interface',
+      3: 'No Such Table Entry',
       4: 'Multiple Interfaces Satisfy Query',
     }),
   ],
@@ -100,7 +162,11 @@ export const F = fields('icmp', {
   resp_to: { name: 'Request frame', type: FieldType.FrameNum, generated: true },
   resptime: { name: 'Response time', type: FieldType.Float, generated: true },
   data_time: str('Timestamp from icmp data'),
-  data_time_relative: { name: 'Timestamp from icmp data (relative)', type: FieldType.RelTime, generated: true },
+  data_time_relative: {
+    name: 'Timestamp from icmp data (relative)',
+    type: FieldType.RelTime,
+    generated: true,
+  },
   _mip: text('Ext'),
   'mip.type': uint('Extension Type', 8, { strings: MIP_TYPES }),
   'mip.length': uint('Length', 8),
@@ -234,9 +300,9 @@ function guessMsOfDay(tvb: Tvb, o: number, comp: number): number {
     let l = le;
     if (b < comp && b <= MSPERDAY / 4 && comp >= MSPERDAY - MSPERDAY / 4) b += MSPERDAY;
     if (l < comp && l <= MSPERDAY / 4 && comp >= MSPERDAY - MSPERDAY / 4) l += MSPERDAY;
-    return ((b - comp) >>> 0) < ((l - comp) >>> 0) ? be : le;
+    return (b - comp) >>> 0 < (l - comp) >>> 0 ? be : le;
   }
-  return ((be - comp) >>> 0) < ((le - comp) >>> 0) ? be : le;
+  return (be - comp) >>> 0 < (le - comp) >>> 0 ? be : le;
 }
 
 export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
@@ -256,7 +322,11 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const codes = CODE_NAMES.get(type);
   const codeText = codes ? (codes.get(code) ?? `Unknown code: ${code}`) : null;
   const isError =
-    type === T.UNREACH || type === T.TIMXCEED || type === T.PARAMPROB || type === T.SOURCEQUENCH || type === T.REDIRECT;
+    type === T.UNREACH ||
+    type === T.TIMXCEED ||
+    type === T.PARAMPROB ||
+    type === T.SOURCEQUENCH ||
+    type === T.REDIRECT;
   if (isError) pinfo.hints |= Hint.IcmpError;
 
   let info = '';
@@ -386,7 +456,8 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
           tree.add(F.router_address, tvb, o + 8 + i * 8, 4, tvb.u32(o + 8 + i * 8));
           tree.add(F.pref_level, tvb, o + 12 + i * 8, 4, tvb.u32(o + 12 + i * 8) | 0);
         }
-        if ((code === 0 || code === 16) && tree.full) mobileIpExtensions(tvb, tree, o + 8 + i * 8, o + reported);
+        if ((code === 0 || code === 16) && tree.full)
+          mobileIpExtensions(tvb, tree, o + 8 + i * 8, o + reported);
       } else {
         dissectData(tvb.sub(o + 8), pinfo, tree);
       }
@@ -399,7 +470,8 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       const stamp = (def: typeof F.originate_timestamp, at: number, label: string): void => {
         const v = tvb.u32(at);
         tree.add(def, tvb, at, 4, v);
-        if (tree.full) tree.labelLast(`${label}: ${v} (${msecsText(guessMsOfDay(tvb, at, frameMs))} after midnight UTC)`);
+        if (tree.full)
+          tree.labelLast(`${label}: ${v} (${msecsText(guessMsOfDay(tvb, at, frameMs))} after midnight UTC)`);
       };
       stamp(F.originate_timestamp, o + 8, 'Originate Timestamp');
       stamp(F.receive_timestamp, o + 12, 'Receive Timestamp');
@@ -601,10 +673,16 @@ function mobileIpExtensions(tvb: Tvb, tree: Tree, from: number, end: number): vo
           if (on) set.push(def.name);
         }
         tree.add(F['mip.reserved'], tvb, p + 4, 2, flags & 0x3f);
-        tree.labelLast(`${bitPicture(F['mip.reserved'], flags & 0x3f)} = Reserved: 0x${(flags & 0x3f).toString(16).padStart(2, '0')}`);
-        tree.pop(undefined, `Flags: 0x${flags.toString(16).padStart(4, '0')}${set.map((s) => `, ${s}`).join('')}`);
+        tree.labelLast(
+          `${bitPicture(F['mip.reserved'], flags & 0x3f)} = Reserved: 0x${(flags & 0x3f).toString(16).padStart(2, '0')}`,
+        );
+        tree.pop(
+          undefined,
+          `Flags: 0x${flags.toString(16).padStart(4, '0')}${set.map((s) => `, ${s}`).join('')}`,
+        );
         p += 6;
-        for (let i = 0; i < Math.floor((len - 6) / 4); i++, p += 4) tree.add(F['mip.coa'], tvb, p, 4, tvb.u32(p));
+        for (let i = 0; i < Math.floor((len - 6) / 4); i++, p += 4)
+          tree.add(F['mip.coa'], tvb, p, 4, tvb.u32(p));
         break;
       }
       case 19:
@@ -634,11 +712,13 @@ function dissectExtension(tvb: Tvb, tree: Tree, from: number, end: number): void
   tree.add(F['ext.version'], tvb, from, 1, version);
   const res = tvb.u16(from) & 0x0fff;
   tree.add(F['ext.res'], tvb, from, 2, res);
-  if (tree.full) tree.labelLast(`${bitPicture(F['ext.res'], res)} = Reserved: 0x${res.toString(16).padStart(3, '0')}`);
+  if (tree.full)
+    tree.labelLast(`${bitPicture(F['ext.res'], res)} = Reserved: 0x${res.toString(16).padStart(3, '0')}`);
   const sum = tvb.u16(from + 2);
   const ok = tvb.has(from, end - from) && onesSum(tvb.bytes, from, end - from) === 0xffff;
   tree.add(F['ext.checksum'], tvb, from + 2, 2, sum);
-  if (tree.full) tree.labelLast(`Checksum: 0x${sum.toString(16).padStart(4, '0')} [${ok ? 'correct' : 'incorrect'}]`);
+  if (tree.full)
+    tree.labelLast(`Checksum: 0x${sum.toString(16).padStart(4, '0')} [${ok ? 'correct' : 'incorrect'}]`);
   tree.add(F['ext.checksum.status'], tvb, from + 2, 0, ok ? 1 : 0);
   if (tree.full) tree.labelLast(`[Checksum Status: ${ok ? 'Good' : 'Bad'}]`);
   let p = from + 4;
@@ -685,4 +765,3 @@ export const icmpModule = {
     reg.register('ipProto', 1, dissectICMP);
   },
 };
-

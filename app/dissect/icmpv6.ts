@@ -11,19 +11,49 @@ import type { Tvb } from './tvb.ts';
 import { formatIPv6, formatMac, hexByte } from '../format/address.ts';
 
 const TYPE_NAMES = names({
-  1: 'Destination Unreachable', 2: 'Packet Too Big', 3: 'Time Exceeded', 4: 'Parameter Problem',
-  100: 'Private experimentation', 101: 'Private experimentation', 127: 'Reserved for expansion of ICMPv6 error messages',
-  128: 'Echo (ping) request', 129: 'Echo (ping) reply', 130: 'Multicast Listener Query', 131: 'Multicast Listener Report',
-  132: 'Multicast Listener Done', 133: 'Router Solicitation', 134: 'Router Advertisement', 135: 'Neighbor Solicitation',
-  136: 'Neighbor Advertisement', 137: 'Redirect', 138: 'Router Renumbering', 139: 'Node Information Query',
-  140: 'Node Information Reply', 141: 'Inverse Neighbor Discovery Solicitation',
-  142: 'Inverse Neighbor Discovery Advertisement', 143: 'Multicast Listener Report Message v2',
-  144: 'Home Agent Address Discovery Request', 145: 'Home Agent Address Discovery Reply', 146: 'Mobile Prefix Solicitation',
-  147: 'Mobile Prefix Advertisement', 148: 'Certification Path Solicitation', 149: 'Certification Path Advertisement',
-  150: 'Experimental Mobility', 151: 'Multicast Router Advertisement', 152: 'Multicast Router Solicitation',
-  153: 'Multicast Router Termination', 154: 'FMIPv6', 155: 'RPL Control', 156: 'Locator Update',
-  157: 'Duplicate Address Request', 158: 'Duplicate Address Confirmation', 159: 'MPL Control Message',
-  160: 'Extended Echo request', 161: 'Extended Echo reply', 200: 'Private experimentation', 201: 'Private experimentation',
+  1: 'Destination Unreachable',
+  2: 'Packet Too Big',
+  3: 'Time Exceeded',
+  4: 'Parameter Problem',
+  100: 'Private experimentation',
+  101: 'Private experimentation',
+  127: 'Reserved for expansion of ICMPv6 error messages',
+  128: 'Echo (ping) request',
+  129: 'Echo (ping) reply',
+  130: 'Multicast Listener Query',
+  131: 'Multicast Listener Report',
+  132: 'Multicast Listener Done',
+  133: 'Router Solicitation',
+  134: 'Router Advertisement',
+  135: 'Neighbor Solicitation',
+  136: 'Neighbor Advertisement',
+  137: 'Redirect',
+  138: 'Router Renumbering',
+  139: 'Node Information Query',
+  140: 'Node Information Reply',
+  141: 'Inverse Neighbor Discovery Solicitation',
+  142: 'Inverse Neighbor Discovery Advertisement',
+  143: 'Multicast Listener Report Message v2',
+  144: 'Home Agent Address Discovery Request',
+  145: 'Home Agent Address Discovery Reply',
+  146: 'Mobile Prefix Solicitation',
+  147: 'Mobile Prefix Advertisement',
+  148: 'Certification Path Solicitation',
+  149: 'Certification Path Advertisement',
+  150: 'Experimental Mobility',
+  151: 'Multicast Router Advertisement',
+  152: 'Multicast Router Solicitation',
+  153: 'Multicast Router Termination',
+  154: 'FMIPv6',
+  155: 'RPL Control',
+  156: 'Locator Update',
+  157: 'Duplicate Address Request',
+  158: 'Duplicate Address Confirmation',
+  159: 'MPL Control Message',
+  160: 'Extended Echo request',
+  161: 'Extended Echo reply',
+  200: 'Private experimentation',
+  201: 'Private experimentation',
   255: 'Reserved for expansion of ICMPv6 informational messages',
 });
 
@@ -31,41 +61,88 @@ const CODE_NAMES = new Map<number, ReadonlyMap<number, string>>([
   [
     1,
     names({
-      0: 'no route to destination', 1: 'Administratively prohibited', 2: 'Beyond scope of source address',
-      3: 'Address unreachable', 4: 'Port unreachable', 5: 'Source address failed ingress/egress policy',
-      6: 'Reject route to destination', 7: 'Error in Source Routing Header',
+      0: 'no route to destination',
+      1: 'Administratively prohibited',
+      2: 'Beyond scope of source address',
+      3: 'Address unreachable',
+      4: 'Port unreachable',
+      5: 'Source address failed ingress/egress policy',
+      6: 'Reject route to destination',
+      7: 'Error in Source Routing Header',
     }),
   ],
   [3, names({ 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' })],
   [
     4,
     names({
-      0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered',
-      2: 'unrecognized IPv6 option encountered', 3: 'IPv6 First Fragment has incomplete IPv6 Header Chain',
+      0: 'erroneous header field encountered',
+      1: 'unrecognized Next Header type encountered',
+      2: 'unrecognized IPv6 option encountered',
+      3: 'IPv6 First Fragment has incomplete IPv6 Header Chain',
     }),
   ],
   [138, names({ 0: 'Command', 1: 'Result', 255: 'Sequence number reset' })],
-  [139, names({ 0: 'Query subject = IPv6 addresses', 1: 'Query subject = DNS name or empty', 2: 'Query subject = IPv4 addresses' })],
+  [
+    139,
+    names({
+      0: 'Query subject = IPv6 addresses',
+      1: 'Query subject = DNS name or empty',
+      2: 'Query subject = IPv4 addresses',
+    }),
+  ],
   [140, names({ 0: 'Successful', 1: 'Refused', 2: 'Unknown query type' })],
 ]);
 
 const OPT_NAMES = names({
-  1: 'Source link-layer address', 2: 'Target link-layer address', 3: 'Prefix information', 4: 'Redirected header',
-  5: 'MTU', 6: 'NBMA Shortcut Limit Option', 7: 'Advertisement Interval', 8: 'Home Agent Information',
-  9: 'Source Address List', 10: 'Target Address List', 11: 'CGA', 12: 'RSA Signature', 13: 'Timestamp', 14: 'Nonce',
-  15: 'Trust Anchor', 16: 'Certificate', 17: 'IP Address/Prefix Option', 18: 'New Router Prefix Information',
-  19: 'Link-layer Address', 20: 'Neighbor Advertisement Acknowledgment', 23: 'MAP', 24: 'Route Information',
-  25: 'Recursive DNS Server', 26: 'RA Flags Extension', 27: 'Handover Key Request', 28: 'Handover Key Reply',
-  29: 'Handover Assist Information', 30: 'Mobile Node Identifier Option', 31: 'DNS Search List Option',
-  32: 'Proxy Signature (PS)', 33: 'Address Registration Option', 34: '6LoWPAN Context Option',
-  35: 'Authoritative Border Router', 36: '6LoWPAN Capability Indication Option', 37: 'DHCP Captive-Portal',
-  38: 'PREF64 Option', 138: 'CARD Request', 139: 'CARD Reply', 253: 'RFC3692-style Experiment 1',
+  1: 'Source link-layer address',
+  2: 'Target link-layer address',
+  3: 'Prefix information',
+  4: 'Redirected header',
+  5: 'MTU',
+  6: 'NBMA Shortcut Limit Option',
+  7: 'Advertisement Interval',
+  8: 'Home Agent Information',
+  9: 'Source Address List',
+  10: 'Target Address List',
+  11: 'CGA',
+  12: 'RSA Signature',
+  13: 'Timestamp',
+  14: 'Nonce',
+  15: 'Trust Anchor',
+  16: 'Certificate',
+  17: 'IP Address/Prefix Option',
+  18: 'New Router Prefix Information',
+  19: 'Link-layer Address',
+  20: 'Neighbor Advertisement Acknowledgment',
+  23: 'MAP',
+  24: 'Route Information',
+  25: 'Recursive DNS Server',
+  26: 'RA Flags Extension',
+  27: 'Handover Key Request',
+  28: 'Handover Key Reply',
+  29: 'Handover Assist Information',
+  30: 'Mobile Node Identifier Option',
+  31: 'DNS Search List Option',
+  32: 'Proxy Signature (PS)',
+  33: 'Address Registration Option',
+  34: '6LoWPAN Context Option',
+  35: 'Authoritative Border Router',
+  36: '6LoWPAN Capability Indication Option',
+  37: 'DHCP Captive-Portal',
+  38: 'PREF64 Option',
+  138: 'CARD Request',
+  139: 'CARD Reply',
+  253: 'RFC3692-style Experiment 1',
   254: 'RFC3692-style Experiment 2',
 });
 
 const ROUTER_PREF = names({ 0: 'Medium', 1: 'High', 2: 'Reserved', 3: 'Low' });
 const MLDR_TYPES = names({
-  1: 'Include', 2: 'Exclude', 3: 'Changed to include', 4: 'Changed to exclude', 5: 'Allow new sources',
+  1: 'Include',
+  2: 'Exclude',
+  3: 'Changed to include',
+  4: 'Changed to exclude',
+  5: 'Allow new sources',
   6: 'Block old sources',
 });
 const CHECKSUM_STATUS = names({ 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' });
@@ -195,11 +272,9 @@ export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const reported = tvb.reportedRemaining(o);
   const codes = CODE_NAMES.get(type);
   const codeText = codes ? (codes.get(code) ?? (type === 1 ? 'Unknown' : `Unknown (${code})`)) : null;
-  let info = '';
   if (pinfo.wantInfo) {
-    info = TYPE_NAMES.get(type) ?? `Unknown (${type})`;
-    if (codeText !== null) info += ` (${codeText})`;
-    pinfo.setInfo(info);
+    const name = TYPE_NAMES.get(type) ?? `Unknown (${type})`;
+    pinfo.setInfo(codeText !== null ? `${name} (${codeText})` : name);
   }
 
   tree.push(F[''], tvb, o, captured);
@@ -295,7 +370,10 @@ export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
         }
       }
       tree.add(F['nd.na.flag.rsv'], tvb, p, 4, flags & 0x1fffffff);
-      tree.pop(undefined, `Flags: 0x${(flags >>> 0).toString(16).padStart(8, '0')}${set.map((s) => `, ${s}`).join('')}`);
+      tree.pop(
+        undefined,
+        `Flags: 0x${(flags >>> 0).toString(16).padStart(8, '0')}${set.map((s) => `, ${s}`).join('')}`,
+      );
       tvb.need(p + 4, 16);
       tree.add(F['nd.na.target_address'], tvb, p + 4, 16);
       appendInfo(` ${formatIPv6(tvb.bytes, p + 4)} (${short.length ? short.join(', ') : 'none'})`);
@@ -403,7 +481,7 @@ function routerAdvertisement(tvb: Tvb, p: number, tree: Tree): void {
 }
 
 /** A lifetime field with Wireshark's "(Infinity)" for all ones. */
-function addLifetime(tvb: Tvb, p: number, def: typeof F['opt.prefix.valid_lifetime'], tree: Tree): void {
+function addLifetime(tvb: Tvb, p: number, def: (typeof F)['opt.prefix.valid_lifetime'], tree: Tree): void {
   const v = tvb.u32(p);
   tree.add(def, tvb, p, 4, v);
   if (v === 0xffffffff && tree.full) tree.labelLast(`${def.name}: ${v} (Infinity)`);
@@ -621,5 +699,3 @@ export const icmpv6Module = {
     reg.register('ipProto', 58, dissectICMPv6);
   },
 };
-
-

@@ -2,7 +2,7 @@
 // the facts about the innermost IP header its payload needs (addresses for conversations, TTL,
 // fragmentation), conversation tables for TCP and UDP streams, and expert-info notes.
 import { dissectData } from './data.ts';
-import { names, type FieldDef } from './field.ts';
+import { fields, names, text, type FieldDef } from './field.ts';
 import { AddrKind, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Dissector } from './registry.ts';
 import { NodeFlag, NULL_TREE, type FieldNode, type FieldValue, type Tree } from './tree.ts';
@@ -31,34 +31,152 @@ export const IpProto = {
 export const IP_PROTO_NAMES: ReadonlyMap<number, string> = (() => {
   const m = new Map(
     names({
-      0: 'IPv6 Hop-by-Hop Option', 1: 'ICMP', 2: 'IGMP', 3: 'GGP', 4: 'IPIP', 5: 'Stream', 6: 'TCP', 7: 'CBT',
-      8: 'EGP', 9: 'IGRP', 10: 'BBN RCC', 11: 'Network Voice', 12: 'PUP', 13: 'ARGUS', 14: 'EMCON', 15: 'XNET',
-      16: 'CHAOS', 17: 'UDP', 18: 'Multiplex', 19: 'DCN Measurement', 20: 'Host Monitoring', 21: 'Packet radio',
-      22: 'IDP', 23: 'Trunk-1', 24: 'Trunk-2', 25: 'Leaf-1', 26: 'Leaf-2', 27: 'Reliable Data', 28: 'IRT',
-      29: 'ISO TP4', 30: 'Bulk Data', 31: 'MFE NSP', 32: 'Merit Internodal',
-      33: 'Datagram Congestion Control Protocol', 34: '3rd Party Connect',
-      35: 'Inter-Domain Policy Routing Protocol', 36: 'XTP', 37: 'Datagram delivery', 38: 'Control Message',
-      39: 'TP++', 40: 'IL', 41: 'IPv6', 42: 'Source demand routing', 43: 'Routing Header for IPv6',
-      44: 'Fragment Header for IPv6', 45: 'Inter-Domain Routing Protocol', 46: 'Reservation Protocol',
-      47: 'Generic Routing Encapsulation', 48: 'Dynamic source routing', 49: 'BNA', 50: 'Encap Security Payload',
-      51: 'Authentication Header', 52: 'INSLP', 53: 'SWIPE', 54: 'NBMA ARP', 55: 'IP Mobility',
-      56: 'TLSP Kryptonet', 57: 'SKIP', 58: 'ICMPv6', 59: 'No Next Header for IPv6',
-      60: 'Destination Options for IPv6', 61: 'any host internal protocol', 62: 'Mobile IPv6 (old)',
-      63: 'any local network', 64: 'SATNET EXPAK', 65: 'Kryptolan', 66: 'Remote Virtual Disk', 67: 'IPPC',
-      68: 'any distributed file system', 69: 'SATNET Monitoring', 70: 'VISA', 71: 'IPCV', 72: 'CPNX', 73: 'CPHB',
-      74: 'Wang Span', 75: 'Packet Video', 76: 'Backroom SATNET Mon', 77: 'Sun ND Protocol', 78: 'Wideband Mon',
-      79: 'Wideband Expak', 80: 'ISO Internet Protocol', 81: 'VMTP', 82: 'Secure VMTP', 83: 'VINES', 84: 'TTP',
-      85: 'NSFNET IGP', 86: 'Dissimilar Gateway', 87: 'TCF', 88: 'EIGRP', 89: 'OSPF IGP', 90: 'Sprite RPC',
-      91: 'Locus ARP', 92: 'Multicast Transport', 93: 'AX.25 Frames', 94: 'IP in IP', 95: 'MICP', 96: 'Semaphore',
-      97: 'Ether in IP', 98: 'ENCAP', 99: 'any private encryption scheme', 100: 'GMTP', 101: 'Ipsilon Flow',
-      102: 'PNNI over IP', 103: 'PIM', 104: 'ARIS', 105: 'SCPS', 106: 'QNX', 107: 'Active Networks',
-      108: 'IPComp', 109: 'Sitara Networks', 110: 'Compaq Peer', 111: 'IPX IN IP', 112: 'VRRP', 113: 'PGM',
-      114: 'any 0-hop protocol', 115: 'Layer 2 Tunneling', 116: 'DDX', 117: 'IATP', 118: 'STP',
-      119: 'SpectraLink', 120: 'UTI', 121: 'SMP', 122: 'SM', 123: 'PTP', 124: 'ISIS over IP', 125: 'FIRE',
-      126: 'CRTP', 127: 'CRUDP', 128: 'SSCOPMCE', 129: 'IPLT', 130: 'Secure Packet', 131: 'PIPE', 132: 'SCTP',
-      133: 'Fibre Channel', 134: 'RSVP E2EI', 135: 'Mobile IPv6', 136: 'UDPLite', 137: 'MPLS in IP',
-      138: 'MANET', 139: 'HIP', 140: 'Shim6 header', 141: 'WESP', 142: 'ROHC', 143: 'Ethernet',
-      173: 'AX/4000 Testframe', 224: 'Novell NCS Heartbeat',
+      0: 'IPv6 Hop-by-Hop Option',
+      1: 'ICMP',
+      2: 'IGMP',
+      3: 'GGP',
+      4: 'IPIP',
+      5: 'Stream',
+      6: 'TCP',
+      7: 'CBT',
+      8: 'EGP',
+      9: 'IGRP',
+      10: 'BBN RCC',
+      11: 'Network Voice',
+      12: 'PUP',
+      13: 'ARGUS',
+      14: 'EMCON',
+      15: 'XNET',
+      16: 'CHAOS',
+      17: 'UDP',
+      18: 'Multiplex',
+      19: 'DCN Measurement',
+      20: 'Host Monitoring',
+      21: 'Packet radio',
+      22: 'IDP',
+      23: 'Trunk-1',
+      24: 'Trunk-2',
+      25: 'Leaf-1',
+      26: 'Leaf-2',
+      27: 'Reliable Data',
+      28: 'IRT',
+      29: 'ISO TP4',
+      30: 'Bulk Data',
+      31: 'MFE NSP',
+      32: 'Merit Internodal',
+      33: 'Datagram Congestion Control Protocol',
+      34: '3rd Party Connect',
+      35: 'Inter-Domain Policy Routing Protocol',
+      36: 'XTP',
+      37: 'Datagram delivery',
+      38: 'Control Message',
+      39: 'TP++',
+      40: 'IL',
+      41: 'IPv6',
+      42: 'Source demand routing',
+      43: 'Routing Header for IPv6',
+      44: 'Fragment Header for IPv6',
+      45: 'Inter-Domain Routing Protocol',
+      46: 'Reservation Protocol',
+      47: 'Generic Routing Encapsulation',
+      48: 'Dynamic source routing',
+      49: 'BNA',
+      50: 'Encap Security Payload',
+      51: 'Authentication Header',
+      52: 'INSLP',
+      53: 'SWIPE',
+      54: 'NBMA ARP',
+      55: 'IP Mobility',
+      56: 'TLSP Kryptonet',
+      57: 'SKIP',
+      58: 'ICMPv6',
+      59: 'No Next Header for IPv6',
+      60: 'Destination Options for IPv6',
+      61: 'any host internal protocol',
+      62: 'Mobile IPv6 (old)',
+      63: 'any local network',
+      64: 'SATNET EXPAK',
+      65: 'Kryptolan',
+      66: 'Remote Virtual Disk',
+      67: 'IPPC',
+      68: 'any distributed file system',
+      69: 'SATNET Monitoring',
+      70: 'VISA',
+      71: 'IPCV',
+      72: 'CPNX',
+      73: 'CPHB',
+      74: 'Wang Span',
+      75: 'Packet Video',
+      76: 'Backroom SATNET Mon',
+      77: 'Sun ND Protocol',
+      78: 'Wideband Mon',
+      79: 'Wideband Expak',
+      80: 'ISO Internet Protocol',
+      81: 'VMTP',
+      82: 'Secure VMTP',
+      83: 'VINES',
+      84: 'TTP',
+      85: 'NSFNET IGP',
+      86: 'Dissimilar Gateway',
+      87: 'TCF',
+      88: 'EIGRP',
+      89: 'OSPF IGP',
+      90: 'Sprite RPC',
+      91: 'Locus ARP',
+      92: 'Multicast Transport',
+      93: 'AX.25 Frames',
+      94: 'IP in IP',
+      95: 'MICP',
+      96: 'Semaphore',
+      97: 'Ether in IP',
+      98: 'ENCAP',
+      99: 'any private encryption scheme',
+      100: 'GMTP',
+      101: 'Ipsilon Flow',
+      102: 'PNNI over IP',
+      103: 'PIM',
+      104: 'ARIS',
+      105: 'SCPS',
+      106: 'QNX',
+      107: 'Active Networks',
+      108: 'IPComp',
+      109: 'Sitara Networks',
+      110: 'Compaq Peer',
+      111: 'IPX IN IP',
+      112: 'VRRP',
+      113: 'PGM',
+      114: 'any 0-hop protocol',
+      115: 'Layer 2 Tunneling',
+      116: 'DDX',
+      117: 'IATP',
+      118: 'STP',
+      119: 'SpectraLink',
+      120: 'UTI',
+      121: 'SMP',
+      122: 'SM',
+      123: 'PTP',
+      124: 'ISIS over IP',
+      125: 'FIRE',
+      126: 'CRTP',
+      127: 'CRUDP',
+      128: 'SSCOPMCE',
+      129: 'IPLT',
+      130: 'Secure Packet',
+      131: 'PIPE',
+      132: 'SCTP',
+      133: 'Fibre Channel',
+      134: 'RSVP E2EI',
+      135: 'Mobile IPv6',
+      136: 'UDPLite',
+      137: 'MPLS in IP',
+      138: 'MANET',
+      139: 'HIP',
+      140: 'Shim6 header',
+      141: 'WESP',
+      142: 'ROHC',
+      143: 'Ethernet',
+      173: 'AX/4000 Testframe',
+      224: 'Novell NCS Heartbeat',
     }),
   );
   for (let p = 144; p < 224; p++) if (!m.has(p)) m.set(p, 'Unassigned');
@@ -130,6 +248,26 @@ export function expert(
   tree.note(`[Expert Info (${severity}/${group}): ${message}]`, tvb, offset, length, NodeFlag.Expert);
 }
 
+/** The text item Wireshark's proto_tree_add_expert makes: the message, with the expert note under it. */
+export const EXPERT = fields('_ws', { 'expert.item': text('Expert item') });
+
+export function expertItem(
+  pinfo: PacketInfo,
+  tree: Tree,
+  tvb: Tvb,
+  offset: number,
+  length: number,
+  severity: ExpertSeverity,
+  group: string,
+  message: string,
+): void {
+  if (group === 'Malformed') pinfo.malformed = true;
+  if (!tree.full) return;
+  tree.push(EXPERT['expert.item'], tvb, offset, Math.max(0, Math.min(length, tvb.remaining(offset))));
+  expert(pinfo, tree, tvb, offset, 0, severity, group, message);
+  tree.pop(undefined, message);
+}
+
 /** One's-complement sum of `length` bytes at `offset` (folded to 16 bits, not inverted). */
 export function onesSum(bytes: Uint8Array, offset: number, length: number, initial = 0): number {
   let sum = initial;
@@ -171,9 +309,22 @@ export function firstPass(state: CaptureState, pinfo: PacketInfo): boolean {
 
 const INITIAL = 1024;
 
+/** Big-endian 16 bits at `o`, unchecked: for header fields already known to be captured. */
+export function be16(b: Uint8Array, o: number): number {
+  return ((b[o] as number) << 8) | (b[o + 1] as number);
+}
+
+/** Big-endian 32 bits at `o`, unchecked. */
+export function be32(b: Uint8Array, o: number): number {
+  return word(b, o);
+}
+
 function word(b: Uint8Array, o: number): number {
   return (
-    (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>>
+    (((b[o] as number) << 24) |
+      ((b[o + 1] as number) << 16) |
+      ((b[o + 2] as number) << 8) |
+      (b[o + 3] as number)) >>>
     0
   );
 }
@@ -200,13 +351,17 @@ export class Conversations {
   private loadKey(l: IpLayer): number {
     const k = this.key;
     const b = l.bytes;
-    const words = l.kind === AddrKind.IPv6 ? 4 : 1;
-    k.fill(0);
-    for (let i = 0; i < words; i++) {
+    if (l.kind !== AddrKind.IPv6) {
+      k[0] = word(b, l.src);
+      k[4] = word(b, l.dst);
+      k[1] = k[2] = k[3] = k[5] = k[6] = k[7] = 0;
+      return 1;
+    }
+    for (let i = 0; i < 4; i++) {
       k[i] = word(b, l.src + 4 * i);
       k[4 + i] = word(b, l.dst + 4 * i);
     }
-    return words;
+    return 4;
   }
 
   private static mix(h: number): number {
@@ -296,7 +451,11 @@ export class Conversations {
 
   private growStore(): void {
     const n = this.ports.length * 2;
-    const grow = <T extends Uint32Array | Uint8Array | Int32Array>(a: T, make: (n: number) => T, per = 1): T => {
+    const grow = <T extends Uint32Array | Uint8Array | Int32Array>(
+      a: T,
+      make: (n: number) => T,
+      per = 1,
+    ): T => {
       const b = make(n * per);
       b.set(a);
       return b;

@@ -1,28 +1,73 @@
 // Internet Protocol version 4 (RFC 791): header, options, fragments (shown, not reassembled).
 import { bitPicture } from './field-text.ts';
 import { bool, bytes, fields, hex, ipv4, names, proto, str, text, uint, type FieldDef } from './field.ts';
-import { dispatchIpProto, expert, ipLayer, ipProtoName, IP_PROTO_NAMES } from './ip-proto.ts';
+import {
+  be16,
+  dispatchIpProto,
+  expert,
+  expertItem,
+  ipLayer,
+  ipProtoName,
+  EXPERT,
+  IP_PROTO_NAMES,
+} from './ip-proto.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import { dissectData } from './data.ts';
-import { LinkType } from './link-types.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatIPv4, readIPv4 } from '../format/address.ts';
 
 export const DSCP_NAMES = names({
-  0: 'Default', 1: 'Lower Effort', 8: 'Class Selector 1', 10: 'Assured Forwarding 11', 12: 'Assured Forwarding 12',
-  14: 'Assured Forwarding 13', 16: 'Class Selector 2', 18: 'Assured Forwarding 21', 20: 'Assured Forwarding 22',
-  22: 'Assured Forwarding 23', 24: 'Class Selector 3', 26: 'Assured Forwarding 31', 28: 'Assured Forwarding 32',
-  30: 'Assured Forwarding 33', 32: 'Class Selector 4', 34: 'Assured Forwarding 41', 36: 'Assured Forwarding 42',
-  38: 'Assured Forwarding 43', 40: 'Class Selector 5', 44: 'Voice Admit', 46: 'Expedited Forwarding',
-  48: 'Class Selector 6', 56: 'Class Selector 7',
+  0: 'Default',
+  1: 'Lower Effort',
+  8: 'Class Selector 1',
+  10: 'Assured Forwarding 11',
+  12: 'Assured Forwarding 12',
+  14: 'Assured Forwarding 13',
+  16: 'Class Selector 2',
+  18: 'Assured Forwarding 21',
+  20: 'Assured Forwarding 22',
+  22: 'Assured Forwarding 23',
+  24: 'Class Selector 3',
+  26: 'Assured Forwarding 31',
+  28: 'Assured Forwarding 32',
+  30: 'Assured Forwarding 33',
+  32: 'Class Selector 4',
+  34: 'Assured Forwarding 41',
+  36: 'Assured Forwarding 42',
+  38: 'Assured Forwarding 43',
+  40: 'Class Selector 5',
+  44: 'Voice Admit',
+  46: 'Expedited Forwarding',
+  48: 'Class Selector 6',
+  56: 'Class Selector 7',
 });
 
 export const DSCP_SHORT = names({
-  0: 'CS0', 1: 'LE', 8: 'CS1', 10: 'AF11', 12: 'AF12', 14: 'AF13', 16: 'CS2', 18: 'AF21', 20: 'AF22', 22: 'AF23',
-  24: 'CS3', 26: 'AF31', 28: 'AF32', 30: 'AF33', 32: 'CS4', 34: 'AF41', 36: 'AF42', 38: 'AF43', 40: 'CS5',
-  44: 'VA', 46: 'EF PHB', 48: 'CS6', 56: 'CS7',
+  0: 'CS0',
+  1: 'LE',
+  8: 'CS1',
+  10: 'AF11',
+  12: 'AF12',
+  14: 'AF13',
+  16: 'CS2',
+  18: 'AF21',
+  20: 'AF22',
+  22: 'AF23',
+  24: 'CS3',
+  26: 'AF31',
+  28: 'AF32',
+  30: 'AF33',
+  32: 'CS4',
+  34: 'AF41',
+  36: 'AF42',
+  38: 'AF43',
+  40: 'CS5',
+  44: 'VA',
+  46: 'EF PHB',
+  48: 'CS6',
+  56: 'CS7',
 });
 
 export const ECN_NAMES = names({
@@ -37,24 +82,55 @@ export const ECN_SHORT = names({ 0: 'Not-ECT', 1: 'ECT(1)', 2: 'ECT(0)', 3: 'CE'
 const CHECKSUM_STATUS = names({ 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' });
 
 const OPT_NUMBERS = names({
-  0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Security', 3: 'Loose source route',
-  4: 'Time stamp', 5: 'Extended security', 6: 'Commercial IP security option', 7: 'Record route',
-  8: 'Stream identifier', 9: 'Strict source route', 10: 'Experimental Measurement', 11: 'MTU probe',
-  12: 'MTU Reply', 13: 'Experimental Flow Control', 14: 'Experimental Access Control', 15: 'Ask Estrin',
-  16: 'IMI Traffic Descriptor', 17: 'Extended Internet Protocol', 18: 'Traceroute', 19: 'Address Extension',
-  20: 'Router Alert', 21: 'Selective Directed Broadcast', 22: 'Unassigned', 23: 'Dynamic Packet State',
-  24: 'Upstream Multicast Packet', 25: 'Quick-Start', 30: 'RFC 3692-style experiment',
+  0: 'End of Option List (EOL)',
+  1: 'No-Operation (NOP)',
+  2: 'Security',
+  3: 'Loose source route',
+  4: 'Time stamp',
+  5: 'Extended security',
+  6: 'Commercial IP security option',
+  7: 'Record route',
+  8: 'Stream identifier',
+  9: 'Strict source route',
+  10: 'Experimental Measurement',
+  11: 'MTU probe',
+  12: 'MTU Reply',
+  13: 'Experimental Flow Control',
+  14: 'Experimental Access Control',
+  15: 'Ask Estrin',
+  16: 'IMI Traffic Descriptor',
+  17: 'Extended Internet Protocol',
+  18: 'Traceroute',
+  19: 'Address Extension',
+  20: 'Router Alert',
+  21: 'Selective Directed Broadcast',
+  22: 'Unassigned',
+  23: 'Dynamic Packet State',
+  24: 'Upstream Multicast Packet',
+  25: 'Quick-Start',
+  30: 'RFC 3692-style experiment',
 });
 
 const OPT_CLASSES = names({
-  0: 'Control', 1: 'Reserved for future use', 2: 'Debugging and measurement', 3: 'Reserved for future use',
+  0: 'Control',
+  1: 'Reserved for future use',
+  2: 'Debugging and measurement',
+  3: 'Reserved for future use',
 });
 
-const TS_FLAGS = names({ 0: 'Time stamps only', 1: 'Time stamp and address', 3: 'Time stamps for prespecified addresses' });
+const TS_FLAGS = names({
+  0: 'Time stamps only',
+  1: 'Time stamp and address',
+  3: 'Time stamps for prespecified addresses',
+});
 
 const CIPSO_TAGS = names({
-  0: 'Padding', 1: 'Restrictive Category Bitmap', 2: 'Enumerated Categories', 5: 'Ranged Categories',
-  6: 'Permissive Categories', 7: 'Free Form',
+  0: 'Padding',
+  1: 'Restrictive Category Bitmap',
+  2: 'Enumerated Categories',
+  5: 'Ranged Categories',
+  6: 'Permissive Categories',
+  7: 'Free Form',
 });
 
 export const F = fields('ip', {
@@ -240,7 +316,16 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.push(F.hdr_len, tvb, o, 1, hlen);
     if (tree.full) {
       tree.label(`.... ${nibble(hlen >> 2)} = Header Length: ${hlen} bytes (${hlen >> 2})`);
-      expert(pinfo, tree, tvb, o, 1, 'Error', 'Protocol', `Bogus IP header length (${hlen}, must be at least 20)`);
+      expert(
+        pinfo,
+        tree,
+        tvb,
+        o,
+        1,
+        'Error',
+        'Protocol',
+        `Bogus IP header length (${hlen}, must be at least 20)`,
+      );
     }
     tree.pop();
     tree.pop();
@@ -291,20 +376,29 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     payloadLimited = false;
     if (tree.full && !pinfo.inError) {
       tree.push(F.len, tvb, o + 2, 2, ipLen);
-      expert(pinfo, tree, tvb, o + 2, 2, 'Error', 'Protocol', `IPv4 total length exceeds packet length (${reported} bytes)`);
+      expert(
+        pinfo,
+        tree,
+        tvb,
+        o + 2,
+        2,
+        'Error',
+        'Protocol',
+        `IPv4 total length exceeds packet length (${reported} bytes)`,
+      );
       tree.pop();
     } else tree.add(F.len, tvb, o + 2, 2, ipLen);
   } else {
     tree.add(F.len, tvb, o + 2, 2, ipLen);
   }
 
-  const id = tvb.u16(o + 4);
-  const off = tvb.u16(o + 6);
+  tvb.need(o, 20);
+  const id = be16(b, o + 4);
+  const off = be16(b, o + 6);
   const flags = off >> 13;
   const fragOffset = off & 0x1fff;
-  const ttl = tvb.u8(o + 8);
-  const protocol = tvb.u8(o + 9);
-  tvb.need(o + 12, 8);
+  const ttl = b[o + 8] as number;
+  const protocol = b[o + 9] as number;
   const src = readIPv4(b, o + 12);
   const optLen = hlen - 20;
   const dstOff = optLen > 0 ? sourceRouteDestination(tvb, o + 20, optLen) : -1;
@@ -327,7 +421,8 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F['flags.mf'], tvb, o + 6, 1, (flags & 1) !== 0);
     tree.pop();
     tree.add(F.frag_offset, tvb, o + 6, 2, fragOffset);
-    if (tree.full) tree.labelLast(`${bitPicture(F.frag_offset, fragOffset)} = Fragment Offset: ${fragOffset * 8}`);
+    if (tree.full)
+      tree.labelLast(`${bitPicture(F.frag_offset, fragOffset)} = Fragment Offset: ${fragOffset * 8}`);
     tree.add(F.ttl, tvb, o + 8, 1, ttl);
     tree.add(F.proto, tvb, o + 9, 1, protocol);
     const sum = tvb.u16(o + 10);
@@ -433,18 +528,27 @@ function dissectOptions(tvb: Tvb, pinfo: PacketInfo, from: number, length: numbe
     const known = OPTIONS.get(opt);
     const name = known ? known.name : `Unknown (0x${hex2(opt)})`;
     if (left === 0) {
-      expert(pinfo, tree, tvb, o, 1, 'Warning', 'Protocol', `${name} (length byte past end of options)`);
+      expertItem(pinfo, tree, tvb, o, 1, 'Warning', 'Protocol', `${name} (length byte past end of options)`);
       break;
     }
     const optLen = tvb.u8(o + 1);
     left--;
     if (optLen < 2) {
       const s = optLen === 1 ? '' : 's';
-      expert(pinfo, tree, tvb, o, 2, 'Warning', 'Protocol', `${name} (with too-short option length = ${optLen} byte${s})`);
+      expertItem(
+        pinfo,
+        tree,
+        tvb,
+        o,
+        2,
+        'Warning',
+        'Protocol',
+        `${name} (with too-short option length = ${optLen} byte${s})`,
+      );
       break;
     }
     if (optLen - 2 > left) {
-      expert(
+      expertItem(
         pinfo,
         tree,
         tvb,
@@ -470,7 +574,16 @@ function dissectOptions(tvb: Tvb, pinfo: PacketInfo, from: number, length: numbe
   tree.pop(undefined, label);
 }
 
-function dissectOption(tvb: Tvb, pinfo: PacketInfo, o: number, len: number, opt: number, def: FieldDef, name: string, tree: Tree): void {
+function dissectOption(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  o: number,
+  len: number,
+  opt: number,
+  def: FieldDef,
+  name: string,
+  tree: Tree,
+): void {
   tree.push(def, tvb, o, len);
   let label = `IP Option - ${name} (${len} bytes)`;
   addOptionType(tvb, o, tree);
@@ -523,17 +636,26 @@ function dissectOption(tvb: Tvb, pinfo: PacketInfo, o: number, len: number, opt:
 }
 
 /** Record route and source routes: addresses before the pointer were visited, the rest not yet. */
-function routeEntries(tvb: Tvb, pinfo: PacketInfo, o: number, len: number, tree: Tree, source: boolean): void {
+function routeEntries(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  o: number,
+  len: number,
+  tree: Tree,
+  source: boolean,
+): void {
   const ptr = tvb.u8(o + 2);
-  tree.add(F['opt.ptr'], tvb, o + 2, 1, ptr);
   if (ptr < 4 || ptr & 3) {
     const why = ptr < 4 ? 'Pointer points before first address' : 'Pointer points to middle of address';
+    tree.push(F['opt.ptr'], tvb, o + 2, 1, ptr);
     expert(pinfo, tree, tvb, o + 2, 1, 'Warning', 'Protocol', why);
+    tree.pop();
     return;
   }
+  tree.add(F['opt.ptr'], tvb, o + 2, 1, ptr);
   for (let at = 3; at < len; at += 4) {
     if (len - at < 4) {
-      expert(pinfo, tree, tvb, o + 2, 1, 'Warning', 'Protocol', 'Suboption would go past end of option');
+      expertItem(pinfo, tree, tvb, o + 2, 1, 'Warning', 'Protocol', 'Suboption would go past end of option');
       break;
     }
     const p = o + at;
@@ -577,14 +699,16 @@ function timestamps(tvb: Tvb, pinfo: PacketInfo, o: number, len: number, tree: T
   tree.add(F['opt.overflow'], tvb, o + 3, 1, of >> 4);
   tree.add(F['opt.flag'], tvb, o + 3, 1, of & 0xf);
   if (tree.full) {
-    tree.labelLast(`${bitPicture(F['opt.flag'], of & 0xf)} = Flag: ${TS_FLAGS.get(of & 0xf) ?? 'Unknown'} (0x${of & 0xf})`);
+    tree.labelLast(
+      `${bitPicture(F['opt.flag'], of & 0xf)} = Flag: ${TS_FLAGS.get(of & 0xf) ?? 'Unknown'} (0x${of & 0xf})`,
+    );
   }
   const withAddr = (of & 0xf) === 1 || (of & 0xf) === 3;
   let p = o + 4;
   let left = len - 4;
   while (left > 0) {
     if (left < (withAddr ? 8 : 4)) {
-      expert(pinfo, tree, tvb, p, left, 'Warning', 'Protocol', 'Suboption would go past end of option');
+      expertItem(pinfo, tree, tvb, p, left, 'Warning', 'Protocol', 'Suboption would go past end of option');
       break;
     }
     if (withAddr) {
@@ -648,10 +772,9 @@ function cipso(tvb: Tvb, o: number, len: number, tree: Tree): void {
 }
 
 export const ipv4Module = {
-  fields: F,
+  fields: { ...F, ...EXPERT },
   handoff(reg: Registry): void {
     reg.register('etherType', 0x0800, dissectIPv4);
-    reg.register('linkType', LinkType.IPV4, dissectIPv4);
     reg.register('ipProto', 4, dissectIPv4);
   },
 };

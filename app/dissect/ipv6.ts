@@ -2,25 +2,57 @@
 // options (jumbograms, RFC 2675), routing (types 0, 2 and 4), fragments (shown, not reassembled).
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
-import { bool, bytes, fields, hex, ipv4, ipv6, names, proto, str, text, uint, type FieldDef } from './field.ts';
+import {
+  bool,
+  bytes,
+  fields,
+  hex,
+  ipv4,
+  ipv6,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  type FieldDef,
+} from './field.ts';
 import { DSCP_NAMES, DSCP_SHORT, ECN_NAMES, ECN_SHORT } from './ipv4.ts';
 import { expert, ipLayer, ipProtoName, IpProto, IP_PROTO_NAMES } from './ip-proto.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import { ETHERTYPE_NAMES } from './ethertype.ts';
-import { LinkType } from './link-types.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatIPv6, formatMac, hexByte, readIPv4 } from '../format/address.ts';
 
 const OPT_NAMES = names({
-  0: 'Pad1', 1: 'PadN', 4: 'Tunnel Encapsulation Limit', 5: 'Router Alert', 7: 'CALIPSO', 8: 'SMF_DPD',
-  15: 'Performance and Diagnostic Metrics', 30: 'Experimental (0x1E)', 38: 'Quick-Start', 48: 'Path MTU Option',
-  49: 'IOAM Option', 62: 'Experimental (0x3E)', 65: 'Tunnel Payload Forwarding (TPF) Information',
-  94: 'Experimental (0x5E)', 99: 'RPL Option', 109: 'MPL Option', 126: 'Experimental (0x7E)',
-  138: 'Endpoint Identification', 139: 'ILNP Nonce', 140: 'Line-Identification Option',
-  158: 'Experimental (0x9E)', 190: 'Experimental (0xBE)', 194: 'Jumbo Payload', 201: 'Home Address',
-  222: 'Experimental (0xDE)', 238: 'IP_DFF', 254: 'Experimental (0xFE)',
+  0: 'Pad1',
+  1: 'PadN',
+  4: 'Tunnel Encapsulation Limit',
+  5: 'Router Alert',
+  7: 'CALIPSO',
+  8: 'SMF_DPD',
+  15: 'Performance and Diagnostic Metrics',
+  30: 'Experimental (0x1E)',
+  38: 'Quick-Start',
+  48: 'Path MTU Option',
+  49: 'IOAM Option',
+  62: 'Experimental (0x3E)',
+  65: 'Tunnel Payload Forwarding (TPF) Information',
+  94: 'Experimental (0x5E)',
+  99: 'RPL Option',
+  109: 'MPL Option',
+  126: 'Experimental (0x7E)',
+  138: 'Endpoint Identification',
+  139: 'ILNP Nonce',
+  140: 'Line-Identification Option',
+  158: 'Experimental (0x9E)',
+  190: 'Experimental (0xBE)',
+  194: 'Jumbo Payload',
+  201: 'Home Address',
+  222: 'Experimental (0xDE)',
+  238: 'IP_DFF',
+  254: 'Experimental (0xFE)',
 });
 
 const OPT_ACTIONS = names({
@@ -31,8 +63,15 @@ const OPT_ACTIONS = names({
 });
 
 const ROUTING_TYPES = names({
-  0: 'Source Route', 1: 'Nimrod', 2: 'Type 2 Routing', 3: 'RPL Source Route', 4: 'Segment Routing',
-  5: 'Compact Routing Header 16', 6: 'Compact Routing Header 32', 253: 'Experiment 1', 254: 'Experiment 2',
+  0: 'Source Route',
+  1: 'Nimrod',
+  2: 'Type 2 Routing',
+  3: 'RPL Source Route',
+  4: 'Segment Routing',
+  5: 'Compact Routing Header 16',
+  6: 'Compact Routing Header 32',
+  253: 'Experiment 1',
+  254: 'Experiment 2',
 });
 
 const YES_NO = ['Yes', 'No'] as const;
@@ -85,7 +124,9 @@ export const F = fields('ipv6', {
   'opt.length': uint('Length', 8),
   'opt.pad1': text('Pad1'),
   'opt.padn': bytes('PadN'),
-  'opt.router_alert': uint('Router Alert', 16, { strings: names({ 0: 'MLD', 1: 'RSVP', 2: 'Active Network' }) }),
+  'opt.router_alert': uint('Router Alert', 16, {
+    strings: names({ 0: 'MLD', 1: 'RSVP', 2: 'Active Network' }),
+  }),
   'opt.tel': uint('Tunnel Encapsulation Limit', 8),
   'opt.jumbo': uint('Payload Length', 32),
   'opt.mipv6.home_address': ipv6('MIPv6 Home Address'),
@@ -185,14 +226,17 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     if (tree.full) {
       const dscp = DSCP_SHORT.get(tclass >> 2) ?? 'Unknown';
       const ecn = ECN_SHORT.get(tclass & 3) ?? 'Unknown';
-      tree.label(`${bitPicture(F.tclass, tclass)} = Traffic Class: 0x${hexByte(tclass)} (DSCP: ${dscp}, ECN: ${ecn})`);
+      tree.label(
+        `${bitPicture(F.tclass, tclass)} = Traffic Class: 0x${hexByte(tclass)} (DSCP: ${dscp}, ECN: ${ecn})`,
+      );
     }
     tree.add(F['tclass.dscp'], tvb, o, 4, tclass >> 2);
     tree.add(F['tclass.ecn'], tvb, o, 4, tclass & 3);
     tree.pop();
     const flow = word & 0xfffff;
     tree.add(F.flow, tvb, o + 1, 3, flow);
-    if (tree.full) tree.labelLast(`${bitPicture(F.flow, flow)} = Flow Label: 0x${flow.toString(16).padStart(5, '0')}`);
+    if (tree.full)
+      tree.labelLast(`${bitPicture(F.flow, flow)} = Flow Label: 0x${flow.toString(16).padStart(5, '0')}`);
   }
 
   // The payload the header announces; a jumbogram's comes from its hop-by-hop option.
@@ -200,7 +244,16 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const tooLong = plen + 40 > reported && plen !== 0;
   if (tooLong && tree.full && !pinfo.inError) {
     tree.push(F.plen, tvb, o + 4, 2, plen);
-    expert(pinfo, tree, tvb, o + 4, 2, 'Warning', 'Protocol', `IPv6 payload length exceeds framing length (${reported - 40} bytes)`);
+    expert(
+      pinfo,
+      tree,
+      tvb,
+      o + 4,
+      2,
+      'Warning',
+      'Protocol',
+      `IPv6 payload length exceeds framing length (${reported - 40} bytes)`,
+    );
     tree.pop();
   } else {
     tree.add(F.plen, tvb, o + 4, 2, plen);
@@ -229,7 +282,15 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   for (;;) {
     if (next === IpProto.HOPOPTS || next === IpProto.DSTOPTS) {
       const hop = next === IpProto.HOPOPTS;
-      next = dissectOptionsHeader(ipTvb, p, hop ? HOP : DST, hop ? 'ipv6.hopopts' : 'ipv6.dstopts', ext, pinfo, tree);
+      next = dissectOptionsHeader(
+        ipTvb,
+        p,
+        hop ? HOP : DST,
+        hop ? 'ipv6.hopopts' : 'ipv6.dstopts',
+        ext,
+        pinfo,
+        tree,
+      );
       p += (tvb.u8(p + 1) + 1) * 8;
       if (hop && ext.jumbo >= 0 && plen === 0) ipTvb = tvb.sub(o, 40 + ext.jumbo);
       continue;
@@ -433,7 +494,10 @@ function addOptType(tvb: Tvb, p: number, type: number, tree: Tree): void {
   tree.add(F['opt.type.action'], tvb, p, 1, type >> 6);
   tree.add(F['opt.type.change'], tvb, p, 1, (type & 0x20) !== 0);
   tree.add(F['opt.type.rest'], tvb, p, 1, type & 0x1f);
-  if (tree.full) tree.labelLast(`${bitPicture(F['opt.type.rest'], type & 0x1f)} = Low-Order Bits: 0x${hexByte(type & 0x1f)}`);
+  if (tree.full)
+    tree.labelLast(
+      `${bitPicture(F['opt.type.rest'], type & 0x1f)} = Low-Order Bits: 0x${hexByte(type & 0x1f)}`,
+    );
   tree.pop();
 }
 
@@ -515,7 +579,8 @@ function dissectFragment(
   tree.add(FRAG.nxt, tvb, o, 1, next);
   tree.add(FRAG.reserved_octet, tvb, o + 1, 1, tvb.u8(o + 1));
   tree.add(FRAG.offset, tvb, o + 2, 2, offset);
-  if (tree.full) tree.labelLast(`${bitPicture(FRAG.offset, offset)} = Offset: ${offset} (${offset * 8} bytes)`);
+  if (tree.full)
+    tree.labelLast(`${bitPicture(FRAG.offset, offset)} = Offset: ${offset} (${offset * 8} bytes)`);
   tree.add(FRAG.reserved_bits, tvb, o + 2, 2, (word >> 1) & 3);
   tree.add(FRAG.more, tvb, o + 2, 2, more);
   tree.add(FRAG.ident, tvb, o + 4, 4, ident);
@@ -524,10 +589,16 @@ function dissectFragment(
 }
 
 export const ipv6Module = {
-  fields: { ...prefixed(F), ...prefixed(IP), ...prefixed(HOP), ...prefixed(DST), ...prefixed(RT), ...prefixed(FRAG) },
+  fields: {
+    ...prefixed(F),
+    ...prefixed(IP),
+    ...prefixed(HOP),
+    ...prefixed(DST),
+    ...prefixed(RT),
+    ...prefixed(FRAG),
+  },
   handoff(reg: Registry): void {
     reg.register('etherType', 0x86dd, dissectIPv6);
-    reg.register('linkType', LinkType.IPV6, dissectIPv6);
     reg.register('ipProto', IpProto.IPV6, dissectIPv6);
   },
 };

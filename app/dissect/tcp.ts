@@ -1,32 +1,82 @@
 // Transmission Control Protocol (RFC 9293): header, options, stream index and relative sequence
 // numbers as Wireshark computes them, payload by port. No analysis flags, no reassembly.
-import { bool, bytes, fields, hex, names, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
-import { Conversations, expert, firstPass, ipLayer } from './ip-proto.ts';
+import { bitPicture } from './field-text.ts';
+import {
+  bool,
+  bytes,
+  fields,
+  hex,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  FieldType,
+  type FieldDef,
+} from './field.ts';
+import { be16, be32, Conversations, expert, expertItem, firstPass, ipLayer, EXPERT } from './ip-proto.ts';
 import { Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { NULL_TREE, NodeFlag, type Tree } from './tree.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { dispatchPorts } from './udp.ts';
 
 const KIND_NAMES = names({
-  0: 'End of Option List', 1: 'No-Operation', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted',
-  5: 'SACK', 6: 'Echo', 7: 'Echo Reply', 8: 'Time Stamp Option', 9: 'Partial Order Connection Permitted',
-  10: 'Partial Order Service Profile', 11: 'CC', 12: 'CC.NEW', 13: 'CC.ECHO', 14: 'TCP Alternate Checksum Request',
-  15: 'TCP Alternate Checksum Data', 16: 'Skeeter', 17: 'Bubba', 18: 'Trailer Checksum Option',
-  19: 'MD5 Signature Option', 20: 'SCPS Capabilities', 21: 'Selective Negative Acknowledgements',
-  22: 'Record Boundaries', 23: 'Corruption experienced', 24: 'SNAP', 25: 'Unassigned',
-  26: 'TCP Compression Filter', 27: 'Quick-Start Response', 28: 'User Timeout Option',
-  29: 'The TCP Authentication Option', 30: 'Multipath TCP', 34: 'TCP Fast Open Cookie', 76: 'Riverbed Probe',
-  78: 'Riverbed Transparency', 172: 'Accurate ECN Order 0', 174: 'Accurate ECN Order 1',
-  253: 'RFC3692-style Experiment 1', 254: 'RFC3692-style Experiment 2',
+  0: 'End of Option List',
+  1: 'No-Operation',
+  2: 'Maximum Segment Size',
+  3: 'Window Scale',
+  4: 'SACK Permitted',
+  5: 'SACK',
+  6: 'Echo',
+  7: 'Echo Reply',
+  8: 'Time Stamp Option',
+  9: 'Partial Order Connection Permitted',
+  10: 'Partial Order Service Profile',
+  11: 'CC',
+  12: 'CC.NEW',
+  13: 'CC.ECHO',
+  14: 'TCP Alternate Checksum Request',
+  15: 'TCP Alternate Checksum Data',
+  16: 'Skeeter',
+  17: 'Bubba',
+  18: 'Trailer Checksum Option',
+  19: 'MD5 Signature Option',
+  20: 'SCPS Capabilities',
+  21: 'Selective Negative Acknowledgements',
+  22: 'Record Boundaries',
+  23: 'Corruption experienced',
+  24: 'SNAP',
+  25: 'Unassigned',
+  26: 'TCP Compression Filter',
+  27: 'Quick-Start Response',
+  28: 'User Timeout Option',
+  29: 'The TCP Authentication Option',
+  30: 'Multipath TCP',
+  34: 'TCP Fast Open Cookie',
+  76: 'Riverbed Probe',
+  78: 'Riverbed Transparency',
+  172: 'Accurate ECN Order 0',
+  174: 'Accurate ECN Order 1',
+  253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
 });
 
 const EXID_NAMES = names({
-  0xac: 'TCP ACK Rate Request', 0x348: 'Host ID', 0xa0d: 'Autonomous System Compensation',
-  0xca0: 'Capability Option', 0xed0: 'Extended Data Offset', 0x454e: 'Encryption Negotiation',
-  0x5323: 'Service Number', 0x75ec: 'Timestamp Interval', 0xacc0: 'Accurate ECN - Order 0',
-  0xacc1: 'Accurate ECN - Order 1', 0xacce: 'Accurate ECN', 0xe2d4: 'Shared Memory communications over RMDA protocol',
-  0xf989: 'Fast Open', 0xf990: 'Low Latency',
+  0xac: 'TCP ACK Rate Request',
+  0x348: 'Host ID',
+  0xa0d: 'Autonomous System Compensation',
+  0xca0: 'Capability Option',
+  0xed0: 'Extended Data Offset',
+  0x454e: 'Encryption Negotiation',
+  0x5323: 'Service Number',
+  0x75ec: 'Timestamp Interval',
+  0xacc0: 'Accurate ECN - Order 0',
+  0xacc1: 'Accurate ECN - Order 1',
+  0xacce: 'Accurate ECN',
+  0xe2d4: 'Shared Memory communications over RMDA protocol',
+  0xf989: 'Fast Open',
+  0xf990: 'Low Latency',
 });
 
 const CHECKSUM_STATUS = names({ 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' });
@@ -58,7 +108,13 @@ export const F = fields('tcp', {
   'flags.str': str('TCP Flags', { generated: true }),
   window_size_value: uint('Window', 16),
   window_size: uint('Calculated window size', 32, { generated: true }),
-  window_size_scalefactor: { name: 'Window size scaling factor', type: FieldType.Int, base: 'dec', bits: 32, generated: true },
+  window_size_scalefactor: {
+    name: 'Window size scaling factor',
+    type: FieldType.Int,
+    base: 'dec',
+    bits: 32,
+    generated: true,
+  },
   checksum: hex('Checksum', 16),
   'checksum.status': uint('Checksum Status', 8, { strings: CHECKSUM_STATUS, generated: true }),
   urgent_pointer: uint('Urgent Pointer', 16),
@@ -81,7 +137,6 @@ export const F = fields('tcp', {
   'options.timestamp.tsval': uint('Timestamp value', 32),
   'options.timestamp.tsecr': uint('Timestamp echo reply', 32),
   'options.echo': bytes('TCP Option - Echo'),
-  'options.echoreply': bytes('TCP Option - Echo reply'),
   'options.echo_value': uint('TCP Echo Option', 32),
   'options.user_to': bytes('TCP Option - User Timeout'),
   'options.user_to_granularity': bool('Granularity', 16, 0x8000, { tf: ['Minutes', 'Seconds'] }),
@@ -98,7 +153,17 @@ export const F = fields('tcp', {
   reset_cause: str('Reset cause'),
 });
 
-const TH = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80, AE: 0x100 };
+const TH = {
+  FIN: 0x01,
+  SYN: 0x02,
+  RST: 0x04,
+  PSH: 0x08,
+  ACK: 0x10,
+  URG: 0x20,
+  ECE: 0x40,
+  CWR: 0x80,
+  AE: 0x100,
+};
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const FLAG_LETTERS = 'RRRACEUAPRSF';
 const FLAG_DEFS = [
@@ -176,8 +241,12 @@ interface OptionContext {
 
 export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
-  const sport = tvb.u16(o);
-  const dport = tvb.u16(o + 2);
+  // Whole fixed headers (nearly every segment) are read straight from the bytes.
+  const b = tvb.bytes;
+  const fast = tvb.has(o, 20);
+  const detail = tree !== NULL_TREE;
+  const sport = fast ? be16(b, o) : tvb.u16(o);
+  const dport = fast ? be16(b, o + 2) : tvb.u16(o + 2);
   pinfo.layers.push('tcp');
   pinfo.setProto('TCP');
   pinfo.hints |= Hint.Tcp;
@@ -188,18 +257,19 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     pinfo.setInfo(info);
   }
   const layers = pinfo.layers;
-  const detail = tree !== NULL_TREE;
 
-  // Wireshark sizes the item to the header once it knows the length, clipped to the frame.
-  const peekHlen = tvb.has(o + 12, 1) ? ((tvb.bytes[o + 12] as number) >> 4) * 4 : 0;
-  const itemLength =
-    peekHlen >= 20 ? Math.min(peekHlen, tvb.bytes.length - o) : Math.max(tvb.remaining(o), 0);
-  tree.push(F[''], tvb, o, itemLength);
-  if (tree.full) tree.label(`Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
-  tree.add(F.srcport, tvb, o, 2, sport);
-  tree.add(F.dstport, tvb, o + 2, 2, dport);
-  tree.add(F.port, tvb, o, 2, sport);
-  tree.add(F.port, tvb, o + 2, 2, dport);
+  if (detail) {
+    // Wireshark sizes the item to the header once it knows the length, clipped to the frame.
+    const peekHlen = tvb.has(o + 12, 1) ? ((b[o + 12] as number) >> 4) * 4 : 0;
+    const itemLength =
+      peekHlen >= 20 ? Math.min(peekHlen, tvb.bytes.length - o) : Math.max(tvb.remaining(o), 0);
+    tree.push(F[''], tvb, o, itemLength);
+    if (tree.full) tree.label(`Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
+    tree.add(F.srcport, tvb, o, 2, sport);
+    tree.add(F.dstport, tvb, o + 2, 2, dport);
+    tree.add(F.port, tvb, o, 2, sport);
+    tree.add(F.port, tvb, o + 2, 2, dport);
+  }
   // Inside an ICMP error only 8 bytes of TCP are quoted: show the sequence number at once.
   const icmpQuote =
     pinfo.inError && layers[layers.length - 2] === 'ip' && layers[layers.length - 3] === 'icmp';
@@ -209,11 +279,11 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     pinfo.dstPort = dport;
   }
 
-  const rawSeq = tvb.u32(o + 4);
-  const rawAck = tvb.u32(o + 8);
-  const hlen = (tvb.u8(o + 12) >> 4) * 4;
-  const flags = tvb.u16(o + 12) & 0x0fff;
-  const rawWin = tvb.u16(o + 14);
+  const rawSeq = fast ? be32(b, o + 4) : tvb.u32(o + 4);
+  const rawAck = fast ? be32(b, o + 8) : tvb.u32(o + 8);
+  const hlen = ((fast ? (b[o + 12] as number) : tvb.u8(o + 12)) >> 4) * 4;
+  const flags = (fast ? be16(b, o + 12) : tvb.u16(o + 12)) & 0x0fff;
+  const rawWin = fast ? be16(b, o + 14) : tvb.u16(o + 14);
   if (flags & TH.SYN) pinfo.hints |= Hint.TcpSyn;
   if (flags & TH.FIN) pinfo.hints |= Hint.TcpFin;
   if (flags & TH.RST) pinfo.hints |= Hint.TcpRst;
@@ -237,8 +307,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   const fwd = 2 * c + dir;
   const rev = 2 * c + (1 - dir);
-  if (c >= 0) tree.add(F.stream, tvb, o, 0, c);
-  else tree.add(F.stream, tvb, o, 0, convs.count);
+  if (detail) tree.add(F.stream, tvb, o, 0, c >= 0 ? c : convs.count);
 
   let seq = rawSeq;
   let ack = rawAck;
@@ -249,16 +318,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (!ipLayer.fragmented && !pinfo.inError) {
     const reported = tvb.reportedRemaining(o);
     if (reported < hlen) {
-      if (tree.full) {
-        tree.note(
-          'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)',
-          tvb,
-          o,
-          0,
-          NodeFlag.Expert,
-        );
-      }
-      expert(
+      expertItem(
         pinfo,
         tree,
         tvb,
@@ -271,10 +331,11 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     } else {
       haveSeglen = true;
       seglen = reported - hlen;
-      tree.add(F.len, tvb, o, 0, seglen);
+      if (detail) tree.add(F.len, tvb, o, 0, seglen);
       if (c >= 0) {
         if (first) {
-          if (Number.isNaN(st.base[fwd] as number)) st.base[fwd] = flags & TH.SYN ? rawSeq : (rawSeq - 1) >>> 0;
+          if (Number.isNaN(st.base[fwd] as number))
+            st.base[fwd] = flags & TH.SYN ? rawSeq : (rawSeq - 1) >>> 0;
           if (isAck && Number.isNaN(st.base[rev] as number)) st.base[rev] = (rawAck - 1) >>> 0;
         }
         const bf = st.base[fwd] as number;
@@ -295,16 +356,26 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     info += ` Win=${win}`;
     pinfo.setInfo(info);
   }
-  if (!icmpQuote) {
+  if (!icmpQuote && detail) {
     tree.add(F.seq, tvb, o + 4, 4, seq);
     if (tree.full) tree.labelLast(`Sequence Number: ${seq}    (relative sequence number)`);
+    tree.add(F.seq_raw, tvb, o + 4, 4, rawSeq);
   }
 
   if (hlen < 20) {
     if (wantInfo) pinfo.setInfo(`${info}, bogus TCP header length (${hlen}, must be at least 20)`);
     tree.push(F.hdr_len, tvb, o + 12, 1, hlen);
     if (tree.full) tree.label(`${nibbleBits(hlen >> 2)} .... = Header Length: ${hlen} bytes (${hlen >> 2})`);
-    expert(pinfo, tree, tvb, o + 12, 1, 'Error', 'Protocol', `Bogus TCP header length (${hlen}, must be at least 20)`);
+    expert(
+      pinfo,
+      tree,
+      tvb,
+      o + 12,
+      1,
+      'Error',
+      'Protocol',
+      `Bogus TCP header length (${hlen}, must be at least 20)`,
+    );
     tree.pop();
     const label = `Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}, Seq: ${seq}`;
     tree.pop(tvb.remaining(o), tree.full ? label : undefined);
@@ -318,7 +389,6 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.label(t);
   }
   if (detail) {
-    tree.add(F.seq_raw, tvb, o + 4, 4, rawSeq);
     if (haveSeglen) {
       tree.add(F.nxtseq, tvb, o, 0, nxtseq);
       if (tree.full) tree.labelLast(`[Next Sequence Number: ${nxtseq}    (relative sequence number)]`);
@@ -326,11 +396,21 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F.ack, tvb, o + 8, 4, ack);
     if (tree.full && isAck) tree.labelLast(`Acknowledgment Number: ${ack}    (relative ack number)`);
     if (!isAck && rawAck !== 0 && tree.full) {
-      expert(pinfo, tree, tvb, o + 8, 4, 'Note', 'Protocol', 'The acknowledgment number field is nonzero while the ACK flag is not set');
+      expert(
+        pinfo,
+        tree,
+        tvb,
+        o + 8,
+        4,
+        'Note',
+        'Protocol',
+        'The acknowledgment number field is nonzero while the ACK flag is not set',
+      );
     }
     tree.add(F.ack_raw, tvb, o + 8, 4, rawAck);
     tree.add(F.hdr_len, tvb, o + 12, 1, hlen);
-    if (tree.full) tree.labelLast(`${nibbleBits(hlen >> 2)} .... = Header Length: ${hlen} bytes (${hlen >> 2})`);
+    if (tree.full)
+      tree.labelLast(`${nibbleBits(hlen >> 2)} .... = Header Length: ${hlen} bytes (${hlen >> 2})`);
     addFlags(tvb, o, flags, flagsText, sport, dport, pinfo, tree);
     tree.add(F.window_size_value, tvb, o + 14, 2, rawWin);
     tree.add(F.window_size, tvb, o + 14, 2, win);
@@ -349,11 +429,20 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F['checksum.status'], tvb, o + 16, 0, 2);
     if (tree.full) tree.labelLast('[Checksum Status: Unverified]');
   }
-  const urp = tvb.u16(o + 18);
+  const urp = fast ? be16(b, o + 18) : tvb.u16(o + 18);
   if (detail) {
     tree.add(F.urgent_pointer, tvb, o + 18, 2, urp);
     if (!(flags & TH.URG) && urp !== 0) {
-      expert(pinfo, tree, tvb, o + 18, 2, 'Note', 'Protocol', 'The urgent pointer field is nonzero while the URG flag is not set');
+      expert(
+        pinfo,
+        tree,
+        tvb,
+        o + 18,
+        2,
+        'Note',
+        'Protocol',
+        'The urgent pointer field is nonzero while the URG flag is not set',
+      );
     }
   }
   if (wantInfo) {
@@ -393,7 +482,8 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     if (tree.full) tree.labelLast(`TCP payload (${n} byte${n === 1 ? '' : 's'})`);
   }
   if (captured > 0 && flags & TH.RST) {
-    if (tree.wants(F.reset_cause)) tree.add(F.reset_cause, tvb, payloadStart, captured, tvb.ascii(payloadStart, captured));
+    if (tree.wants(F.reset_cause))
+      tree.add(F.reset_cause, tvb, payloadStart, captured, tvb.ascii(payloadStart, captured));
     tree.pop();
     return tvb.remaining(o);
   }
@@ -422,6 +512,10 @@ function addFlags(
   tree.push(F.flags, tvb, o + 12, 2, flags);
   if (tree.full) tree.label(`Flags: 0x${flags.toString(16).padStart(3, '0')} (${flagsText})`);
   tree.add(F['flags.res'], tvb, o + 12, 1, (flags & 0xe00) !== 0);
+  if (tree.full && flags & 0xe00) {
+    // Three bits behind one boolean: draw the bits that are set, as Wireshark does.
+    tree.labelLast(`${bitPicture(F['flags.res'], (flags >> 9) & 7)} = Reserved: Set`);
+  }
   tree.add(F['flags.ae'], tvb, o + 12, 1, (flags & TH.AE) !== 0);
   for (const def of FLAG_DEFS) {
     const set = (flags & (def.mask as number)) !== 0;
@@ -461,7 +555,8 @@ const OPTIONS = new Map<number, OptionInfo>([
   [4, { def: F['options.sack_perm'], name: 'SACK permitted', len: 2 }],
   [5, { def: F['options.sack'], name: 'SACK', len: 0 }],
   [6, { def: F['options.echo'], name: 'Echo', len: 6 }],
-  [7, { def: F['options.echoreply'], name: 'Echo reply', len: 6 }],
+  // Wireshark shows an echo reply under the echo option's field too.
+  [7, { def: F['options.echo'], name: 'Echo reply', len: 6 }],
   [8, { def: F['options.timestamp'], name: 'Timestamps', len: 10 }],
   [28, { def: F['options.user_to'], name: 'User Timeout', len: 4 }],
   [34, { def: F['options.tfo'], name: 'TCP Fast Open', len: 0 }],
@@ -475,7 +570,14 @@ function infoAppend(pinfo: PacketInfo, text: string): void {
 }
 
 /** Wireshark's tcp_dissect_options: an item per option, errors stop the walk. */
-function dissectOptions(tvb: Tvb, from: number, length: number, ctx: OptionContext, pinfo: PacketInfo, tree: Tree): void {
+function dissectOptions(
+  tvb: Tvb,
+  from: number,
+  length: number,
+  ctx: OptionContext,
+  pinfo: PacketInfo,
+  tree: Tree,
+): void {
   const shown = Math.min(tvb.remaining(from), length);
   tree.push(F.options, tvb, from, shown);
   let label = `Options: (${length} bytes)`;
@@ -486,7 +588,7 @@ function dissectOptions(tvb: Tvb, from: number, length: number, ctx: OptionConte
   while (left > 0) {
     const kind = tvb.u8(o);
     if (afterEol && kind !== 0) {
-      expert(pinfo, tree, tvb, o, left, 'Warning', 'Protocol', 'Non-zero header padding');
+      expertItem(pinfo, tree, tvb, o, left, 'Error', 'Protocol', 'Non-zero header padding');
       break;
     }
     left--;
@@ -503,26 +605,35 @@ function dissectOptions(tvb: Tvb, from: number, length: number, ctx: OptionConte
     const known = OPTIONS.get(kind);
     const name = known ? known.name : `Unknown (0x${kind.toString(16).padStart(2, '0')})`;
     if (left === 0) {
-      expert(pinfo, tree, tvb, o, 1, 'Error', 'Malformed', `${name} (length byte past end of options)`);
+      expertItem(pinfo, tree, tvb, o, 1, 'Note', 'Sequence', `${name} (length byte past end of options)`);
       break;
     }
     const len = tvb.u8(o + 1);
     left--;
     if (len < 2) {
       const s = len === 1 ? '' : 's';
-      expert(pinfo, tree, tvb, o, 2, 'Error', 'Malformed', `${name} (with too-short option length = ${len} byte${s})`);
+      expertItem(
+        pinfo,
+        tree,
+        tvb,
+        o,
+        2,
+        'Note',
+        'Sequence',
+        `${name} (with too-short option length = ${len} byte${s})`,
+      );
       break;
     }
     if (len - 2 > left) {
       const s = len === 1 ? '' : 's';
-      expert(
+      expertItem(
         pinfo,
         tree,
         tvb,
         o,
         left,
-        'Error',
-        'Malformed',
+        'Note',
+        'Sequence',
         `${name} (option length = ${len} byte${s} says option goes past end of options)`,
       );
       break;
@@ -574,7 +685,8 @@ function dissectOption(
       const raw = tvb.u8(o + 2);
       const shift = raw > 14 ? 14 : raw;
       tree.push(F['options.wscale.shift'], tvb, o + 2, 1, raw);
-      if (raw > 14) expert(pinfo, tree, tvb, o + 2, 1, 'Warning', 'Protocol', 'Window scale shift exceeds 14');
+      if (raw > 14)
+        expert(pinfo, tree, tvb, o + 2, 1, 'Warning', 'Protocol', 'Window scale shift exceeds 14');
       tree.pop();
       tree.add(F['options.wscale.multiplier'], tvb, o + 2, 1, 1 << shift);
       label += `: ${raw} (multiply by ${1 << shift})`;
@@ -593,7 +705,16 @@ function dissectOption(
       let left = len - 2;
       while (left > 0) {
         if (left < 8) {
-          expert(pinfo, tree, tvb, p, left, 'Warning', 'Protocol', 'suboption would go past end of option');
+          expertItem(
+            pinfo,
+            tree,
+            tvb,
+            p,
+            left,
+            'Warning',
+            'Protocol',
+            'suboption would go past end of option',
+          );
           break;
         }
         const le = (tvb.u32(p) - base) >>> 0;
@@ -671,11 +792,8 @@ function fastOpen(tvb: Tvb, o: number, len: number, pinfo: PacketInfo, tree: Tre
 }
 
 export const tcpModule = {
-  fields: F,
+  fields: { ...F, ...EXPERT },
   handoff(reg: Registry): void {
     reg.register('ipProto', 6, dissectTCP);
   },
 };
-
-
-

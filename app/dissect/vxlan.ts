@@ -48,7 +48,9 @@ export function dissectVXLAN(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const reserved = flags & 0x77b7;
   tree.add(F.flags_reserved, tvb, o, 2, reserved);
   if (tree.full) {
-    tree.labelLast(`${bitPicture(F.flags_reserved, reserved)} = Reserved(R): 0x${reserved.toString(16).padStart(4, '0')}`);
+    tree.labelLast(
+      `${bitPicture(F.flags_reserved, reserved)} = Reserved(R): 0x${reserved.toString(16).padStart(4, '0')}`,
+    );
   }
   tree.pop(undefined, tree.full ? label : undefined);
   tree.add(F.gbp, tvb, o + 2, 2, tvb.u16(o + 2));
@@ -57,7 +59,8 @@ export function dissectVXLAN(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.pop();
   const inner = tvb.sub(o + 8);
   if (inner.remaining(o + 8) > 0) {
-    if (pinfo.registry.call('linkType', LinkType.ETHERNET, inner, pinfo, tree) < 0) dissectData(inner, pinfo, tree);
+    if (pinfo.registry.call('linkType', LinkType.ETHERNET, inner, pinfo, tree) < 0)
+      dissectData(inner, pinfo, tree);
   }
   return tvb.remaining(o);
 }

@@ -59,6 +59,14 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
       : null;
   if (collector && opts.header) out.line(opts.fields.join(opts.separator));
   const file = openFileOrFail(path);
+  const linkTypes = new Set(file.info.interfaces.map((i) => i.linkType));
+  if (opts.writeFile && linkTypes.size > 1) {
+    file.close();
+    throw new CliFailure(
+      `${path} has interfaces of ${linkTypes.size} link types (${[...linkTypes].join(', ')}); a pcap file holds one`,
+      EXIT_FILE,
+    );
+  }
   const writer = opts.writeFile
     ? createCaptureWriter(opts.writeFile, { linkType: file.info.linkType, nanosecond: file.info.nanosecond })
     : null;

@@ -5,7 +5,10 @@ import { isMenuAction, MENU_CHANNEL, NONCE_SWITCH, PORT_CHANNEL } from './bridge
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface BridgeIpc {
-  on(channel: string, listener: (event: { readonly ports: readonly unknown[] }, ...args: unknown[]) => void): unknown;
+  on(
+    channel: string,
+    listener: (event: { readonly ports: readonly unknown[] }, ...args: unknown[]) => void,
+  ): unknown;
 }
 
 /** The part of the page's window the bridge uses. */

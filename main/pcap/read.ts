@@ -46,8 +46,8 @@ export function openCapture(path: string, options: OpenCaptureOptions = {}): Cap
 
 class OpenCapture implements CaptureFile {
   private closed = false;
-  /** Reads are serialized: the addon runs one at a time. */
-  private tail: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+  private tail: Promise<void> = Promise.resolve();
   private readonly onAbort = (): void => this.cancel();
 
   constructor(
@@ -64,13 +64,17 @@ class OpenCapture implements CaptureFile {
   }
 
   next(): Promise<RecordBatch | null> {
-    const read = this.tail.then(
-      () => this.readOne(),
-      () => this.readOne(),
-    );
-    this.tail = read.catch(() => undefined);
+    // The addon runs one read at a time: start now when idle, else after the reads queued before.
+    const read = this.queued === 0 ? this.readOne() : this.tail.then(this.readNext, this.readNext);
+    this.queued++;
+    this.tail = read.then(this.dequeue, this.dequeue);
     return read;
   }
+
+  private readonly readNext = (): Promise<RecordBatch | null> => this.readOne();
+  private readonly dequeue = (): void => {
+    this.queued--;
+  };
 
   private async readOne(): Promise<RecordBatch | null> {
     if (this.closed) return null;
@@ -93,13 +97,19 @@ class OpenCapture implements CaptureFile {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
+    // Read one batch ahead: the native thread fills the next batch while JS works on this one.
+    let pending: Promise<RecordBatch | null> | null = this.next();
     try {
       for (;;) {
-        const batch = await this.next();
+        const batch: RecordBatch | null = await pending;
         if (batch === null) return;
+        pending = this.next();
         yield batch;
       }
     } finally {
+      // A read-ahead nobody will await must not become an unhandled rejection.
+      pending?.catch(() => {});
+      pending = null;
       // Leaving the loop (end, fault, break) is the end of the file for this reader.
       this.close();
     }

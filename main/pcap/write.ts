@@ -4,6 +4,7 @@ import { readSync } from 'node:fs';
 import { addon, type RecordBatch, type Writer, type WriterOptions } from '../../native/index.ts';
 import { CaptureFileError, toCaptureFileError } from './errors.ts';
 
+export { CaptureFileError } from './errors.ts';
 export type { WriterOptions } from '../../native/index.ts';
 
 export interface CaptureWriter {

@@ -137,14 +137,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authorized =
-      hostOk(req) && (sameSecret(url.searchParams.get('token'), token) || sameSecret(cookie(req, cookieName()), token));
+      hostOk(req) &&
+      (sameSecret(url.searchParams.get('token'), token) || sameSecret(cookie(req, cookieName()), token));
     if (!authorized) {
       send(res, 403, 'Forbidden: this Trawl server needs its access token (?token=...)');
       return;
     }
     if (url.pathname === '/api/list' && req.method === 'GET') return listDir(url, res);
     if (url.pathname === '/api/upload' && req.method === 'POST') {
-      if (req.headers.origin !== undefined && !originOk(req)) return send(res, 403, 'Forbidden: cross-origin upload');
+      if (req.headers.origin !== undefined && !originOk(req))
+        return send(res, 403, 'Forbidden: cross-origin upload');
       return upload(url, req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
@@ -216,7 +218,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     if (path.endsWith('index.html')) {
       // Lets the page's own assets (which carry no ?token=) load; HttpOnly, so scripts can't read it.
-      headers['set-cookie'] = `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+      headers['set-cookie'] =
+        `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     }
     res.writeHead(200, headers);
     if (req.method === 'HEAD') {
@@ -230,7 +233,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   wss.on('connection', (ws) => bridgeSocket(ws, engineHost));
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const ok = url.pathname === '/engine' && sameSecret(url.searchParams.get('token'), token) && originOk(req);
+    const ok =
+      url.pathname === '/engine' && sameSecret(url.searchParams.get('token'), token) && originOk(req);
     if (!ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

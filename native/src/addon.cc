@@ -9,7 +9,9 @@ namespace trawl {
 
 namespace {
 
-Napi::Value LibpcapVersion(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), pcap_lib_version()); }
+Napi::Value LibpcapVersion(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), pcap_lib_version());
+}
 
 }  // namespace
 
@@ -22,6 +24,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
 }  // namespace trawl
 
-static Napi::Object InitTrawl(Napi::Env env, Napi::Object exports) { return trawl::Init(env, exports); }
+static Napi::Object InitTrawl(Napi::Env env, Napi::Object exports) {
+  return trawl::Init(env, exports);
+}
 
 NODE_API_MODULE(trawl, InitTrawl)

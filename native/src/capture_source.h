@@ -25,8 +25,8 @@ struct InterfaceInfo {
 };
 
 struct FileInfo {
-  std::string format;  // "pcap" | "pcapng"
-  std::string engine;  // "libpcap" | "pcapng"
+  std::string format;     // "pcap" | "pcapng"
+  std::string engine;     // "libpcap" | "pcapng"
   std::string byteOrder;  // "little" | "big"
   uint32_t versionMajor = 0;
   uint32_t versionMinor = 0;

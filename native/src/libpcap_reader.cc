@@ -44,10 +44,10 @@ LibpcapReader::LibpcapReader(const std::string& path, int fd, int64_t size, cons
   if (pcap_ == nullptr) {
     fclose(file_);
     file_ = nullptr;
-    throw FaultError({"BAD_FORMAT",
-                      BaseName(path) + ": isn't a capture file in a format Trawl understands (libpcap: " +
-                          errbuf + ")",
-                      path, -1});
+    throw FaultError(
+        {"BAD_FORMAT",
+         BaseName(path) + ": isn't a capture file in a format Trawl understands (libpcap: " + errbuf + ")",
+         path, -1});
   }
   // libpcap read a full header, so head holds its 24 bytes.
   bool bigEndian = false;
@@ -69,6 +69,7 @@ LibpcapReader::LibpcapReader(const std::string& path, int fd, int64_t size, cons
   info_.versionMinor = static_cast<uint32_t>(pcap_minor_version(pcap_));
   info_.nanosecond = nanosecondFile_;
   info_.snaplen = static_cast<uint32_t>(pcap_snapshot(pcap_));
+  snapshot_ = info_.snaplen;
   info_.linkType = linkType_;
   info_.sizeBytes = size;
   InterfaceInfo iface;
@@ -82,7 +83,9 @@ LibpcapReader::~LibpcapReader() {
   if (pcap_ != nullptr) pcap_close(pcap_);  // closes file_ too
 }
 
-int64_t LibpcapReader::Position() { return hasPending_ ? pendingMeta_.recordOffset : ftello(file_); }
+int64_t LibpcapReader::Position() {
+  return hasPending_ ? pendingMeta_.recordOffset : ftello(file_);
+}
 
 int64_t LibpcapReader::CurrentSize() {
   struct stat st {};
@@ -107,23 +110,29 @@ ReadStatus LibpcapReader::FillRecords(RecordBatch& batch, const std::atomic<bool
     const int rc = pcap_next_ex(pcap_, &hdr, &bytes);
     if (rc == PCAP_ERROR_BREAK) return ReadStatus::kEnd;
     if (rc != 1) return ReadFault(offset);
-    const int64_t next = ftello(file_);
     uint32_t capLen = hdr->caplen;
-    // libpcap cuts a record longer than the file's snaplen down to the snaplen and skips the
-    // rest; tshark shows all of it, and so does Trawl (libpcap has checked its length).
-    const int64_t stored = next - offset - recordHeaderBytes_;
-    if (stored > capLen) {
-      if (!ReadWhole(offset + recordHeaderBytes_, static_cast<size_t>(stored))) {
-        return Fault("EIO", offset, BaseName(path_) + ": read error at offset " + std::to_string(offset));
+    // Offsets are counted, not asked of stdio (ftello costs a system call a record). libpcap
+    // cuts a record longer than the file's snaplen down to the snaplen and skips the rest: only
+    // then (capLen at the snaplen) does the file position tell more. tshark shows such a record
+    // whole, and so does Trawl (libpcap has checked its length against the link type's maximum).
+    int64_t next = offset + recordHeaderBytes_ + capLen;
+    if (capLen >= snapshot_) {
+      next = ftello(file_);
+      const int64_t stored = next - offset - recordHeaderBytes_;
+      if (stored > capLen) {
+        if (!ReadWhole(offset + recordHeaderBytes_, static_cast<size_t>(stored))) {
+          return Fault("EIO", offset, BaseName(path_) + ": read error at offset " + std::to_string(offset));
+        }
+        capLen = static_cast<uint32_t>(stored);
+        bytes = wholeRecord_.data();
       }
-      capLen = static_cast<uint32_t>(stored);
-      bytes = wholeRecord_.data();
     }
     // The file holds 32-bit unsigned seconds (libpcap may sign-extend them) and a fraction that
     // libpcap scaled to ns; a fraction of a second or more is carried into the seconds.
     uint64_t sec = static_cast<uint32_t>(hdr->ts.tv_sec);
-    uint64_t nsec = nanosecondFile_ ? static_cast<uint32_t>(hdr->ts.tv_usec)
-                                    : static_cast<uint64_t>(static_cast<uint32_t>(hdr->ts.tv_usec / 1000)) * 1000;
+    uint64_t nsec = nanosecondFile_
+                        ? static_cast<uint32_t>(hdr->ts.tv_usec)
+                        : static_cast<uint64_t>(static_cast<uint32_t>(hdr->ts.tv_usec / 1000)) * 1000;
     if (nsec >= kNsPerSec) {
       sec += nsec / kNsPerSec;
       nsec %= kNsPerSec;
@@ -149,8 +158,9 @@ ReadStatus LibpcapReader::ReadFault(int64_t offset) {
   const std::string words = pcap_geterr(pcap_);
   const std::string at = " at offset " + std::to_string(offset) + " (libpcap: " + words + ")";
   if (words.rfind("truncated dump file", 0) == 0) {
-    return Fault("TRUNCATED", offset,
-                 BaseName(path_) + ": the file appears to have been cut short in the middle of a packet" + at);
+    return Fault(
+        "TRUNCATED", offset,
+        BaseName(path_) + ": the file appears to have been cut short in the middle of a packet" + at);
   }
   if (words.rfind("error reading dump file", 0) == 0) {
     return Fault("EIO", offset, BaseName(path_) + ": read error" + at);
@@ -162,7 +172,8 @@ bool LibpcapReader::ReadWhole(int64_t at, size_t length) {
   wholeRecord_.resize(length);
   size_t got = 0;
   while (got < length) {
-    const ssize_t r = pread(fileno(file_), wholeRecord_.data() + got, length - got, at + static_cast<int64_t>(got));
+    const ssize_t r =
+        pread(fileno(file_), wholeRecord_.data() + got, length - got, at + static_cast<int64_t>(got));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) return false;
     got += static_cast<size_t>(r);

@@ -33,6 +33,8 @@ class LibpcapReader : public CaptureSource {
   /** Record header size: 16, or 24 for Alexey Kuznetzov's patched format. */
   int64_t recordHeaderBytes_ = 16;
   bool nanosecondFile_ = false;
+  /** libpcap's snapshot length: records are cut to it. */
+  uint32_t snapshot_ = 0;
   uint32_t linkType_ = 0;
   /** A record read that did not fit the previous batch. */
   bool hasPending_ = false;

@@ -38,7 +38,9 @@ constexpr uint16_t kOptIfTsoffset = 14;
 constexpr size_t kChunk = 1 << 20;
 constexpr uint64_t kNsPerSec = 1000000000;
 
-constexpr uint32_t Pad4(uint32_t n) { return (n + 3u) & ~3u; }
+constexpr uint32_t Pad4(uint32_t n) {
+  return (n + 3u) & ~3u;
+}
 
 std::string OptionString(const uint8_t* p, uint16_t len) {
   size_t n = len;
@@ -67,7 +69,9 @@ PcapngReader::PcapngReader(const std::string& path, int fd, int64_t size)
   fault_ = FileFault{};
 }
 
-PcapngReader::~PcapngReader() { close(fd_); }
+PcapngReader::~PcapngReader() {
+  close(fd_);
+}
 
 int64_t PcapngReader::CurrentSize() {
   struct stat st {};
@@ -186,13 +190,14 @@ PcapngReader::Step PcapngReader::ReadBlock(RecordBatch* batch) {
   std::memcpy(&len, p + 4, sizeof len);
   if (swapped) len = __builtin_bswap32(len);
   if (len < kMinBlock || len % 4 != 0) {
-    return BlockFault("BAD_RECORD", at,
-                      "block total length " + std::to_string(len) + " is not a multiple of 4 that is at least 12");
+    return BlockFault(
+        "BAD_RECORD", at,
+        "block total length " + std::to_string(len) + " is not a multiple of 4 that is at least 12");
   }
   if (len > kMaxBlock) {
-    return BlockFault("BAD_RECORD", at,
-                      "block total length " + std::to_string(len) + " is too large (> " +
-                          std::to_string(kMaxBlock) + ")");
+    return BlockFault(
+        "BAD_RECORD", at,
+        "block total length " + std::to_string(len) + " is too large (> " + std::to_string(kMaxBlock) + ")");
   }
   // Trust no length the file has not got the bytes for: check before reading (or allocating).
   if (at + static_cast<int64_t>(len) > fileSize_ && at + static_cast<int64_t>(len) > CurrentSize()) {
@@ -203,9 +208,9 @@ PcapngReader::Step PcapngReader::ReadBlock(RecordBatch* batch) {
   const size_t got = Ensure(len);
   if (readErrno_ != 0) return BlockFault("EIO", at, std::strerror(readErrno_));
   if (got < len) {
-    return BlockFault("TRUNCATED", at,
-                      "block of " + std::to_string(len) + " bytes, only " + std::to_string(got) +
-                          " left in the file");
+    return BlockFault(
+        "TRUNCATED", at,
+        "block of " + std::to_string(len) + " bytes, only " + std::to_string(got) + " left in the file");
   }
   p = buffer_.data() + pos_;
   uint32_t trailer;
@@ -220,7 +225,8 @@ PcapngReader::Step PcapngReader::ReadBlock(RecordBatch* batch) {
   std::string why;
   switch (type) {
     case kSectionHeader:
-      if (!ParseSectionHeader(p, len, swapped, why)) return BlockFault(first ? "BAD_FORMAT" : "BAD_RECORD", at, why);
+      if (!ParseSectionHeader(p, len, swapped, why))
+        return BlockFault(first ? "BAD_FORMAT" : "BAD_RECORD", at, why);
       break;
     case kInterfaceDescription:
       if (!ParseInterface(p, len, why)) return BlockFault("BAD_RECORD", at, why);
@@ -353,7 +359,8 @@ PcapngReader::Step PcapngReader::ReadPacketBlock(uint32_t type, const uint8_t* p
     if (len < kMinSimplePacket) {
       return BlockFault("BAD_RECORD", at, "simple packet block of " + std::to_string(len) + " bytes");
     }
-    if (section_.empty()) return BlockFault("BAD_RECORD", at, "simple packet block in a section with no interface");
+    if (section_.empty())
+      return BlockFault("BAD_RECORD", at, "simple packet block in a section with no interface");
     iface = &interfaces_[section_[0]];
     meta.origLen = U32(p + 8);
     uint32_t cap = std::min(meta.origLen, len - kMinSimplePacket);
@@ -364,12 +371,13 @@ PcapngReader::Step PcapngReader::ReadPacketBlock(uint32_t type, const uint8_t* p
     meta.tsNsec = 0;
   } else {
     const char* name = type == kEnhancedPacket ? "enhanced packet block" : "packet block";
-    if (len < kMinPacket) return BlockFault("BAD_RECORD", at, std::string(name) + " of " + std::to_string(len) + " bytes");
+    if (len < kMinPacket)
+      return BlockFault("BAD_RECORD", at, std::string(name) + " of " + std::to_string(len) + " bytes");
     const uint32_t local = type == kEnhancedPacket ? U32(p + 8) : U16(p + 8);
     if (local >= section_.size()) {
       return BlockFault("BAD_RECORD", at,
-                        "interface index " + std::to_string(local) + " is not less than section interface count " +
-                            std::to_string(section_.size()));
+                        "interface index " + std::to_string(local) +
+                            " is not less than section interface count " + std::to_string(section_.size()));
     }
     iface = &interfaces_[section_[local]];
     meta.capLen = U32(p + 20);

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <atomic>
+#include <memory>
 
 #include "capture_source.h"
 #include "record_batch.h"
@@ -15,8 +16,9 @@ class Reader;
 
 class ReadWorker : public Napi::AsyncWorker {
  public:
-  ReadWorker(Napi::Env env, Reader* reader, CaptureSource* source, const std::atomic<bool>& cancel,
-             size_t recordCapacity, size_t dataCapacity, bool includeData);
+  ReadWorker(Napi::Env env, Reader* reader, std::shared_ptr<CaptureSource> source,
+             std::shared_ptr<const std::atomic<bool>> cancel, size_t recordCapacity, size_t dataCapacity,
+             bool includeData);
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
@@ -29,11 +31,13 @@ class ReadWorker : public Napi::AsyncWorker {
   Reader* reader_;
   /** Keeps the Reader's JS object (and so reader_) alive while the read runs. */
   Napi::ObjectReference readerRef_;
-  CaptureSource* source_;
-  const std::atomic<bool>& cancel_;
+  std::shared_ptr<CaptureSource> source_;
+  std::shared_ptr<const std::atomic<bool>> cancel_;
   Napi::Promise::Deferred deferred_;
   Napi::Reference<Napi::ArrayBuffer> columns_;
   Napi::Reference<Napi::ArrayBuffer> data_;
+  size_t dataCapacity_;
+  uint8_t* dataBytes_;
   RecordBatch batch_;
   ReadStatus status_ = ReadStatus::kMore;
 };

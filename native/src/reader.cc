@@ -14,15 +14,18 @@ constexpr size_t kMaxBatchRecords = 1u << 20;
 constexpr size_t kMaxBatchBytes = 1u << 30;
 /** The smallest record of either format (a pcap record header, a Simple Packet Block). */
 constexpr int64_t kMinRecordBytes = 16;
+constexpr size_t kFirstBatchBytes = 1u << 20;
+constexpr size_t kBatchSlackBytes = 64u << 10;
 
 size_t SizeOption(Napi::Object options, const char* name, size_t fallback, size_t max) {
   Napi::Value v = options.Get(name);
   if (v.IsUndefined()) return fallback;
-  if (!v.IsNumber()) throw InvalidArgument(options.Env(), std::string("options.") + name + " must be a number");
+  if (!v.IsNumber())
+    throw InvalidArgument(options.Env(), std::string("options.") + name + " must be a number");
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= 1 && d <= static_cast<double>(max)) || d != static_cast<double>(static_cast<size_t>(d))) {
-    throw InvalidArgument(options.Env(),
-                          std::string("options.") + name + " must be an integer from 1 to " + std::to_string(max));
+    throw InvalidArgument(options.Env(), std::string("options.") + name + " must be an integer from 1 to " +
+                                             std::to_string(max));
   }
   return static_cast<size_t>(d);
 }
@@ -50,9 +53,11 @@ Napi::Function Reader::Define(Napi::Env env) {
 
 Reader::Reader(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Reader>(info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) throw InvalidArgument(env, "Reader(path, options?): path must be a string");
+  if (info.Length() < 1 || !info[0].IsString())
+    throw InvalidArgument(env, "Reader(path, options?): path must be a string");
   path_ = info[0].As<Napi::String>().Utf8Value();
-  if (path_.empty() || path_.find('\0') != std::string::npos) throw InvalidArgument(env, "Reader: path is empty or has a NUL");
+  if (path_.empty() || path_.find('\0') != std::string::npos)
+    throw InvalidArgument(env, "Reader: path is empty or has a NUL");
   if (info.Length() >= 2 && !info[1].IsUndefined()) {
     if (!info[1].IsObject()) throw InvalidArgument(env, "Reader: options must be an object");
     Napi::Object options = info[1].As<Napi::Object>();
@@ -113,16 +118,25 @@ Napi::Value Reader::Next(const Napi::CallbackInfo& info) {
                         .Value());
     return deferred.Promise();
   }
-  if (cancelled_.load()) {
+  if (cancelled_->load()) {
     auto deferred = Napi::Promise::Deferred::New(env);
     deferred.Reject(Cancelled(env, "reading was cancelled").Value());
     return deferred.Promise();
   }
   // Buffers no bigger than what is left of the file: small files get small batches.
   const int64_t remaining = std::max<int64_t>(0, source_->CurrentSize() - source_->Position());
-  const size_t records = std::min<size_t>(batchRecords_, static_cast<size_t>(remaining / kMinRecordBytes) + 1);
-  const size_t bytes = includeData_ ? std::min<size_t>(batchBytes_, static_cast<size_t>(remaining)) : 0;
-  auto* worker = new ReadWorker(env, this, source_.get(), cancelled_, records, bytes, includeData_);
+  const size_t records =
+      std::min<size_t>(batchRecords_, static_cast<size_t>(remaining / kMinRecordBytes) + 1);
+  // The data buffer is sized for the records expected (from the mean size so far), not for
+  // batchBytes: fresh memory costs a page fault a page, and a buffer mostly unused wastes them.
+  // A batch whose data buffer fills up just ends early.
+  const size_t expected =
+      recordsRead_ == 0
+          ? kFirstBatchBytes
+          : static_cast<size_t>(static_cast<double>(bytesRead_) / recordsRead_ * records * 1.25) +
+                kBatchSlackBytes;
+  const size_t bytes = includeData_ ? std::min({batchBytes_, static_cast<size_t>(remaining), expected}) : 0;
+  auto* worker = new ReadWorker(env, this, source_, cancelled_, records, bytes, includeData_);
   Napi::Promise promise = worker->Promise();
   busy_ = true;
   worker->Queue();
@@ -138,12 +152,14 @@ void Reader::FinishRead(Napi::Env env, Napi::Promise::Deferred deferred, ReadSta
     deferred.Reject(Cancelled(env, "the reader was closed").Value());
     return;
   }
-  if (cancelled_.load()) {
+  if (cancelled_->load()) {
     deferred.Reject(Cancelled(env, "reading was cancelled").Value());
     return;
   }
   // Records before a fault come first; the fault is sticky and rejects the next call.
   if (batch.count() > 0) {
+    recordsRead_ += batch.count();
+    bytesRead_ += batch.overflow().empty() ? batch.dataUsed() : batch.overflow().size();
     deferred.Resolve(MakeBatch(env, batch, columns, data));
     return;
   }
@@ -155,8 +171,12 @@ void Reader::FinishRead(Napi::Env env, Napi::Promise::Deferred deferred, ReadSta
       deferred.Reject(Cancelled(env, "reading was cancelled").Value());
       return;
     case ReadStatus::kEnd:
-    case ReadStatus::kMore:
       deferred.Resolve(env.Null());
+      return;
+    case ReadStatus::kMore:
+      // An empty batch always takes a record: this cannot happen, and must not look like the end.
+      deferred.Reject(
+          ToJsError(env, {"EIO", BaseName(path_) + ": internal error: an empty batch", path_, -1}).Value());
       return;
   }
 }
@@ -202,15 +222,23 @@ Napi::Object Reader::MakeBatch(Napi::Env env, const RecordBatch& batch, Napi::Ar
   return b;
 }
 
-void Reader::Cancel(const Napi::CallbackInfo&) { cancelled_.store(true); }
+Reader::~Reader() {
+  cancelled_->store(true);
+}
+
+void Reader::Cancel(const Napi::CallbackInfo&) {
+  cancelled_->store(true);
+}
 
 void Reader::Close(const Napi::CallbackInfo&) {
   if (closed_) return;
   closed_ = true;
-  cancelled_.store(true);
+  cancelled_->store(true);
   if (!busy_) AfterRead();
 }
 
-void Reader::AfterRead() { source_.reset(); }
+void Reader::AfterRead() {
+  source_.reset();
+}
 
 }  // namespace trawl

@@ -17,10 +17,11 @@ class Reader : public Napi::ObjectWrap<Reader> {
   static Napi::Function Define(Napi::Env env);
 
   explicit Reader(const Napi::CallbackInfo& info);
+  ~Reader() override;
 
   /** Called on the JS thread when a ReadWorker finished. */
-  void FinishRead(Napi::Env env, Napi::Promise::Deferred deferred, ReadStatus status, const RecordBatch& batch,
-                  Napi::ArrayBuffer columns, Napi::ArrayBuffer data);
+  void FinishRead(Napi::Env env, Napi::Promise::Deferred deferred, ReadStatus status,
+                  const RecordBatch& batch, Napi::ArrayBuffer columns, Napi::ArrayBuffer data);
   void FailRead(Napi::Env env, Napi::Promise::Deferred deferred, const std::string& message);
 
  private:
@@ -36,16 +37,21 @@ class Reader : public Napi::ObjectWrap<Reader> {
   /** Releases the file once no read is in flight. */
   void AfterRead();
 
-  std::unique_ptr<CaptureSource> source_;
+  // Shared with the read in flight, which may outlive this object when the environment is torn
+  // down mid-read.
+  std::shared_ptr<CaptureSource> source_;
   std::string path_;
   Napi::ObjectReference info_;
   size_t interfacesShown_ = 0;
   size_t batchRecords_ = 8192;
   size_t batchBytes_ = 8u << 20;
   bool includeData_ = true;
+  /** Records and packet bytes handed out so far: the mean sizes the next data buffer. */
+  double recordsRead_ = 0;
+  double bytesRead_ = 0;
   bool busy_ = false;
   bool closed_ = false;
-  std::atomic<bool> cancelled_{false};
+  std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace trawl

@@ -39,7 +39,8 @@ double NumberOption(Napi::Object options, const char* name, double fallback, dou
   if (v.IsUndefined()) return fallback;
   const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
   if (!(d >= min && d <= max) || d != std::floor(d)) {
-    throw InvalidArgument(options.Env(), std::string("Writer: options.") + name + " must be an integer from " +
+    throw InvalidArgument(options.Env(), std::string("Writer: options.") + name +
+                                             " must be an integer from " +
                                              std::to_string(static_cast<int64_t>(min)) + " to " +
                                              std::to_string(static_cast<int64_t>(max)));
   }
@@ -49,14 +50,17 @@ double NumberOption(Napi::Object options, const char* name, double fallback, dou
 bool BoolOption(Napi::Object options, const char* name) {
   Napi::Value v = options.Get(name);
   if (v.IsUndefined()) return false;
-  if (!v.IsBoolean()) throw InvalidArgument(options.Env(), std::string("Writer: options.") + name + " must be a boolean");
+  if (!v.IsBoolean())
+    throw InvalidArgument(options.Env(), std::string("Writer: options.") + name + " must be a boolean");
   return v.As<Napi::Boolean>().Value();
 }
 
 double FiniteArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (!info[i].IsNumber()) throw InvalidArgument(info.Env(), std::string("Writer.writePacket: ") + what + " must be a number");
+  if (!info[i].IsNumber())
+    throw InvalidArgument(info.Env(), std::string("Writer.writePacket: ") + what + " must be a number");
   const double d = info[i].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || d < 0) throw InvalidArgument(info.Env(), std::string("Writer.writePacket: bad ") + what);
+  if (!std::isfinite(d) || d < 0)
+    throw InvalidArgument(info.Env(), std::string("Writer.writePacket: bad ") + what);
   return d;
 }
 
@@ -64,7 +68,8 @@ template <typename T, napi_typedarray_type kType>
 T TypedArrayProperty(Napi::Object batch, const char* name) {
   Napi::Value v = batch.Get(name);
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) {
-    throw InvalidArgument(batch.Env(), std::string("Writer.writeBatch: batch.") + name + " has the wrong type");
+    throw InvalidArgument(batch.Env(),
+                          std::string("Writer.writeBatch: batch.") + name + " has the wrong type");
   }
   return v.As<T>();
 }
@@ -88,16 +93,19 @@ Writer::Writer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Writer>(info) 
     throw InvalidArgument(env, "Writer(path, options): path must be a string and options an object");
   }
   path_ = info[0].As<Napi::String>().Utf8Value();
-  if (path_.empty() || path_.find('\0') != std::string::npos) throw InvalidArgument(env, "Writer: path is empty or has a NUL");
+  if (path_.empty() || path_.find('\0') != std::string::npos)
+    throw InvalidArgument(env, "Writer: path is empty or has a NUL");
   Napi::Object options = info[1].As<Napi::Object>();
-  if (options.Get("linkType").IsUndefined()) throw InvalidArgument(env, "Writer: options.linkType is required");
+  if (options.Get("linkType").IsUndefined())
+    throw InvalidArgument(env, "Writer: options.linkType is required");
   const auto linkType = static_cast<uint32_t>(NumberOption(options, "linkType", 0, 0, 0x03ffffff));
   snaplen_ = static_cast<uint32_t>(NumberOption(options, "snaplen", kDefaultSnaplen, 1, 0x7fffffff));
   nanosecond_ = BoolOption(options, "nanosecond");
   const bool append = BoolOption(options, "append");
 
-  pcap_ = pcap_open_dead_with_tstamp_precision(DltOf(linkType), static_cast<int>(snaplen_),
-                                               nanosecond_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+  pcap_ = pcap_open_dead_with_tstamp_precision(
+      DltOf(linkType), static_cast<int>(snaplen_),
+      nanosecond_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
   if (pcap_ == nullptr) throw ToJsError(env, {"EIO", BaseName(path_) + ": pcap_open_dead failed", path_, -1});
 
   // Refuse a link type the dumper cannot write before touching the file.
@@ -107,7 +115,8 @@ Writer::Writer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Writer>(info) 
       fclose(probe);
       const std::string words = pcap_geterr(pcap_);
       Release();
-      throw ToJsError(env, {"EINVAL", BaseName(path_) + ": cannot write the file (libpcap: " + words + ")", path_, -1});
+      throw ToJsError(
+          env, {"EINVAL", BaseName(path_) + ": cannot write the file (libpcap: " + words + ")", path_, -1});
     }
     pcap_dump_close(d);
   }
@@ -140,12 +149,15 @@ Writer::Writer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Writer>(info) 
       fault.code = "EIO";
     }
     fault.path = path_;
-    fault.message = BaseName(path_) + ": cannot " + (append ? "append to" : "write") + " the file (libpcap: " + words + ")";
+    fault.message = BaseName(path_) + ": cannot " + (append ? "append to" : "write") +
+                    " the file (libpcap: " + words + ")";
     throw ToJsError(env, fault);
   }
 }
 
-Writer::~Writer() { Release(); }
+Writer::~Writer() {
+  Release();
+}
 
 void Writer::Release() {
   if (dumper_ != nullptr) pcap_dump_close(dumper_);
@@ -155,7 +167,8 @@ void Writer::Release() {
 }
 
 void Writer::CheckOpen(Napi::Env env, const char* method) const {
-  if (dumper_ == nullptr) throw InvalidArgument(env, std::string("Writer.") + method + ": the writer is closed");
+  if (dumper_ == nullptr)
+    throw InvalidArgument(env, std::string("Writer.") + method + ": the writer is closed");
 }
 
 void Writer::CheckStream(Napi::Env env) {
@@ -192,14 +205,16 @@ void Writer::WritePacket(const Napi::CallbackInfo& info) {
   const double tsNsec = FiniteArg(info, 1, "tsNsec");
   const double origLen = FiniteArg(info, 2, "origLen");
   Napi::Uint8Array bytes = info[3].As<Napi::Uint8Array>();
-  Dump(tsSec, tsNsec, static_cast<uint32_t>(std::min(origLen, 4294967295.0)), bytes.Data(), bytes.ElementLength());
+  Dump(tsSec, tsNsec, static_cast<uint32_t>(std::min(origLen, 4294967295.0)), bytes.Data(),
+       bytes.ElementLength());
   CheckStream(env);
 }
 
 void Writer::WriteBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env, "writeBatch");
-  if (info.Length() < 1 || !info[0].IsObject()) throw InvalidArgument(env, "Writer.writeBatch(batch, from?, to?)");
+  if (info.Length() < 1 || !info[0].IsObject())
+    throw InvalidArgument(env, "Writer.writeBatch(batch, from?, to?)");
   Napi::Object batch = info[0].As<Napi::Object>();
   const auto tsSec = TypedArrayProperty<Napi::Float64Array, napi_float64_array>(batch, "tsSec");
   const auto tsNsec = TypedArrayProperty<Napi::Uint32Array, napi_uint32_array>(batch, "tsNsec");
@@ -211,8 +226,10 @@ void Writer::WriteBatch(const Napi::CallbackInfo& info) {
   if (!countValue.IsNumber()) throw InvalidArgument(env, "Writer.writeBatch: batch.count must be a number");
   const double count = countValue.As<Napi::Number>().DoubleValue();
   if (!(count >= 0) || count > static_cast<double>(tsSec.ElementLength()) ||
-      count > static_cast<double>(tsNsec.ElementLength()) || count > static_cast<double>(capLen.ElementLength()) ||
-      count > static_cast<double>(origLen.ElementLength()) || count > static_cast<double>(dataStart.ElementLength())) {
+      count > static_cast<double>(tsNsec.ElementLength()) ||
+      count > static_cast<double>(capLen.ElementLength()) ||
+      count > static_cast<double>(origLen.ElementLength()) ||
+      count > static_cast<double>(dataStart.ElementLength())) {
     throw InvalidArgument(env, "Writer.writeBatch: batch.count does not match its columns");
   }
   auto index = [&](size_t i, double fallback) {
@@ -229,8 +246,9 @@ void Writer::WriteBatch(const Napi::CallbackInfo& info) {
   // Check every record first so that a bad batch writes nothing.
   for (size_t i = from; i < to; i++) {
     if (static_cast<uint64_t>(dataStart[i]) + capLen[i] > dataLength) {
-      throw InvalidArgument(env, "Writer.writeBatch: record " + std::to_string(i) +
-                                     " lies outside batch.data (was the batch read with includeData: false?)");
+      throw InvalidArgument(env,
+                            "Writer.writeBatch: record " + std::to_string(i) +
+                                " lies outside batch.data (was the batch read with includeData: false?)");
     }
   }
   const uint8_t* bytes = data.Data();
@@ -260,7 +278,8 @@ void Writer::Close(const Napi::CallbackInfo& info) {
   const int err = errno;
   Release();
   if (!ok) {
-    throw ToJsError(info.Env(), {"EIO", BaseName(path_) + ": write failed: " + std::strerror(err), path_, -1});
+    throw ToJsError(info.Env(),
+                    {"EIO", BaseName(path_) + ": write failed: " + std::strerror(err), path_, -1});
   }
 }
 

@@ -48,7 +48,8 @@ export function parseShellMessage(data: unknown): ShellMessage | null {
   if (typeof data !== 'object' || data === null) return null;
   const m = data as { type?: unknown; action?: unknown; path?: unknown; which?: unknown };
   if (m.type === 'trawl:menu' && isAction(m.action)) return { type: 'trawl:menu', action: m.action };
-  if (m.type === 'trawl:open' && typeof m.path === 'string' && m.path) return { type: 'trawl:open', path: m.path };
+  if (m.type === 'trawl:open' && typeof m.path === 'string' && m.path)
+    return { type: 'trawl:open', path: m.path };
   if (m.type === 'trawl:save' && typeof m.path === 'string' && m.path) {
     const which = m.which === 'displayed' ? 'displayed' : 'all';
     return { type: 'trawl:save', path: m.path, which };

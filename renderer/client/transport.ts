@@ -5,7 +5,6 @@ import type { Transport } from './engine-client.ts';
 import { decodeWire, encodeWire } from './wire.ts';
 
 export function messagePortTransport(port: MessagePort): Transport {
-  const closeListeners: ((reason: string) => void)[] = [];
   return {
     send: (message: RequestMessage) => port.postMessage(message),
     onMessage(listener) {
@@ -13,7 +12,6 @@ export function messagePortTransport(port: MessagePort): Transport {
       port.start();
     },
     onClose(listener) {
-      closeListeners.push(listener);
       // Chromium fires `close` on a MessagePort whose other end went away (the engine died).
       port.addEventListener('close', () => listener('The engine stopped'));
     },

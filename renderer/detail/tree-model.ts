@@ -52,7 +52,8 @@ export function innermostAt(tree: readonly TreeNodeDto[], source: number, offset
   const visit = (nodes: readonly TreeNodeDto[], prefix: string): void => {
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i] as TreeNodeDto;
-      const covers = n.source === source && n.length > 0 && offset >= n.offset && offset < n.offset + n.length;
+      const covers =
+        n.source === source && n.length > 0 && offset >= n.offset && offset < n.offset + n.length;
       if (covers && n.length < bestLength) {
         best = prefix + i;
         bestLength = n.length;

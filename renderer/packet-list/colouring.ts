@@ -58,7 +58,10 @@ export function parseRules(json: readonly RuleJson[]): ColouringRule[] {
 
 export const DEFAULT_RULES: readonly ColouringRule[] = parseRules(rulesJson.rules);
 
-export function ruleFor(hints: number, rules: readonly ColouringRule[] = DEFAULT_RULES): ColouringRule | null {
+export function ruleFor(
+  hints: number,
+  rules: readonly ColouringRule[] = DEFAULT_RULES,
+): ColouringRule | null {
   for (const r of rules) if (hints & r.mask) return r;
   return null;
 }

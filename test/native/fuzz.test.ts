@@ -7,7 +7,7 @@ import { afterAll, expect, test } from 'vitest';
 import { addon, type RecordBatch } from '../../native/index.ts';
 import { concat, epb, idb, opb, packetBytes, pcapFile, shb, spb, tempDir } from '../support/pcap-bytes.ts';
 
-const ITERATIONS = Number(process.env["TRAWL_FUZZ_ITERATIONS"] ?? 3000);
+const ITERATIONS = Number(process.env['TRAWL_FUZZ_ITERATIONS'] ?? 3000);
 const READ_TIMEOUT_MS = 5000;
 const CODES = new Set(['BAD_FORMAT', 'TRUNCATED', 'BAD_RECORD', 'EIO']);
 
@@ -94,7 +94,9 @@ function seeds(): Seed[] {
       shb('big'),
       idb('big', { linkType: 1, snaplen: 60, tsresol: 0x80 | 30, name: 'a' }),
       idb('big', { linkType: 101, tsoffset: 5n }),
-      ...Array.from({ length: 10 }, (_, i) => epb('big', { iface: i % 2, ts: BigInt(i) << 28n, data: data(i), comments: ['c'] })),
+      ...Array.from({ length: 10 }, (_, i) =>
+        epb('big', { iface: i % 2, ts: BigInt(i) << 28n, data: data(i), comments: ['c'] }),
+      ),
       spb('big', { data: data(3) }),
       opb('big', { iface: 1, ts: 77n, data: data(4) }),
       shb('little'),
@@ -142,7 +144,17 @@ function mutate(seed: Seed, r: () => number): Uint8Array {
 
 function checkBatch(batch: RecordBatch, includeData: boolean): void {
   const n = batch.count;
-  for (const col of [batch.tsSec, batch.tsNsec, batch.capLen, batch.origLen, batch.linkType, batch.ifaceId, batch.recordOffset, batch.dataOffset, batch.dataStart]) {
+  for (const col of [
+    batch.tsSec,
+    batch.tsNsec,
+    batch.capLen,
+    batch.origLen,
+    batch.linkType,
+    batch.ifaceId,
+    batch.recordOffset,
+    batch.dataOffset,
+    batch.dataStart,
+  ]) {
     expect(col.length).toBe(n);
   }
   for (let i = 0; i < n; i++) {
@@ -154,14 +166,17 @@ function checkBatch(batch: RecordBatch, includeData: boolean): void {
 function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: read did not settle in ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: read did not settle in ${READ_TIMEOUT_MS} ms`)),
+      READ_TIMEOUT_MS,
+    );
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 test(`fuzz: ${ITERATIONS} mutated captures never crash or hang the reader`, async () => {
   const all = seeds();
-  const r = rng(Number(process.env["TRAWL_FUZZ_SEED"] ?? 0x7a5a1));
+  const r = rng(Number(process.env['TRAWL_FUZZ_SEED'] ?? 0x7a5a1));
   const path = join(tmp.dir, 'mutant');
   const outcomes = new Map<string, number>();
   const count = (k: string): void => void outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
@@ -201,7 +216,7 @@ test(`fuzz: ${ITERATIONS} mutated captures never crash or hang the reader`, asyn
       reader.close();
     }
   }
-  if (process.env["TRAWL_FUZZ_VERBOSE"]) console.log(JSON.stringify([...outcomes]));
+  if (process.env['TRAWL_FUZZ_VERBOSE']) console.log(JSON.stringify([...outcomes]));
   // Every kind of outcome happened, so the mutations reach the reader's checks.
   for (const k of ['end', 'open BAD_FORMAT', 'read TRUNCATED', 'read BAD_RECORD']) {
     expect(outcomes.get(k) ?? 0, `${k} in ${JSON.stringify([...outcomes])}`).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 // The addon's Reader on pcap files (read by libpcap), built byte by byte.
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { addon } from '../../native/index.ts';
 import {
@@ -85,9 +85,21 @@ describe('pcap details', () => {
   });
 
   test('link types are LINKTYPE_ values, FCS bits masked', async () => {
-    const raw = tmp.file('raw.pcap', pcapFile({ linkType: 101 }, records(2, () => 0)));
+    const raw = tmp.file(
+      'raw.pcap',
+      pcapFile(
+        { linkType: 101 },
+        records(2, () => 0),
+      ),
+    );
     expect((await readAll(raw)).records.map((r) => r.linkType)).toEqual([101, 101]);
-    const fcs = tmp.file('fcs.pcap', pcapFile({ linkType: 0x04000001 }, records(1, () => 0)));
+    const fcs = tmp.file(
+      'fcs.pcap',
+      pcapFile(
+        { linkType: 0x04000001 },
+        records(1, () => 0),
+      ),
+    );
     const r = new (addon().Reader)(fcs);
     expect(r.info.linkType).toBe(1);
     r.close();
@@ -108,6 +120,41 @@ describe('pcap details', () => {
     ]);
   });
 
+  test('a record longer than the snaplen comes back whole (as tshark shows it), offsets stay right', async () => {
+    const recs = [
+      { tsSec: 1, tsFrac: 0, data: packetBytes(150, 1) },
+      { tsSec: 2, tsFrac: 0, data: packetBytes(64, 2) },
+      { tsSec: 3, tsFrac: 0, data: packetBytes(30, 3) },
+    ];
+    const path = tmp.file('over-snaplen.pcap', pcapFile({ snaplen: 64 }, recs));
+    const { records: got, error } = await readAll(path);
+    expect(error).toBeNull();
+    expect(got.map((g) => g.bytes)).toEqual(recs.map((r) => r.data));
+    expect(got.map((g) => g.recordOffset)).toEqual([24, 24 + 166, 24 + 166 + 80]);
+  });
+
+  test("Kuznetzov's patched format (magic a1b2cd34, 24-byte record headers)", async () => {
+    const datas = [packetBytes(60, 1), packetBytes(42, 2)];
+    const recordsBytes = datas.map((data, i) => {
+      const h = new DataView(new ArrayBuffer(24));
+      h.setUint32(0, 100 + i, true);
+      h.setUint32(4, 7, true);
+      h.setUint32(8, data.length, true);
+      h.setUint32(12, data.length, true);
+      h.setUint32(16, 2, true); // ifindex
+      h.setUint16(20, 0x0800, true); // protocol
+      return concat(new Uint8Array(h.buffer), data);
+    });
+    const path = tmp.file('kuznetzov.pcap', concat(pcapHeader({ magic: 0xa1b2cd34 }), ...recordsBytes));
+    const { records: got, error } = await readAll(path);
+    expect(error).toBeNull();
+    expect(got.map((g) => [g.tsSec, g.tsNsec, g.recordOffset, g.dataOffset])).toEqual([
+      [100, 7000, 24, 48],
+      [101, 7000, 24 + 84, 24 + 84 + 24],
+    ]);
+    expect(got.map((g) => g.bytes)).toEqual(datas);
+  });
+
   test('batches respect batchRecords and batchBytes; an oversized record gets a batch of its own', async () => {
     const recs = records(100, () => 0);
     const path = tmp.file('batches.pcap', pcapFile({}, recs));
@@ -126,7 +173,13 @@ describe('pcap details', () => {
   });
 
   test('includeData: false gives offsets and lengths without bytes', async () => {
-    const path = tmp.file('nodata.pcap', pcapFile({}, records(10, () => 0)));
+    const path = tmp.file(
+      'nodata.pcap',
+      pcapFile(
+        {},
+        records(10, () => 0),
+      ),
+    );
     const reader = new (addon().Reader)(path, { includeData: false });
     const batch = await reader.next();
     expect(batch?.count).toBe(10);
@@ -160,7 +213,10 @@ describe('pcap details', () => {
   });
 
   test('cut short mid-header: TRUNCATED', async () => {
-    const whole = pcapFile({}, records(2, () => 0));
+    const whole = pcapFile(
+      {},
+      records(2, () => 0),
+    );
     const path = tmp.file('cut-header.pcap', concat(whole, new Uint8Array(7)));
     const { records: got, error } = await readAll(path);
     expect(got).toHaveLength(2);
@@ -210,8 +266,37 @@ describe('pcap details', () => {
     expect(thrown(() => new (Reader as unknown as new (p: unknown) => unknown)(42)).code).toBe('EINVAL');
   });
 
+  test('close() releases the file (also after an open error, also mid-read)', async () => {
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const path = tmp.file(
+      'fds.pcap',
+      pcapFile(
+        {},
+        records(3, () => 0),
+      ),
+    );
+    const bad = tmp.file('fds.txt', new TextEncoder().encode('not a capture, not at all'));
+    const badNg = tmp.file('fds.pcapng', Uint8Array.of(0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0));
+    const before = fds();
+    for (let i = 0; i < 50; i++) {
+      const r = new (addon().Reader)(path);
+      const read = r.next();
+      r.close();
+      await read.catch(() => null);
+      thrown(() => new (addon().Reader)(bad));
+      thrown(() => new (addon().Reader)(badNg));
+    }
+    expect(fds()).toBe(before);
+  });
+
   test('close() ends reading; next() after close rejects', async () => {
-    const path = tmp.file('closed.pcap', pcapFile({}, records(3, () => 0)));
+    const path = tmp.file(
+      'closed.pcap',
+      pcapFile(
+        {},
+        records(3, () => 0),
+      ),
+    );
     const reader = new (addon().Reader)(path);
     reader.close();
     reader.close();

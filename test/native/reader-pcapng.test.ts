@@ -42,7 +42,11 @@ const sec2 = concat(
   spb('big', { data: p(100, 5) }),
   opb('big', { iface: 0, ts: (3n << 20n) + (1n << 19n), data: p(20, 6), comments: ['old'] }),
 );
-const sec3 = concat(shb('little', { minor: 2 }), idb('little', { linkType: 276 }), epb('little', { iface: 0, ts: 1n, data: p(8, 7) }));
+const sec3 = concat(
+  shb('little', { minor: 2 }),
+  idb('little', { linkType: 276 }),
+  epb('little', { iface: 0, ts: 1n, data: p(8, 7) }),
+);
 const multi = concat(sec1, sec2, sec3);
 
 describe('pcapng: sections, interfaces, block types', () => {
@@ -135,7 +139,11 @@ describe('pcapng: sections, interfaces, block types', () => {
 });
 
 describe('pcapng faults', () => {
-  const head = concat(shb('little'), idb('little', { linkType: 1 }), epb('little', { iface: 0, ts: 1n, data: p(20, 1) }));
+  const head = concat(
+    shb('little'),
+    idb('little', { linkType: 1 }),
+    epb('little', { iface: 0, ts: 1n, data: p(20, 1) }),
+  );
 
   async function faultOf(name: string, tail: Uint8Array) {
     const { records: got, error } = await readAll(tmp.file(name, concat(head, tail)));
@@ -196,7 +204,9 @@ describe('pcapng faults', () => {
       const path = tmp.file(`bad-${name}.pcapng`, bytes);
       const err = thrown(() => new (addon().Reader)(path));
       expect(err.code, name).toBe('BAD_FORMAT');
-      expect(err.message, name).toMatch(new RegExp(`^bad-${name}\\.pcapng: isn't a valid pcapng file \\(pcapng: `));
+      expect(err.message, name).toMatch(
+        new RegExp(`^bad-${name}\\.pcapng: isn't a valid pcapng file \\(pcapng: `),
+      );
     }
   });
 });

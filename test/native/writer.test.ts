@@ -60,7 +60,10 @@ describe('round trip: read → write → read gives the same records', () => {
       data: packetBytes(1 + ((i * 53) % 1500), i),
       origLen: 1 + ((i * 53) % 1500) + (i % 2) * 100,
     }));
-    const path = tmp.file(`rt-${endian}-${nanosecond}.pcap`, pcapFile({ endian, nanosecond, linkType: 113 }, recs));
+    const path = tmp.file(
+      `rt-${endian}-${nanosecond}.pcap`,
+      pcapFile({ endian, nanosecond, linkType: 113 }, recs),
+    );
     const out = join(tmp.dir, `rt-${endian}-${nanosecond}-out.pcap`);
     const original = await copy(path, out, nanosecond);
     expect(original).toHaveLength(300);
@@ -75,10 +78,17 @@ describe('round trip: read → write → read gives the same records', () => {
     w.writePacket(1_700_000_000, 123_456_789, 80, packetBytes(60, 3));
     w.writePacket(1_700_000_001, 5, 60, packetBytes(60, 4));
     w.close();
-    const r = spawnSync('tshark', ['-r', out, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len'], {
-      encoding: 'utf8',
-    });
-    expect(r.stdout.trim().split('\n')).toEqual(['1700000000.123456789\t80\t60', '1700000001.000000005\t60\t60']);
+    const r = spawnSync(
+      'tshark',
+      ['-r', out, '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stdout.trim().split('\n')).toEqual([
+      '1700000000.123456789\t80\t60',
+      '1700000001.000000005\t60\t60',
+    ]);
   });
 });
 
@@ -94,7 +104,9 @@ describe('Writer', () => {
     w.close();
     w.close();
     const { records } = await readAll(out);
-    expect(records.map((r) => [r.tsSec, r.tsNsec, r.capLen, r.origLen])).toEqual([[10, 123_456_000, 50, 100]]);
+    expect(records.map((r) => [r.tsSec, r.tsNsec, r.capLen, r.origLen])).toEqual([
+      [10, 123_456_000, 50, 100],
+    ]);
   });
 
   test('link types: LINKTYPE_ values are written as such; the snaplen cuts long packets', async () => {

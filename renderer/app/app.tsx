@@ -1,0 +1,737 @@
+// The main window: menu and filter bar, packet list, protocol tree, hex view, status bar.
+// All packet data comes from the engine through the client; this component keeps only what
+// is on screen (the selected frame's detail) and the user's choices.
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import type {
+  EngineError,
+  FileSummary,
+  FrameDetail,
+  LoadProgress,
+  TreeNodeDto,
+  ViewState,
+} from '../../app/protocol/messages.ts';
+import { engineErrorOf, type EngineClient } from '../client/engine-client.ts';
+import type { Host } from '../client/host.ts';
+import { GoToDialog, OpenDialog, SaveDialog } from '../chrome/dialogs.tsx';
+import { ErrorBar, type Notice } from '../chrome/error-bar.tsx';
+import { ContextMenu, MenuBar, SEPARATOR, type MenuItem } from '../chrome/menu.tsx';
+import { Splitter } from '../chrome/splitter.tsx';
+import { StatusBar } from '../chrome/status-bar.tsx';
+import { HexView } from '../detail/hex-view.tsx';
+import { ProtocolTree } from '../detail/protocol-tree.tsx';
+import {
+  ancestorsOf,
+  expandableNodes,
+  expandKey,
+  filterExpression,
+  findField,
+  innermostAt,
+  nodeAt,
+  type NodePath,
+} from '../detail/tree-model.ts';
+import { DEFAULT_RULES } from '../packet-list/colouring.ts';
+import { COLUMN_IDS, COLUMN_TITLES, PacketList, type PacketListHandle } from '../packet-list/packet-list.tsx';
+import { isTimeFormat, TIME_FORMATS, type TimeFormat, type TimeRef } from '../packet-list/time-format.ts';
+import { actionForKey, parseShellMessage, type Action } from './actions.ts';
+import { copyText } from './clipboard.ts';
+import {
+  addRecentFile,
+  clearRecentFiles,
+  isBoolean,
+  isNumberArray,
+  load,
+  recentFiles,
+  save,
+} from './settings.ts';
+
+export interface AppProps {
+  client: EngineClient;
+  host: Host;
+  /** A file to open on start (browser mode's `?open=`). */
+  initialOpen: string | null;
+  /** Draw the in-page menu bar (browser mode; Electron has its native menu). */
+  inPageMenu: boolean;
+}
+
+type DialogKind = 'open' | 'save' | 'goto' | null;
+
+interface ContextMenuState {
+  x: number;
+  y: number;
+  items: MenuItem[];
+}
+
+const ZERO_REF: TimeRef = { sec: 0, nsec: 0 };
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function loadErrorText(error: EngineError, packets: number): string {
+  const kept = `${packets.toLocaleString('en-US')} packet${packets === 1 ? '' : 's'} read before the fault ${packets === 1 ? 'is' : 'are'} shown.`;
+  return `The capture file appears to be damaged or cut short: ${error.message}. ${kept}`;
+}
+
+export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
+  const [file, setFile] = useState<FileSummary | null>(null);
+  const [view, setView] = useState<ViewState | null>(null);
+  const [progress, setProgress] = useState<LoadProgress | null>(null);
+  const [loadMs, setLoadMs] = useState<number | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const [timeRef, setTimeRef] = useState<TimeRef>(ZERO_REF);
+  const [selected, setSelected] = useState<{ row: number; frame: number } | null>(null);
+  const [detail, setDetail] = useState<FrameDetail | null>(null);
+  const [selectedPath, setSelectedPath] = useState<NodePath | null>(null);
+  const [source, setSource] = useState(0);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(
+    () => new Set(load('expanded', [], isStrings)),
+  );
+  const [timeFormat, setTimeFormat] = useState<TimeFormat>(() =>
+    load('timeFormat', 'relative', isTimeFormat),
+  );
+  const [colouring, setColouring] = useState(() => load('colouring', true, isBoolean));
+  const [dialog, setDialog] = useState<DialogKind>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [menu, setMenu] = useState<ContextMenuState | null>(null);
+  const [recent, setRecent] = useState<string[]>(recentFiles);
+  const [filterText, setFilterText] = useState('');
+  const [filterBad, setFilterBad] = useState(false);
+  const [panes, setPanes] = useState<number[]>(() => load('panes', [0.5, 0.28], isNumberArray));
+  const [dragging, setDragging] = useState(false);
+
+  const list = useRef<PacketListHandle | null>(null);
+  const treeEl = useRef<HTMLDivElement | null>(null);
+  const filterInput = useRef<HTMLInputElement | null>(null);
+  const mainEl = useRef<HTMLDivElement | null>(null);
+  const noticeId = useRef(0);
+  const loadStarted = useRef(0);
+  const detailSeq = useRef(0);
+  /** The field selected in the tree, re-selected when another packet is shown (as Wireshark does). */
+  const selectedField = useRef<string | null>(null);
+  const fileRef = useRef(file);
+  fileRef.current = file;
+
+  const notify = useCallback((message: string, kind: Notice['kind'] = 'error', detailText?: string) => {
+    const id = ++noticeId.current;
+    setNotices((ns) => [
+      ...ns.filter((n) => n.message !== message),
+      { id, message, kind, detail: detailText },
+    ]);
+  }, []);
+  const notifyError = useCallback((err: unknown) => notify(engineErrorOf(err).message), [notify]);
+
+  // Engine events: the file's life and its view's counts.
+  useEffect(() => {
+    const off = client.onEvent((event) => {
+      switch (event.type) {
+        case 'file.opened':
+          loadStarted.current = performance.now();
+          setFile(event.file);
+          setView(null);
+          setProgress({ packets: 0, bytesRead: 0, sizeBytes: event.file.sizeBytes, done: false });
+          setLoadMs(null);
+          setGeneration((g) => g + 1);
+          setSelected(null);
+          setDetail(null);
+          setSelectedPath(null);
+          setTimeRef(ZERO_REF);
+          break;
+        case 'load.progress': {
+          const p = event.progress;
+          setProgress(p);
+          setView((v) =>
+            v && v.filter === '' && v.sort === null
+              ? { ...v, total: p.packets, displayed: p.packets }
+              : v && { ...v, total: p.packets },
+          );
+          if (p.done) {
+            setLoadMs(performance.now() - loadStarted.current);
+            client.request('view.state', {}).then(setView, () => {});
+          }
+          break;
+        }
+        case 'load.error':
+          if (event.error.code === 'CANCELLED') {
+            notify(
+              `Loading was cancelled: ${event.packets.toLocaleString('en-US')} packets were read.`,
+              'warning',
+            );
+          } else {
+            notify(loadErrorText(event.error, event.packets));
+          }
+          break;
+        case 'view.changed':
+          setView(event.view);
+          break;
+        case 'file.closed':
+          setFile(null);
+          setView(null);
+          setProgress(null);
+          setLoadMs(null);
+          setGeneration((g) => g + 1);
+          setSelected(null);
+          setDetail(null);
+          setSelectedPath(null);
+          break;
+      }
+    });
+    const offClose = client.onClose((reason) => notify(reason));
+    return () => {
+      off();
+      offClose();
+    };
+  }, [client, notify]);
+
+  const openFile = useCallback(
+    async (path: string) => {
+      setDialog(null);
+      try {
+        const summary = await client.request('file.open', { path });
+        setRecent(addRecentFile(summary.path));
+        const [first] = await client.request('view.rows', { start: 0, end: 1 });
+        if (first) setTimeRef({ sec: first.tsSec, nsec: first.tsNsec });
+        const state = await client.request('view.state', {});
+        setView((v) => (v && v.total > state.total ? v : state));
+      } catch (err) {
+        const e = engineErrorOf(err);
+        notify(`Could not open ${path}: ${e.message}`);
+      }
+    },
+    [client, notify],
+  );
+
+  const uploadAndOpen = useCallback(
+    async (f: File) => {
+      setDialog(null);
+      if (!host.upload) {
+        // Electron: the preload resolves the dropped File to its path (webUtils.getPathForFile).
+        window.postMessage({ type: 'trawl:drop-file', file: f }, window.location.origin);
+        return;
+      }
+      try {
+        await openFile(await host.upload(f));
+      } catch (err) {
+        notify(`Could not upload ${f.name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    [host, openFile, notify],
+  );
+
+  const saveFile = useCallback(
+    async (path: string, which: 'all' | 'displayed') => {
+      setDialog(null);
+      try {
+        const { packets } = await client.request('file.save', { path, which });
+        notify(`Saved ${packets.toLocaleString('en-US')} packets to ${path}`, 'warning');
+      } catch (err) {
+        notify(`Could not save ${path}: ${engineErrorOf(err).message}`);
+      }
+    },
+    [client, notify],
+  );
+
+  const goToPacket = useCallback(
+    async (n: number) => {
+      setDialog(null);
+      try {
+        const { row } = await client.request('view.find', { number: n });
+        if (row < 0) notify(`Packet ${n} isn't displayed (or doesn't exist).`, 'warning');
+        else list.current?.goToRow(row);
+      } catch (err) {
+        notifyError(err);
+      }
+    },
+    [client, notify, notifyError],
+  );
+
+  const applyFilter = useCallback(async () => {
+    try {
+      setView(await client.request('view.filter', { expression: filterText.trim() }));
+      setFilterBad(false);
+    } catch (err) {
+      setFilterBad(filterText.trim() !== '');
+      notifyError(err);
+    }
+  }, [client, filterText, notifyError]);
+
+  // The detail of the selected packet; stale answers (fast arrow keys) are dropped.
+  useEffect(() => {
+    if (!selected) return;
+    const seq = ++detailSeq.current;
+    client.request('frame.detail', { number: selected.frame }).then(
+      (d) => {
+        if (seq !== detailSeq.current) return;
+        setDetail(d);
+        setSource(0);
+        setSelectedPath(selectedField.current ? findField(d.tree, selectedField.current) : null);
+      },
+      (err: unknown) => seq === detailSeq.current && notifyError(err),
+    );
+  }, [client, selected, notifyError]);
+
+  const selectNode = useCallback(
+    (path: NodePath) => {
+      setSelectedPath(path);
+      const node = detail && nodeAt(detail.tree, path);
+      selectedField.current = node?.field ?? null;
+      if (node && node.source !== source) setSource(node.source);
+    },
+    [detail, source],
+  );
+
+  const setExpandedSaved = useCallback((next: ReadonlySet<string>) => {
+    setExpanded(next);
+    save('expanded', [...next]);
+  }, []);
+
+  const toggleNode = useCallback(
+    (node: TreeNodeDto, open: boolean) => {
+      const next = new Set(expanded);
+      if (open) next.add(expandKey(node));
+      else next.delete(expandKey(node));
+      setExpandedSaved(next);
+    },
+    [expanded, setExpandedSaved],
+  );
+
+  const expandAll = useCallback(
+    (under?: NodePath) => {
+      if (!detail) return;
+      const base = under ? nodeAt(detail.tree, under) : undefined;
+      const roots = base ? [base] : detail.tree;
+      const next = new Set(expanded);
+      for (const { node } of expandableNodes(roots)) next.add(expandKey(node));
+      setExpandedSaved(next);
+    },
+    [detail, expanded, setExpandedSaved],
+  );
+
+  const collapseAll = useCallback(
+    (under?: NodePath) => {
+      if (!under || !detail) return setExpandedSaved(new Set());
+      const base = nodeAt(detail.tree, under);
+      const next = new Set(expanded);
+      if (base) for (const { node } of expandableNodes([base])) next.delete(expandKey(node));
+      setExpandedSaved(next);
+    },
+    [detail, expanded, setExpandedSaved],
+  );
+
+  const onByteClick = useCallback(
+    (offset: number) => {
+      if (!detail) return;
+      const path = innermostAt(detail.tree, source, offset);
+      if (path === null) return;
+      const next = new Set(expanded);
+      for (const a of ancestorsOf(path)) {
+        const n = nodeAt(detail.tree, a);
+        if (n) next.add(expandKey(n));
+      }
+      if (next.size !== expanded.size) setExpandedSaved(next);
+      selectNode(path);
+    },
+    [detail, source, expanded, setExpandedSaved, selectNode],
+  );
+
+  const chooseTimeFormat = useCallback((f: TimeFormat) => {
+    setTimeFormat(f);
+    save('timeFormat', f);
+  }, []);
+
+  const toggleColouring = useCallback(() => {
+    setColouring((c) => {
+      save('colouring', !c);
+      return !c;
+    });
+  }, []);
+
+  const runAction = useCallback(
+    (action: Action) => {
+      setMenu(null);
+      if (action.startsWith('time-format:')) {
+        const f = action.slice('time-format:'.length);
+        if (isTimeFormat(f)) chooseTimeFormat(f);
+        return;
+      }
+      switch (action) {
+        case 'open':
+          setDialog('open');
+          break;
+        case 'save-as':
+          if (fileRef.current) setDialog('save');
+          break;
+        case 'close':
+          void client.request('file.close', {}).catch(notifyError);
+          break;
+        case 'goto':
+          if (fileRef.current) setDialog('goto');
+          break;
+        case 'find-filter':
+          filterInput.current?.focus();
+          filterInput.current?.select();
+          break;
+        case 'expand-all':
+          expandAll();
+          break;
+        case 'collapse-all':
+          collapseAll();
+          break;
+        case 'toggle-colouring':
+          toggleColouring();
+          break;
+        case 'first-packet':
+          list.current?.goToRow(0);
+          break;
+        case 'last-packet':
+          list.current?.goToRow(Number.MAX_SAFE_INTEGER);
+          break;
+        case 'next-packet':
+          list.current?.moveBy(1);
+          break;
+        case 'previous-packet':
+          list.current?.moveBy(-1);
+          break;
+      }
+    },
+    [client, notifyError, chooseTimeFormat, expandAll, collapseAll, toggleColouring],
+  );
+
+  // Keyboard shortcuts, and the Electron shell's native menu (forwarded by the preload).
+  const runActionRef = useRef(runAction);
+  runActionRef.current = runAction;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const action = actionForKey(e);
+      if (!action) return;
+      const inText = (e.target as HTMLElement | null)?.closest('input, textarea') !== null;
+      if (inText && (action === 'expand-all' || action === 'collapse-all')) return;
+      e.preventDefault();
+      runActionRef.current(action);
+    };
+    const onMessage = (e: MessageEvent<unknown>): void => {
+      if (e.origin !== window.location.origin || e.source !== window) return;
+      const m = parseShellMessage(e.data);
+      if (!m) return;
+      if (m.type === 'trawl:menu') runActionRef.current(m.action);
+      else if (m.type === 'trawl:open') void openFile(m.path);
+      else void saveFile(m.path, m.which ?? 'all');
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('message', onMessage);
+    };
+  }, [openFile, saveFile]);
+
+  const opened = useRef(false);
+  useEffect(() => {
+    if (initialOpen && !opened.current) {
+      opened.current = true;
+      void openFile(initialOpen);
+    }
+  }, [initialOpen, openFile]);
+
+  const onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (f) void uploadAndOpen(f);
+  };
+
+  const selectedNode = detail && selectedPath !== null ? nodeAt(detail.tree, selectedPath) : undefined;
+  const bytes = detail?.sources[source]?.bytes ?? detail?.sources[0]?.bytes ?? null;
+  const highlight =
+    selectedNode && selectedNode.source === source && selectedNode.length > 0
+      ? { offset: selectedNode.offset, length: selectedNode.length }
+      : null;
+
+  const treeMenu = (path: NodePath, x: number, y: number): void => {
+    const node = detail && nodeAt(detail.tree, path);
+    if (!node) return;
+    const expr = filterExpression(node);
+    const copy = (text: string): void => void copyText(text).catch(notifyError);
+    setMenu({
+      x,
+      y,
+      items: [
+        { label: 'Copy Value', disabled: node.value === undefined, onClick: () => copy(node.value ?? '') },
+        { label: 'Copy as Filter', disabled: expr === null, onClick: () => copy(expr ?? '') },
+        { label: 'Copy Field Name', disabled: !node.field, onClick: () => copy(node.field ?? '') },
+        { label: 'Copy Description', onClick: () => copy(node.label) },
+        SEPARATOR,
+        {
+          label: 'Apply as Filter',
+          disabled: expr === null,
+          onClick: () => {
+            setFilterText(expr ?? '');
+            filterInput.current?.focus();
+          },
+        },
+        SEPARATOR,
+        { label: 'Expand Subtrees', disabled: !node.children?.length, onClick: () => expandAll(path) },
+        { label: 'Collapse Subtrees', disabled: !node.children?.length, onClick: () => collapseAll(path) },
+        { label: 'Expand All', shortcut: 'Ctrl+→', onClick: () => expandAll() },
+        { label: 'Collapse All', shortcut: 'Ctrl+←', onClick: () => collapseAll() },
+      ],
+    });
+  };
+
+  const columnItems = (): MenuItem[] => {
+    const visible = new Set(list.current?.visibleColumns() ?? COLUMN_IDS);
+    return COLUMN_IDS.map((id) => ({
+      label: COLUMN_TITLES[id],
+      checked: visible.has(id),
+      disabled: visible.size === 1 && visible.has(id),
+      onClick: () => list.current?.setColumnVisible(id, !visible.has(id)),
+    }));
+  };
+
+  const menus = [
+    {
+      label: 'File',
+      items: [
+        { label: 'Open…', shortcut: 'Ctrl+O', onClick: () => runAction('open') },
+        {
+          label: 'Open Recent',
+          disabled: recent.length === 0,
+          submenu: recent.map((p) => ({ label: p, onClick: () => void openFile(p) })),
+        },
+        SEPARATOR,
+        { label: 'Save As…', shortcut: 'Ctrl+Shift+S', disabled: !file, onClick: () => runAction('save-as') },
+        { label: 'Close', disabled: !file, onClick: () => runAction('close') },
+      ],
+    },
+    {
+      label: 'View',
+      items: [
+        {
+          label: 'Time Display Format',
+          submenu: TIME_FORMATS.map((f) => ({
+            label: f.label,
+            checked: timeFormat === f.id,
+            onClick: () => runAction(`time-format:${f.id}`),
+          })),
+        },
+        { label: 'Colorize Packet List', checked: colouring, onClick: () => runAction('toggle-colouring') },
+        { label: 'Columns', submenu: columnItems() },
+        SEPARATOR,
+        {
+          label: 'Expand All',
+          shortcut: 'Ctrl+→',
+          disabled: !detail,
+          onClick: () => runAction('expand-all'),
+        },
+        {
+          label: 'Collapse All',
+          shortcut: 'Ctrl+←',
+          disabled: !detail,
+          onClick: () => runAction('collapse-all'),
+        },
+      ],
+    },
+    {
+      label: 'Go',
+      items: [
+        { label: 'Go to Packet…', shortcut: 'Ctrl+G', disabled: !file, onClick: () => runAction('goto') },
+        { label: 'Next Packet', disabled: !file, onClick: () => runAction('next-packet') },
+        { label: 'Previous Packet', disabled: !file, onClick: () => runAction('previous-packet') },
+        { label: 'First Packet', disabled: !file, onClick: () => runAction('first-packet') },
+        { label: 'Last Packet', disabled: !file, onClick: () => runAction('last-packet') },
+      ],
+    },
+  ];
+
+  const mainHeight = (): number => mainEl.current?.clientHeight ?? 600;
+  const resizePane = (i: number, px: number): void => {
+    const h = mainHeight();
+    const next = [...panes];
+    const other = panes[1 - i] ?? 0.3;
+    next[i] = Math.max(0.08, Math.min(px / h, 0.92 - other));
+    setPanes(next);
+    save('panes', next);
+  };
+  const [listFr = 0.5, treeFr = 0.28] = panes;
+  const hexFr = Math.max(0.05, 1 - listFr - treeFr);
+
+  return (
+    <div
+      className={'app' + (dragging ? ' dragging' : '')}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setDragging(false)}
+      onDrop={onDrop}
+    >
+      {inPageMenu && <MenuBar menus={menus} />}
+      <div className="filter-bar">
+        <svg className="filter-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden>
+          <path d="M1.5 2h13l-5 6.2V13l-3 1.5V8.2z" fill="none" stroke="currentColor" strokeWidth="1.3" />
+        </svg>
+        <input
+          ref={filterInput}
+          className={'filter-input' + (filterBad ? ' bad' : '')}
+          placeholder="Apply a display filter … <Ctrl-/>"
+          value={filterText}
+          spellCheck={false}
+          data-testid="filter-input"
+          onChange={(e) => {
+            setFilterText(e.target.value);
+            setFilterBad(false);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') void applyFilter();
+            if (e.key === 'Escape') list.current?.focus();
+          }}
+        />
+        <button type="button" className="button small" disabled={!file} onClick={() => void applyFilter()}>
+          Apply
+        </button>
+      </div>
+      <ErrorBar notices={notices} onDismiss={(id) => setNotices((ns) => ns.filter((n) => n.id !== id))} />
+      <div
+        className="panes"
+        ref={mainEl}
+        style={{ gridTemplateRows: `${listFr}fr 5px ${treeFr}fr 5px ${hexFr}fr` }}
+      >
+        <div className="pane list-pane">
+          {file ? (
+            <PacketList
+              ref={list}
+              client={client}
+              generation={generation}
+              view={view}
+              timeFormat={timeFormat}
+              timeRef={timeRef}
+              timeDigits={file.nanosecond ? 9 : 6}
+              colouring={colouring}
+              rules={DEFAULT_RULES}
+              onSelect={(row, frame) => setSelected({ row, frame })}
+              onError={notifyError}
+              onHeaderMenu={(x, y) => setMenu({ x, y, items: columnItems() })}
+            />
+          ) : (
+            <Welcome
+              recent={recent}
+              onOpen={(p) => void openFile(p)}
+              onOpenDialog={() => runAction('open')}
+            />
+          )}
+        </div>
+        <Splitter getSize={() => listFr * mainHeight()} onResize={(px) => resizePane(0, px)} />
+        <div className="pane tree-pane">
+          {detail ? (
+            <ProtocolTree
+              ref={treeEl}
+              tree={detail.tree}
+              expanded={expanded}
+              selected={selectedPath}
+              onSelect={selectNode}
+              onToggle={toggleNode}
+              onContextMenu={treeMenu}
+            />
+          ) : (
+            <div className="pane-empty">{file ? 'Select a packet to see its protocol tree' : ''}</div>
+          )}
+        </div>
+        <Splitter getSize={() => treeFr * mainHeight()} onResize={(px) => resizePane(1, px)} />
+        <div className="pane hex-pane">
+          {bytes ? (
+            <>
+              <HexView bytes={bytes} highlight={highlight} onByteClick={onByteClick} />
+              {detail && detail.sources.length > 1 && (
+                <div className="source-tabs" role="tablist">
+                  {detail.sources.map((s, i) => (
+                    <button
+                      key={i}
+                      type="button"
+                      role="tab"
+                      aria-selected={i === source}
+                      className={'source-tab' + (i === source ? ' active' : '')}
+                      onClick={() => setSource(i)}
+                    >
+                      {s.name} ({s.bytes.length} bytes)
+                    </button>
+                  ))}
+                </div>
+              )}
+            </>
+          ) : (
+            <div className="pane-empty" />
+          )}
+        </div>
+      </div>
+      <StatusBar
+        file={file}
+        view={view}
+        progress={progress}
+        loadMs={loadMs}
+        onCancel={() => void client.request('load.cancel', {}).catch(notifyError)}
+      />
+      {dialog === 'open' && (
+        <OpenDialog
+          host={host}
+          recent={recent}
+          startDir={file ? dirname(file.path) : recent[0] ? dirname(recent[0]) : ''}
+          onOpen={(p) => void openFile(p)}
+          onUpload={(f) => void uploadAndOpen(f)}
+          onClearRecent={() => {
+            clearRecentFiles();
+            setRecent([]);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'save' && file && (
+        <SaveDialog
+          defaultPath={`${dirname(file.path)}/${file.name.replace(/\.[^.]*$/, '')}-saved.pcap`}
+          filtered={!!view && view.displayed !== view.total}
+          onSave={(p, which) => void saveFile(p, which)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'goto' && (
+        <GoToDialog max={view?.total ?? 0} onGo={(n) => void goToPacket(n)} onClose={() => setDialog(null)} />
+      )}
+      {menu && <ContextMenu x={menu.x} y={menu.y} items={menu.items} onClose={() => setMenu(null)} />}
+      {dragging && <div className="drop-overlay">Drop a capture file to open it</div>}
+    </div>
+  );
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function Welcome(props: { recent: readonly string[]; onOpen(path: string): void; onOpenDialog(): void }) {
+  return (
+    <div className="welcome" data-testid="welcome">
+      <h1>Trawl</h1>
+      <p className="welcome-sub">Open a capture file (pcap or pcapng), or drop one here.</p>
+      <button type="button" className="button primary" onClick={props.onOpenDialog}>
+        Open…
+      </button>
+      {props.recent.length > 0 && (
+        <div className="welcome-recent">
+          <div className="section-title">Recent files</div>
+          {props.recent.map((p) => (
+            <a
+              key={p}
+              href="#"
+              className="welcome-link"
+              onClick={(e) => {
+                e.preventDefault();
+                props.onOpen(p);
+              }}
+            >
+              {p}
+            </a>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

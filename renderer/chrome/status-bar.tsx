@@ -1,0 +1,63 @@
+// The status bar: file, packet counts, load progress (cancellable).
+import type { FileSummary, LoadProgress, ViewState } from '../../app/protocol/messages.ts';
+
+export interface StatusBarProps {
+  file: FileSummary | null;
+  view: ViewState | null;
+  progress: LoadProgress | null;
+  loadMs: number | null;
+  onCancel(): void;
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+export function StatusBar({ file, view, progress, loadMs, onCancel }: StatusBarProps) {
+  const loading = progress !== null && !progress.done;
+  const pct =
+    progress && progress.sizeBytes > 0 ? Math.min(100, (100 * progress.bytesRead) / progress.sizeBytes) : 0;
+  const total = view?.total ?? progress?.packets ?? 0;
+  const displayed = view?.displayed ?? total;
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <span className="status-file" data-testid="status-file" title={file?.path}>
+        {file ? file.name : 'No file open'}
+      </span>
+      {file && (
+        <span className="status-dim">
+          {file.format} · {size(file.sizeBytes)}
+        </span>
+      )}
+      <span className="status-fill" />
+      {loading && (
+        <span className="status-progress" data-testid="status-progress">
+          <span>Loading…</span>
+          <progress max={100} value={pct} aria-label="Load progress" />
+          <span className="status-dim">{pct.toFixed(0)}%</span>
+          <button type="button" className="link-button" data-testid="load-cancel" onClick={onCancel}>
+            Cancel
+          </button>
+        </span>
+      )}
+      {!loading && loadMs !== null && (
+        <span className="status-dim">Loaded in {(loadMs / 1000).toFixed(2)} s</span>
+      )}
+      <span data-testid="status-packets" className="status-count">
+        Packets: {total.toLocaleString('en-US')}
+      </span>
+      <span data-testid="status-displayed" className="status-count">
+        Displayed: {displayed.toLocaleString('en-US')}
+        {total > 0 && displayed !== total ? ` (${((100 * displayed) / total).toFixed(1)}%)` : ''}
+      </span>
+    </footer>
+  );
+}

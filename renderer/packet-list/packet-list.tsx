@@ -1,0 +1,370 @@
+// The packet list: ag-grid's infinite row model over the engine's view. The engine sorts
+// (view.sort) and formats rows (view.rows); the grid only asks for the ranges on screen.
+import {
+  AllCommunityModule,
+  ModuleRegistry,
+  themeBalham,
+  type CellFocusedEvent,
+  type ColDef,
+  type ColumnState,
+  type GridApi,
+  type GridReadyEvent,
+  type IDatasource,
+  type IGetRowsParams,
+  type RowClassParams,
+  type SuppressKeyboardEventParams,
+} from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import {
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  type KeyboardEvent,
+  type Ref,
+} from 'react';
+import type { ColumnId, Row, ViewState } from '../../app/protocol/messages.ts';
+import type { EngineClient } from '../client/engine-client.ts';
+import { load, save } from '../app/settings.ts';
+import { ruleFor, type ColouringRule } from './colouring.ts';
+import { formatRowTime, type TimeFormat, type TimeRef } from './time-format.ts';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+export const COLUMN_IDS: readonly ColumnId[] = [
+  'no',
+  'time',
+  'source',
+  'destination',
+  'protocol',
+  'length',
+  'info',
+];
+
+export const COLUMN_TITLES: Record<ColumnId, string> = {
+  no: 'No.',
+  time: 'Time',
+  source: 'Source',
+  destination: 'Destination',
+  protocol: 'Protocol',
+  length: 'Length',
+  info: 'Info',
+};
+
+/** Rows per block the grid asks for (one view.rows request each). */
+const BLOCK = 200;
+
+const gridTheme = themeBalham.withParams({
+  backgroundColor: 'var(--list-bg)',
+  foregroundColor: 'var(--fg)',
+  headerBackgroundColor: 'var(--header-bg)',
+  headerTextColor: 'var(--fg)',
+  borderColor: 'var(--border)',
+  accentColor: 'var(--accent)',
+  selectedRowBackgroundColor: 'var(--sel-bg)',
+  rowHoverColor: 'transparent',
+  oddRowBackgroundColor: 'var(--list-bg)',
+  fontFamily: 'var(--ui-font)',
+  fontSize: 12,
+  headerFontSize: 12,
+  headerFontWeight: 600,
+  rowHeight: 20,
+  headerHeight: 24,
+  cellHorizontalPadding: 6,
+  wrapperBorder: false,
+  wrapperBorderRadius: 0,
+  rowBorder: false,
+  columnBorder: false,
+  headerColumnBorder: { color: 'var(--border)' },
+});
+
+export interface PacketListHandle {
+  /** Scrolls to display row `row`, focuses and selects it. */
+  goToRow(row: number): void;
+  /** Moves the selection by `delta` rows (clamped). */
+  moveBy(delta: number): void;
+  setColumnVisible(id: ColumnId, visible: boolean): void;
+  visibleColumns(): ColumnId[];
+  focus(): void;
+}
+
+export interface PacketListProps {
+  client: EngineClient;
+  /** Changes when another file is opened or the file closed: the grid forgets its rows. */
+  generation: number;
+  view: ViewState | null;
+  timeFormat: TimeFormat;
+  timeRef: TimeRef;
+  timeDigits: number;
+  colouring: boolean;
+  rules: readonly ColouringRule[];
+  onSelect(row: number, frame: number): void;
+  onError(err: unknown): void;
+  onHeaderMenu(x: number, y: number): void;
+  ref?: Ref<PacketListHandle>;
+}
+
+function sameSort(a: ViewState['sort'], b: ViewState['sort']): boolean {
+  return a === b || (a !== null && b !== null && a.column === b.column && a.descending === b.descending);
+}
+
+function isColumnState(v: unknown): v is ColumnState[] {
+  return (
+    Array.isArray(v) && v.every((s) => typeof s === 'object' && s !== null && typeof s.colId === 'string')
+  );
+}
+
+export function PacketList(props: PacketListProps) {
+  const { client, generation, view, timeFormat, timeRef, timeDigits, colouring, rules, ref } = props;
+  const apiRef = useRef<GridApi<Row> | null>(null);
+  const countRef = useRef(0);
+  const partialBlockRef = useRef(false);
+  const appliedSortRef = useRef<ViewState['sort']>(null);
+  const sortChainRef = useRef<Promise<unknown>>(Promise.resolve());
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  const timeRefs = useRef({ timeFormat, timeRef, timeDigits });
+  timeRefs.current = { timeFormat, timeRef, timeDigits };
+  const colourRefs = useRef({ colouring, rules });
+  colourRefs.current = { colouring, rules };
+
+  const columnDefs = useMemo<ColDef<Row>[]>(
+    () => [
+      { colId: 'no', field: 'number', headerName: 'No.', width: 72, type: 'rightAligned' },
+      {
+        colId: 'time',
+        headerName: 'Time',
+        width: 140,
+        valueGetter: (p) => {
+          if (!p.data) return '';
+          const t = timeRefs.current;
+          return formatRowTime(p.data, t.timeFormat, t.timeRef, t.timeDigits);
+        },
+      },
+      { colId: 'source', field: 'source', headerName: 'Source', width: 160 },
+      { colId: 'destination', field: 'destination', headerName: 'Destination', width: 160 },
+      { colId: 'protocol', field: 'protocol', headerName: 'Protocol', width: 80 },
+      { colId: 'length', field: 'length', headerName: 'Length', width: 66, type: 'rightAligned' },
+      { colId: 'info', field: 'info', headerName: 'Info', flex: 1, minWidth: 200 },
+    ],
+    [],
+  );
+
+  const defaultColDef = useMemo<ColDef<Row>>(
+    () => ({
+      sortable: true,
+      resizable: true,
+      suppressMovable: false,
+      sortingOrder: ['asc', 'desc', null],
+      suppressKeyboardEvent: (p: SuppressKeyboardEventParams<Row>) =>
+        !p.event.ctrlKey && (p.event.key === 'Home' || p.event.key === 'End'),
+    }),
+    [],
+  );
+
+  const datasource = useMemo<IDatasource>(() => {
+    const gen = generation;
+    return {
+      getRows: (params: IGetRowsParams<Row>) => {
+        void (async () => {
+          try {
+            const item = params.sortModel[0];
+            const wanted: ViewState['sort'] = item
+              ? { column: item.colId as ColumnId, descending: item.sort === 'desc' }
+              : null;
+            if (!sameSort(wanted, appliedSortRef.current)) {
+              // One sort at a time, in the order asked: blocks of one request share its promise.
+              const sorted = sortChainRef.current.then(async () => {
+                if (sameSort(wanted, appliedSortRef.current)) return;
+                await client.request('view.sort', {
+                  column: wanted?.column ?? null,
+                  descending: wanted?.descending ?? false,
+                });
+                appliedSortRef.current = wanted;
+              });
+              sortChainRef.current = sorted.catch(() => {});
+              await sorted;
+            }
+            const rows = await client.request('view.rows', { start: params.startRow, end: params.endRow });
+            if (gen !== callbacks.current.generation) return params.failCallback();
+            const asked = params.endRow - params.startRow;
+            const partial = rows.length < asked;
+            if (params.endRow >= countRef.current) partialBlockRef.current = partial;
+            const lastRow = partial
+              ? params.startRow + rows.length
+              : Math.max(countRef.current, params.endRow);
+            params.successCallback(rows, lastRow);
+          } catch (err) {
+            params.failCallback();
+            if (gen === callbacks.current.generation) callbacks.current.onError(err);
+          }
+        })();
+      },
+    };
+  }, [client, generation]);
+
+  // A new file: the engine's view starts unsorted, the grid's column sort is cleared.
+  useEffect(() => {
+    appliedSortRef.current = null;
+    countRef.current = 0;
+    partialBlockRef.current = false;
+    const api = apiRef.current;
+    if (!api) return;
+    api.applyColumnState({ defaultState: { sort: null } });
+    api.setGridOption('datasource', datasource);
+  }, [datasource]);
+
+  // The engine's count grew (file loading) or changed (filter): tell the grid.
+  const displayed = view?.displayed ?? 0;
+  useEffect(() => {
+    const api = apiRef.current;
+    const before = countRef.current;
+    countRef.current = displayed;
+    if (!api || displayed === before) return;
+    api.setRowCount(displayed, true);
+    if (partialBlockRef.current || displayed < before) {
+      partialBlockRef.current = false;
+      api.refreshInfiniteCache();
+    }
+  }, [displayed]);
+
+  useEffect(() => {
+    apiRef.current?.refreshCells({ columns: ['time'], force: true });
+  }, [timeFormat, timeRef, timeDigits]);
+
+  useEffect(() => {
+    apiRef.current?.redrawRows();
+  }, [colouring, rules]);
+
+  const selectRow = useCallback(async (row: number) => {
+    const api = apiRef.current;
+    if (!api) return;
+    const node = api.getDisplayedRowAtIndex(row);
+    let frame = node?.data?.number;
+    if (node?.data) node.setSelected(true, true);
+    if (frame === undefined) {
+      // Not loaded yet (a jump to an unseen block): ask the engine which packet it is.
+      const [r] = await callbacks.current.client.request('view.rows', { start: row, end: row + 1 });
+      frame = r?.number;
+      api.getDisplayedRowAtIndex(row)?.setSelected(true, true);
+    }
+    if (frame !== undefined) callbacks.current.onSelect(row, frame);
+  }, []);
+
+  const goToRow = useCallback((row: number) => {
+    const api = apiRef.current;
+    if (!api || countRef.current === 0) return;
+    const r = Math.max(0, Math.min(row, countRef.current - 1));
+    api.ensureIndexVisible(r, 'middle');
+    const col = api.getFocusedCell()?.column.getColId() ?? 'no';
+    api.setFocusedCell(r, col);
+  }, []);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      goToRow,
+      moveBy: (delta) => goToRow((apiRef.current?.getFocusedCell()?.rowIndex ?? -1) + delta),
+      setColumnVisible: (id, visible) => apiRef.current?.setColumnsVisible([id], visible),
+      visibleColumns: () =>
+        (apiRef.current?.getAllDisplayedColumns() ?? []).map((c) => c.getColId() as ColumnId),
+      focus: () => {
+        const api = apiRef.current;
+        const cell = api?.getFocusedCell();
+        if (api && cell) api.setFocusedCell(cell.rowIndex, cell.column);
+        else goToRow(0);
+      },
+    }),
+    [goToRow],
+  );
+
+  const saveColumns = useCallback(() => {
+    const state = apiRef.current?.getColumnState();
+    if (state)
+      save(
+        'columns',
+        state.map(({ colId, width, hide, flex }) => ({ colId, width, hide, flex })),
+      );
+  }, []);
+
+  const onGridReady = useCallback(
+    (e: GridReadyEvent<Row>) => {
+      apiRef.current = e.api;
+      const saved = load('columns', [], isColumnState);
+      if (saved.length) e.api.applyColumnState({ state: saved, applyOrder: true });
+      e.api.setGridOption('datasource', datasource);
+    },
+    [datasource],
+  );
+
+  const onCellFocused = useCallback(
+    (e: CellFocusedEvent<Row>) => {
+      if (e.rowIndex === null || e.rowPinned) return;
+      void selectRow(e.rowIndex).catch((err: unknown) => callbacks.current.onError(err));
+    },
+    [selectRow],
+  );
+
+  // Rows get a class per rule; the colours are CSS variables so the dark theme can tone them down.
+  const getRowClass = useCallback((p: RowClassParams<Row>): string | undefined => {
+    const { colouring: on, rules: rs } = colourRefs.current;
+    if (!on || !p.data) return undefined;
+    const rule = ruleFor(p.data.hints, rs);
+    return rule ? `rule rule-${rs.indexOf(rule)}` : undefined;
+  }, []);
+  const ruleCss = useMemo(
+    () =>
+      rules
+        .map((r, i) => `.packet-list .rule-${i} { --rule-bg: ${r.background}; --rule-fg: ${r.foreground}; }`)
+        .join('\n'),
+    [rules],
+  );
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    if (e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      goToRow(e.key === 'Home' ? 0 : countRef.current - 1);
+    }
+  };
+
+  return (
+    <div
+      className="packet-list"
+      data-testid="packet-list"
+      onKeyDown={onKeyDown}
+      onContextMenu={(e) => {
+        if ((e.target as HTMLElement).closest('.ag-header')) {
+          e.preventDefault();
+          callbacks.current.onHeaderMenu(e.clientX, e.clientY);
+        }
+      }}
+    >
+      <style>{ruleCss}</style>
+      <AgGridReact<Row>
+        theme={gridTheme}
+        columnDefs={columnDefs}
+        defaultColDef={defaultColDef}
+        rowModelType="infinite"
+        cacheBlockSize={BLOCK}
+        maxBlocksInCache={50}
+        maxConcurrentDatasourceRequests={2}
+        infiniteInitialRowCount={1}
+        blockLoadDebounceMillis={30}
+        rowBuffer={20}
+        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+        getRowId={(p) => String(p.data.number)}
+        getRowClass={getRowClass}
+        suppressMultiSort
+        suppressDragLeaveHidesColumns
+        suppressCellFocus={false}
+        onGridReady={onGridReady}
+        onCellFocused={onCellFocused}
+        onColumnMoved={saveColumns}
+        onColumnResized={(e) => e.finished && saveColumns()}
+        onColumnVisible={saveColumns}
+      />
+    </div>
+  );
+}
