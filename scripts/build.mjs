@@ -22,3 +22,30 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
 });
+
+// The Electron main process (ESM) and its sandboxed preload (CommonJS, only `electron` external).
+await build({
+  entryPoints: { 'electron/main': 'main/electron/main.ts' },
+  outdir: 'build',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: { 'electron/preload': 'main/electron/preload.ts' },
+  outdir: 'build',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'browser',
+  format: 'cjs',
+  target: 'es2023',
+  sourcemap: true,
+  external: ['electron'],
+  logLevel: 'warning',
+});

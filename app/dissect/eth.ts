@@ -48,8 +48,8 @@ const MIN_ETHERNET_II_TYPE = 1536;
 function addAddress(tvb: Tvb, offset: number, tree: Tree, which: 'dst' | 'src'): void {
   tree.push(F[which], tvb, offset, 6);
   tree.add(F.addr, tvb, offset, 6);
-  const lg = F[`${which}.lg`];
-  const ig = F[`${which}.ig`];
+  const lg = which === 'src' ? F['src.lg'] : F['dst.lg'];
+  const ig = which === 'src' ? F['src.ig'] : F['dst.ig'];
   if (tree.wants(lg) || tree.wants(ig) || tree.wants(F.lg) || tree.wants(F.ig)) {
     const first = tvb.u8(offset);
     tree.add(lg, tvb, offset, 3, (first & 2) !== 0);

@@ -3,7 +3,9 @@
 import { dissect } from '../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { CaptureState } from '../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
+import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
+import type { PacketInfo } from '../../app/dissect/packet-info.ts';
+import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
@@ -44,20 +46,25 @@ function resolveFieldColumns(names: readonly string[]): FieldColumn[] {
   return columns;
 }
 
-/** Prints (or writes) every packet of `opts.readFile`; returns the exit status. */
+/** The compiled -Y filter, or a tshark-style failure naming the fault and underlining it. */
+function compileDisplayFilter(expression: string | undefined): CompiledFilter | null {
+  if (expression === undefined) return null;
+  const result = compileFilter(expression, defaultRegistry());
+  if (result.ok) return result.filter;
+  const { message, start, end } = result.error;
+  const underline = ' '.repeat(start) + '^' + '~'.repeat(Math.max(0, end - start - 1));
+  throw new CliFailure(`${message}\n    ${expression}\n    ${underline}`, EXIT_FILE);
+}
+
+/** Prints (or writes) every packet of `path` that passes the display filter; returns the exit status. */
 async function readFile(opts: CliOptions, path: string): Promise<number> {
   const registry = defaultRegistry();
   const out = new Output();
   const columns = opts.mode === 'fields' ? resolveFieldColumns(opts.fields) : [];
-  if (opts.displayFilter) throw new CliFailure('Display filters (-Y) are not supported yet', EXIT_USAGE);
-  const collector =
-    opts.mode === 'fields'
-      ? FieldCollector.of(
-          columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])),
-          registry.fields.length,
-        )
-      : null;
-  if (collector && opts.header) out.line(opts.fields.join(opts.separator));
+  const filter = compileDisplayFilter(opts.displayFilter);
+  const wanted = [...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])), ...(filter?.fieldIds ?? [])];
+  const collector = opts.mode === 'fields' || filter ? FieldCollector.of(wanted, registry.fields.length) : null;
+  if (opts.mode === 'fields' && opts.header) out.line(opts.fields.join(opts.separator));
   const file = openFileOrFail(path);
   const linkTypes = new Set(file.info.interfaces.map((i) => i.linkType));
   if (opts.writeFile && linkTypes.size > 1) {
@@ -78,19 +85,31 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   try {
     for await (const batch of file) {
       const n = Math.min(batch.count, remaining);
-      if (writer) writer.writeBatch(batch, 0, n);
+      if (writer && !filter) writer.writeBatch(batch, 0, n);
       else {
         for (let i = 0; i < n; i++) {
           const meta = clock.next(batch, i);
           const bytes = recordBytes(batch, i);
-          const tree: Tree = collector ?? (opts.mode === 'tree' ? new FullTree() : NULL_TREE);
-          collector?.reset();
-          const pinfo = dissect(registry, meta, bytes, tree, state, dissectOptions);
-          if (collector) out.line(fieldsLine(columns, collector, registry.fields, meta, pinfo, opts));
-          else if (tree instanceof FullTree) {
+          let pinfo: PacketInfo | null = null;
+          if (collector) {
+            collector.reset();
+            pinfo = dissect(registry, meta, bytes, collector, state, dissectOptions);
+            if (filter && !filter.matches(collector, bytes)) continue;
+          }
+          if (writer) {
+            writer.writePacket(meta.tsSec, meta.tsNsec, meta.origLen, bytes);
+            continue;
+          }
+          if (opts.mode === 'fields' && collector && pinfo) {
+            out.line(fieldsLine(columns, collector, registry.fields, meta, pinfo, opts));
+          } else if (opts.mode === 'tree') {
+            const tree = new FullTree();
+            dissect(registry, meta, bytes, tree, state, dissectOptions);
             for (const l of treeLines(tree.roots)) out.line(l);
             out.line('');
-          } else out.line(summaryLine(meta, pinfo));
+          } else {
+            out.line(summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, dissectOptions)));
+          }
           if (opts.hex) {
             for (const l of hexDumpLines(bytes)) out.line(l);
             out.line('');

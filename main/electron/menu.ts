@@ -146,8 +146,11 @@ export function menuTemplate(state: MenuState, on: MenuHandlers): MenuItemConstr
       label: '&Go',
       submenu: [
         page('goto', '&Go to Packet…', 'CmdOrCtrl+G'),
-        page('go-first', '&First Packet', 'CmdOrCtrl+Home'),
-        page('go-last', '&Last Packet', 'CmdOrCtrl+End'),
+        { type: 'separator' },
+        page('next-packet', '&Next Packet', 'CmdOrCtrl+Down'),
+        page('previous-packet', '&Previous Packet', 'CmdOrCtrl+Up'),
+        page('first-packet', '&First Packet', 'CmdOrCtrl+Home'),
+        page('last-packet', '&Last Packet', 'CmdOrCtrl+End'),
       ],
     },
     {

@@ -98,7 +98,7 @@ class OpenCapture implements CaptureFile {
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordBatch> {
     // Read one batch ahead: the native thread fills the next batch while JS works on this one.
-    let pending: Promise<RecordBatch | null> | null = this.next();
+    let pending: Promise<RecordBatch | null> = this.next();
     try {
       for (;;) {
         const batch: RecordBatch | null = await pending;
@@ -108,8 +108,7 @@ class OpenCapture implements CaptureFile {
       }
     } finally {
       // A read-ahead nobody will await must not become an unhandled rejection.
-      pending?.catch(() => {});
-      pending = null;
+      pending.catch(() => {});
       // Leaving the loop (end, fault, break) is the end of the file for this reader.
       this.close();
     }

@@ -49,7 +49,7 @@ describe('port relay', () => {
     const engine = new ScriptedEngine();
     relay.attach(engine);
     const a = collect(relay);
-    const file = {
+    const file: FileSummary = {
       path: '/x.pcap',
       name: 'x.pcap',
       format: 'pcap',

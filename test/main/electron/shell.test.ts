@@ -10,9 +10,11 @@ import { describe, expect, it } from 'vitest';
 import type { RequestMessage } from '../../../app/protocol/messages.ts';
 import type { EngineHost } from '../../../main/electron/engine-host.ts';
 import type { EngineRelay } from '../../../main/electron/port-relay.ts';
+import { MENU_ACTIONS } from '../../../main/electron/bridge-contract.ts';
 import { CONTENT_SECURITY_POLICY } from '../../../main/electron/security.ts';
 import { runShell } from '../../../main/electron/shell.ts';
 import { serveEngine } from '../../../main/engine/port.ts';
+import { isAction } from '../../../renderer/app/actions.ts';
 import { HAVE_ADDON, PageClient, SAMPLE, until } from './engine-fixture.ts';
 import { click, createFakeElectron, menuItem, prevented } from './fake-electron.ts';
 
@@ -170,6 +172,10 @@ describe('electron shell: menus', () => {
     expect(menuItem(menu(), 'devtools').role).toBe('toggleDevTools');
   });
 
+  it('sends only actions the renderer knows (capture has no renderer side yet)', () => {
+    expect(MENU_ACTIONS.filter((a) => !a.startsWith('capture-') && !isAction(a))).toEqual([]);
+  });
+
   it('has no developer tools when packaged', async () => {
     const { menu } = await startShell(undefined, true);
     expect(() => menuItem(menu(), 'devtools')).toThrow();
@@ -179,7 +185,7 @@ describe('electron shell: menus', () => {
     const { menu, window, shell } = await startShell();
     for (const id of [
       'goto',
-      'go-last',
+      'last-packet',
       'find-filter',
       'expand-all',
       'time-format:utc',
@@ -200,7 +206,7 @@ describe('electron shell: menus', () => {
     window.webContents.send('trawl:menu', { action: 'goto' });
     expect(window.webContents.renderer.menuActions()).toEqual([
       'goto',
-      'go-last',
+      'last-packet',
       'find-filter',
       'expand-all',
       'time-format:utc',
