@@ -43,6 +43,7 @@ async function start(): Promise<void> {
     );
     document.body.dataset['engine'] = 'ready';
   } catch (err) {
+    console.error(err);
     if (splash) splash.textContent = err instanceof Error ? err.message : String(err);
     document.body.dataset['engine'] = 'failed';
   }

@@ -12,6 +12,7 @@ import type {
 } from '../../app/protocol/messages.ts';
 import { engineErrorOf, type EngineClient } from '../client/engine-client.ts';
 import type { Host } from '../client/host.ts';
+import { isOwnWindowMessage } from '../client/transport.ts';
 import { GoToDialog, OpenDialog, SaveDialog } from '../chrome/dialogs.tsx';
 import { ErrorBar, type Notice } from '../chrome/error-bar.tsx';
 import { ContextMenu, MenuBar, SEPARATOR, type MenuItem } from '../chrome/menu.tsx';
@@ -78,6 +79,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const [view, setView] = useState<ViewState | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [loadMs, setLoadMs] = useState<number | null>(null);
+  const [loadStop, setLoadStop] = useState<'cancelled' | 'failed' | null>(null);
   const [generation, setGeneration] = useState(0);
   const [timeRef, setTimeRef] = useState<TimeRef>(ZERO_REF);
   const [selected, setSelected] = useState<{ row: number; frame: number } | null>(null);
@@ -131,6 +133,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           setView(null);
           setProgress({ packets: 0, bytesRead: 0, sizeBytes: event.file.sizeBytes, done: false });
           setLoadMs(null);
+          setLoadStop(null);
           setGeneration((g) => g + 1);
           setSelected(null);
           setDetail(null);
@@ -152,6 +155,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           break;
         }
         case 'load.error':
+          setLoadStop(event.error.code === 'CANCELLED' ? 'cancelled' : 'failed');
           if (event.error.code === 'CANCELLED') {
             notify(
               `Loading was cancelled: ${event.packets.toLocaleString('en-US')} packets were read.`,
@@ -206,7 +210,10 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       setDialog(null);
       if (!host.upload) {
         // Electron: the preload resolves the dropped File to its path (webUtils.getPathForFile).
-        window.postMessage({ type: 'trawl:drop-file', file: f }, window.location.origin);
+        window.postMessage(
+          { type: 'trawl:drop-file', file: f },
+          window.location.protocol === 'file:' ? '*' : window.location.origin,
+        );
         return;
       }
       try {
@@ -410,7 +417,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       runActionRef.current(action);
     };
     const onMessage = (e: MessageEvent<unknown>): void => {
-      if (e.origin !== window.location.origin || e.source !== window) return;
+      if (!isOwnWindowMessage(e)) return;
       const m = parseShellMessage(e.data);
       if (!m) return;
       if (m.type === 'trawl:menu') runActionRef.current(m.action);
@@ -669,6 +676,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         view={view}
         progress={progress}
         loadMs={loadMs}
+        loadStop={loadStop}
         onCancel={() => void client.request('load.cancel', {}).catch(notifyError)}
       />
       {dialog === 'open' && (

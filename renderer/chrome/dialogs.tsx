@@ -35,6 +35,18 @@ function Dialog(props: {
   );
 }
 
+function EntryIcon({ dir }: { dir: boolean }) {
+  return (
+    <svg className="entry-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden>
+      {dir ? (
+        <path d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z" fill="currentColor" opacity="0.55" />
+      ) : (
+        <path d="M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3" fill="none" stroke="currentColor" strokeWidth="1" />
+      )}
+    </svg>
+  );
+}
+
 function size(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
@@ -117,7 +129,9 @@ export function OpenDialog(props: {
                   ↑ Up
                 </button>
               )}
-              <span className="browser-path">{listing?.dir ?? '…'}</span>
+              <span className="browser-path">
+                <span dir="ltr">{listing?.dir ?? '…'}</span>
+              </span>
             </div>
             {error && <div className="dialog-error">{error}</div>}
             <div className="browser-list" role="listbox" data-testid="file-list">
@@ -135,7 +149,7 @@ export function OpenDialog(props: {
                     }}
                     onDoubleClick={() => (entry.isDir ? browse(full) : props.onOpen(full))}
                   >
-                    <span className="entry-icon">{entry.isDir ? '📁' : '📄'}</span>
+                    <EntryIcon dir={entry.isDir} />
                     <span className="entry-name">{entry.name}</span>
                     <span className="entry-size">{entry.isDir ? '' : size(entry.size)}</span>
                   </div>

@@ -6,6 +6,8 @@ export interface StatusBarProps {
   view: ViewState | null;
   progress: LoadProgress | null;
   loadMs: number | null;
+  /** How the load ended when it did not reach the end of the file. */
+  loadStop: 'cancelled' | 'failed' | null;
   onCancel(): void;
 }
 
@@ -21,7 +23,7 @@ function size(bytes: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-export function StatusBar({ file, view, progress, loadMs, onCancel }: StatusBarProps) {
+export function StatusBar({ file, view, progress, loadMs, loadStop, onCancel }: StatusBarProps) {
   const loading = progress !== null && !progress.done;
   const pct =
     progress && progress.sizeBytes > 0 ? Math.min(100, (100 * progress.bytesRead) / progress.sizeBytes) : 0;
@@ -49,7 +51,14 @@ export function StatusBar({ file, view, progress, loadMs, onCancel }: StatusBarP
         </span>
       )}
       {!loading && loadMs !== null && (
-        <span className="status-dim">Loaded in {(loadMs / 1000).toFixed(2)} s</span>
+        <span className="status-dim" data-testid="status-load">
+          {loadStop === 'cancelled'
+            ? 'Cancelled after'
+            : loadStop === 'failed'
+              ? 'Stopped at a fault after'
+              : 'Loaded in'}{' '}
+          {(loadMs / 1000).toFixed(2)} s
+        </span>
       )}
       <span data-testid="status-packets" className="status-count">
         Packets: {total.toLocaleString('en-US')}

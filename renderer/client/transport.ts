@@ -22,14 +22,24 @@ export function messagePortTransport(port: MessagePort): Transport {
 export const ENGINE_PORT_MESSAGE = 'trawl:engine-port';
 
 /**
+ * True for a window message this page (or its preload, which shares the window) posted to
+ * itself: not from a frame or another window. Under file:// the page's origin is opaque and
+ * messages arrive with origin "null" (the preload must post them with targetOrigin '*').
+ */
+export function isOwnWindowMessage(e: MessageEvent<unknown>, win: Window = window): boolean {
+  if (e.source !== win) return false;
+  return e.origin === win.location.origin || (win.location.protocol === 'file:' && e.origin === 'null');
+}
+
+/**
  * Waits for the preload to hand over the engine port: a window message
- * `{ type: 'trawl:engine-port' }` from this page's own origin carrying one MessagePort.
+ * `{ type: 'trawl:engine-port' }` posted to this window by itself, carrying one MessagePort.
  */
 export function waitForEnginePort(win: Window): Promise<MessagePort> {
   return new Promise((resolve) => {
     const onMessage = (e: MessageEvent<unknown>): void => {
       const data = e.data as { type?: unknown } | null;
-      if (e.origin !== win.location.origin || e.source !== win) return;
+      if (!isOwnWindowMessage(e, win)) return;
       if (typeof data !== 'object' || data === null || data.type !== ENGINE_PORT_MESSAGE) return;
       const port = e.ports[0];
       if (!port) return;

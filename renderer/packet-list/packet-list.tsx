@@ -109,6 +109,11 @@ function sameSort(a: ViewState['sort'], b: ViewState['sort']): boolean {
   return a === b || (a !== null && b !== null && a.column === b.column && a.descending === b.descending);
 }
 
+function markSelected(api: GridApi<Row>, frame: number): void {
+  const node = api.getRowNode(String(frame));
+  if (node && !node.isSelected()) node.setSelected(true, true);
+}
+
 function isColumnState(v: unknown): v is ColumnState[] {
   return (
     Array.isArray(v) && v.every((s) => typeof s === 'object' && s !== null && typeof s.colId === 'string')
@@ -121,6 +126,8 @@ export function PacketList(props: PacketListProps) {
   const countRef = useRef(0);
   const partialBlockRef = useRef(false);
   const appliedSortRef = useRef<ViewState['sort']>(null);
+  const selectedFrameRef = useRef<number | null>(null);
+  const scrollToRowRef = useRef<number | null>(null);
   const sortChainRef = useRef<Promise<unknown>>(Promise.resolve());
   const callbacks = useRef(props);
   callbacks.current = props;
@@ -145,7 +152,7 @@ export function PacketList(props: PacketListProps) {
       { colId: 'source', field: 'source', headerName: 'Source', width: 160 },
       { colId: 'destination', field: 'destination', headerName: 'Destination', width: 160 },
       { colId: 'protocol', field: 'protocol', headerName: 'Protocol', width: 80 },
-      { colId: 'length', field: 'length', headerName: 'Length', width: 66, type: 'rightAligned' },
+      { colId: 'length', field: 'length', headerName: 'Length', width: 78, type: 'rightAligned' },
       { colId: 'info', field: 'info', headerName: 'Info', flex: 1, minWidth: 200 },
     ],
     [],
@@ -182,6 +189,12 @@ export function PacketList(props: PacketListProps) {
                   descending: wanted?.descending ?? false,
                 });
                 appliedSortRef.current = wanted;
+                // Keep the selected packet in sight in its new place, as Wireshark does.
+                const sel = selectedFrameRef.current;
+                if (sel !== null) {
+                  const { row } = await client.request('view.find', { number: sel });
+                  if (row >= 0) scrollToRowRef.current = row;
+                }
               });
               sortChainRef.current = sorted.catch(() => {});
               await sorted;
@@ -195,6 +208,15 @@ export function PacketList(props: PacketListProps) {
               ? params.startRow + rows.length
               : Math.max(countRef.current, params.endRow);
             params.successCallback(rows, lastRow);
+            // A row selected before its block arrived (Go to packet) is marked once it is here.
+            const sel = selectedFrameRef.current;
+            const api = apiRef.current;
+            if (api && sel !== null && rows.some((r) => r.number === sel)) markSelected(api, sel);
+            const scrollTo = scrollToRowRef.current;
+            if (api && scrollTo !== null) {
+              scrollToRowRef.current = null;
+              api.ensureIndexVisible(scrollTo, 'middle');
+            }
           } catch (err) {
             params.failCallback();
             if (gen === callbacks.current.generation) callbacks.current.onError(err);
@@ -207,6 +229,7 @@ export function PacketList(props: PacketListProps) {
   // A new file: the engine's view starts unsorted, the grid's column sort is cleared.
   useEffect(() => {
     appliedSortRef.current = null;
+    selectedFrameRef.current = null;
     countRef.current = 0;
     partialBlockRef.current = false;
     const api = apiRef.current;
@@ -233,6 +256,16 @@ export function PacketList(props: PacketListProps) {
     apiRef.current?.refreshCells({ columns: ['time'], force: true });
   }, [timeFormat, timeRef, timeDigits]);
 
+  // A new time format gets a width that fits it (a saved width is kept until the format changes).
+  const shownFormat = useRef(timeFormat);
+  useEffect(() => {
+    if (shownFormat.current === timeFormat) return;
+    shownFormat.current = timeFormat;
+    const wide = timeFormat === 'absolute' || timeFormat === 'utc';
+    const width = (wide ? 150 : timeFormat === 'epoch' ? 120 : 80) + timeDigits * 7;
+    apiRef.current?.setColumnWidths([{ key: 'time', newWidth: width }]);
+  }, [timeFormat, timeDigits]);
+
   useEffect(() => {
     apiRef.current?.redrawRows();
   }, [colouring, rules]);
@@ -242,24 +275,42 @@ export function PacketList(props: PacketListProps) {
     if (!api) return;
     const node = api.getDisplayedRowAtIndex(row);
     let frame = node?.data?.number;
-    if (node?.data) node.setSelected(true, true);
     if (frame === undefined) {
       // Not loaded yet (a jump to an unseen block): ask the engine which packet it is.
       const [r] = await callbacks.current.client.request('view.rows', { start: row, end: row + 1 });
       frame = r?.number;
-      api.getDisplayedRowAtIndex(row)?.setSelected(true, true);
     }
-    if (frame !== undefined) callbacks.current.onSelect(row, frame);
+    if (frame === undefined) return;
+    selectedFrameRef.current = frame;
+    markSelected(api, frame);
+    callbacks.current.onSelect(row, frame);
   }, []);
 
-  const goToRow = useCallback((row: number) => {
-    const api = apiRef.current;
-    if (!api || countRef.current === 0) return;
-    const r = Math.max(0, Math.min(row, countRef.current - 1));
-    api.ensureIndexVisible(r, 'middle');
-    const col = api.getFocusedCell()?.column.getColId() ?? 'no';
-    api.setFocusedCell(r, col);
+  const rootRef = useRef<HTMLDivElement | null>(null);
+
+  /** Gives the browser's focus to the grid's focused cell once it is drawn (after a dialog or menu). */
+  const focusCellElement = useCallback((row: number, col: string, tries = 10) => {
+    requestAnimationFrame(() => {
+      const el = rootRef.current?.querySelector<HTMLElement>(
+        `.ag-row[row-index="${row}"] .ag-cell[col-id="${col}"]`,
+      );
+      if (el) el.focus({ preventScroll: true });
+      else if (tries > 0) focusCellElement(row, col, tries - 1);
+    });
   }, []);
+
+  const goToRow = useCallback(
+    (row: number) => {
+      const api = apiRef.current;
+      if (!api || countRef.current === 0) return;
+      const r = Math.max(0, Math.min(row, countRef.current - 1));
+      api.ensureIndexVisible(r, 'middle');
+      const col = api.getFocusedCell()?.column.getColId() ?? 'no';
+      api.setFocusedCell(r, col);
+      if (!rootRef.current?.contains(document.activeElement)) focusCellElement(r, col);
+    },
+    [focusCellElement],
+  );
 
   useImperativeHandle(
     ref,
@@ -332,6 +383,7 @@ export function PacketList(props: PacketListProps) {
   return (
     <div
       className="packet-list"
+      ref={rootRef}
       data-testid="packet-list"
       onKeyDown={onKeyDown}
       onContextMenu={(e) => {

@@ -1,7 +1,8 @@
 // End-to-end harness: the built renderer, served by startServer() with an in-process engine,
 // driven by Debian's Chromium through playwright-core.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Row, TreeNodeDto } from '../../app/protocol/messages.ts';
@@ -10,18 +11,26 @@ import { inProcessEngineHost } from '../../main/serve/engine-host.ts';
 import { startServer, type RunningServer } from '../../main/serve/server.ts';
 import { ROOT } from '../support/corpus.ts';
 
-export const RENDERER_DIR = join(ROOT, 'build/renderer');
-
-/** Builds the renderer bundle (vite) so the test drives what ships. */
-export function buildRenderer(): void {
+/**
+ * Builds the renderer bundle (vite) into a fresh directory, so the test drives what ships and
+ * test files running side by side never build over each other (or over build/renderer).
+ */
+export function buildRenderer(): string {
+  const outDir = mkdtempSync(join(tmpdir(), 'trawl-renderer-'));
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'error'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0 || !existsSync(join(RENDERER_DIR, 'index.html'))) {
+  const r = spawnSync(
+    process.execPath,
+    [vite, 'build', '--logLevel', 'error', '--outDir', outDir, '--emptyOutDir'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0 || !existsSync(join(outDir, 'index.html'))) {
     throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   }
+  return outDir;
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -39,8 +48,8 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export function serve(): Promise<RunningServer> {
-  return startServer({ staticDir: RENDERER_DIR, engineHost: inProcessEngineHost() });
+export function serve(staticDir: string): Promise<RunningServer> {
+  return startServer({ staticDir, engineHost: inProcessEngineHost() });
 }
 
 export function pageUrl(server: RunningServer, open?: string): string {
@@ -90,10 +99,10 @@ export async function openAndWait(page: Page, url: string, packets: number): Pro
 
 /** The text of row `row`'s cell in column `col`, once the row is loaded. */
 export async function cell(page: Page, row: number, col: string): Promise<string> {
-  const loc = page.locator(`.ag-center-cols-container .ag-row[row-index="${row}"] .ag-cell[col-id="${col}"]`);
+  const loc = page.locator(`.packet-list .ag-row[row-index="${row}"] .ag-cell[col-id="${col}"]`);
   if (col !== 'no') {
     await page
-      .locator(`.ag-center-cols-container .ag-row[row-index="${row}"] .ag-cell[col-id="no"]`)
+      .locator(`.packet-list .ag-row[row-index="${row}"] .ag-cell[col-id="no"]`)
       .filter({ hasText: /\d/ })
       .waitFor();
   }

@@ -32,11 +32,12 @@ describe('engine', () => {
 
   it('opens a file, counts its packets and answers row ranges like the CLI summary', async () => {
     const { engine, events } = engineWithEvents();
-    const summary = await engine.handle('file.open', { path: file });
-    expect(summary.name).toBe('pcpp__TcpPacketWithOptions.pcap');
-    await openFully(engine, file);
+    const tls = join(CORPUS_FILES, 'pcpp__tls.pcap');
+    const summary = await engine.handle('file.open', { path: tls });
+    expect(summary.name).toBe('pcpp__tls.pcap');
+    await openFully(engine, tls);
     const state = await engine.handle('view.state', {});
-    const cli = trawl(['-r', file]).stdout.trim().split('\n');
+    const cli = trawl(['-r', tls]).stdout.trim().split('\n');
     expect(state.total).toBe(cli.length);
     const rows = await engine.handle('view.rows', { start: 0, end: 3 });
     expect(rows.map((r) => r.number)).toEqual([1, 2, 3]);

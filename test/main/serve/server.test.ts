@@ -1,13 +1,13 @@
 // The browser mode's server: token and origin checks, static files, the serve-only API, and the
 // WebSocket bridge to a real engine (hosted in-process: tests run from source).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { EngineMessage, FrameDetail, RequestMessage } from '../../../app/protocol/messages.ts';
 import { Engine } from '../../../main/engine/engine.ts';
-import { inProcessEngineHost } from '../../../main/serve/engine-host.ts';
+import { inProcessEngineHost, workerEngineHost } from '../../../main/serve/engine-host.ts';
 import { parseServeArgs } from '../../../main/serve/serve-command.ts';
 import { startServer, type RunningServer } from '../../../main/serve/server.ts';
 import { decodeWire, encodeWire } from '../../../main/serve/wire.ts';
@@ -225,4 +225,26 @@ describe('serve command', () => {
     expect(() => parseServeArgs(['a', 'b'])).toThrow('Only one FILE');
     expect(() => parseServeArgs(['--bogus'])).toThrow('Unknown option');
   });
+});
+
+describe('serve: engine in a worker thread', () => {
+  const worker = new URL('../../../build/engine-worker.mjs', import.meta.url);
+  it.skipIf(!existsSync(worker))(
+    'bridges to the bundled engine worker (build/engine-worker.mjs)',
+    async () => {
+      const s = await startServer({ staticDir, engineHost: workerEngineHost(worker) });
+      try {
+        const origin = `http://127.0.0.1:${s.port}`;
+        const client = await SocketClient.open(`ws://127.0.0.1:${s.port}/engine?token=${s.token}`, origin);
+        const summary = (await client.request('file.open', { path: FILE })) as { name: string };
+        expect(summary.name).toBe('pcpp__TcpPacketWithOptions.pcap');
+        const detail = (await client.request('frame.detail', { number: 1 })) as FrameDetail;
+        expect(detail.sources[0]?.bytes).toBeInstanceOf(Uint8Array);
+        expect(detail.sources[0]?.bytes.length).toBeGreaterThan(0);
+        client.ws.close();
+      } finally {
+        await s.close();
+      }
+    },
+  );
 });
