@@ -1,6 +1,19 @@
-// Internet Protocol version 4 (RFC 791): header, options, fragments (shown, not reassembled).
+// Internet Protocol version 4 (RFC 791): header, options, fragments (reassembled as Wireshark does).
 import { bitPicture } from './field-text.ts';
-import { bool, bytes, fields, hex, ipv4, names, proto, str, text, uint, type FieldDef } from './field.ts';
+import {
+  bool,
+  bytes,
+  fields,
+  FieldType,
+  hex,
+  ipv4,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  type FieldDef,
+} from './field.ts';
 import {
   be16,
   dispatchIpProto,
@@ -15,7 +28,8 @@ import { AddrKind, type PacketInfo } from './packet-info.ts';
 import { dissectData } from './data.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { Tvb } from './tvb.ts';
+import { FragmentTable } from './reassembly.ts';
 import { formatIPv4, readIPv4 } from '../format/address.ts';
 
 export const DSCP_NAMES = names({
@@ -134,6 +148,10 @@ const CIPSO_TAGS = names({
 });
 
 export const F = fields('ip', {
+  fragments: text('IPv4 Fragments'),
+  fragment: { name: 'IPv4 Fragment', type: FieldType.FrameNum },
+  'fragment.count': uint('Fragment count', 32),
+  'reassembled.length': uint('Reassembled IPv4 length', 32, { generated: true }),
   '': proto('Internet Protocol Version 4'),
   version: uint('Version', 8, { mask: 0xf0 }),
   hdr_len: uint('Header Length', 8),
@@ -461,19 +479,42 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const payload = payloadLimited ? tvb.sub(payloadStart, ipLen - hlen) : tvb.sub(payloadStart);
   const used = payloadLimited ? ipLen : tvb.remaining(o);
 
-  if (fragOffset !== 0) {
-    if (pinfo.wantInfo) {
-      pinfo.setInfo(
-        `Fragmented IP protocol (proto=${ipProtoName(protocol)} ${protocol}, off=${fragOffset * 8}, ID=${id
-          .toString(16)
-          .padStart(4, '0')})`,
-      );
+  let upper = payload;
+  // As Wireshark: a fragment is reassembled when all its bytes were captured; a first fragment
+  // that cannot be (cut by the snaplen, or quoted in an ICMP error) is dissected as it is.
+  const fragment = fragOffset !== 0 || (flags & 1) !== 0;
+  const canReassemble =
+    !pinfo.inError && payload.remaining(payloadStart) >= payload.reportedRemaining(payloadStart);
+  if (fragment && (fragOffset !== 0 || canReassemble)) {
+    const whole = reassemble(
+      tvb,
+      pinfo,
+      tree,
+      payload,
+      payloadStart,
+      src,
+      dst,
+      id,
+      protocol,
+      fragOffset,
+      flags,
+    );
+    if (!whole) {
+      if (pinfo.wantInfo) {
+        pinfo.setInfo(
+          `Fragmented IP protocol (proto=${ipProtoName(protocol)} ${protocol}, off=${fragOffset * 8}, ID=${id
+            .toString(16)
+            .padStart(4, '0')})`,
+        );
+      }
+      dissectData(payload, pinfo, tree);
+      return used;
     }
-    dissectData(payload, pinfo, tree);
-    return used;
+    upper = whole;
   }
+  const payloadStart0 = upper.start;
 
-  if (payload.reportedRemaining(payloadStart) > 0) {
+  if (upper.reportedRemaining(payloadStart0) > 0) {
     const l = ipLayer;
     l.kind = AddrKind.IPv4;
     l.src = o + 12;
@@ -481,12 +522,54 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     l.bytes = b;
     l.ttl = ttl;
     l.fragmented = (flags & 1) !== 0;
-    l.payloadLength = payload.reportedRemaining(payloadStart);
-    if (!dispatchIpProto(protocol, payload, pinfo, tree) && pinfo.wantInfo) {
+    l.payloadLength = upper.reportedRemaining(payloadStart0);
+    if (!dispatchIpProto(protocol, upper, pinfo, tree) && pinfo.wantInfo) {
       pinfo.setInfo(`${ipProtoName(protocol)} (${protocol})`);
     }
   }
   return used;
+}
+
+/**
+ * Adds this fragment to the capture's IPv4 fragment table; when it completes the datagram, shows
+ * the fragment list and returns the reassembled payload as a new data source.
+ */
+function reassemble(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  payload: Tvb,
+  payloadStart: number,
+  src: number,
+  dst: number,
+  id: number,
+  protocol: number,
+  fragOffset: number,
+  flags: number,
+): Tvb | null {
+  const length = payload.reportedRemaining(payloadStart);
+  if (pinfo.inError || payload.remaining(payloadStart) < length) return null; // not all captured
+  const table = pinfo.state.of('ip.fragments', () => new FragmentTable());
+  const key = `${src}>${dst}#${id}/${protocol}`;
+  const bytes = tvb.bytes.subarray(payloadStart, payloadStart + length);
+  const whole = table.add(key, pinfo.meta.number, fragOffset * 8, bytes, (flags & 1) !== 0);
+  if (!whole) return null;
+  const source = pinfo.addSource('Reassembled IPv4', whole.data);
+  const data = new Tvb(whole.data, 0, whole.data.length, whole.data.length, source);
+  if (tree.full) {
+    const list = whole.fragments.map((f) => `#${f.frame}(${f.length})`).join(', ');
+    tree.push(F.fragments, data, 0, whole.data.length);
+    tree.label(`[${whole.fragments.length} IPv4 Fragments (${whole.data.length} bytes): ${list}]`);
+    for (const f of whole.fragments) tree.add(F.fragment, data, 0, 0, f.frame);
+    tree.add(F['fragment.count'], data, 0, 0, whole.fragments.length);
+    tree.add(F['reassembled.length'], data, 0, 0, whole.data.length);
+    tree.pop();
+  } else {
+    for (const f of whole.fragments) tree.add(F.fragment, data, 0, 0, f.frame);
+    tree.add(F['fragment.count'], data, 0, 0, whole.fragments.length);
+    tree.add(F['reassembled.length'], data, 0, 0, whole.data.length);
+  }
+  return data;
 }
 
 function nibble(n: number): string {

@@ -72,6 +72,8 @@ export class PacketInfo {
   malformed = false;
   /** Bits for colouring rules and quick filters, set by dissectors (see `Hint`). */
   hints = 0;
+  /** Data sources beyond the frame (reassembled, decrypted): source i + 1 of the tree's nodes. */
+  readonly sources: { name: string; bytes: Uint8Array }[] = [];
 
   constructor(
     readonly meta: FrameMeta,
@@ -88,6 +90,12 @@ export class PacketInfo {
   /** Sets the Protocol column unless inside an ICMP error quote. */
   setProto(name: string): void {
     if (!this.inError) this.proto = name;
+  }
+
+  /** Adds a data source (reassembled or decrypted bytes); returns its index for Tvb.source. */
+  addSource(name: string, bytes: Uint8Array): number {
+    this.sources.push({ name, bytes });
+    return this.sources.length;
   }
 
   /** Replaces the Info column (callers check `wantInfo` before building the text). */

@@ -31,6 +31,10 @@ export function toDto(node: FieldNode): TreeNodeDto {
 export function frameDetail(session: CaptureSession, i: number): FrameDetail {
   const bytes = session.bytesOf(i);
   const tree = new FullTree();
-  session.dissectPacket(i, tree, bytes);
-  return { number: i + 1, tree: tree.roots.map(toDto), sources: [{ name: 'Frame', bytes }] };
+  const pinfo = session.dissectPacket(i, tree, bytes);
+  return {
+    number: i + 1,
+    tree: tree.roots.map(toDto),
+    sources: [{ name: 'Frame', bytes }, ...pinfo.sources],
+  };
 }

@@ -1,6 +1,6 @@
 // Trawl in a real Chromium against the browser mode, on real captures: the packet list, tree
 // and hex view must show exactly what the engine (and the CLI) say about the file.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -26,15 +26,18 @@ const DNS = join(CORPUS_FILES, 'pcpp__DnsPackets.pcap');
 
 let browser: Browser;
 let server: RunningServer;
+let bundle: string;
 
 beforeAll(async () => {
-  server = await serve(buildRenderer());
+  bundle = buildRenderer();
+  server = await serve(bundle);
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  if (bundle) rmSync(bundle, { recursive: true, force: true });
 });
 
 async function newPage(): Promise<Page> {
@@ -141,10 +144,21 @@ describe('browser mode: packet list', () => {
     await expect.poll(async () => Number(await selectedNo.textContent())).toBeGreaterThan(5);
   });
 
-  it('sorts by Length in the engine, both ways', async () => {
+  it('sorts by Length in the engine, both ways, keeping the selected packet in sight', async () => {
     const header = page.locator('.ag-header-cell[col-id="length"]');
-    await header.click();
-    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+    const selectedNo = page.locator('.packet-list .ag-row-selected .ag-cell[col-id="no"]');
+    /** Clicks the header; the selected packet must stay selected and be scrolled to; then go to the top. */
+    const sortBy = async (ariaSort: string): Promise<void> => {
+      const kept = await selectedNo.textContent();
+      expect(kept).toMatch(/^\d+$/);
+      await header.click();
+      await expect.poll(() => header.getAttribute('aria-sort')).toBe(ariaSort);
+      await expect.poll(() => selectedNo.textContent()).toBe(kept);
+      await page.evaluate(() =>
+        window.postMessage({ type: 'trawl:menu', action: 'first-packet' }, window.location.origin),
+      );
+    };
+    await sortBy('ascending');
     await truth.engine.handle('view.sort', { column: 'length', descending: false });
     const sorted = await truth.rows(0, 15);
     for (const [i, row] of sorted.entries()) {
@@ -153,12 +167,11 @@ describe('browser mode: packet list', () => {
     }
     const lengths = sorted.map((r) => r.length);
     expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
-    await header.click();
-    await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+    await sortBy('descending');
     await truth.engine.handle('view.sort', { column: 'length', descending: true });
     const [top] = await truth.rows(0, 1);
     await expect.poll(() => cell(page, 0, 'no')).toBe(String(top?.number));
-    await header.click(); // back to file order
+    await sortBy('none'); // back to file order
     await truth.engine.handle('view.sort', { column: null, descending: false });
     await expect.poll(() => cell(page, 0, 'no')).toBe('1');
   });

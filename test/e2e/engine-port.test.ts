@@ -3,6 +3,7 @@
 // over that port. Here the "preload" is a script in the page relaying the port to an engine in
 // this process; the page is served by the browser mode (plain Chromium blocks module scripts
 // from file://; Electron does not).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,15 +22,18 @@ declare global {
 
 let browser: Browser;
 let server: RunningServer;
+let bundle: string;
 
 beforeAll(async () => {
-  server = await serve(buildRenderer());
+  bundle = buildRenderer();
+  server = await serve(bundle);
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  if (bundle) rmSync(bundle, { recursive: true, force: true });
 });
 
 describe('engine port hand-off (the Electron transport)', () => {

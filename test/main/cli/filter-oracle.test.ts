@@ -26,7 +26,8 @@ const PENDING_PROTOCOLS = /\b(dns|http|tls|dhcp|ntp|quic)\b/;
 const KNOWN_DIFFS: { expression?: RegExp; file: string; reason: string }[] = [
   {
     file: 'pcapngtg__le_advanced_test102.pcapng',
-    reason: 'tshark counts pcapng Custom Blocks as frames, so its frame numbers run ahead of the packet records',
+    reason:
+      'tshark counts pcapng Custom Blocks as frames, so its frame numbers run ahead of the packet records',
   },
 ];
 

@@ -56,7 +56,9 @@ describe('engine', () => {
     const src = find(detail.tree, 'eth.src');
     expect(src).toMatchObject({ offset: 6, length: 6, value: '08:00:27:19:1c:78' });
     expect(detail.sources[0]?.bytes.length).toBe(869);
-    await expect(engine.handle('frame.detail', { number: 999 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(engine.handle('frame.detail', { number: 999 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('sorts by length in the engine', async () => {
@@ -76,7 +78,18 @@ describe('engine', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'trawl-save-')), 'copy.pcap');
     const saved = await engine.handle('file.save', { path: out, which: 'all' });
     expect(saved.packets).toBe((await engine.handle('view.state', {})).total);
-    const fields = ['-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'ip.src'];
+    const fields = [
+      '-T',
+      'fields',
+      '-e',
+      'frame.number',
+      '-e',
+      'frame.time_epoch',
+      '-e',
+      'frame.len',
+      '-e',
+      'ip.src',
+    ];
     expect(trawl(['-r', out, ...fields]).stdout).toBe(trawl(['-r', src, ...fields]).stdout);
   });
 
@@ -96,7 +109,9 @@ describe('engine', () => {
 
   it('answers requests without a file with NO_FILE', async () => {
     const { engine } = engineWithEvents();
-    await expect(engine.handle('view.rows', { start: 0, end: 10 })).rejects.toMatchObject({ code: 'NO_FILE' });
+    await expect(engine.handle('view.rows', { start: 0, end: 10 })).rejects.toMatchObject({
+      code: 'NO_FILE',
+    });
     await expect(engine.handle('file.open', { path: '/nonexistent.pcap' })).rejects.toMatchObject({
       code: 'ENOENT',
     });
