@@ -9,6 +9,7 @@ import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts'
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
+import { runServe } from '../serve/serve-command.ts';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
 import { Output } from './output.ts';
 import {
@@ -173,4 +174,5 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+process.exitCode = argv[0] === 'serve' ? await runServe(argv.slice(1)) : await main(argv);
