@@ -83,6 +83,8 @@ export const NULL_TREE: Tree = new NullTree();
 export class FieldCollector implements Tree {
   readonly full = false;
   private readonly values: (FieldValue | Uint8Array)[][];
+  /** Ids that got values since the last reset (resetting touches only those). */
+  private readonly touched: number[] = [];
 
   constructor(
     private readonly wanted: Uint8Array,
@@ -104,9 +106,9 @@ export class FieldCollector implements Tree {
 
   add(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
     if (this.wanted[def.id] !== 1) return;
-    (this.values[def.id] as (FieldValue | Uint8Array)[]).push(
-      value === undefined ? tvb.bytes.slice(offset, offset + length) : value,
-    );
+    const values = this.values[def.id] as (FieldValue | Uint8Array)[];
+    if (values.length === 0) this.touched.push(def.id);
+    values.push(value === undefined ? tvb.bytes.slice(offset, offset + length) : value);
   }
 
   push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
@@ -131,7 +133,8 @@ export class FieldCollector implements Tree {
 
   /** Forgets the values so the collector can serve the next packet. */
   reset(): void {
-    for (const v of this.values) if (v.length) v.length = 0;
+    for (const id of this.touched) (this.values[id] as unknown[]).length = 0;
+    this.touched.length = 0;
   }
 }
 

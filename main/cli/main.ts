@@ -80,7 +80,9 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     : null;
   const state = new CaptureState();
   const clock = new FrameClock();
-  const dissectOptions = { wantInfo: !writer, reassemble: opts.reassemble };
+  // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
+  const wantInfo = !writer && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
+  const dissectOptions = { wantInfo, reassemble: opts.reassemble };
   let remaining = opts.count ?? Infinity;
   let status = 0;
   try {
