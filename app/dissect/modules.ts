@@ -22,7 +22,29 @@ import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
-export const MODULES: readonly DissectorModule[] = [frameModule, wsModule, dataModule, ethModule, llcModule, vlanModule, ieee8021adModule, sllModule, sll2Module, nullModule, rawModule, arpModule, ipv4Module, udpModule, tcpModule, icmpModule, ipv6Module, icmpv6Module, vxlanModule, greModule, nflogModule];
+export const MODULES: readonly DissectorModule[] = [
+  frameModule,
+  wsModule,
+  dataModule,
+  ethModule,
+  llcModule,
+  vlanModule,
+  ieee8021adModule,
+  sllModule,
+  sll2Module,
+  nullModule,
+  rawModule,
+  arpModule,
+  ipv4Module,
+  udpModule,
+  tcpModule,
+  icmpModule,
+  ipv6Module,
+  icmpv6Module,
+  vxlanModule,
+  greModule,
+  nflogModule,
+];
 
 let shared: Registry | null = null;
 

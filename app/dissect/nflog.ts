@@ -71,7 +71,8 @@ export function dissectNflog(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.pop();
   if (!payload) return tvb.remaining(o);
   const etherType = family === AF_INET6 ? 0x86dd : 0x0800;
-  if (pinfo.registry.call('etherType', etherType, payload, pinfo, tree) < 0) dissectData(payload, pinfo, tree);
+  if (pinfo.registry.call('etherType', etherType, payload, pinfo, tree) < 0)
+    dissectData(payload, pinfo, tree);
   return tvb.remaining(o);
 }
 

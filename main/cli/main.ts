@@ -64,7 +64,8 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   const columns = opts.mode === 'fields' ? resolveFieldColumns(opts.fields) : [];
   const filter = compileDisplayFilter(opts.displayFilter);
   const wanted = [...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])), ...(filter?.fieldIds ?? [])];
-  const collector = opts.mode === 'fields' || filter ? FieldCollector.of(wanted, registry.fields.length) : null;
+  const collector =
+    opts.mode === 'fields' || filter ? FieldCollector.of(wanted, registry.fields.length) : null;
   if (opts.mode === 'fields' && opts.header) out.line(opts.fields.join(opts.separator));
   const file = openFileOrFail(path);
   const linkTypes = new Set(file.info.interfaces.map((i) => i.linkType));
@@ -111,7 +112,9 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
             for (const l of treeLines(tree.roots)) out.line(l);
             out.line('');
           } else {
-            out.line(summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, dissectOptions)));
+            out.line(
+              summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, dissectOptions)),
+            );
           }
           if (opts.hex) {
             for (const l of hexDumpLines(bytes)) out.line(l);

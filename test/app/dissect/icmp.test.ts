@@ -148,6 +148,8 @@ describe('icmp', () => {
     expect(d.value('icmp.checksum.status')).toBe('0');
     const [sum] = d.nodes('icmp.checksum');
     expect(sum && nodeLabel(sum)).toBe('Checksum: 0x0000 incorrect, should be 0xbbb3');
-    expect(sum?.children?.[0]?.label).toBe('[Expert Info (Warning/Checksum): Bad checksum [should be 0xbbb3]]');
+    expect(sum?.children?.[0]?.label).toBe(
+      '[Expert Info (Warning/Checksum): Bad checksum [should be 0xbbb3]]',
+    );
   });
 });

@@ -68,7 +68,9 @@ describe('icmpv6', () => {
     const [type] = d.nodes('icmpv6.type');
     expect(type && nodeLabel(type)).toBe('Type: Router Advertisement (134)');
     const [flags] = d.nodes('icmpv6.nd.ra.flag');
-    expect(flags && nodeLabel(flags)).toBe('Flags: 0x20, Home Agent, Prf (Default Router Preference): Medium');
+    expect(flags && nodeLabel(flags)).toBe(
+      'Flags: 0x20, Home Agent, Prf (Default Router Preference): Medium',
+    );
     const opts = d.nodes('icmpv6.opt').map((n) => nodeLabel(n));
     expect(opts).toEqual([
       'ICMPv6 Option (Prefix information : 2222:3333:4444:5555:6600::/72)',

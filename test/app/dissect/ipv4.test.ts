@@ -115,8 +115,14 @@ describe('ipv4', () => {
     expect(d.value('ip.addr')).toBe('10.0.0.6,0.0.0.0');
     expect(d.nodes('ip.dst')[0]?.offset).toBe(38);
     const [ip] = d.nodes('ip');
-    expect(ip && nodeLabel(ip)).toBe('Internet Protocol Version 4, Src: 10.0.0.6, Dst: 0.0.0.0, Via: 10.0.0.138');
-    expect(columnsOf(d.pinfo)).toMatchObject({ source: '10.0.0.6', destination: '0.0.0.0', protocol: 'ICMP' });
+    expect(ip && nodeLabel(ip)).toBe(
+      'Internet Protocol Version 4, Src: 10.0.0.6, Dst: 0.0.0.0, Via: 10.0.0.138',
+    );
+    expect(columnsOf(d.pinfo)).toMatchObject({
+      source: '10.0.0.6',
+      destination: '0.0.0.0',
+      protocol: 'ICMP',
+    });
     expect(d.pinfo.info).toBe('Echo (ping) request  id=0x9af6, seq=2/512, ttl=64');
   });
 
@@ -171,7 +177,11 @@ describe('ipv4', () => {
 
   it('sets the network addresses for the columns', () => {
     const d = dissectHex(OPTIONS_RR);
-    expect(columnsOf(d.pinfo)).toMatchObject({ source: '10.0.0.138', destination: '10.0.0.6', protocol: 'TCP' });
+    expect(columnsOf(d.pinfo)).toMatchObject({
+      source: '10.0.0.138',
+      destination: '10.0.0.6',
+      protocol: 'TCP',
+    });
   });
 
   it('notes a truncated header instead of throwing', () => {

@@ -92,7 +92,9 @@ describe('ipv6', () => {
 
   it('walks a long chain of extension headers as tshark', () => {
     const d = dissectHex(EXT_HEADERS);
-    const chain = ['ipv6.hopopts', ...Array<string>(33).fill('ipv6.routing:ipv6.fraghdr:ipv6.dstopts')].join(':');
+    const chain = ['ipv6.hopopts', ...Array<string>(33).fill('ipv6.routing:ipv6.fraghdr:ipv6.dstopts')].join(
+      ':',
+    );
     expect(d.pinfo.layers.slice(1).join(':')).toBe(`eth:ethertype:ipv6:${chain}:udp:data`);
     const [ipv6] = d.nodes('ipv6');
     expect([ipv6?.offset, ipv6?.length]).toEqual([14, 840]);
