@@ -42,7 +42,16 @@ import {
   type Pred,
   type RV,
 } from './runtime.ts';
-import { SLICEABLE, T_SLICE, T_STRING, T_UINT32, compatible, intMax, typeOfField, type VType } from './types.ts';
+import {
+  SLICEABLE,
+  T_SLICE,
+  T_STRING,
+  T_UINT32,
+  compatible,
+  intMax,
+  typeOfField,
+  type VType,
+} from './types.ts';
 
 export interface CompiledFilter {
   /** Ids of the fields the predicate reads: dissect with `FieldCollector.of(fieldIds, registry.fields.length)`. */
@@ -140,7 +149,10 @@ const FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
 
 const EMPTY = new Uint8Array(0);
 
-const constGetter = (values: readonly RV[]): Getter => () => values;
+const constGetter =
+  (values: readonly RV[]): Getter =>
+  () =>
+    values;
 
 function mapGetter(g: Getter, f: (v: RV) => RV | null): Getter {
   return (fc, frame) => {
@@ -300,7 +312,10 @@ class Compiler {
   }
 
   private compare(e: Extract<Expr, { kind: 'compare' }>): Pred {
-    const L = this.lhs(e.left, (t) => `Left side of "${e.opText}" expression must be a field or function, not ${t}.`);
+    const L = this.lhs(
+      e.left,
+      (t) => `Left side of "${e.opText}" expression must be a field or function, not ${t}.`,
+    );
     this.participates(L, e.opText, e.op);
     const R = this.rhs(e.right, L);
     const [test, defaultQuant] = OPS[e.op as keyof typeof OPS];
@@ -347,7 +362,10 @@ class Compiler {
   }
 
   private contains(e: Extract<Expr, { kind: 'compare' }>): Pred {
-    const L = this.lhs(e.left, (t) => `Left side of ${e.opText} expression must be a field or function, not ${t}.`);
+    const L = this.lhs(
+      e.left,
+      (t) => `Left side of ${e.opText} expression must be a field or function, not ${t}.`,
+    );
     this.participates(L, e.opText, e.op);
     const text = L.type.family === 'string';
     // Bytes-like left sides take any byte string (an Ethernet address contains `01`).
@@ -358,7 +376,11 @@ class Compiler {
     }
     const bothText = text && R.type.family === 'string';
     const left = bothText ? L.get : mapGetter(L.get, toBytes);
-    const right = bothText ? R.get : R.type.family === 'string' || R.type.family === 'ipv4' ? mapGetter(R.get, toBytes) : R.get;
+    const right = bothText
+      ? R.get
+      : R.type.family === 'string' || R.type.family === 'ipv4'
+        ? mapGetter(R.get, toBytes)
+        : R.get;
     const has = (a: RV, b: RV): boolean => {
       if (typeof a === 'string' && typeof b === 'string') return a.includes(b);
       if (a instanceof Uint8Array && b instanceof Uint8Array) return bytesContain(a, b);
@@ -381,13 +403,17 @@ class Compiler {
       const a = left(fc, frame);
       if (a.length === 0) return false;
       const b = right(fc, frame);
-      for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (test(a[i] as RV, b[j] as RV)) return true;
+      for (let i = 0; i < a.length; i++)
+        for (let j = 0; j < b.length; j++) if (test(a[i] as RV, b[j] as RV)) return true;
       return false;
     };
   }
 
   private matches(e: Extract<Expr, { kind: 'compare' }>): Pred {
-    const L = this.lhs(e.left, (t) => `Left side of ${e.opText} expression must be a field or function, not ${t}.`);
+    const L = this.lhs(
+      e.left,
+      (t) => `Left side of ${e.opText} expression must be a field or function, not ${t}.`,
+    );
     this.participates(L, e.opText, e.op);
     const r = e.right;
     if (r.kind !== 'string') {
@@ -467,7 +493,8 @@ class Compiler {
   // ---- values -----------------------------------------------------------------------------
 
   private notAField(v: Extract<Value, { kind: 'word' }>): FilterFault {
-    if (v.layer && v.prefix !== '.') return failAt(`${v.value} is not a valid field`, v.span.start, v.span.end);
+    if (v.layer && v.prefix !== '.')
+      return failAt(`${v.value} is not a valid field`, v.span.start, v.span.end);
     return failAt(`"${v.value}" is not a valid protocol or protocol field.`, v.span.start, v.span.end);
   }
 
@@ -480,7 +507,13 @@ class Compiler {
       case 'word': {
         const def = v.prefix === ':' ? undefined : this.resolve(v.value);
         if (def) {
-          return { type: typeOfField(def), get: this.fieldGetter(def, v, true), constant: null, span: v.span, name: def.abbrev };
+          return {
+            type: typeOfField(def),
+            get: this.fieldGetter(def, v, true),
+            constant: null,
+            span: v.span,
+            name: def.abbrev,
+          };
         }
         if (v.prefix === '.' || v.layer) throw this.notAField(v);
         return this.literal(this.lit(v), want);
@@ -510,7 +543,8 @@ class Compiler {
   }
 
   private literal(l: Lit, want: VType | null): Operand {
-    if (want === null) throw failAt('Constant arithmetic expression on the LHS is invalid.', l.span.start, l.span.end);
+    if (want === null)
+      throw failAt('Constant arithmetic expression on the LHS is invalid.', l.span.start, l.span.end);
     const values = [this.convert(want, l)];
     return { type: want, get: constGetter(values), constant: values, span: l.span, name: l.text };
   }
@@ -654,10 +688,11 @@ class Compiler {
     const name = `${L.name} ${v.opText} ${R.name}`;
     if (L.constant !== null && R.constant !== null) {
       const values: RV[] = [];
-      for (const a of L.constant) for (const b of R.constant) {
-        const r = op(a, b);
-        if (r !== null) values.push(r);
-      }
+      for (const a of L.constant)
+        for (const b of R.constant) {
+          const r = op(a, b);
+          if (r !== null) values.push(r);
+        }
       return { type, get: constGetter(values), constant: values, span: v.span, name };
     }
     const lg = L.get;
@@ -667,10 +702,11 @@ class Compiler {
       if (as.length === 0) return NONE;
       const bs = rg(fc, frame);
       const out: RV[] = [];
-      for (const a of as) for (const b of bs) {
-        const r = op(a, b);
-        if (r !== null) out.push(r);
-      }
+      for (const a of as)
+        for (const b of bs) {
+          const r = op(a, b);
+          if (r !== null) out.push(r);
+        }
       return out;
     };
     return { type, get, constant: null, span: v.span, name };
@@ -712,7 +748,8 @@ class Compiler {
         const f = this.fieldArg(arg);
         if (!f) throw onlyFields('fields');
         const t = typeOfField(f.def);
-        const width = t.family === 'int' ? t.bits / 8 : t.family === 'bool' ? Math.ceil((f.def.bits ?? 8) / 8) : 8;
+        const width =
+          t.family === 'int' ? t.bits / 8 : t.family === 'bool' ? Math.ceil((f.def.bits ?? 8) / 8) : 8;
         const get = mapGetter(f.get, (x) => {
           if (x instanceof Uint8Array) return x.length;
           if (typeof x === 'string') return t.family === 'string' ? utf8(x).length : width;
@@ -737,7 +774,9 @@ class Compiler {
         const f = this.fieldArg(arg);
         if (!f || typeOfField(f.def).family !== 'string') throw onlyFields('string type fields');
         const up = v.name === 'upper';
-        const get = mapGetter(f.get, (x) => (typeof x === 'string' ? (up ? x.toUpperCase() : x.toLowerCase()) : null));
+        const get = mapGetter(f.get, (x) =>
+          typeof x === 'string' ? (up ? x.toUpperCase() : x.toLowerCase()) : null,
+        );
         return { type: T_STRING, get, constant: null, span: v.span, name };
       }
       case 'string': {
@@ -746,7 +785,11 @@ class Compiler {
         const t = typeOfField(f.def);
         const conv = stringOf(t);
         if (!conv) {
-          throw failAt(`String conversion for field "${f.def.abbrev}" is not supported`, arg.span.start, arg.span.end);
+          throw failAt(
+            `String conversion for field "${f.def.abbrev}" is not supported`,
+            arg.span.start,
+            arg.span.end,
+          );
         }
         return { type: T_STRING, get: mapGetter(f.get, conv), constant: null, span: v.span, name };
       }
@@ -756,7 +799,8 @@ class Compiler {
         }
         const O = this.operand(arg, want);
         const f = O.type.family;
-        if (f !== 'int' && f !== 'float' && f !== 'reltime') throw failAt(`${O.type.ft} cannot -.`, O.span.start, O.span.end);
+        if (f !== 'int' && f !== 'float' && f !== 'reltime')
+          throw failAt(`${O.type.ft} cannot -.`, O.span.start, O.span.end);
         const abs = (x: RV): RV | null => {
           const n = num(x);
           if (n === null) return null;
@@ -822,9 +866,12 @@ class Compiler {
   /** Parses a literal as a value of type `t` (fvalue_from_literal / _from_string / charconst). */
   private convert(t: VType, l: Lit): RV {
     const fail = (message: string): FilterFault => failAt(message, l.span.start, l.span.end);
-    const fromString = (): FilterFault => fail(`${t.pretty} cannot be converted from a string ("${l.value}").`);
+    const fromString = (): FilterFault =>
+      fail(`${t.pretty} cannot be converted from a string ("${l.value}").`);
     const fromChar = (): FilterFault =>
-      fail(`Character constant ${l.text} (0x${l.num.toString(16).padStart(2, '0')}) cannot be converted to ${t.pretty}.`);
+      fail(
+        `Character constant ${l.text} (0x${l.num.toString(16).padStart(2, '0')}) cannot be converted to ${t.pretty}.`,
+      );
     const abbrev = t.def?.abbrev ?? '';
     switch (t.family) {
       case 'int': {
@@ -872,7 +919,8 @@ class Compiler {
         if (l.kind === 'string') throw fromString();
         const r = parseIPv4(l.value);
         if (r === 'invalid') throw fail(`"${l.text}" is not a valid hostname or IPv4 address.`);
-        if ('badBits' in r) throw fail(`Netmask bits in a CIDR IPv4 address should be <= 32, not ${r.badBits}`);
+        if ('badBits' in r)
+          throw fail(`Netmask bits in a CIDR IPv4 address should be <= 32, not ${r.badBits}`);
         return r.bits === 32 ? r.addr : (r satisfies IPv4Net);
       }
       case 'ipv6': {
@@ -934,7 +982,9 @@ class Compiler {
 
 /** The byte-string type a `contains` right side takes for a byte-backed left side. */
 function T_BYTES_FOR(t: VType): VType {
-  return t.family === 'ether' ? { ...T_SLICE, slice: false, ft: 'FT_ETHER', pretty: t.pretty } : { ...T_SLICE, slice: false };
+  return t.family === 'ether'
+    ? { ...T_SLICE, slice: false, ft: 'FT_ETHER', pretty: t.pretty }
+    : { ...T_SLICE, slice: false };
 }
 
 /** string(): the field's value as Wireshark writes it in a filter; null for types it refuses. */
@@ -959,7 +1009,7 @@ function sliceBytes(b: Uint8Array, ranges: readonly RangeNode[]): Uint8Array | n
   const len = b.length;
   const parts: Uint8Array[] = [];
   for (const r of ranges) {
-    let start = r.start < 0 ? r.start + len : r.start;
+    const start = r.start < 0 ? r.start + len : r.start;
     if (start < 0) return null;
     let end: number;
     if (r.end !== null) {
@@ -971,7 +1021,6 @@ function sliceBytes(b: Uint8Array, ranges: readonly RangeNode[]): Uint8Array | n
     }
     if (end > len || end <= start) return null;
     parts.push(b.subarray(start, end));
-    start = end;
   }
   if (parts.length === 1) return parts[0] as Uint8Array;
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -991,8 +1040,10 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%' | '&', t: VType): (a: RV, b:
   if (op === '&' && t.family !== 'int') {
     if (t.family === 'ipv4') {
       return (a, b) => {
-        const x = typeof a === 'number' ? a : typeof a === 'object' && a !== null && 'mask' in a ? a.addr : null;
-        const y = typeof b === 'number' ? b : typeof b === 'object' && b !== null && 'mask' in b ? b.addr : null;
+        const x =
+          typeof a === 'number' ? a : typeof a === 'object' && a !== null && 'mask' in a ? a.addr : null;
+        const y =
+          typeof b === 'number' ? b : typeof b === 'object' && b !== null && 'mask' in b ? b.addr : null;
         return x === null || y === null ? null : (x & y) >>> 0;
       };
     }

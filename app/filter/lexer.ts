@@ -233,7 +233,13 @@ class Scanner {
       }
       const sym = SYMBOLS.find(([text]) => src.startsWith(text, this.i));
       if (sym) {
-        this.tokens.push({ kind: 'op', text: sym[0], start: this.i, end: this.i + sym[0].length, op: sym[1] });
+        this.tokens.push({
+          kind: 'op',
+          text: sym[0],
+          start: this.i,
+          end: this.i + sym[0].length,
+          op: sym[1],
+        });
         this.i += sym[0].length;
         continue;
       }

@@ -173,9 +173,20 @@ export function parseAbsTime(text: string): string | null {
   const t = text.trim();
   const epoch = /^(\d+)(?:\.(\d*))?$/.exec(t);
   if (epoch) return decimalSeconds(false, epoch[1] as string, epoch[2] ?? '');
-  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/.exec(t);
-  let parts: { y: number; mo: number; d: number; h: number; mi: number; s: number; frac: string; zone: string } | null =
-    null;
+  let m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/.exec(
+      t,
+    );
+  let parts: {
+    y: number;
+    mo: number;
+    d: number;
+    h: number;
+    mi: number;
+    s: number;
+    frac: string;
+    zone: string;
+  };
   if (m) {
     parts = {
       y: Number(m[1]),

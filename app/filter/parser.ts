@@ -4,8 +4,10 @@
 // arithmetic. The result is an AST with source spans; names are resolved later (compile.ts).
 import { FilterFault, failAt, type FilterError, type Span } from './error.ts';
 import { tokenize, type OpName, type Token } from './lexer.ts';
+import type { TokenKind } from './lexer.ts';
 
-export type CmpOp = 'any_eq' | 'all_ne' | 'all_eq' | 'any_ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'matches';
+export type CmpOp =
+  'any_eq' | 'all_ne' | 'all_eq' | 'any_ne' | 'gt' | 'ge' | 'lt' | 'le' | 'contains' | 'matches';
 export type ArithOp = '+' | '-' | '*' | '/' | '%' | '&';
 export type Quantifier = 'any' | 'all' | null;
 
@@ -60,11 +62,19 @@ export type Expr =
     }
   | { kind: 'in'; quant: Quantifier; left: Value; set: SetElement[]; negated: boolean; span: Span };
 
-const CMP_OPS: ReadonlySet<OpName> = new Set<OpName>(['any_eq', 'all_ne', 'all_eq', 'any_ne', 'gt', 'ge', 'lt', 'le']);
+const CMP_OPS: ReadonlySet<OpName> = new Set<OpName>([
+  'any_eq',
+  'all_ne',
+  'all_eq',
+  'any_ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+]);
 
 export type ParseResult =
-  | { ok: true; expr: Expr | null; tokens: readonly Token[] }
-  | { ok: false; error: FilterError };
+  { ok: true; expr: Expr | null; tokens: readonly Token[] } | { ok: false; error: FilterError };
 
 export function parse(src: string): ParseResult {
   const lexed = tokenize(src);
@@ -112,10 +122,15 @@ class Parser {
     return this.next();
   }
 
+  /** The current token's kind, read afresh (TypeScript's narrowing can't see `next()` move on). */
+  private kind(): TokenKind {
+    return this.tok.kind;
+  }
+
   sentence(): Expr | null {
     if (this.tok.kind === 'eof') return null;
     const e = this.or();
-    if (this.tok.kind !== 'eof') throw this.unexpected();
+    if (this.kind() !== 'eof') throw this.unexpected();
     return e;
   }
 
@@ -252,7 +267,14 @@ class Parser {
     while (this.isOp('+') || this.isOp('-')) {
       const t = this.next();
       const right = this.multiplicative();
-      left = { kind: 'arith', op: t.op as ArithOp, opText: t.text, left, right, span: span(left.span, right.span) };
+      left = {
+        kind: 'arith',
+        op: t.op as ArithOp,
+        opText: t.text,
+        left,
+        right,
+        span: span(left.span, right.span),
+      };
     }
     return left;
   }
@@ -262,7 +284,14 @@ class Parser {
     while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
       const t = this.next();
       const right = this.unary();
-      left = { kind: 'arith', op: t.op as ArithOp, opText: t.text, left, right, span: span(left.span, right.span) };
+      left = {
+        kind: 'arith',
+        op: t.op as ArithOp,
+        opText: t.text,
+        left,
+        right,
+        span: span(left.span, right.span),
+      };
     }
     return left;
   }
@@ -295,7 +324,7 @@ class Parser {
         v = { kind: 'word', text: t.text, value: t.value ?? t.text, prefix: t.prefix ?? '', span: t };
         if (this.tok.kind === '#') {
           const hash = this.next();
-          if (this.tok.kind === 'layer') {
+          if (this.kind() === 'layer') {
             const n = this.next();
             v.layer = [rangeNode(n, n.text.trim())];
             v.layerSpan = span(hash, n);
@@ -309,7 +338,13 @@ class Parser {
         break;
       case 'string':
         this.next();
-        v = { kind: 'string', text: t.text, value: t.value ?? '', bytes: t.bytes ?? new Uint8Array(0), span: t };
+        v = {
+          kind: 'string',
+          text: t.text,
+          value: t.value ?? '',
+          bytes: t.bytes ?? new Uint8Array(0),
+          span: t,
+        };
         break;
       case 'charconst':
         this.next();
@@ -341,7 +376,13 @@ class Parser {
       }
     }
     const close = this.expect(')');
-    return { kind: 'call', name: name.text, nameSpan: { start: name.start, end: name.end }, args, span: span(name, close) };
+    return {
+      kind: 'call',
+      name: name.text,
+      nameSpan: { start: name.start, end: name.end },
+      args,
+      span: span(name, close),
+    };
   }
 
   /** Range texts up to `]` (the `[` is taken). */
@@ -407,7 +448,11 @@ function parseRange(t: Token): RangeNode {
     const start = rangeInt(text.slice(0, dash), at);
     const end = rangeInt(text.slice(dash + 1), at);
     if (start >= end) {
-      throw failAt(`Range ${text} isn't valid because ${start} is greater or equal than ${end}`, at.start, at.end);
+      throw failAt(
+        `Range ${text} isn't valid because ${start} is greater or equal than ${end}`,
+        at.start,
+        at.end,
+      );
     }
     return { text, span: at, start, length: null, end };
   }

@@ -110,7 +110,8 @@ function translate(src: string, multiline: boolean, extended: boolean): string {
       if (n === 'x' && src[i + 2] === '{') {
         const close = src.indexOf('}', i + 3);
         const hex = close < 0 ? '' : src.slice(i + 3, close);
-        if (!/^[0-9A-Fa-f]{1,4}$/.test(hex)) throw new Error('character code point value in \\x{} is invalid');
+        if (!/^[0-9A-Fa-f]{1,4}$/.test(hex))
+          throw new Error('character code point value in \\x{} is invalid');
         out += '\\u' + hex.padStart(4, '0');
         i = close + 1;
         continue;

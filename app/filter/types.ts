@@ -102,7 +102,14 @@ export function typeOfField(def: FieldDef): VType {
 }
 
 /** Types whose values are bytes or can be read as bytes: they slice and compare with slices. */
-export const SLICEABLE: ReadonlySet<Family> = new Set<Family>(['bytes', 'ether', 'ipv4', 'ipv6', 'string', 'protocol']);
+export const SLICEABLE: ReadonlySet<Family> = new Set<Family>([
+  'bytes',
+  'ether',
+  'ipv4',
+  'ipv6',
+  'string',
+  'protocol',
+]);
 
 /** Whether two non-literal operands may be compared (Wireshark's compatible ftypes). */
 export function compatible(a: VType, b: VType): boolean {
