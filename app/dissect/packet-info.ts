@@ -74,6 +74,15 @@ export class PacketInfo {
   hints = 0;
   /** Data sources beyond the frame (reassembled, decrypted): source i + 1 of the tree's nodes. */
   readonly sources: { name: string; bytes: Uint8Array }[] = [];
+  /** Set by TCP when its payload dissector may ask for more bytes (reassembly on, not in a quote). */
+  canDesegment = false;
+  /**
+   * Set by a TCP payload dissector that needs more bytes (Wireshark's desegment_offset/len): where
+   * in its payload the unfinished message starts, and how many more bytes it needs
+   * (DESEGMENT_ONE_MORE_SEGMENT when it cannot tell yet). TCP resets both before each call.
+   */
+  desegmentOffset = 0;
+  desegmentLen = 0;
 
   constructor(
     readonly meta: FrameMeta,
@@ -103,6 +112,9 @@ export class PacketInfo {
     if (!this.inError) this.info = text;
   }
 }
+
+/** desegmentLen when a dissector needs more bytes but cannot tell how many. */
+export const DESEGMENT_ONE_MORE_SEGMENT = 0x0fffffff;
 
 /** Hint bits for colouring and the index (one bit per condition). */
 export const enum Hint {
