@@ -2,7 +2,7 @@
 // (responses and events, bytes as base64). Binary frames and bad JSON close the socket.
 import type { WebSocket } from 'ws';
 import type { EngineHost } from './engine-host.ts';
-import { decodeWire, encodeWire } from './wire.ts';
+import { decodeWire, encodeWire } from '../../app/protocol/wire.ts';
 
 /** WebSocket close codes (RFC 6455). */
 const UNSUPPORTED_DATA = 1003;

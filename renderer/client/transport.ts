@@ -2,7 +2,7 @@
 // mode's WebSocket (JSON, bytes as base64: see wire.ts).
 import type { RequestMessage } from '../../app/protocol/messages.ts';
 import type { Transport } from './engine-client.ts';
-import { decodeWire, encodeWire } from './wire.ts';
+import { decodeWire, encodeWire } from '../../app/protocol/wire.ts';
 
 export function messagePortTransport(port: MessagePort): Transport {
   return {

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessEngineHost } from '../../main/serve/engine-host.ts';
 import type { RunningServer } from '../../main/serve/server.ts';
-import { encodeWire } from '../../main/serve/wire.ts';
+import { encodeWire } from '../../app/protocol/wire.ts';
 import { CORPUS_FILES } from '../support/corpus.ts';
 import { buildRenderer, cell, engineTruth, launchChromium, pageUrl, serve } from './harness.ts';
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineMessage, RequestMessage } from '../../app/protocol/messages.ts';
 import { EngineClient, EngineRequestError, type Transport } from '../../renderer/client/engine-client.ts';
-import { decodeWire, encodeWire } from '../../renderer/client/wire.ts';
-import { decodeWire as serverDecode, encodeWire as serverEncode } from '../../main/serve/wire.ts';
+import { base64ToBytes, bytesToBase64, decodeWire, encodeWire } from '../../app/protocol/wire.ts';
+
 
 class FakeTransport implements Transport {
   sent: RequestMessage[] = [];
@@ -101,7 +101,7 @@ describe('wire codec', () => {
   };
 
   it('carries bytes from the server to the client as base64', () => {
-    const text = serverEncode(detail);
+    const text = encodeWire(detail);
     expect(text).toContain('"$bytes":"');
     const back = decodeWire(text) as typeof detail;
     expect(back.result.sources[0]?.bytes).toBeInstanceOf(Uint8Array);
@@ -110,7 +110,7 @@ describe('wire codec', () => {
 
   it('encodes a Buffer or a subarray by its own bytes only', () => {
     const big = new Uint8Array([9, 9, 1, 2, 3, 9]);
-    const back = decodeWire(serverEncode({ a: big.subarray(2, 5), b: Buffer.from([4, 5]) })) as {
+    const back = decodeWire(encodeWire({ a: big.subarray(2, 5), b: Buffer.from([4, 5]) })) as {
       a: Uint8Array;
       b: Uint8Array;
     };
@@ -118,9 +118,19 @@ describe('wire codec', () => {
     expect([...back.b]).toEqual([4, 5]);
   });
 
+  it('spells base64 exactly as Node does, for every length remainder', () => {
+    for (let n = 0; n < 40; n++) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      const b64 = Buffer.from(b).toString('base64');
+      expect(bytesToBase64(b)).toBe(b64);
+      expect([...base64ToBytes(b64)]).toEqual([...b]);
+    }
+    expect(() => base64ToBytes('AA*A')).toThrow(/offset 2/);
+  });
+
   it('round-trips client to server, leaving look-alike objects alone', () => {
     const value = { x: new Uint8Array([0, 255]), y: { $bytes: 1 }, z: { $bytes: 'AA==', other: 1 } };
-    const back = serverDecode(encodeWire(value)) as { x: Uint8Array; y: unknown; z: unknown };
+    const back = decodeWire(encodeWire(value)) as { x: Uint8Array; y: unknown; z: unknown };
     expect([...back.x]).toEqual([0, 255]);
     expect(back.y).toEqual({ $bytes: 1 });
     expect(back.z).toEqual({ $bytes: 'AA==', other: 1 });

@@ -10,7 +10,7 @@ import { Engine } from '../../../main/engine/engine.ts';
 import { inProcessEngineHost, workerEngineHost } from '../../../main/serve/engine-host.ts';
 import { parseServeArgs } from '../../../main/serve/serve-command.ts';
 import { startServer, type RunningServer } from '../../../main/serve/server.ts';
-import { decodeWire, encodeWire } from '../../../main/serve/wire.ts';
+import { decodeWire, encodeWire } from '../../../app/protocol/wire.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
 
 const FILE = join(CORPUS_FILES, 'pcpp__TcpPacketWithOptions.pcap');
