@@ -345,7 +345,7 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (tree.full && codeText !== null) tree.labelLast(`Code: ${code} (${codeText})`);
 
   const sum = tvb.u16(o + 2);
-  if (tree !== NULL_TREE) addChecksum(tvb, pinfo, tree, o, sum, captured, reported, fragmented);
+  if (tree !== NULL_TREE) addIcmpChecksum(F, tvb, pinfo, tree, o, sum, captured, reported, fragmented);
 
   switch (type) {
     case T.ECHOREPLY:
@@ -495,7 +495,19 @@ function add4884Length(tvb: Tvb, o: number, words: number, tree: Tree): void {
   tree.add(F['length.original_datagram'], tvb, o + 5, 1, words * 4);
 }
 
-function addChecksum(
+/** The checksum fields of ICMP and ICMPv6 (the same shape under each one's names). */
+export interface ChecksumFields {
+  checksum: FieldDef;
+  'checksum.status': FieldDef;
+}
+
+/**
+ * Adds the checksum at `o + 2` verified over `reported` bytes from `o`, starting from `pseudo`
+ * (ICMPv6's pseudo-header sum; 0 for ICMP), as Wireshark shows it: correct, incorrect with what it
+ * should be, or unverified inside an error quote or a fragment.
+ */
+export function addIcmpChecksum(
+  fields: ChecksumFields,
   tvb: Tvb,
   pinfo: PacketInfo,
   tree: Tree,
@@ -504,36 +516,36 @@ function addChecksum(
   captured: number,
   reported: number,
   fragmented: boolean,
+  pseudo: () => number = () => 0,
 ): void {
   const hexSum = `0x${sum.toString(16).padStart(4, '0')}`;
   if (!fragmented && captured >= reported && !pinfo.inError) {
-    const total = onesSum(tvb.bytes, o, reported);
-    if (total === 0xffff) {
-      tree.add(F.checksum, tvb, o + 2, 2, sum);
+    const initial = pseudo();
+    if (onesSum(tvb.bytes, o, reported, initial) === 0xffff) {
+      tree.add(fields.checksum, tvb, o + 2, 2, sum);
       if (tree.full) tree.labelLast(`Checksum: ${hexSum} [correct]`);
-      tree.add(F['checksum.status'], tvb, o + 2, 0, 1);
+      tree.add(fields['checksum.status'], tvb, o + 2, 0, 1);
       if (tree.full) tree.labelLast('[Checksum Status: Good]');
       return;
     }
     // What the field should hold: the complement of the sum of everything else.
-    const rest = onesSum(tvb.bytes, o, 2, onesSum(tvb.bytes, o + 4, reported - 4));
-    const should = ~rest & 0xffff;
-    const shouldText = `0x${should.toString(16).padStart(4, '0')}`;
-    tree.push(F.checksum, tvb, o + 2, 2, sum);
+    const rest = onesSum(tvb.bytes, o, 2, onesSum(tvb.bytes, o + 4, reported - 4, initial));
+    const shouldText = `0x${(~rest & 0xffff).toString(16).padStart(4, '0')}`;
+    tree.push(fields.checksum, tvb, o + 2, 2, sum);
     if (tree.full) tree.label(`Checksum: ${hexSum} incorrect, should be ${shouldText}`);
     expert(pinfo, tree, tvb, o + 2, 2, 'Warning', 'Checksum', `Bad checksum [should be ${shouldText}]`);
     tree.pop();
-    tree.add(F['checksum.status'], tvb, o + 2, 0, 0);
+    tree.add(fields['checksum.status'], tvb, o + 2, 0, 0);
     if (tree.full) tree.labelLast('[Checksum Status: Bad]');
     pinfo.hints |= Hint.BadChecksum;
     return;
   }
-  tree.add(F.checksum, tvb, o + 2, 2, sum);
+  tree.add(fields.checksum, tvb, o + 2, 2, sum);
   if (tree.full) {
     const why = pinfo.inError ? 'in ICMP error packet' : 'fragmented datagram';
     tree.labelLast(`Checksum: ${hexSum} [unverified] [${why}]`);
   }
-  tree.add(F['checksum.status'], tvb, o + 2, 0, 2);
+  tree.add(fields['checksum.status'], tvb, o + 2, 0, 2);
   if (tree.full) tree.labelLast('[Checksum Status: Unverified]');
 }
 

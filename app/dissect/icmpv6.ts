@@ -2,7 +2,7 @@
 // discovery with its options (RFC 4861, 4191, 8106, 6275), MLDv1 and MLDv2 (RFC 2710, 3810).
 import { dissectData } from './data.ts';
 import { bool, bytes, ether, fields, hex, ipv6, names, proto, str, text, uint, FieldType } from './field.ts';
-import { echoTransaction, onesAdd, type EchoFields } from './icmp.ts';
+import { addIcmpChecksum, echoTransaction, onesAdd, type EchoFields } from './icmp.ts';
 import { dissectQuoted, expert, ipLayer, onesSum } from './ip-proto.ts';
 import { Hint, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -282,7 +282,10 @@ export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.add(F.code, tvb, o + 1, 1, code);
   if (tree.full && codeText !== null) tree.labelLast(`Code: ${code} (${codeText})`);
   const sum = tvb.u16(o + 2);
-  if (tree !== NULL_TREE) addChecksum(tvb, pinfo, tree, o, sum, captured, reported, fragmented);
+  if (tree !== NULL_TREE) {
+    const pseudo = (): number => pseudoHeaderSum(reported);
+    addIcmpChecksum(F, tvb, pinfo, tree, o, sum, captured, reported, fragmented, pseudo);
+  }
 
   let p = o + 4;
   const end = o + reported;
@@ -405,47 +408,6 @@ export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   tree.pop();
   return reported;
-}
-
-function addChecksum(
-  tvb: Tvb,
-  pinfo: PacketInfo,
-  tree: Tree,
-  o: number,
-  sum: number,
-  captured: number,
-  reported: number,
-  fragmented: boolean,
-): void {
-  const hexSum = `0x${sum.toString(16).padStart(4, '0')}`;
-  if (!fragmented && captured >= reported && !pinfo.inError) {
-    const pseudo = pseudoHeaderSum(reported);
-    const total = onesSum(tvb.bytes, o, reported, pseudo);
-    if (total === 0xffff) {
-      tree.add(F.checksum, tvb, o + 2, 2, sum);
-      if (tree.full) tree.labelLast(`Checksum: ${hexSum} [correct]`);
-      tree.add(F['checksum.status'], tvb, o + 2, 0, 1);
-      if (tree.full) tree.labelLast('[Checksum Status: Good]');
-      return;
-    }
-    const rest = onesSum(tvb.bytes, o, 2, onesSum(tvb.bytes, o + 4, reported - 4, pseudo));
-    const shouldText = `0x${(~rest & 0xffff).toString(16).padStart(4, '0')}`;
-    tree.push(F.checksum, tvb, o + 2, 2, sum);
-    if (tree.full) tree.label(`Checksum: ${hexSum} incorrect, should be ${shouldText}`);
-    expert(pinfo, tree, tvb, o + 2, 2, 'Warning', 'Checksum', `Bad checksum [should be ${shouldText}]`);
-    tree.pop();
-    tree.add(F['checksum.status'], tvb, o + 2, 0, 0);
-    if (tree.full) tree.labelLast('[Checksum Status: Bad]');
-    pinfo.hints |= Hint.BadChecksum;
-    return;
-  }
-  tree.add(F.checksum, tvb, o + 2, 2, sum);
-  if (tree.full) {
-    const why = pinfo.inError ? 'in ICMP error packet' : 'fragmented datagram';
-    tree.labelLast(`Checksum: ${hexSum} [unverified] [${why}]`);
-  }
-  tree.add(F['checksum.status'], tvb, o + 2, 0, 2);
-  if (tree.full) tree.labelLast('[Checksum Status: Unverified]');
 }
 
 /** The packet an error quotes: IPv6 when it looks like it, else data. */
