@@ -10,5 +10,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential python3 pkg-config libpcap-dev libcap2-bin \
   tshark tcpdump iproute2 iputils-ping \
   chromium xvfb xauth fonts-dejavu-core \
-  nginx-light dnsmasq-base curl bind9-dnsutils openssl busybox socat \
+  nginx-light dnsmasq-base curl bind9-dnsutils openssl busybox socat clang-format \
   >/dev/null

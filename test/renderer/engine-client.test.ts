@@ -4,7 +4,6 @@ import type { EngineMessage, RequestMessage } from '../../app/protocol/messages.
 import { EngineClient, EngineRequestError, type Transport } from '../../renderer/client/engine-client.ts';
 import { base64ToBytes, bytesToBase64, decodeWire, encodeWire } from '../../app/protocol/wire.ts';
 
-
 class FakeTransport implements Transport {
   sent: RequestMessage[] = [];
   private message: (m: unknown) => void = () => {};
