@@ -43,7 +43,7 @@ export function dissect(
  * Wireshark's ethertype dissector does to still show the Ethernet trailer.
  */
 export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
-  const layer = pinfo.proto || 'Frame';
+  const layer = pinfo.currentProto || pinfo.proto || 'Frame';
   pinfo.inError = false;
   if (err instanceof TruncatedError) {
     tree.note('[Packet size limited during capture]', tvb, err.offset, 0, NodeFlag.Truncated);
@@ -54,9 +54,22 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
   pinfo.malformed = true;
   const offset = err instanceof MalformedError ? err.offset : 0;
   const why = err instanceof MalformedError ? layer : `${layer} (dissector bug: ${String(err)})`;
-  tree.add(WS.malformed, tvb, Math.min(offset, tvb.end), 0, true, NodeFlag.Malformed);
-  tree.labelLast(`[Malformed Packet: ${why}]`);
+  const at = Math.min(offset, tvb.end);
+  const label = `[Malformed Packet: ${why}]`;
+  tree.add(WS.malformed, tvb, at, 0, label, NodeFlag.Malformed);
+  tree.labelLast(label);
+  // The node's own expert note ("Malformed Packet (Exception occurred)") is in the Malformed group.
+  markMalformedExpert(tree, tvb, at);
   if (pinfo.options.wantInfo) pinfo.info += '[Malformed Packet]';
+}
+
+/**
+ * The hidden `_ws.malformed` item Wireshark adds beside every expert note of the Malformed group:
+ * it has no text, so `-T fields` prints the field's name. Only sinks that collect values get it;
+ * the visible tree shows the note itself.
+ */
+export function markMalformedExpert(tree: Tree, tvb: Tvb, offset: number): void {
+  if (!tree.full && tree.wants(WS.malformed)) tree.add(WS.malformed, tvb, offset, 0, '_ws.malformed');
 }
 
 function addProtocols(pinfo: PacketInfo, tvb: Tvb, tree: Tree): void {

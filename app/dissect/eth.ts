@@ -2,6 +2,7 @@
 // of what follows the payload: zero padding up to the 60-byte minimum, a trailer, and an FCS when
 // the capture says there is one (or the frame is long enough that there probably is).
 import { dissectData } from './data.ts';
+import { markMalformedExpert } from './dissect.ts';
 import { dispatchEthertype, ETHERTYPE_NAMES } from './ethertype.ts';
 import { bool, bytes, ether, fields, hex, names, proto, uint, type FieldDef } from './field.ts';
 import { LinkType } from './link-types.ts';
@@ -180,6 +181,7 @@ export function add8023Length(
   if (length > reported) {
     length = reported;
     pinfo.malformed = true;
+    markMalformedExpert(tree, tvb, payloadOffset - 2);
     if (tree.full) {
       const text = 'Length field value goes past the end of the payload';
       expertNote(

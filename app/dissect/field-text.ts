@@ -25,7 +25,8 @@ export function fieldText(def: FieldDef, value: FieldValue | Uint8Array): string
     case FieldType.Int:
       return integerText(def, value);
     case FieldType.Protocol:
-      return def.name;
+      // A protocol item prints its text where it has one of its own (`[Malformed Packet: TCP]`).
+      return typeof value === 'string' ? value : def.name;
     default:
       return value === undefined ? '' : String(value);
   }

@@ -2,6 +2,7 @@
 // the facts about the innermost IP header its payload needs (addresses for conversations, TTL,
 // fragmentation), conversation tables for TCP and UDP streams, and expert-info notes.
 import { dissectData } from './data.ts';
+import { markMalformedExpert } from './dissect.ts';
 import { fields, names, text, type FieldDef } from './field.ts';
 import { AddrKind, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Dissector } from './registry.ts';
@@ -243,7 +244,10 @@ export function expert(
   group: string,
   message: string,
 ): void {
-  if (group === 'Malformed') pinfo.malformed = true;
+  if (group === 'Malformed') {
+    pinfo.malformed = true;
+    markMalformedExpert(tree, tvb, offset);
+  }
   if (!tree.full) return;
   tree.note(`[Expert Info (${severity}/${group}): ${message}]`, tvb, offset, length, NodeFlag.Expert);
 }
@@ -261,8 +265,10 @@ export function expertItem(
   group: string,
   message: string,
 ): void {
-  if (group === 'Malformed') pinfo.malformed = true;
-  if (!tree.full) return;
+  if (!tree.full) {
+    expert(pinfo, tree, tvb, offset, 0, severity, group, message);
+    return;
+  }
   tree.push(EXPERT['expert.item'], tvb, offset, Math.max(0, Math.min(length, tvb.remaining(offset))));
   expert(pinfo, tree, tvb, offset, 0, severity, group, message);
   tree.pop(undefined, message);

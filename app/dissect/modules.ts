@@ -14,12 +14,23 @@ import { frameModule } from './frame.ts';
 import { ipv4Module } from './ipv4.ts';
 import { udpModule } from './udp.ts';
 import { tcpModule } from './tcp.ts';
+import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
 import { icmpv6Module } from './icmpv6.ts';
 import { vxlanModule } from './vxlan.ts';
 import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
+import { tlsModule } from './tls.ts';
+import { gquicModule, quicModule } from './quic.ts';
+import { dnsModule } from './dns.ts';
+import { dhcpModule } from './dhcp.ts';
+import { ntpModule } from './ntp.ts';
+import { igmpModule } from './igmp.ts';
+import { ssdpModule } from './ssdp.ts';
+import { nbnsModule } from './nbns.ts';
+import { snmpModule } from './snmp.ts';
+import { dhcpv6Module } from './dhcpv6.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -38,12 +49,24 @@ export const MODULES: readonly DissectorModule[] = [
   ipv4Module,
   udpModule,
   tcpModule,
+  httpModule,
   icmpModule,
   ipv6Module,
   icmpv6Module,
   vxlanModule,
   greModule,
   nflogModule,
+  tlsModule,
+  quicModule,
+  gquicModule,
+  dnsModule,
+  dhcpModule,
+  ntpModule,
+  igmpModule,
+  ssdpModule,
+  nbnsModule,
+  snmpModule,
+  dhcpv6Module,
 ];
 
 let shared: Registry | null = null;

@@ -1,5 +1,6 @@
 // Per-packet facts shared between layers (Wireshark's packet_info): columns, addresses, ports,
 // the protocol stack, and the capture-wide state of stateful dissectors (TCP streams, ...).
+import type { CryptoProvider } from './crypto.ts';
 import type { Registry } from './registry.ts';
 
 /** What the file reader knows about one record. */
@@ -47,6 +48,8 @@ export interface DissectOptions {
   wantInfo: boolean;
   /** TCP reassembly (issue 5); off means a packet-at-a-time decode. */
   reassemble?: boolean;
+  /** Crypto for QUIC Initial decryption (the engine and CLI pass node:crypto); absent: no decryption. */
+  crypto?: CryptoProvider;
 }
 
 export class PacketInfo {
@@ -70,6 +73,15 @@ export class PacketInfo {
   inError = false;
   /** Set when any layer was malformed. */
   malformed = false;
+  /**
+   * Short name of the protocol being dissected where it differs from the Protocol column
+   * (`DHCP/BOOTP` under `DHCP`): what a fault names, as Wireshark's current_proto.
+   */
+  currentProto = '';
+  /** Info text that later writers keep in front of theirs (Wireshark's col_set_fence). */
+  private infoFence = '';
+  /** Set while the Protocol column belongs to an earlier message of the same TCP segment. */
+  protoLocked = false;
   /** Bits for colouring rules and quick filters, set by dissectors (see `Hint`). */
   hints = 0;
   /** Data sources beyond the frame (reassembled, decrypted): source i + 1 of the tree's nodes. */
@@ -98,7 +110,17 @@ export class PacketInfo {
 
   /** Sets the Protocol column unless inside an ICMP error quote. */
   setProto(name: string): void {
-    if (!this.inError) this.proto = name;
+    if (!this.inError && !this.protoLocked) this.proto = name;
+  }
+
+  /**
+   * Keeps the columns as they stand when another message of the same segment follows: its
+   * dissector writes Info after the current text and leaves Protocol alone (col_set_fence and an
+   * unwritable COL_PROTOCOL in Wireshark's desegment_pdus).
+   */
+  fenceColumns(): void {
+    this.infoFence = this.info;
+    this.protoLocked = true;
   }
 
   /** Adds a data source (reassembled or decrypted bytes); returns its index for Tvb.source. */
@@ -109,7 +131,10 @@ export class PacketInfo {
 
   /** Replaces the Info column (callers check `wantInfo` before building the text). */
   setInfo(text: string): void {
-    if (!this.inError) this.info = text;
+    if (this.inError) return;
+    // Behind a fence the new text follows the fenced one, unless the writer already kept it.
+    const fence = this.infoFence;
+    this.info = fence && !text.startsWith(fence) ? fence + text : text;
   }
 }
 

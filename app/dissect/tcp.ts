@@ -1,5 +1,6 @@
 // Transmission Control Protocol (RFC 9293): header, options, stream index and relative sequence
-// numbers as Wireshark computes them, payload by port. No analysis flags, no reassembly.
+// numbers as Wireshark computes them, payload by port, reassembled across segments when the
+// payload's dissector asks for it (tcp-reassembly.ts).
 import { bitPicture } from './field-text.ts';
 import {
   bool,
@@ -15,11 +16,13 @@ import {
   type FieldDef,
 } from './field.ts';
 import { be16, be32, Conversations, expert, expertItem, firstPass, ipLayer, EXPERT } from './ip-proto.ts';
+import { dissectData } from './data.ts';
 import { Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
-import type { Registry } from './registry.ts';
-import { NULL_TREE, type Tree } from './tree.ts';
+import type { Dissector, Registry } from './registry.ts';
+import { AF, analysisInfo, analysisTree, RETRANSMITTED, SeqAnalysis } from './tcp-analysis.ts';
+import { desegmentPdus, RF, StreamReassembly } from './tcp-reassembly.ts';
+import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
-import { dispatchPorts } from './udp.ts';
 
 const KIND_NAMES = names({
   0: 'End of Option List',
@@ -206,6 +209,11 @@ class TcpState {
   readonly winScale: number[] = [];
   /** Server port from the handshake (tried first for the payload), 0 when unknown. */
   readonly serverPort: number[] = [];
+  /** Dissectors that claimed a stream (by stream index). */
+  readonly convDissector: (Dissector | undefined)[] = [];
+  /** Messages spread over segments, per flow. */
+  readonly reassembly = new StreamReassembly();
+  readonly analysis = new SeqAnalysis();
 
   create(sport: number, dport: number, frame: number): number {
     const c = this.convs.create(ipLayer, sport, dport, frame);
@@ -227,6 +235,30 @@ function state(pinfo: PacketInfo): TcpState {
     stateOwner = pinfo.state;
   }
   return cached;
+}
+
+/**
+ * The TCP segment whose payload is being dissected, as its payload dissectors see it (set right
+ * before the hand-off; dissection is synchronous): the stream and the direction within it, for
+ * dissectors that pair requests with responses.
+ */
+export interface TcpLayer {
+  /** Stream index (tcp.stream), -1 when unknown. */
+  stream: number;
+  /** 0 when the segment goes the way the connection started, 1 the other way. */
+  dir: number;
+  /** The server port as TCP knows it (handshake), 0 when unknown. */
+  serverPort: number;
+}
+
+export const tcpLayer: TcpLayer = { stream: -1, dir: 0, serverPort: 0 };
+
+/**
+ * Hands every later payload of a stream to `dissector` first (Wireshark's
+ * conversation_set_dissector): a heuristic that recognised the stream keeps it.
+ */
+export function setConversationDissector(pinfo: PacketInfo, stream: number, dissector: Dissector): void {
+  state(pinfo).convDissector[stream] = dissector;
 }
 
 /** What the options tell the rest of the header (only what dissection needs). */
@@ -257,6 +289,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     pinfo.setInfo(info);
   }
   const layers = pinfo.layers;
+  let tcpNode: FieldNode | null = null;
 
   if (detail) {
     // Wireshark sizes the item to the header once it knows the length, clipped to the frame.
@@ -264,6 +297,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     const itemLength =
       peekHlen >= 20 ? Math.min(peekHlen, tvb.bytes.length - o) : Math.max(tvb.remaining(o), 0);
     tree.push(F[''], tvb, o, itemLength);
+    tcpNode = tree.current();
     if (tree.full) tree.label(`Transmission Control Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
     tree.add(F.srcport, tvb, o, 2, sport);
     tree.add(F.dstport, tvb, o + 2, 2, dport);
@@ -474,6 +508,29 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   if (first && c >= 0 && flags & TH.SYN) st.serverPort[c] = isAck ? sport : dport;
 
+  // Sequence analysis: its Info prefix stays in front of what the payload's dissector writes.
+  let analysed: ReturnType<SeqAnalysis['of']>;
+  if (c >= 0 && haveSeglen) {
+    analysed = first
+      ? st.analysis.analyse(
+          frame,
+          pinfo.meta.tsSec + pinfo.meta.tsNsec / 1e9,
+          c,
+          fwd,
+          rev,
+          seq,
+          ack,
+          seglen,
+          flags,
+          rawWin,
+          st.winScale[rev] as number,
+        )
+      : st.analysis.of(frame);
+  }
+  const prefix = analysed && wantInfo ? analysisInfo(analysed) : '';
+  if (prefix) pinfo.setInfo(prefix + pinfo.info);
+  if (analysed && detail) analysisTree(analysed, tvb, o, pinfo, tree);
+
   const payloadStart = o + hlen;
   const captured = tvb.remaining(payloadStart);
   if (captured > 0 && detail && !(flags & TH.RST)) {
@@ -487,12 +544,79 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.pop();
     return tvb.remaining(o);
   }
+  if (captured > 0 && analysed && analysed.flags & RETRANSMITTED) {
+    // Seen already: Wireshark does not hand a retransmission to the payload's dissector.
+    tree.add(RF.segment_data, tvb, payloadStart, captured);
+    if (tree.full)
+      tree.labelLast(`Retransmitted TCP segment data (${captured} byte${captured === 1 ? '' : 's'})`);
+    tree.pop();
+    return tvb.remaining(o);
+  }
   tree.pop();
   if (captured > 0) {
     const server = c >= 0 ? (st.serverPort[c] as number) : 0;
-    dispatchPorts(pinfo.registry, 'tcpPort', sport, dport, tvb.sub(payloadStart), pinfo, tree, server);
+    tcpLayer.stream = c;
+    tcpLayer.dir = dir;
+    tcpLayer.serverPort = server;
+    const claimed = c >= 0 ? st.convDissector[c] : undefined;
+    const dispatch = (payload: Tvb): void => dispatchTcp(pinfo, sport, dport, server, claimed, payload, tree);
+    const reported = tvb.reportedRemaining(payloadStart);
+    if (
+      pinfo.options.reassemble !== false &&
+      c >= 0 &&
+      haveSeglen &&
+      !pinfo.inError &&
+      !ipLayer.fragmented &&
+      captured >= reported
+    ) {
+      desegmentPdus({
+        pinfo,
+        tree,
+        tcpNode,
+        tvb,
+        start: payloadStart,
+        seq,
+        flows: st.reassembly,
+        flow: fwd,
+        first,
+        dispatch,
+      });
+    } else {
+      pinfo.canDesegment = false;
+      dispatch(tvb.sub(payloadStart));
+    }
+    if (prefix && !pinfo.info.startsWith(prefix)) pinfo.setInfo(prefix + pinfo.info);
   }
   return tvb.remaining(o);
+}
+
+/**
+ * Hands a TCP payload to the port table, as UDP's dispatchPorts does (server port, lower port,
+ * higher port, heuristics, data), except that a dissector asking for more bytes has taken them.
+ */
+function dispatchTcp(
+  pinfo: PacketInfo,
+  sport: number,
+  dport: number,
+  server: number,
+  claimed: Dissector | undefined,
+  payload: Tvb,
+  tree: Tree,
+): void {
+  const reg = pinfo.registry;
+  if (claimed) {
+    const used = claimed(payload, pinfo, tree);
+    if (used === undefined || used > 0 || pinfo.desegmentLen > 0) return;
+  }
+  const low = sport > dport ? dport : sport;
+  const high = sport > dport ? sport : dport;
+  const took = (port: number): boolean =>
+    reg.call('tcpPort', port, payload, pinfo, tree) > 0 || pinfo.desegmentLen > 0;
+  if (server !== 0 && took(server)) return;
+  if (low !== 0 && low !== server && took(low)) return;
+  if (high !== 0 && high !== server && high !== low && took(high)) return;
+  if (reg.tryHeuristics('tcp', payload, pinfo, tree) || pinfo.desegmentLen > 0) return;
+  dissectData(payload, pinfo, tree);
 }
 
 function nibbleBits(n: number): string {
@@ -792,7 +916,7 @@ function fastOpen(tvb: Tvb, o: number, len: number, pinfo: PacketInfo, tree: Tre
 }
 
 export const tcpModule = {
-  fields: { ...F, ...EXPERT },
+  fields: { ...F, ...RF, ...AF, ...EXPERT },
   handoff(reg: Registry): void {
     reg.register('ipProto', 6, dissectTCP);
   },

@@ -1,0 +1,929 @@
+// Hypertext Transfer Protocol 1.x (RFC 9112): request and status lines, headers, the body by
+// Content-Length or chunked transfer coding, requests paired with responses, as tshark 4.0
+// shows them. Headers and bodies that span segments ask TCP for more (pinfo.desegment*).
+import { dissectData } from './data.ts';
+import { bytes, fields, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import { expert, firstPass } from './ip-proto.ts';
+import { DESEGMENT_ONE_MORE_SEGMENT, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
+import type { Registry } from './registry.ts';
+import { setConversationDissector, tcpLayer } from './tcp.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
+import { Tvb } from './tvb.ts';
+
+const frameNum = (name: string): { name: string; type: FieldType; generated: boolean } => ({
+  name,
+  type: FieldType.FrameNum,
+  generated: true,
+});
+
+export const F = fields('http', {
+  '': proto('Hypertext Transfer Protocol'),
+  request: { name: 'Request', type: FieldType.Bool, hidden: true },
+  response: { name: 'Response', type: FieldType.Bool, hidden: true },
+  'request.method': str('Request Method'),
+  'request.uri': str('Request URI'),
+  'request.uri.path': str('Request URI Path'),
+  'request.uri.query': str('Request URI Query'),
+  'request.uri.query.parameter': str('Request URI Query Parameter'),
+  'request.version': str('Request Version'),
+  'request.full_uri': str('Full request URI', { generated: true }),
+  'request.line': str('Request line', { hidden: true }),
+  'response.version': str('Response Version'),
+  'response.code': uint('Status Code', 16),
+  'response.code.desc': str('Status Code Description', { generated: true }),
+  'response.phrase': str('Response Phrase'),
+  'response.line': str('Response line', { hidden: true }),
+  'response_for.uri': str('Request URI', { generated: true }),
+  request_number: uint('Request number', 32, { generated: true }),
+  response_number: uint('Response number', 32, { generated: true }),
+  request_in: frameNum('Request in frame'),
+  response_in: frameNum('Response in frame'),
+  prev_request_in: frameNum('Prev request in frame'),
+  prev_response_in: frameNum('Prev response in frame'),
+  next_request_in: frameNum('Next request in frame'),
+  next_response_in: frameNum('Next response in frame'),
+  time: { name: 'Time since request', type: FieldType.RelTime, generated: true },
+  host: str('Host'),
+  user_agent: str('User-Agent'),
+  accept: str('Accept'),
+  accept_language: str('Accept-Language'),
+  accept_encoding: str('Accept Encoding'),
+  referer: str('Referer'),
+  cookie: str('Cookie'),
+  cookie_pair: str('Cookie pair'),
+  set_cookie: str('Set-Cookie'),
+  connection: str('Connection'),
+  content_type: str('Content-Type'),
+  content_length_header: str('Content-Length'),
+  content_length: uint('Content length', 64, { generated: true }),
+  content_encoding: str('Content-Encoding'),
+  transfer_encoding: str('Transfer-Encoding'),
+  upgrade: str('Upgrade'),
+  date: str('Date'),
+  cache_control: str('Cache-Control'),
+  server: str('Server'),
+  location: str('Location'),
+  last_modified: str('Last-Modified'),
+  authorization: str('Authorization'),
+  proxy_authorization: str('Proxy-Authorization'),
+  proxy_authenticate: str('Proxy-Authenticate'),
+  www_authenticate: str('WWW-Authenticate'),
+  x_forwarded_for: str('X-Forwarded-For'),
+  unknown_header: str('Unknown header'),
+  chat: text('Formatted text'),
+  chunk_size: uint('Chunk size', 32),
+  chunk_data: bytes('Chunk data'),
+  chunk_boundary: bytes('Chunk boundary'),
+  chunked_trailer_part: str('trailer-part'),
+  file_data: str('File Data'),
+});
+
+export const TEXT_LINES = fields('data-text-lines', { '': proto('Line-based text data') });
+export const MEDIA = fields('media', { '': proto('Media Type') });
+
+/** Header names (lower case) with a field of their own, as Wireshark's headers[] table. */
+const HEADER_FIELDS = new Map<string, FieldDef>([
+  ['host', F.host],
+  ['user-agent', F.user_agent],
+  ['accept', F.accept],
+  ['accept-language', F.accept_language],
+  ['accept-encoding', F.accept_encoding],
+  ['referer', F.referer],
+  ['cookie', F.cookie],
+  ['set-cookie', F.set_cookie],
+  ['connection', F.connection],
+  ['content-type', F.content_type],
+  ['content-length', F.content_length_header],
+  ['content-encoding', F.content_encoding],
+  ['transfer-encoding', F.transfer_encoding],
+  ['upgrade', F.upgrade],
+  ['date', F.date],
+  ['cache-control', F.cache_control],
+  ['server', F.server],
+  ['location', F.location],
+  ['last-modified', F.last_modified],
+  ['authorization', F.authorization],
+  ['proxy-authorization', F.proxy_authorization],
+  ['proxy-authenticate', F.proxy_authenticate],
+  ['www-authenticate', F.www_authenticate],
+  ['x-forwarded-for', F.x_forwarded_for],
+]);
+
+/** Methods Wireshark's is_http_request_or_reply knows (HTTP, WebDAV, SSDP, RTSP-like, RPC). */
+const METHODS = new Set([
+  'GET',
+  'PUT',
+  'POST',
+  'HEAD',
+  'OPTIONS',
+  'DELETE',
+  'TRACE',
+  'CONNECT',
+  'PATCH',
+  'COPY',
+  'LOCK',
+  'MKCOL',
+  'MOVE',
+  'PROPFIND',
+  'PROPPATCH',
+  'UNLOCK',
+  'SEARCH',
+  'REPORT',
+  'CHECKOUT',
+  'CHECKIN',
+  'MERGE',
+  'MKACTIVITY',
+  'MKWORKSPACE',
+  'VERSION-CONTROL',
+  'BASELINE-CONTROL',
+  'UNCHECKOUT',
+  'LABEL',
+  'UPDATE',
+  'ACL',
+  'BIND',
+  'UNBIND',
+  'REBIND',
+  'ORDERPATCH',
+  'MKCALENDAR',
+  'NOTIFY',
+  'M-SEARCH',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'POLL',
+  'BMOVE',
+  'BCOPY',
+  'BDELETE',
+  'BPROPFIND',
+  'BPROPPATCH',
+  'RPC_IN_DATA',
+  'RPC_OUT_DATA',
+  'RPC_CONNECT',
+]);
+
+/** Reason phrases for http.response.code.desc (Wireshark's vals_http_status_code). */
+const STATUS_TEXT = new Map<number, string>([
+  [100, 'Continue'],
+  [101, 'Switching Protocols'],
+  [102, 'Processing'],
+  [103, 'Early Hints'],
+  [200, 'OK'],
+  [201, 'Created'],
+  [202, 'Accepted'],
+  [203, 'Non-authoritative Information'],
+  [204, 'No Content'],
+  [205, 'Reset Content'],
+  [206, 'Partial Content'],
+  [207, 'Multi-Status'],
+  [208, 'Already Reported'],
+  [226, 'IM Used'],
+  [300, 'Multiple Choices'],
+  [301, 'Moved Permanently'],
+  [302, 'Found'],
+  [303, 'See Other'],
+  [304, 'Not Modified'],
+  [305, 'Use Proxy'],
+  [307, 'Temporary Redirect'],
+  [308, 'Permanent Redirect'],
+  [400, 'Bad Request'],
+  [401, 'Unauthorized'],
+  [402, 'Payment Required'],
+  [403, 'Forbidden'],
+  [404, 'Not Found'],
+  [405, 'Method Not Allowed'],
+  [406, 'Not Acceptable'],
+  [407, 'Proxy Authentication Required'],
+  [408, 'Request Time-out'],
+  [409, 'Conflict'],
+  [410, 'Gone'],
+  [411, 'Length Required'],
+  [412, 'Precondition Failed'],
+  [413, 'Request Entity Too Large'],
+  [414, 'Request-URI Too Long'],
+  [415, 'Unsupported Media Type'],
+  [416, 'Requested Range Not Satisfiable'],
+  [417, 'Expectation Failed'],
+  [418, "I'm a teapot"],
+  [421, 'Misdirected Request'],
+  [422, 'Unprocessable Entity'],
+  [423, 'Locked'],
+  [424, 'Failed Dependency'],
+  [425, 'Too Early'],
+  [426, 'Upgrade Required'],
+  [428, 'Precondition Required'],
+  [429, 'Too Many Requests'],
+  [431, 'Request Header Fields Too Large'],
+  [451, 'Unavailable For Legal Reasons'],
+  [500, 'Internal Server Error'],
+  [501, 'Not Implemented'],
+  [502, 'Bad Gateway'],
+  [503, 'Service Unavailable'],
+  [504, 'Gateway Time-out'],
+  [505, 'HTTP Version not supported'],
+  [506, 'Variant Also Negotiates'],
+  [507, 'Insufficient Storage'],
+  [508, 'Loop Detected'],
+  [510, 'Not Extended'],
+  [511, 'Network Authentication Required'],
+]);
+
+/** TCP ports Wireshark 4.0 gives to HTTP (others are found by the heuristic). */
+const PORTS = [80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371];
+
+interface Request {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+  method: string;
+  fullUri: string;
+  number: number;
+  responseIn: number;
+}
+
+/** One HTTP conversation (a TCP stream): requests in order, paired with responses on the first pass. */
+interface Conversation {
+  requests: Request[];
+  /** Index of the oldest request still waiting for its response. */
+  pending: number;
+  responses: number;
+}
+
+interface HttpState {
+  convs: Map<number, Conversation>;
+  /** Requests by where they were seen (`frame/message`), so a revisit finds the same one. */
+  requestAt: Map<string, Request>;
+  /** Responses by where they were seen, with the request they answer (null: none). */
+  responseAt: Map<string, { request: Request | null; number: number }>;
+}
+
+const newState = (): HttpState => ({ convs: new Map(), requestAt: new Map(), responseAt: new Map() });
+let stateOwner: CaptureState | null = null;
+let cached: HttpState | null = null;
+
+function httpState(pinfo: PacketInfo): HttpState {
+  if (pinfo.state !== stateOwner || cached === null) {
+    cached = pinfo.state.of('http', newState);
+    stateOwner = pinfo.state;
+  }
+  return cached;
+}
+
+/** Messages already dissected in this frame (several per segment, and again in a reassembled one). */
+let messagePinfo: PacketInfo | null = null;
+let messageIndex = 0;
+
+/** The end of the line starting at `o` (index of CR or LF) and where the next line starts, or null. */
+function lineEnd(b: Uint8Array, o: number, end: number): { eol: number; next: number } | null {
+  for (let i = o; i < end; i++) {
+    const c = b[i] as number;
+    if (c === 0x0a) return { eol: i > o && b[i - 1] === 0x0d ? i - 1 : i, next: i + 1 };
+    if (c === 0x0d && i + 1 < end && b[i + 1] !== 0x0a) return { eol: i, next: i + 1 };
+  }
+  return null;
+}
+
+function latin1(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(b[i] as number);
+  return s;
+}
+
+/**
+ * A string field as Wireshark 4.0 reads HTTP text (ENC_ASCII): it stops at a NUL, each byte
+ * above 0x7f is a replacement character, and CR, LF and TAB are shown escaped (format_text).
+ */
+function asciiText(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const c = b[i] as number;
+    if (c === 0) break;
+    if (c >= 0x80) s += '\ufffd';
+    else if (c === 0x0d) s += '\\r';
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x09) s += '\\t';
+    else s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+const enum Kind {
+  None,
+  Request,
+  Response,
+}
+
+/** Whether a first line opens an HTTP message, as is_http_request_or_reply decides. */
+function kindOf(b: Uint8Array, o: number, eol: number): Kind {
+  const n = eol - o;
+  if (
+    n >= 5 &&
+    b[o] === 0x48 &&
+    b[o + 1] === 0x54 &&
+    b[o + 2] === 0x54 &&
+    b[o + 3] === 0x50 &&
+    b[o + 4] === 0x2f
+  )
+    return Kind.Response;
+  let sp = o;
+  while (sp < eol && sp - o < 20 && b[sp] !== 0x20) sp++;
+  if (sp >= eol || b[sp] !== 0x20) return Kind.None;
+  return METHODS.has(latin1(b, o, sp)) ? Kind.Request : Kind.None;
+}
+
+interface Headers {
+  contentLength: number;
+  chunked: boolean;
+  contentType: string;
+  host: string;
+  headerEnd: number;
+}
+
+/**
+ * Where the headers end (just past the empty line) and what the body depends on; null when the
+ * empty line is not in the bytes yet.
+ */
+function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
+  const h: Headers = { contentLength: -1, chunked: false, contentType: '', host: '', headerEnd: -1 };
+  let o = from;
+  for (;;) {
+    const l = lineEnd(b, o, end);
+    if (!l) return null;
+    if (l.eol === o) {
+      h.headerEnd = l.next;
+      return h;
+    }
+    const colon = b.indexOf(0x3a, o);
+    if (colon > o && colon < l.eol) {
+      const name = latin1(b, o, colon).toLowerCase();
+      if (
+        name === 'content-length' ||
+        name === 'transfer-encoding' ||
+        name === 'content-type' ||
+        name === 'host'
+      ) {
+        const value = latin1(b, colon + 1, l.eol).trim();
+        if (name === 'content-length') {
+          const n = /^\d+$/.test(value) ? Number(value) : NaN;
+          if (!Number.isNaN(n)) h.contentLength = n;
+        } else if (name === 'transfer-encoding') h.chunked = value.toLowerCase().includes('chunked');
+        else if (name === 'content-type') h.contentType = value;
+        else h.host = value;
+      }
+    }
+    o = l.next;
+  }
+}
+
+/** What the header lines there are say, when the empty line is missing. */
+function partialHeaders(b: Uint8Array, from: number, end: number): Omit<Headers, 'headerEnd'> {
+  const copy = new Uint8Array(end - from + 4);
+  copy.set(b.subarray(from, end));
+  const n = end - from;
+  // Close the last line and the headers so the scanner reads every line there is.
+  copy.set([0x0d, 0x0a, 0x0d, 0x0a], n);
+  const h = scanHeaders(copy, 0, copy.length);
+  return h ?? { contentLength: -1, chunked: false, contentType: '', host: '' };
+}
+
+interface Chunks {
+  /** Offset just past the last chunk's trailer, -1 when incomplete. */
+  end: number;
+}
+
+/** Whether the chunked body starting at `o` is complete in the bytes, and where it ends. */
+function scanChunks(b: Uint8Array, o: number, end: number): Chunks {
+  for (;;) {
+    const l = lineEnd(b, o, end);
+    if (!l) return { end: -1 };
+    const size = parseInt(latin1(b, o, l.eol).split(';')[0]?.trim() ?? '', 16);
+    if (Number.isNaN(size)) return { end: l.next };
+    if (size === 0) {
+      // Trailer lines until an empty one.
+      let t = l.next;
+      for (;;) {
+        const tl = lineEnd(b, t, end);
+        if (!tl) return { end: -1 };
+        if (tl.eol === t) return { end: tl.next };
+        t = tl.next;
+      }
+    }
+    const next = l.next + size;
+    if (next + 2 > end) return { end: -1 };
+    o = next + (b[next] === 0x0d ? 2 : 1);
+  }
+}
+
+/** Requests with no body unless they say so; responses that never have one. */
+function noBody(kind: Kind, code: number, method: string): boolean {
+  if (kind === Kind.Request) return true;
+  return (code >= 100 && code < 200) || code === 204 || code === 304 || method === 'HEAD';
+}
+
+export function dissectHTTP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  if (messagePinfo !== pinfo) {
+    messagePinfo = pinfo;
+    messageIndex = 0;
+  }
+  let o = tvb.start;
+  let firstInCall = true;
+  while (o < tvb.end) {
+    const used = dissectMessage(tvb, o, pinfo, tree, firstInCall);
+    if (used <= 0) break;
+    o += used;
+    firstInCall = false;
+  }
+  return o - tvb.start;
+}
+
+/** Heuristic on any TCP port: a request line or an `HTTP/1.` status line; the stream is HTTP after. */
+function heuristicHTTP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
+  const b = tvb.bytes;
+  const c0 = b[tvb.start] ?? 0;
+  // Cheap refusals first: this runs on every TCP payload no port dissector took.
+  if (c0 < 0x41 || c0 > 0x5a || kindOf(b, tvb.start, Math.min(tvb.end, tvb.start + 21)) === Kind.None)
+    return false;
+  const l = lineEnd(b, tvb.start, tvb.end);
+  const eol = l ? l.eol : tvb.end;
+  const kind = kindOf(b, tvb.start, eol);
+  if (kind === Kind.None) return false;
+  if (kind === Kind.Request) {
+    // A request line must end in an HTTP version to be taken on an unknown port.
+    const line = latin1(b, tvb.start, eol);
+    if (!/ HTTP\/\d\.\d$/.test(line)) return false;
+  }
+  if (tcpLayer.stream >= 0) setConversationDissector(pinfo, tcpLayer.stream, dissectHTTP);
+  dissectHTTP(tvb, pinfo, tree);
+  return true;
+}
+
+/** Bytes used by one message at `o`, 0 when it needs more (TCP was told) or there was nothing. */
+function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firstInCall: boolean): number {
+  const b = tvb.bytes;
+  const end = tvb.end;
+  const first = lineEnd(b, o, end);
+  const kind = kindOf(b, o, first ? first.eol : end);
+  const desegment = pinfo.canDesegment;
+  if (kind === Kind.None) {
+    // A lone NUL (a keep-alive some stacks send) is taken quietly, as tshark shows it.
+    if (end - o === 1 && b[o] === 0 && firstInCall) return 1;
+    continuation(tvb, o, pinfo, tree, firstInCall);
+    return end - o;
+  }
+  pinfo.hints |= Hint.Http;
+  const firstLine = latin1(b, o, first ? first.eol : end);
+  pinfo.setProto('HTTP');
+  if (pinfo.wantInfo) {
+    const line = asciiText(b, o, first ? first.eol : end);
+    pinfo.setInfo(firstInCall ? `${line} ` : `${pinfo.info}${line} `);
+  }
+  let headers = first ? scanHeaders(b, first.next, end) : null;
+  let cutLine = false;
+  if (!headers) {
+    if (desegment) return askMore(pinfo, tvb, o, DESEGMENT_ONE_MORE_SEGMENT);
+    // Cut short and not reassembled: the header lines there are, and no body.
+    if (first) headers = { ...partialHeaders(b, first.next, end), headerEnd: end };
+    if (!first) return end - o;
+    // A header cut inside its name ends the dissection as Wireshark's bounds error does.
+    if (end > o && b[end - 1] !== 0x0a) {
+      let start = end;
+      while (start > first.next && b[start - 1] !== 0x0a) start--;
+      cutLine = b.subarray(start, end).indexOf(0x3a) < 0;
+      if (cutLine && headers) headers.headerEnd = start;
+    }
+  }
+  // Request/status line parts.
+  let method = '';
+  let uri = '';
+  let version: string;
+  let code = 0;
+  let phrase = '';
+  const sp1 = firstLine.indexOf(' ');
+  if (kind === Kind.Request) {
+    method = firstLine.slice(0, sp1);
+    const rest = firstLine.slice(sp1 + 1);
+    const sp2 = rest.lastIndexOf(' ');
+    uri = sp2 >= 0 ? rest.slice(0, sp2) : rest;
+    version = sp2 >= 0 ? rest.slice(sp2 + 1) : '';
+  } else {
+    version = sp1 >= 0 ? firstLine.slice(0, sp1) : firstLine;
+    const rest = sp1 >= 0 ? firstLine.slice(sp1 + 1) : '';
+    code = parseInt(rest.slice(0, 3), 10) || 0;
+    phrase = rest.length > 4 ? rest.slice(4) : '';
+  }
+  const st = httpState(pinfo);
+  const stream = tcpLayer.stream;
+  const answered = kind === Kind.Response ? pendingMethod(st, stream) : '';
+
+  // Body length.
+  let bodyStart = headers ? headers.headerEnd : end;
+  let bodyEnd = bodyStart;
+  let chunkedEnd = -1;
+  if (headers) {
+    if (headers.chunked && !noBody(kind, code, answered)) {
+      chunkedEnd = scanChunks(b, bodyStart, end).end;
+      if (chunkedEnd < 0 && desegment) return askMore(pinfo, tvb, o, DESEGMENT_ONE_MORE_SEGMENT);
+      // Chunks cut short and not reassembled: Wireshark's chunk walk runs off the end.
+      if (chunkedEnd < 0) cutLine = true;
+      bodyEnd = chunkedEnd < 0 ? end : chunkedEnd;
+    } else if (headers.contentLength >= 0) {
+      const want = bodyStart + headers.contentLength;
+      if (want > end && desegment) return askMore(pinfo, tvb, o, want - end);
+      bodyEnd = Math.min(want, end);
+    } else if (!noBody(kind, code, answered)) {
+      bodyEnd = end;
+    }
+  } else {
+    bodyStart = end;
+    bodyEnd = end;
+  }
+  const messageEnd = bodyEnd;
+
+  pinfo.layers.push('http');
+  const frame = pinfo.meta.number;
+  const key = `${frame}/${messageIndex++}`;
+  const firstVisit = firstPass(pinfo.state, pinfo);
+  tree.push(F[''], tvb, o, messageEnd - o);
+  tree.add(kind === Kind.Request ? F.request : F.response, tvb, o, 0, true);
+
+  // First line with its parts.
+  const lineLen = (first ? first.next : end) - o;
+  const lineText = asciiText(b, o, o + lineLen);
+  tree.push(F.chat, tvb, o, lineLen);
+  if (tree.full) {
+    tree.label(lineText);
+    expert(pinfo, tree, tvb, o, lineLen, 'Chat', 'Sequence', lineText);
+  }
+  if (kind === Kind.Request) {
+    tree.add(F['request.method'], tvb, o, method.length, method);
+    tree.add(F['request.uri'], tvb, o + sp1 + 1, uri.length, uri);
+    if (tree.wants(F['request.uri.path']) || tree.wants(F['request.uri.query']))
+      uriParts(tvb, o + sp1 + 1, uri, tree);
+    tree.add(F['request.version'], tvb, o + sp1 + 2 + uri.length, version.length, version);
+  } else {
+    tree.add(F['response.version'], tvb, o, version.length, version);
+    tree.add(F['response.code'], tvb, o + sp1 + 1, 3, code);
+    const desc = STATUS_TEXT.get(code);
+    if (desc !== undefined) tree.add(F['response.code.desc'], tvb, o + sp1 + 1, 3, desc);
+    tree.add(F['response.phrase'], tvb, o + sp1 + 5, phrase.length, phrase);
+  }
+  tree.pop();
+
+  // Header lines.
+  if (headers && first) headerLines(tvb, first.next, headers.headerEnd, kind, pinfo, tree);
+
+  // Pairing (a message cut inside its headers never gets here in Wireshark).
+  if (!cutLine)
+    pair(kind, key, uri, method, code, headers?.host ?? '', stream, firstVisit, tvb, o, pinfo, tree);
+
+  // Body.
+  let body: Tvb | null = null;
+  if (bodyEnd > bodyStart) {
+    if (cutLine) {
+      tree.push(F.chat, tvb, bodyStart, bodyEnd - bodyStart);
+      if (tree.full) tree.label('HTTP chunked response');
+      tree.pop();
+    } else if (chunkedEnd >= 0 || (headers?.chunked && !noBody(kind, code, answered))) {
+      body = dechunk(tvb, bodyStart, bodyEnd, pinfo, tree);
+    } else {
+      body = tvb.sub(bodyStart, bodyEnd - bodyStart);
+    }
+  }
+  if (body && body.end > body.start) {
+    const n = body.end - body.start;
+    if (tree.wants(F.file_data)) {
+      tree.add(F.file_data, body, body.start, n, asciiText(body.bytes, body.start, body.end));
+      if (tree.full) tree.labelLast(`File Data: ${n} bytes`);
+    }
+  }
+  tree.pop();
+  if (cutLine) {
+    tree.note('[BoundError Unreassembled Packet: HTTP]', tvb, end, 0, 0);
+    expert(
+      pinfo,
+      tree,
+      tvb,
+      end,
+      0,
+      'Note',
+      'Reassemble',
+      'Unreassembled fragment (change preferences to enable reassembly)',
+    );
+    if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}[BoundErrorUnreassembled Packet]`);
+    return end - o;
+  }
+  if (body && body.end > body.start) media(body, headers?.contentType ?? '', pinfo, tree);
+  return messageEnd - o;
+}
+
+/** Registers a request, or pairs a response with the oldest unanswered request of its stream. */
+function pair(
+  kind: Kind,
+  key: string,
+  uri: string,
+  method: string,
+  code: number,
+  host: string,
+  stream: number,
+  firstVisit: boolean,
+  tvb: Tvb,
+  o: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+): void {
+  const st = httpState(pinfo);
+  const frame = pinfo.meta.number;
+  const fullUri = kind === Kind.Request ? fullUriOf(uri, host) : '';
+  if (kind === Kind.Request) {
+    let req = st.requestAt.get(key);
+    if (!req && firstVisit && stream >= 0) {
+      const conv = conversation(st, stream);
+      req = {
+        frame,
+        tsSec: pinfo.meta.tsSec,
+        tsNsec: pinfo.meta.tsNsec,
+        method,
+        fullUri,
+        number: conv.requests.length + 1,
+        responseIn: 0,
+      };
+      conv.requests.push(req);
+      st.requestAt.set(key, req);
+    }
+    if (fullUri) {
+      tree.add(F['request.full_uri'], tvb, o, 0, fullUri);
+      if (tree.full) tree.labelLast(`[Full request URI: ${fullUri}]`);
+    }
+    if (req) {
+      const total = conversation(st, stream).requests.length;
+      if (tree.full) tree.note(`[HTTP request ${req.number}/${total}]`, tvb, o, 0, 0);
+      if (req.responseIn !== 0 && req.responseIn !== frame) {
+        tree.add(F.response_in, tvb, o, 0, req.responseIn);
+        if (tree.full) tree.labelLast(`[Response in frame: ${req.responseIn}]`);
+      }
+    }
+  } else {
+    let resp = st.responseAt.get(key);
+    if (!resp && firstVisit && stream >= 0) {
+      const conv = conversation(st, stream);
+      let request: Request | null = null;
+      if (code < 100 || code >= 200 || code === 101) {
+        request = conv.requests[conv.pending] ?? null;
+        if (request) {
+          conv.pending++;
+          request.responseIn = frame;
+        }
+      }
+      resp = { request, number: ++conv.responses };
+      st.responseAt.set(key, resp);
+    }
+    if (resp) {
+      const total = conversation(st, stream).responses;
+      if (tree.full) tree.note(`[HTTP response ${resp.number}/${total}]`, tvb, o, 0, 0);
+      const req = resp.request;
+      if (req) {
+        const t = timeSince(pinfo, req);
+        tree.add(F.time, tvb, o, 0, t);
+        if (tree.full) tree.labelLast(`[Time since request: ${t} seconds]`);
+        tree.add(F.request_in, tvb, o, 0, req.frame);
+        if (tree.full) tree.labelLast(`[Request in frame: ${req.frame}]`);
+        if (req.fullUri) {
+          tree.add(F['response_for.uri'], tvb, o, 0, req.fullUri);
+          if (tree.full) tree.labelLast(`[Request URI: ${req.fullUri}]`);
+        }
+      }
+    }
+  }
+}
+
+function askMore(pinfo: PacketInfo, tvb: Tvb, o: number, length: number): number {
+  pinfo.desegmentOffset = o - tvb.start;
+  pinfo.desegmentLen = length;
+  return 0;
+}
+
+function continuation(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firstInCall: boolean): void {
+  pinfo.setProto('HTTP');
+  if (pinfo.wantInfo && firstInCall) pinfo.setInfo('Continuation');
+  pinfo.hints |= Hint.Http;
+  pinfo.layers.push('http');
+  tree.push(F[''], tvb, o, tvb.end - o);
+  tree.pop();
+  dissectData(tvb.sub(o), pinfo, tree);
+}
+
+function conversation(st: HttpState, stream: number): Conversation {
+  let c = st.convs.get(stream);
+  if (!c) {
+    c = { requests: [], pending: 0, responses: 0 };
+    st.convs.set(stream, c);
+  }
+  return c;
+}
+
+/** The method of the request a response on this stream answers (HEAD responses have no body). */
+function pendingMethod(st: HttpState, stream: number): string {
+  const c = st.convs.get(stream);
+  return c?.requests[c.pending]?.method ?? '';
+}
+
+function fullUriOf(uri: string, host: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri;
+  if (!host) return '';
+  return `http://${host}${uri}`;
+}
+
+function timeSince(pinfo: PacketInfo, req: Request): string {
+  let sec = pinfo.meta.tsSec - req.tsSec;
+  let nsec = pinfo.meta.tsNsec - req.tsNsec;
+  if (nsec < 0) {
+    nsec += 1e9;
+    sec--;
+  }
+  const neg = sec < 0;
+  if (neg) {
+    sec = -sec - (nsec > 0 ? 1 : 0);
+    nsec = nsec > 0 ? 1e9 - nsec : 0;
+  }
+  return `${neg ? '-' : ''}${sec}.${String(nsec).padStart(9, '0')}`;
+}
+
+function uriParts(tvb: Tvb, o: number, uri: string, tree: Tree): void {
+  const q = uri.indexOf('?');
+  const path = q >= 0 ? uri.slice(0, q) : uri;
+  tree.add(F['request.uri.path'], tvb, o, path.length, path);
+  if (q < 0) return;
+  const query = uri.slice(q + 1);
+  tree.add(F['request.uri.query'], tvb, o + q + 1, query.length, query);
+  let at = o + q + 1;
+  for (const p of query.split('&')) {
+    tree.add(F['request.uri.query.parameter'], tvb, at, p.length, p);
+    at += p.length + 1;
+  }
+}
+
+function headerLines(
+  tvb: Tvb,
+  from: number,
+  headerEnd: number,
+  kind: Kind,
+  pinfo: PacketInfo,
+  tree: Tree,
+): void {
+  const b = tvb.bytes;
+  const lineDef = kind === Kind.Request ? F['request.line'] : F['response.line'];
+  const detail = tree !== NULL_TREE;
+  let o = from;
+  while (o < headerEnd) {
+    const l = lineEnd(b, o, headerEnd) ?? { eol: headerEnd, next: headerEnd };
+    const len = l.next - o;
+    if (l.eol === o) {
+      if (tree.full) tree.note('\\r\\n', tvb, o, len, 0);
+      break;
+    }
+    if (!detail) {
+      o = l.next;
+      continue;
+    }
+    const line = asciiText(b, o, l.next);
+    const colon = b.indexOf(0x3a, o);
+    const name = colon > o && colon < l.eol ? latin1(b, o, colon).toLowerCase() : '';
+    let v = colon > o && colon < l.eol ? colon + 1 : l.eol;
+    while (v < l.eol && (b[v] === 0x20 || b[v] === 0x09)) v++;
+    const value = asciiText(b, v, l.eol);
+    const def = HEADER_FIELDS.get(name) ?? F.unknown_header;
+    const headerValue = def === F.unknown_header ? asciiText(b, o, l.eol) : value;
+    if (name === 'content-length') {
+      tree.push(def, tvb, o, len, headerValue);
+      if (tree.full) tree.label(line);
+      if (/^\s*\d+\s*$/.test(value)) {
+        const n = Number(value.trim());
+        tree.add(F.content_length, tvb, v, l.eol - v, n);
+        if (tree.full) tree.labelLast(`[Content length: ${n}]`);
+      }
+      tree.pop();
+    } else if (name === 'cookie') {
+      tree.push(def, tvb, o, len, headerValue);
+      if (tree.full) tree.label(line);
+      let at = v;
+      for (const pair of value.split(';')) {
+        const lead = pair.length - pair.trimStart().length;
+        const p = pair.trim();
+        if (p) tree.add(F.cookie_pair, tvb, at + lead, p.length, p);
+        at += pair.length + 1;
+      }
+      tree.pop();
+    } else {
+      tree.add(def, tvb, o, len, headerValue);
+      if (tree.full) tree.labelLast(line);
+    }
+    tree.add(lineDef, tvb, o, len, line);
+    o = l.next;
+  }
+  void pinfo;
+}
+
+/** Shows the chunks and returns the de-chunked body as its own data source. */
+function dechunk(tvb: Tvb, from: number, to: number, pinfo: PacketInfo, tree: Tree): Tvb {
+  const b = tvb.bytes;
+  const pieces: Uint8Array[] = [];
+  let total = 0;
+  let o = from;
+  const kindText = 'HTTP chunked response';
+  tree.push(F.chat, tvb, from, to - from);
+  if (tree.full) tree.label(kindText);
+  while (o < to) {
+    const l = lineEnd(b, o, to);
+    if (!l) break;
+    const size = parseInt(latin1(b, o, l.eol).split(';')[0]?.trim() ?? '', 16);
+    if (Number.isNaN(size)) break;
+    if (size === 0) {
+      tree.push(F.chat, tvb, o, to - o);
+      if (tree.full) tree.label('End of chunked encoding');
+      tree.add(F.chunk_size, tvb, o, l.next - o, 0);
+      if (tree.full) tree.labelLast('Chunk size: 0 octets');
+      tree.pop();
+      let t = l.next;
+      while (t < to) {
+        const tl = lineEnd(b, t, to);
+        if (!tl) break;
+        if (tl.eol === t) {
+          if (tree.full) tree.note('\\r\\n', tvb, t, tl.next - t, 0);
+          break;
+        }
+        tree.add(F.chunked_trailer_part, tvb, t, tl.next - t, asciiText(b, t, tl.next));
+        t = tl.next;
+      }
+      break;
+    }
+    const dataEnd = Math.min(l.next + size, to);
+    const n = dataEnd - l.next;
+    tree.push(F.chat, tvb, o, Math.min(to, dataEnd + 2) - o);
+    if (tree.full) tree.label(`Data chunk (${size} octets)`);
+    tree.add(F.chunk_size, tvb, o, l.next - o, size);
+    if (tree.full) tree.labelLast(`Chunk size: ${size} octets`);
+    if (n > 0) tree.add(F.chunk_data, tvb, l.next, n);
+    if (dataEnd + 2 <= to) tree.add(F.chunk_boundary, tvb, dataEnd, 2);
+    tree.pop();
+    pieces.push(b.subarray(l.next, dataEnd));
+    total += n;
+    if (dataEnd >= to) break;
+    o = dataEnd + (b[dataEnd] === 0x0d ? 2 : 1);
+  }
+  tree.pop();
+  const data = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    data.set(p, at);
+    at += p.length;
+  }
+  const source = pinfo.addSource('De-chunked entity body', data);
+  return new Tvb(data, 0, data.length, data.length, source);
+}
+
+/** Wireshark's media_type table for the body, as far as the Protocol stack and Info show it. */
+function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): void {
+  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  const n = body.end - body.start;
+  let layer: string;
+  let info: string;
+  if (type.startsWith('text/') || type === 'application/javascript' || type === 'application/x-javascript') {
+    layer = 'data-text-lines';
+    info = type;
+    let lines = 0;
+    for (let i = body.start; i < body.end; i++) if (body.bytes[i] === 0x0a) lines++;
+    if (body.bytes[body.end - 1] !== 0x0a) lines++;
+    tree.push(TEXT_LINES[''], body, body.start, n);
+    if (tree.full) tree.label(`Line-based text data: ${type} (${lines} lines)`);
+    tree.pop();
+  } else if (type === 'image/jpeg') {
+    layer = 'image-jfif';
+    info = 'JPEG JFIF image';
+    tree.push(MEDIA[''], body, body.start, n);
+    if (tree.full) tree.label('JPEG File Interchange Format');
+    tree.pop();
+  } else if (type === 'image/gif') {
+    layer = 'image-gif';
+    info = latin1(body.bytes, body.start, Math.min(body.end, body.start + 6));
+    tree.push(MEDIA[''], body, body.start, n);
+    if (tree.full) tree.label('Compuserve GIF');
+    tree.pop();
+  } else if (type === '') {
+    dissectData(body, pinfo, tree);
+    return;
+  } else {
+    layer = 'media';
+    info = type;
+    tree.push(MEDIA[''], body, body.start, n);
+    if (tree.full) tree.label(`Media Type`);
+    tree.pop();
+  }
+  pinfo.layers.push(layer);
+  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${info})`);
+}
+
+export const httpModule = {
+  fields: { ...F, ...TEXT_LINES, ...MEDIA },
+  handoff(reg: Registry): void {
+    for (const port of PORTS) reg.register('tcpPort', port, dissectHTTP);
+    reg.heuristics.tcp.push(heuristicHTTP);
+  },
+};

@@ -1,0 +1,295 @@
+// TCP sequence analysis (Wireshark's tcp_analyze_sequence_number): retransmissions, lost and
+// out-of-order segments, duplicate ACKs, keep-alives and window conditions, decided on the first
+// pass in frame order and remembered per frame, so a frame dissected again gets the same flags.
+import { fields, text, uint, FieldType } from './field.ts';
+import { expert, type ExpertSeverity } from './ip-proto.ts';
+import type { PacketInfo } from './packet-info.ts';
+import type { Tree } from './tree.ts';
+import type { Tvb } from './tvb.ts';
+
+export const AF = fields('tcp', {
+  analysis: text('SEQ/ACK analysis'),
+  'analysis.flags': text('TCP Analysis Flags'),
+  'analysis.retransmission': text('Retransmission'),
+  'analysis.fast_retransmission': text('Fast Retransmission'),
+  'analysis.spurious_retransmission': text('Spurious Retransmission'),
+  'analysis.out_of_order': text('Out-Of-Order'),
+  'analysis.lost_segment': text('Previous segment(s) not captured'),
+  'analysis.ack_lost_segment': text("ACKed segment that wasn't captured"),
+  'analysis.keep_alive': text('TCP Keep-Alive'),
+  'analysis.keep_alive_ack': text('TCP Keep-Alive ACK'),
+  'analysis.duplicate_ack': text('Duplicate ACK'),
+  'analysis.duplicate_ack_num': uint('Duplicate ACK #', 32, { generated: true }),
+  'analysis.duplicate_ack_frame': {
+    name: 'Duplicate to the ACK in frame',
+    type: FieldType.FrameNum,
+    generated: true,
+  },
+  'analysis.zero_window': text('Zero Window'),
+  'analysis.zero_window_probe': text('Zero Window Probe'),
+  'analysis.window_update': text('Window update'),
+  'analysis.window_full': text('Window full'),
+});
+
+export const enum A {
+  Retransmission = 1,
+  LostPacket = 2,
+  AckLostPacket = 4,
+  KeepAlive = 8,
+  DupAck = 16,
+  ZeroWindow = 32,
+  ZeroWindowProbe = 64,
+  KeepAliveAck = 128,
+  OutOfOrder = 256,
+  FastRetransmission = 512,
+  WindowUpdate = 1024,
+  WindowFull = 2048,
+  SpuriousRetransmission = 4096,
+}
+
+/** Flags after which TCP does not hand the payload to a dissector (it was seen already). */
+export const RETRANSMITTED = A.Retransmission | A.FastRetransmission | A.SpuriousRetransmission;
+
+interface FrameAnalysis {
+  flags: number;
+  dupNum: number;
+  dupFrame: number;
+}
+
+/** Per-flow sequence state (index 2c + direction), NaN where unknown. */
+export class SeqAnalysis {
+  private readonly nextseq: number[] = [];
+  private readonly nextseqTime: number[] = [];
+  private readonly maxToBeAcked: number[] = [];
+  private readonly lastack: number[] = [];
+  private readonly lastackTime: number[] = [];
+  private readonly window: number[] = [];
+  private readonly dupNum: number[] = [];
+  private readonly dupFrame: number[] = [];
+  private readonly lastFlags: number[] = [];
+  /** Handshake round trip per conversation (seconds), NaN until known. */
+  private readonly synTime: number[] = [];
+  private readonly firstRtt: number[] = [];
+  private readonly frames = new Map<number, FrameAnalysis>();
+
+  /** Flags remembered for a frame (on a later pass). */
+  of(frame: number): FrameAnalysis | undefined {
+    return this.frames.get(frame);
+  }
+
+  private get(a: number[], i: number): number {
+    const v = a[i];
+    return v === undefined ? NaN : v;
+  }
+
+  /**
+   * Analyses one segment on the first pass. `seq`/`ack` are relative, `win` the raw window,
+   * `scale` the shift of the other direction (-1 unknown, -2 none).
+   */
+  analyse(
+    frame: number,
+    time: number,
+    conv: number,
+    fwd: number,
+    rev: number,
+    seq: number,
+    ack: number,
+    seglen: number,
+    flags: number,
+    win: number,
+    revScale: number,
+  ): FrameAnalysis | undefined {
+    const SYN = 2;
+    const FIN = 1;
+    const RST = 4;
+    const ACK = 16;
+    let f = 0;
+    let dupNum = 0;
+    let dupFrame = 0;
+    const nextseq = this.get(this.nextseq, fwd);
+    const known = !Number.isNaN(nextseq);
+    const revWindow = this.get(this.window, rev);
+    const fwdWindow = this.get(this.window, fwd);
+    const fwdLastack = this.get(this.lastack, fwd);
+    const revLastack = this.get(this.lastack, rev);
+    const plain = (flags & (SYN | FIN | RST)) === 0;
+
+    if (flags & SYN) {
+      if (!(flags & ACK)) this.synTime[conv] = time;
+    } else if (flags & ACK && Number.isNaN(this.get(this.firstRtt, conv))) {
+      const t0 = this.get(this.synTime, conv);
+      if (!Number.isNaN(t0) && fwd % 2 === 0) this.firstRtt[conv] = time - t0;
+    }
+
+    if (seglen === 1 && known && seq === nextseq && revWindow === 0) {
+      f |= A.ZeroWindowProbe;
+    } else {
+      if (win === 0 && plain) f |= A.ZeroWindow;
+      if (known && seq > nextseq && !(flags & RST)) f |= A.LostPacket;
+      if (seglen <= 1 && plain && known && seq === nextseq - 1) f |= A.KeepAlive;
+      if (
+        seglen === 0 &&
+        win !== 0 &&
+        win !== fwdWindow &&
+        !Number.isNaN(fwdWindow) &&
+        seq === nextseq &&
+        ack === fwdLastack &&
+        plain
+      )
+        f |= A.WindowUpdate;
+      if (
+        seglen > 0 &&
+        revScale !== -1 &&
+        !Number.isNaN(revWindow) &&
+        !Number.isNaN(revLastack) &&
+        seq + seglen === revLastack + revWindow * 2 ** (revScale === -2 ? 0 : revScale) &&
+        plain
+      )
+        f |= A.WindowFull;
+      const sameAck = seglen === 0 && win === fwdWindow && seq === nextseq && ack === fwdLastack && plain;
+      if (sameAck && (this.get(this.lastFlags, rev) & A.KeepAlive) !== 0) f |= A.KeepAliveAck;
+      else if (sameAck && win !== 0 && !(f & A.WindowUpdate)) {
+        f |= A.DupAck;
+        dupNum = (this.dupNum[fwd] ?? 0) + 1;
+        this.dupNum[fwd] = dupNum;
+        dupFrame = this.dupFrame[fwd] ?? 0;
+      }
+    }
+    if (!(f & A.DupAck)) {
+      this.dupNum[fwd] = 0;
+      this.dupFrame[fwd] = frame;
+    }
+    const revMax = this.get(this.maxToBeAcked, rev);
+    if (!Number.isNaN(revMax) && ack > revMax && flags & ACK) {
+      f |= A.AckLostPacket;
+      this.maxToBeAcked[rev] = this.get(this.nextseq, rev);
+    }
+
+    if (
+      (seglen > 0 || flags & (SYN | FIN)) &&
+      known &&
+      seq < nextseq &&
+      !(f & (A.KeepAlive | A.ZeroWindowProbe))
+    ) {
+      const sinceAck = time - this.get(this.lastackTime, rev);
+      const sinceNext = time - this.get(this.nextseqTime, fwd);
+      const rtt = this.get(this.firstRtt, conv);
+      const oooThreshold = Number.isNaN(rtt) || rtt === 0 ? 0.003 : rtt;
+      if ((this.dupNum[rev] ?? 0) >= 2 && revLastack === seq && sinceAck < 0.02) f |= A.FastRetransmission;
+      else if (sinceNext < oooThreshold && nextseq !== seq + seglen + (flags & (SYN | FIN) ? 1 : 0))
+        f |= A.OutOfOrder;
+      else if (seglen > 0 && !Number.isNaN(revLastack) && seq + seglen <= revLastack)
+        f |= A.SpuriousRetransmission;
+      else f |= A.Retransmission;
+    }
+
+    const next = seq + seglen + (flags & (SYN | FIN) ? 1 : 0);
+    if ((!known || next > nextseq) && !(flags & RST)) {
+      this.nextseq[fwd] = next;
+      this.nextseqTime[fwd] = time;
+      const max = this.get(this.maxToBeAcked, fwd);
+      if (Number.isNaN(max) || next > max) this.maxToBeAcked[fwd] = next;
+    }
+    if (flags & ACK) {
+      if (ack !== fwdLastack) this.lastackTime[fwd] = time;
+      this.lastack[fwd] = ack;
+    }
+    this.window[fwd] = win;
+    this.lastFlags[fwd] = f;
+    if (f === 0) return undefined;
+    const r = { flags: f, dupNum, dupFrame };
+    this.frames.set(frame, r);
+    return r;
+  }
+}
+
+/** The Info prefix Wireshark prepends (each later one in front, as col_prepend_fence_fstr does). */
+export function analysisInfo(a: FrameAnalysis): string {
+  const f = a.flags;
+  let s = '';
+  const pre = (t: string): void => {
+    s = `[${t}] ${s}`;
+  };
+  if (f & A.Retransmission) pre('TCP Retransmission');
+  if (f & A.LostPacket) pre('TCP Previous segment not captured');
+  if (f & A.AckLostPacket) pre('TCP ACKed unseen segment');
+  if (f & A.KeepAlive) pre('TCP Keep-Alive');
+  if (f & A.WindowUpdate) pre('TCP Window Update');
+  if (f & A.WindowFull) pre('TCP Window Full');
+  if (f & A.KeepAliveAck) pre('TCP Keep-Alive ACK');
+  if (f & A.DupAck) pre(`TCP Dup ACK ${a.dupFrame}#${a.dupNum}`);
+  if (f & A.FastRetransmission) pre('TCP Fast Retransmission');
+  if (f & A.SpuriousRetransmission) pre('TCP Spurious Retransmission');
+  if (f & A.OutOfOrder) pre('TCP Out-Of-Order');
+  if (f & A.ZeroWindowProbe) pre('TCP ZeroWindowProbe');
+  if (f & A.ZeroWindow) pre('TCP ZeroWindow');
+  return s;
+}
+
+const NOTES: [A, keyof typeof AF, ExpertSeverity, string][] = [
+  [A.Retransmission, 'analysis.retransmission', 'Note', 'This frame is a (suspected) retransmission'],
+  [
+    A.FastRetransmission,
+    'analysis.fast_retransmission',
+    'Note',
+    'This frame is a (suspected) fast retransmission',
+  ],
+  [
+    A.SpuriousRetransmission,
+    'analysis.spurious_retransmission',
+    'Note',
+    'This frame is a (suspected) spurious retransmission',
+  ],
+  [A.OutOfOrder, 'analysis.out_of_order', 'Warning', 'This frame is a (suspected) out-of-order segment'],
+  [
+    A.LostPacket,
+    'analysis.lost_segment',
+    'Warning',
+    'Previous segment(s) not captured (common at capture start)',
+  ],
+  [
+    A.AckLostPacket,
+    'analysis.ack_lost_segment',
+    'Warning',
+    "ACKed segment that wasn't captured (common at capture start)",
+  ],
+  [A.KeepAlive, 'analysis.keep_alive', 'Note', 'This is a TCP keep-alive segment'],
+  [A.KeepAliveAck, 'analysis.keep_alive_ack', 'Note', 'ACK to a TCP keep-alive segment'],
+  [A.WindowUpdate, 'analysis.window_update', 'Chat', 'TCP window update'],
+  [
+    A.WindowFull,
+    'analysis.window_full',
+    'Warning',
+    'TCP window specified by the receiver is now completely full',
+  ],
+  [A.ZeroWindowProbe, 'analysis.zero_window_probe', 'Note', 'TCP Zero Window Probe'],
+  [A.ZeroWindow, 'analysis.zero_window', 'Warning', 'TCP Zero Window segment'],
+];
+
+/** The "[SEQ/ACK analysis]" subtree with its flags and expert notes. */
+export function analysisTree(a: FrameAnalysis, tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree): void {
+  tree.push(AF.analysis, tvb, o, 0, 1);
+  if (tree.full) tree.label('[SEQ/ACK analysis]');
+  tree.push(AF['analysis.flags'], tvb, o, 0, 1);
+  if (tree.full) tree.label('[TCP Analysis Flags]');
+  for (const [bit, key, severity, message] of NOTES) {
+    if (!(a.flags & bit)) continue;
+    tree.push(AF[key], tvb, o, 0, 1);
+    if (tree.full) tree.label(`[${AF[key].name}]`);
+    expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
+    tree.pop();
+  }
+  if (a.flags & A.DupAck) {
+    tree.push(AF['analysis.duplicate_ack'], tvb, o, 0, 1);
+    expert(pinfo, tree, tvb, o, 0, 'Note', 'Sequence', `Duplicate ACK (#${a.dupNum})`);
+    tree.pop();
+  }
+  tree.pop();
+  if (a.flags & A.DupAck) {
+    tree.add(AF['analysis.duplicate_ack_num'], tvb, o, 0, a.dupNum);
+    if (tree.full) tree.labelLast(`[This is a TCP duplicate ack]`);
+    tree.add(AF['analysis.duplicate_ack_frame'], tvb, o, 0, a.dupFrame);
+    if (tree.full) tree.labelLast(`[Duplicate to the ACK in frame: ${a.dupFrame}]`);
+  }
+  tree.pop();
+}
