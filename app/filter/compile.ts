@@ -5,7 +5,7 @@ import type { FieldDef } from '../dissect/field.ts';
 import type { Registry } from '../dissect/registry.ts';
 import type { FieldCollector } from '../dissect/tree.ts';
 import { formatIPv4, formatIPv6, formatMac } from '../format/address.ts';
-import { FilterFault, failAt, type FilterError, type Span } from './error.ts';
+import { FilterFault, failAt, failUnlocated, type FilterError, type Span } from './error.ts';
 import { DEPRECATED_SPELLINGS } from './lexer.ts';
 import {
   hexStrToBytes,
@@ -20,6 +20,7 @@ import {
 } from './literals.ts';
 import { parse, type CmpOp, type Expr, type RangeNode, type Value } from './parser.ts';
 import { compileRegex } from './regex.ts';
+import { requiredLayers } from './requirements.ts';
 import {
   NONE,
   OK,
@@ -59,6 +60,11 @@ export interface CompiledFilter {
   /** The predicate reads the frame's bytes (`frame[…]`, `frame contains …`): pass the real bytes. */
   needsFrameBytes: boolean;
   matches(fields: FieldCollector, frame: Uint8Array): boolean;
+  /**
+   * Layers (`pinfo.layers` names) a packet must have for the filter to match: packets without
+   * them need not be dissected. Empty when nothing is known.
+   */
+  requires: string[];
   /** Text for the yellow bar: the expression works but uses something deprecated. */
   deprecated?: string;
 }
@@ -71,7 +77,7 @@ const ALIASES: ReadonlyMap<string, string> = new Map([
   ['bootp', 'dhcp'],
 ]);
 
-const MATCH_ALL: CompiledFilter = { fieldIds: [], needsFrameBytes: false, matches: () => true };
+const MATCH_ALL: CompiledFilter = { fieldIds: [], needsFrameBytes: false, matches: () => true, requires: [] };
 
 export function compileFilter(expression: string, registry: Registry): CompileResult {
   const parsed = parse(expression);
@@ -94,6 +100,7 @@ export function compileFilter(expression: string, registry: Registry): CompileRe
     fieldIds: [...c.ids].sort((a, b) => a - b),
     needsFrameBytes: c.needsFrame,
     matches: pred,
+    requires: [...requiredLayers(parsed.expr, (name) => c.resolveQuietly(name))],
   };
   if (c.deprecated.length > 0) filter.deprecated = c.deprecated.join(' ');
   return { ok: true, filter };
@@ -184,6 +191,14 @@ class Compiler {
 
   // ---- names ------------------------------------------------------------------------------
 
+  /** `resolve` without noting deprecated names again (for analyses after compiling). */
+  resolveQuietly(name: string): FieldDef | undefined {
+    const before = this.deprecated.length;
+    const def = this.resolve(name);
+    this.deprecated.length = before;
+    return def;
+  }
+
   private resolve(name: string): FieldDef | undefined {
     const def = this.registry.field(name);
     if (def) return def;
@@ -253,7 +268,8 @@ class Compiler {
       case 'charconst':
         throw failAt(`${v.text} is neither a field nor a protocol name.`, v.span.start, v.span.end);
       case 'call':
-        this.checkCall(v);
+        // tshark looks the name up while parsing, before it counts the arguments.
+        if (!FUNCTIONS[v.name]) this.checkCall(v);
         throw failAt('You cannot test whether a function is present.', v.nameSpan.start, v.nameSpan.end);
       case 'macro':
         this.macro(v);
@@ -421,7 +437,7 @@ class Compiler {
     }
     const compiled = compileRegex(r.value);
     if (!compiled.ok) {
-      throw failAt(`Regex compilation error: ${compiled.message}.`, r.span.start, r.span.end);
+      throw failUnlocated(`Regex compilation error: ${compiled.message}.`, r.span.start, r.span.end);
     }
     const re = compiled.regex;
     const test = (v: RV): boolean => {

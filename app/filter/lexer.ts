@@ -125,7 +125,8 @@ const PUNCT: Readonly<Record<string, TokenKind>> = { '(': '(', ')': ')', '{': '{
 // Unquoted words: letters, digits, `_` and `-` (not first), in dot-separated parts; never `..`.
 const WORD = /[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*/y;
 const DOT_FIELD = /\.[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*/y;
-const COLON_WORD = /:[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*/y;
+// tshark 4.0 takes a colon-prefixed literal only as hex digits (`:64`, `:ab`); `:zz` is a stray colon.
+const COLON_WORD = /:[0-9A-Fa-f]+/y;
 const COLON_BYTES = /:?[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+/y;
 const DEC_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
 const IPV4_TEXT = `${DEC_OCTET}\\.${DEC_OCTET}\\.${DEC_OCTET}\\.${DEC_OCTET}`;
@@ -415,7 +416,7 @@ class Scanner {
     const src = this.src;
     for (;;) {
       if (this.i >= src.length) {
-        throw failAt('The right bracket was missing from a slice.', src.length, src.length);
+        throw failAt('The right bracket was missing from a slice.', src.length, src.length + 1);
       }
       const c = src[this.i];
       if (c === ']') {

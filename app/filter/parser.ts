@@ -2,7 +2,7 @@
 // Precedence, loosest first: `or`, `and`, `not`, relations (`==`, `contains`, `in`, …), `&`,
 // `+ -`, `* / %`, unary `- +`, then slices and layers. Parentheses group tests; braces group
 // arithmetic. The result is an AST with source spans; names are resolved later (compile.ts).
-import { FilterFault, failAt, type FilterError, type Span } from './error.ts';
+import { FilterFault, failAt, failUnlocated, type FilterError, type Span } from './error.ts';
 import { tokenize, type OpName, type Token } from './lexer.ts';
 import type { TokenKind } from './lexer.ts';
 
@@ -113,7 +113,7 @@ class Parser {
   }
 
   private unexpected(t: Token = this.tok): FilterFault {
-    if (t.kind === 'eof') return failAt('Unexpected end of filter expression.', t.start, t.end);
+    if (t.kind === 'eof') return failUnlocated('Unexpected end of filter expression.', t.start, t.end);
     return failAt(`"${t.text}" was unexpected in this context.`, t.start, t.end);
   }
 
@@ -401,52 +401,70 @@ class Parser {
   }
 }
 
-const INT = /^[+-]?(?:0[xX][0-9A-Fa-f]+|0[0-7]*|[1-9][0-9]*)$/;
+/** strtol(s, &end, 0) as tshark reads slice offsets: leading blanks, a sign, hex, octal or decimal. */
+const STRTOL = /\s*[+-]?(?:0[xX][0-9A-Fa-f]+|[1-9][0-9]*|0[0-7]*)/y;
 
-/** strtol with base 0, as the range scanner reads offsets. */
-function rangeInt(text: string, at: Span): number {
-  const s = text.trim();
-  if (!INT.test(s)) throw failAt(`"${s}" is not a valid number.`, at.start, at.end);
-  const neg = s.startsWith('-');
+/** Reads a 32-bit offset at `from`; null when there is no number there. */
+function strtol(text: string, from: number, at: Span): { value: number; end: number } | null {
+  STRTOL.lastIndex = from;
+  const m = STRTOL.exec(text);
+  if (!m) return null;
+  const s = m[0].trim();
   const body = s.replace(/^[+-]/, '');
-  const magnitude =
-    body.length > 1 && (body[1] === 'x' || body[1] === 'X')
-      ? parseInt(body.slice(2), 16)
-      : body.length > 1 && body[0] === '0'
-        ? parseInt(body, 8)
-        : parseInt(body, 10);
-  const v = neg ? -magnitude : magnitude;
-  if (v > 0x7fffffff || v < -0x80000000) throw failAt(`"${s}" causes an integer overflow.`, at.start, at.end);
-  return v;
-}
-
-function rangeNode(t: Span, text: string): RangeNode {
-  return { text, span: { start: t.start, end: t.end }, start: rangeInt(text, t), length: 1, end: null };
-}
-
-/** `i:j` (start, length), `i-j` (start, inclusive end), `i` (one byte), `:j`, `i:`. */
-function parseRange(t: Token): RangeNode {
-  const raw = t.text;
-  const lead = raw.length - raw.trimStart().length;
-  const text = raw.trim();
-  const at: Span = { start: t.start + lead, end: t.start + lead + text.length };
-  if (text === '') throw failAt(`"${raw}" is not a valid number.`, t.start, t.end);
-  const colon = text.indexOf(':');
-  if (colon >= 0) {
-    const a = text.slice(0, colon);
-    const b = text.slice(colon + 1);
-    const start = a.trim() === '' ? 0 : rangeInt(a, at);
-    if (b.trim() === '') return { text, span: at, start, length: null, end: null };
-    const length = rangeInt(b, at);
-    if (length <= 0) {
-      throw failAt(`Range ${text} isn't valid because length ${length} isn't positive`, at.start, at.end);
-    }
-    return { text, span: at, start, length, end: null };
+  const magnitude = /^0[xX]/.test(body)
+    ? parseInt(body.slice(2), 16)
+    : body.length > 1 && body[0] === '0'
+      ? parseInt(body, 8)
+      : parseInt(body, 10);
+  const value = s.startsWith('-') ? -magnitude : magnitude;
+  if (value > 0x7fffffff || value < -0x80000000) {
+    throw failAt(`"${text}" causes an integer overflow.`, at.start, at.end);
   }
-  const dash = text.indexOf('-', 1);
-  if (dash > 0) {
-    const start = rangeInt(text.slice(0, dash), at);
-    const end = rangeInt(text.slice(dash + 1), at);
+  return { value, end: from + m[0].length };
+}
+
+/** A layer number (`ip.src#2`): one integer. */
+function rangeNode(t: Span, text: string): RangeNode {
+  const n = strtol(text, 0, t);
+  if (!n || n.end !== text.length) throw failAt(`"${text}" is not a valid number.`, t.start, t.end);
+  return { text, span: { start: t.start, end: t.end }, start: n.value, length: 1, end: null };
+}
+
+/**
+ * `i:j` (start, length), `i-j` (start, inclusive end), `i` (one byte), `:j`, `i:`, read as tshark
+ * 4.0's drange_node_from_str does: a bad first number is "not a valid number", anything else
+ * unexpected makes the whole text "not a valid range".
+ */
+function parseRange(t: Token): RangeNode {
+  const text = t.text;
+  const at: Span = { start: t.start, end: t.end };
+  const badRange = () => failAt(`"${text}" is not a valid range.`, at.start, at.end);
+  const skipBlanks = (i: number) => {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+    return i;
+  };
+  let i = 0;
+  let start = 0;
+  if (text.trimStart()[0] !== ':') {
+    const lower = strtol(text, 0, at);
+    if (!lower) throw failAt(`"${text}" is not a valid number.`, at.start, at.end);
+    start = lower.value;
+    i = lower.end;
+  }
+  i = skipBlanks(i);
+  let node: RangeNode;
+  if (text[i] === '-') {
+    const upper = strtol(text, i + 1, at);
+    if (!upper) throw badRange();
+    i = upper.end;
+    const end = upper.value;
+    if (start < 0 !== end < 0 && start !== 0 && end !== 0) {
+      throw failAt(
+        `Range ${text} isn't valid because ${start} and ${end} have different signs`,
+        at.start,
+        at.end,
+      );
+    }
     if (start >= end) {
       throw failAt(
         `Range ${text} isn't valid because ${start} is greater or equal than ${end}`,
@@ -454,7 +472,26 @@ function parseRange(t: Token): RangeNode {
         at.end,
       );
     }
-    return { text, span: at, start, length: null, end };
+    node = { text, span: at, start, length: null, end };
+  } else if (text[i] === ':') {
+    const j = skipBlanks(i + 1);
+    if (j === text.length) return { text, span: at, start, length: null, end: null };
+    const upper = strtol(text, i + 1, at);
+    if (!upper) throw badRange();
+    i = upper.end;
+    if (upper.value <= 0) {
+      throw failAt(
+        `Range ${text} isn't valid because length ${upper.value} isn't positive`,
+        at.start,
+        at.end,
+      );
+    }
+    node = { text, span: at, start, length: upper.value, end: null };
+  } else if (i === text.length) {
+    return { text, span: at, start, length: 1, end: null };
+  } else {
+    throw badRange();
   }
-  return { text, span: at, start: rangeInt(text, at), length: 1, end: null };
+  if (skipBlanks(i) !== text.length) throw badRange();
+  return node;
 }

@@ -63,9 +63,23 @@ export function compileRegex(pattern: string): RegexResult {
     const text = err instanceof Error ? err.message : String(err);
     // "Invalid regular expression: /(/i: Unterminated group" → "Unterminated group"
     const reason = text.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-    return { ok: false, message: reason.charAt(0).toLowerCase() + reason.slice(1) };
+    return { ok: false, message: PCRE2_WORDS[reason] ?? reason.charAt(0).toLowerCase() + reason.slice(1) };
   }
 }
+
+/** V8's reasons for the faults PCRE2 also finds, in PCRE2's words (what tshark prints). */
+const PCRE2_WORDS: Readonly<Record<string, string>> = {
+  'Unterminated group': 'missing closing parenthesis',
+  "Unmatched ')'": 'unmatched closing parenthesis',
+  'Nothing to repeat': 'quantifier does not follow a repeatable item',
+  'Unterminated character class': 'missing terminating ] for character class',
+  'Duplicate capture group name': 'two named subpatterns have the same name (PCRE2_DUPNAMES not set)',
+  'Range out of order in character class': 'range out of order in character class',
+  'Invalid group': 'unrecognized character after (? or (?-',
+  'Invalid capture group name': 'subpattern name expected',
+  'Invalid named capture referenced': 'reference to non-existent subpattern',
+  'Lone quantifier brackets': 'quantifier does not follow a repeatable item',
+};
 
 function translate(src: string, multiline: boolean, extended: boolean): string {
   let out = '';
@@ -115,6 +129,10 @@ function translate(src: string, multiline: boolean, extended: boolean): string {
         out += '\\u' + hex.padStart(4, '0');
         i = close + 1;
         continue;
+      }
+      const named = src[i + 2];
+      if (n === 'k' && named !== '{' && named !== '<' && named !== "'") {
+        throw new Error('\\k is not followed by a braced, angle-bracketed, or quoted name');
       }
       out += c + n;
       i += 2;

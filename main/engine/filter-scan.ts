@@ -1,0 +1,238 @@
+// Runs a compiled display filter over the session's index, as little work per packet as the filter
+// allows: a filter on protocols and frame numbers or lengths only (`tcp`, `frame.len > 1000 &&
+// udp`) is answered from the index (the protocol stack recorded while indexing) without reading a
+// byte; any other filter skips the packets whose stack lacks a protocol it needs, and reads the rest
+// back from the file in runs (one read a run), dissected in summary mode into a collector of the
+// filter's fields only. Matches are appended to the view as they are found. The scan yields to the
+// event loop every few milliseconds so a newer filter request (or a close) cancels it, and at the
+// end of a file still loading or a live capture it waits for the index to grow.
+import { FieldType, type FieldDef } from '../../app/dissect/field.ts';
+import { dissect } from '../../app/dissect/dissect.ts';
+import { FieldCollector } from '../../app/dissect/tree.ts';
+import { Tvb } from '../../app/dissect/tvb.ts';
+import type { CompiledFilter } from '../../app/filter/compile.ts';
+import type { Registry } from '../../app/dissect/registry.ts';
+import { leanRegistry, leanSuffices } from './lean-registry.ts';
+import { UNKNOWN_STACK } from './packet-index.ts';
+import type { CaptureSession } from './session.ts';
+import type { View } from './view.ts';
+
+/** Most packets and bytes read back in one run. */
+const RUN_PACKETS = 4096;
+const RUN_BYTES = 4 << 20;
+/** Work between yields to the event loop, and between progress reports. */
+const SLICE_MS = 12;
+const REPORT_MS = 100;
+
+const FILTER_OPTIONS = { wantInfo: false };
+const NO_BYTES = new Uint8Array(0);
+const NO_TVB = new Tvb(NO_BYTES, 0, 0);
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Frame fields the index holds (the rest of `frame.*` needs the frame dissected). */
+type IndexFrameField = 'number' | 'len' | 'cap_len' | 'protocols';
+
+/** How to fill the filter's fields from the index alone, when it can be done. */
+interface IndexPlan {
+  frame: { def: FieldDef; field: IndexFrameField }[];
+}
+
+/** What a protocol stack gives the filter: skip, dissect, or its protocol fields (index plan). */
+interface StackInfo {
+  /** It has every layer the filter requires. */
+  candidate: boolean;
+  /** Index plan: the protocol fields present, once per occurrence, and `frame.protocols`. */
+  protocols: FieldDef[];
+  text: string;
+  /** Index plan without frame fields: the filter's answer for every packet of this stack. */
+  verdict: boolean | null;
+}
+
+export class FilterScan {
+  private cancelled = false;
+  private wake: () => void = () => {};
+  private readonly collector: FieldCollector;
+  private readonly plan: IndexPlan | null;
+  private readonly stacks: (StackInfo | undefined)[] = [];
+  /** The filter's required layers that the recorded stacks can be trusted for. */
+  private readonly requires: string[];
+  /** What dissects the packets: without the application layers when the filter reads none. */
+  private readonly registry: Registry;
+  /** Next packet (0-based) to test. */
+  private next = 0;
+
+  constructor(
+    private readonly session: CaptureSession,
+    private readonly view: View,
+    private readonly filter: CompiledFilter,
+    /** Called with the view updated: every REPORT_MS while scanning, and once at the end. */
+    private readonly onProgress: () => void,
+  ) {
+    this.collector = FieldCollector.of(filter.fieldIds, session.registry.fields.length);
+    this.plan = indexPlan(filter, session.registry.fields);
+    const defs = filter.fieldIds.flatMap((id) => session.registry.fields[id] ?? []);
+    this.registry = leanSuffices(defs) ? leanRegistry(session.registry) : session.registry;
+    this.requires = filter.requires.filter((l) => STACK_LAYERS.has(l));
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.wake();
+  }
+
+  /** Scans until the index stops growing (the file is loaded, the capture stopped) or cancelled. */
+  async run(): Promise<void> {
+    const { session, view } = this;
+    let sliceStart = performance.now();
+    let lastReport = sliceStart;
+    for (;;) {
+      while (this.next < session.index.count) {
+        this.scanRun();
+        view.scanned = this.next;
+        const now = performance.now();
+        if (now - sliceStart < SLICE_MS) continue;
+        if (now - lastReport >= REPORT_MS) {
+          lastReport = now;
+          this.report();
+        }
+        await nextTurn();
+        if (this.cancelled) return;
+        sliceStart = performance.now();
+      }
+      if (session.done) break;
+      this.report();
+      await Promise.race([session.whenGrown(this.next), new Promise<void>((r) => (this.wake = r))]);
+      if (this.cancelled) return;
+      sliceStart = performance.now();
+    }
+    view.filtering = false;
+    this.report();
+  }
+
+  private report(): void {
+    if (this.view.sort) this.view.resort();
+    this.onProgress();
+  }
+
+  private stackInfo(id: number): StackInfo {
+    let info = this.stacks[id];
+    if (info) return info;
+    const layers = this.session.index.stacks.text(id).split(':');
+    const have = new Set(layers);
+    const registry = this.session.registry;
+    info = {
+      candidate: this.requires.every((l) => have.has(l)),
+      protocols: [],
+      text: layers.slice(1).join(':'),
+      verdict: null,
+    };
+    if (this.plan) {
+      for (const l of layers) {
+        const def = registry.field(l);
+        if (def && this.collector.wants(def)) info.protocols.push(def);
+      }
+      if (this.plan.frame.length === 0) info.verdict = info.candidate && this.fromIndex(0, info);
+    }
+    this.stacks[id] = info;
+    return info;
+  }
+
+  /** Tests packet `i` on what the index holds (the filter's plan says that is enough). */
+  private fromIndex(i: number, info: StackInfo): boolean {
+    const { collector } = this;
+    const x = this.session.index;
+    collector.reset();
+    for (const def of info.protocols) collector.add(def, NO_TVB, 0, 0, true);
+    for (const { def, field } of this.plan?.frame ?? []) {
+      const value =
+        field === 'number'
+          ? i + 1
+          : field === 'len'
+            ? (x.origLen[i] ?? 0)
+            : field === 'cap_len'
+              ? (x.capLen[i] ?? 0)
+              : info.text;
+      collector.add(def, NO_TVB, 0, 0, value);
+    }
+    return this.filter.matches(collector, NO_BYTES);
+  }
+
+  /** Tests one run of consecutive packets; reads their bytes (with one read) only if one needs them. */
+  private scanRun(): void {
+    const { session, view, collector, filter, plan } = this;
+    const x = session.index;
+    const first = this.next;
+    const limit = Math.min(x.count, first + RUN_PACKETS);
+    const base = x.dataOffset[first] ?? 0;
+    let last = first;
+    while (
+      last + 1 < limit &&
+      (x.dataOffset[last + 1] ?? 0) + (x.capLen[last + 1] ?? 0) - base <= RUN_BYTES
+    ) {
+      last++;
+    }
+    let run: Uint8Array | null = null;
+    for (let i = first; i <= last; i++) {
+      const stack = x.stack[i] ?? UNKNOWN_STACK;
+      if (stack !== UNKNOWN_STACK) {
+        const info = this.stackInfo(stack);
+        if (!info.candidate) continue;
+        if (plan) {
+          if (info.verdict ?? this.fromIndex(i, info)) view.addMatch(i);
+          continue;
+        }
+      }
+      run ??= session.readRun(first, last);
+      const at = (x.dataOffset[i] ?? 0) - base;
+      const bytes = run.subarray(at, at + (x.capLen[i] ?? 0));
+      collector.reset();
+      dissect(this.registry, session.metaOf(i), bytes, collector, session.state, FILTER_OPTIONS);
+      if (filter.matches(collector, bytes)) view.addMatch(i);
+    }
+    this.next = last + 1;
+  }
+}
+
+/**
+ * Layers whose place in a packet's recorded stack is exactly where their protocol's node and
+ * fields are (checked on the corpus by test/main/engine/filter-oracle.test.ts). Not every
+ * dissector keeps the two together: mDNS and LLMNR carry dns.* fields under another layer name,
+ * a malformed DHCP packet pushes its layer without a node, an IPv6 header with a bad version adds
+ * a node without the layer, and QUIC pushes tls in summary mode only.
+ */
+const STACK_LAYERS: ReadonlySet<string> = new Set([
+  'frame',
+  'eth',
+  'sll',
+  'vlan',
+  'arp',
+  'ip',
+  'icmp',
+  'tcp',
+  'udp',
+]);
+
+const FRAME_FIELDS: Readonly<Record<string, IndexFrameField>> = {
+  'frame.number': 'number',
+  'frame.len': 'len',
+  'frame.cap_len': 'cap_len',
+  'frame.protocols': 'protocols',
+};
+
+/**
+ * The plan for a filter that reads only protocols of STACK_LAYERS and the frame fields the index
+ * holds; null when some field needs the packet dissected.
+ */
+function indexPlan(filter: CompiledFilter, fields: readonly FieldDef[]): IndexPlan | null {
+  if (filter.needsFrameBytes) return null;
+  const plan: IndexPlan = { frame: [] };
+  for (const id of filter.fieldIds) {
+    const def = fields[id];
+    if (!def) return null;
+    const frameField = FRAME_FIELDS[def.abbrev];
+    if (frameField) plan.frame.push({ def, field: frameField });
+    else if (def.type !== FieldType.Protocol || !STACK_LAYERS.has(def.abbrev)) return null;
+  }
+  return plan;
+}
