@@ -109,3 +109,93 @@ export class Writer {
 
 /** libpcap's version string. */
 export function libpcapVersion(): string;
+
+export interface CaptureSessionOptions {
+  /** Interface name; `any` captures cooked (LINKTYPE_LINUX_SLL2, 276). */
+  iface: string;
+  /** The pcap file (nanosecond timestamps) every packet is written to before JS sees it. */
+  output: string;
+  /** libpcap capture filter, compiled for the interface's link type; default none. */
+  filter?: string;
+  /** 1..262144, default 262144. */
+  snaplen?: number;
+  /** PACKET_ADD_MEMBERSHIP PACKET_MR_PROMISC; default true. */
+  promiscuous?: boolean;
+  /** Ring block size in bytes (multiple of the page size); default 4 MiB. */
+  blockSize?: number;
+  /** Blocks in the ring; default 16. */
+  blockCount?: number;
+  /** TPACKET_V3 frame size (a multiple of 16 dividing blockSize); default 2048. */
+  frameSize?: number;
+  /** Block-retire timeout in ms; default 50. */
+  timeoutMs?: number;
+  /** trawl-capture-helper, run when this process cannot open AF_PACKET sockets itself. */
+  helperPath?: string;
+  /** Autostop after this many packets are in the file (exactly). 0: never. */
+  maxPackets?: number;
+  /** Autostop once the file reaches this many bytes. 0: never. */
+  maxBytes?: number;
+  /** Autostop after this many seconds. 0: never. */
+  maxSeconds?: number;
+  /** How often PACKET_STATISTICS is read (ms); default 1000. */
+  statsIntervalMs?: number;
+  /** Hand batches to JS (default true); false when only the file matters (`trawl -i -w`). */
+  batches?: boolean;
+  /** Batches waiting for JS at most; a batch that finds the queue full is only in the file. Default 32. */
+  queueBatches?: number;
+}
+
+export interface CaptureSessionStats {
+  /** Packets written to the file. */
+  packets: number;
+  /** Packet bytes written (sum of captured lengths). */
+  bytes: number;
+  /** PACKET_STATISTICS tp_packets (passed the filter, dropped ones included). */
+  kernelPackets: number;
+  /** PACKET_STATISTICS tp_drops: the ring was full. */
+  kernelDrops: number;
+  /** Packets in the file that JS never got as a batch (the queue to JS was full). */
+  trawlDrops: number;
+  /** PACKET_STATISTICS tp_freeze_q_cnt. */
+  freezeCount: number;
+}
+
+/** Records of the file JS did not get because it fell behind: they start at fromOffset. */
+export interface CaptureSkipped {
+  packets: number;
+  fromOffset: number;
+}
+
+export interface CaptureFault {
+  code: 'EPERM' | 'ENODEV' | 'BAD_FILTER' | 'EINVAL' | 'EIO' | 'IFACE_DOWN';
+  message: string;
+  fix?: string;
+}
+
+export type CaptureSessionEvent =
+  | { type: 'batch'; batch: RecordBatch; skipped?: CaptureSkipped }
+  | {
+      type: 'end';
+      /** stopped: stop() was called; autostop: a limit was reached; failed: see error. */
+      reason: 'stopped' | 'autostop' | 'failed';
+      error?: CaptureFault;
+      skipped?: CaptureSkipped;
+    };
+
+/**
+ * A live capture on a TPACKET_V3 ring. The constructor sets everything up and starts the capture
+ * thread; it throws an Error with `code` (BAD_FILTER before anything is created, ENODEV, EPERM
+ * with `fix`, EINVAL, EIO, IFACE_DOWN). Events arrive on the JS thread; `end` is always the last.
+ */
+export class CaptureSession {
+  constructor(options: CaptureSessionOptions, onEvent: (event: CaptureSessionEvent) => void);
+  readonly linkType: number;
+  readonly snaplen: number;
+  readonly path: string;
+  stats(): CaptureSessionStats;
+  /** Asks the thread to stop: it takes what the kernel has, closes the file and sends `end`. */
+  stop(): void;
+}
+
+/** Compiles a capture filter for `linkType` with libpcap; throws an Error with code BAD_FILTER. */
+export function checkCaptureFilter(linkType: number, filter: string, snaplen?: number): void;

@@ -12,6 +12,10 @@
         'src/read_worker.cc',
         'src/reader.cc',
         'src/writer.cc',
+        'src/dump_file.cc',
+        'src/packet_socket.cc',
+        'src/ring_capture.cc',
+        'src/capture_session.cc',
       ],
       'include_dirs': ["<!(node -p \"require('node-addon-api').include_dir\")"],
       'defines': [
@@ -26,6 +30,13 @@
       'cflags': ['-Wall', '-Wextra', '-Werror', '-fstack-protector-strong', '-fvisibility=hidden'],
       'cflags_cc': ['-std=c++20', '-fexceptions', '-Wall', '-Wextra', '-Werror', '-fstack-protector-strong'],
       'libraries': ['-lpcap'],
+    },
+    {
+      'target_name': 'trawl-capture-helper',
+      'type': 'executable',
+      'sources': ['helper/trawl-capture-helper.c'],
+      'cflags': ['-Wall', '-Wextra', '-Werror', '-fstack-protector-strong', '-O2', '-D_FORTIFY_SOURCE=2'],
+      'ldflags': ['-Wl,-z,relro,-z,now'],
     },
   ],
 }

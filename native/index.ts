@@ -29,3 +29,20 @@ export function addon(): typeof Addon {
   loaded ??= createRequire(import.meta.url)(locate()) as typeof Addon;
   return loaded;
 }
+
+const HELPER_CANDIDATES = [
+  './build/Release/trawl-capture-helper',
+  '../native/build/Release/trawl-capture-helper',
+  '../../native/build/Release/trawl-capture-helper',
+];
+
+/**
+ * The capture helper built with the addon (TRAWL_CAPTURE_HELPER overrides it); the first
+ * candidate when none exists, so that messages can name where it belongs.
+ */
+export function captureHelperPath(): string {
+  const override = process.env['TRAWL_CAPTURE_HELPER'];
+  if (override) return override;
+  const paths = HELPER_CANDIDATES.map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return paths.find((p) => existsSync(p)) ?? (paths[0] as string);
+}

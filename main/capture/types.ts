@@ -39,6 +39,10 @@ export interface CaptureOptions {
   /** The pcap file (ns timestamps) every packet is written to before JS sees it. */
   output: string;
   autostop?: AutoStop;
+  /** Hand packets to onBatch (default true); false when only the file matters (`trawl -i -w`). */
+  batches?: boolean;
+  /** trawl-capture-helper to run without CAP_NET_RAW (ring backend); default: the one built with the addon. */
+  helperPath?: string;
 }
 
 export interface CaptureStats {
@@ -72,6 +76,16 @@ export interface LiveCapture {
   stop(): Promise<CaptureStats>;
   /** Settles when the capture ends by itself (autostop, interface gone: rejects with CaptureFailure). */
   readonly ended: Promise<CaptureStats>;
+  /**
+   * Called when batches were not handed to JS because it fell behind (counted in trawlDrops):
+   * their `packets` records are in the file from byte `fromOffset` on, before the next batch.
+   */
+  onGap?(listener: (gap: CaptureGap) => void): void;
+}
+
+export interface CaptureGap {
+  packets: number;
+  fromOffset: number;
 }
 
 export interface InterfaceFlags {

@@ -2,7 +2,10 @@
 #include <napi.h>
 #include <pcap/pcap.h>
 
+#include "capture_session.h"
+#include "errors.h"
 #include "reader.h"
+#include "ring_capture.h"
 #include "writer.h"
 
 namespace trawl {
@@ -13,11 +16,30 @@ Napi::Value LibpcapVersion(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), pcap_lib_version());
 }
 
+/** checkCaptureFilter(linkType, filter, snaplen?): throws code BAD_FILTER with libpcap's words. */
+void CheckCaptureFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString())
+    throw InvalidArgument(env, "checkCaptureFilter(linkType, filter, snaplen?)");
+  const uint32_t snaplen =
+      info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 262144;
+  try {
+    RingCapture::CheckFilter(info[0].As<Napi::Number>().Uint32Value(), snaplen,
+                             info[1].As<Napi::String>().Utf8Value());
+  } catch (const CaptureError& e) {
+    Napi::Error error = Napi::Error::New(env, e.fault().message);
+    error.Value().Set("code", e.fault().code);
+    throw error;
+  }
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Reader", Reader::Define(env));
   exports.Set("Writer", Writer::Define(env));
+  exports.Set("CaptureSession", CaptureSession::Define(env));
+  exports.Set("checkCaptureFilter", Napi::Function::New<CheckCaptureFilter>(env, "checkCaptureFilter"));
   exports.Set("libpcapVersion", Napi::Function::New<LibpcapVersion>(env, "libpcapVersion"));
   return exports;
 }

@@ -23,6 +23,9 @@ class Reader : public Napi::ObjectWrap<Reader> {
   void FinishRead(Napi::Env env, Napi::Promise::Deferred deferred, ReadStatus status,
                   const RecordBatch& batch, Napi::ArrayBuffer columns, Napi::ArrayBuffer data);
   void FailRead(Napi::Env env, Napi::Promise::Deferred deferred, const std::string& message);
+  /** The JS RecordBatch over `columns` and `data` (also used by live capture). */
+  static Napi::Object MakeBatch(Napi::Env env, const RecordBatch& batch, Napi::ArrayBuffer columns,
+                                Napi::ArrayBuffer data);
 
  private:
   Napi::Value Next(const Napi::CallbackInfo& info);
@@ -31,8 +34,6 @@ class Reader : public Napi::ObjectWrap<Reader> {
 
   /** Copies interfaces the source found since the last call into the JS info object. */
   void SyncInfo(Napi::Env env);
-  Napi::Object MakeBatch(Napi::Env env, const RecordBatch& batch, Napi::ArrayBuffer columns,
-                         Napi::ArrayBuffer data);
   Napi::Error Cancelled(Napi::Env env, const char* why);
   /** Releases the file once no read is in flight. */
   void AfterRead();

@@ -1,9 +1,6 @@
 #include "writer.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 
 #include "errors.h"
 
@@ -12,27 +9,6 @@ namespace trawl {
 namespace {
 
 constexpr uint32_t kDefaultSnaplen = 262144;
-
-/**
- * Trawl speaks LINKTYPE_ values (the file's numbering); pcap_open_dead wants the platform's DLT_.
- * They differ for a few old types (libpcap's linktype_to_dlt, not exported).
- */
-int DltOf(uint32_t linkType) {
-  switch (linkType) {
-    case 100:
-      return DLT_ATM_RFC1483;
-    case 101:
-      return DLT_RAW;
-    case 102:
-      return DLT_SLIP_BSDOS;
-    case 103:
-      return DLT_PPP_BSDOS;
-    case 106:
-      return DLT_ATM_CLIP;
-    default:
-      return static_cast<int>(linkType);
-  }
-}
 
 double NumberOption(Napi::Object options, const char* name, double fallback, double min, double max) {
   Napi::Value v = options.Get(name);
@@ -99,99 +75,33 @@ Writer::Writer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Writer>(info) 
   if (options.Get("linkType").IsUndefined())
     throw InvalidArgument(env, "Writer: options.linkType is required");
   const auto linkType = static_cast<uint32_t>(NumberOption(options, "linkType", 0, 0, 0x03ffffff));
-  snaplen_ = static_cast<uint32_t>(NumberOption(options, "snaplen", kDefaultSnaplen, 1, 0x7fffffff));
-  nanosecond_ = BoolOption(options, "nanosecond");
+  const auto snaplen =
+      static_cast<uint32_t>(NumberOption(options, "snaplen", kDefaultSnaplen, 1, 0x7fffffff));
+  const bool nanosecond = BoolOption(options, "nanosecond");
   const bool append = BoolOption(options, "append");
-
-  pcap_ = pcap_open_dead_with_tstamp_precision(
-      DltOf(linkType), static_cast<int>(snaplen_),
-      nanosecond_ ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
-  if (pcap_ == nullptr) throw ToJsError(env, {"EIO", BaseName(path_) + ": pcap_open_dead failed", path_, -1});
-
-  // Refuse a link type the dumper cannot write before touching the file.
-  if (FILE* probe = fopen("/dev/null", "we")) {
-    pcap_dumper_t* d = pcap_dump_fopen(pcap_, probe);
-    if (d == nullptr) {
-      fclose(probe);
-      const std::string words = pcap_geterr(pcap_);
-      Release();
-      throw ToJsError(
-          env, {"EINVAL", BaseName(path_) + ": cannot write the file (libpcap: " + words + ")", path_, -1});
-    }
-    pcap_dump_close(d);
-  }
-
-  errno = 0;
-  if (append) {
-    dumper_ = pcap_dump_open_append(pcap_, path_.c_str());
-  } else {
-    FILE* f = fopen(path_.c_str(), "wbe");
-    if (f == nullptr) {
-      const int err = errno;
-      Release();
-      throw ToJsError(env, ErrnoFault(err, path_, "cannot create"));
-    }
-    dumper_ = pcap_dump_fopen(pcap_, f);
-    if (dumper_ == nullptr) fclose(f);
-  }
-  if (dumper_ == nullptr) {
-    const int err = errno;
-    const std::string words = pcap_geterr(pcap_);
-    Release();
-    FileFault fault;
-    if (words.find("isn't supported in savefiles") != std::string::npos) {
-      fault.code = "EINVAL";
-    } else if (err == ENOENT || err == ENOTDIR || err == EACCES || err == EPERM || err == EROFS) {
-      fault = ErrnoFault(err, path_, "cannot open");
-    } else if (append && err == 0) {
-      fault.code = "BAD_FORMAT";  // an existing file that is not a matching pcap
-    } else {
-      fault.code = "EIO";
-    }
-    fault.path = path_;
-    fault.message = BaseName(path_) + ": cannot " + (append ? "append to" : "write") +
-                    " the file (libpcap: " + words + ")";
-    throw ToJsError(env, fault);
+  try {
+    file_ = std::make_unique<DumpFile>(path_, DumpFileOptions{linkType, snaplen, nanosecond, append});
+  } catch (const FaultError& e) {
+    throw ToJsError(env, e.fault());
   }
 }
 
-Writer::~Writer() {
-  Release();
-}
-
-void Writer::Release() {
-  if (dumper_ != nullptr) pcap_dump_close(dumper_);
-  dumper_ = nullptr;
-  if (pcap_ != nullptr) pcap_close(pcap_);
-  pcap_ = nullptr;
-}
+Writer::~Writer() = default;
 
 void Writer::CheckOpen(Napi::Env env, const char* method) const {
-  if (dumper_ == nullptr)
-    throw InvalidArgument(env, std::string("Writer.") + method + ": the writer is closed");
+  if (!file_) throw InvalidArgument(env, std::string("Writer.") + method + ": the writer is closed");
 }
 
 void Writer::CheckStream(Napi::Env env) {
-  FILE* f = pcap_dump_file(dumper_);
-  if (f != nullptr && ferror(f)) {
-    const int err = errno;
-    throw ToJsError(env, {"EIO", BaseName(path_) + ": write failed: " + std::strerror(err), path_, -1});
+  try {
+    file_->CheckStream();
+  } catch (const FaultError& e) {
+    throw ToJsError(env, e.fault());
   }
 }
 
 void Writer::Dump(double tsSec, double tsNsec, uint32_t origLen, const uint8_t* bytes, size_t length) {
-  struct pcap_pkthdr hdr {};
-  // A nanosecond field of a second or more is carried into the seconds.
-  auto sec = static_cast<int64_t>(tsSec);
-  auto nsec = static_cast<int64_t>(tsNsec);
-  sec += nsec / 1000000000;
-  nsec %= 1000000000;
-  hdr.ts.tv_sec = static_cast<time_t>(sec);
-  hdr.ts.tv_usec = static_cast<suseconds_t>(nanosecond_ ? nsec : nsec / 1000);
-  hdr.caplen = static_cast<bpf_u_int32>(std::min<size_t>(length, snaplen_));
-  // Never less than the bytes given, also when the snaplen cuts them.
-  hdr.len = std::max<bpf_u_int32>(origLen, static_cast<bpf_u_int32>(std::min<size_t>(length, UINT32_MAX)));
-  pcap_dump(reinterpret_cast<u_char*>(dumper_), &hdr, bytes);
+  file_->Dump(static_cast<int64_t>(tsSec), static_cast<int64_t>(tsNsec), origLen, bytes, length);
 }
 
 void Writer::WritePacket(const Napi::CallbackInfo& info) {
@@ -260,26 +170,26 @@ void Writer::WriteBatch(const Napi::CallbackInfo& info) {
 
 Napi::Value Writer::Position(const Napi::CallbackInfo& info) {
   CheckOpen(info.Env(), "position");
-  return Napi::Number::New(info.Env(), static_cast<double>(pcap_dump_ftell64(dumper_)));
+  return Napi::Number::New(info.Env(), static_cast<double>(file_->Position()));
 }
 
 void Writer::Flush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   CheckOpen(env, "flush");
-  if (pcap_dump_flush(dumper_) != 0) {
-    const int err = errno;
-    throw ToJsError(env, {"EIO", BaseName(path_) + ": write failed: " + std::strerror(err), path_, -1});
+  try {
+    file_->Flush();
+  } catch (const FaultError& e) {
+    throw ToJsError(env, e.fault());
   }
 }
 
 void Writer::Close(const Napi::CallbackInfo& info) {
-  if (dumper_ == nullptr) return;
-  const bool ok = pcap_dump_flush(dumper_) == 0;
-  const int err = errno;
-  Release();
-  if (!ok) {
-    throw ToJsError(info.Env(),
-                    {"EIO", BaseName(path_) + ": write failed: " + std::strerror(err), path_, -1});
+  if (!file_) return;
+  std::unique_ptr<DumpFile> file = std::move(file_);
+  try {
+    file->Close();
+  } catch (const FaultError& e) {
+    throw ToJsError(info.Env(), e.fault());
   }
 }
 

@@ -1,10 +1,12 @@
-// The JS Writer: a pcap file written through libpcap's dumper (pcap_open_dead + pcap_dump_*).
+// The JS Writer: a pcap file written through libpcap's dumper (DumpFile).
 #pragma once
 
 #include <napi.h>
-#include <pcap/pcap.h>
 
+#include <memory>
 #include <string>
+
+#include "dump_file.h"
 
 namespace trawl {
 
@@ -27,13 +29,9 @@ class Writer : public Napi::ObjectWrap<Writer> {
   void CheckOpen(Napi::Env env, const char* method) const;
   /** Throws EIO when the stream has failed. */
   void CheckStream(Napi::Env env);
-  void Release();
 
   std::string path_;
-  pcap_t* pcap_ = nullptr;
-  pcap_dumper_t* dumper_ = nullptr;
-  uint32_t snaplen_ = 262144;
-  bool nanosecond_ = false;
+  std::unique_ptr<DumpFile> file_;
 };
 
 }  // namespace trawl

@@ -1,0 +1,159 @@
+// `trawl -D` and `trawl -i IFACE`: live capture from the command line, as tshark does it. With -w
+// the capture file is the output; without, packets are printed as `trawl -r` prints them (summary,
+// -T fields, -V, -x, -Y) from a capture file in the cache directory that is removed at the end.
+import { rmSync } from 'node:fs';
+import { dissect } from '../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../app/dissect/modules.ts';
+import { CaptureState, type PacketInfo } from '../../app/dissect/packet-info.ts';
+import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
+import type { CompiledFilter } from '../../app/filter/compile.ts';
+import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
+import { listInterfaces } from '../capture/interfaces.ts';
+import { CaptureError, startCapture, type StartCaptureOptions } from '../capture/start.ts';
+import type { CaptureStats, LiveCapture } from '../capture/types.ts';
+import type { RecordBatch } from '../../native/index.ts';
+import type { CliOptions } from './args.ts';
+import { Output } from './output.ts';
+import { fieldsLine, hexDumpLines, summaryLine, treeLines, type FieldColumn } from './print.ts';
+
+const EXIT_USAGE = 1;
+const EXIT_CAPTURE = 2;
+
+/** What main.ts already knows how to do with -T fields -e and -Y (one definition of each). */
+export interface PrintTools {
+  resolveFieldColumns(names: readonly string[]): FieldColumn[];
+  compileDisplayFilter(expression: string | undefined): CompiledFilter | null;
+}
+
+/** `trawl -D`: `1. eth0`, with libpcap's description in parentheses when there is one. */
+export function listInterfacesCommand(): number {
+  const out = new Output();
+  listInterfaces().forEach((iface, i) => {
+    out.line(`${i + 1}. ${iface.name}${iface.description ? ` (${iface.description})` : ''}`);
+  });
+  out.flush();
+  return 0;
+}
+
+/** Dissects and prints each packet of a batch as `trawl -r` would. */
+function makePrinter(opts: CliOptions, tools: PrintTools): (batch: RecordBatch) => void {
+  const registry = defaultRegistry();
+  const out = new Output();
+  const columns = opts.mode === 'fields' ? tools.resolveFieldColumns(opts.fields) : [];
+  const filter = tools.compileDisplayFilter(opts.displayFilter);
+  const wanted = [...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])), ...(filter?.fieldIds ?? [])];
+  const collector =
+    opts.mode === 'fields' || filter ? FieldCollector.of(wanted, registry.fields.length) : null;
+  if (opts.mode === 'fields' && opts.header) out.line(opts.fields.join(opts.separator));
+  const state = new CaptureState();
+  const clock = new FrameClock();
+  const wantInfo = opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info');
+  const dissectOptions = { wantInfo, reassemble: opts.reassemble };
+  return (batch) => {
+    for (let i = 0; i < batch.count; i++) {
+      const meta = clock.next(batch, i);
+      const bytes = recordBytes(batch, i);
+      let pinfo: PacketInfo | null = null;
+      if (collector) {
+        collector.reset();
+        pinfo = dissect(registry, meta, bytes, collector, state, dissectOptions);
+        if (filter && !filter.matches(collector, bytes)) continue;
+      }
+      if (opts.mode === 'fields' && collector && pinfo) {
+        out.line(fieldsLine(columns, collector, registry.fields, meta, pinfo, opts));
+      } else if (opts.mode === 'tree') {
+        const tree = new FullTree();
+        dissect(registry, meta, bytes, tree, state, dissectOptions);
+        for (const l of treeLines(tree.roots)) out.line(l);
+        out.line('');
+      } else {
+        out.line(
+          summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, dissectOptions)),
+        );
+      }
+      if (opts.hex) {
+        for (const l of hexDumpLines(bytes)) out.line(l);
+        out.line('');
+      }
+    }
+    // Live output is read as it comes: no holding lines back between batches.
+    out.flush();
+  };
+}
+
+export function captureOptionsOf(opts: CliOptions): StartCaptureOptions {
+  const c = opts.capture;
+  const start: StartCaptureOptions = { iface: c.iface ?? '', promiscuous: !c.noPromiscuous };
+  if (c.filter !== undefined) start.filter = c.filter;
+  if (c.snaplen !== undefined) start.snaplen = c.snaplen;
+  if (c.backend !== undefined) start.backend = c.backend;
+  if (opts.writeFile !== undefined) {
+    start.output = opts.writeFile;
+    start.batches = false;
+  }
+  const ring: NonNullable<StartCaptureOptions['ring']> = {};
+  if (c.ringBlocks !== undefined) ring.blockCount = c.ringBlocks;
+  if (c.ringBlockSize !== undefined) ring.blockSize = c.ringBlockSize;
+  if (c.ringTimeoutMs !== undefined) ring.timeoutMs = c.ringTimeoutMs;
+  if (Object.keys(ring).length > 0) start.ring = ring;
+  const autostop: NonNullable<StartCaptureOptions['autostop']> = {};
+  if (opts.count !== undefined) autostop.packets = opts.count;
+  if (c.durationSec !== undefined) autostop.seconds = c.durationSec;
+  if (c.fileSizeKb !== undefined) autostop.bytes = c.fileSizeKb * 1000;
+  if (Object.keys(autostop).length > 0) start.autostop = autostop;
+  return start;
+}
+
+function summary(stats: CaptureStats): string {
+  return `${stats.packets} packets captured, ${stats.kernelDrops} dropped by kernel, ${stats.trawlDrops} dropped by trawl\n`;
+}
+
+function failureText(err: CaptureError): string {
+  return `trawl: ${err.message}\n${err.fix ? `To fix it: ${err.fix}\n` : ''}`;
+}
+
+/** `trawl -i IFACE ...`: captures until -c, -a, SIGINT/SIGTERM or a fault; returns the exit status. */
+export async function captureCommand(opts: CliOptions, tools: PrintTools): Promise<number> {
+  if (opts.readFile) {
+    process.stderr.write('trawl: -r and -i cannot be used together\n');
+    return EXIT_USAGE;
+  }
+  if (opts.writeFile && opts.displayFilter !== undefined) {
+    process.stderr.write('trawl: -Y cannot be used with -w while capturing (use a capture filter, -f)\n');
+    return EXIT_USAGE;
+  }
+  // Field names and the display filter are checked before the capture starts.
+  const print = opts.writeFile ? null : makePrinter(opts, tools);
+  let capture: LiveCapture;
+  try {
+    capture = startCapture(captureOptionsOf(opts));
+  } catch (err) {
+    const e = err instanceof CaptureError ? err : new CaptureError({ code: 'EIO', message: String(err) });
+    process.stderr.write(failureText(e));
+    return e.code === 'EINVAL' ? EXIT_USAGE : EXIT_CAPTURE;
+  }
+  process.stderr.write(`Capturing on '${opts.capture.iface}'\n`);
+  if (print) capture.onBatch(print);
+  const onSignal = (): void => void capture.stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let status = 0;
+  let stats: CaptureStats;
+  try {
+    stats = await capture.ended;
+  } catch (err) {
+    stats = capture.stats();
+    process.stderr.write(
+      failureText(
+        err instanceof CaptureError ? err : new CaptureError({ code: 'EIO', message: String(err) }),
+      ),
+    );
+    status = EXIT_CAPTURE;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (!opts.writeFile) rmSync(capture.path, { force: true });
+  process.stderr.write(summary(stats));
+  return status;
+}
