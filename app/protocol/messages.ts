@@ -1,6 +1,16 @@
 // The one contract between the renderer (or CLI, or browser mode) and the engine.
 // Requests are `domain.verb` → params and result; events are a union on `type`.
 // Both sides derive their code from this file; errors cross as data, never as thrown strings.
+import type {
+  CaptureFilterCheck,
+  CaptureInterface,
+  CaptureStartOptions,
+  CaptureStatsInfo,
+  CaptureStatus,
+  InterfaceCounterSample,
+} from './capture.ts';
+
+export type * from './capture.ts';
 
 export type ErrorCode =
   | 'ENOENT'
@@ -16,6 +26,10 @@ export type ErrorCode =
   | 'NO_FILE'
   | 'CANCELLED'
   | 'UNSUPPORTED'
+  | 'EINVAL'
+  | 'IFACE_DOWN'
+  /** Closing or replacing a capture nobody saved: ask, then repeat the request with `discard`. */
+  | 'UNSAVED'
   | 'INTERNAL';
 
 export interface EngineError {
@@ -23,7 +37,12 @@ export interface EngineError {
   message: string;
   /** Byte offset in the file where a read fault is, when there is one. */
   offset?: number;
+  /** BAD_FILTER: the columns of the fault in the expression (0-based, end exclusive). */
+  start?: number;
+  end?: number;
   detail?: string;
+  /** The one command that fixes it (capture permissions), when there is one. */
+  fix?: string;
 }
 
 export interface FileSummary {
@@ -82,6 +101,15 @@ export interface FrameDetail {
   sources: { name: string; bytes: Uint8Array }[];
 }
 
+export interface FilterFieldInfo {
+  /** Filter name (`ip.src`, `tcp`). */
+  name: string;
+  /** Display name (`Source Address`, `Transmission Control Protocol`). */
+  title: string;
+  /** Its type as Wireshark names it (`IPv4 address`, `Protocol`). */
+  type: string;
+}
+
 export type ColumnId = 'no' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
 
 export interface ViewState {
@@ -89,23 +117,46 @@ export interface ViewState {
   displayed: number;
   filter: string;
   sort: { column: ColumnId; descending: boolean } | null;
+  /** Packets the display filter has tested so far (= total when there is no filter). */
+  scanned: number;
+  /** A filter scan is running: `displayed` still grows (during a live capture, until it stops). */
+  filtering: boolean;
 }
 
 /** request name → params and result. */
 export interface Requests {
-  'file.open': { params: { path: string }; result: FileSummary };
-  'file.close': { params: Record<string, never>; result: null };
+  /** `discard`: drop an unsaved live capture (else that fails with UNSAVED). */
+  'file.open': { params: { path: string; discard?: boolean }; result: FileSummary };
+  'file.close': { params: { discard?: boolean }; result: null };
   'file.save': {
-    params: { path: string; which: 'all' | 'displayed' };
+    /** `range`: frame numbers as Wireshark's packet range (`1-10,15,20-`), within `which`. */
+    params: { path: string; which: 'all' | 'displayed'; range?: string };
     result: { packets: number };
   };
   'load.cancel': { params: Record<string, never>; result: null };
   'view.state': { params: Record<string, never>; result: ViewState };
   'view.rows': { params: { start: number; end: number }; result: Row[] };
   'view.sort': { params: { column: ColumnId | null; descending: boolean }; result: ViewState };
-  'view.filter': { params: { expression: string }; result: ViewState };
+  /** Compiles and starts the filter; rows stream in with `view.changed` events (BAD_FILTER has start/end). */
+  'view.filter': { params: { expression: string }; result: ViewState & { deprecated?: string } };
   'view.find': { params: { number: number }; result: { row: number } };
   'frame.detail': { params: { number: number }; result: FrameDetail };
+  'capture.interfaces': { params: Record<string, never>; result: CaptureInterface[] };
+  /** Interface counters now (the welcome screen's sparklines take the differences). */
+  'capture.counters': {
+    params: Record<string, never>;
+    result: { time: number; counters: InterfaceCounterSample[] };
+  };
+  /** Compiles a capture filter for the interface's link type (Ethernet when no interface). */
+  'capture.validateFilter': { params: { filter: string; iface?: string }; result: CaptureFilterCheck };
+  /** Starts capturing into a new file in the cache directory; it replaces the open file. */
+  'capture.start': { params: { options: CaptureStartOptions; discard?: boolean }; result: CaptureStatus };
+  'capture.stop': { params: Record<string, never>; result: CaptureStatus };
+  /** Stops, drops the packets so far and starts again with the same options. */
+  'capture.restart': { params: Record<string, never>; result: CaptureStatus };
+  'capture.status': { params: Record<string, never>; result: CaptureStatus | null };
+  /** Moves (or copies) the stopped capture's file to `path`; the capture is then saved. */
+  'capture.save': { params: { path: string }; result: { packets: number; file: FileSummary } };
 }
 
 export type RequestName = keyof Requests;
@@ -124,6 +175,14 @@ export const REQUEST_NAMES = {
   'view.filter': 1,
   'view.find': 1,
   'frame.detail': 1,
+  'capture.interfaces': 1,
+  'capture.counters': 1,
+  'capture.validateFilter': 1,
+  'capture.start': 1,
+  'capture.stop': 1,
+  'capture.restart': 1,
+  'capture.status': 1,
+  'capture.save': 1,
 } as const satisfies Record<RequestName, 1>;
 
 export function isRequestName(name: unknown): name is RequestName {
@@ -135,7 +194,12 @@ export type EngineEvent =
   | { type: 'load.progress'; progress: LoadProgress }
   | { type: 'load.error'; error: EngineError; packets: number }
   | { type: 'view.changed'; view: ViewState }
-  | { type: 'file.closed' };
+  | { type: 'file.closed' }
+  | { type: 'capture.started'; capture: CaptureStatus }
+  | { type: 'capture.stats'; stats: CaptureStatsInfo }
+  | { type: 'capture.stopped'; capture: CaptureStatus }
+  | { type: 'capture.failed'; capture: CaptureStatus }
+  | { type: 'capture.saved'; file: FileSummary };
 
 /** Wire envelopes (MessagePort and WebSocket carry the same). */
 export type RequestMessage<N extends RequestName = RequestName> = {

@@ -17,6 +17,67 @@ export interface CliOptions {
   reassemble: boolean;
   help: boolean;
   version: boolean;
+  /** Live capture (-i and its options; see capture.ts). */
+  capture: CaptureCliOptions;
+}
+
+export interface CaptureCliOptions {
+  /** -i */
+  iface?: string;
+  /** -D */
+  listInterfaces: boolean;
+  /** -f */
+  filter?: string;
+  /** -a duration:SEC */
+  durationSec?: number;
+  /** -a filesize:KB (kB of 1000 bytes, as dumpcap) */
+  fileSizeKb?: number;
+  /** -s */
+  snaplen?: number;
+  /** -p: not promiscuous */
+  noPromiscuous: boolean;
+  backend?: 'ring' | 'libpcap';
+  ringBlocks?: number;
+  ringBlockSize?: number;
+  ringTimeoutMs?: number;
+}
+
+/** -a duration:SEC | filesize:KB | packets:N (tshark's autostop conditions). */
+function applyAutostop(opts: CliOptions, spec: string): void {
+  const m = /^(duration|filesize|packets):(\d+(?:\.\d+)?)$/.exec(spec);
+  if (!m) throw new UsageError(`Invalid or unknown -a flag "${spec}"`);
+  const n = Number(m[2]);
+  if (!(n > 0)) throw new UsageError(`Invalid -a value "${spec}": must be greater than 0`);
+  if (m[1] === 'duration') opts.capture.durationSec = n;
+  else if (m[1] === 'filesize') opts.capture.fileSizeKb = n;
+  else opts.count = Math.floor(n);
+}
+
+function positiveInt(value: string, what: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new UsageError(`Invalid ${what} "${value}"`);
+  return Number(value);
+}
+
+const LONG_CAPTURE_OPTIONS = new Set(['--backend', '--ring-blocks', '--ring-block-size', '--ring-timeout']);
+
+/** --backend, --ring-blocks, --ring-block-size, --ring-timeout (value after `=` or as the next argument). */
+function applyLongCaptureOption(opts: CliOptions, name: string, value: string): void {
+  switch (name) {
+    case '--backend':
+      if (value !== 'ring' && value !== 'libpcap') {
+        throw new UsageError(`Invalid --backend "${value}"; expected ring or libpcap`);
+      }
+      opts.capture.backend = value;
+      return;
+    case '--ring-blocks':
+      opts.capture.ringBlocks = positiveInt(value, 'ring block count');
+      return;
+    case '--ring-block-size':
+      opts.capture.ringBlockSize = positiveInt(value, 'ring block size');
+      return;
+    default:
+      opts.capture.ringTimeoutMs = positiveInt(value, 'ring timeout');
+  }
 }
 
 export class UsageError extends Error {}
@@ -72,6 +133,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     reassemble: true,
     help: false,
     version: false,
+    capture: { listInterfaces: false, noPromiscuous: false },
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -92,7 +154,22 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       continue;
     }
     if (arg === '-n' || arg === '-q' || arg === '-P' || arg === '-l') continue;
-    const m = /^-([rwTeEcYoRd])(.*)$/.exec(arg);
+    if (arg === '-D' || arg === '--list-interfaces') {
+      opts.capture.listInterfaces = true;
+      continue;
+    }
+    if (arg === '-p' || arg === '--no-promiscuous-mode') {
+      opts.capture.noPromiscuous = true;
+      continue;
+    }
+    const long = /^(--[\w-]+)(?:=(.*))?$/.exec(arg);
+    if (long && LONG_CAPTURE_OPTIONS.has(long[1] as string)) {
+      const value = long[2] ?? argv[++i];
+      if (value === undefined) throw new UsageError(`Option "${long[1]}" requires an argument`);
+      applyLongCaptureOption(opts, long[1] as string, value);
+      continue;
+    }
+    const m = /^-([rwTeEcYoRdifas])(.*)$/.exec(arg);
     if (!m) throw new UsageError(`Unknown option "${arg}"`);
     const flag = m[1] as string;
     let value = m[2] as string;
@@ -133,6 +210,22 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case 'o':
         applyPreference(opts, value);
         break;
+      case 'i':
+        opts.capture.iface = value;
+        break;
+      case 'f':
+        opts.capture.filter = value;
+        break;
+      case 'a':
+        applyAutostop(opts, value);
+        break;
+      case 's': {
+        // tshark: 0 means the default (262144).
+        if (!/^\d+$/.test(value)) throw new UsageError(`Invalid snapshot length "${value}"`);
+        const n = Number(value);
+        opts.capture.snaplen = n === 0 || n > 262144 ? 262144 : n;
+        break;
+      }
       default:
         throw new UsageError(`Option "-${flag}" is not supported`);
     }
@@ -157,6 +250,18 @@ export const USAGE = `Usage: trawl [options] ...
   -V                       print the protocol tree of each packet
   -x                       print a hex and ASCII dump of each packet
   -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE)
+
+Capture:
+  -D                       list the interfaces a capture can use
+  -i <interface>           capture live on <interface> ('any' for all); -w writes the file
+  -f <capture filter>      libpcap filter syntax (e.g. "udp port 53", "vlan 42")
+  -s <snaplen>             bytes kept of each packet (default 262144)
+  -p                       don't capture in promiscuous mode
+  -a duration:<sec>        stop after <sec> seconds (also filesize:<kB>, packets:<n>)
+  --backend ring|libpcap   ring: TPACKET_V3 (default); libpcap: through the cap package
+  --ring-blocks <n>        ring blocks (default 16)
+  --ring-block-size <b>    bytes per ring block (default 4194304)
+  --ring-timeout <ms>      block retire timeout (default 50)
   -n                       no name resolution (Trawl never resolves names)
   -h, --help               this help
   -v, --version            version

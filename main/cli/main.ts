@@ -9,9 +9,11 @@ import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts'
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
+import { nodeCrypto } from '../engine/quic-crypto.ts';
 import { runServe } from '../serve/serve-command.ts';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
 import { Output } from './output.ts';
+import { captureCommand, listInterfacesCommand } from './capture.ts';
 import {
   COLUMN_FIELDS,
   fieldsLine,
@@ -52,7 +54,8 @@ function compileDisplayFilter(expression: string | undefined): CompiledFilter | 
   if (expression === undefined) return null;
   const result = compileFilter(expression, defaultRegistry());
   if (result.ok) return result.filter;
-  const { message, start, end } = result.error;
+  const { message, start, end, unlocated } = result.error;
+  if (unlocated) throw new CliFailure(message, EXIT_FILE);
   const underline = ' '.repeat(start) + '^' + '~'.repeat(Math.max(0, end - start - 1));
   throw new CliFailure(`${message}\n    ${expression}\n    ${underline}`, EXIT_FILE);
 }
@@ -83,7 +86,7 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   const clock = new FrameClock();
   // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
   const wantInfo = !writer && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
-  const dissectOptions = { wantInfo, reassemble: opts.reassemble };
+  const dissectOptions = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
   let remaining = opts.count ?? Infinity;
   let status = 0;
   try {
@@ -163,6 +166,18 @@ async function main(argv: readonly string[]): Promise<number> {
   if (opts.version) {
     process.stdout.write('Trawl 0.1.0\n');
     return 0;
+  }
+  if (opts.capture.listInterfaces) return listInterfacesCommand();
+  if (opts.capture.iface !== undefined) {
+    try {
+      return await captureCommand(opts, { resolveFieldColumns, compileDisplayFilter });
+    } catch (err) {
+      if (err instanceof CliFailure) {
+        process.stderr.write(`trawl: ${err.message}\n`);
+        return err.status;
+      }
+      throw err;
+    }
   }
   if (!opts.readFile) {
     process.stderr.write(`trawl: no input: give a capture file with -r\n${USAGE}`);

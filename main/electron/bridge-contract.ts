@@ -23,6 +23,7 @@ export const MENU_ACTIONS = [
   'capture-start',
   'capture-stop',
   'capture-restart',
+  'capture-options',
 ] as const;
 
 export type MenuAction = (typeof MENU_ACTIONS)[number];

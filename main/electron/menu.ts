@@ -160,6 +160,8 @@ export function menuTemplate(state: MenuState, on: MenuHandlers): MenuItemConstr
         page('capture-start', '&Start', 'CmdOrCtrl+E', !state.capturing),
         page('capture-stop', 'S&top', 'CmdOrCtrl+E', state.capturing),
         page('capture-restart', '&Restart', 'CmdOrCtrl+R', state.capturing),
+        { type: 'separator' },
+        page('capture-options', '&Options…', 'CmdOrCtrl+K'),
       ],
     },
     {

@@ -160,6 +160,8 @@ export async function runShell<P extends ClientPortLike, W extends ShellWindow<P
     dev: !app.isPackaged,
   };
   let openPath: string | null = null;
+  /** The open file is a live capture (running or stopped), saved by moving its file. */
+  let liveCapture = false;
 
   const nonce = randomBytes(32).toString('base64url');
   const window = new electron.BrowserWindow({
@@ -181,6 +183,23 @@ export async function runShell<P extends ClientPortLike, W extends ShellWindow<P
     } else if (event.type === 'file.closed') {
       openPath = null;
       setFileOpen(false, 'Trawl');
+    }
+    if (event.type === 'file.opened' || event.type === 'file.closed') liveCapture = false;
+    else if (event.type === 'capture.started') liveCapture = true;
+    else if (event.type === 'capture.saved') {
+      openPath = event.file.path;
+      setFileOpen(true, `${event.file.name} — Trawl`);
+    }
+    // The engine says whether a capture runs (a Start may open the options dialog, or fail).
+    const capturing =
+      event.type === 'capture.started'
+        ? true
+        : event.type === 'capture.stopped' || event.type === 'capture.failed' || event.type === 'file.closed'
+          ? false
+          : state.capturing;
+    if (capturing !== state.capturing) {
+      state.capturing = capturing;
+      rebuildMenu();
     }
   });
 
@@ -207,8 +226,25 @@ export async function runShell<P extends ClientPortLike, W extends ShellWindow<P
   window.on('page-title-updated', (event) => event.preventDefault());
   window.once('ready-to-show', () => window.show());
 
-  async function openCapture(path: string): Promise<boolean> {
-    const outcome = await client.request('file.open', { path });
+  /** An unsaved live capture would be dropped: asks, true to go on without saving. */
+  async function discardCapture(doing: string, error: EngineError): Promise<boolean> {
+    const answer = (await dialog.showMessageBox(window, {
+      type: 'warning',
+      title: 'Trawl',
+      message: `Do you want to save the captured packets before ${doing}?`,
+      detail: `${error.message}. Your captured packets will be lost if you don't save them (Save As in the File menu).`,
+      buttons: ['Continue without Saving', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+    })) as { response?: number } | undefined;
+    return answer?.response === 0;
+  }
+
+  async function openCapture(path: string, discard = false): Promise<boolean> {
+    const outcome = await client.request('file.open', discard ? { path, discard } : { path });
+    if (!outcome.ok && outcome.error.code === 'UNSAVED') {
+      return (await discardCapture('opening another file', outcome.error)) && openCapture(path, true);
+    }
     if (outcome.ok) recent.add(path);
     else if (outcome.error.code === 'ENOENT') recent.remove(path);
     state.recent = recent.list();
@@ -245,6 +281,13 @@ export async function runShell<P extends ClientPortLike, W extends ShellWindow<P
       await showError('Cannot save over the open file', 'Choose another name.');
       return;
     }
+    // A live capture is saved by moving its file (then closing it no longer asks).
+    if (liveCapture && which === 'all') {
+      if (state.capturing) await client.request('capture.stop', {});
+      const saved = await client.request('capture.save', { path });
+      if (!saved.ok) await showError(`Cannot save ${basename(path)}`, describe(saved.error));
+      return;
+    }
     const outcome = await client.request('file.save', { path, which });
     if (!outcome.ok) await showError(`Cannot save ${basename(path)}`, describe(outcome.error));
   }
@@ -270,7 +313,11 @@ export async function runShell<P extends ClientPortLike, W extends ShellWindow<P
         rebuildMenu();
       },
       save: (which) => void chooseAndSave(which),
-      close: () => void client.request('file.close', {}),
+      // An unsaved capture: the page asks (with Save), then closes.
+      close: () =>
+        void client.request('file.close', {}).then((o) => {
+          if (!o.ok && o.error.code === 'UNSAVED') forward('close');
+        }),
       about: () => app.showAboutPanel(),
       forward,
     });

@@ -6,26 +6,43 @@ import { frameDetail } from './detail.ts';
 import { EngineFailure } from './errors.ts';
 import { CaptureSession } from './session.ts';
 import { View } from './view.ts';
+import { FilterScan } from './filter-scan.ts';
+import { compileFilter } from '../../app/filter/compile.ts';
+import type { CaptureStartOptions } from '../../app/protocol/messages.ts';
+import { defaultCaptureProvider, type CaptureProvider } from './capture-provider.ts';
+import { LiveSession } from './live.ts';
 
 type Handlers = { [N in RequestName]: (params: Params<N>) => Promise<Result<N>> | Result<N> };
 
 export class Engine {
   private session: CaptureSession | null = null;
   private view: View | null = null;
+  /** The running display-filter scan; a new filter or a close cancels it. */
+  private scan: FilterScan | null = null;
 
-  constructor(private readonly emit: (event: EngineEvent) => void) {}
+  /** The live capture feeding `session`, while it runs and after it stopped. */
+  private live: LiveSession | null = null;
+
+  constructor(
+    private readonly emit: (event: EngineEvent) => void,
+    private readonly capture: CaptureProvider = defaultCaptureProvider(),
+  ) {}
 
   private readonly handlers: Handlers = {
-    'file.open': ({ path }) => this.open(path),
-    'file.close': () => {
+    'file.open': async ({ path, discard }) => {
+      await this.dropLive(discard);
+      return this.open(path);
+    },
+    'file.close': async ({ discard }) => {
+      await this.dropLive(discard);
       this.close();
       return null;
     },
-    'file.save': async ({ path, which }) => {
+    'file.save': async ({ path, which, range }) => {
       const { session, view } = this.current();
       await session.loaded;
       const order = which === 'displayed' ? view : null;
-      return { packets: writeCaptureFile(session, path, order) };
+      return { packets: writeCaptureFile(session, path, order, range) };
     },
     'load.cancel': () => {
       this.session?.cancelLoad();
@@ -44,16 +61,15 @@ export class Engine {
     },
     'view.sort': async ({ column, descending }) => {
       const { session, view } = this.current();
+      // A sort waits for the whole index, which a running capture never finishes.
+      if (this.live?.running && column !== null) {
+        throw new EngineFailure('UNSUPPORTED', 'Sorting is available once the capture stops');
+      }
       await session.loaded;
       view.sortBy(column, descending);
       return this.changed();
     },
-    'view.filter': ({ expression }) => {
-      if (expression.trim() !== '') {
-        throw new EngineFailure('UNSUPPORTED', 'Display filters are not available yet');
-      }
-      return this.current().view.state();
-    },
+    'view.filter': ({ expression }) => this.applyFilter(expression),
     'view.find': ({ number }) => ({ row: this.current().view.rowOf(number - 1) }),
     'frame.detail': ({ number }) => {
       const { session } = this.current();
@@ -61,6 +77,30 @@ export class Engine {
         throw new EngineFailure('BAD_REQUEST', `No frame ${number} (the file has ${session.index.count})`);
       }
       return frameDetail(session, number - 1);
+    },
+    'capture.interfaces': () => this.capture.listInterfaces(),
+    'capture.counters': async () => ({ time: Date.now(), counters: await this.capture.readCounters() }),
+    'capture.validateFilter': async ({ filter, iface }) => {
+      if (filter.trim() === '') return { ok: true };
+      const linkType = (await this.capture.listInterfaces()).find((i) => i.name === iface)?.linkType ?? 1;
+      const message = await this.capture.checkFilter(filter, linkType, 262144);
+      return message === null ? { ok: true } : { ok: false, message };
+    },
+    'capture.start': async ({ options, discard }) => {
+      await this.dropLive(discard);
+      return this.startLive(options);
+    },
+    'capture.stop': () => this.currentLive().stop(),
+    'capture.restart': async () => {
+      const options = this.currentLive().options;
+      await this.dropLive(true);
+      return this.startLive(options);
+    },
+    'capture.status': () => this.live?.status() ?? null,
+    'capture.save': ({ path }) => {
+      const saved = this.currentLive().save(path);
+      this.emit({ type: 'capture.saved', file: saved.file });
+      return saved;
     },
   };
 
@@ -73,6 +113,38 @@ export class Engine {
   private current(): { session: CaptureSession; view: View } {
     if (!this.session || !this.view) throw new EngineFailure('NO_FILE', 'No capture file is open');
     return { session: this.session, view: this.view };
+  }
+
+  /** Compiles `expression` and starts scanning; the result streams in as view.changed events. */
+  private applyFilter(expression: string): Result<'view.filter'> {
+    const { session, view } = this.current();
+    const compiled = compileFilter(expression, session.registry);
+    if (!compiled.ok) {
+      const { message, start, end } = compiled.error;
+      throw new EngineFailure('BAD_FILTER', message, undefined, { start, end });
+    }
+    this.scan?.cancel();
+    this.scan = null;
+    view.resetFilter(expression.trim());
+    if (view.filter !== '') {
+      const scan = new FilterScan(session, view, compiled.filter, () => {
+        if (this.scan === scan) this.emit({ type: 'view.changed', view: view.state() });
+      });
+      this.scan = scan;
+      void scan
+        .run()
+        .catch(() => {
+          // The file became unreadable under the scan: show what was found so far.
+          view.filtering = false;
+        })
+        .finally(() => {
+          if (this.scan !== scan) return;
+          this.scan = null;
+          this.emit({ type: 'view.changed', view: view.state() });
+        });
+    }
+    const state = view.state();
+    return compiled.filter.deprecated ? { ...state, deprecated: compiled.filter.deprecated } : state;
   }
 
   private changed() {
@@ -95,7 +167,53 @@ export class Engine {
     return session.summary;
   }
 
+  private currentLive(): LiveSession {
+    if (!this.live) throw new EngineFailure('NO_FILE', 'No live capture is open');
+    return this.live;
+  }
+
+  /** Stops the live capture before something replaces it; an unsaved one needs `discard`. */
+  private async dropLive(discard: boolean | undefined): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    if (live.needsSave() && !discard) {
+      const n = live.session.index.count;
+      throw new EngineFailure(
+        'UNSAVED',
+        `The capture on ${live.options.iface} (${n.toLocaleString('en-US')} packet${n === 1 ? '' : 's'}) is not saved`,
+      );
+    }
+    await live.stop();
+    if (this.live === live) this.close();
+    live.removeFile();
+  }
+
+  private async startLive(options: CaptureStartOptions) {
+    let live: LiveSession | null = null;
+    const mine = (): boolean => live !== null && this.live === live;
+    live = await LiveSession.start(this.capture, options, {
+      onProgress: (progress) => mine() && this.emit({ type: 'load.progress', progress }),
+      onError: (error, packets) => mine() && this.emit({ type: 'load.error', error, packets }),
+      onStats: (stats) => mine() && this.emit({ type: 'capture.stats', stats }),
+      onEnded: (capture) =>
+        mine() &&
+        this.emit({ type: capture.state === 'failed' ? 'capture.failed' : 'capture.stopped', capture }),
+    });
+    this.close();
+    this.live = live;
+    this.session = live.session;
+    this.view = new View(live.session);
+    this.emit({ type: 'file.opened', file: { ...live.session.summary } });
+    const status = live.status();
+    this.emit({ type: 'capture.started', capture: status });
+    return status;
+  }
+
   close(): void {
+    this.live?.abandon();
+    this.live = null;
+    this.scan?.cancel();
+    this.scan = null;
     if (!this.session) return;
     this.session.close();
     this.session = null;

@@ -15,6 +15,9 @@ const KNOWN = new Set<ErrorCode>([
   'NO_FILE',
   'CANCELLED',
   'UNSUPPORTED',
+  'EINVAL',
+  'IFACE_DOWN',
+  'UNSAVED',
   'INTERNAL',
 ]);
 
@@ -23,6 +26,8 @@ export class EngineFailure extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly offset?: number,
+    /** BAD_FILTER: the fault's columns in the expression. */
+    readonly span?: { start: number; end: number },
   ) {
     super(message);
   }
@@ -35,6 +40,12 @@ export function toEngineError(err: unknown): EngineError {
       typeof e.code === 'string' && KNOWN.has(e.code as ErrorCode) ? (e.code as ErrorCode) : 'INTERNAL';
     const out: EngineError = { code, message: e.message };
     if (typeof e.offset === 'number') out.offset = e.offset;
+    const fix = (err as { fix?: unknown }).fix;
+    if (typeof fix === 'string' && fix) out.fix = fix;
+    if (err instanceof EngineFailure && err.span) {
+      out.start = err.span.start;
+      out.end = err.span.end;
+    }
     return out;
   }
   return { code: 'INTERNAL', message: String(err) };

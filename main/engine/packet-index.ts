@@ -1,8 +1,11 @@
-// The compact per-packet index (36 bytes a packet): where each packet's bytes are in the file,
+// The compact per-packet index (38 bytes a packet): where each packet's bytes are in the file,
 // its times and lengths, and the few summary ids the packet list and colouring need. Strings are
 // never kept: rows are formatted from the bytes when someone looks at them.
 
 const INITIAL = 1 << 14;
+
+/** Stack id of packets whose stack did not get an id of its own (more than 65,534 distinct stacks). */
+export const UNKNOWN_STACK = 0xffff;
 
 /** Interns short strings (protocol column names) into 16-bit ids. */
 export class StringTable {
@@ -34,6 +37,8 @@ export interface IndexEntry {
   ifaceId: number;
   proto: number;
   hints: number;
+  /** Id of the packet's protocol stack (`frame:eth:ethertype:ip:tcp`, interned in `stacks`). */
+  stack: number;
 }
 
 export class PacketIndex {
@@ -49,10 +54,14 @@ export class PacketIndex {
   iface = new Uint16Array(INITIAL);
   proto = new Uint16Array(INITIAL);
   hints = new Uint16Array(INITIAL);
+  /** Protocol stack ids: display filters skip packets whose stack lacks what they need. */
+  stack = new Uint16Array(INITIAL);
   readonly protocols = new StringTable();
+  /** The distinct protocol stacks, as `pinfo.layers` joined with `:`. */
+  readonly stacks = new StringTable();
 
   /** Bytes a packet costs in this index. */
-  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2;
+  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2 + 2;
 
   /** Memory the index holds (allocated capacity, not just used entries). */
   bytesAllocated(): number {
@@ -75,6 +84,7 @@ export class PacketIndex {
     this.iface = g(this.iface, Uint16Array);
     this.proto = g(this.proto, Uint16Array);
     this.hints = g(this.hints, Uint16Array);
+    this.stack = g(this.stack, Uint16Array);
     this.capacity = next;
   }
 
@@ -91,6 +101,7 @@ export class PacketIndex {
     this.iface[i] = e.ifaceId + 1;
     this.proto[i] = e.proto;
     this.hints[i] = e.hints;
+    this.stack[i] = e.stack;
     return i;
   }
 

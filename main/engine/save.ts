@@ -5,16 +5,47 @@ import { EngineFailure } from './errors.ts';
 import type { CaptureSession } from './session.ts';
 import type { View } from './view.ts';
 
+/**
+ * Parses Wireshark's packet range (`1-10,15,20-`, `-5`; frame numbers, 1-based) into a test on
+ * 0-based packet indices. Throws BAD_REQUEST for anything else.
+ */
+export function parsePacketRange(range: string): (i: number) => boolean {
+  const parts = range
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const m = /^(\d*)\s*(-?)\s*(\d*)$/.exec(p);
+      if (!m || (m[1] === '' && m[3] === '')) {
+        throw new EngineFailure('BAD_REQUEST', `"${p}" is not a packet range (e.g. 1-10,15,20-)`);
+      }
+      const lo = m[1] ? Number(m[1]) : 1;
+      const hi = m[3] ? Number(m[3]) : m[2] ? Infinity : lo;
+      return [lo, hi] as const;
+    });
+  if (parts.length === 0) throw new EngineFailure('BAD_REQUEST', 'The packet range is empty');
+  return (i) => parts.some(([lo, hi]) => i + 1 >= lo && i + 1 <= hi);
+}
+
 /** Writes the packets to `path`; returns how many were written. */
-export function writeCaptureFile(session: CaptureSession, path: string, view: View | null): number {
+export function writeCaptureFile(
+  session: CaptureSession,
+  path: string,
+  view: View | null,
+  range?: string,
+): number {
   const x = session.index;
-  const packets: number[] = [];
-  if (view) {
+  let packets: number[] = [];
+  const matched = view?.matchedPackets();
+  if (view && matched && !view.sort) {
+    packets = Array.from(matched);
+  } else if (view) {
     for (let r = 0; r < view.displayed; r++) packets.push(view.packetAt(r));
     packets.sort((a, b) => a - b);
   } else {
     for (let i = 0; i < x.count; i++) packets.push(i);
   }
+  if (range !== undefined) packets = packets.filter(parsePacketRange(range));
   const linkTypes = new Set(packets.map((i) => x.linkType[i] ?? 0));
   if (linkTypes.size > 1) {
     throw new EngineFailure(

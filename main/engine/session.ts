@@ -11,11 +11,12 @@ import { NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
 import type { EngineError, FileSummary, LoadProgress, Row } from '../../app/protocol/messages.ts';
 import { openCapture, type CaptureFile } from '../pcap/read.ts';
 import { FrameClock, recordBytes } from './frame-meta.ts';
+import { nodeCrypto } from './quic-crypto.ts';
 import { toEngineError } from './errors.ts';
-import { PacketIndex, type IndexEntry } from './packet-index.ts';
+import { PacketIndex, UNKNOWN_STACK, type IndexEntry } from './packet-index.ts';
 
-const INDEX_ONLY = { wantInfo: false };
-const WITH_INFO = { wantInfo: true };
+const INDEX_ONLY = { wantInfo: false, crypto: nodeCrypto };
+const WITH_INFO = { wantInfo: true, crypto: nodeCrypto };
 
 export interface LoadListener {
   onProgress(progress: LoadProgress): void;
@@ -47,8 +48,10 @@ export class CaptureSession {
     ifaceId: -1,
     proto: 0,
     hints: 0,
+    stack: 0,
   };
   private bytesRead = 0;
+  private growthWaiters: (() => void)[] = [];
 
   private constructor(
     path: string,
@@ -75,6 +78,11 @@ export class CaptureSession {
     return new CaptureSession(path, openCapture(path), listener);
   }
 
+  /** Indexes the batches `source` delivers as they come: a live capture tailing its file. */
+  static tail(path: string, source: CaptureFile, listener: LoadListener): CaptureSession {
+    return new CaptureSession(path, source, listener);
+  }
+
   private async load(): Promise<void> {
     let lastReport = 0;
     try {
@@ -92,6 +100,7 @@ export class CaptureSession {
       this.listener.onError(this.loadError, this.index.count);
     } finally {
       this.done = true;
+      this.notifyGrown();
       this.firstBatchSeen();
       this.file.close();
       this.listener.onProgress(this.progress());
@@ -112,17 +121,33 @@ export class CaptureSession {
       e.ifaceId = meta.ifaceId;
       e.proto = this.index.protocols.id(pinfo.proto);
       e.hints = pinfo.hints;
+      e.stack = Math.min(this.index.stacks.id(pinfo.layers.join(':')), UNKNOWN_STACK);
       this.index.push(e);
     }
     const last = batch.count - 1;
     if (last >= 0) this.bytesRead = (batch.dataOffset[last] ?? 0) + (batch.capLen[last] ?? 0);
+    this.notifyGrown();
+  }
+
+  /** Settles once the index holds more than `count` packets, or when indexing has ended. */
+  whenGrown(count: number): Promise<void> {
+    if (this.index.count > count || this.done) return Promise.resolve();
+    return new Promise((resolve) => this.growthWaiters.push(resolve));
+  }
+
+  /** Wakes the waiters of whenGrown: call after appending to the index and when indexing ends. */
+  notifyGrown(): void {
+    const waiters = this.growthWaiters;
+    this.growthWaiters = [];
+    for (const w of waiters) w();
   }
 
   progress(): LoadProgress {
     return {
       packets: this.index.count,
       bytesRead: this.done ? this.summary.sizeBytes : this.bytesRead,
-      sizeBytes: this.summary.sizeBytes,
+      // A live capture's file grows past the size it had when opened.
+      sizeBytes: Math.max(this.summary.sizeBytes, this.bytesRead),
       done: this.done,
     };
   }
@@ -136,6 +161,18 @@ export class CaptureSession {
     const len = this.index.capLen[i] ?? 0;
     const out = new Uint8Array(len);
     readSync(this.fd, out, 0, len, this.index.dataOffset[i] ?? 0);
+    return out;
+  }
+
+  /**
+   * The file's bytes from the start of packet `first`'s data to the end of packet `last`'s (0-based,
+   * inclusive): one read for a run of packets; packet `i` is at `dataOffset[i] - dataOffset[first]`.
+   */
+  readRun(first: number, last: number): Uint8Array {
+    const x = this.index;
+    const base = x.dataOffset[first] ?? 0;
+    const out = new Uint8Array((x.dataOffset[last] ?? 0) + (x.capLen[last] ?? 0) - base);
+    readSync(this.fd, out, 0, out.length, base);
     return out;
   }
 

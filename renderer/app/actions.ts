@@ -15,6 +15,10 @@ export type Action =
   | 'last-packet'
   | 'next-packet'
   | 'previous-packet'
+  | 'capture-start'
+  | 'capture-stop'
+  | 'capture-restart'
+  | 'capture-options'
   | `time-format:${TimeFormat}`;
 
 const SIMPLE = new Set<string>([
@@ -30,6 +34,10 @@ const SIMPLE = new Set<string>([
   'last-packet',
   'next-packet',
   'previous-packet',
+  'capture-start',
+  'capture-stop',
+  'capture-restart',
+  'capture-options',
 ]);
 
 export function isAction(v: unknown): v is Action {
@@ -66,6 +74,10 @@ export function actionForKey(e: KeyboardEvent): Action | null {
   if (key === 's' && e.shiftKey) return 'save-as';
   if (key === 'g' && !e.shiftKey) return 'goto';
   if (key === '/') return 'find-filter';
+  // Ctrl+E starts, or stops a running capture (Wireshark's toggle); Ctrl+K is Capture → Options.
+  if (key === 'e' && !e.shiftKey) return 'capture-start';
+  if (key === 'r' && !e.shiftKey) return 'capture-restart';
+  if (key === 'k' && !e.shiftKey) return 'capture-options';
   if (e.key === 'ArrowRight' && !e.shiftKey) return 'expand-all';
   if (e.key === 'ArrowLeft' && !e.shiftKey) return 'collapse-all';
   return null;

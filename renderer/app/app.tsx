@@ -34,7 +34,17 @@ import { DEFAULT_RULES } from '../packet-list/colouring.ts';
 import { COLUMN_IDS, COLUMN_TITLES, PacketList, type PacketListHandle } from '../packet-list/packet-list.tsx';
 import { isTimeFormat, TIME_FORMATS, type TimeFormat, type TimeRef } from '../packet-list/time-format.ts';
 import { actionForKey, parseShellMessage, type Action } from './actions.ts';
+import { CaptureToolbar } from '../capture/capture-toolbar.tsx';
+import { CaptureStatusPart, captureFileLabel } from '../capture/capture-status.tsx';
+import { CaptureOptionsDialog } from '../capture/options-dialog.tsx';
+import { UnsavedDialog } from '../capture/unsaved-dialog.tsx';
+import { useCapture } from '../capture/use-capture.ts';
+import { WelcomeScreen } from '../capture/welcome.tsx';
 import { copyText } from './clipboard.ts';
+import { ExportDialog, type ExportChoice } from '../filter/export-dialog.tsx';
+import { FilterBar, type FilterBarHandle } from '../filter/filter-bar.tsx';
+import { filterMenuItems } from '../filter/tree-filter-menu.ts';
+import { useDisplayFilter } from '../filter/use-display-filter.ts';
 import {
   addRecentFile,
   clearRecentFiles,
@@ -54,7 +64,7 @@ export interface AppProps {
   inPageMenu: boolean;
 }
 
-type DialogKind = 'open' | 'save' | 'goto' | null;
+type DialogKind = 'open' | 'save' | 'goto' | 'capture' | 'export' | null;
 
 interface ContextMenuState {
   x: number;
@@ -97,14 +107,12 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const [notices, setNotices] = useState<Notice[]>([]);
   const [menu, setMenu] = useState<ContextMenuState | null>(null);
   const [recent, setRecent] = useState<string[]>(recentFiles);
-  const [filterText, setFilterText] = useState('');
-  const [filterBad, setFilterBad] = useState(false);
   const [panes, setPanes] = useState<number[]>(() => load('panes', [0.5, 0.28], isNumberArray));
   const [dragging, setDragging] = useState(false);
 
   const list = useRef<PacketListHandle | null>(null);
   const treeEl = useRef<HTMLDivElement | null>(null);
-  const filterInput = useRef<HTMLInputElement | null>(null);
+  const filterBar = useRef<FilterBarHandle | null>(null);
   const mainEl = useRef<HTMLDivElement | null>(null);
   const noticeId = useRef(0);
   const loadStarted = useRef(0);
@@ -122,6 +130,31 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
     ]);
   }, []);
   const notifyError = useCallback((err: unknown) => notify(engineErrorOf(err).message), [notify]);
+  const capture = useCapture(client, notify);
+  const captureRef = useRef(capture);
+  captureRef.current = capture;
+  const [captureFilter, setCaptureFilter] = useState(() => capture.lastOptions?.filter ?? '');
+  const [optionsIface, setOptionsIface] = useState<string | null>(null);
+  /** What to do once the capture is saved (the user chose Save in the unsaved-packets question). */
+  const afterSave = useRef<(() => void) | null>(null);
+
+  // A capture has no load to wait for: show its view at once, and time its rows from its first packet.
+  const capturePath = capture.status?.path;
+  useEffect(() => {
+    if (!capturePath) return;
+    client.request('view.state', {}).then(
+      (state) => setView((v) => v ?? state),
+      () => {},
+    );
+  }, [client, capturePath]);
+  const captureTotal = capture.status ? (view?.total ?? 0) : 0;
+  useEffect(() => {
+    if (captureTotal === 0 || timeRef !== ZERO_REF) return;
+    client.request('view.rows', { start: 0, end: 1 }).then(
+      ([first]) => first && setTimeRef({ sec: first.tsSec, nsec: first.tsNsec }),
+      () => {},
+    );
+  }, [client, captureTotal, timeRef]);
 
   // Engine events: the file's life and its view's counts.
   useEffect(() => {
@@ -168,6 +201,10 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         case 'view.changed':
           setView(event.view);
           break;
+        case 'capture.saved':
+          setFile(event.file);
+          setRecent(addRecentFile(event.file.path));
+          break;
         case 'file.closed':
           setFile(null);
           setView(null);
@@ -190,19 +227,22 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const openFile = useCallback(
     async (path: string) => {
       setDialog(null);
-      try {
-        const summary = await client.request('file.open', { path });
+      const open = async (discard: boolean): Promise<void> => {
+        const summary = await client.request('file.open', { path, discard });
         setRecent(addRecentFile(summary.path));
         const [first] = await client.request('view.rows', { start: 0, end: 1 });
         if (first) setTimeRef({ sec: first.tsSec, nsec: first.tsNsec });
         const state = await client.request('view.state', {});
         setView((v) => (v && v.total > state.total ? v : state));
+      };
+      try {
+        await capture.guard('opening another file', open);
       } catch (err) {
         const e = engineErrorOf(err);
         notify(`Could not open ${path}: ${e.message}`);
       }
     },
-    [client, notify],
+    [client, notify, capture.guard],
   );
 
   const uploadAndOpen = useCallback(
@@ -228,6 +268,12 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const saveFile = useCallback(
     async (path: string, which: 'all' | 'displayed') => {
       setDialog(null);
+      if (captureRef.current.status && which === 'all') {
+        const next = afterSave.current;
+        afterSave.current = null;
+        if ((await captureRef.current.save(path)) && next) next();
+        return;
+      }
       try {
         const { packets } = await client.request('file.save', { path, which });
         notify(`Saved ${packets.toLocaleString('en-US')} packets to ${path}`, 'warning');
@@ -252,15 +298,20 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
     [client, notify, notifyError],
   );
 
-  const applyFilter = useCallback(async () => {
-    try {
-      setView(await client.request('view.filter', { expression: filterText.trim() }));
-      setFilterBad(false);
-    } catch (err) {
-      setFilterBad(filterText.trim() !== '');
-      notifyError(err);
-    }
-  }, [client, filterText, notifyError]);
+  const displayFilter = useDisplayFilter(client, setView, notifyError);
+
+  const exportPackets = useCallback(
+    async (choice: ExportChoice) => {
+      setDialog(null);
+      try {
+        const { packets } = await client.request('file.save', choice);
+        notify(`Exported ${packets.toLocaleString('en-US')} packets to ${choice.path}`, 'warning');
+      } catch (err) {
+        notify(`Could not export to ${choice.path}: ${engineErrorOf(err).message}`);
+      }
+    },
+    [client, notify],
+  );
 
   // The detail of the selected packet; stale answers (fast arrow keys) are dropped.
   useEffect(() => {
@@ -369,14 +420,33 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           if (fileRef.current) setDialog('save');
           break;
         case 'close':
-          void client.request('file.close', {}).catch(notifyError);
+          void captureRef.current
+            .guard('closing', (discard) => client.request('file.close', { discard }))
+            .catch(notifyError);
+          break;
+        case 'capture-start': {
+          // Ctrl+E toggles, as Wireshark's; without earlier options the dialog asks for them.
+          const c = captureRef.current;
+          if (c.running) void c.stop();
+          else if (c.lastOptions) void c.start({ ...c.lastOptions });
+          else setDialog('capture');
+          break;
+        }
+        case 'capture-stop':
+          void captureRef.current.stop();
+          break;
+        case 'capture-restart':
+          if (captureRef.current.running) void captureRef.current.restart();
+          break;
+        case 'capture-options':
+          setOptionsIface(null);
+          setDialog('capture');
           break;
         case 'goto':
           if (fileRef.current) setDialog('goto');
           break;
         case 'find-filter':
-          filterInput.current?.focus();
-          filterInput.current?.select();
+          filterBar.current?.focus();
           break;
         case 'expand-all':
           expandAll();
@@ -468,14 +538,16 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         { label: 'Copy Field Name', disabled: !node.field, onClick: () => copy(node.field ?? '') },
         { label: 'Copy Description', onClick: () => copy(node.label) },
         SEPARATOR,
-        {
-          label: 'Apply as Filter',
-          disabled: expr === null,
-          onClick: () => {
-            setFilterText(expr ?? '');
-            filterInput.current?.focus();
+        ...filterMenuItems(expr, view?.filter ?? '', {
+          apply: (e) => {
+            displayFilter.setText(e);
+            void displayFilter.apply(e);
           },
-        },
+          prepare: (e) => {
+            displayFilter.setText(e);
+            filterBar.current?.focus();
+          },
+        }),
         SEPARATOR,
         { label: 'Expand Subtrees', disabled: !node.children?.length, onClick: () => expandAll(path) },
         { label: 'Collapse Subtrees', disabled: !node.children?.length, onClick: () => collapseAll(path) },
@@ -507,6 +579,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         },
         SEPARATOR,
         { label: 'Save As…', shortcut: 'Ctrl+Shift+S', disabled: !file, onClick: () => runAction('save-as') },
+        { label: 'Export Specified Packets…', disabled: !file, onClick: () => setDialog('export') },
         { label: 'Close', disabled: !file, onClick: () => runAction('close') },
       ],
     },
@@ -548,6 +621,30 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         { label: 'Last Packet', disabled: !file, onClick: () => runAction('last-packet') },
       ],
     },
+    {
+      label: 'Capture',
+      items: [
+        { label: 'Options…', shortcut: 'Ctrl+K', onClick: () => runAction('capture-options') },
+        {
+          label: 'Start',
+          shortcut: 'Ctrl+E',
+          disabled: capture.running,
+          onClick: () => runAction('capture-start'),
+        },
+        {
+          label: 'Stop',
+          shortcut: 'Ctrl+E',
+          disabled: !capture.running,
+          onClick: () => runAction('capture-stop'),
+        },
+        {
+          label: 'Restart',
+          shortcut: 'Ctrl+R',
+          disabled: !capture.running,
+          onClick: () => runAction('capture-restart'),
+        },
+      ],
+    },
   ];
 
   const mainHeight = (): number => mainEl.current?.clientHeight ?? 600;
@@ -574,35 +671,29 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       onDrop={onDrop}
     >
       {inPageMenu && <MenuBar menus={menus} />}
-      <div className="filter-bar">
-        <svg className="filter-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden>
-          <path d="M1.5 2h13l-5 6.2V13l-3 1.5V8.2z" fill="none" stroke="currentColor" strokeWidth="1.3" />
-        </svg>
-        <input
-          ref={filterInput}
-          className={'filter-input' + (filterBad ? ' bad' : '')}
-          placeholder="Apply a display filter … <Ctrl-/>"
-          value={filterText}
-          spellCheck={false}
-          data-testid="filter-input"
-          onChange={(e) => {
-            setFilterText(e.target.value);
-            setFilterBad(false);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') void applyFilter();
-            if (e.key === 'Escape') list.current?.focus();
-          }}
-        />
-        <button type="button" className="button small" disabled={!file} onClick={() => void applyFilter()}>
-          Apply
-        </button>
-      </div>
+      <CaptureToolbar
+        running={capture.running}
+        hasCapture={capture.status !== null}
+        onStart={() => runAction('capture-start')}
+        onStop={() => runAction('capture-stop')}
+        onRestart={() => runAction('capture-restart')}
+        onOptions={() => runAction('capture-options')}
+      />
+      <FilterBar
+        ref={filterBar}
+        text={displayFilter.text}
+        onTextChange={displayFilter.setText}
+        applied={view?.filter ?? ''}
+        disabled={!file}
+        onApply={(expression) => void displayFilter.apply(expression)}
+        onLeave={() => list.current?.focus()}
+        historyVersion={displayFilter.historyVersion}
+      />
       <ErrorBar notices={notices} onDismiss={(id) => setNotices((ns) => ns.filter((n) => n.id !== id))} />
       <div
-        className="panes"
+        className={'panes' + (file ? '' : ' no-file')}
         ref={mainEl}
-        style={{ gridTemplateRows: `${listFr}fr 5px ${treeFr}fr 5px ${hexFr}fr` }}
+        style={{ gridTemplateRows: file ? `${listFr}fr 5px ${treeFr}fr 5px ${hexFr}fr` : '100%' }}
       >
         <div className="pane list-pane">
           {file ? (
@@ -614,6 +705,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
               timeFormat={timeFormat}
               timeRef={timeRef}
               timeDigits={file.nanosecond ? 9 : 6}
+              follow={capture.running}
               colouring={colouring}
               rules={DEFAULT_RULES}
               onSelect={(row, frame) => setSelected({ row, frame })}
@@ -621,10 +713,21 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
               onHeaderMenu={(x, y) => setMenu({ x, y, items: columnItems() })}
             />
           ) : (
-            <Welcome
+            <WelcomeScreen
+              client={client}
               recent={recent}
+              filter={captureFilter}
+              onFilterChange={setCaptureFilter}
               onOpen={(p) => void openFile(p)}
               onOpenDialog={() => runAction('open')}
+              onStart={(iface, filter) => {
+                const { filter: _previous, ...rest } = capture.lastOptions ?? { iface };
+                void capture.start({ ...rest, iface, ...(filter ? { filter } : {}) });
+              }}
+              onOptions={(iface) => {
+                setOptionsIface(iface);
+                setDialog('capture');
+              }}
             />
           )}
         </div>
@@ -678,6 +781,8 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         loadMs={loadMs}
         loadStop={loadStop}
         onCancel={() => void client.request('load.cancel', {}).catch(notifyError)}
+        capture={capture.status && <CaptureStatusPart status={capture.status} stats={capture.stats} />}
+        fileLabel={capture.status && file ? captureFileLabel(capture.status, file.name) : undefined}
       />
       {dialog === 'open' && (
         <OpenDialog
@@ -693,12 +798,54 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog === 'capture' && (
+        <CaptureOptionsDialog
+          client={client}
+          initial={capture.lastOptions}
+          iface={optionsIface}
+          onStart={(options) => {
+            setDialog(null);
+            if (options.filter !== undefined) setCaptureFilter(options.filter);
+            void capture.start(options);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {capture.prompt && (
+        <UnsavedDialog
+          prompt={capture.prompt}
+          onCancel={capture.dismissPrompt}
+          onSave={() => {
+            afterSave.current = capture.prompt?.afterSave ?? null;
+            capture.dismissPrompt();
+            setDialog('save');
+          }}
+        />
+      )}
+      {dialog === 'export' && file && (
+        <ExportDialog
+          defaultPath={`${dirname(file.path)}/${file.name.replace(/\.[^.]*$/, '')}-export.pcap`}
+          filtered={!!view && view.filter !== ''}
+          displayed={view?.displayed ?? 0}
+          total={view?.total ?? 0}
+          selectedFrame={selected?.frame ?? null}
+          onExport={(choice) => void exportPackets(choice)}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog === 'save' && file && (
         <SaveDialog
-          defaultPath={`${dirname(file.path)}/${file.name.replace(/\.[^.]*$/, '')}-saved.pcap`}
+          defaultPath={
+            capture.status && !capture.status.saved
+              ? `${recent[0] ? dirname(recent[0]) : '/tmp'}/${capture.status.options.iface}-${file.name.replace(/^trawl_[^_]*_/, '')}`
+              : `${dirname(file.path)}/${file.name.replace(/\.[^.]*$/, '')}-saved.pcap`
+          }
           filtered={!!view && view.displayed !== view.total}
           onSave={(p, which) => void saveFile(p, which)}
-          onClose={() => setDialog(null)}
+          onClose={() => {
+            afterSave.current = null;
+            setDialog(null);
+          }}
         />
       )}
       {dialog === 'goto' && (
@@ -712,34 +859,4 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
 
 function isStrings(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
-}
-
-function Welcome(props: { recent: readonly string[]; onOpen(path: string): void; onOpenDialog(): void }) {
-  return (
-    <div className="welcome" data-testid="welcome">
-      <h1>Trawl</h1>
-      <p className="welcome-sub">Open a capture file (pcap or pcapng), or drop one here.</p>
-      <button type="button" className="button primary" onClick={props.onOpenDialog}>
-        Open…
-      </button>
-      {props.recent.length > 0 && (
-        <div className="welcome-recent">
-          <div className="section-title">Recent files</div>
-          {props.recent.map((p) => (
-            <a
-              key={p}
-              href="#"
-              className="welcome-link"
-              onClick={(e) => {
-                e.preventDefault();
-                props.onOpen(p);
-              }}
-            >
-              {p}
-            </a>
-          ))}
-        </div>
-      )}
-    </div>
-  );
 }

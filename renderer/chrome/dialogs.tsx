@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { DirListing, Host } from '../client/host.ts';
 
-function Dialog(props: {
+export function Dialog(props: {
   title: string;
   onClose(): void;
   children: ReactNode;

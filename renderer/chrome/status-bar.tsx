@@ -1,4 +1,5 @@
 // The status bar: file, packet counts, load progress (cancellable).
+import type { ReactNode } from 'react';
 import type { FileSummary, LoadProgress, ViewState } from '../../app/protocol/messages.ts';
 
 export interface StatusBarProps {
@@ -9,6 +10,10 @@ export interface StatusBarProps {
   /** How the load ended when it did not reach the end of the file. */
   loadStop: 'cancelled' | 'failed' | null;
   onCancel(): void;
+  /** A live capture's part (state, drops, rate); the file is then the capture, not a load. */
+  capture?: ReactNode;
+  /** What to call the file (a capture not saved yet has only a temporary name). */
+  fileLabel?: string;
 }
 
 function size(bytes: number): string {
@@ -23,8 +28,9 @@ function size(bytes: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-export function StatusBar({ file, view, progress, loadMs, loadStop, onCancel }: StatusBarProps) {
-  const loading = progress !== null && !progress.done;
+export function StatusBar(props: StatusBarProps) {
+  const { file, view, progress, loadMs, loadStop, onCancel, capture } = props;
+  const loading = progress !== null && !progress.done && !capture;
   const pct =
     progress && progress.sizeBytes > 0 ? Math.min(100, (100 * progress.bytesRead) / progress.sizeBytes) : 0;
   const total = view?.total ?? progress?.packets ?? 0;
@@ -32,11 +38,11 @@ export function StatusBar({ file, view, progress, loadMs, loadStop, onCancel }: 
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className="status-file" data-testid="status-file" title={file?.path}>
-        {file ? file.name : 'No file open'}
+        {props.fileLabel ?? (file ? file.name : 'No file open')}
       </span>
       {file && (
         <span className="status-dim">
-          {file.format} · {size(file.sizeBytes)}
+          {file.format} · {size(capture && progress ? progress.sizeBytes : file.sizeBytes)}
         </span>
       )}
       <span className="status-fill" />
@@ -50,7 +56,8 @@ export function StatusBar({ file, view, progress, loadMs, loadStop, onCancel }: 
           </button>
         </span>
       )}
-      {!loading && loadMs !== null && (
+      {capture}
+      {!loading && !capture && loadMs !== null && (
         <span className="status-dim" data-testid="status-load">
           {loadStop === 'cancelled'
             ? 'Cancelled after'
@@ -63,9 +70,16 @@ export function StatusBar({ file, view, progress, loadMs, loadStop, onCancel }: 
       <span data-testid="status-packets" className="status-count">
         Packets: {total.toLocaleString('en-US')}
       </span>
+      {view?.filtering && view.filter !== '' && (
+        <span className="status-filtering" data-testid="status-filtering">
+          Filtering… {total > 0 ? Math.floor((100 * view.scanned) / total) : 0}%
+        </span>
+      )}
       <span data-testid="status-displayed" className="status-count">
         Displayed: {displayed.toLocaleString('en-US')}
-        {total > 0 && displayed !== total ? ` (${((100 * displayed) / total).toFixed(1)}%)` : ''}
+        {total > 0 && (displayed !== total || view?.filter)
+          ? ` (${((100 * displayed) / total).toFixed(1)}%)`
+          : ''}
       </span>
     </footer>
   );

@@ -102,6 +102,8 @@ export interface PacketListProps {
   onSelect(row: number, frame: number): void;
   onError(err: unknown): void;
   onHeaderMenu(x: number, y: number): void;
+  /** A live capture runs: new rows scroll into view while the user is at the bottom. */
+  follow?: boolean;
   ref?: Ref<PacketListHandle>;
 }
 
@@ -112,6 +114,12 @@ function sameSort(a: ViewState['sort'], b: ViewState['sort']): boolean {
 function markSelected(api: GridApi<Row>, frame: number): void {
   const node = api.getRowNode(String(frame));
   if (node && !node.isSelected()) node.setSelected(true, true);
+}
+
+/** The last of `count` rows is in view (or nearly: within half a row). */
+function isAtBottom(api: GridApi<Row>, count: number): boolean {
+  const rowHeight = api.getDisplayedRowAtIndex(0)?.rowHeight ?? 20;
+  return api.getVerticalPixelRange().bottom >= count * rowHeight - rowHeight / 2;
 }
 
 function isColumnState(v: unknown): v is ColumnState[] {
@@ -158,16 +166,18 @@ export function PacketList(props: PacketListProps) {
     [],
   );
 
+  // The engine sorts a whole index: not while a live capture still grows it.
+  const sortable = props.follow !== true;
   const defaultColDef = useMemo<ColDef<Row>>(
     () => ({
-      sortable: true,
+      sortable,
       resizable: true,
       suppressMovable: false,
       sortingOrder: ['asc', 'desc', null],
       suppressKeyboardEvent: (p: SuppressKeyboardEventParams<Row>) =>
         !p.event.ctrlKey && (p.event.key === 'Home' || p.event.key === 'End'),
     }),
-    [],
+    [sortable],
   );
 
   const datasource = useMemo<IDatasource>(() => {
@@ -245,12 +255,25 @@ export function PacketList(props: PacketListProps) {
     const before = countRef.current;
     countRef.current = displayed;
     if (!api || displayed === before) return;
+    const following = callbacks.current.follow === true && displayed > before && isAtBottom(api, before);
     api.setRowCount(displayed, true);
     if (partialBlockRef.current || displayed < before) {
       partialBlockRef.current = false;
       api.refreshInfiniteCache();
     }
+    if (following) api.ensureIndexVisible(displayed - 1, 'bottom');
   }, [displayed]);
+
+  // A new display filter changes which packet each row shows; so does a sorted view that re-sorts
+  // as the filter's matches stream in. (Unsorted, matches only append: loaded rows stay right.)
+  const filter = view?.filter ?? '';
+  const resorting = view?.filtering === true && view.sort !== null;
+  useEffect(() => {
+    apiRef.current?.refreshInfiniteCache();
+  }, [filter]);
+  useEffect(() => {
+    if (resorting) apiRef.current?.refreshInfiniteCache();
+  }, [resorting, displayed]);
 
   useEffect(() => {
     apiRef.current?.refreshCells({ columns: ['time'], force: true });

@@ -172,8 +172,8 @@ describe('electron shell: menus', () => {
     expect(menuItem(menu(), 'devtools').role).toBe('toggleDevTools');
   });
 
-  it('sends only actions the renderer knows (capture has no renderer side yet)', () => {
-    expect(MENU_ACTIONS.filter((a) => !a.startsWith('capture-') && !isAction(a))).toEqual([]);
+  it('sends only actions the renderer knows', () => {
+    expect(MENU_ACTIONS.filter((a) => !isAction(a))).toEqual([]);
   });
 
   it('has no developer tools when packaged', async () => {
