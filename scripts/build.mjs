@@ -17,13 +17,14 @@ const node = {
   packages: 'external',
 };
 
-// CLI, engine worker and the benchmark's index entry load the addon through `require`.
+// CLI, engine worker and the benchmarks' engine entries load the addon through `require`.
 await build({
   ...node,
   entryPoints: {
     cli: 'main/cli/main.ts',
     'engine-worker': 'main/engine/worker.ts',
     'bench-index': 'test/bench/index-file.ts',
+    'bench-filter': 'test/bench/filter-engine.ts',
   },
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -1,8 +1,8 @@
 // Display-filter benchmark: on one capture, side by side in one run,
 //   node build/cli.mjs -r F -Y EXPR -T fields -e frame.number   vs   tshark (the same flags)
 // for five filters of different depth, and the engine's time from a view.filter request to the
-// complete result on the already-open file (build/bench-filter.mjs, bundled here from
-// filter-engine.ts). Prints times and ratios; exits 0 whatever the numbers (see README.md).
+// complete result on the already-open file (build/bench-filter.mjs, bundled by npm run build:js
+// from filter-engine.ts). Prints times and ratios; exits 0 whatever the numbers (see README.md).
 //
 //   node test/bench/filter.mjs [--file F] [--packets N] [--rounds R] [--timeout S]
 import { spawn, spawnSync } from 'node:child_process';
@@ -62,24 +62,6 @@ function captureFile(opts) {
   return file;
 }
 
-async function bundleEngineEntry() {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: { 'bench-filter': join(HERE, 'filter-engine.ts') },
-    outdir: join(ROOT, 'build'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-}
-
 /** Runs a command; resolves with wall seconds, the number of output lines and their hash. */
 function timed(cmd, args, timeoutS) {
   return new Promise((resolveRun) => {
@@ -109,11 +91,12 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const file = captureFile(opts);
   const cli = join(ROOT, 'build/cli.mjs');
-  if (!existsSync(cli)) {
-    console.error('filter.mjs: build/cli.mjs is missing: run npm run build:js first');
-    process.exit(2);
+  for (const built of [cli, join(ROOT, 'build/bench-filter.mjs')]) {
+    if (!existsSync(built)) {
+      console.error(`filter.mjs: ${built} is missing: run npm run build:js first`);
+      process.exit(2);
+    }
   }
-  await bundleEngineEntry();
   readFileSync(file); // into the page cache
   console.log(
     `display filters on ${file}, ${opts.rounds} round(s), load ${loadavg()
