@@ -229,6 +229,7 @@ export function dissectArp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   // Named ARP and with an empty Info until the opcode is known, so that a short frame shows as
   // a short ARP frame.
   pinfo.setProto('ARP');
+  pinfo.currentProto = 'ARP/RARP';
   if (pinfo.wantInfo) pinfo.setInfo('');
   tree.push(F[''], tvb, o, tvb.remaining(o));
   const hrd = tvb.u16(o);

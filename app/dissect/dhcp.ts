@@ -510,6 +510,7 @@ export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       pinfo.setInfo(`Boot Request from ${formatHex(tvb.bytes, o + 28, hlen)}`);
   }
   const detail = tree !== NULL_TREE;
+  tree.push(F[''], tvb, o, tvb.remaining(o));
   // Wireshark finds the message type before it builds the tree, so a capture cut short inside
   // the options shows no header at all.
   const hasCookie = tvb.has(o + 236, 4) && tvb.u32(o + 236) === COOKIE;
@@ -520,7 +521,6 @@ export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     pinfo.setProto('DHCP');
     if (wantInfo) pinfo.setInfo(`DHCP ${name.padEnd(8, ' ')} - Transaction ID 0x${xid.toString(16)}`);
   }
-  tree.push(F[''], tvb, o, tvb.remaining(o));
   if (tree.full && msgType >= 0) tree.label(`Dynamic Host Configuration Protocol (${name})`);
   try {
     if (!detail) return tvb.remaining(o);

@@ -921,7 +921,7 @@ function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): v
 }
 
 export const httpModule = {
-  fields: { ...F, ...TEXT_LINES, ...MEDIA },
+  fields: { ...F, textLines: TEXT_LINES[''], media: MEDIA[''] },
   handoff(reg: Registry): void {
     for (const port of PORTS) reg.register('tcpPort', port, dissectHTTP);
     reg.heuristics.tcp.push(heuristicHTTP);

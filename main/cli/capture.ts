@@ -2,19 +2,15 @@
 // the capture file is the output; without, packets are printed as `trawl -r` prints them (summary,
 // -T fields, -V, -x, -Y) from a capture file in the cache directory that is removed at the end.
 import { rmSync } from 'node:fs';
-import { dissect } from '../../app/dissect/dissect.ts';
-import { defaultRegistry } from '../../app/dissect/modules.ts';
-import { CaptureState, type PacketInfo } from '../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
 import type { CompiledFilter } from '../../app/filter/compile.ts';
-import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
 import { listInterfaces } from '../capture/interfaces.ts';
 import { CaptureError, startCapture, type StartCaptureOptions } from '../capture/start.ts';
 import type { CaptureStats, LiveCapture } from '../capture/types.ts';
 import type { RecordBatch } from '../../native/index.ts';
 import type { CliOptions } from './args.ts';
 import { Output } from './output.ts';
-import { fieldsLine, hexDumpLines, summaryLine, treeLines, type FieldColumn } from './print.ts';
+import { PacketPrinter } from './packet-printer.ts';
+import type { FieldColumn } from './print.ts';
 
 const EXIT_USAGE = 1;
 const EXIT_CAPTURE = 2;
@@ -37,45 +33,17 @@ export function listInterfacesCommand(): number {
 
 /** Dissects and prints each packet of a batch as `trawl -r` would. */
 function makePrinter(opts: CliOptions, tools: PrintTools): (batch: RecordBatch) => void {
-  const registry = defaultRegistry();
   const out = new Output();
   const columns = opts.mode === 'fields' ? tools.resolveFieldColumns(opts.fields) : [];
-  const filter = tools.compileDisplayFilter(opts.displayFilter);
-  const wanted = [...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])), ...(filter?.fieldIds ?? [])];
-  const collector =
-    opts.mode === 'fields' || filter ? FieldCollector.of(wanted, registry.fields.length) : null;
-  if (opts.mode === 'fields' && opts.header) out.line(opts.fields.join(opts.separator));
-  const state = new CaptureState();
-  const clock = new FrameClock();
-  const wantInfo = opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info');
-  const dissectOptions = { wantInfo, reassemble: opts.reassemble };
+  const printer = new PacketPrinter(
+    opts,
+    columns,
+    tools.compileDisplayFilter(opts.displayFilter),
+    out,
+    false,
+  );
   return (batch) => {
-    for (let i = 0; i < batch.count; i++) {
-      const meta = clock.next(batch, i);
-      const bytes = recordBytes(batch, i);
-      let pinfo: PacketInfo | null = null;
-      if (collector) {
-        collector.reset();
-        pinfo = dissect(registry, meta, bytes, collector, state, dissectOptions);
-        if (filter && !filter.matches(collector, bytes)) continue;
-      }
-      if (opts.mode === 'fields' && collector && pinfo) {
-        out.line(fieldsLine(columns, collector, registry.fields, meta, pinfo, opts));
-      } else if (opts.mode === 'tree') {
-        const tree = new FullTree();
-        dissect(registry, meta, bytes, tree, state, dissectOptions);
-        for (const l of treeLines(tree.roots)) out.line(l);
-        out.line('');
-      } else {
-        out.line(
-          summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, dissectOptions)),
-        );
-      }
-      if (opts.hex) {
-        for (const l of hexDumpLines(bytes)) out.line(l);
-        out.line('');
-      }
-    }
+    for (let i = 0; i < batch.count; i++) printer.take(batch, i);
     // Live output is read as it comes: no holding lines back between batches.
     out.flush();
   };

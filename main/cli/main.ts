@@ -1,27 +1,15 @@
 // `trawl`: the tshark-compatible command line. Reads a capture file and prints summaries,
 // fields or trees, or re-writes it; exit statuses as tshark's (1 usage, 2 file or filter).
-import { dissect } from '../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../app/dissect/modules.ts';
-import { CaptureState } from '../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
-import type { PacketInfo } from '../../app/dissect/packet-info.ts';
 import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
-import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
-import { nodeCrypto } from '../engine/quic-crypto.ts';
 import { runServe } from '../serve/serve-command.ts';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
 import { Output } from './output.ts';
 import { captureCommand, listInterfacesCommand } from './capture.ts';
-import {
-  COLUMN_FIELDS,
-  fieldsLine,
-  hexDumpLines,
-  summaryLine,
-  treeLines,
-  type FieldColumn,
-} from './print.ts';
+import { PacketPrinter } from './packet-printer.ts';
+import { COLUMN_FIELDS, type FieldColumn } from './print.ts';
 
 const EXIT_USAGE = 1;
 const EXIT_FILE = 2;
@@ -62,14 +50,9 @@ function compileDisplayFilter(expression: string | undefined): CompiledFilter | 
 
 /** Prints (or writes) every packet of `path` that passes the display filter; returns the exit status. */
 async function readFile(opts: CliOptions, path: string): Promise<number> {
-  const registry = defaultRegistry();
   const out = new Output();
   const columns = opts.mode === 'fields' ? resolveFieldColumns(opts.fields) : [];
   const filter = compileDisplayFilter(opts.displayFilter);
-  const wanted = [...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])), ...(filter?.fieldIds ?? [])];
-  const collector =
-    opts.mode === 'fields' || filter ? FieldCollector.of(wanted, registry.fields.length) : null;
-  if (opts.mode === 'fields' && opts.header) out.line(opts.fields.join(opts.separator));
   const file = openFileOrFail(path);
   const linkTypes = new Set(file.info.interfaces.map((i) => i.linkType));
   if (opts.writeFile && linkTypes.size > 1) {
@@ -82,11 +65,7 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   const writer = opts.writeFile
     ? createCaptureWriter(opts.writeFile, { linkType: file.info.linkType, nanosecond: file.info.nanosecond })
     : null;
-  const state = new CaptureState();
-  const clock = new FrameClock();
-  // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
-  const wantInfo = !writer && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
-  const dissectOptions = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
+  const printer = new PacketPrinter(opts, columns, filter, out, writer !== null);
   let remaining = opts.count ?? Infinity;
   let status = 0;
   try {
@@ -95,34 +74,9 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
       if (writer && !filter) writer.writeBatch(batch, 0, n);
       else {
         for (let i = 0; i < n; i++) {
-          const meta = clock.next(batch, i);
-          const bytes = recordBytes(batch, i);
-          let pinfo: PacketInfo | null = null;
-          if (collector) {
-            collector.reset();
-            pinfo = dissect(registry, meta, bytes, collector, state, dissectOptions);
-            if (filter && !filter.matches(collector, bytes)) continue;
-          }
-          if (writer) {
-            writer.writePacket(meta.tsSec, meta.tsNsec, meta.origLen, bytes);
-            continue;
-          }
-          if (opts.mode === 'fields' && collector && pinfo) {
-            out.line(fieldsLine(columns, collector, registry.fields, meta, pinfo, opts));
-          } else if (opts.mode === 'tree') {
-            const tree = new FullTree();
-            dissect(registry, meta, bytes, tree, state, dissectOptions);
-            for (const l of treeLines(tree.roots)) out.line(l);
-            out.line('');
-          } else {
-            out.line(
-              summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, dissectOptions)),
-            );
-          }
-          if (opts.hex) {
-            for (const l of hexDumpLines(bytes)) out.line(l);
-            out.line('');
-          }
+          const kept = printer.take(batch, i);
+          if (kept && writer)
+            writer.writePacket(kept.meta.tsSec, kept.meta.tsNsec, kept.meta.origLen, kept.bytes);
         }
       }
       remaining -= n;

@@ -155,7 +155,7 @@ describe('arp', () => {
   it('finds an ARP longer than its frame malformed', () => {
     const d = dissectHex(REQUEST.slice(0, 2 * 40));
     expect(d.pinfo.info).toBe('[Malformed Packet]');
-    expect(d.value('_ws.malformed')).toBe('Malformed Packet');
+    expect(d.value('_ws.malformed')).toBe('[Malformed Packet: ARP/RARP]');
     expect(d.value('arp.opcode')).toBe('1');
   });
 });

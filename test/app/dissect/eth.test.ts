@@ -185,7 +185,7 @@ describe('eth', () => {
 
     const malformed = dissectHex(ARP_PADDED.slice(0, 20));
     expect(malformed.pinfo.malformed).toBe(true);
-    expect(malformed.value('_ws.malformed')).toBe('Malformed Packet');
+    expect(malformed.value('_ws.malformed')).toBe('[Malformed Packet: Ethernet]');
     expect(malformed.pinfo.info).toBe('[Malformed Packet]');
   });
 

@@ -137,7 +137,7 @@ describe('llc', () => {
     expect(d.value('eth.len')).toBe('2');
     expect(d.value('eth.trailer')).toBe('030102030405060708');
     expect(d.value('llc.dsap')).toBe('0x42');
-    expect(d.value('_ws.malformed')).toBe('Malformed Packet');
+    expect(d.value('_ws.malformed')).toBe('[Malformed Packet: LLC]');
     expect(d.pinfo.proto).toBe('LLC');
     expect(d.pinfo.info).toBe('[Malformed Packet]');
     expect(d.value('frame.protocols')).toBe('eth:llc');

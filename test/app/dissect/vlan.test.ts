@@ -99,7 +99,7 @@ describe('vlan', () => {
     // tshark: the tag's own text, then the note
     expect(d.pinfo.info).toBe('PRI: 0  DEI: 0  ID: 118[Packet size limited during capture]');
     const malformed = dissectHex(STACKED.slice(0, 2 * 16));
-    expect(malformed.value('_ws.malformed')).toBe('Malformed Packet');
+    expect(malformed.value('_ws.malformed')).toBe('[Malformed Packet: VLAN]');
     expect(malformed.pinfo.proto).toBe('VLAN');
   });
 });

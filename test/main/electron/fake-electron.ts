@@ -202,6 +202,16 @@ export function createFakeElectron(userData: string, isPackaged = false) {
   return { api, appEvents, windows, menus, dialogs, calls, session };
 }
 
+/** True when a menu template has an item with `id`. */
+export function hasMenuItem(template: readonly MenuItemConstructorOptions[], id: string): boolean {
+  try {
+    menuItem(template, id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The item with `id` anywhere in a menu template. */
 export function menuItem(
   template: readonly MenuItemConstructorOptions[],

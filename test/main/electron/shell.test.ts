@@ -16,7 +16,7 @@ import { runShell } from '../../../main/electron/shell.ts';
 import { serveEngine } from '../../../main/engine/port.ts';
 import { isAction } from '../../../renderer/app/actions.ts';
 import { HAVE_ADDON, PageClient, SAMPLE, until } from './engine-fixture.ts';
-import { click, createFakeElectron, menuItem, prevented } from './fake-electron.ts';
+import { click, createFakeElectron, hasMenuItem, menuItem, prevented } from './fake-electron.ts';
 
 /** A real engine in this thread; every request that reaches its port is recorded. */
 function recordingEngine() {
@@ -249,6 +249,8 @@ describe.skipIf(!HAVE_ADDON)('electron shell: files through the engine', () => {
       'file.opened at the page',
     );
     await until(() => menuItem(menu(), 'save-as').enabled === true, 'Save As enabled');
+    // The recent list follows the request's reply, which may come after the engine's events.
+    await until(() => hasMenuItem(menu(), 'recent:0'), 'the file in Open Recent');
     expect(menuItem(menu(), 'recent:0').label).toContain(SAMPLE);
     expect(JSON.parse(readFileSync(join(userData, 'recent-files.json'), 'utf8'))).toEqual([SAMPLE]);
     page.close();

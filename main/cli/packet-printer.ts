@@ -1,0 +1,81 @@
+// One packet loop for `trawl -r` and `trawl -i`: each record is dissected as deep as the output
+// and the -Y filter need, tested, and printed as a summary line, -T fields line or -V tree (with
+// -x bytes); or, when the caller writes a file, only tested.
+import { dissect } from '../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../app/dissect/modules.ts';
+import {
+  CaptureState,
+  type DissectOptions,
+  type FrameMeta,
+  type PacketInfo,
+} from '../../app/dissect/packet-info.ts';
+import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
+import type { CompiledFilter } from '../../app/filter/compile.ts';
+import type { RecordBatch } from '../../native/index.ts';
+import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
+import { nodeCrypto } from '../engine/quic-crypto.ts';
+import type { CliOptions } from './args.ts';
+import type { Output } from './output.ts';
+import { fieldsLine, hexDumpLines, summaryLine, treeLines, type FieldColumn } from './print.ts';
+
+export interface KeptPacket {
+  meta: FrameMeta;
+  bytes: Uint8Array;
+}
+
+export class PacketPrinter {
+  private readonly registry = defaultRegistry();
+  private readonly state = new CaptureState();
+  private readonly clock = new FrameClock();
+  private readonly collector: FieldCollector | null;
+  private readonly options: DissectOptions;
+
+  /** `writing`: the kept packets go to a file, nothing is printed. */
+  constructor(
+    private readonly opts: CliOptions,
+    private readonly columns: readonly FieldColumn[],
+    private readonly filter: CompiledFilter | null,
+    private readonly out: Output,
+    private readonly writing: boolean,
+  ) {
+    const fields = opts.mode === 'fields' && !writing;
+    const wanted = [
+      ...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])),
+      ...(filter?.fieldIds ?? []),
+    ];
+    this.collector = fields || filter ? FieldCollector.of(wanted, this.registry.fields.length) : null;
+    // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
+    const wantInfo = !writing && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
+    this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
+    if (fields && opts.header) out.line(opts.fields.join(opts.separator));
+  }
+
+  /** Record `i` of `batch`: printed (unless writing) and returned if it passes -Y, else null. */
+  take(batch: RecordBatch, i: number): KeptPacket | null {
+    const meta = this.clock.next(batch, i);
+    const bytes = recordBytes(batch, i);
+    const { registry, state, options, collector, opts, out } = this;
+    let pinfo: PacketInfo | null = null;
+    if (collector) {
+      collector.reset();
+      pinfo = dissect(registry, meta, bytes, collector, state, options);
+      if (this.filter && !this.filter.matches(collector, bytes)) return null;
+    }
+    if (this.writing) return { meta, bytes };
+    if (opts.mode === 'fields' && collector && pinfo) {
+      out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, opts));
+    } else if (opts.mode === 'tree') {
+      const tree = new FullTree();
+      dissect(registry, meta, bytes, tree, state, options);
+      for (const l of treeLines(tree.roots)) out.line(l);
+      out.line('');
+    } else {
+      out.line(summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options)));
+    }
+    if (opts.hex) {
+      for (const l of hexDumpLines(bytes)) out.line(l);
+      out.line('');
+    }
+    return { meta, bytes };
+  }
+}
