@@ -1,10 +1,18 @@
 // `trawl -D` and `trawl -i` as a user runs them (build/cli.mjs), over a real veth with real frames.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { rawSender, sendRaw, sleep, vethPair, type RawFrames, type VethPair } from '../../support/netns.ts';
+import {
+  expectedFrame,
+  rawSender,
+  sendRaw,
+  sleep,
+  vethPair,
+  type RawFrames,
+  type VethPair,
+} from '../../support/netns.ts';
 import { tempDir } from '../../support/pcap-bytes.ts';
 import { readAll } from '../../native/read-all.ts';
 
@@ -149,6 +157,24 @@ test('-a duration:1 stops by itself; SIGINT stops with the tally', async () => {
   expect(s.status).toBe(0);
   expect(s.stderr).toContain('12 packets captured, 0 dropped by kernel, 0 dropped by trawl');
   expect((await readAll(out)).records).toHaveLength(12);
+});
+
+test('SIGKILL mid-capture: the file reads back whole, with every packet of the released blocks', async () => {
+  const out = join(tmp.dir, 'killed.pcap');
+  const frames: RawFrames = { count: 300, dport: 7203, sizes: [60, 1000] };
+  const r = await capture(['-i', pair.host, '-f', 'udp dst port 7203', '-w', out], frames, (child) => {
+    // 200 ms after the last frame: well past the 50 ms block-retire timeout.
+    child.kill('SIGKILL');
+  });
+  expect(r.signal).toBe('SIGKILL');
+  const read = await readAll(out);
+  expect(read.error).toBeNull();
+  expect(read.records).toHaveLength(300);
+  read.records.forEach((rec, i) => expect(rec.bytes).toEqual(expectedFrame(frames, i, pair.peerMac)));
+  const tshark = spawnSync('tshark', ['-r', out, '-T', 'fields', '-e', 'udp.dstport'], { encoding: 'utf8' });
+  expect(tshark.status).toBe(0);
+  expect(tshark.stderr).not.toMatch(/cut short|appears to be damaged/);
+  expect(tshark.stdout.trim().split('\n')).toEqual(Array(300).fill('7203'));
 });
 
 test('--backend libpcap gives the same count', async () => {
