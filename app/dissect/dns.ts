@@ -18,7 +18,7 @@ import {
   type FieldDef,
 } from './field.ts';
 import { secondsText } from './icmp.ts';
-import { expert, ipLayer } from './ip-proto.ts';
+import { expert } from './ip-proto.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, Hint, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
@@ -431,8 +431,11 @@ interface Seen {
 
 class DnsState {
   /** Transactions by conversation and id, in frame order. */
-  readonly open = new Map<string, Transaction[]>();
-  readonly byFrame = new Map<number, Seen>();
+  readonly open = new Map<number, Transaction[]>();
+  /** Each DNS frame's transaction, for revisits (null: a response without a request). */
+  readonly byFrame = new Map<number, Transaction | null>();
+  /** The frames that were retransmissions. */
+  readonly retransmissions = new Set<number>();
 }
 
 const newState = (): DnsState => new DnsState();
@@ -440,63 +443,47 @@ const newState = (): DnsState => new DnsState();
 /** Seconds within which a repeated query counts as a retransmission (Wireshark's default). */
 const RETRANSMISSION_TIMER = 5;
 
-function conversationKey(pinfo: PacketInfo, id: number): string {
-  const l = ipLayer;
-  const n = l.kind === 6 ? 16 : 4;
-  let a = '';
-  let b = '';
-  for (let i = 0; i < n; i++) {
-    a += String.fromCharCode(l.bytes[l.src + i] as number);
-    b += String.fromCharCode(l.bytes[l.dst + i] as number);
-  }
-  a += `/${pinfo.srcPort}`;
-  b += `/${pinfo.dstPort}`;
-  return `${a < b ? `${a}|${b}` : `${b}|${a}`}|${id}`;
-}
-
 /** Finds (and on the first pass updates) the transaction this message belongs to. */
 function track(pinfo: PacketInfo, id: number, response: boolean): Seen {
   const st = pinfo.state.of('dns', newState);
   const frame = pinfo.meta.number;
   const known = st.byFrame.get(frame);
-  if (known) return known;
-  const key = conversationKey(pinfo, id);
+  if (known !== undefined) return { t: known, retransmission: st.retransmissions.has(frame) };
+  const seen = first(pinfo, st, id, response);
+  if (pinfo.conversation >= 0) st.byFrame.set(frame, seen.t);
+  if (seen.retransmission) st.retransmissions.add(frame);
+  return seen;
+}
+
+/** The first pass over a message: opens, answers or repeats a transaction of its conversation. */
+function first(pinfo: PacketInfo, st: DnsState, id: number, response: boolean): Seen {
+  if (pinfo.conversation < 0) return { t: null, retransmission: false };
+  const frame = pinfo.meta.number;
+  const key = pinfo.conversation * 65536 + id;
   let list = st.open.get(key);
   const last = list?.[list.length - 1];
-  let seen: Seen;
-  if (!response) {
-    let fresh = !last || last.reply > 0;
-    let retransmission = false;
-    if (!fresh && last) {
-      const dt = pinfo.meta.tsSec - last.sec + (pinfo.meta.tsNsec - last.nsec) / 1e9;
-      if (dt < RETRANSMISSION_TIMER) retransmission = true;
-      else fresh = true;
-    }
-    if (fresh) {
-      const t: Transaction = {
-        id,
-        request: frame,
-        reply: 0,
-        sec: pinfo.meta.tsSec,
-        nsec: pinfo.meta.tsNsec,
-        multiple: false,
-      };
-      if (!list) st.open.set(key, (list = []));
-      list.push(t);
-      seen = { t, retransmission: false };
-    } else {
-      seen = { t: last ?? null, retransmission };
-    }
-  } else if (last) {
+  if (response) {
+    if (!last) return { t: null, retransmission: false };
     let retransmission = false;
     if (last.reply === 0) last.reply = frame;
     else if (!last.multiple) retransmission = true;
-    seen = { t: last, retransmission };
-  } else {
-    seen = { t: null, retransmission: false };
+    return { t: last, retransmission };
   }
-  st.byFrame.set(frame, seen);
-  return seen;
+  if (last && last.reply === 0) {
+    const dt = pinfo.meta.tsSec - last.sec + (pinfo.meta.tsNsec - last.nsec) / 1e9;
+    if (dt < RETRANSMISSION_TIMER) return { t: last, retransmission: true };
+  }
+  const t: Transaction = {
+    id,
+    request: frame,
+    reply: 0,
+    sec: pinfo.meta.tsSec,
+    nsec: pinfo.meta.tsNsec,
+    multiple: false,
+  };
+  if (!list) st.open.set(key, (list = []));
+  list.push(t);
+  return { t, retransmission: false };
 }
 
 /** Builds the message's Info text only when the Info column is wanted. */

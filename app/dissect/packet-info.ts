@@ -69,6 +69,11 @@ export class PacketInfo {
   /** Transport ports, -1 when absent. */
   srcPort = -1;
   dstPort = -1;
+  /**
+   * The innermost transport conversation: tcp.stream × 2 + 1 or udp.stream × 2, -1 when none (or
+   * unknown): what per-conversation state of application protocols is keyed by.
+   */
+  conversation = -1;
   /** Set while dissecting the quoted packet inside an ICMP error: columns stay the outer ones. */
   inError = false;
   /** Set when any layer was malformed. */

@@ -49,36 +49,53 @@ export class Msp {
     /** The dissector could not tell the length: the whole next segment joins (ONE_MORE_SEGMENT). */
     public wholeSegment: boolean,
     readonly firstFrame: number,
-  ) {}
+  ) {
+    this.contiguous = seq;
+  }
+
+  /** Sequence number up to which the parts cover the message without a gap. */
+  private contiguous: number;
 
   has(frame: number): boolean {
-    for (const p of this.parts) if (p.frame === frame) return true;
+    for (let i = this.parts.length - 1; i >= 0; i--) if ((this.parts[i] as Part).frame === frame) return true;
     return false;
   }
 
   /** Adds a segment's bytes (copied) unless it brings nothing new (a retransmission). */
   add(frame: number, seq: number, bytes: Uint8Array): boolean {
     if (this.has(frame) || this.covers(seq, seq + bytes.length)) return false;
-    this.parts.push({ frame, seq, length: bytes.length, bytes: bytes.slice() });
+    // Parts stay in sequence order; segments mostly come in order, so this is a push.
+    const parts = this.parts;
+    let i = parts.length;
+    while (i > 0 && (parts[i - 1] as Part).seq > seq) i--;
+    parts.splice(i, 0, { frame, seq, length: bytes.length, bytes: bytes.slice() });
+    this.extend();
     return true;
   }
 
-  private covers(from: number, to: number): boolean {
-    let at = from;
-    for (const p of this.sorted()) {
+  private extend(): void {
+    let at = this.contiguous;
+    for (const p of this.parts) {
       if (p.seq > at) break;
       at = Math.max(at, p.seq + p.length);
+    }
+    this.contiguous = at;
+  }
+
+  private covers(from: number, to: number): boolean {
+    if (from >= this.seq && to <= this.contiguous) return true;
+    let at = from;
+    for (const p of this.parts) {
+      if (p.seq + p.length <= at) continue;
+      if (p.seq > at) break;
+      at = p.seq + p.length;
     }
     return at >= to;
   }
 
-  private sorted(): Part[] {
-    return this.parts.slice().sort((a, b) => a.seq - b.seq);
-  }
-
   /** The message when parts cover [seq, nxtpdu) without a gap, else null. */
   assemble(): Uint8Array | null {
-    if (this.wholeSegment || !this.covers(this.seq, this.nxtpdu)) return null;
+    if (this.wholeSegment || this.contiguous < this.nxtpdu) return null;
     const out = new Uint8Array(this.nxtpdu - this.seq);
     for (const p of this.parts) {
       const from = p.seq - this.seq;
@@ -97,7 +114,7 @@ export class Msp {
   spans(): { frame: number; from: number; length: number }[] {
     const out: { frame: number; from: number; length: number }[] = [];
     let at = this.seq;
-    for (const p of this.sorted()) {
+    for (const p of this.parts) {
       const end = Math.min(p.seq + p.length, this.nxtpdu);
       if (end <= at) continue;
       out.push({ frame: p.frame, from: at - this.seq, length: end - at });

@@ -556,6 +556,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (captured > 0) {
     const server = c >= 0 ? (st.serverPort[c] as number) : 0;
     tcpLayer.stream = c;
+    pinfo.conversation = c >= 0 ? c * 2 + 1 : -1;
     tcpLayer.dir = dir;
     tcpLayer.serverPort = server;
     const claimed = c >= 0 ? st.convDissector[c] : undefined;

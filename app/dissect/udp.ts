@@ -108,6 +108,7 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 
   const stream = udpStream(pinfo, sport, dport);
   tree.add(F.stream, tvb, o + 8, 0, stream);
+  pinfo.conversation = stream * 2;
 
   const payloadLength = tooLong ? reported - 8 : ulen - 8;
   const captured = tvb.remaining(o + 8);
