@@ -1,6 +1,7 @@
 // The packet list's Source and Destination columns from what the dissectors recorded:
 // the network addresses when there are any, else the link-layer ones (Wireshark's default).
-import { formatIPv4, formatIPv6, formatMac, readIPv4 } from '../format/address.ts';
+import { formatIPv4, formatIPv6, readIPv4 } from '../format/address.ts';
+import { macNameOrAddress } from '../format/mac-names.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 
 export interface Columns {
@@ -18,7 +19,7 @@ function address(pinfo: PacketInfo, net: number, dl: number): string {
     case AddrKind.IPv6:
       return net >= 0 ? formatIPv6(b, net) : '';
     default:
-      return dl >= 0 && dl + 6 <= b.length ? formatMac(b, dl) : '';
+      return dl >= 0 && dl + 6 <= b.length ? macNameOrAddress(b, dl) : '';
   }
 }
 

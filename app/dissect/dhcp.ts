@@ -23,6 +23,7 @@ import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatHex, formatIPv4, formatMac } from '../format/address.ts';
+import { macName } from '../format/mac-names.ts';
 
 /** Option names as tshark 4.0 shows them (`Option: (12) Host Name`). */
 const OPTION_NAMES = names({
@@ -505,11 +506,12 @@ export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     // Later replaced by the DHCP text when a message type option exists.
     const mac =
       hlen === 6 && (htype === 1 || htype === 6) && tvb.has(o + 28, 6) ? formatMac(tvb.bytes, o + 28) : null;
-    if (mac) pinfo.setInfo(`Boot Request from ${mac} (${mac})`);
+    if (mac) pinfo.setInfo(`Boot Request from ${mac} (${macName(tvb.bytes, o + 28) ?? mac})`);
     else if (tvb.has(o + 28, hlen) && hlen > 0)
       pinfo.setInfo(`Boot Request from ${formatHex(tvb.bytes, o + 28, hlen)}`);
   }
-  const detail = tree !== NULL_TREE;
+  // The options are parsed whenever Info is built too: a fault there shows in the column.
+  const detail = tree !== NULL_TREE || wantInfo;
   tree.push(F[''], tvb, o, tvb.remaining(o));
   // Wireshark finds the message type before it builds the tree, so a capture cut short inside
   // the options shows no header at all.

@@ -4,7 +4,7 @@
 import { dissectData } from './data.ts';
 import { markMalformedExpert } from './dissect.ts';
 import { dispatchEthertype, ETHERTYPE_NAMES } from './ethertype.ts';
-import { bool, bytes, ether, fields, hex, names, proto, uint, type FieldDef } from './field.ts';
+import { bool, bytes, ether, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
 import { LinkType } from './link-types.ts';
 import { dissectLlc } from './llc.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
@@ -12,6 +12,7 @@ import type { Registry } from './registry.ts';
 import { NodeFlag, type FieldNode, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatMac } from '../format/address.ts';
+import { macName, macWithName } from '../format/mac-names.ts';
 
 const LG: readonly [string, string] = [
   'Locally administered address (this is NOT the factory default)',
@@ -24,6 +25,9 @@ export const F = fields('eth', {
   dst: ether('Destination'),
   src: ether('Source'),
   addr: ether('Address'),
+  dst_resolved: str('Destination (resolved)', { generated: true, hidden: true }),
+  src_resolved: str('Source (resolved)', { generated: true, hidden: true }),
+  addr_resolved: str('Address (resolved)', { generated: true, hidden: true }),
   'dst.lg': bool('LG bit', 24, 0x020000, { tf: LG }),
   'dst.ig': bool('IG bit', 24, 0x010000, { tf: IG }),
   'src.lg': bool('LG bit', 24, 0x020000, { tf: LG }),
@@ -45,10 +49,19 @@ export const F = fields('eth', {
 const MAX_802_3_LEN = 1500;
 const MIN_ETHERNET_II_TYPE = 1536;
 
+/** eth.*_resolved: the address's name, or the address where it has none. */
+function resolvedText(tvb: Tvb, offset: number): string {
+  tvb.need(offset, 6);
+  return macName(tvb.bytes, offset) ?? formatMac(tvb.bytes, offset);
+}
+
 /** Adds one address subtree (Destination or Source) with its hidden eth.addr and LG/IG bits. */
 function addAddress(tvb: Tvb, offset: number, tree: Tree, which: 'dst' | 'src'): void {
   tree.push(F[which], tvb, offset, 6);
+  const resolved = which === 'src' ? F.src_resolved : F.dst_resolved;
+  if (tree.wants(resolved)) tree.add(resolved, tvb, offset, 6, resolvedText(tvb, offset));
   tree.add(F.addr, tvb, offset, 6);
+  if (tree.wants(F.addr_resolved)) tree.add(F.addr_resolved, tvb, offset, 6, resolvedText(tvb, offset));
   const lg = which === 'src' ? F['src.lg'] : F['dst.lg'];
   const ig = which === 'src' ? F['src.ig'] : F['dst.ig'];
   if (tree.wants(lg) || tree.wants(ig) || tree.wants(F.lg) || tree.wants(F.ig)) {
@@ -111,7 +124,7 @@ function dissectEthCommon(tvb: Tvb, pinfo: PacketInfo, tree: Tree, fcsLen: numbe
     const what = `Invalid length/type: 0x${typeOrLength.toString(16).padStart(4, '0')} (${typeOrLength})`;
     if (pinfo.wantInfo) pinfo.setInfo(`Ethernet Unknown: ${what}`);
     tree.push(F[''], tvb, o, 14);
-    if (tree.full) tree.label(`Ethernet Unknown, Src: ${formatMac(b, o + 6)}, Dst: ${formatMac(b, o)}`);
+    if (tree.full) tree.label(`Ethernet Unknown, Src: ${macWithName(b, o + 6)}, Dst: ${macWithName(b, o)}`);
     addAddress(tvb, o, tree, 'dst');
     addAddress(tvb, o + 6, tree, 'src');
     tree.push(F.invalid_lentype, tvb, o + 12, 2, typeOrLength);
@@ -128,7 +141,7 @@ function dissectEthCommon(tvb: Tvb, pinfo: PacketInfo, tree: Tree, fcsLen: numbe
 
   if (pinfo.wantInfo) pinfo.setInfo('Ethernet II');
   tree.push(F[''], tvb, o, 14);
-  if (tree.full) tree.label(`Ethernet II, Src: ${formatMac(b, o + 6)}, Dst: ${formatMac(b, o)}`);
+  if (tree.full) tree.label(`Ethernet II, Src: ${macWithName(b, o + 6)}, Dst: ${macWithName(b, o)}`);
   const ethNode = tree.current();
   addAddress(tvb, o, tree, 'dst');
   addAddress(tvb, o + 6, tree, 'src');

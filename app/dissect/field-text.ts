@@ -3,6 +3,7 @@
 import { FieldType, type FieldDef } from './field.ts';
 import type { FieldNode, FieldValue } from './tree.ts';
 import { formatHex, formatIPv4, formatIPv6, formatMac } from '../format/address.ts';
+import { macWithName } from '../format/mac-names.ts';
 
 /** tshark's -T fields text for one value. Byte-backed values come as their bytes. */
 export function fieldText(def: FieldDef, value: FieldValue | Uint8Array): string {
@@ -70,7 +71,7 @@ export function displayValue(node: FieldNode): string {
   const v = node.value;
   switch (def.type) {
     case FieldType.Ether:
-      return formatMac(node.bytes, node.offset);
+      return macWithName(node.bytes, node.offset);
     case FieldType.IPv6:
       return formatIPv6(node.bytes, node.offset);
     case FieldType.Bytes:

@@ -2,6 +2,7 @@
 // fields or trees, or re-writes it; exit statuses as tshark's (1 usage, 2 file or filter).
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
+import { resolveMacNames } from '../engine/mac-names.ts';
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
 import { runServe } from '../serve/serve-command.ts';
@@ -65,7 +66,8 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   const writer = opts.writeFile
     ? createCaptureWriter(opts.writeFile, { linkType: file.info.linkType, nanosecond: file.info.nanosecond })
     : null;
-  const printer = new PacketPrinter(opts, columns, filter, out, writer !== null);
+  const timeDigits = file.info.nanosecond ? 9 : 6;
+  const printer = new PacketPrinter(opts, columns, filter, out, writer !== null, timeDigits);
   let remaining = opts.count ?? Infinity;
   let status = 0;
   try {
@@ -103,6 +105,7 @@ function openFileOrFail(path: string): ReturnType<typeof openCapture> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  resolveMacNames();
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);

@@ -30,13 +30,17 @@ export class PacketPrinter {
   private readonly collector: FieldCollector | null;
   private readonly options: DissectOptions;
 
-  /** `writing`: the kept packets go to a file, nothing is printed. */
+  /**
+   * `writing`: the kept packets go to a file, nothing is printed. `timeDigits`: the summary's
+   * time precision, the file's own as tshark shows it (9 for nanosecond files, else 6).
+   */
   constructor(
     private readonly opts: CliOptions,
     private readonly columns: readonly FieldColumn[],
     private readonly filter: CompiledFilter | null,
     private readonly out: Output,
     private readonly writing: boolean,
+    private readonly timeDigits = 6,
   ) {
     const fields = opts.mode === 'fields' && !writing;
     const wanted = [
@@ -70,7 +74,8 @@ export class PacketPrinter {
       for (const l of treeLines(tree.roots)) out.line(l);
       out.line('');
     } else {
-      out.line(summaryLine(meta, pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options)));
+      const summarized = pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
+      out.line(summaryLine(meta, summarized, this.timeDigits));
     }
     if (opts.hex) {
       for (const l of hexDumpLines(bytes)) out.line(l);

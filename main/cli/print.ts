@@ -9,9 +9,9 @@ import { hexByte } from '../../app/format/address.ts';
 import { formatDelta } from '../../app/format/time.ts';
 
 /** `    1   0.000000     10.0.0.6 → 212.199.202.9 HTTP 869 GET / HTTP/1.1` */
-export function summaryLine(meta: FrameMeta, pinfo: PacketInfo): string {
+export function summaryLine(meta: FrameMeta, pinfo: PacketInfo, timeDigits = 6): string {
   const c = columnsOf(pinfo);
-  const time = formatDelta(meta.tsSec, meta.tsNsec, meta.refSec, meta.refNsec, 6);
+  const time = formatDelta(meta.tsSec, meta.tsNsec, meta.refSec, meta.refNsec, timeDigits);
   const addresses = c.source || c.destination ? `${c.source.padStart(12)} → ${c.destination.padEnd(12)}` : '';
   return `${String(meta.number).padStart(5)} ${time.padStart(10)} ${addresses} ${c.protocol} ${meta.origLen} ${c.info}`;
 }

@@ -1,5 +1,6 @@
 // The engine: one open capture and its view, answering the requests of app/protocol.
 // It runs in a worker thread (worker.ts); the CLI and tests can also host it directly.
+import { resolveMacNames } from './mac-names.ts';
 import type { EngineEvent, Params, RequestName, Result } from '../../app/protocol/messages.ts';
 import { writeCaptureFile } from './save.ts';
 import { frameDetail } from './detail.ts';
@@ -26,7 +27,9 @@ export class Engine {
   constructor(
     private readonly emit: (event: EngineEvent) => void,
     private readonly capture: CaptureProvider = defaultCaptureProvider(),
-  ) {}
+  ) {
+    resolveMacNames();
+  }
 
   private readonly handlers: Handlers = {
     'file.open': async ({ path, discard }) => {

@@ -20,7 +20,7 @@ import { CaptureSession, type LoadListener } from './session.ts';
 
 const DEFAULT_SNAPLEN = 262144;
 /** Row-count updates while capturing (the packet list follows within this). */
-const PROGRESS_MS = 200;
+const PROGRESS_MS = 40;
 /** Capture statistics (packets, drops, rate). */
 const STATS_MS = 1000;
 /** After stop, how long the last batches may take to arrive from the capture thread. */

@@ -55,6 +55,9 @@ import {
   save,
 } from './settings.ts';
 
+/** A selection that moves again within this (ms) is still moving: its detail waits. */
+const DETAIL_SETTLE_MS = 80;
+
 export interface AppProps {
   client: EngineClient;
   host: Host;
@@ -117,6 +120,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const noticeId = useRef(0);
   const loadStarted = useRef(0);
   const detailSeq = useRef(0);
+  const lastSelection = useRef(-Infinity);
   /** The field selected in the tree, re-selected when another packet is shown (as Wireshark does). */
   const selectedField = useRef<string | null>(null);
   const fileRef = useRef(file);
@@ -313,19 +317,29 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
     [client, notify],
   );
 
-  // The detail of the selected packet; stale answers (fast arrow keys) are dropped.
+  // The detail of the selected packet; stale answers are dropped. While the selection moves fast
+  // (a held arrow or PageDown key) the request waits for the key to rest, so the list scrolls
+  // without redrawing the tree and the bytes for every row passed.
   useEffect(() => {
     if (!selected) return;
     const seq = ++detailSeq.current;
-    client.request('frame.detail', { number: selected.frame }).then(
-      (d) => {
-        if (seq !== detailSeq.current) return;
-        setDetail(d);
-        setSource(0);
-        setSelectedPath(selectedField.current ? findField(d.tree, selectedField.current) : null);
-      },
-      (err: unknown) => seq === detailSeq.current && notifyError(err),
+    const now = performance.now();
+    const moving = now - lastSelection.current < DETAIL_SETTLE_MS;
+    lastSelection.current = now;
+    const timer = setTimeout(
+      () =>
+        client.request('frame.detail', { number: selected.frame }).then(
+          (d) => {
+            if (seq !== detailSeq.current) return;
+            setDetail(d);
+            setSource(0);
+            setSelectedPath(selectedField.current ? findField(d.tree, selectedField.current) : null);
+          },
+          (err: unknown) => seq === detailSeq.current && notifyError(err),
+        ),
+      moving ? DETAIL_SETTLE_MS : 0,
     );
+    return () => clearTimeout(timer);
   }, [client, selected, notifyError]);
 
   const selectNode = useCallback(
