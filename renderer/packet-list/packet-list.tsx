@@ -4,6 +4,7 @@ import {
   AllCommunityModule,
   ModuleRegistry,
   themeBalham,
+  type BodyScrollEvent,
   type CellFocusedEvent,
   type ColDef,
   type ColumnState,
@@ -117,6 +118,9 @@ function markSelected(api: GridApi<Row>, frame: number): void {
 }
 
 /** The last of `count` rows is in view (or nearly: within half a row). */
+/** How long after the user's last wheel, key or pointer input a scroll counts as theirs (ms). */
+const USER_SCROLL_MS = 1000;
+
 function isAtBottom(api: GridApi<Row>, count: number): boolean {
   const rowHeight = api.getDisplayedRowAtIndex(0)?.rowHeight ?? 20;
   return api.getVerticalPixelRange().bottom >= count * rowHeight - rowHeight / 2;
@@ -133,6 +137,11 @@ export function PacketList(props: PacketListProps) {
   const apiRef = useRef<GridApi<Row> | null>(null);
   const countRef = useRef(0);
   const partialBlockRef = useRef(false);
+  // Following the tail is sticky: only the user's own scrolling (wheel, keys, the scrollbar) away
+  // from the bottom stops it, and scrolling back there resumes it. The grid's scroll position
+  // lags behind fast count updates, so it cannot be asked afresh each time.
+  const stickyRef = useRef(true);
+  const userInputAt = useRef(-Infinity);
   const appliedSortRef = useRef<ViewState['sort']>(null);
   const selectedFrameRef = useRef<number | null>(null);
   const scrollToRowRef = useRef<number | null>(null);
@@ -242,6 +251,7 @@ export function PacketList(props: PacketListProps) {
     selectedFrameRef.current = null;
     countRef.current = 0;
     partialBlockRef.current = false;
+    stickyRef.current = true;
     const api = apiRef.current;
     if (!api) return;
     api.applyColumnState({ defaultState: { sort: null } });
@@ -255,7 +265,7 @@ export function PacketList(props: PacketListProps) {
     const before = countRef.current;
     countRef.current = displayed;
     if (!api || displayed === before) return;
-    const following = callbacks.current.follow === true && displayed > before && isAtBottom(api, before);
+    const following = callbacks.current.follow === true && displayed > before && stickyRef.current;
     api.setRowCount(displayed, true);
     if (partialBlockRef.current || displayed < before) {
       partialBlockRef.current = false;
@@ -372,6 +382,14 @@ export function PacketList(props: PacketListProps) {
     [datasource],
   );
 
+  const onBodyScroll = useCallback((e: BodyScrollEvent<Row>) => {
+    if (e.direction !== 'vertical' || performance.now() - userInputAt.current > USER_SCROLL_MS) return;
+    stickyRef.current = isAtBottom(e.api, countRef.current);
+  }, []);
+  const noteUserInput = (): void => {
+    userInputAt.current = performance.now();
+  };
+
   const onCellFocused = useCallback(
     (e: CellFocusedEvent<Row>) => {
       if (e.rowIndex === null || e.rowPinned) return;
@@ -408,7 +426,12 @@ export function PacketList(props: PacketListProps) {
       className="packet-list"
       ref={rootRef}
       data-testid="packet-list"
-      onKeyDown={onKeyDown}
+      onKeyDown={(e) => {
+        noteUserInput();
+        onKeyDown(e);
+      }}
+      onWheel={noteUserInput}
+      onPointerDown={noteUserInput}
       onContextMenu={(e) => {
         if ((e.target as HTMLElement).closest('.ag-header')) {
           e.preventDefault();
@@ -436,6 +459,7 @@ export function PacketList(props: PacketListProps) {
         suppressCellFocus={false}
         onGridReady={onGridReady}
         onCellFocused={onCellFocused}
+        onBodyScroll={onBodyScroll}
         onColumnMoved={saveColumns}
         onColumnResized={(e) => e.finished && saveColumns()}
         onColumnVisible={saveColumns}
