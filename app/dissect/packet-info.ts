@@ -32,6 +32,11 @@ export const enum AddrKind {
 /** Capture-wide state of stateful dissectors, one slot per dissector, made on first use. */
 export class CaptureState {
   private readonly slots = new Map<string, unknown>();
+  /**
+   * Reads frame `n`'s bytes again, for a revisit that needs bytes of earlier frames (a reassembled
+   * TCP message); set by an engine that keeps its file open. A single pass (the CLI) needs none.
+   */
+  frameBytes: ((frame: number) => Uint8Array | null) | null = null;
 
   of<T>(key: string, make: () => T): T {
     let v = this.slots.get(key) as T | undefined;

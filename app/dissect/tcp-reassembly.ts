@@ -29,15 +29,20 @@ interface Part {
   /** Relative sequence number of the first byte. */
   seq: number;
   length: number;
-  /** A copy of the segment's bytes until the message is complete (then only `data` is kept). */
+  /** A copy of the segment's bytes until the message is complete. */
   bytes: Uint8Array | null;
+  /** Where the bytes are in the frame's own bytes, to read them again; -1: in another data source. */
+  at: number;
 }
 
 /** One message spread over segments (Wireshark's tcp_multisegment_pdu). */
 export class Msp {
   /** Frame that completed it (0 while bytes are missing). */
   lastFrame = 0;
-  /** Reassembled bytes, once complete. */
+  /**
+   * Reassembled bytes while the frame that completes the message is dissected the first time;
+   * afterwards only when they cannot be read back from the frames (see `reassembledData`).
+   */
   data: Uint8Array | null = null;
   readonly parts: Part[] = [];
 
@@ -61,14 +66,17 @@ export class Msp {
     return false;
   }
 
-  /** Adds a segment's bytes (copied) unless it brings nothing new (a retransmission). */
-  add(frame: number, seq: number, bytes: Uint8Array): boolean {
+  /**
+   * Adds a segment's bytes (copied) unless it brings nothing new (a retransmission); `at` is
+   * where they are in the frame's own bytes (-1 if elsewhere).
+   */
+  add(frame: number, seq: number, bytes: Uint8Array, at: number): boolean {
     if (this.has(frame) || this.covers(seq, seq + bytes.length)) return false;
     // Parts stay in sequence order; segments mostly come in order, so this is a push.
     const parts = this.parts;
     let i = parts.length;
     while (i > 0 && (parts[i - 1] as Part).seq > seq) i--;
-    parts.splice(i, 0, { frame, seq, length: bytes.length, bytes: bytes.slice() });
+    parts.splice(i, 0, { frame, seq, length: bytes.length, bytes: bytes.slice(), at });
     this.extend();
     return true;
   }
@@ -105,9 +113,26 @@ export class Msp {
     return out;
   }
 
-  /** Drops the pieces' copies once the message is final: only `data` is kept, for re-dissection. */
+  /**
+   * Drops the copies once the message is final. A revisit reads the pieces back from their frames
+   * (`reassembledData`); only a message with a piece from another data source keeps its bytes.
+   */
   release(): void {
     for (const p of this.parts) p.bytes = null;
+    if (this.parts.every((p) => p.at >= 0)) this.data = null;
+  }
+
+  /** The message from its frames' bytes, as `read` gives them; null when one cannot be read. */
+  readBack(read: (frame: number) => Uint8Array | null): Uint8Array | null {
+    const out = new Uint8Array(this.nxtpdu - this.seq);
+    for (const p of this.parts) {
+      const bytes = p.at >= 0 ? read(p.frame) : null;
+      if (!bytes || bytes.length < p.at + p.length) return null;
+      const from = p.seq - this.seq;
+      const take = Math.min(p.length, out.length - from);
+      if (take > 0) out.set(bytes.subarray(p.at, p.at + take), from);
+    }
+    return out;
   }
 
   /** The frames in sequence order with the span of the message each carried. */
@@ -211,7 +236,10 @@ function desegmentSegment(ctx: SegmentContext): void {
     if (msp) {
       if (ctx.first && msp.lastFrame === 0) {
         const take = msp.wholeSegment ? end - offset : Math.min(nxtseq, msp.nxtpdu) - seq;
-        if (msp.add(frame, seq, tvb.bytes.subarray(offset, offset + take)) && msp.wholeSegment) {
+        if (
+          msp.add(frame, seq, tvb.bytes.subarray(offset, offset + take), at(tvb, offset)) &&
+          msp.wholeSegment
+        ) {
           msp.wholeSegment = false;
           msp.nxtpdu = nxtseq;
         }
@@ -221,7 +249,8 @@ function desegmentSegment(ctx: SegmentContext): void {
           msp.lastFrame = frame;
         }
       }
-      if (msp.lastFrame !== frame || !msp.data) {
+      const data = msp.lastFrame === frame ? reassembledData(msp, pinfo) : null;
+      if (!data) {
         // A segment of a message completed elsewhere (or not yet).
         segmentItems(ctx, offset, msp.has(frame) && msp.lastFrame !== 0 ? msp.lastFrame : 0);
         markSegment(pinfo);
@@ -229,12 +258,12 @@ function desegmentSegment(ctx: SegmentContext): void {
       }
       const consumed = msp.nxtpdu - seq;
       segmentItems(ctx, offset, 0, Math.min(consumed, end - offset));
-      const asked = dissectReassembled(ctx, msp, msp.data);
+      const asked = dissectReassembled(ctx, msp, data);
       if (asked) {
         if (ctx.first) {
           // The message is longer than the dissector thought: wait for more, as Wireshark's
           // partial reassembly does.
-          const have = msp.seq + msp.data.length;
+          const have = msp.seq + data.length;
           msp.lastFrame = 0;
           msp.data = null;
           if (pinfo.desegmentLen === DESEGMENT_ONE_MORE_SEGMENT) {
@@ -273,7 +302,7 @@ function desegmentSegment(ctx: SegmentContext): void {
     if (ctx.first && !pdu) {
       const one = pinfo.desegmentLen === DESEGMENT_ONE_MORE_SEGMENT;
       pdu = new Msp(pduSeq, one ? nxtseq + 1 : nxtseq + pinfo.desegmentLen, one, frame);
-      pdu.add(frame, pduSeq, tvb.bytes.subarray(offset + from, end));
+      pdu.add(frame, pduSeq, tvb.bytes.subarray(offset + from, end), at(tvb, offset + from));
       ctx.flows.ensure(ctx.flow).insert(pdu);
     }
     segmentItems(ctx, offset + from, pdu && pdu.lastFrame !== frame ? pdu.lastFrame : 0);
@@ -284,6 +313,24 @@ function desegmentSegment(ctx: SegmentContext): void {
     }
     return;
   }
+}
+
+/** Where `offset` of `tvb` is in the frame's own bytes, or -1 when `tvb` is another data source. */
+function at(tvb: Tvb, offset: number): number {
+  return tvb.source === 0 ? offset : -1;
+}
+
+/** The last message read back from its frames: a detail view asks for the same frame again. */
+let lastReadBack: { msp: Msp; data: Uint8Array } | null = null;
+
+/** A completed message's bytes: kept on the first pass, else read back from its frames. */
+function reassembledData(msp: Msp, pinfo: PacketInfo): Uint8Array | null {
+  if (msp.data) return msp.data;
+  if (lastReadBack?.msp === msp) return lastReadBack.data;
+  const read = pinfo.state.frameBytes;
+  const data = read ? msp.readBack(read) : null;
+  if (data) lastReadBack = { msp, data };
+  return data;
 }
 
 function markSegment(pinfo: PacketInfo): void {

@@ -70,6 +70,7 @@ export class CaptureSession {
       linkTypes: [...new Set(info.interfaces.map((i) => i.linkType))],
     };
     this.firstBatch = new Promise((resolve) => (this.firstBatchSeen = resolve));
+    this.state.frameBytes = (n) => (n >= 1 && n <= this.index.count ? this.bytesOf(n - 1) : null);
     this.loaded = this.load();
   }
 

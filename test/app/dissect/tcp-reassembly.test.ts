@@ -42,6 +42,9 @@ describe('TCP reassembly on a real capture (pcpp__four_ipv6_http_streams.pcap)',
     // Replay the first pass into our own state, then revisit frames 5 and 7.
     const bytes = first.map((f) => f.pinfo.bytes);
     const metas = first.map((f) => f.pinfo.meta);
+    // A revisit reads the segments of a reassembled message back from their frames, as the engine
+    // reads them from the file.
+    state.frameBytes = (n) => bytes[n - 1] ?? null;
     metas.forEach((m, i) => dissect(registry, m, bytes[i]!, new FullTree(), state, { wantInfo: true }));
     const again = (n: number): ReturnType<typeof frameOf> => {
       const tree = new FullTree();
