@@ -2,42 +2,19 @@
 // TLS and QUIC tests: columns and field values per frame, as tshark -T fields prints them.
 import { join } from 'node:path';
 import { dissect } from '../../app/dissect/dissect.ts';
-import { fieldText } from '../../app/dissect/field-text.ts';
 import { defaultRegistry } from '../../app/dissect/modules.ts';
-import { CaptureState, type DissectOptions, type PacketInfo } from '../../app/dissect/packet-info.ts';
-import { FullTree, type FieldNode } from '../../app/dissect/tree.ts';
+import { CaptureState, type DissectOptions } from '../../app/dissect/packet-info.ts';
+import { FullTree } from '../../app/dissect/tree.ts';
 import { FrameClock, recordBytes } from '../../main/engine/frame-meta.ts';
 import { nodeCrypto } from '../../main/engine/quic-crypto.ts';
 import { openCapture } from '../../main/pcap/read.ts';
 import { CORPUS_FILES } from './corpus.ts';
-import { walk } from './dissect-hex.ts';
+import { dissected, type Dissected } from './dissect-hex.ts';
 
-export interface Frame {
-  pinfo: PacketInfo;
-  tree: FullTree;
-  /** Values of `abbrev` as tshark -T fields prints them, comma-joined. */
-  value(abbrev: string): string;
-  nodes(abbrev: string): FieldNode[];
-}
+export type Frame = Dissected;
 
-export function frameOf(pinfo: PacketInfo, tree: FullTree): Frame {
-  const nodes = (abbrev: string): FieldNode[] => {
-    const out: FieldNode[] = [];
-    walk(tree.roots, (n) => {
-      if (n.def?.abbrev === abbrev) out.push(n);
-    });
-    return out;
-  };
-  const value = (abbrev: string): string =>
-    nodes(abbrev)
-      .map((n) =>
-        n.def
-          ? fieldText(n.def, n.value === undefined ? n.bytes.slice(n.offset, n.offset + n.length) : n.value)
-          : '',
-      )
-      .join(',');
-  return { pinfo, tree, value, nodes };
-}
+/** One dissected frame with its field lookups. */
+export const frameOf = dissected;
 
 /** Every frame of a corpus file (or any path), dissected in order with full trees. */
 export async function dissectFile(file: string, options: Partial<DissectOptions> = {}): Promise<Frame[]> {

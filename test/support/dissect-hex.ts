@@ -58,6 +58,11 @@ export function dissectHex(
   const pinfo = dissect(defaultRegistry(), metaFor(bytes, linkType, extra), bytes, tree, state, {
     wantInfo: true,
   });
+  return dissected(pinfo, tree);
+}
+
+/** A dissected packet's tree, with lookups of a field's nodes and of its values as tshark prints them. */
+export function dissected(pinfo: PacketInfo, tree: FullTree): Dissected {
   const nodes = (abbrev: string): FieldNode[] => {
     const out: FieldNode[] = [];
     walk(tree.roots, (n) => {

@@ -162,14 +162,35 @@ describe('TCP reassembly on built segments', () => {
 });
 
 describe('Msp', () => {
-  it('assembles only without gaps and refuses bytes it already has', () => {
+  it('assembles only without gaps, refuses bytes it already has, and reads itself back', () => {
+    // Each segment's bytes sit at offset 2 of its frame.
+    const frames = new Map<number, Uint8Array>([
+      [1, Uint8Array.of(0, 0, 1, 2, 3, 4)],
+      [3, Uint8Array.of(0, 0, 7, 8, 9, 10)],
+      [5, Uint8Array.of(0, 0, 5, 6)],
+    ]);
+    const part = (n: number): Uint8Array => (frames.get(n) as Uint8Array).subarray(2);
     const m = new Msp(100, 110, false, 1);
-    expect(m.add(1, 100, Uint8Array.of(1, 2, 3, 4))).toBe(true);
-    expect(m.add(3, 106, Uint8Array.of(7, 8, 9, 10))).toBe(true);
+    expect(m.add(1, 100, part(1), 2)).toBe(true);
+    expect(m.add(3, 106, part(3), 2)).toBe(true);
     expect(m.assemble()).toBeNull();
-    expect(m.add(4, 100, Uint8Array.of(1, 2, 3, 4))).toBe(false);
-    expect(m.add(5, 104, Uint8Array.of(5, 6))).toBe(true);
-    expect(m.assemble()).toEqual(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    expect(m.add(4, 100, part(1), 2)).toBe(false);
+    expect(m.add(5, 104, part(5), 2)).toBe(true);
+    const whole = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    expect(m.assemble()).toEqual(whole);
     expect(m.spans().map((s) => s.frame)).toEqual([1, 5, 3]);
+    m.data = m.assemble();
+    m.release();
+    expect(m.data).toBeNull();
+    expect(m.readBack((n) => frames.get(n) ?? null)).toEqual(whole);
+    expect(m.readBack((n) => (n === 5 ? null : (frames.get(n) ?? null)))).toBeNull();
+  });
+
+  it('keeps a message with a piece from another data source', () => {
+    const m = new Msp(0, 4, false, 1);
+    m.add(1, 0, Uint8Array.of(1, 2, 3, 4), -1);
+    m.data = m.assemble();
+    m.release();
+    expect(m.data).toEqual(Uint8Array.of(1, 2, 3, 4));
   });
 });
