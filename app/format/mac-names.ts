@@ -8,8 +8,12 @@ import { formatMac, hexByte } from './address.ts';
 
 interface Block {
   bits: number;
+  /** 2^(48 - bits): an address divided by it (rounded down) is its prefix. */
+  scale: number;
   names: Map<number, string>;
 }
+
+const TWO_24 = 0x1000000;
 
 export class MacNames {
   private readonly exact = new Map<number, string>();
@@ -21,74 +25,113 @@ export class MacNames {
   static parse(manuf: string, wka: string): MacNames {
     const names = new MacNames();
     for (const text of [wka, manuf]) {
-      for (const line of text.split('\n')) names.addLine(line);
+      let start = 0;
+      while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        names.addLine(text, start, end);
+        start = end + 1;
+      }
     }
-    names.blocks.sort((a, b) => b.bits - a.bits);
+    names.blocks.sort((x, y) => y.bits - x.bits);
     return names;
   }
 
-  private addLine(line: string): void {
-    if (line === '' || line.startsWith('#')) return;
-    const [addr, name] = line.split(/\t+/);
-    if (!addr || !name) return;
-    const [hex = '', maskText] = addr.split('/');
-    const bytes = hex.split(/[:-]/).map((h) => Number.parseInt(h, 16));
-    if (bytes.length === 0 || bytes.length > 6 || bytes.some((b) => !(b >= 0 && b <= 255))) return;
-    if (bytes.length === 3 && maskText === undefined) {
-      if (!this.vendors.has(prefixKey(bytes, 24))) this.vendors.set(prefixKey(bytes, 24), name);
-      return;
+  /** One `ADDRESS[/BITS]<TAB>NAME[<TAB>…]` line of `text` (between `start` and `end`). */
+  private addLine(text: string, start: number, end: number): void {
+    if (end - start < 3 || text.charCodeAt(start) === 0x23 /* # */) return;
+    let tab = text.indexOf('\t', start);
+    if (tab < 0 || tab >= end) return;
+    const addrEnd = tab;
+    while (tab < end && text.charCodeAt(tab) === 0x09) tab++;
+    let nameEnd = text.indexOf('\t', tab);
+    if (nameEnd < 0 || nameEnd > end) nameEnd = end;
+    const name = text.slice(tab, nameEnd).trim();
+    if (name === '') return;
+    let value = 0;
+    let digits = 0;
+    let bytes = 0;
+    let bits = -1;
+    for (let i = start; i < addrEnd; i++) {
+      const c = text.charCodeAt(i);
+      const h = hexDigit(c);
+      if (h >= 0 && bits < 0) {
+        if (++digits > 2) return;
+        value = value * 16 + h;
+      } else if ((c === 0x3a || c === 0x2d) && digits > 0 && bits < 0) {
+        if (++bytes > 6) return;
+        digits = 0;
+      } else if (c === 0x2f /* / */ && bits < 0) {
+        bits = 0;
+      } else if (c >= 0x30 && c <= 0x39 && bits >= 0) {
+        bits = bits * 10 + (c - 0x30);
+      } else if (c !== 0x20 && c !== 0x0d) return;
     }
-    const bits = maskText === undefined ? bytes.length * 8 : Number(maskText);
+    if (digits > 0) bytes++;
+    if (bytes === 0 || bytes > 6) return;
+    // The bytes given, then zeros up to six: a 48-bit number.
+    const address = value * 2 ** (8 * (6 - bytes));
+    if (bits < 0) {
+      if (bytes === 3) {
+        const key = Math.floor(address / TWO_24);
+        if (!this.vendors.has(key)) this.vendors.set(key, name);
+        return;
+      }
+      bits = bytes * 8;
+    }
     if (!(bits > 0 && bits <= 48)) return;
-    while (bytes.length < 6) bytes.push(0);
     if (bits === 48) {
-      if (!this.exact.has(prefixKey(bytes, 48))) this.exact.set(prefixKey(bytes, 48), name);
+      if (!this.exact.has(address)) this.exact.set(address, name);
       return;
     }
-    let block = this.blocks.find((b) => b.bits === bits);
-    if (!block) this.blocks.push((block = { bits, names: new Map() }));
-    const key = prefixKey(bytes, bits);
+    let block = this.blocks.find((x) => x.bits === bits);
+    if (!block) this.blocks.push((block = { bits, scale: 2 ** (48 - bits), names: new Map() }));
+    const key = Math.floor(address / block.scale);
     if (!block.names.has(key)) block.names.set(key, name);
   }
 
   /** The name of the six bytes at `offset`, or undefined when the tables do not know them. */
   resolve(b: Uint8Array, offset: number): string | undefined {
-    const bytes = Array.from(b.subarray(offset, offset + 6));
-    const whole = this.exact.get(prefixKey(bytes, 48));
+    const hi = ((b[offset] ?? 0) << 16) | ((b[offset + 1] ?? 0) << 8) | (b[offset + 2] ?? 0);
+    const lo = ((b[offset + 3] ?? 0) << 16) | ((b[offset + 4] ?? 0) << 8) | (b[offset + 5] ?? 0);
+    const address = hi * TWO_24 + lo;
+    const whole = this.exact.get(address);
     if (whole !== undefined) return whole;
     for (const block of this.blocks) {
-      const name = block.names.get(prefixKey(bytes, block.bits));
-      if (name !== undefined) return `${name}_${rest(bytes, block.bits)}`;
+      const name = block.names.get(Math.floor(address / block.scale));
+      if (name !== undefined) return `${name}_${rest(b, offset, block.bits)}`;
     }
     // Vendors are looked up without the group bit, as Wireshark does.
-    const vendor = this.vendors.get(prefixKey([(bytes[0] ?? 0) & 0xfe, ...bytes.slice(1)], 24));
-    return vendor === undefined ? undefined : `${vendor}_${bytes.slice(3).map(hexByte).join(':')}`;
+    const vendor = this.vendors.get(hi & 0xfeffff);
+    return vendor === undefined ? undefined : `${vendor}_${hexBytes(b, offset + 3, 3)}`;
   }
 }
 
-/** The first `bits` of the address as a number (exact: 48 bits fit a double). */
-function prefixKey(bytes: readonly number[], bits: number): number {
-  let key = 0;
-  for (let i = 0; i < 6; i++) {
-    const keep = Math.max(0, Math.min(8, bits - i * 8));
-    const mask = keep === 0 ? 0 : (0xff << (8 - keep)) & 0xff;
-    key = key * 256 + ((bytes[i] ?? 0) & mask);
-  }
-  return key;
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+function hexBytes(b: Uint8Array, from: number, count: number): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += (i ? ':' : '') + hexByte(b[from + i] ?? 0);
+  return out;
 }
 
 /**
  * What follows a named block's prefix of `bits`: the bytes from the one the prefix ends in, the
  * prefix's bits cleared, leading zero bytes dropped (`IPv4mcast_fb`, `OpenRBco_02:34`).
  */
-function rest(bytes: readonly number[], bits: number): string {
-  const tail = bytes.slice(Math.floor(bits / 8));
+function rest(b: Uint8Array, offset: number, bits: number): string {
+  const tail = Array.from(b.subarray(offset + Math.floor(bits / 8), offset + 6));
   if (bits % 8 !== 0) tail[0] = (tail[0] ?? 0) & (0xff >> (bits % 8));
   let start = 0;
   while (start < tail.length - 1 && tail[start] === 0) start++;
   return tail
     .slice(start)
-    .map((b) => hexByte(b))
+    .map((x) => hexByte(x))
     .join(':');
 }
 
