@@ -1,17 +1,85 @@
 // The one entry point: dissect a frame into a tree sink and the packet's columns.
 // Nothing escapes: a short capture becomes a "Packet size limited" note, anything else a
 // "[Malformed Packet]" node and `_ws.malformed`, as in Wireshark.
-import { fields, proto, text } from './field.ts';
+import { fields, names, proto, str, uint } from './field.ts';
 import { dissectFrame, frameProtocolsText, F as FRAME } from './frame.ts';
 import { CaptureState, PacketInfo, type DissectOptions, type FrameMeta } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { FullTree, NodeFlag, type Tree } from './tree.ts';
 import { MalformedError, TruncatedError, Tvb } from './tvb.ts';
 
+export type ExpertSeverity = 'Chat' | 'Note' | 'Warning' | 'Error';
+
+const SEVERITY_VALUES: Record<ExpertSeverity, number> = {
+  Chat: 0x200000,
+  Note: 0x400000,
+  Warning: 0x600000,
+  Error: 0x800000,
+};
+
+const GROUP_VALUES: Record<string, number> = {
+  Checksum: 0x1000000,
+  Sequence: 0x2000000,
+  'Response code': 0x3000000,
+  'Request code': 0x4000000,
+  Undecoded: 0x5000000,
+  Reassemble: 0x6000000,
+  Malformed: 0x7000000,
+  Debug: 0x8000000,
+  Protocol: 0x9000000,
+  Security: 0xa000000,
+  Comment: 0xb000000,
+  Decryption: 0xc000000,
+  Assumption: 0xd000000,
+  Deprecated: 0xe000000,
+};
+
+const nameTable = (values: Record<string, number>): ReadonlyMap<number, string> =>
+  names(Object.fromEntries(Object.entries(values).map(([name, v]) => [v, name])));
+
 export const WS = fields('_ws', {
   malformed: proto('Malformed Packet'),
-  'expert.message': text('Expert Info'),
+  expert: proto('Expert Info'),
+  'expert.message': str('Message'),
+  'expert.severity': uint('Severity level', 32, { strings: nameTable(SEVERITY_VALUES) }),
+  'expert.group': uint('Group', 32, { strings: nameTable(GROUP_VALUES) }),
 });
+
+/**
+ * An expert item as Wireshark adds it under the item it is about: in the tree
+ * `[Expert Info (Warning/Malformed): …]` with the message, severity and group under it; for
+ * filters and `-e`, `_ws.expert` (its text) and `_ws.expert.message/severity/group`. One of the
+ * Malformed group also brings the hidden `_ws.malformed`.
+ */
+export function expertInfo(
+  tree: Tree,
+  tvb: Tvb,
+  offset: number,
+  length: number,
+  severity: ExpertSeverity,
+  group: string,
+  message: string,
+  flags: NodeFlag = NodeFlag.Expert,
+): void {
+  const text = `Expert Info (${severity}/${group}): ${message}`;
+  if (tree.full) {
+    tree.push(WS.expert, tvb, offset, length, text);
+    const node = tree.current();
+    if (node) node.flags |= flags;
+    tree.note(`[${message}]`, tvb, offset, length, NodeFlag.Generated);
+    tree.note(`[Severity level: ${severity}]`, tvb, offset, length, NodeFlag.Generated);
+    tree.note(`[Group: ${group}]`, tvb, offset, length, NodeFlag.Generated);
+    tree.pop(undefined, `[${text}]`);
+  } else {
+    if (tree.wants(WS.expert)) tree.add(WS.expert, tvb, offset, length, text);
+    if (tree.wants(WS['expert.message'])) tree.add(WS['expert.message'], tvb, offset, length, message);
+    if (tree.wants(WS['expert.severity']))
+      tree.add(WS['expert.severity'], tvb, offset, length, SEVERITY_VALUES[severity]);
+    if (tree.wants(WS['expert.group']))
+      tree.add(WS['expert.group'], tvb, offset, length, GROUP_VALUES[group] ?? 0);
+  }
+  if (group === 'Malformed') markMalformedExpert(tree, tvb, offset);
+}
 
 const SUMMARY: DissectOptions = { wantInfo: true };
 
@@ -56,10 +124,11 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
   const why = err instanceof MalformedError ? layer : `${layer} (dissector bug: ${String(err)})`;
   const at = Math.min(offset, tvb.end);
   const label = `[Malformed Packet: ${why}]`;
-  tree.add(WS.malformed, tvb, at, 0, label, NodeFlag.Malformed);
-  tree.labelLast(label);
-  // The node's own expert note ("Malformed Packet (Exception occurred)") is in the Malformed group.
-  markMalformedExpert(tree, tvb, at);
+  tree.push(WS.malformed, tvb, at, 0, label);
+  const node = tree.current();
+  if (node) node.flags |= NodeFlag.Malformed;
+  expertInfo(tree, tvb, at, 0, 'Error', 'Malformed', 'Malformed Packet (Exception occurred)');
+  tree.pop(undefined, label);
   if (pinfo.options.wantInfo) pinfo.info += '[Malformed Packet]';
 }
 

@@ -2,7 +2,7 @@
 // of what follows the payload: zero padding up to the 60-byte minimum, a trailer, and an FCS when
 // the capture says there is one (or the frame is long enough that there probably is).
 import { dissectData } from './data.ts';
-import { markMalformedExpert } from './dissect.ts';
+import { expertInfo, type ExpertSeverity } from './dissect.ts';
 import { dispatchEthertype, ETHERTYPE_NAMES } from './ethertype.ts';
 import { bool, bytes, ether, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
 import { LinkType } from './link-types.ts';
@@ -71,7 +71,7 @@ function addAddress(tvb: Tvb, offset: number, tree: Tree, which: 'dst' | 'src'):
     tree.add(ig, tvb, offset, 3, (first & 1) !== 0);
     tree.add(F.ig, tvb, offset, 3, (first & 1) !== 0);
   }
-  if (which === 'src' && tree.full && (tvb.u8(offset) & 1) !== 0) {
+  if (which === 'src' && (tvb.u8(offset) & 1) !== 0) {
     expertNote(
       tree,
       tvb,
@@ -84,17 +84,27 @@ function addAddress(tvb: Tvb, offset: number, tree: Tree, which: 'dst' | 'src'):
   tree.pop();
 }
 
-/** An expert item as Wireshark draws it under the item it is about. */
+/** An expert item (`kind`: `Warning/Protocol`) under the item it is about. */
 export function expertNote(
   tree: Tree,
   tvb: Tvb,
   offset: number,
   length: number,
-  severity: string,
+  kind: `${ExpertSeverity}/${string}`,
   text: string,
   flags: NodeFlag = NodeFlag.Expert,
 ): void {
-  tree.note(`[Expert Info (${severity}): ${text}]`, tvb, offset, length, flags);
+  const slash = kind.indexOf('/');
+  expertInfo(
+    tree,
+    tvb,
+    offset,
+    length,
+    kind.slice(0, slash) as ExpertSeverity,
+    kind.slice(slash + 1),
+    text,
+    flags,
+  );
 }
 
 /** FCS length the capture file states for this link type (pcap's FCS bits), or -1: unknown. */
@@ -128,7 +138,7 @@ function dissectEthCommon(tvb: Tvb, pinfo: PacketInfo, tree: Tree, fcsLen: numbe
     addAddress(tvb, o, tree, 'dst');
     addAddress(tvb, o + 6, tree, 'src');
     tree.push(F.invalid_lentype, tvb, o + 12, 2, typeOrLength);
-    if (tree.full) expertNote(tree, tvb, o + 12, 2, 'Warning/Protocol', what);
+    expertNote(tree, tvb, o + 12, 2, 'Warning/Protocol', what);
     tree.pop();
     tree.pop();
     dissectData(tvb.sub(o + 14), pinfo, tree);
@@ -194,19 +204,16 @@ export function add8023Length(
   if (length > reported) {
     length = reported;
     pinfo.malformed = true;
-    markMalformedExpert(tree, tvb, payloadOffset - 2);
-    if (tree.full) {
-      const text = 'Length field value goes past the end of the payload';
-      expertNote(
-        tree,
-        tvb,
-        payloadOffset - 2,
-        2,
-        'Error/Malformed',
-        text,
-        NodeFlag.Expert | NodeFlag.Malformed,
-      );
-    }
+    const text = 'Length field value goes past the end of the payload';
+    expertNote(
+      tree,
+      tvb,
+      payloadOffset - 2,
+      2,
+      'Error/Malformed',
+      text,
+      NodeFlag.Expert | NodeFlag.Malformed,
+    );
   }
   tree.pop();
   return length;

@@ -2,7 +2,7 @@
 // the facts about the innermost IP header its payload needs (addresses for conversations, TTL,
 // fragmentation), conversation tables for TCP and UDP streams, and expert-info notes.
 import { dissectData } from './data.ts';
-import { markMalformedExpert } from './dissect.ts';
+import { expertInfo, type ExpertSeverity } from './dissect.ts';
 import { fields, names, text, type FieldDef } from './field.ts';
 import { AddrKind, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Dissector } from './registry.ts';
@@ -228,7 +228,7 @@ export function dispatchIpProto(proto: number, tvb: Tvb, pinfo: PacketInfo, tree
   return false;
 }
 
-export type ExpertSeverity = 'Chat' | 'Note' | 'Warning' | 'Error';
+export type { ExpertSeverity };
 
 /**
  * An expert-info note as tshark -V prints it (`[Expert Info (Warning/Malformed): …]`). A note in
@@ -244,12 +244,8 @@ export function expert(
   group: string,
   message: string,
 ): void {
-  if (group === 'Malformed') {
-    pinfo.malformed = true;
-    markMalformedExpert(tree, tvb, offset);
-  }
-  if (!tree.full) return;
-  tree.note(`[Expert Info (${severity}/${group}): ${message}]`, tvb, offset, length, NodeFlag.Expert);
+  if (group === 'Malformed') pinfo.malformed = true;
+  expertInfo(tree, tvb, offset, length, severity, group, message);
 }
 
 /** The text item Wireshark's proto_tree_add_expert makes: the message, with the expert note under it. */

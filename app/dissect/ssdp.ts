@@ -5,7 +5,8 @@ import { bool, fields, proto } from './field.ts';
 import { F as HTTP } from './http.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { NodeFlag, NULL_TREE, type Tree } from './tree.ts';
+import { expertInfo } from './dissect.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
 const SSDP = fields('ssdp', { '': proto('Simple Service Discovery Protocol') });
@@ -55,7 +56,7 @@ export function dissectSSDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.push(H.chat, tvb, o, lineLen);
     if (tree.full) {
       tree.label(`${first}\\r\\n`);
-      tree.note(`[Expert Info (Chat/Sequence): ${first}\\r\\n]`, tvb, o, lineLen, NodeFlag.Expert);
+      expertInfo(tree, tvb, o, lineLen, 'Chat', 'Sequence', `${first}\\r\\n`);
     }
     const parts = first.split(' ');
     let uri = '';

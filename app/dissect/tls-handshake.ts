@@ -3,8 +3,9 @@
 import { bytes, fields, hex, names, str, text, uint, FieldType, type FieldDef } from './field.ts';
 import { formatHex } from '../format/address.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
-import { markMalformedExpert } from './dissect.ts';
-import { NodeFlag, NULL_TREE, type Tree } from './tree.ts';
+import { expertInfo } from './dissect.ts';
+import { EXPERT } from './ip-proto.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
 import {
   CIPHER_SUITE_NAMES,
   EXTENSION_NAMES,
@@ -405,7 +406,6 @@ function hexOf(b: Uint8Array): string {
   return s;
 }
 
-/** Adds a big-endian integer field of `n` bytes and returns its value. */
 /**
  * A vector's length field must fit before `end` (Wireshark's ssl_add_vector): else the expert
  * note "No more room for vector of length N", and the message is malformed from there.
@@ -413,14 +413,13 @@ function hexOf(b: Uint8Array): string {
 function vectorRoom(tree: Tree, tvb: Tvb, off: number, end: number, size: number): void {
   if (end - off >= size) return;
   const message = `No more room for vector of length ${size}`;
-  if (tree.full) {
-    tree.note(message, tvb, off, end - off, NodeFlag.None);
-    tree.note(`[Expert Info (Error/Malformed): ${message}]`, tvb, off, end - off, NodeFlag.Expert);
-  }
-  markMalformedExpert(tree, tvb, off);
+  if (tree.full) tree.push(EXPERT['expert.item'], tvb, off, end - off);
+  expertInfo(tree, tvb, off, end - off, 'Error', 'Malformed', message);
+  if (tree.full) tree.pop(undefined, message);
   throw new MalformedError(message, off);
 }
 
+/** Adds a big-endian integer field of `n` bytes and returns its value. */
 function num(tree: Tree, def: FieldDef, tvb: Tvb, off: number, n: 1 | 2 | 3 | 4): number {
   const v = n === 1 ? tvb.u8(off) : n === 2 ? tvb.u16(off) : n === 3 ? tvb.u24(off) : tvb.u32(off);
   tree.add(def, tvb, off, n, v);

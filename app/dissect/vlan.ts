@@ -55,7 +55,7 @@ export function dissectVlan(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.push(F[''], tvb, o, 4);
   if (tree.full) tree.label(`802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}`);
   if (nestedTags(pinfo) > MAX_NESTED_TAGS) {
-    if (tree.full) expertNote(tree, tvb, o, 4, 'Warning/Undecoded', 'Too many nested VLAN tags');
+    expertNote(tree, tvb, o, 4, 'Warning/Undecoded', 'Too many nested VLAN tags');
     tree.pop();
     return tvb.remaining(o);
   }
