@@ -722,7 +722,7 @@ function dissectOptions(
       tree.push(def, tvb, o, 1);
       tree.add(F.option_kind, tvb, o, 1, kind);
       tree.pop(undefined, def.name);
-      label += kind === 0 ? ', End of Option List (EOL)' : ', No-Operation (NOP)';
+      if (tree.full) label += kind === 0 ? ', End of Option List (EOL)' : ', No-Operation (NOP)';
       if (kind === 0) afterEol = true;
       o++;
       continue;
@@ -764,7 +764,7 @@ function dissectOptions(
       break;
     }
     dissectOption(tvb, o, kind, len, known, ctx, pinfo, tree);
-    label += `, ${known ? known.name : name}`;
+    if (tree.full) label += `, ${known ? known.name : name}`;
     o += len;
     left -= len - 2;
   }
@@ -802,8 +802,8 @@ function dissectOption(
       const mss = tvb.u16(o + 2);
       ctx.sawMss = true;
       tree.add(F['options.mss_val'], tvb, o + 2, 2, mss);
-      label += `: ${mss} bytes`;
-      infoAppend(pinfo, ` MSS=${mss}`);
+      if (tree.full) label += `: ${mss} bytes`;
+      if (pinfo.wantInfo) infoAppend(pinfo, ` MSS=${mss}`);
       break;
     }
     case 3: {
@@ -814,8 +814,8 @@ function dissectOption(
         expert(pinfo, tree, tvb, o + 2, 1, 'Warning', 'Protocol', 'Window scale shift exceeds 14');
       tree.pop();
       tree.add(F['options.wscale.multiplier'], tvb, o + 2, 1, 1 << shift);
-      label += `: ${raw} (multiply by ${1 << shift})`;
-      infoAppend(pinfo, ` WS=${1 << shift}`);
+      if (tree.full) label += `: ${raw} (multiply by ${1 << shift})`;
+      if (pinfo.wantInfo) infoAppend(pinfo, ` WS=${1 << shift}`);
       if (ctx.first && ctx.st) ctx.st.winScale[ctx.fwd] = shift;
       break;
     }
@@ -848,8 +848,8 @@ function dissectOption(
         if (tree.full) tree.labelLast(`left edge = ${le} (relative)`);
         tree.add(F['options.sack_re'], tvb, p + 4, 4, re);
         if (tree.full) tree.labelLast(`right edge = ${re} (relative)`);
-        infoAppend(pinfo, ` SLE=${le} SRE=${re}`);
-        label += ` ${le}-${re}`;
+        if (pinfo.wantInfo) infoAppend(pinfo, ` SLE=${le} SRE=${re}`);
+        if (tree.full) label += ` ${le}-${re}`;
         count++;
         p += 8;
         left -= 8;
@@ -861,8 +861,8 @@ function dissectOption(
     case 7: {
       const v = tvb.u32(o + 2);
       tree.add(F['options.echo_value'], tvb, o + 2, 4, v);
-      label = `TCP Option - Echo: ${v}`;
-      infoAppend(pinfo, ` ECHO=${v}`);
+      if (tree.full) label = `TCP Option - Echo: ${v}`;
+      if (pinfo.wantInfo) infoAppend(pinfo, ` ECHO=${v}`);
       break;
     }
     case 8: {
@@ -870,15 +870,15 @@ function dissectOption(
       const tsecr = tvb.u32(o + 6);
       tree.add(F['options.timestamp.tsval'], tvb, o + 2, 4, tsval);
       tree.add(F['options.timestamp.tsecr'], tvb, o + 6, 4, tsecr);
-      label += `: TSval ${tsval}, TSecr ${tsecr}`;
-      infoAppend(pinfo, ` TSval=${tsval} TSecr=${tsecr}`);
+      if (tree.full) label += `: TSval ${tsval}, TSecr ${tsecr}`;
+      if (pinfo.wantInfo) infoAppend(pinfo, ` TSval=${tsval} TSecr=${tsecr}`);
       break;
     }
     case 28: {
       const v = tvb.u16(o + 2);
       tree.add(F['options.user_to_granularity'], tvb, o + 2, 2, (v & 0x8000) !== 0);
       tree.add(F['options.user_to_val'], tvb, o + 2, 2, v & 0x7fff);
-      infoAppend(pinfo, ` USER_TO=${v & 0x7fff}`);
+      if (pinfo.wantInfo) infoAppend(pinfo, ` USER_TO=${v & 0x7fff}`);
       break;
     }
     case 34:
@@ -890,12 +890,12 @@ function dissectOption(
       const exid = tvb.u16(o + 2);
       tree.add(F['options.experimental.exid'], tvb, o + 2, 2, exid);
       if (exid === 0xf989) {
-        label += ': Fast Open';
+        if (tree.full) label += ': Fast Open';
         fastOpen(tvb, o + 4, len - 4, pinfo, tree);
       } else {
-        label += `: ${EXID_NAMES.get(exid) ?? 'Unknown'}`;
+        if (tree.full) label += `: ${EXID_NAMES.get(exid) ?? 'Unknown'}`;
         if (len > 4) tree.add(F['options.experimental.data'], tvb, o + 4, len - 4);
-        infoAppend(pinfo, ` ExID=${exid.toString(16)}`);
+        if (pinfo.wantInfo) infoAppend(pinfo, ` ExID=${exid.toString(16)}`);
       }
       break;
     }
