@@ -45,6 +45,17 @@ export const WS = fields('_ws', {
   'expert.group': uint('Group', 32, { strings: nameTable(GROUP_VALUES) }),
 });
 
+/** True when the sink shows or collects expert items: skip building their messages otherwise. */
+export function wantsExpert(tree: Tree): boolean {
+  return (
+    tree.full ||
+    tree.wants(WS.expert) ||
+    tree.wants(WS['expert.message']) ||
+    tree.wants(WS['expert.severity']) ||
+    tree.wants(WS['expert.group'])
+  );
+}
+
 /**
  * An expert item as Wireshark adds it under the item it is about: in the tree
  * `[Expert Info (Warning/Malformed): …]` with the message, severity and group under it; for

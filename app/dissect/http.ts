@@ -1,6 +1,7 @@
 // Hypertext Transfer Protocol 1.x (RFC 9112): request and status lines, headers, the body by
 // Content-Length or chunked transfer coding, requests paired with responses, as tshark 4.0
 // shows them. Headers and bodies that span segments ask TCP for more (pinfo.desegment*).
+import { wantsExpert } from './dissect.ts';
 import { dissectData } from './data.ts';
 import { bytes, fields, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
 import { expert, firstPass } from './ip-proto.ts';
@@ -548,10 +549,8 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   const lineLen = (first ? first.next : end) - o;
   const lineText = asciiText(b, o, o + lineLen);
   tree.push(F.chat, tvb, o, lineLen);
-  if (tree.full) {
-    tree.label(lineText);
-    expert(pinfo, tree, tvb, o, lineLen, 'Chat', 'Sequence', lineText);
-  }
+  if (tree.full) tree.label(lineText);
+  if (wantsExpert(tree)) expert(pinfo, tree, tvb, o, lineLen, 'Chat', 'Sequence', lineText);
   if (kind === Kind.Request) {
     tree.add(F['request.method'], tvb, o, method.length, method);
     tree.add(F['request.uri'], tvb, o + sp1 + 1, uri.length, uri);

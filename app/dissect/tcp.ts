@@ -1,6 +1,7 @@
 // Transmission Control Protocol (RFC 9293): header, options, stream index and relative sequence
 // numbers as Wireshark computes them, payload by port, reassembled across segments when the
 // payload's dissector asks for it (tcp-reassembly.ts).
+import { wantsExpert } from './dissect.ts';
 import { bitPicture } from './field-text.ts';
 import {
   bool,
@@ -211,6 +212,8 @@ class TcpState {
   readonly serverPort: number[] = [];
   /** Dissectors that claimed a stream (by stream index). */
   readonly convDissector: (Dissector | undefined)[] = [];
+  /** The frame of each stream's first FIN (0: none yet): it initiates the closing. */
+  readonly finFrame: number[] = [];
   /** Messages spread over segments, per flow. */
   readonly reassembly = new StreamReassembly();
   readonly analysis = new SeqAnalysis();
@@ -341,6 +344,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   const fwd = 2 * c + dir;
   const rev = 2 * c + (1 - dir);
+  if (flags & TH.FIN && c >= 0 && !st.finFrame[c]) st.finFrame[c] = frame;
   if (detail) tree.add(F.stream, tvb, o, 0, c >= 0 ? c : convs.count);
 
   let seq = rawSeq;
@@ -445,7 +449,8 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F.hdr_len, tvb, o + 12, 1, hlen);
     if (tree.full)
       tree.labelLast(`${nibbleBits(hlen >> 2)} .... = Header Length: ${hlen} bytes (${hlen >> 2})`);
-    addFlags(tvb, o, flags, flagsText, sport, dport, pinfo, tree);
+    const closing = flags & TH.FIN && c >= 0 ? (st.finFrame[c] === frame ? 'initiates' : 'undergoes') : null;
+    addFlags(tvb, o, flags, flagsText, sport, dport, closing, pinfo, tree);
     tree.add(F.window_size_value, tvb, o + 14, 2, rawWin);
     tree.add(F.window_size, tvb, o + 14, 2, win);
     if (!(flags & TH.SYN) && c >= 0) {
@@ -631,6 +636,8 @@ function addFlags(
   flagsText: string,
   sport: number,
   dport: number,
+  /** A FIN's part in closing the connection (the stream's first FIN initiates it). */
+  closing: 'initiates' | 'undergoes' | null,
   pinfo: PacketInfo,
   tree: Tree,
 ): void {
@@ -644,7 +651,7 @@ function addFlags(
   tree.add(F['flags.ae'], tvb, o + 12, 1, (flags & TH.AE) !== 0);
   for (const def of FLAG_DEFS) {
     const set = (flags & (def.mask as number)) !== 0;
-    if (!tree.full || !set || !(def.mask === TH.SYN || def.mask === TH.FIN || def.mask === TH.RST)) {
+    if (!set || !(def.mask === TH.SYN || def.mask === TH.FIN || def.mask === TH.RST) || !wantsExpert(tree)) {
       tree.add(def, tvb, o + 13, 1, set);
       continue;
     }
@@ -662,7 +669,13 @@ function addFlags(
     }
     tree.pop();
   }
-  if (tree.wants(F['flags.str'])) tree.add(F['flags.str'], tvb, o + 12, 2, flagLetters(flags));
+  const closingNote = closing !== null && wantsExpert(tree);
+  if (tree.wants(F['flags.str']) || closingNote) {
+    tree.push(F['flags.str'], tvb, o + 12, 2, flagLetters(flags));
+    if (closingNote)
+      expert(pinfo, tree, tvb, o + 12, 2, 'Note', 'Sequence', `This frame ${closing} the connection closing`);
+    tree.pop();
+  }
   tree.pop();
 }
 
