@@ -262,7 +262,7 @@ Capture:
   --ring-blocks <n>        ring blocks (default 16)
   --ring-block-size <b>    bytes per ring block (default 4194304)
   --ring-timeout <ms>      block retire timeout (default 50)
-  -n                       no name resolution (Trawl never resolves names)
+  -n                       no network name resolution (Trawl resolves only MAC addresses, as tshark -n)
   -h, --help               this help
   -v, --version            version
 `;
