@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trawl, CLI } from '../../support/corpus.ts';
+import { startNginx } from '../../support/nginx.ts';
 import { sleep, vethPair, type VethPair } from '../../support/netns.ts';
 
 const PROGRAMS = ['nginx', 'curl', 'tcpdump', 'tshark'];
@@ -63,43 +64,15 @@ describe.skipIf(!runnable)('HTTP/1.1 from nginx and curl, against tshark', () =>
     const line = 'The quick brown fox jumps over the lazy dog 0123456789.\n';
     writeFileSync(join(root, 'big.txt'), line.repeat(Math.ceil(150_000 / line.length)));
     writeFileSync(join(root, 'chunked', 'page.html'), `<html>${'<p>chunk</p>\n'.repeat(400)}</html>\n`);
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        'worker_processes 1;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log;`,
-        'user root;',
-        'events { worker_connections 16; }',
-        'http {',
-        '  access_log off;',
-        '  types { text/html html; text/plain txt; }',
-        `  client_body_temp_path ${dir}/body;`,
-        `  proxy_temp_path ${dir}/proxy;`,
-        `  fastcgi_temp_path ${dir}/fastcgi;`,
-        `  uwsgi_temp_path ${dir}/uwsgi;`,
-        `  scgi_temp_path ${dir}/scgi;`,
-        '  server {',
-        `    listen ${pair.peerIp}:80;`,
-        `    root ${root};`,
-        // SSI output has no length known up front: nginx sends it chunked.
-        '    location /chunked/ { ssi on; }',
-        '  }',
-        '}',
-      ].join('\n'),
-    );
-    nginx = spawn(
-      'ip',
-      ['netns', 'exec', pair.ns, 'nginx', '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    for (let i = 0; i < 50; i++) {
-      if (pair.inNs('sh', ['-c', `ss -ltn | grep -q '${pair.peerIp}:80'`]).status === 0) return;
-      await sleep(100);
-    }
-    throw new Error('nginx did not start');
+    nginx = await startNginx(pair, dir, 80, [
+      'types { text/html html; text/plain txt; }',
+      'server {',
+      `  listen ${pair.peerIp}:80;`,
+      `  root ${root};`,
+      // SSI output has no length known up front: nginx sends it chunked.
+      '  location /chunked/ { ssi on; }',
+      '}',
+    ]);
   }, 30_000);
 
   afterAll(() => {

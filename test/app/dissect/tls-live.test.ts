@@ -1,11 +1,12 @@
 // Real TLS 1.2 and 1.3 handshakes: nginx with a self-signed certificate in a namespace, curl with
 // SNI from ours, tcpdump capturing the veth; Trawl's CLI must agree with tshark on the same file.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trawl, CLI } from '../../support/corpus.ts';
+import { startNginx } from '../../support/nginx.ts';
 import { sleep, vethPair, type VethPair } from '../../support/netns.ts';
 
 const PROGRAMS = ['nginx', 'curl', 'tcpdump', 'openssl', 'tshark'];
@@ -51,44 +52,16 @@ describe.skipIf(!runnable)('TLS handshakes from nginx and curl, against tshark',
       '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${HOST}`,
     ]); // prettier-ignore
     if (made.status !== 0) throw new Error(`openssl: ${made.stderr.toString()}`);
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        'worker_processes 1;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log;`,
-        'user root;',
-        'events { worker_connections 16; }',
-        'http {',
-        '  access_log off;',
-        `  client_body_temp_path ${dir}/body;`,
-        `  proxy_temp_path ${dir}/proxy;`,
-        `  fastcgi_temp_path ${dir}/fastcgi;`,
-        `  uwsgi_temp_path ${dir}/uwsgi;`,
-        `  scgi_temp_path ${dir}/scgi;`,
-        '  server {',
-        `    listen ${pair.peerIp}:443 ssl;`,
-        `    server_name ${HOST};`,
-        `    ssl_certificate ${cert};`,
-        `    ssl_certificate_key ${key};`,
-        '    ssl_protocols TLSv1.2 TLSv1.3;',
-        '    location / { return 200 "hello\\n"; }',
-        '  }',
-        '}',
-      ].join('\n'),
-    );
-    nginx = spawn(
-      'ip',
-      ['netns', 'exec', pair.ns, 'nginx', '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    for (let i = 0; i < 50; i++) {
-      if (pair.inNs('sh', ['-c', `ss -ltn | grep -q '${pair.peerIp}:443'`]).status === 0) return;
-      await sleep(100);
-    }
-    throw new Error('nginx did not start');
+    nginx = await startNginx(pair, dir, 443, [
+      'server {',
+      `  listen ${pair.peerIp}:443 ssl;`,
+      `  server_name ${HOST};`,
+      `  ssl_certificate ${cert};`,
+      `  ssl_certificate_key ${key};`,
+      '  ssl_protocols TLSv1.2 TLSv1.3;',
+      '  location / { return 200 "hello\\n"; }',
+      '}',
+    ]);
   }, 30_000);
 
   afterAll(() => {
