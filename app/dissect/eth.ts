@@ -2,7 +2,7 @@
 // of what follows the payload: zero padding up to the 60-byte minimum, a trailer, and an FCS when
 // the capture says there is one (or the frame is long enough that there probably is).
 import { dissectData } from './data.ts';
-import { expertInfo, type ExpertSeverity } from './dissect.ts';
+import { expertInfo } from './dissect.ts';
 import { dispatchEthertype, ETHERTYPE_NAMES } from './ethertype.ts';
 import { bool, bytes, ether, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
 import { LinkType } from './link-types.ts';
@@ -11,8 +11,7 @@ import { AddrKind, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NodeFlag, type FieldNode, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
-import { formatMac } from '../format/address.ts';
-import { macName, macWithName } from '../format/mac-names.ts';
+import { macNameOrAddress, macWithName } from '../format/mac-names.ts';
 
 const LG: readonly [string, string] = [
   'Locally administered address (this is NOT the factory default)',
@@ -49,19 +48,14 @@ export const F = fields('eth', {
 const MAX_802_3_LEN = 1500;
 const MIN_ETHERNET_II_TYPE = 1536;
 
-/** eth.*_resolved: the address's name, or the address where it has none. */
-function resolvedText(tvb: Tvb, offset: number): string {
-  tvb.need(offset, 6);
-  return macName(tvb.bytes, offset) ?? formatMac(tvb.bytes, offset);
-}
-
 /** Adds one address subtree (Destination or Source) with its hidden eth.addr and LG/IG bits. */
 function addAddress(tvb: Tvb, offset: number, tree: Tree, which: 'dst' | 'src'): void {
   tree.push(F[which], tvb, offset, 6);
   const resolved = which === 'src' ? F.src_resolved : F.dst_resolved;
-  if (tree.wants(resolved)) tree.add(resolved, tvb, offset, 6, resolvedText(tvb, offset));
+  if (tree.wants(resolved)) tree.add(resolved, tvb, offset, 6, macNameOrAddress(tvb.bytes, offset));
   tree.add(F.addr, tvb, offset, 6);
-  if (tree.wants(F.addr_resolved)) tree.add(F.addr_resolved, tvb, offset, 6, resolvedText(tvb, offset));
+  if (tree.wants(F.addr_resolved))
+    tree.add(F.addr_resolved, tvb, offset, 6, macNameOrAddress(tvb.bytes, offset));
   const lg = which === 'src' ? F['src.lg'] : F['dst.lg'];
   const ig = which === 'src' ? F['src.ig'] : F['dst.ig'];
   if (tree.wants(lg) || tree.wants(ig) || tree.wants(F.lg) || tree.wants(F.ig)) {
@@ -72,39 +66,17 @@ function addAddress(tvb: Tvb, offset: number, tree: Tree, which: 'dst' | 'src'):
     tree.add(F.ig, tvb, offset, 3, (first & 1) !== 0);
   }
   if (which === 'src' && (tvb.u8(offset) & 1) !== 0) {
-    expertNote(
+    expertInfo(
       tree,
       tvb,
       offset,
       6,
-      'Warning/Protocol',
+      'Warning',
+      'Protocol',
       'Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)',
     );
   }
   tree.pop();
-}
-
-/** An expert item (`kind`: `Warning/Protocol`) under the item it is about. */
-export function expertNote(
-  tree: Tree,
-  tvb: Tvb,
-  offset: number,
-  length: number,
-  kind: `${ExpertSeverity}/${string}`,
-  text: string,
-  flags: NodeFlag = NodeFlag.Expert,
-): void {
-  const slash = kind.indexOf('/');
-  expertInfo(
-    tree,
-    tvb,
-    offset,
-    length,
-    kind.slice(0, slash) as ExpertSeverity,
-    kind.slice(slash + 1),
-    text,
-    flags,
-  );
 }
 
 /** FCS length the capture file states for this link type (pcap's FCS bits), or -1: unknown. */
@@ -138,7 +110,7 @@ function dissectEthCommon(tvb: Tvb, pinfo: PacketInfo, tree: Tree, fcsLen: numbe
     addAddress(tvb, o, tree, 'dst');
     addAddress(tvb, o + 6, tree, 'src');
     tree.push(F.invalid_lentype, tvb, o + 12, 2, typeOrLength);
-    expertNote(tree, tvb, o + 12, 2, 'Warning/Protocol', what);
+    expertInfo(tree, tvb, o + 12, 2, 'Warning', 'Protocol', what);
     tree.pop();
     tree.pop();
     dissectData(tvb.sub(o + 14), pinfo, tree);
@@ -205,12 +177,13 @@ export function add8023Length(
     length = reported;
     pinfo.malformed = true;
     const text = 'Length field value goes past the end of the payload';
-    expertNote(
+    expertInfo(
       tree,
       tvb,
       payloadOffset - 2,
       2,
-      'Error/Malformed',
+      'Error',
+      'Malformed',
       text,
       NodeFlag.Expert | NodeFlag.Malformed,
     );
@@ -279,7 +252,7 @@ export function addEthernetTrailer(
     if (maybePadded && padding === 0 && tree.full) {
       const text =
         "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.";
-      expertNote(tree, tvb, at, captured, 'Note/Protocol', text);
+      expertInfo(tree, tvb, at, captured, 'Note', 'Protocol', text);
     }
     tree.pop();
   }

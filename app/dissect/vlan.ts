@@ -2,7 +2,8 @@
 // Wireshark also reads as 802.1Q). A stacked tag is one more `vlan` layer, so every value of a
 // field shows once per tag (`vlan.id` = `118,10`).
 import { dissectData } from './data.ts';
-import { add8023Length, addEthernetTrailer, expertNote } from './eth.ts';
+import { expertInfo } from './dissect.ts';
+import { add8023Length, addEthernetTrailer } from './eth.ts';
 import { dispatchEthertype, ETHERTYPE_NAMES } from './ethertype.ts';
 import { bool, bytes, fields, hex, names, proto, uint } from './field.ts';
 import { dissectLlc } from './llc.ts';
@@ -55,7 +56,7 @@ export function dissectVlan(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.push(F[''], tvb, o, 4);
   if (tree.full) tree.label(`802.1Q Virtual LAN, PRI: ${pri}, DEI: ${dei}, ID: ${id}`);
   if (nestedTags(pinfo) > MAX_NESTED_TAGS) {
-    expertNote(tree, tvb, o, 4, 'Warning/Undecoded', 'Too many nested VLAN tags');
+    expertInfo(tree, tvb, o, 4, 'Warning', 'Undecoded', 'Too many nested VLAN tags');
     tree.pop();
     return tvb.remaining(o);
   }
