@@ -5,23 +5,13 @@ import { join } from 'node:path';
 import { dissect } from '../../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE } from '../../../app/dissect/tree.ts';
+import type { Tree } from '../../../app/dissect/tree.ts';
 import { openCapture } from '../../../main/pcap/read.ts';
 import { corpusFiles, CORPUS_FILES, tsharkRefuses } from '../../support/corpus.ts';
 import { metaFor } from '../../support/dissect-hex.ts';
+import { allSinks, rng } from '../../support/fuzz.ts';
 
 /** A small deterministic PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function corpusPackets(): Promise<{ bytes: Uint8Array; linkType: number }[]> {
   const out: { bytes: Uint8Array; linkType: number }[] = [];
   for (const file of corpusFiles()) {
@@ -55,14 +45,7 @@ function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
 
 describe('dissector fuzz', () => {
   const registry = defaultRegistry();
-  const sinks = () => [
-    NULL_TREE,
-    new FullTree(),
-    FieldCollector.of(
-      registry.fields.map((f) => f.id),
-      registry.fields.length,
-    ),
-  ];
+  const sinks = (): Tree[] => allSinks(registry);
 
   it('survives mutated corpus packets and random bytes under every link type', async () => {
     const packets = await corpusPackets();

@@ -8,21 +8,11 @@ import type { CryptoProvider } from '../../../app/dissect/crypto.ts';
 import { dissect } from '../../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState, type DissectOptions } from '../../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE, type FieldNode, type Tree } from '../../../app/dissect/tree.ts';
+import { FullTree, type FieldNode, type Tree } from '../../../app/dissect/tree.ts';
 import { nodeCrypto } from '../../../main/engine/quic-crypto.ts';
 import { dissectFile } from '../../support/dissect-file.ts';
 import { metaFor, walk } from '../../support/dissect-hex.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { allSinks, rng } from '../../support/fuzz.ts';
 
 const FILES = [
   'pcpp__tls.pcap',
@@ -94,14 +84,7 @@ function bugs(tree: FullTree): string[] {
 
 describe('TLS and QUIC fuzz', () => {
   const registry = defaultRegistry();
-  const sinks = (): Tree[] => [
-    NULL_TREE,
-    new FullTree(),
-    FieldCollector.of(
-      registry.fields.map((f) => f.id),
-      registry.fields.length,
-    ),
-  ];
+  const sinks = (): Tree[] => allSinks(registry);
 
   it('survives mutated TLS and QUIC packets with and without decryption', async () => {
     const all = await samples();

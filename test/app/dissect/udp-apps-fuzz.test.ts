@@ -6,21 +6,11 @@ import { join } from 'node:path';
 import { dissect } from '../../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE, type Tree } from '../../../app/dissect/tree.ts';
+import type { Tree } from '../../../app/dissect/tree.ts';
 import { openCapture } from '../../../main/pcap/read.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
 import { metaFor } from '../../support/dissect-hex.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { allSinks, rng } from '../../support/fuzz.ts';
 
 const UDP_PORTS = [53, 5353, 5355, 67, 68, 123, 1900, 137, 161, 162, 546, 547];
 
@@ -68,14 +58,7 @@ async function corpusPayloads(): Promise<Uint8Array[]> {
 
 describe('datagram application protocols fuzz', () => {
   const registry = defaultRegistry();
-  const sinks = (): Tree[] => [
-    NULL_TREE,
-    new FullTree(),
-    FieldCollector.of(
-      registry.fields.map((f) => f.id),
-      registry.fields.length,
-    ),
-  ];
+  const sinks = (): Tree[] => allSinks(registry);
 
   function run(bytes: Uint8Array, state: CaptureState, number: number): void {
     for (const tree of sinks()) {

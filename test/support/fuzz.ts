@@ -1,0 +1,28 @@
+// Shared pieces of the dissector fuzz tests: a seeded generator (mulberry32, so a failure
+// replays) and the three tree sinks every mutated packet goes through.
+import type { Registry } from '../../app/dissect/registry.ts';
+import { FieldCollector, FullTree, NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
+
+/** A deterministic generator of numbers in [0, 1) from `seed`. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fresh sinks of each kind: summary (no tree), the full tree, and a collector of every field. */
+export function allSinks(registry: Registry): Tree[] {
+  return [
+    NULL_TREE,
+    new FullTree(),
+    FieldCollector.of(
+      registry.fields.map((f) => f.id),
+      registry.fields.length,
+    ),
+  ];
+}
