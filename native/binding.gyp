@@ -21,6 +21,9 @@
       'defines': [
         'NAPI_VERSION=8',
         'NAPI_CPP_EXCEPTIONS',
+        # A worker terminated mid-read must not abort the process: an error its AsyncWorker or
+        # ThreadSafeFunction cannot throw into a dying environment is dropped.
+        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
         'NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED',
         'NODE_ADDON_API_DISABLE_DEPRECATED',
         '_FILE_OFFSET_BITS=64',

@@ -1,4 +1,6 @@
 // Cancelling and closing a Reader while a read runs on its worker thread.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addon } from '../../native/index.ts';
 import { concat, epb, idb, packetBytes, pcapFile, shb, tempDir } from '../support/pcap-bytes.ts';
@@ -65,5 +67,35 @@ describe.each(['pcap', 'pcapng'])('%s', (kind) => {
     await expect(reader.next()).rejects.toMatchObject({ code: 'EINVAL' });
     expect((await first)?.count).toBe(8192);
     reader.close();
+  });
+});
+
+// A worker thread ended (worker.terminate(), as the browser mode does when a page goes away)
+// while its Reader has a read in flight: the read completes into a dying environment, and the
+// error it cannot throw there must not abort the whole process.
+test('terminating a worker mid-read leaves the process running', () => {
+  const addonPath = fileURLToPath(new URL('../../native/build/Release/trawl.node', import.meta.url));
+  const script = `
+    const { Worker } = require('node:worker_threads');
+    const reader = ${JSON.stringify(`
+      const { Reader } = require(${JSON.stringify(addonPath)});
+      const r = new Reader(${JSON.stringify(pcapPath)}, { batchRecords: 50 });
+      (async () => { for (let i = 0; ; i = (i + 1) % 1000) if ((await r.next()) === null) r.close(), process.exit(0); })();
+    `)};
+    (async () => {
+      for (let k = 0; k < 8; k++) {
+        const w = new Worker(reader, { eval: true });
+        await new Promise((ok) => w.once('online', ok));
+        await new Promise((ok) => setTimeout(ok, 5 + 7 * k));
+        await w.terminate();
+      }
+      console.log('alive');
+    })();`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  expect(run.stderr).toBe('');
+  expect({ status: run.status, signal: run.signal, out: run.stdout.trim() }).toEqual({
+    status: 0,
+    signal: null,
+    out: 'alive',
   });
 });
