@@ -6,9 +6,9 @@ import { MacNames, setMacNameSource } from '../../app/format/mac-names.ts';
 
 const DATA_DIRS = ['/usr/share/wireshark', '/usr/local/share/wireshark'];
 
-function readText(path: string): string | null {
+function readBytes(path: string): Uint8Array | null {
   try {
-    return readFileSync(path, 'latin1');
+    return readFileSync(path);
   } catch {
     return null;
   }
@@ -17,8 +17,8 @@ function readText(path: string): string | null {
 /** Wireshark's name tables from the first data directory that has a `manuf` file, or null. */
 export function systemMacNames(): MacNames | null {
   for (const dir of DATA_DIRS) {
-    const manuf = readText(join(dir, 'manuf'));
-    if (manuf !== null) return MacNames.parse(manuf, readText(join(dir, 'wka')) ?? '');
+    const manuf = readBytes(join(dir, 'manuf'));
+    if (manuf !== null) return MacNames.parse(manuf, readBytes(join(dir, 'wka')) ?? new Uint8Array(0));
   }
   return null;
 }

@@ -17,6 +17,11 @@ import { PacketIndex, UNKNOWN_STACK, type IndexEntry } from './packet-index.ts';
 
 const INDEX_ONLY = { wantInfo: false, crypto: nodeCrypto };
 const WITH_INFO = { wantInfo: true, crypto: nodeCrypto };
+/** Indexing work between turns of the event loop (ms), and how often the clock is read (2^k - 1). */
+const SLICE_MS = 15;
+const SLICE_CHECK = 63;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface LoadListener {
   onProgress(progress: LoadProgress): void;
@@ -51,6 +56,7 @@ export class CaptureSession {
     stack: 0,
   };
   private bytesRead = 0;
+  private closed = false;
   private growthWaiters: (() => void)[] = [];
 
   private constructor(
@@ -88,8 +94,15 @@ export class CaptureSession {
     let lastReport = 0;
     try {
       for await (const batch of this.file) {
-        this.indexBatch(batch);
-        this.firstBatchSeen();
+        // In slices, with a turn of the event loop between them: requests (rows, a detail, a
+        // filter) are answered while a big file indexes, and the first rows as soon as they exist.
+        for (let from = 0; from < batch.count;) {
+          from = this.indexSlice(batch, from);
+          this.firstBatchSeen();
+          if (from < batch.count) await nextTurn();
+          if (this.closed) return;
+        }
+        this.afterBatch(batch);
         const now = Date.now();
         if (now - lastReport > 100) {
           lastReport = now;
@@ -108,9 +121,13 @@ export class CaptureSession {
     }
   }
 
-  private indexBatch(batch: Parameters<FrameClock['next']>[0]): void {
+  /** Indexes packets `from`… of `batch` for about SLICE_MS; returns the first one left. */
+  private indexSlice(batch: Parameters<FrameClock['next']>[0], from: number): number {
     const e = this.entry;
-    for (let i = 0; i < batch.count; i++) {
+    const deadline = performance.now() + SLICE_MS;
+    let i = from;
+    for (; i < batch.count; i++) {
+      if ((i & SLICE_CHECK) === SLICE_CHECK && performance.now() > deadline) break;
       const meta = this.clock.next(batch, i);
       const pinfo = dissect(this.registry, meta, recordBytes(batch, i), NULL_TREE, this.state, INDEX_ONLY);
       e.dataOffset = batch.dataOffset[i] ?? 0;
@@ -125,6 +142,11 @@ export class CaptureSession {
       e.stack = Math.min(this.index.stacks.id(pinfo.layers.join(':')), UNKNOWN_STACK);
       this.index.push(e);
     }
+    this.notifyGrown();
+    return i;
+  }
+
+  private afterBatch(batch: Parameters<FrameClock['next']>[0]): void {
     const last = batch.count - 1;
     if (last >= 0) this.bytesRead = (batch.dataOffset[last] ?? 0) + (batch.capLen[last] ?? 0);
     this.notifyGrown();
@@ -222,6 +244,7 @@ export class CaptureSession {
   }
 
   close(): void {
+    this.closed = true;
     this.file.cancel();
     closeSync(this.fd);
   }

@@ -10,20 +10,36 @@ import { concat, pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 
 const mac = (text: string): Uint8Array => Uint8Array.from(text.split(':').map((h) => Number.parseInt(h, 16)));
 
+const latin1 = (text: string): Uint8Array => Buffer.from(text, 'latin1');
+
 describe('MacNames', () => {
   const names = MacNames.parse(
-    [
-      '# manuf',
-      '00:04:61\tEPOXComp\tEPOX Computer Co., Ltd.',
-      '00:00:00\t00:00:00\tOfficially Xerox',
-      '00:1B:C5:00:00:00/36\tConvergi\tConverging Systems Inc.',
-    ].join('\n'),
-    ['FF-FF-FF-FF-FF-FF\tBroadcast', '01-00-5E/25\t\tIPv4mcast', '33-33-00-00-00-00/16\tIPv6mcast'].join(
-      '\n',
+    latin1(
+      [
+        // Sorted by the first three bytes, as Wireshark generates it (the lookup relies on it).
+        '# manuf',
+        '00:00:00\t00:00:00\tOfficially Xerox',
+        '00:04:61\tEPOXComp\tEPOX Computer Co., Ltd.',
+        '',
+        '00:1B:C5\tIEEERegi\tIEEE Registration Authority',
+        '00:1B:C5:00:00:00/36\tConvergi\tConverging Systems Inc.',
+        '00:1b:c5:00:10:00/36\tLowerCas\tLower-case hex',
+        '00:1C:00\tLast',
+      ].join('\n'),
+    ),
+    latin1(
+      ['FF-FF-FF-FF-FF-FF\tBroadcast', '01-00-5E/25\t\tIPv4mcast', '33-33-00-00-00-00/16\tIPv6mcast'].join(
+        '\n',
+      ),
     ),
   );
   const resolve = (text: string): string | undefined => names.resolve(mac(text), 0);
 
+  it('reads a name up to the next tab or the line end, without trailing blanks or CR', () => {
+    const crlf = MacNames.parse(latin1('00:AA:BB\tAcme  \r\n00:AA:CC\t  Last'), new Uint8Array(0));
+    expect(crlf.resolve(mac('00:aa:bb:01:02:03'), 0)).toBe('Acme_01:02:03');
+    expect(crlf.resolve(mac('00:aa:cc:01:02:03'), 0)).toBe('Last_01:02:03');
+  });
   it('names a well-known address exactly', () => {
     expect(resolve('ff:ff:ff:ff:ff:ff')).toBe('Broadcast');
   });
@@ -38,6 +54,11 @@ describe('MacNames', () => {
     expect(resolve('01:00:00:00:00:00')).toBe('00:00:00_00:00:00');
     expect(resolve('00:1b:c5:00:00:2a')).toBe('Convergi_2a');
     expect(resolve('00:1b:c5:00:02:34')).toBe('Convergi_02:34');
+    expect(resolve('00:1b:c5:00:10:01')).toBe('LowerCas_01');
+    expect(resolve('00:1b:c5:00:20:01')).toBe('IEEERegi_00:20:01');
+    expect(resolve('00:1c:00:00:00:01')).toBe('Last_00:00:01');
+    expect(resolve('00:1c:01:00:00:01')).toBeUndefined();
+    expect(resolve('00:00:01:00:00:01')).toBeUndefined();
     expect(resolve('02:04:61:99:01:54')).toBeUndefined();
   });
 });
