@@ -30,15 +30,17 @@ async function start(): Promise<void> {
   try {
     const { transport, host } = await connect();
     const client = new EngineClient(transport);
+    // The file to open on start is asked for now, so the engine reads it while the window is
+    // built; its events wait for the window (App releases them once it listens).
+    client.holdEvents();
+    const path = new URLSearchParams(window.location.search).get('open');
+    const initialOpen = path ? { path, opened: client.request('file.open', { path }) } : null;
+    // Handled by App; caught here too so a failure before it mounts is not "unhandled".
+    initialOpen?.opened.catch(() => {});
     splash?.remove();
     createRoot(rootEl).render(
       <StrictMode>
-        <App
-          client={client}
-          host={host}
-          initialOpen={new URLSearchParams(window.location.search).get('open')}
-          inPageMenu={host.kind === 'browser'}
-        />
+        <App client={client} host={host} initialOpen={initialOpen} inPageMenu={host.kind === 'browser'} />
       </StrictMode>,
     );
     document.body.dataset['engine'] = 'ready';

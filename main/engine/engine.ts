@@ -12,6 +12,7 @@ import { compileFilter } from '../../app/filter/compile.ts';
 import type { CaptureStartOptions } from '../../app/protocol/messages.ts';
 import { defaultCaptureProvider, type CaptureProvider } from './capture-provider.ts';
 import { LiveSession } from './live.ts';
+import { formatCount } from '../../app/format/count.ts';
 
 type Handlers = { [N in RequestName]: (params: Params<N>) => Promise<Result<N>> | Result<N> };
 
@@ -183,7 +184,7 @@ export class Engine {
       const n = live.session.index.count;
       throw new EngineFailure(
         'UNSAVED',
-        `The capture on ${live.options.iface} (${n.toLocaleString('en-US')} packet${n === 1 ? '' : 's'}) is not saved`,
+        `The capture on ${live.options.iface} (${formatCount(n)} packet${n === 1 ? '' : 's'}) is not saved`,
       );
     }
     await live.stop();

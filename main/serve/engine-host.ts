@@ -47,10 +47,39 @@ export function inProcessEngineHost(): EngineHost {
   };
 }
 
-/** Hosts each engine in its own worker thread running `script` (build/engine-worker.mjs). */
+/** How long after a connection took the spare worker the next one is started (ms). */
+const SPARE_DELAY_MS = 2000;
+
+/**
+ * Hosts each engine in its own worker thread running `script` (build/engine-worker.mjs). One
+ * worker is started ahead and waits, unreferenced, for the next connection: a page that opens a
+ * file at once does not wait for a worker to boot. The next spare starts a little later, not
+ * while the page that took this one is loading.
+ */
 export function workerEngineHost(script: URL): EngineHost {
-  return () => {
+  let spare: { worker: Worker; alive: boolean } | null = null;
+  let spareTimer: NodeJS.Timeout | null = null;
+  const startSpare = (): void => {
+    spareTimer = null;
     const worker = new Worker(script);
+    const entry = { worker, alive: true };
+    worker.once('exit', () => (entry.alive = false));
+    worker.once('error', () => (entry.alive = false));
+    worker.unref();
+    spare = entry;
+  };
+  startSpare();
+  const takeWorker = (): Worker => {
+    const taken = spare?.alive ? spare.worker : null;
+    spare = null;
+    spareTimer ??= setTimeout(startSpare, SPARE_DELAY_MS).unref();
+    if (taken === null) return new Worker(script);
+    taken.removeAllListeners();
+    taken.ref();
+    return taken;
+  };
+  return () => {
+    const worker = takeWorker();
     let closed = false;
     const exitListeners: ((reason: string) => void)[] = [];
     const exited = (reason: string): void => {

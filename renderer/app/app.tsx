@@ -54,15 +54,21 @@ import {
   recentFiles,
   save,
 } from './settings.ts';
+import { formatCount } from '../../app/format/count.ts';
 
 /** A selection that moves again within this (ms) is still moving: its detail waits. */
 const DETAIL_SETTLE_MS = 80;
 
+export interface InitialOpen {
+  path: string;
+  opened: Promise<FileSummary>;
+}
+
 export interface AppProps {
   client: EngineClient;
   host: Host;
-  /** A file to open on start (browser mode's `?open=`). */
-  initialOpen: string | null;
+  /** The file asked for on start (browser mode's `?open=`), its `file.open` already sent. */
+  initialOpen: InitialOpen | null;
   /** Draw the in-page menu bar (browser mode; Electron has its native menu). */
   inPageMenu: boolean;
 }
@@ -83,7 +89,7 @@ function dirname(path: string): string {
 }
 
 function loadErrorText(error: EngineError, packets: number): string {
-  const kept = `${packets.toLocaleString('en-US')} packet${packets === 1 ? '' : 's'} read before the fault ${packets === 1 ? 'is' : 'are'} shown.`;
+  const kept = `${formatCount(packets)} packet${packets === 1 ? '' : 's'} read before the fault ${packets === 1 ? 'is' : 'are'} shown.`;
   return `The capture file appears to be damaged or cut short: ${error.message}. ${kept}`;
 }
 
@@ -194,10 +200,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         case 'load.error':
           setLoadStop(event.error.code === 'CANCELLED' ? 'cancelled' : 'failed');
           if (event.error.code === 'CANCELLED') {
-            notify(
-              `Loading was cancelled: ${event.packets.toLocaleString('en-US')} packets were read.`,
-              'warning',
-            );
+            notify(`Loading was cancelled: ${formatCount(event.packets)} packets were read.`, 'warning');
           } else {
             notify(loadErrorText(event.error, event.packets));
           }
@@ -222,6 +225,9 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       }
     });
     const offClose = client.onClose((reason) => notify(reason));
+    // Every listener of the first render is subscribed now (children's effects and this
+    // component's earlier hooks run first): the events held since start can be delivered.
+    client.releaseEvents();
     return () => {
       off();
       offClose();
@@ -229,18 +235,21 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   }, [client, notify]);
 
   const openFile = useCallback(
-    async (path: string) => {
+    async (path: string, opened?: Promise<FileSummary>) => {
       setDialog(null);
       const open = async (discard: boolean): Promise<void> => {
-        const summary = await client.request('file.open', { path, discard });
+        const summary = await (opened ?? client.request('file.open', { path, discard }));
         setRecent(addRecentFile(summary.path));
-        const [first] = await client.request('view.rows', { start: 0, end: 1 });
+        const [[first], state] = await Promise.all([
+          client.request('view.rows', { start: 0, end: 1 }),
+          client.request('view.state', {}),
+        ]);
         if (first) setTimeRef({ sec: first.tsSec, nsec: first.tsNsec });
-        const state = await client.request('view.state', {});
         setView((v) => (v && v.total > state.total ? v : state));
       };
       try {
-        await capture.guard('opening another file', open);
+        // The file opened on start was asked for before any capture could exist.
+        await (opened ? open(false) : capture.guard('opening another file', open));
       } catch (err) {
         const e = engineErrorOf(err);
         notify(`Could not open ${path}: ${e.message}`);
@@ -280,7 +289,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       }
       try {
         const { packets } = await client.request('file.save', { path, which });
-        notify(`Saved ${packets.toLocaleString('en-US')} packets to ${path}`, 'warning');
+        notify(`Saved ${formatCount(packets)} packets to ${path}`, 'warning');
       } catch (err) {
         notify(`Could not save ${path}: ${engineErrorOf(err).message}`);
       }
@@ -309,7 +318,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       setDialog(null);
       try {
         const { packets } = await client.request('file.save', choice);
-        notify(`Exported ${packets.toLocaleString('en-US')} packets to ${choice.path}`, 'warning');
+        notify(`Exported ${formatCount(packets)} packets to ${choice.path}`, 'warning');
       } catch (err) {
         notify(`Could not export to ${choice.path}: ${engineErrorOf(err).message}`);
       }
@@ -517,10 +526,12 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   }, [openFile, saveFile]);
 
   const opened = useRef(false);
+  /** The file asked for on start is still opening: the welcome screen would only flash. */
+  const [opening, setOpening] = useState(initialOpen !== null);
   useEffect(() => {
     if (initialOpen && !opened.current) {
       opened.current = true;
-      void openFile(initialOpen);
+      void openFile(initialOpen.path, initialOpen.opened).finally(() => setOpening(false));
     }
   }, [initialOpen, openFile]);
 
@@ -726,6 +737,8 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
               onError={notifyError}
               onHeaderMenu={(x, y) => setMenu({ x, y, items: columnItems() })}
             />
+          ) : opening ? (
+            <div className="pane-empty">Opening {initialOpen?.path}…</div>
           ) : (
             <WelcomeScreen
               client={client}

@@ -1,6 +1,7 @@
 // The status bar's capture part: running or how it ended, elapsed time, rate, drops.
 import type { CaptureStatsInfo, CaptureStatus } from '../../app/protocol/messages.ts';
 import { formatRate } from './welcome.tsx';
+import { formatCount } from '../../app/format/count.ts';
 
 function elapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -43,19 +44,15 @@ export function CaptureStatusPart({
       >
         <span className="capture-dot" aria-hidden />
         {state} on {status.options.iface} · {elapsed(s.elapsedMs)}
-        {status.state === 'running'
-          ? ` · ${formatRate(s.rate)}`
-          : ` · ${s.packets.toLocaleString('en-US')} captured`}
+        {status.state === 'running' ? ` · ${formatRate(s.rate)}` : ` · ${formatCount(s.packets)} captured`}
       </span>
       <span
         className={'status-count' + (drops > 0 ? ' status-drops-bad' : '')}
         data-testid="status-drops"
-        title={`Kernel ring full: ${s.kernelDrops.toLocaleString('en-US')}\nTrawl fell behind: ${s.trawlDrops.toLocaleString('en-US')}\nFreeze count: ${s.freezeCount.toLocaleString('en-US')}`}
+        title={`Kernel ring full: ${formatCount(s.kernelDrops)}\nTrawl fell behind: ${formatCount(s.trawlDrops)}\nFreeze count: ${formatCount(s.freezeCount)}`}
       >
-        Dropped: {drops.toLocaleString('en-US')}
-        {drops > 0
-          ? ` (kernel ${s.kernelDrops.toLocaleString('en-US')}, Trawl ${s.trawlDrops.toLocaleString('en-US')})`
-          : ''}
+        Dropped: {formatCount(drops)}
+        {drops > 0 ? ` (kernel ${formatCount(s.kernelDrops)}, Trawl ${formatCount(s.trawlDrops)})` : ''}
       </span>
     </>
   );

@@ -8,6 +8,7 @@ import { CaptureFilterField, useFilterCheck } from './filter-field.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { useInterfaces, useTraffic } from './use-interfaces.ts';
 import { formatRate } from './welcome.tsx';
+import { formatCount } from '../../app/format/count.ts';
 
 const MIB = 1 << 20;
 const BLOCK_SIZES_MIB = [1, 2, 4, 8];
@@ -195,9 +196,7 @@ export function CaptureOptionsDialog(props: {
                   </option>
                 ))}
               </select>
-              <span className="status-dim">
-                = {(blockMiB * (blockCount ?? 0)).toLocaleString('en-US')} MiB
-              </span>
+              <span className="status-dim">= {formatCount(blockMiB * (blockCount ?? 0))} MiB</span>
             </label>
           </fieldset>
           <fieldset>

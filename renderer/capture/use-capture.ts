@@ -9,6 +9,7 @@ import type {
 } from '../../app/protocol/messages.ts';
 import { engineErrorOf, type EngineClient } from '../client/engine-client.ts';
 import { load, save } from '../app/settings.ts';
+import { formatCount } from '../../app/format/count.ts';
 
 export type Notify = (message: string, kind?: 'error' | 'warning', detail?: string) => void;
 
@@ -178,7 +179,7 @@ export function useCapture(client: EngineClient, notify: Notify): CaptureControl
       try {
         if (statusRef.current?.state === 'running') await client.request('capture.stop', {});
         const { packets } = await client.request('capture.save', { path });
-        notify(`Saved ${packets.toLocaleString('en-US')} packets to ${path}`, 'warning');
+        notify(`Saved ${formatCount(packets)} packets to ${path}`, 'warning');
         return true;
       } catch (err) {
         reportError(err, `Could not save ${path}`);

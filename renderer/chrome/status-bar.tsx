@@ -1,6 +1,7 @@
 // The status bar: file, packet counts, load progress (cancellable).
 import type { ReactNode } from 'react';
 import type { FileSummary, LoadProgress, ViewState } from '../../app/protocol/messages.ts';
+import { formatCount } from '../../app/format/count.ts';
 
 export interface StatusBarProps {
   file: FileSummary | null;
@@ -68,7 +69,7 @@ export function StatusBar(props: StatusBarProps) {
         </span>
       )}
       <span data-testid="status-packets" className="status-count">
-        Packets: {total.toLocaleString('en-US')}
+        Packets: {formatCount(total)}
       </span>
       {view?.filtering && view.filter !== '' && (
         <span className="status-filtering" data-testid="status-filtering">
@@ -76,7 +77,7 @@ export function StatusBar(props: StatusBarProps) {
         </span>
       )}
       <span data-testid="status-displayed" className="status-count">
-        Displayed: {displayed.toLocaleString('en-US')}
+        Displayed: {formatCount(displayed)}
         {total > 0 && (displayed !== total || view?.filter)
           ? ` (${((100 * displayed) / total).toFixed(1)}%)`
           : ''}

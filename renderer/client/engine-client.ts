@@ -58,6 +58,8 @@ export class EngineClient {
   private readonly eventListeners = new Set<(event: EngineEvent) => void>();
   private readonly closeListeners = new Set<(reason: string) => void>();
   private closedReason: string | null = null;
+  /** Events kept while held (holdEvents), delivered in order by releaseEvents. */
+  private held: EngineEvent[] | null = null;
 
   constructor(private readonly transport: Transport) {
     transport.onMessage((m) => this.receive(m));
@@ -81,6 +83,21 @@ export class EngineClient {
     return () => this.eventListeners.delete(listener);
   }
 
+  /**
+   * Keeps the events that arrive from now on until releaseEvents(): a request made before the
+   * window has subscribed (the file opened at start) must not lose its events to that race.
+   */
+  holdEvents(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers the events kept since holdEvents() to the listeners subscribed now, then the rest live. */
+  releaseEvents(): void {
+    const held = this.held;
+    this.held = null;
+    for (const event of held ?? []) this.dispatch(event);
+  }
+
   onClose(listener: (reason: string) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
@@ -94,7 +111,8 @@ export class EngineClient {
   private receive(m: unknown): void {
     if (!isEngineMessage(m)) return;
     if (m.kind === 'event') {
-      for (const l of this.eventListeners) l(m.event);
+      if (this.held) this.held.push(m.event);
+      else this.dispatch(m.event);
       return;
     }
     const p = this.pending.get(m.id);
@@ -102,6 +120,10 @@ export class EngineClient {
     this.pending.delete(m.id);
     if (m.ok) p.resolve(m.result);
     else p.reject(new EngineRequestError(m.error));
+  }
+
+  private dispatch(event: EngineEvent): void {
+    for (const l of this.eventListeners) l(event);
   }
 
   private closed(reason: string): void {

@@ -3,6 +3,7 @@
 // the engine's save path.
 import { useState } from 'react';
 import { Dialog } from '../chrome/dialogs.tsx';
+import { formatCount } from '../../app/format/count.ts';
 
 export interface ExportChoice {
   path: string;
@@ -76,7 +77,7 @@ export function ExportDialog(props: {
               checked={which === 'all'}
               onChange={() => setWhich('all')}
             />{' '}
-            Captured ({props.total.toLocaleString('en-US')})
+            Captured ({formatCount(props.total)})
           </label>
           <label className={props.filtered ? '' : 'disabled'}>
             <input
@@ -87,7 +88,7 @@ export function ExportDialog(props: {
               onChange={() => setWhich('displayed')}
               data-testid="export-displayed"
             />{' '}
-            Displayed ({props.displayed.toLocaleString('en-US')})
+            Displayed ({formatCount(props.displayed)})
           </label>
         </div>
         <div className="radio-row">

@@ -46,6 +46,26 @@ describe('EngineClient', () => {
     await expect(b).resolves.toEqual([]);
   });
 
+  it('holds events until released, then delivers them in order, then live', () => {
+    const t = new FakeTransport();
+    const client = new EngineClient(t);
+    client.holdEvents();
+    const progress = (packets: number): EngineMessage => ({
+      kind: 'event',
+      event: { type: 'load.progress', progress: { packets, bytesRead: 0, sizeBytes: 0, done: false } },
+    });
+    t.deliver(progress(1));
+    t.deliver(progress(2));
+    const seen: number[] = [];
+    client.onEvent((e) => e.type === 'load.progress' && seen.push(e.progress.packets));
+    expect(seen).toEqual([]);
+    client.releaseEvents();
+    expect(seen).toEqual([1, 2]);
+    t.deliver(progress(3));
+    client.releaseEvents();
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('rejects with the engine error as data', async () => {
     const t = new FakeTransport();
     const client = new EngineClient(t);

@@ -247,4 +247,26 @@ describe('serve: engine in a worker thread', () => {
       }
     },
   );
+  it.skipIf(!existsSync(worker))(
+    'every connection gets its own engine: the spare started ahead, then fresh ones',
+    async () => {
+      const s = await startServer({ staticDir, engineHost: workerEngineHost(worker) });
+      try {
+        const origin = `http://127.0.0.1:${s.port}`;
+        const clients = [];
+        for (let i = 0; i < 3; i++) {
+          const client = await SocketClient.open(`ws://127.0.0.1:${s.port}/engine?token=${s.token}`, origin);
+          clients.push(client);
+          // Only the first engine opens a file: the others must not see it.
+          if (i === 0) await client.request('file.open', { path: FILE });
+        }
+        const states = await Promise.all(clients.map((c) => c.request('view.state', {}).catch(() => 'none')));
+        expect((states[0] as { total: number }).total).toBeGreaterThan(0);
+        expect(states.slice(1)).toEqual(['none', 'none']);
+        for (const c of clients) c.ws.close();
+      } finally {
+        await s.close();
+      }
+    },
+  );
 });
