@@ -27,6 +27,39 @@ export class StringTable {
   }
 }
 
+interface StackNode {
+  id: number;
+  readonly next: Map<string, StackNode>;
+}
+
+/**
+ * Interns protocol stacks (`pinfo.layers`) into ids without joining them per packet: a trie over
+ * the layer names, whose nodes remember the id of the stack that ends there.
+ */
+export class StackTable {
+  private readonly root: StackNode = { id: -1, next: new Map() };
+  private readonly texts: string[] = [];
+
+  id(layers: readonly string[]): number {
+    let node = this.root;
+    for (const layer of layers) {
+      let next = node.next.get(layer);
+      if (next === undefined) node.next.set(layer, (next = { id: -1, next: new Map() }));
+      node = next;
+    }
+    if (node.id < 0) {
+      node.id = this.texts.length;
+      this.texts.push(layers.join(':'));
+    }
+    return node.id;
+  }
+
+  /** The stack as `frame:eth:ethertype:ip:tcp`. */
+  text(id: number): string {
+    return this.texts[id] ?? '';
+  }
+}
+
 export interface IndexEntry {
   dataOffset: number;
   tsSec: number;
@@ -57,8 +90,8 @@ export class PacketIndex {
   /** Protocol stack ids: display filters skip packets whose stack lacks what they need. */
   stack = new Uint16Array(INITIAL);
   readonly protocols = new StringTable();
-  /** The distinct protocol stacks, as `pinfo.layers` joined with `:`. */
-  readonly stacks = new StringTable();
+  /** The distinct protocol stacks (`pinfo.layers`). */
+  readonly stacks = new StackTable();
 
   /** Bytes a packet costs in this index. */
   static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2 + 2;

@@ -139,7 +139,7 @@ export class CaptureSession {
       e.ifaceId = meta.ifaceId;
       e.proto = this.index.protocols.id(pinfo.proto);
       e.hints = pinfo.hints;
-      e.stack = Math.min(this.index.stacks.id(pinfo.layers.join(':')), UNKNOWN_STACK);
+      e.stack = Math.min(this.index.stacks.id(pinfo.layers), UNKNOWN_STACK);
       this.index.push(e);
     }
     this.notifyGrown();
