@@ -311,6 +311,7 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const vhl = tvb.u8(o);
   const version = vhl >> 4;
   const hlen = (vhl & 0x0f) * 4;
+  pinfo.noteNetworkHeader(tvb);
   pinfo.layers.push('ip');
   pinfo.setProto('IPv4');
   if (pinfo.wantInfo) pinfo.setInfo('');

@@ -192,6 +192,7 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   const b = tvb.bytes;
   const version = tvb.u8(o) >> 4;
+  pinfo.noteNetworkHeader(tvb);
   tree.push(F[''], tvb, o, Math.min(40, tvb.remaining(o)));
   if (version !== 6) {
     // Wireshark rejects the packet: the ethertype layer shows it as data under its number.

@@ -2,6 +2,7 @@
 // the protocol stack, and the capture-wide state of stateful dissectors (TCP streams, ...).
 import type { CryptoProvider } from './crypto.ts';
 import type { Registry } from './registry.ts';
+import type { Tvb } from './tvb.ts';
 
 /** What the file reader knows about one record. */
 export interface FrameMeta {
@@ -94,6 +95,13 @@ export class PacketInfo {
   protoLocked = false;
   /** Bits for colouring rules and quick filters, set by dissectors (see `Hint`). */
   hints = 0;
+  /**
+   * Where the packet's first network (IPv4/IPv6) and transport (TCP/UDP) headers start in the
+   * frame's own bytes, or -1: the engine keeps them so a display filter on header fields can read
+   * them back without dissecting (main/engine/filter-scan.ts).
+   */
+  networkOffset = -1;
+  transportOffset = -1;
   /** Data sources beyond the frame (reassembled, decrypted): source i + 1 of the tree's nodes. */
   readonly sources: { name: string; bytes: Uint8Array }[] = [];
   /** Set by TCP when its payload dissector may ask for more bytes (reassembly on, not in a quote). */
@@ -113,6 +121,16 @@ export class PacketInfo {
     readonly state: CaptureState,
     readonly options: DissectOptions,
   ) {}
+
+  /** Notes `tvb` as the start of the packet's network header, if it is the first one in the frame. */
+  noteNetworkHeader(tvb: Tvb): void {
+    if (this.networkOffset < 0 && tvb.source === 0 && !this.inError) this.networkOffset = tvb.start;
+  }
+
+  /** Notes `tvb` as the start of the packet's transport header, if it is the first one in the frame. */
+  noteTransportHeader(tvb: Tvb): void {
+    if (this.transportOffset < 0 && tvb.source === 0 && !this.inError) this.transportOffset = tvb.start;
+  }
 
   get wantInfo(): boolean {
     return this.options.wantInfo && !this.inError;

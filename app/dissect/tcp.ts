@@ -282,6 +282,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const detail = tree !== NULL_TREE;
   const sport = fast ? be16(b, o) : tvb.u16(o);
   const dport = fast ? be16(b, o + 2) : tvb.u16(o + 2);
+  pinfo.noteTransportHeader(tvb);
   pinfo.layers.push('tcp');
   pinfo.setProto('TCP');
   pinfo.hints |= Hint.Tcp;

@@ -38,6 +38,7 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   const sport = tvb.u16(o);
   const dport = tvb.u16(o + 2);
+  pinfo.noteTransportHeader(tvb);
   pinfo.layers.push('udp');
   pinfo.setProto('UDP');
   pinfo.hints |= Hint.Udp;

@@ -13,7 +13,7 @@ import { Tvb } from '../../app/dissect/tvb.ts';
 import type { CompiledFilter } from '../../app/filter/compile.ts';
 import type { Registry } from '../../app/dissect/registry.ts';
 import { leanRegistry, leanSuffices } from './lean-registry.ts';
-import { UNKNOWN_STACK } from './packet-index.ts';
+import { NO_HEADER, UNKNOWN_STACK } from './packet-index.ts';
 import type { CaptureSession } from './session.ts';
 import type { View } from './view.ts';
 
@@ -33,9 +33,14 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /** Frame fields the index holds (the rest of `frame.*` needs the frame dissected). */
 type IndexFrameField = 'number' | 'len' | 'cap_len' | 'protocols';
 
-/** How to fill the filter's fields from the index alone, when it can be done. */
+/**
+ * How to fill the filter's fields without dissecting, when it can be done: frame fields from the
+ * index, header fields (`ip.addr`, `tcp.flags.syn`, `udp.port`) from the bytes at the header
+ * offsets the index keeps.
+ */
 interface IndexPlan {
   frame: { def: FieldDef; field: IndexFrameField }[];
+  headers: { def: FieldDef; field: HeaderField }[];
 }
 
 /** What a protocol stack gives the filter: skip, dissect, or its protocol fields (index plan). */
@@ -45,8 +50,15 @@ interface StackInfo {
   /** Index plan: the protocol fields present, once per occurrence, and `frame.protocols`. */
   protocols: FieldDef[];
   text: string;
-  /** Index plan without frame fields: the filter's answer for every packet of this stack. */
+  /** Index plan without frame or header fields: the filter's answer for every packet of this stack. */
   verdict: boolean | null;
+  /**
+   * The plan's header fields can be read from the bytes: each one's layer occurs once in the stack
+   * (and is the only transport layer), or not at all (the field has no value).
+   */
+  headersReadable: boolean;
+  /** The layers of the plan's header fields that the stack has. */
+  headerLayers: ReadonlySet<string>;
 }
 
 export class FilterScan {
@@ -61,6 +73,11 @@ export class FilterScan {
   private readonly registry: Registry;
   /** Next packet (0-based) to test. */
   private next = 0;
+  /**
+   * Where runs are read, one after the other: a fresh buffer a run cost ten times the read itself
+   * (page faults). Dissectors copy whatever they keep of a packet's bytes (reassembly, fragments).
+   */
+  private readonly scratch = new Uint8Array(RUN_BYTES);
 
   constructor(
     private readonly session: CaptureSession,
@@ -73,7 +90,7 @@ export class FilterScan {
     this.plan = indexPlan(filter, session.registry.fields);
     const defs = filter.fieldIds.flatMap((id) => session.registry.fields[id] ?? []);
     this.registry = leanSuffices(defs) ? leanRegistry(session.registry) : session.registry;
-    this.requires = filter.requires.filter((l) => STACK_LAYERS.has(l));
+    this.requires = filter.requires.filter((l) => STACK_LAYERS.has(l) || CARRIERS.has(l));
   }
 
   cancel(): void {
@@ -122,27 +139,50 @@ export class FilterScan {
     const have = new Set(layers);
     const registry = this.session.registry;
     info = {
-      candidate: this.requires.every((l) => have.has(l)),
+      candidate: this.requires.every((l) => (CARRIERS.get(l) ?? [l]).some((c) => have.has(c))),
       protocols: [],
       text: layers.slice(1).join(':'),
       verdict: null,
+      headersReadable: false,
+      headerLayers: new Set(),
     };
     if (this.plan) {
       for (const l of layers) {
         const def = registry.field(l);
         if (def && this.collector.wants(def)) info.protocols.push(def);
       }
-      if (this.plan.frame.length === 0) info.verdict = info.candidate && this.fromIndex(0, info);
+      const count = (layer: string): number => layers.filter((l) => l === layer).length;
+      const transports = count('tcp') + count('udp');
+      info.headersReadable = this.plan.headers.every(({ field }) => {
+        const n = count(field.layer);
+        return n === 0 || (n === 1 && (field.layer === 'ip' || transports === 1));
+      });
+      info.headerLayers = new Set(this.plan.headers.map((h) => h.field.layer).filter((l) => count(l) > 0));
+      if (this.plan.frame.length === 0 && this.plan.headers.length === 0) {
+        info.verdict = info.candidate && this.fromIndex(0, info, null, 0);
+      }
     }
     this.stacks[id] = info;
     return info;
   }
 
-  /** Tests packet `i` on what the index holds (the filter's plan says that is enough). */
-  private fromIndex(i: number, info: StackInfo): boolean {
+  /**
+   * Tests packet `i` on what the index holds and, for header fields, on its bytes (`bytes`, at
+   * `at` in it); false when a header field cannot be read there (the caller dissects instead).
+   */
+  private fromIndex(i: number, info: StackInfo, bytes: Uint8Array | null, at: number): boolean | null {
     const { collector } = this;
     const x = this.session.index;
     collector.reset();
+    for (const { def, field } of this.plan?.headers ?? []) {
+      if (!info.headerLayers.has(field.layer)) continue;
+      const offset = field.layer === 'ip' ? (x.network[i] ?? NO_HEADER) : (x.transport[i] ?? NO_HEADER);
+      if (bytes === null || offset === NO_HEADER) return null;
+      const end = at + (x.capLen[i] ?? 0);
+      const h = at + offset;
+      if (h + field.size > end || !field.valid(bytes, h)) return null;
+      for (const value of field.values(bytes, h)) collector.add(def, NO_TVB, 0, 0, value);
+    }
     for (const def of info.protocols) collector.add(def, NO_TVB, 0, 0, true);
     for (const { def, field } of this.plan?.frame ?? []) {
       const value =
@@ -178,12 +218,20 @@ export class FilterScan {
       if (stack !== UNKNOWN_STACK) {
         const info = this.stackInfo(stack);
         if (!info.candidate) continue;
-        if (plan) {
-          if (info.verdict ?? this.fromIndex(i, info)) view.addMatch(i);
+        if (plan && plan.headers.length === 0) {
+          if (info.verdict ?? this.fromIndex(i, info, null, 0)) view.addMatch(i);
           continue;
         }
+        if (plan && info.headersReadable) {
+          run ??= session.readRun(first, last, this.scratch);
+          const verdict = this.fromIndex(i, info, run, (x.dataOffset[i] ?? 0) - base);
+          if (verdict !== null) {
+            if (verdict) view.addMatch(i);
+            continue;
+          }
+        }
       }
-      run ??= session.readRun(first, last);
+      run ??= session.readRun(first, last, this.scratch);
       const at = (x.dataOffset[i] ?? 0) - base;
       const bytes = run.subarray(at, at + (x.capLen[i] ?? 0));
       collector.reset();
@@ -213,6 +261,13 @@ const STACK_LAYERS: ReadonlySet<string> = new Set([
   'udp',
 ]);
 
+/**
+ * Protocols whose fields come under other layer names too: a packet can have `dns.*` fields only
+ * if its stack has one of these (mDNS and LLMNR are DNS messages under their own layer). Used to
+ * skip packets only, never to answer a filter from the stack.
+ */
+const CARRIERS: ReadonlyMap<string, readonly string[]> = new Map([['dns', ['dns', 'mdns', 'llmnr']]]);
+
 const FRAME_FIELDS: Readonly<Record<string, IndexFrameField>> = {
   'frame.number': 'number',
   'frame.len': 'len',
@@ -220,18 +275,88 @@ const FRAME_FIELDS: Readonly<Record<string, IndexFrameField>> = {
   'frame.protocols': 'protocols',
 };
 
+/** A header field at a fixed place in its header, and the values its dissector gives it. */
+interface HeaderField {
+  layer: 'ip' | 'tcp' | 'udp';
+  /** Bytes of the header it needs. */
+  size: number;
+  /** The header is one its dissector reads the field from at this place (else: dissect). */
+  valid: (b: Uint8Array, h: number) => boolean;
+  values: (b: Uint8Array, h: number) => (number | boolean)[];
+}
+
+const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+const u32 = (b: Uint8Array, at: number): number => u16(b, at) * 0x10000 + u16(b, at + 2);
+
+/** IPv4 without options and with a plausible total length: every field at its fixed place. */
+const plainIPv4 = (b: Uint8Array, h: number): boolean => b[h] === 0x45 && u16(b, h + 2) >= 20;
+/** A TCP header of at least the fixed 20 bytes (a shorter claimed length stops the dissector). */
+const plainTcp = (b: Uint8Array, h: number): boolean => (b[h + 12] ?? 0) >> 4 >= 5;
+const always = (): boolean => true;
+
+const ip = (size: number, values: HeaderField['values']): HeaderField => ({
+  layer: 'ip',
+  size: Math.max(size, 20),
+  valid: plainIPv4,
+  values,
+});
+const tcp = (values: HeaderField['values']): HeaderField => ({
+  layer: 'tcp',
+  size: 14,
+  valid: plainTcp,
+  values,
+});
+const tcpFlag = (mask: number): HeaderField => tcp((b, h) => [((b[h + 13] ?? 0) & mask) !== 0]);
+const udp = (values: HeaderField['values']): HeaderField => ({
+  layer: 'udp',
+  size: 8,
+  valid: always,
+  values,
+});
+
 /**
- * The plan for a filter that reads only protocols of STACK_LAYERS and the frame fields the index
- * holds; null when some field needs the packet dissected.
+ * The header fields a filter can read straight from the bytes, in the order and form the
+ * dissectors add them (checked against dissection on the corpus by
+ * test/main/engine/filter-oracle.test.ts).
+ */
+const HEADER_FIELDS: Readonly<Record<string, HeaderField>> = {
+  'ip.src': ip(16, (b, h) => [u32(b, h + 12)]),
+  'ip.dst': ip(20, (b, h) => [u32(b, h + 16)]),
+  'ip.addr': ip(20, (b, h) => [u32(b, h + 12), u32(b, h + 16)]),
+  'ip.len': ip(4, (b, h) => [u16(b, h + 2)]),
+  'ip.id': ip(6, (b, h) => [u16(b, h + 4)]),
+  'ip.ttl': ip(9, (b, h) => [b[h + 8] ?? 0]),
+  'ip.proto': ip(10, (b, h) => [b[h + 9] ?? 0]),
+  'tcp.srcport': tcp((b, h) => [u16(b, h)]),
+  'tcp.dstport': tcp((b, h) => [u16(b, h + 2)]),
+  'tcp.port': tcp((b, h) => [u16(b, h), u16(b, h + 2)]),
+  'tcp.flags': tcp((b, h) => [u16(b, h + 12) & 0x0fff]),
+  'tcp.flags.fin': tcpFlag(0x01),
+  'tcp.flags.syn': tcpFlag(0x02),
+  'tcp.flags.reset': tcpFlag(0x04),
+  'tcp.flags.push': tcpFlag(0x08),
+  'tcp.flags.ack': tcpFlag(0x10),
+  'tcp.flags.urg': tcpFlag(0x20),
+  'udp.srcport': udp((b, h) => [u16(b, h)]),
+  'udp.dstport': udp((b, h) => [u16(b, h + 2)]),
+  'udp.port': udp((b, h) => [u16(b, h), u16(b, h + 2)]),
+  'udp.length': udp((b, h) => [u16(b, h + 4)]),
+};
+
+/**
+ * The plan for a filter that reads only protocols of STACK_LAYERS, the frame fields the index
+ * holds and HEADER_FIELDS; null when some field needs the packet dissected.
  */
 function indexPlan(filter: CompiledFilter, fields: readonly FieldDef[]): IndexPlan | null {
   if (filter.needsFrameBytes) return null;
-  const plan: IndexPlan = { frame: [] };
+  const plan: IndexPlan = { frame: [], headers: [] };
   for (const id of filter.fieldIds) {
     const def = fields[id];
     if (!def) return null;
     const frameField = FRAME_FIELDS[def.abbrev];
+    const headerField = HEADER_FIELDS[def.abbrev];
     if (frameField) plan.frame.push({ def, field: frameField });
+    else if (headerField) plan.headers.push({ def, field: headerField });
     else if (def.type !== FieldType.Protocol || !STACK_LAYERS.has(def.abbrev)) return null;
   }
   return plan;

@@ -1,4 +1,4 @@
-// The compact per-packet index (38 bytes a packet): where each packet's bytes are in the file,
+// The compact per-packet index (40 bytes a packet): where each packet's bytes are in the file,
 // its times and lengths, and the few summary ids the packet list and colouring need. Strings are
 // never kept: rows are formatted from the bytes when someone looks at them.
 
@@ -72,7 +72,13 @@ export interface IndexEntry {
   hints: number;
   /** Id of the packet's protocol stack (`frame:eth:ethertype:ip:tcp`, interned in `stacks`). */
   stack: number;
+  /** Offsets of the first network and transport headers in the frame (-1: none). */
+  networkOffset: number;
+  transportOffset: number;
 }
+
+/** A header offset the index could not hold (none, or past 254). */
+export const NO_HEADER = 0xff;
 
 export class PacketIndex {
   count = 0;
@@ -89,12 +95,15 @@ export class PacketIndex {
   hints = new Uint16Array(INITIAL);
   /** Protocol stack ids: display filters skip packets whose stack lacks what they need. */
   stack = new Uint16Array(INITIAL);
+  /** Where the first network and transport headers start (NO_HEADER: none), for header filters. */
+  network = new Uint8Array(INITIAL);
+  transport = new Uint8Array(INITIAL);
   readonly protocols = new StringTable();
   /** The distinct protocol stacks (`pinfo.layers`). */
   readonly stacks = new StackTable();
 
   /** Bytes a packet costs in this index. */
-  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2 + 2;
+  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2 + 2 + 1 + 1;
 
   /** Memory the index holds (allocated capacity, not just used entries). */
   bytesAllocated(): number {
@@ -103,7 +112,10 @@ export class PacketIndex {
 
   private grow(): void {
     const next = this.capacity * 2;
-    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, make: new (n: number) => T): T => {
+    const g = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+      a: T,
+      make: new (n: number) => T,
+    ): T => {
       const b = new make(next);
       b.set(a);
       return b;
@@ -118,6 +130,8 @@ export class PacketIndex {
     this.proto = g(this.proto, Uint16Array);
     this.hints = g(this.hints, Uint16Array);
     this.stack = g(this.stack, Uint16Array);
+    this.network = g(this.network, Uint8Array);
+    this.transport = g(this.transport, Uint8Array);
     this.capacity = next;
   }
 
@@ -135,6 +149,9 @@ export class PacketIndex {
     this.proto[i] = e.proto;
     this.hints[i] = e.hints;
     this.stack[i] = e.stack;
+    this.network[i] = e.networkOffset >= 0 && e.networkOffset < NO_HEADER ? e.networkOffset : NO_HEADER;
+    this.transport[i] =
+      e.transportOffset >= 0 && e.transportOffset < NO_HEADER ? e.transportOffset : NO_HEADER;
     return i;
   }
 

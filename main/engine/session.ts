@@ -54,6 +54,8 @@ export class CaptureSession {
     proto: 0,
     hints: 0,
     stack: 0,
+    networkOffset: -1,
+    transportOffset: -1,
   };
   private bytesRead = 0;
   private closed = false;
@@ -140,6 +142,8 @@ export class CaptureSession {
       e.proto = this.index.protocols.id(pinfo.proto);
       e.hints = pinfo.hints;
       e.stack = Math.min(this.index.stacks.id(pinfo.layers), UNKNOWN_STACK);
+      e.networkOffset = pinfo.networkOffset;
+      e.transportOffset = pinfo.transportOffset;
       this.index.push(e);
     }
     this.notifyGrown();
@@ -190,11 +194,13 @@ export class CaptureSession {
   /**
    * The file's bytes from the start of packet `first`'s data to the end of packet `last`'s (0-based,
    * inclusive): one read for a run of packets; packet `i` is at `dataOffset[i] - dataOffset[first]`.
+   * Read into `scratch` when it is big enough (the caller keeps nothing of it past its next use).
    */
-  readRun(first: number, last: number): Uint8Array {
+  readRun(first: number, last: number, scratch?: Uint8Array): Uint8Array {
     const x = this.index;
     const base = x.dataOffset[first] ?? 0;
-    const out = new Uint8Array((x.dataOffset[last] ?? 0) + (x.capLen[last] ?? 0) - base);
+    const length = (x.dataOffset[last] ?? 0) + (x.capLen[last] ?? 0) - base;
+    const out = scratch && scratch.length >= length ? scratch.subarray(0, length) : new Uint8Array(length);
     readSync(this.fd, out, 0, out.length, base);
     return out;
   }

@@ -34,6 +34,22 @@ const EXTRA = [
   'count(tcp.options) == 0',
   '_ws.malformed',
   'data',
+  // Header fields read from the bytes at the offsets the index keeps (tunnels, ICMP quotes,
+  // IP options and both transports must fall back to dissection).
+  'tcp.port == 80 || udp.port == 53',
+  'ip.addr == 10.0.0.0/8 && udp.length > 100',
+  'ip.proto == 1 || ip.ttl == 64',
+  'udp.srcport == 53 && ip.id > 0',
+  'count(ip.addr) == 2 && ip.len > 40',
+  'tcp.flags == 0x0002 || tcp.flags.push == 1',
+  'tcp.flags.fin || tcp.flags.urg || tcp.flags.ack == 0',
+  'tcp.srcport < tcp.dstport',
+  'udp.dstport > 1000 && !ip',
+  'ip.dst == 224.0.0.0/4',
+  // dns.* fields come under the mdns and llmnr layers too.
+  'dns.qry.name contains "local"',
+  'dns.flags.response == 0 && udp.port == 5353',
+  'dns.count.queries > 0 || llmnr',
 ];
 /**
  * Dissectors that answer differently when a packet is dissected a second time with the capture's
