@@ -12,7 +12,8 @@ import { formatDelta } from '../../app/format/time.ts';
 export function summaryLine(meta: FrameMeta, pinfo: PacketInfo, timeDigits = 6): string {
   const c = columnsOf(pinfo);
   const time = formatDelta(meta.tsSec, meta.tsNsec, meta.refSec, meta.refNsec, timeDigits);
-  const addresses = c.source || c.destination ? `${c.source.padStart(12)} → ${c.destination.padEnd(12)}` : '';
+  // tshark prints the arrow even between two empty addresses (an unknown link type).
+  const addresses = `${c.source.padStart(12)} → ${c.destination.padEnd(12)}`;
   return `${String(meta.number).padStart(5)} ${time.padStart(10)} ${addresses} ${c.protocol} ${meta.origLen} ${c.info}`;
 }
 
