@@ -75,7 +75,10 @@ export function displayValue(node: FieldNode): string {
     case FieldType.IPv6:
       return formatIPv6(node.bytes, node.offset);
     case FieldType.Bytes:
-      return formatHex(node.bytes, node.offset, Math.min(node.length, 64)) + (node.length > 64 ? '…' : '');
+      return (
+        formatHex(node.bytes, node.offset, Math.min(node.length, LABEL_BYTES)) +
+        (node.length > LABEL_BYTES ? '…' : '')
+      );
     case FieldType.IPv4:
       return formatIPv4(Number(v));
     case FieldType.Bool: {
@@ -87,6 +90,9 @@ export function displayValue(node: FieldNode): string {
       return integerLabel(def, v);
     case FieldType.String:
       return String(v ?? '');
+    case FieldType.AbsTime:
+    case FieldType.RelTime:
+      return def.unit ? `${String(v ?? '')} ${def.unit}` : String(v ?? '');
     default:
       return v === undefined ? '' : String(v);
   }
@@ -122,14 +128,23 @@ function integerLabel(def: FieldDef, v: FieldValue): string {
   return def.unit ? `${text} ${def.unit}` : text;
 }
 
+/** Bytes a byte-string value shows in a label before `…` (Wireshark's hfinfo_format_bytes). */
+const LABEL_BYTES = 36;
+/** Wireshark's label buffer (ITEM_LABEL_LENGTH): a longer label is cut and marked. */
+const LABEL_LENGTH = 240;
+/** What is left of a cut label: `Name [truncated]: value…` (as tshark 4.0 prints it). */
+const TRUNCATED_LENGTH = 238;
+
 /** The whole label of a node: its explicit label, or `Name: value` with bits and brackets. */
 export function nodeLabel(node: FieldNode): string {
   if (node.label !== undefined) return node.label;
   const def = node.def;
   if (!def) return '';
   if (def.type === FieldType.Protocol || def.type === FieldType.None) return def.name;
-  let text = `${def.name}: ${displayValue(node)}`;
-  if (def.mask !== undefined && (def.type === FieldType.UInt || def.type === FieldType.Bool)) {
+  const value = displayValue(node);
+  let text = `${def.name}: ${value}`;
+  if (text.length >= LABEL_LENGTH) text = `${def.name} [truncated]: ${value}`.slice(0, TRUNCATED_LENGTH);
+  if (def.mask && (def.type === FieldType.UInt || def.type === FieldType.Bool)) {
     text = `${bitPicture(def, Number(node.value ?? 0))} = ${text}`;
   }
   return def.generated ? `[${text}]` : text;

@@ -10,45 +10,107 @@ import { dissectData } from './data.ts';
 export const F = fields('frame', {
   '': proto('Frame'),
   interface_id: uint('Interface id', 32),
+  interface_name: str('Interface name'),
+  interface_description: str('Interface description'),
   encap_type: { ...uint('Encapsulation type', 16) },
   time: { name: 'Arrival Time', type: FieldType.String },
+  offset_shift: {
+    name: 'Time shift for this packet',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
   time_epoch: { name: 'Epoch Time', type: FieldType.AbsTime, unit: 'seconds' },
-  time_delta: { name: 'Time delta from previous captured frame', type: FieldType.RelTime, generated: true },
-  time_relative: { name: 'Time since reference or first frame', type: FieldType.RelTime, generated: true },
+  time_delta: {
+    name: 'Time delta from previous captured frame',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
+  time_delta_displayed: {
+    name: 'Time delta from previous displayed frame',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
+  time_relative: {
+    name: 'Time since reference or first frame',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
   number: { name: 'Frame Number', type: FieldType.FrameNum },
   len: uint('Frame Length', 32, { unit: 'bytes' }),
   cap_len: uint('Capture Length', 32, { unit: 'bytes' }),
   marked: bool('Frame is marked', 8, 0, { generated: true, tf: ['True', 'False'] }),
+  ignored: bool('Frame is ignored', 8, 0, { generated: true, tf: ['True', 'False'] }),
   protocols: str('Protocols in frame', { generated: true }),
 });
+
+const NO_SHIFT = '0.000000000';
+
+/** `178 bytes (1424 bits)`. */
+const bytesAndBits = (n: number): string => `${n} byte${n === 1 ? '' : 's'} (${n * 8} bits)`;
+
+/** `Frame 1: 178 bytes on wire (1424 bits), 178 bytes captured (1424 bits) on interface en0, id 0`. */
+function frameTitle(pinfo: PacketInfo): string {
+  const m = pinfo.meta;
+  const amount = (n: number, where: string): string =>
+    `${n} byte${n === 1 ? '' : 's'} ${where} (${n * 8} bits)`;
+  let title = `Frame ${m.number}: ${amount(m.origLen, 'on wire')}, ${amount(m.capLen, 'captured')}`;
+  if (m.ifaceId >= 0) {
+    const name = pinfo.state.interfaceOf?.(m.ifaceId)?.name;
+    title += name ? ` on interface ${name}, id ${m.ifaceId}` : ` on unnamed interface, id ${m.ifaceId}`;
+  }
+  return title;
+}
+
+/** `Interface id: 0 (en0)` with the interface's name and description under it. */
+function addInterface(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
+  const id = pinfo.meta.ifaceId;
+  const iface = pinfo.state.interfaceOf?.(id);
+  if (!iface?.name) {
+    tree.add(F.interface_id, tvb, 0, 0, id);
+    return;
+  }
+  tree.push(F.interface_id, tvb, 0, 0, id);
+  if (tree.full) tree.label(`Interface id: ${id} (${iface.name})`);
+  tree.add(F.interface_name, tvb, 0, 0, iface.name);
+  if (iface.description) tree.add(F.interface_description, tvb, 0, 0, iface.description);
+  tree.pop();
+}
 
 /** Adds the frame's own fields, then hands the bytes to the link-layer dissector. */
 export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const m = pinfo.meta;
   pinfo.layers.push('frame');
   tree.push(F[''], tvb, 0, m.capLen);
-  if (tree.full) {
-    const bits = (n: number): string => `${n} byte${n === 1 ? '' : 's'} (${n * 8} bits)`;
-    const where = m.ifaceId >= 0 ? ` on interface ${m.ifaceId}` : '';
-    tree.label(`Frame ${m.number}: ${bits(m.origLen)} on wire, ${bits(m.capLen)} captured${where}`);
-  }
-  if (m.ifaceId >= 0) tree.add(F.interface_id, tvb, 0, 0, m.ifaceId);
+  if (tree.full) tree.label(frameTitle(pinfo));
+  if (m.ifaceId >= 0) addInterface(tvb, pinfo, tree);
   if (tree.wants(F.encap_type)) {
     tree.add(F.encap_type, tvb, 0, 0, encapType(m.linkType));
     if (tree.full)
       tree.labelLast(`Encapsulation type: ${linkTypeName(m.linkType)} (${encapType(m.linkType)})`);
   }
   if (tree.wants(F.time)) tree.add(F.time, tvb, 0, 0, formatAbsoluteUtc(m.tsSec, m.tsNsec));
+  if (tree.wants(F.offset_shift)) tree.add(F.offset_shift, tvb, 0, 0, NO_SHIFT);
   if (tree.wants(F.time_epoch)) tree.add(F.time_epoch, tvb, 0, 0, formatEpoch(m.tsSec, m.tsNsec));
-  if (tree.wants(F.time_delta)) {
-    tree.add(F.time_delta, tvb, 0, 0, formatDelta(m.tsSec, m.tsNsec, m.prevSec, m.prevNsec));
+  if (tree.wants(F.time_delta) || tree.wants(F.time_delta_displayed)) {
+    // Every frame is displayed while dissecting: the previous displayed one is the previous one.
+    const delta = formatDelta(m.tsSec, m.tsNsec, m.prevSec, m.prevNsec);
+    tree.add(F.time_delta, tvb, 0, 0, delta);
+    tree.add(F.time_delta_displayed, tvb, 0, 0, delta);
   }
   if (tree.wants(F.time_relative)) {
     tree.add(F.time_relative, tvb, 0, 0, formatDelta(m.tsSec, m.tsNsec, m.refSec, m.refNsec));
   }
   tree.add(F.number, tvb, 0, 0, m.number);
   tree.add(F.len, tvb, 0, 0, m.origLen);
+  if (tree.full) tree.labelLast(`Frame Length: ${bytesAndBits(m.origLen)}`);
   tree.add(F.cap_len, tvb, 0, 0, m.capLen);
+  if (tree.full) tree.labelLast(`Capture Length: ${bytesAndBits(m.capLen)}`);
+  if (tree.wants(F.marked)) tree.add(F.marked, tvb, 0, 0, false);
+  if (tree.wants(F.ignored)) tree.add(F.ignored, tvb, 0, 0, false);
   tree.pop();
 
   if (pinfo.registry.call('linkType', baseLinkType(m.linkType), tvb, pinfo, tree) < 0) {

@@ -5,6 +5,7 @@ import { wantsExpert } from './dissect.ts';
 import { dissectData } from './data.ts';
 import { bytes, fields, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
 import { expert, firstPass } from './ip-proto.ts';
+import { dissectJSON, formatText } from './json.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { setConversationDissector, tcpLayer } from './tcp.ts';
@@ -878,22 +879,58 @@ function dechunk(tvb: Tvb, from: number, to: number, pinfo: PacketInfo, tree: Tr
   return new Tvb(data, 0, data.length, data.length, source);
 }
 
+/** Media types Wireshark 4.0 hands to its JSON dissector (the `+json` ones it lists, no others). */
+const JSON_TYPES = new Set([
+  'application/json',
+  'application/senml+json',
+  'application/sensml+json',
+  'application/json-rpc',
+  'application/jsonrequest',
+  'application/dds-web+json',
+  'application/vnd.oma.lwm2m+json',
+  'application/problem+json',
+  'application/merge-patch+json',
+  'application/json-patch+json',
+  'application/x-ndjson',
+]);
+
+/**
+ * Wireshark's data-text-lines: the text line by line (a line ends at CR, LF or CRLF), its media
+ * type, when there is one, in the label and Info.
+ */
+export function dissectTextLines(body: Tvb, type: string, pinfo: PacketInfo, tree: Tree): void {
+  pinfo.layers.push('data-text-lines');
+  if (type && pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${type})`);
+  if (tree === NULL_TREE) return;
+  const b = body.bytes;
+  tree.push(TEXT_LINES[''], body, body.start, body.end - body.start);
+  let lines = 0;
+  for (let o = body.start; o < body.end; lines++) {
+    const next = lineEnd(b, o, body.end)?.next ?? body.end;
+    if (tree.full) tree.note(formatText(b, o, next), body, o, next - o, 0);
+    o = next;
+  }
+  if (tree.full) tree.label(`Line-based text data${type ? `: ${type}` : ''} (${lines} lines)`);
+  tree.pop();
+}
+
 /** Wireshark's media_type table for the body, as far as the Protocol stack and Info show it. */
 function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): void {
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   const n = body.end - body.start;
   let layer: string;
   let info: string;
+  if (JSON_TYPES.has(type)) {
+    const used = dissectJSON(body, pinfo, tree, type);
+    if (used < n) dissectTextLines(body.sub(body.start + used), type, pinfo, tree);
+    else if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${type})`);
+    return;
+  }
   if (type.startsWith('text/') || type === 'application/javascript' || type === 'application/x-javascript') {
-    layer = 'data-text-lines';
-    info = type;
-    let lines = 0;
-    for (let i = body.start; i < body.end; i++) if (body.bytes[i] === 0x0a) lines++;
-    if (body.bytes[body.end - 1] !== 0x0a) lines++;
-    tree.push(TEXT_LINES[''], body, body.start, n);
-    if (tree.full) tree.label(`Line-based text data: ${type} (${lines} lines)`);
-    tree.pop();
-  } else if (type === 'image/jpeg') {
+    dissectTextLines(body, type, pinfo, tree);
+    return;
+  }
+  if (type === 'image/jpeg') {
     layer = 'image-jfif';
     info = 'JPEG JFIF image';
     tree.push(MEDIA[''], body, body.start, n);

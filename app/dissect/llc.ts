@@ -264,10 +264,20 @@ export function dissectLlc(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 const hexb = (b: number | undefined): string => (b ?? 0).toString(16).padStart(2, '0');
 
 const BRIDGED = -2;
+/** Keys above every SAP and ethertype: see `snapKey`. */
+const SNAP_KEYS = 2 ** 40;
+
+/**
+ * Protocols a SNAP header names by an organization's own PID (Wireshark's llc.cisco_pid table:
+ * CDP, PVST+) are registered in the `llcSap` table too, under this key above every SAP.
+ */
+export function snapKey(oui: number, pid: number): number {
+  return SNAP_KEYS + oui * 0x10000 + pid;
+}
 
 /**
  * Adds the PID after a SNAP OUI, named as the OUI says. Returns where the payload goes: an
- * ethertype, BRIDGED (an 802.1 bridged Ethernet frame) or -1 (data).
+ * ethertype, BRIDGED (an 802.1 bridged Ethernet frame), a `snapKey` or -1 (data).
  */
 function addSnapPid(tvb: Tvb, at: number, oui: number, pid: number, control: number, tree: Tree): number {
   switch (oui) {
@@ -278,7 +288,7 @@ function addSnapPid(tvb: Tvb, at: number, oui: number, pid: number, control: num
       return pid;
     case 0x00000c:
       tree.add(F.cisco_pid, tvb, at + 3, 2, pid);
-      return -1;
+      return isInformation(control) ? snapKey(oui, pid) : -1;
     case 0x0080c2: // IEEE 802.1: bridged Ethernet (RFC 2684: 0x0001 with FCS, 0x0007 without)
       tree.add(F.pid, tvb, at + 3, 2, pid);
       return pid === 0x0001 || pid === 0x0007 ? BRIDGED : -1;
@@ -292,6 +302,7 @@ function dissectSnapPayload(tvb: Tvb, at: number, next: number, pinfo: PacketInf
   // Bridged frames have two bytes of padding before them.
   if (next === BRIDGED && pinfo.registry.call('etherType', 0x6558, tvb.sub(at + 7), pinfo, tree) >= 0) return;
   const payload = tvb.sub(at + 5);
+  if (next >= SNAP_KEYS && pinfo.registry.call('llcSap', next, payload, pinfo, tree) >= 0) return;
   if (next >= 0 && pinfo.registry.call('etherType', next, payload, pinfo, tree) >= 0) return;
   dissectData(payload, pinfo, tree);
 }

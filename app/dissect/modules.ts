@@ -31,6 +31,19 @@ import { ssdpModule } from './ssdp.ts';
 import { nbnsModule } from './nbns.ts';
 import { snmpModule } from './snmp.ts';
 import { dhcpv6Module } from './dhcpv6.ts';
+import { jsonModule } from './json.ts';
+import { dbLspModule } from './db-lsp.ts';
+import { bjnpModule } from './bjnp.ts';
+import { syslogModule } from './syslog.ts';
+import { tftpModule } from './tftp.ts';
+import { sshModule } from './ssh.ts';
+import { ftpModule } from './ftp.ts';
+import { smtpModule } from './smtp.ts';
+import { popModule } from './pop.ts';
+import { imapModule } from './imap.ts';
+import { stpModule } from './stp.ts';
+import { cdpModule } from './cdp.ts';
+import { lldpModule } from './lldp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -67,6 +80,19 @@ export const MODULES: readonly DissectorModule[] = [
   nbnsModule,
   snmpModule,
   dhcpv6Module,
+  jsonModule,
+  dbLspModule,
+  bjnpModule,
+  syslogModule,
+  tftpModule,
+  sshModule,
+  ftpModule,
+  smtpModule,
+  popModule,
+  imapModule,
+  stpModule,
+  cdpModule,
+  lldpModule,
 ];
 
 let shared: Registry | null = null;

@@ -36,12 +36,12 @@ export const F = fields('nflog', {
   '': proto('Linux Netfilter NFLOG'),
   family: uint('Family', 8, { strings: FAMILIES }),
   version: uint('Version', 8),
-  resid: uint('Resource id', 16),
+  res_id: uint('Resource id', 16),
   tlv: bytes('TLV'),
   tlv_length: uint('Length', 16),
   tlv_type: uint('Type', 16, { strings: TLV_TYPES, mask: 0x7fff }),
   payload: bytes('Payload'),
-  hwproto: hex('HW protocol', 16),
+  protocol: hex('HW protocol', 16),
 });
 
 export function dissectNflog(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
@@ -52,7 +52,7 @@ export function dissectNflog(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.push(F[''], tvb, o, tvb.remaining(o));
   tree.add(F.family, tvb, o, 1, family);
   tree.add(F.version, tvb, o + 1, 1, tvb.u8(o + 1));
-  tree.add(F.resid, tvb, o + 2, 2, tvb.u16(o + 2));
+  tree.add(F.res_id, tvb, o + 2, 2, tvb.u16(o + 2));
   let off = o + 4;
   let payload: Tvb | null = null;
   while (tvb.remaining(off) >= 4) {
@@ -63,7 +63,7 @@ export function dissectNflog(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     if (tree.full) tree.label(`TLV Type: ${TLV_TYPES.get(type) ?? 'Unknown'} (${type}), Length: ${length}`);
     tree.add(F.tlv_length, tvb, off, 2, length);
     tree.add(F.tlv_type, tvb, off + 2, 2, type);
-    if (type === 1 && length >= 8) tree.add(F.hwproto, tvb, off + 4, 2, tvb.u16(off + 4));
+    if (type === 1 && length >= 8) tree.add(F.protocol, tvb, off + 4, 2, tvb.u16(off + 4));
     if (type === TLV_PAYLOAD) payload = tvb.sub(off + 4, length - 4);
     tree.pop();
     off += (length + 3) & ~3;

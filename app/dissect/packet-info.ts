@@ -38,6 +38,8 @@ export class CaptureState {
    * TCP message); set by an engine that keeps its file open. A single pass (the CLI) needs none.
    */
   frameBytes: ((frame: number) => Uint8Array | null) | null = null;
+  /** The name and description of pcapng interface `id`, as the file gives them (the frame tree shows them). */
+  interfaceOf: ((id: number) => { name?: string; description?: string } | undefined) | null = null;
 
   of<T>(key: string, make: () => T): T {
     let v = this.slots.get(key) as T | undefined;

@@ -68,6 +68,7 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     : null;
   const timeDigits = file.info.nanosecond ? 9 : 6;
   const printer = new PacketPrinter(opts, columns, filter, out, writer !== null, timeDigits);
+  printer.state.interfaceOf = (id) => file.info.interfaces[id];
   let remaining = opts.count ?? Infinity;
   let status = 0;
   try {

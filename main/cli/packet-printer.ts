@@ -25,7 +25,7 @@ export interface KeptPacket {
 
 export class PacketPrinter {
   private readonly registry = defaultRegistry();
-  private readonly state = new CaptureState();
+  readonly state = new CaptureState();
   private readonly clock = new FrameClock();
   private readonly collector: FieldCollector | null;
   private readonly options: DissectOptions;

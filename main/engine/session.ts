@@ -79,6 +79,7 @@ export class CaptureSession {
     };
     this.firstBatch = new Promise((resolve) => (this.firstBatchSeen = resolve));
     this.state.frameBytes = (n) => (n >= 1 && n <= this.index.count ? this.bytesOf(n - 1) : null);
+    this.state.interfaceOf = (id) => file.info.interfaces[id];
     this.loaded = this.load();
   }
 

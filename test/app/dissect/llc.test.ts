@@ -55,8 +55,8 @@ describe('llc', () => {
       '.... ..11 = Frame type: Unnumbered frame (0x3)',
     ]);
     expect(d.nodes('llc.control')[0]?.offset).toBe(16);
-    // tshark goes on into STP (not in Trawl yet): the LLC layer itself matches
-    expect(d.value('frame.protocols').startsWith('eth:llc:')).toBe(true);
+    // SAP 0x42 goes on into STP, as in tshark.
+    expect(d.value('frame.protocols')).toBe('eth:llc:stp');
   });
 
   it('decodes SNAP with the Cisco OUI and its PID', () => {

@@ -1,0 +1,176 @@
+// Canon BJNP: the scanner discovery of the corpus (pcpp__null_loopback.pcap frame 2) and made-up
+// datagrams on the four ports, with a payload, cut short, or not BJNP at all. Expected values are
+// tshark 4.0.17's; where tshark is installed the tests also ask it directly.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { dissect } from '../../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../../app/dissect/modules.ts';
+import { CaptureState } from '../../../app/dissect/packet-info.ts';
+import { FullTree } from '../../../app/dissect/tree.ts';
+import { nodeLabel } from '../../../app/dissect/field-text.ts';
+import { CLI, trawl } from '../../support/corpus.ts';
+import { dissectFile } from '../../support/dissect-file.ts';
+import { dissectHex, metaFor, walk } from '../../support/dissect-hex.ts';
+import { allSinks, rng } from '../../support/fuzz.ts';
+import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
+
+const haveTshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0 && existsSync(CLI);
+
+const FIELDS = [
+  '_ws.col.Protocol',
+  '_ws.col.Info',
+  'frame.protocols',
+  'bjnp.id',
+  'bjnp.type',
+  'bjnp.code',
+  'bjnp.seq_no',
+  'bjnp.session_id',
+  'bjnp.payload_len',
+  'bjnp.payload',
+  '_ws.expert.message',
+  '_ws.malformed',
+];
+
+const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+/** An Ethernet/IPv4/UDP frame from 10.0.0.1:40000 to 10.0.0.2:`port`. */
+function datagram(port: number, payload: string): Uint8Array {
+  const p = latin1(payload);
+  const f = new Uint8Array(42 + p.length);
+  const v = new DataView(f.buffer);
+  f.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1], 0);
+  v.setUint16(12, 0x0800);
+  f[14] = 0x45;
+  v.setUint16(16, 28 + p.length);
+  f[22] = 64;
+  f[23] = 17;
+  f.set([10, 0, 0, 1, 10, 0, 0, 2], 26);
+  v.setUint16(34, 40000);
+  v.setUint16(36, port);
+  v.setUint16(38, 8 + p.length);
+  f.set(p, 42);
+  return f;
+}
+
+const DATAGRAMS = [
+  datagram(8611, 'BJNP\x01\x10\x00\x00\x00\x07\x00\x03\x00\x00\x00\x04abcd'),
+  datagram(8612, 'BJNB\x82\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00'),
+  datagram(8613, 'MFNP\x81\x30\x00\x00\x00\x02\x00\x01\x00\x00\x00\x02hi'),
+  datagram(8614, 'BJNP\x05\x99\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00'),
+  datagram(8612, 'B\x00N\x00\x02\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00'),
+  datagram(8611, 'BJNP\x01\x10\x00\x00\x00\x07\x00\x03\x00\x00\x00\x08abcd'),
+  datagram(8611, 'BJNP\x01'),
+  datagram(8611, 'BJ'),
+  datagram(8611, '\x01BJNP\x01\x10'),
+];
+
+/** The top-level blocks of -V output whose first line `heads` matches, under each frame's number. */
+function blocks(out: string, heads: RegExp): string {
+  const keep: string[] = [];
+  let on = false;
+  for (const line of out.split('\n')) {
+    if (/^Frame \d+:/.test(line)) {
+      keep.push(line.split(':')[0] ?? line);
+      on = false;
+    } else {
+      if (!line.startsWith(' ')) on = heads.test(line);
+      if (on) keep.push(line);
+    }
+  }
+  return keep.join('\n');
+}
+
+/**
+ * Dissects `bytes` into each kind of sink (summary, collector, full tree: the later ones revisit
+ * the frame) and fails on anything Wireshark would not show: a "dissector bug" fault.
+ */
+function survives(bytes: Uint8Array, state = new CaptureState(), number = 1): void {
+  const registry = defaultRegistry();
+  for (const sink of allSinks(registry)) {
+    const meta = metaFor(bytes, 1, { number, origLen: bytes.length });
+    dissect(registry, meta, bytes, sink, state);
+    if (sink instanceof FullTree)
+      walk(sink.roots, (n) => expect(n.label ?? '').not.toContain('dissector bug'));
+  }
+}
+
+describe('bjnp', () => {
+  it('decodes the corpus scanner discovery', async () => {
+    const frames = await dissectFile('pcpp__null_loopback.pcap');
+    const d = frames[1];
+    if (!d) throw new Error('corpus file too short');
+    expect(d.pinfo.proto).toBe('BJNP');
+    expect(d.pinfo.info).toBe('Scanner Command: Discover');
+    expect(d.pinfo.layers.slice(1).join(':')).toBe('null:ip:udp:bjnp');
+    const [root] = d.nodes('bjnp');
+    expect(root && [nodeLabel(root), root.offset, root.length]).toEqual([
+      'Canon BJNP, Scanner Command: Discover',
+      32,
+      16,
+    ]);
+    const at = (f: string): [string, number, number] | undefined => {
+      const [n] = d.nodes(f);
+      return n && [nodeLabel(n), n.offset, n.length];
+    };
+    expect(at('bjnp.id')).toEqual(['Id: BJNB', 32, 4]);
+    expect(at('bjnp.type')).toEqual(['Type: Scanner Command (2)', 36, 1]);
+    expect(at('bjnp.code')).toEqual(['Code: Discover (1)', 37, 1]);
+    expect(at('bjnp.seq_no')).toEqual(['Sequence Number: 0', 38, 4]);
+    expect(at('bjnp.session_id')).toEqual(['Session Id: 0', 42, 2]);
+    expect(at('bjnp.payload_len')).toEqual(['Payload Length: 0', 44, 4]);
+    expect(d.nodes('bjnp.payload')).toEqual([]);
+  });
+
+  it('shows a payload, unknown types and codes', () => {
+    const d = dissectHex(DATAGRAMS[0] as Uint8Array);
+    expect(d.pinfo.info).toBe('Printer Command: Print Job Details');
+    expect(d.value('bjnp.seq_no')).toBe('7');
+    expect(d.value('bjnp.session_id')).toBe('3');
+    expect(d.value('bjnp.payload')).toBe('61626364');
+    const odd = dissectHex(DATAGRAMS[3] as Uint8Array);
+    expect(odd.pinfo.info).toBe('Unknown type (5): Unknown code (153)');
+    const [type] = odd.nodes('bjnp.type');
+    expect(type && nodeLabel(type)).toBe('Type: Unknown (5)');
+  });
+
+  it('leaves a datagram that starts unprintable to the next dissector, and marks short ones', () => {
+    const data = dissectHex(DATAGRAMS[8] as Uint8Array);
+    expect(data.pinfo.proto).toBe('UDP');
+    expect(data.pinfo.layers.at(-1)).toBe('data');
+    const cut = dissectHex(DATAGRAMS[6] as Uint8Array);
+    expect(cut.pinfo.proto).toBe('BJNP');
+    expect(cut.pinfo.info).toBe('[Malformed Packet]');
+    expect(cut.pinfo.malformed).toBe(true);
+    const long = dissectHex(DATAGRAMS[5] as Uint8Array);
+    expect(long.pinfo.info).toBe('Printer Command: Print Job Details[Malformed Packet]');
+  });
+
+  it('survives garbage on its ports', () => {
+    const next = rng(8611);
+    for (let i = 0; i < 300; i++) {
+      const s = Array.from({ length: Math.floor(next() * 40) }, () =>
+        String.fromCharCode(Math.floor(next() * 256)),
+      );
+      survives(datagram(8611 + (i % 4), `BJNP${s.join('')}`.slice(0, 4 + (i % 40))));
+    }
+  });
+
+  it.skipIf(!haveTshark)('agrees with tshark on every field, the summary lines and -V', () => {
+    const dir = tempDir('trawl-bjnp-');
+    try {
+      const records = DATAGRAMS.map((data, i) => ({ tsSec: i, tsFrac: 0, data }));
+      const path = dir.file('bjnp.pcap', pcapFile({}, records));
+      const args = ['-r', path, '-T', 'fields', '-E', 'occurrence=a', ...FIELDS.flatMap((f) => ['-e', f])];
+      expect(trawl(args).stdout).toBe(spawnSync('tshark', args, { encoding: 'utf8' }).stdout);
+      expect(trawl(['-r', path]).stdout).toBe(spawnSync('tshark', ['-r', path], { encoding: 'utf8' }).stdout);
+      const v = ['-r', path, '-V'];
+      const heads = /^(Canon BJNP|\[Malformed Packet)/;
+      expect(blocks(trawl(v).stdout, heads)).toBe(
+        blocks(spawnSync('tshark', v, { encoding: 'utf8' }).stdout, heads),
+      );
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

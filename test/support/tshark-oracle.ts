@@ -1,0 +1,142 @@
+// tshark as the oracle for a capture kept in test/fixtures/: the same fields, frame by frame, from
+// tshark -T fields and from Trawl's dissectors (with TCP reassembly on or off), and where they differ.
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { dissect } from '../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../app/dissect/modules.ts';
+import { CaptureState } from '../../app/dissect/packet-info.ts';
+import { fieldText } from '../../app/dissect/field-text.ts';
+import { FieldCollector, FullTree } from '../../app/dissect/tree.ts';
+import { FrameClock, recordBytes } from '../../main/engine/frame-meta.ts';
+import { openCapture } from '../../main/pcap/read.ts';
+import { dissected, metaFor, type Dissected } from './dissect-hex.ts';
+import { tcpFrame, type Segment } from './tcp-frames.ts';
+
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+export const fixture = (name: string): string => join(FIXTURES, name);
+
+export const haveTshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0;
+
+const NO_REASSEMBLY = ['-o', 'tcp.desegment_tcp_streams:FALSE'];
+
+/** tshark's -T fields rows (all occurrences, comma-joined) for `fields`, one row per frame. */
+export function tsharkRows(file: string, fields: readonly string[], reassemble: boolean): string[][] {
+  const args = ['-r', file, ...(reassemble ? [] : NO_REASSEMBLY), '-T', 'fields', '-E', 'occurrence=a'];
+  for (const f of fields) args.push('-e', f);
+  const r = spawnSync('tshark', args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const lines = r.stdout.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => l.split('\t'));
+}
+
+/** Every frame of `file` dissected in order with one capture state, as the CLI does. */
+export async function dissectFixture(
+  file: string,
+  reassemble: boolean,
+  state = new CaptureState(),
+): Promise<Dissected[]> {
+  const registry = defaultRegistry();
+  const clock = new FrameClock();
+  const out: Dissected[] = [];
+  for await (const batch of openCapture(file)) {
+    for (let i = 0; i < batch.count; i++) {
+      const meta = { ...clock.next(batch, i) };
+      const tree = new FullTree();
+      const pinfo = dissect(registry, meta, recordBytes(batch, i).slice(), tree, state, {
+        wantInfo: true,
+        reassemble,
+      });
+      out.push(dissected(pinfo, tree));
+    }
+  }
+  return out;
+}
+
+/** What `-T fields` prints for `fields` of every frame, from a sink that keeps only those (as the CLI). */
+export async function ourRows(
+  file: string,
+  fields: readonly string[],
+  reassemble: boolean,
+): Promise<string[][]> {
+  const registry = defaultRegistry();
+  const defs = fields.map((f) => registry.field(f));
+  const ids = defs.flatMap((d) => (d ? [d.id] : []));
+  const state = new CaptureState();
+  const clock = new FrameClock();
+  const rows: string[][] = [];
+  for await (const batch of openCapture(file)) {
+    for (let i = 0; i < batch.count; i++) {
+      const meta = { ...clock.next(batch, i) };
+      const sink = FieldCollector.of(ids, registry.fields.length);
+      const pinfo = dissect(registry, meta, recordBytes(batch, i).slice(), sink, state, {
+        wantInfo: true,
+        reassemble,
+      });
+      rows.push(
+        fields.map((f, j) => {
+          if (f === '_ws.col.Protocol') return pinfo.proto;
+          if (f === '_ws.col.Info') return pinfo.info;
+          const def = defs[j];
+          return def
+            ? sink
+                .get(def.id)
+                .map((v) => fieldText(def, v))
+                .join(',')
+            : '';
+        }),
+      );
+    }
+  }
+  return rows;
+}
+
+export interface Mismatch {
+  frame: number;
+  field: string;
+  ours: string;
+  tshark: string;
+}
+
+/** Where Trawl and tshark disagree on `fields` of `file`; `skip(frame, field)` leaves known cases out. */
+export async function mismatches(
+  file: string,
+  fields: readonly string[],
+  reassemble: boolean,
+  skip: (frame: number, field: string) => boolean = () => false,
+): Promise<Mismatch[]> {
+  const theirs = tsharkRows(file, fields, reassemble);
+  const ours = await ourRows(file, fields, reassemble);
+  const out: Mismatch[] = [];
+  if (theirs.length !== ours.length)
+    out.push({ frame: 0, field: 'frames', ours: String(ours.length), tshark: String(theirs.length) });
+  ours.forEach((row, i) => {
+    fields.forEach((field, j) => {
+      if (skip(i + 1, field)) return;
+      const t = theirs[i]?.[j] ?? '';
+      const o = row[j] ?? '';
+      if (o !== t) out.push({ frame: i + 1, field, ours: o, tshark: t });
+    });
+  });
+  return out;
+}
+
+/** Built segments (tcp-frames.ts) dissected as one capture on `port`, with TCP reassembly on or off. */
+export function dissectSegmentsWith(segments: Segment[], port: number, reassemble: boolean): Dissected[] {
+  const state = new CaptureState();
+  return segments.map((s, i) => {
+    const bytes = tcpFrame(s, port);
+    const tree = new FullTree();
+    const meta = metaFor(bytes, 1, { number: i + 1, tsSec: 1, tsNsec: i * 1_000_000 });
+    const pinfo = dissect(defaultRegistry(), meta, bytes, tree, state, { wantInfo: true, reassemble });
+    return dissected(pinfo, tree);
+  });
+}
+
+/** Deterministic pseudo-random bytes for garbage input. */
+export function noise(seed: number, length: number): Uint8Array {
+  let x = seed;
+  return Uint8Array.from({ length }, () => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x & 0xff;
+  });
+}
