@@ -555,8 +555,12 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   if (kind === Kind.Request) {
     tree.add(F['request.method'], tvb, o, method.length, method);
     tree.add(F['request.uri'], tvb, o + sp1 + 1, uri.length, uri);
-    if (tree.wants(F['request.uri.path']) || tree.wants(F['request.uri.query']))
-      uriParts(tvb, o + sp1 + 1, uri, tree);
+    // tshark 4.0 splits a URI into path and query only when it has a query.
+    const split =
+      tree.wants(F['request.uri.path']) ||
+      tree.wants(F['request.uri.query']) ||
+      tree.wants(F['request.uri.query.parameter']);
+    if (split && uri.includes('?')) uriParts(tvb, o + sp1 + 1, uri, tree);
     tree.add(F['request.version'], tvb, o + sp1 + 2 + uri.length, version.length, version);
   } else {
     tree.add(F['response.version'], tvb, o, version.length, version);
@@ -746,11 +750,11 @@ function timeSince(pinfo: PacketInfo, req: Request): string {
   return `${neg ? '-' : ''}${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
+/** The path, query and query parameters of a URI that has a query (`/a?x=1&y=2`). */
 function uriParts(tvb: Tvb, o: number, uri: string, tree: Tree): void {
   const q = uri.indexOf('?');
-  const path = q >= 0 ? uri.slice(0, q) : uri;
+  const path = uri.slice(0, q);
   tree.add(F['request.uri.path'], tvb, o, path.length, path);
-  if (q < 0) return;
   const query = uri.slice(q + 1);
   tree.add(F['request.uri.query'], tvb, o + q + 1, query.length, query);
   let at = o + q + 1;
