@@ -1,7 +1,8 @@
 // Canon BJNP on UDP 8611-8614 (printer and scanner discovery and jobs): the 16-byte header, as
 // tshark 4.0 shows it. A datagram that does not start with a printable character is not BJNP.
 import { bytes, fields, names, proto, str, uint } from './field.ts';
-import { addStringItem, stringValue } from './json.ts';
+import { stringValue } from './text-format.ts';
+import { addStringItem } from './tvb-items.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';

@@ -27,7 +27,8 @@ import { Hint, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
-import { addAsciiString, addBytes, formatBytes, formatBytesZ } from './tvb-items.ts';
+import { addAsciiString, addBytes } from './tvb-items.ts';
+import { tvbFormatStringzpad, tvbFormatText } from './text-format.ts';
 import { formatHex, formatIPv4, formatIPv6 } from '../format/address.ts';
 
 const TYPES = names({
@@ -252,7 +253,7 @@ function appendInfo(pinfo: PacketInfo, text: string): void {
 function stringTlv(def: FieldDef, title: string): TlvDecoder {
   return (t) => {
     t.tvb.need(t.at + 4, t.length - 4);
-    openTlv(t, () => `${title}: ${formatBytes(t.tvb.bytes, t.at + 4, t.at + t.length)}`);
+    openTlv(t, () => `${title}: ${tvbFormatText(t.tvb.bytes, t.at + 4, t.at + t.length)}`);
     addAsciiString(t.tvb, t.at + 4, t.length - 4, t.pinfo, t.tree, def);
     t.tree.pop();
     return t.at + t.length;
@@ -262,7 +263,7 @@ function stringTlv(def: FieldDef, title: string): TlvDecoder {
 function deviceId(t: Tlv): number {
   const { tvb, at, length } = t;
   tvb.need(at + 4, length - 4);
-  const name = t.pinfo.wantInfo || t.tree.full ? formatBytesZ(tvb.bytes, at + 4, at + length) : '';
+  const name = t.pinfo.wantInfo || t.tree.full ? tvbFormatStringzpad(tvb.bytes, at + 4, at + length) : '';
   appendInfo(t.pinfo, `Device ID: ${name}  `);
   openTlv(t, () => `Device ID: ${name}`);
   addAsciiString(tvb, at + 4, length - 4, t.pinfo, t.tree, F.deviceid);
@@ -273,8 +274,9 @@ function deviceId(t: Tlv): number {
 function portId(t: Tlv): number {
   const { tvb, at, length } = t;
   tvb.need(at + 4, length - 4);
-  if (t.pinfo.wantInfo) appendInfo(t.pinfo, `Port ID: ${formatBytesZ(tvb.bytes, at + 4, at + length)}  `);
-  openTlv(t, () => `Port ID: ${formatBytes(tvb.bytes, at + 4, at + length)}`);
+  if (t.pinfo.wantInfo)
+    appendInfo(t.pinfo, `Port ID: ${tvbFormatStringzpad(tvb.bytes, at + 4, at + length)}  `);
+  openTlv(t, () => `Port ID: ${tvbFormatText(tvb.bytes, at + 4, at + length)}`);
   addAsciiString(tvb, at + 4, length - 4, t.pinfo, t.tree, F.portid);
   t.tree.pop();
   return at + length;
@@ -420,7 +422,7 @@ function softwareVersion(t: Tlv): number {
     let next = eol;
     if (next < end)
       next += tvb.bytes[next] === 0x0d && next + 1 < end && tvb.bytes[next + 1] === 0x0a ? 2 : 1;
-    tree.add(F.software_version, tvb, p, next - p, formatBytesZ(tvb.bytes, p, eol));
+    tree.add(F.software_version, tvb, p, next - p, tvbFormatStringzpad(tvb.bytes, p, eol));
     p = next;
   }
   tree.pop();
@@ -540,7 +542,7 @@ function systemOid(t: Tlv): number {
 function location(t: Tlv): number {
   const { tvb, tree, at, length } = t;
   tvb.need(at, length);
-  openTlv(t, () => `Location: ${formatBytes(tvb.bytes, at + 5, at + length)}`);
+  openTlv(t, () => `Location: ${tvbFormatText(tvb.bytes, at + 5, at + length)}`);
   tree.add(F['location.unknown'], tvb, at + 4, 1, tvb.u8(at + 4));
   addAsciiString(tvb, at + 5, length - 5, t.pinfo, tree, F.location);
   tree.pop();
@@ -649,7 +651,7 @@ function addEnergyWiseTlv(
   const stringDef = NRGYZ_STRINGS.get(type);
   tvb.need(p, length);
   let label = `EnergyWise ${name} TLV`;
-  if (stringDef) label = `EnergyWise ${name}: ${formatBytesZ(tvb.bytes, p + 8, p + length)}`;
+  if (stringDef) label = `EnergyWise ${name}: ${tvbFormatStringzpad(tvb.bytes, p + 8, p + length)}`;
   else if (type === 0x17)
     label = `EnergyWise ${name}: ${formatIPv4(tvb.u32(p + 12))} port ${tvb.u16(p + 10)}`;
   tree.push(F._nrgyz_tlv, tvb, p, length);
@@ -677,7 +679,7 @@ function hpTlv(title: string): TlvDecoder {
       t.tree.pop();
       return at + length;
     }
-    openTlv(t, () => `${title}: ${formatBytes(tvb.bytes, at + 4, at + length)}`);
+    openTlv(t, () => `${title}: ${tvbFormatText(tvb.bytes, at + 4, at + length)}`);
     addAsciiString(tvb, at + 4, length - 4, t.pinfo, t.tree, F.platform);
     t.tree.pop();
     return at + length;

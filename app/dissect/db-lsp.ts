@@ -3,7 +3,9 @@
 // shows it as text when that refuses it.
 import { fields, proto, str } from './field.ts';
 import { dissectTextLines } from './http.ts';
-import { addStringItem, dissectJSON, isValidJSON, stringValue } from './json.ts';
+import { dissectJSON, isValidJSON } from './json.ts';
+import { stringValue } from './text-format.ts';
+import { addStringItem } from './tvb-items.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';

@@ -16,15 +16,8 @@ import {
   type FieldSpec,
 } from './field.ts';
 import { expert, firstPass, ipLayer } from './ip-proto.ts';
-import {
-  asciiString,
-  dataTextLines,
-  findLineEnd,
-  formatBytes,
-  matchedPort,
-  payloadFault,
-  TEXT_LINE,
-} from './line-text.ts';
+import { dataTextLines, findLineEnd, matchedPort, payloadFault, TEXT_LINE } from './line-text.ts';
+import { asciiString, formatAsciiText } from './text-format.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { setConversationDissector, tcpLayer } from './tcp.ts';
@@ -240,12 +233,12 @@ function ftpLines(call: Call): void {
   const line = findLineEnd(b, start, tvb.end, false) as { eol: number; next: number };
   const lineLen = line.eol - start;
   if (pinfo.wantInfo)
-    pinfo.setInfo(`${request ? 'Request' : 'Response'}: ${formatBytes(b, start, line.eol)}`);
+    pinfo.setInfo(`${request ? 'Request' : 'Response'}: ${formatAsciiText(b, start, line.eol)}`);
   tree.push(F[''], tvb, start, tvb.remaining(start));
   tree.add(F.request, tvb, start, 0, request);
   tree.add(F.response, tvb, start, 0, !request);
   tree.push(F._line, tvb, start, line.next - start);
-  if (tree.full) tree.label(formatBytes(b, start, line.next));
+  if (tree.full) tree.label(formatAsciiText(b, start, line.next));
   let argAt = start;
   let tokenLen = 0;
   let code = -1;
@@ -276,7 +269,7 @@ function ftpLines(call: Call): void {
   while (o < tvb.end) {
     const l = findLineEnd(b, o, tvb.end, false) as { eol: number; next: number };
     tree.add(F._line, tvb, o, l.next - o);
-    if (tree.full) tree.labelLast(formatBytes(b, o, l.next));
+    if (tree.full) tree.labelLast(formatAsciiText(b, o, l.next));
     o = l.next;
   }
   tree.pop();

@@ -5,14 +5,8 @@
 // fetched message itself (Internet Message Format) is not dissected.
 import { fields, proto, str, FieldType, type FieldSpec } from './field.ts';
 import { firstPass } from './ip-proto.ts';
-import {
-  asciiString,
-  findLineEnd,
-  formatBytes,
-  matchedPort,
-  payloadFault,
-  type LineEnd,
-} from './line-text.ts';
+import { findLineEnd, matchedPort, payloadFault, type LineEnd } from './line-text.ts';
+import { asciiString, formatAsciiText } from './text-format.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { dissectTLS } from './tls.ts';
@@ -186,7 +180,8 @@ function lines(call: Call): void {
       next = fetched;
     } else {
       if (firstLine) {
-        if (pinfo.wantInfo) pinfo.setInfo(`${request ? 'Request' : 'Response'}: ${formatBytes(b, o, l.eol)}`);
+        if (pinfo.wantInfo)
+          pinfo.setInfo(`${request ? 'Request' : 'Response'}: ${formatAsciiText(b, o, l.eol)}`);
         firstLine = false;
       }
       tagged(call, o, l);
@@ -194,7 +189,9 @@ function lines(call: Call): void {
     o = next;
   }
   if (firstLine && pinfo.wantInfo)
-    pinfo.setInfo(`${request ? 'Request' : 'Response'}: ${formatBytes(b, tvb.start, tvb.start + lastLen)}`);
+    pinfo.setInfo(
+      `${request ? 'Request' : 'Response'}: ${formatAsciiText(b, tvb.start, tvb.start + lastLen)}`,
+    );
 }
 
 /** tvb_get_token_len: up to a blank or the line end, and where the next token starts. */
@@ -234,7 +231,7 @@ function untagged(call: Call, o: number, l: LineEnd): number | null {
     const fetch = words.find((w) => 'FETCH'.startsWith(asciiString(b, w.from, w.to).toUpperCase()));
     if (fetch) return fetchResponse(call, o, fetch.to, l);
   }
-  tree.add(F.line, tvb, o, l.next - o, formatBytes(b, o, l.next));
+  tree.add(F.line, tvb, o, l.next - o, formatAsciiText(b, o, l.next));
   return l.next;
 }
 
@@ -251,7 +248,7 @@ function fetchResponse(call: Call, o: number, fetchEnd: number, l: LineEnd): num
   if (open < 0) {
     const line = findLineEnd(b, fp, end, true);
     if (!line) return null;
-    tree.add(F.line, tvb, o, line.next - o, formatBytes(b, o, line.next));
+    tree.add(F.line, tvb, o, line.next - o, formatAsciiText(b, o, line.next));
     return line.next;
   }
   const sizeStart = fp + open;
@@ -263,7 +260,7 @@ function fetchResponse(call: Call, o: number, fetchEnd: number, l: LineEnd): num
   const size = Number(digits);
   if (tvb.reportedRemaining(sizeEnd + size) <= 0) return null;
   if (b.subarray(sizeEnd + size, end).indexOf(0x29) < 0) return null;
-  tree.add(F.line, tvb, o, l.next - o, formatBytes(b, o, l.next));
+  tree.add(F.line, tvb, o, l.next - o, formatAsciiText(b, o, l.next));
   return l.next + size;
 }
 
@@ -272,8 +269,8 @@ function tagged(call: Call, o: number, l: LineEnd): void {
   const { tvb, tree, request, s, first } = call;
   const b = tvb.bytes;
   let len = l.eol - o;
-  tree.push(F.line, tvb, o, l.next - o, formatBytes(b, o, l.next));
-  if (len !== 0) tree.add(request ? F.request : F.response, tvb, o, len, formatBytes(b, o, l.eol));
+  tree.push(F.line, tvb, o, l.next - o, formatAsciiText(b, o, l.next));
+  if (len !== 0) tree.add(request ? F.request : F.response, tvb, o, len, formatAsciiText(b, o, l.eol));
   let tag: string | null = null;
   const t = token(b, o, o + len);
   if (t.length !== 0) {

@@ -2,12 +2,12 @@
 // members and values with their paths. It parses as Wireshark's tvbparse grammar does (whitespace
 // may follow any token, even inside a number), stops at the first text it cannot parse and leaves
 // the rest to the caller (Wireshark hands it to data-text-lines); JSON it cannot parse is not
-// malformed. Also the text helpers the text-based UDP dissectors share: format_text and string
-// values as tshark prints them.
+// malformed.
 import { fields, proto, str, text, type FieldDef } from './field.ts';
-import { expert } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
+import { isPrintable, stringValue, type StringValue } from './text-format.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
+import { addString } from './tvb-items.ts';
 import type { Tvb } from './tvb.ts';
 
 export const F = fields('json', {
@@ -30,129 +30,8 @@ export const F = fields('json', {
 /** Every field below the protocol: a collector that wants none of them skips the tree walk. */
 const VALUE_FIELDS: readonly FieldDef[] = Object.values(F).filter((d) => d !== F['']);
 
-// ---- text as tshark 4.0 shows it ----
-
-const LABEL_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r' };
-/** The control characters tshark -T fields escapes in a string value; others go out as they are. */
-const FIELD_ESCAPES: Record<number, string> = { 8: 'b', 9: 't', 10: 'n', 12: 'f', 13: 'r' };
-/** GLib's g_unichar_isprint is false for these categories: control, format, unassigned, private, surrogate. */
-const NOT_PRINTABLE = /\p{C}/u;
-
-/**
- * Bytes as text: `label` as Wireshark's format_text shows them (C or octal escapes for ASCII
- * controls, `\uXXXX` for unprintable characters), else as tshark -T fields prints a string value.
- * A malformed UTF-8 sequence is one U+FFFD; with `ascii` every byte above 0x7f is (ENC_ASCII).
- */
-function render(b: ArrayLike<number>, from: number, to: number, label: boolean, ascii: boolean): string {
-  let out = '';
-  let i = from;
-  while (i < to) {
-    const c = b[i++] as number;
-    if (c < 0x80) {
-      if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
-      else out += controlText(c, label);
-      continue;
-    }
-    if (ascii) {
-      out += '\ufffd';
-      continue;
-    }
-    let need = c >= 0xc0 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf8 ? 3 : -1;
-    let cp = need === 1 ? c & 0x1f : need === 2 ? c & 0x0f : c & 0x07;
-    if (need < 0) {
-      out += '\ufffd';
-      continue;
-    }
-    while (need > 0 && i < to && ((b[i] as number) & 0xc0) === 0x80) {
-      cp = (cp << 6) | ((b[i++] as number) & 0x3f);
-      need--;
-    }
-    out += need > 0 || cp >= 0x110000 || (cp >= 0xd800 && cp <= 0xdfff) ? '\ufffd' : codePointText(cp, label);
-  }
-  return out;
-}
-
-function controlText(c: number, label: boolean): string {
-  const esc = (label ? LABEL_ESCAPES : FIELD_ESCAPES)[c];
-  if (esc !== undefined) return `\\${esc}`;
-  return label ? `\\${c.toString(8).padStart(3, '0')}` : String.fromCharCode(c);
-}
-
-function codePointText(cp: number, label: boolean): string {
-  const ch = String.fromCodePoint(cp);
-  if (!label || !NOT_PRINTABLE.test(ch)) return ch;
-  const hex = cp.toString(16).toUpperCase();
-  return cp > 0xffff ? `\\U${hex.padStart(8, '0')}` : `\\u${hex.padStart(4, '0')}`;
-}
-
-/** Wireshark's format_text over raw bytes (tvb_format_text): what labels and Info show. */
-export function formatText(b: ArrayLike<number>, from: number, to: number): string {
-  return render(b, from, to, true, false);
-}
-
-/** A string field's value: what -T fields prints and what the tree shows after `Name: `. */
-export interface StringValue {
-  field: string;
-  label: string;
-  /** Something other than NUL follows the NUL that ends the string. */
-  stray?: boolean;
-}
-
-/**
- * An FT_STRING value read from bytes: UTF-8 (or ENC_ASCII with `ascii`), ending at the first NUL
- * as Wireshark's C strings do.
- */
-export function stringValue(b: ArrayLike<number>, from: number, to: number, ascii = false): StringValue {
-  let end = from;
-  while (end < to && b[end] !== 0) end++;
-  let stray = false;
-  for (let i = end; i < to && !stray; i++) stray = b[i] !== 0;
-  return { field: render(b, from, end, false, ascii), label: render(b, from, end, true, ascii), stray };
-}
-
-/** Adds a string field whose label text differs from its -T fields text only in its escapes. */
-export function addString(
-  tree: Tree,
-  def: FieldDef,
-  tvb: Tvb,
-  offset: number,
-  length: number,
-  value: StringValue,
-): void {
-  tree.add(def, tvb, offset, length, value.field);
-  if (tree.full && value.label !== value.field) {
-    const text = `${def.name}: ${value.label}`;
-    tree.labelLast(def.generated ? `[${text}]` : text);
-  }
-}
-
-/**
- * Adds a string read from the packet as proto_tree_add_item does: text after the string's NUL
- * earns the note Wireshark gives it.
- */
-export function addStringItem(
-  pinfo: PacketInfo,
-  tree: Tree,
-  def: FieldDef,
-  tvb: Tvb,
-  offset: number,
-  length: number,
-  value: StringValue,
-): void {
-  if (!value.stray) {
-    addString(tree, def, tvb, offset, length, value);
-    return;
-  }
-  tree.push(def, tvb, offset, length, value.field);
-  if (tree.full) tree.label(`${def.name}: ${value.label}`);
-  strayNote(pinfo, tree, tvb, offset, length);
-  tree.pop();
-}
-
-/** The expert note for text after a string's NUL, under the open item. */
-export function strayNote(pinfo: PacketInfo, tree: Tree, tvb: Tvb, offset: number, length: number): void {
-  expert(pinfo, tree, tvb, offset, length, 'Warning', 'Undecoded', 'Trailing stray characters');
-}
+// http.ts takes tvb_format_text from here under its old name.
+export { tvbFormatText as formatText } from './text-format.ts';
 
 // ---- the tvbparse grammar ----
 
@@ -477,7 +356,7 @@ function unicodeEscape(
     cp = 0x10000 + ((cp - 0xd800) << 10) + (trail.value - 0xdc00);
     next = trail.next;
   }
-  return { codePoint: NOT_PRINTABLE.test(String.fromCodePoint(cp)) ? -1 : cp, next, stop: false };
+  return { codePoint: isPrintable(cp) ? cp : -1, next, stop: false };
 }
 
 function utf8Bytes(cp: number): number[] {

@@ -1,11 +1,12 @@
 // Helpers shared by the application protocols over TCP (SSH, FTP, SMTP, POP, IMAP): Wireshark's
-// tvb_find_line_end, its ENC_ASCII string values, format_text for labels and Info, and how an
-// exception inside a TCP payload shows.
+// tvb_find_line_end, data-text-lines, reassembled fragment lists, and how an exception inside a
+// TCP payload shows.
 import { expertInfo, noteFault } from './dissect.ts';
 import { fields, proto, text, type FieldDef } from './field.ts';
 import { TEXT_LINES } from './http.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { tcpLayer } from './tcp.ts';
+import { formatAsciiText } from './text-format.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
 
@@ -29,34 +30,6 @@ export function findLineEnd(b: Uint8Array, from: number, end: number, desegment:
     return { eol: i, next: b[i + 1] === 0x0a ? i + 2 : i + 1 };
   }
   return desegment ? null : { eol: end, next: end };
-}
-
-/** A string field's value as Wireshark reads ENC_ASCII: each byte above 0x7f is U+FFFD. */
-export function asciiString(b: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) {
-    const c = b[i] as number;
-    s += c < 0x80 ? String.fromCharCode(c) : '\ufffd';
-  }
-  return s;
-}
-
-const ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r' };
-
-/** Wireshark's format_text: control characters as C escapes (`\r`, `\n`, `\001`), the rest as is. */
-export function formatText(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 0x20 && c < 0x7f) || c >= 0x80) out += s[i];
-    else out += '\\' + (ESCAPES[c] ?? c.toString(8).padStart(3, '0'));
-  }
-  return out;
-}
-
-/** format_text over raw bytes (tvb_format_text): what Info shows of a line. */
-export function formatBytes(b: Uint8Array, from: number, to: number): string {
-  return formatText(asciiString(b, from, to));
 }
 
 /**
@@ -108,7 +81,7 @@ export function dataTextLines(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     const l = findLineEnd(b, o, tvb.end, false) as LineEnd;
     if (tree !== NULL_TREE) {
       tree.add(TEXT_LINE._line, tvb, o, l.next - o);
-      if (tree.full) tree.labelLast(formatBytes(b, o, l.next));
+      if (tree.full) tree.labelLast(formatAsciiText(b, o, l.next));
     }
     o = l.next;
   }

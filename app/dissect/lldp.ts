@@ -23,7 +23,8 @@ import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
-import { addAsciiString, addBytes, formatBytesZ } from './tvb-items.ts';
+import { addAsciiString, addBytes } from './tvb-items.ts';
+import { tvbFormatStringzpad } from './text-format.ts';
 import { formatHex, formatIPv4, formatIPv6, formatMac } from '../format/address.ts';
 
 const TLV_END = 0;
@@ -558,7 +559,7 @@ function idValue(t: Tlv, kind: IdKind, subtype: number): () => string {
   }
   addIdBytes(t, kind, at + 3, length - 1);
   if ((layout.strings as readonly number[]).includes(subtype))
-    return () => formatBytesZ(b, at + 3, at + 2 + length);
+    return () => tvbFormatStringzpad(b, at + 3, at + 2 + length);
   if ((layout.hexes as readonly number[]).includes(subtype)) return () => formatHex(b, at + 3, length - 1);
   return () => 'Reserved';
 }
@@ -588,7 +589,8 @@ function timeToLive(t: Tlv): boolean {
 function stringTlv(t: Tlv): void {
   const { tvb, at, length } = t;
   tvb.need(at + 2, length);
-  const value = t.pinfo.wantInfo || t.tree.full ? formatBytesZ(tvb.bytes, at + 2, at + 2 + length) : '';
+  const value =
+    t.pinfo.wantInfo || t.tree.full ? tvbFormatStringzpad(tvb.bytes, at + 2, at + 2 + length) : '';
   const [title, def, info] =
     t.type === 4
       ? ['Port Description', F['port.desc'], '']

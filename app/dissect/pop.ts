@@ -4,15 +4,8 @@
 // Format) is not dissected.
 import { fields, proto, str, text, uint, FieldType, type FieldSpec } from './field.ts';
 import { firstPass } from './ip-proto.ts';
-import {
-  asciiString,
-  findLineEnd,
-  formatBytes,
-  fragmentList,
-  matchedPort,
-  payloadFault,
-  type LineEnd,
-} from './line-text.ts';
+import { findLineEnd, fragmentList, matchedPort, payloadFault, type LineEnd } from './line-text.ts';
+import { asciiString, formatAsciiText } from './text-format.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { dissectTLS } from './tls.ts';
@@ -95,9 +88,9 @@ function popLines(tvb: Tvb, pinfo: PacketInfo, tree: Tree, st: PopState, s: Sess
     messageData(tvb, pinfo, tree, st, s, first);
     return;
   }
-  if (pinfo.wantInfo) pinfo.setInfo(`${request ? 'C' : 'S'}: ${formatBytes(b, start, line.eol)}`);
+  if (pinfo.wantInfo) pinfo.setInfo(`${request ? 'C' : 'S'}: ${formatAsciiText(b, start, line.eol)}`);
   tree.push(request ? F.request : F.response, tvb, start, line.next - start, '');
-  if (tree.full) tree.label(formatBytes(b, start, line.next));
+  if (tree.full) tree.label(formatAsciiText(b, start, line.next));
   let argAt = start;
   let t = start;
   while (t < line.eol && b[t] !== 0x20 && b[t] !== 0x0d && b[t] !== 0x0a) t++;
@@ -115,13 +108,13 @@ function popLines(tvb: Tvb, pinfo: PacketInfo, tree: Tree, st: PopState, s: Sess
   }
   if (line.eol > argAt) {
     const def = request ? F['request.parameter'] : F['response.description'];
-    tree.add(def, tvb, argAt, line.eol - argAt, formatBytes(b, argAt, line.eol));
+    tree.add(def, tvb, argAt, line.eol - argAt, formatAsciiText(b, argAt, line.eol));
   }
   tree.pop();
   for (let o = line.next; o < tvb.end;) {
     const l = findLineEnd(b, o, tvb.end, false) as LineEnd;
     tree.add(request ? F['request.data'] : F['response.data'], tvb, o, l.next - o, '');
-    if (tree.full) tree.labelLast(formatBytes(b, o, l.next));
+    if (tree.full) tree.labelLast(formatAsciiText(b, o, l.next));
     o = l.next;
   }
 }

@@ -4,15 +4,8 @@
 // to TLS, as tshark 4.0 shows them. The message itself (Internet Message Format) is not dissected.
 import { fields, names, proto, str, text, uint, FieldType, type FieldSpec } from './field.ts';
 import { expert, firstPass } from './ip-proto.ts';
-import {
-  asciiString,
-  dataTextLines,
-  findLineEnd,
-  formatBytes,
-  fragmentList,
-  matchedPort,
-  payloadFault,
-} from './line-text.ts';
+import { dataTextLines, findLineEnd, fragmentList, matchedPort, payloadFault } from './line-text.ts';
+import { asciiString, formatAsciiText } from './text-format.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { dissectTLS } from './tls.ts';
@@ -341,7 +334,7 @@ function commandLine(call: Call, o: number, eol: number, next: number): void {
   const b = tvb.bytes;
   const frame = pinfo.meta.number;
   const len = eol - o;
-  const raw = formatBytes(b, o, eol);
+  const raw = formatAsciiText(b, o, eol);
   if (s.usernameFrame === frame || s.passwordFrame === frame) {
     const user = s.usernameFrame === frame;
     tree.add(user ? F['auth.username'] : F['auth.password'], tvb, o, len, raw);
@@ -352,16 +345,16 @@ function commandLine(call: Call, o: number, eol: number, next: number): void {
     plainAuth(call, o, len);
     return;
   }
-  tree.push(F.command_line, tvb, o, next - o, formatBytes(b, o, next));
+  tree.push(F.command_line, tvb, o, next - o, formatAsciiText(b, o, next));
   tree.add(F['req.command'], tvb, o, Math.min(4, len), asciiString(b, o, o + Math.min(4, len)));
-  if (len > 5) tree.add(F['req.parameter'], tvb, o + 5, len - 5, formatBytes(b, o + 5, eol));
+  if (len > 5) tree.add(F['req.parameter'], tvb, o + 5, len - 5, formatAsciiText(b, o + 5, eol));
   if (len > 5 && s.usernameCmdFrame === frame) {
     if (len >= 11) {
-      tree.add(F['auth.username'], tvb, o + 11, len - 11, formatBytes(b, o + 11, eol));
-      call.info += `${formatBytes(b, o, o + 11)}User: ${formatBytes(b, o + 11, eol)}`;
+      tree.add(F['auth.username'], tvb, o + 11, len - 11, formatAsciiText(b, o + 11, eol));
+      call.info += `${formatAsciiText(b, o, o + 11)}User: ${formatAsciiText(b, o + 11, eol)}`;
     }
   } else if (len > 5 && s.userPassCmdFrame === frame) {
-    call.info += formatBytes(b, o, o + 11);
+    call.info += formatAsciiText(b, o, o + 11);
     plainAuth(call, o + 11, len - 11);
   } else {
     call.info += raw;
@@ -372,7 +365,7 @@ function commandLine(call: Call, o: number, eol: number, next: number): void {
 /** decode_plain_auth with base64 decoding off (tshark's default): the credentials as sent. */
 function plainAuth(call: Call, o: number, len: number): void {
   const { tvb, pinfo, tree } = call;
-  const text = formatBytes(tvb.bytes, o, o + len);
+  const text = formatAsciiText(tvb.bytes, o, o + len);
   tree.push(F['auth.username_password'], tvb, o, len, text);
   const message = 'base64 decode failed or is not enabled (check SMTP preferences)';
   expert(pinfo, tree, tvb, o, len, 'Warning', 'Protocol', message);
@@ -416,7 +409,7 @@ function replies(call: Call): void {
       const continued = multiline === 'continue' || multiline === 'end';
       if (!continued) {
         if (open) tree.pop();
-        tree.push(F.response, tvb, o, l.next - o, formatBytes(b, o, l.next));
+        tree.push(F.response, tvb, o, l.next - o, formatAsciiText(b, o, l.next));
         open = true;
         tree.add(F['response.code'], tvb, o, 3, code);
         codeNode = true;
@@ -425,10 +418,10 @@ function replies(call: Call): void {
         expert(call.pinfo, tree, tvb, o, 3, 'Warning', 'Protocol', message);
       }
       if (len >= 4) {
-        tree.add(F['rsp.parameter'], tvb, o + 4, len - 4, formatBytes(b, o + 4, l.eol));
-        call.info += continued ? formatBytes(b, o + 4, l.eol) : formatBytes(b, o, l.eol);
+        tree.add(F['rsp.parameter'], tvb, o + 4, len - 4, formatAsciiText(b, o + 4, l.eol));
+        call.info += continued ? formatAsciiText(b, o + 4, l.eol) : formatAsciiText(b, o, l.eol);
       } else {
-        call.info += formatBytes(b, o, l.eol);
+        call.info += formatAsciiText(b, o, l.eol);
       }
     }
     if (multiline === 'end') multiline = 'none';

@@ -4,7 +4,8 @@
 // with keys it does not have and then shows nothing of those packets; that is what Trawl shows too.
 import { bytes, fields, names, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
 import { expert, expertItem, firstPass } from './ip-proto.ts';
-import { asciiString, formatBytes, matchedPort, payloadFault, UNREASSEMBLED } from './line-text.ts';
+import { matchedPort, payloadFault, UNREASSEMBLED } from './line-text.ts';
+import { asciiString, formatAsciiText } from './text-format.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
@@ -407,7 +408,7 @@ function banner(call: Call, o: number): number {
     lineLen = nl + 1;
     protoLen = lineLen > 1 && tvb.bytes[o + lineLen - 2] === 0x0d ? lineLen - 2 : lineLen - 1;
   }
-  if (pinfo.wantInfo) call.info.push(`Protocol (${formatBytes(tvb.bytes, o, o + protoLen)})`);
+  if (pinfo.wantInfo) call.info.push(`Protocol (${formatAsciiText(tvb.bytes, o, o + protoLen)})`);
   tree.add(F.protocol, tvb, o, protoLen, asciiString(tvb.bytes, o, o + protoLen));
   return o + lineLen;
 }

@@ -3,7 +3,8 @@
 // tshark 4.0 splits them. Like Wireshark, the header fields are read only when a tree is built, so
 // a short header breaks the packet only then.
 import { fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
-import { addStringItem, formatText, strayNote, stringValue } from './json.ts';
+import { stringValue, tvbFormatText } from './text-format.ts';
+import { addStringItem, strayNote } from './tvb-items.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
@@ -96,7 +97,7 @@ export function dissectSyslog(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const fac = (pri & 0x3f8) >> 3;
   const lev = pri & 0x7;
   const prefix = pri >= 0 ? `${FACILITY_NAMES[fac] ?? 'UNKNOWN'}.${LEVEL_NAMES[lev]}: ` : '';
-  const shown = pinfo.wantInfo || tree.full ? formatText(tvb.bytes, msg, tvb.end) : '';
+  const shown = pinfo.wantInfo || tree.full ? tvbFormatText(tvb.bytes, msg, tvb.end) : '';
   if (pinfo.wantInfo) pinfo.setInfo(prefix + shown);
   if (tree === NULL_TREE) return tvb.remaining(o);
   tree.push(F[''], tvb, o, tvb.remaining(o));

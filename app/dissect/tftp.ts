@@ -18,7 +18,8 @@ import {
   type FieldSpec,
 } from './field.ts';
 import { expert, firstPass, ipLayer } from './ip-proto.ts';
-import { addString, formatText, stringValue, type StringValue } from './json.ts';
+import { stringValue, type StringValue, tvbFormatText } from './text-format.ts';
+import { addString } from './tvb-items.ts';
 import { AddrKind, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NodeFlag, type Tree } from './tree.ts';
@@ -324,11 +325,11 @@ function request(ctx: Ctx, opcode: number): void {
   t.sourceFile = opcode === Op.RRQ ? name : null;
   t.destinationFile = opcode === Op.RRQ ? null : name;
   t.requestFrame = ctx.pinfo.meta.number;
-  appendInfo(ctx, `, File: ${formatText(b, p, p + nameLength - 1)}`);
+  appendInfo(ctx, `, File: ${tvbFormatText(b, p, p + nameLength - 1)}`);
   const q = p + nameLength;
   const typeLength = strsize(tvb, q);
   addString(tree, F.type, tvb, q, typeLength, stringValue(b, q, q + typeLength, true));
-  appendInfo(ctx, `, Transfer type: ${formatText(b, q, q + typeLength - 1)}`);
+  appendInfo(ctx, `, Transfer type: ${tvbFormatText(b, q, q + typeLength - 1)}`);
   options(ctx, opcode, q + typeLength);
 }
 
@@ -340,8 +341,8 @@ function options(ctx: Ctx, opcode: number, from: number): void {
     const nameLength = strsize(tvb, p);
     const v = p + nameLength;
     const valueLength = strsize(tvb, v);
-    const name = formatText(b, p, v - 1);
-    const value = formatText(b, v, v + valueLength - 1);
+    const name = tvbFormatText(b, p, v - 1);
+    const value = tvbFormatText(b, v, v + valueLength - 1);
     tree.push(F._option, tvb, p, nameLength + valueLength);
     if (tree.full) tree.label(`Option: ${name} = ${value}`);
     addString(tree, F['option.name'], tvb, p, nameLength, stringValue(b, p, v, true));
@@ -445,7 +446,7 @@ function error(ctx: Ctx): void {
   const p = o + 4;
   const length = strsize(tvb, p);
   addString(tree, F['error.message'], tvb, p, length, stringValue(b, p, p + length, true));
-  appendInfo(ctx, `, Message: ${formatText(b, p, p + length - 1)}`);
+  appendInfo(ctx, `, Message: ${tvbFormatText(b, p, p + length - 1)}`);
   if (likelyTsizeProbe(code, t)) note(ctx, F.likely_tsize_probe, 'Chat', 'Request');
   else note(ctx, F.error, 'Warning', 'Response');
 }

@@ -1,7 +1,13 @@
 // Shared pieces of the dissector fuzz tests: a seeded generator (mulberry32, so a failure
-// replays) and the three tree sinks every mutated packet goes through.
+// replays), the three tree sinks every mutated packet goes through, and the check that it got
+// through them all.
+import { expect } from 'vitest';
+import { dissect } from '../../app/dissect/dissect.ts';
+import { defaultRegistry } from '../../app/dissect/modules.ts';
+import { CaptureState } from '../../app/dissect/packet-info.ts';
 import type { Registry } from '../../app/dissect/registry.ts';
 import { FieldCollector, FullTree, NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
+import { metaFor, walk } from './dissect-hex.ts';
 
 /** A deterministic generator of numbers in [0, 1) from `seed`. */
 export function rng(seed: number): () => number {
@@ -25,4 +31,18 @@ export function allSinks(registry: Registry): Tree[] {
       registry.fields.length,
     ),
   ];
+}
+
+/**
+ * Dissects `bytes` into each kind of sink (summary, collector, full tree: the later ones revisit
+ * the frame) and fails on anything Wireshark would not show: a "dissector bug" fault.
+ */
+export function survives(bytes: Uint8Array, state = new CaptureState(), number = 1): void {
+  const registry = defaultRegistry();
+  for (const sink of allSinks(registry)) {
+    const meta = metaFor(bytes, 1, { number, origLen: bytes.length });
+    dissect(registry, meta, bytes, sink, state);
+    if (sink instanceof FullTree)
+      walk(sink.roots, (n) => expect(n.label ?? '').not.toContain('dissector bug'));
+  }
 }

@@ -1,5 +1,6 @@
-// tshark as the oracle for a capture kept in test/fixtures/: the same fields, frame by frame, from
-// tshark -T fields and from Trawl's dissectors (with TCP reassembly on or off), and where they differ.
+// tshark as the oracle: the same fields, frame by frame, from tshark -T fields and from Trawl's
+// dissectors, for a capture kept in test/fixtures/ (with TCP reassembly on or off) or for packets a
+// test builds; and where they differ.
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { dissect } from '../../app/dissect/dissect.ts';
@@ -10,6 +11,7 @@ import { FieldCollector, FullTree } from '../../app/dissect/tree.ts';
 import { FrameClock, recordBytes } from '../../main/engine/frame-meta.ts';
 import { openCapture } from '../../main/pcap/read.ts';
 import { dissected, metaFor, type Dissected } from './dissect-hex.ts';
+import { pcapFile, tempDir } from './pcap-bytes.ts';
 import { tcpFrame, type Segment } from './tcp-frames.ts';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
@@ -139,4 +141,53 @@ export function noise(seed: number, length: number): Uint8Array {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
     return x & 0xff;
   });
+}
+
+/** The top-level blocks of -V output whose first line `heads` matches, under each frame's number. */
+export function blocks(out: string, heads: RegExp): string {
+  const keep: string[] = [];
+  let on = false;
+  for (const line of out.split('\n')) {
+    if (/^Frame \d+:/.test(line)) {
+      keep.push(line.split(':')[0] ?? line);
+      on = false;
+    } else {
+      if (!line.startsWith(' ')) on = heads.test(line);
+      if (on) keep.push(line);
+    }
+  }
+  return keep.join('\n');
+}
+
+/** Columns as -T fields names them, besides protocol fields. */
+const COLUMNS: Record<string, (d: Dissected) => string> = {
+  '_ws.col.Protocol': (d) => d.pinfo.proto,
+  '_ws.col.Info': (d) => d.pinfo.info,
+  // A full tree keeps an expert item's message as the first note under it.
+  '_ws.expert.message': (d) => expertMessages(d).join(','),
+};
+
+/** The messages of the frame's expert items, in tree order. */
+export function expertMessages(d: Dissected): string[] {
+  return d.nodes('_ws.expert').map((n) => (n.children?.[0]?.label ?? '').slice(1, -1));
+}
+
+/** `tsharkRows` for packets a test builds: `frames` of one link type, through a temporary pcap. */
+export function tsharkFrameRows(
+  frames: readonly Uint8Array[],
+  linkType: number,
+  fields: readonly string[],
+): string[][] {
+  const dir = tempDir('trawl-tshark-');
+  try {
+    const records = frames.map((data, i) => ({ tsSec: i, tsFrac: 0, data }));
+    return tsharkRows(dir.file('frames.pcap', pcapFile({ linkType }, records)), fields, true);
+  } finally {
+    dir.cleanup();
+  }
+}
+
+/** Trawl's row for a dissected frame, in the form of `tsharkRows`. */
+export function trawlRow(d: Dissected, fields: readonly string[]): string[] {
+  return fields.map((f) => COLUMNS[f]?.(d) ?? d.value(f));
 }

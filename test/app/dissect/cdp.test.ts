@@ -5,7 +5,7 @@ import { dissect } from '../../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { dissectFile } from '../../support/dissect-file.ts';
 import { dissectHex, hexToBytes, metaFor } from '../../support/dissect-hex.ts';
-import { expertMessages, haveTshark, trawlRow, tsharkRows } from '../../support/tshark-frames.ts';
+import { expertMessages, haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 // Expected values are tshark 4.0.17's on the same bytes (the last block asks tshark itself when it
 // is installed): pcpp__VlanPackets.pcap frames 21-26 from Cisco routers and switches, and CDPv2
@@ -352,7 +352,7 @@ describe.skipIf(!haveTshark)('cdp against tshark', () => {
       ADDRESSES,
       TRUNCATED_ADDRESS,
     ].map(hexToBytes);
-    const want = tsharkRows(frames, 1, FIELDS);
+    const want = tsharkFrameRows(frames, 1, FIELDS);
     const got = frames.map((f) => trawlRow(dissectHex(f), FIELDS));
     expect(got).toEqual(want);
   });

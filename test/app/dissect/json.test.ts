@@ -8,19 +8,21 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dissect } from '../../../app/dissect/dissect.ts';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
-import { formatText, isValidJSON, stringValue } from '../../../app/dissect/json.ts';
+import { isValidJSON } from '../../../app/dissect/json.ts';
+import { stringValue, tvbFormatText as formatText } from '../../../app/dissect/text-format.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { FullTree, NULL_TREE } from '../../../app/dissect/tree.ts';
+import { NULL_TREE } from '../../../app/dissect/tree.ts';
 import { CLI, trawl } from '../../support/corpus.ts';
 import { dissectFile } from '../../support/dissect-file.ts';
-import { dissectHex, metaFor, walk } from '../../support/dissect-hex.ts';
-import { allSinks, rng } from '../../support/fuzz.ts';
+import { dissectHex, metaFor } from '../../support/dissect-hex.ts';
+import { rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
+import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
 import { tcpFrame } from '../../support/tcp-frames.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/http-json.pcap');
-const haveTshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0 && existsSync(CLI);
+const haveTshark = tsharkInstalled && existsSync(CLI);
 
 const FIELDS = [
   '_ws.col.Protocol',
@@ -56,22 +58,6 @@ function fieldsOf(path: string, fields: readonly string[]): { tshark: string; tr
   return { tshark: spawnSync('tshark', args, { encoding: 'utf8' }).stdout, trawl: trawl(args).stdout };
 }
 
-/** The top-level blocks of -V output whose first line `heads` matches, under each frame's number. */
-function blocks(out: string, heads: RegExp): string {
-  const keep: string[] = [];
-  let on = false;
-  for (const line of out.split('\n')) {
-    if (/^Frame \d+:/.test(line)) {
-      keep.push(line.split(':')[0] ?? line);
-      on = false;
-    } else {
-      if (!line.startsWith(' ')) on = heads.test(line);
-      if (on) keep.push(line);
-    }
-  }
-  return keep.join('\n');
-}
-
 const JSON_BLOCKS = /^(JavaScript Object Notation|Line-based text data)/;
 
 /** The JSON and text-lines blocks of `tshark -V` and `trawl -V`. */
@@ -80,20 +66,6 @@ function verbose(path: string): { tshark: string; trawl: string } {
     tshark: blocks(spawnSync('tshark', ['-r', path, '-V'], { encoding: 'utf8' }).stdout, JSON_BLOCKS),
     trawl: blocks(trawl(['-r', path, '-V']).stdout, JSON_BLOCKS),
   };
-}
-
-/**
- * Dissects `bytes` into each kind of sink (summary, collector, full tree: the later ones revisit
- * the frame) and fails on anything Wireshark would not show: a "dissector bug" fault.
- */
-function survives(bytes: Uint8Array, state = new CaptureState(), number = 1): void {
-  const registry = defaultRegistry();
-  for (const sink of allSinks(registry)) {
-    const meta = metaFor(bytes, 1, { number, origLen: bytes.length });
-    dissect(registry, meta, bytes, sink, state);
-    if (sink instanceof FullTree)
-      walk(sink.roots, (n) => expect(n.label ?? '').not.toContain('dissector bug'));
-  }
 }
 
 describe('json in HTTP: a real exchange', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import type { FieldNode } from '../../../app/dissect/tree.ts';
 import { dissectHex, hexToBytes } from '../../support/dissect-hex.ts';
-import { expertMessages, haveTshark, trawlRow, tsharkRows } from '../../support/tshark-frames.ts';
+import { expertMessages, haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 // Expected values are tshark 4.0.17's on the same bytes (the last block asks tshark itself when it
 // is installed). The corpus has no LLDP: the LLDPDUs are made after IEEE 802.1AB-2016 (the basic
@@ -366,7 +366,7 @@ describe.skipIf(!haveTshark)('lldp against tshark', () => {
       AFTER_END,
       NO_END,
     ].map(hexToBytes);
-    const want = tsharkRows(frames, 1, FIELDS);
+    const want = tsharkFrameRows(frames, 1, FIELDS);
     const got = frames.map((f) => trawlRow(dissectHex(f), FIELDS));
     expect(got).toEqual(want);
   });

@@ -3,7 +3,7 @@ import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import type { FieldNode } from '../../../app/dissect/tree.ts';
 import { dissectFile } from '../../support/dissect-file.ts';
 import { dissectHex, hexToBytes, type Dissected } from '../../support/dissect-hex.ts';
-import { expertMessages, haveTshark, trawlRow, tsharkRows } from '../../support/tshark-frames.ts';
+import { expertMessages, haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 // Expected values are tshark 4.0.17's on the same bytes (the last block asks tshark itself when
 // it is installed). The BPDUs follow IEEE 802.1D-2004 (configuration, TCN, RST) and 802.1Q-2005
@@ -315,7 +315,7 @@ describe.skipIf(!haveTshark)('stp against tshark', () => {
       snapFrame('010b', PVST),
       snapFrame('010c', PVST),
     ].map(hexToBytes);
-    const want = tsharkRows(frames, 1, FIELDS);
+    const want = tsharkFrameRows(frames, 1, FIELDS);
     const got = frames.map((f) => trawlRow(dissectHex(f) as Dissected, FIELDS));
     expect(got).toEqual(want);
   });

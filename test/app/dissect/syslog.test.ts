@@ -9,13 +9,14 @@ import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { parseIso8601 } from '../../../app/dissect/syslog.ts';
-import { FullTree, NULL_TREE } from '../../../app/dissect/tree.ts';
+import { NULL_TREE } from '../../../app/dissect/tree.ts';
 import { CLI, trawl } from '../../support/corpus.ts';
-import { dissectHex, metaFor, walk } from '../../support/dissect-hex.ts';
-import { allSinks, rng } from '../../support/fuzz.ts';
+import { dissectHex, metaFor } from '../../support/dissect-hex.ts';
+import { rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
+import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
 
-const haveTshark = spawnSync('sh', ['-c', 'command -v tshark']).status === 0 && existsSync(CLI);
+const haveTshark = tsharkInstalled && existsSync(CLI);
 
 const FIELDS = [
   '_ws.col.Protocol',
@@ -102,36 +103,6 @@ const TIMES = [
   '2003-10-11T22:14:60Z',
   '99999-10-11T22:14:15Z',
 ];
-
-/** The top-level blocks of -V output whose first line `heads` matches, under each frame's number. */
-function blocks(out: string, heads: RegExp): string {
-  const keep: string[] = [];
-  let on = false;
-  for (const line of out.split('\n')) {
-    if (/^Frame \d+:/.test(line)) {
-      keep.push(line.split(':')[0] ?? line);
-      on = false;
-    } else {
-      if (!line.startsWith(' ')) on = heads.test(line);
-      if (on) keep.push(line);
-    }
-  }
-  return keep.join('\n');
-}
-
-/**
- * Dissects `bytes` into each kind of sink (summary, collector, full tree: the later ones revisit
- * the frame) and fails on anything Wireshark would not show: a "dissector bug" fault.
- */
-function survives(bytes: Uint8Array, state = new CaptureState(), number = 1): void {
-  const registry = defaultRegistry();
-  for (const sink of allSinks(registry)) {
-    const meta = metaFor(bytes, 1, { number, origLen: bytes.length });
-    dissect(registry, meta, bytes, sink, state);
-    if (sink instanceof FullTree)
-      walk(sink.roots, (n) => expect(n.label ?? '').not.toContain('dissector bug'));
-  }
-}
 
 describe('syslog', () => {
   it('decodes an RFC 3164 message: facility, level, header fields and their offsets', () => {
