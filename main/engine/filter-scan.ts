@@ -168,7 +168,7 @@ export class FilterScan {
 
   /**
    * Tests packet `i` on what the index holds and, for header fields, on its bytes (`bytes`, at
-   * `at` in it); false when a header field cannot be read there (the caller dissects instead).
+   * `at` in it); null when a header field cannot be read there (the caller dissects instead).
    */
   private fromIndex(i: number, info: StackInfo, bytes: Uint8Array | null, at: number): boolean | null {
     const { collector } = this;
