@@ -38,6 +38,8 @@ export class CaptureState {
    * TCP message); set by an engine that keeps its file open. A single pass (the CLI) needs none.
    */
   frameBytes: ((frame: number) => Uint8Array | null) | null = null;
+  /** The arrival time of frame `n`, for a revisit that shows times relative to earlier frames. */
+  frameTime: ((frame: number) => { sec: number; nsec: number } | null) | null = null;
   /** The name and description of pcapng interface `id`, as the file gives them (the frame tree shows them). */
   interfaceOf: ((id: number) => { name?: string; description?: string } | undefined) | null = null;
 

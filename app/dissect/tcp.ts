@@ -3,6 +3,7 @@
 // payload's dissector asks for it (tcp-reassembly.ts).
 import { wantsExpert } from './dissect.ts';
 import { bitPicture } from './field-text.ts';
+import { formatDelta } from '../format/time.ts';
 import {
   bool,
   bytes,
@@ -155,6 +156,19 @@ export const F = fields('tcp', {
   'options.unknown.payload': bytes('Payload'),
   payload: bytes('TCP payload'),
   reset_cause: str('Reset cause'),
+  _timestamps: text('Timestamps'),
+  time_relative: {
+    name: 'Time since first frame in this TCP stream',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
+  time_delta: {
+    name: 'Time since previous frame in this TCP stream',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
 });
 
 const TH = {
@@ -217,6 +231,7 @@ class TcpState {
   /** Messages spread over segments, per flow. */
   readonly reassembly = new StreamReassembly();
   readonly analysis = new SeqAnalysis();
+  readonly times = new StreamTimes();
 
   create(sport: number, dport: number, frame: number): number {
     const c = this.convs.create(ipLayer, sport, dport, frame);
@@ -225,6 +240,68 @@ class TcpState {
     this.serverPort.push(0);
     return c;
   }
+}
+
+interface Time {
+  sec: number;
+  nsec: number;
+}
+
+/**
+ * Each stream's first frame and each frame's previous one in its stream (Wireshark's
+ * tcp.time_relative and tcp.time_delta). The first pass keeps the times at hand; a revisit finds
+ * them again through `CaptureState.frameTime` (a single pass, the CLI, never revisits).
+ */
+class StreamTimes {
+  private readonly firstFrame: number[] = [];
+  private readonly firstTime: Time[] = [];
+  private readonly lastTime: Time[] = [];
+  /** Frame number → the previous frame of its stream (0: none), 4 bytes a frame. */
+  private previous = new Uint32Array(1024);
+  private readonly lastFrame: number[] = [];
+
+  /** On the first pass: notes the frame in stream `c`; returns the stream's first and previous times. */
+  record(c: number, m: { number: number; tsSec: number; tsNsec: number }): { start: Time; previous: Time } {
+    const now = { sec: m.tsSec, nsec: m.tsNsec };
+    this.firstFrame[c] ??= m.number;
+    const start = (this.firstTime[c] ??= now);
+    const previous = this.lastTime[c] ?? now;
+    this.lastTime[c] = now;
+    if (m.number >= this.previous.length) {
+      const grown = new Uint32Array(Math.max(m.number + 1, this.previous.length * 2));
+      grown.set(this.previous);
+      this.previous = grown;
+    }
+    this.previous[m.number] = this.lastFrame[c] ?? 0;
+    this.lastFrame[c] = m.number;
+    return { start, previous };
+  }
+
+  /** On a later pass: the same times, or null when the frames' times cannot be read back. */
+  recorded(c: number, m: { number: number; tsSec: number; tsNsec: number }, state: CaptureState) {
+    const now = { sec: m.tsSec, nsec: m.tsNsec };
+    const start = this.firstTime[c];
+    const before = this.previous[m.number] ?? 0;
+    const previous = before === 0 ? now : (state.frameTime?.(before) ?? null);
+    return start === undefined || previous === null ? null : { start, previous };
+  }
+}
+
+/** `[Timestamps]`: time since the stream's first frame and since its previous one. */
+function addStreamTimes(
+  t: { start: Time; previous: Time },
+  tvb: Tvb,
+  o: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+): void {
+  const m = pinfo.meta;
+  if (!tree.full && !tree.wants(F.time_relative) && !tree.wants(F.time_delta)) return;
+  tree.push(F._timestamps, tvb, o, 0);
+  if (tree.full) tree.label('[Timestamps]');
+  tree.add(F.time_relative, tvb, o, 0, formatDelta(m.tsSec, m.tsNsec, t.start.sec, t.start.nsec));
+  tree.add(F.time_delta, tvb, o, 0, formatDelta(m.tsSec, m.tsNsec, t.previous.sec, t.previous.nsec));
+  tree.pop();
 }
 
 const newState = (): TcpState => new TcpState();
@@ -347,6 +424,13 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const rev = 2 * c + (1 - dir);
   if (flags & TH.FIN && c >= 0 && !st.finFrame[c]) st.finFrame[c] = frame;
   if (detail) tree.add(F.stream, tvb, o, 0, c >= 0 ? c : convs.count);
+  // Noted now, shown after the options (as Wireshark orders them).
+  const streamTimes =
+    c < 0 || pinfo.inError
+      ? null
+      : first
+        ? st.times.record(c, pinfo.meta)
+        : st.times.recorded(c, pinfo.meta, pinfo.state);
 
   let seq = rawSeq;
   let ack = rawAck;
@@ -513,6 +597,8 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     }
   }
   if (first && c >= 0 && flags & TH.SYN) st.serverPort[c] = isAck ? sport : dport;
+
+  if (streamTimes) addStreamTimes(streamTimes, tvb, o, pinfo, tree);
 
   // Sequence analysis: its Info prefix stays in front of what the payload's dissector writes.
   let analysed: ReturnType<SeqAnalysis['of']>;

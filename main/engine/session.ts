@@ -80,6 +80,10 @@ export class CaptureSession {
     this.firstBatch = new Promise((resolve) => (this.firstBatchSeen = resolve));
     this.state.frameBytes = (n) => (n >= 1 && n <= this.index.count ? this.bytesOf(n - 1) : null);
     this.state.interfaceOf = (id) => file.info.interfaces[id];
+    this.state.frameTime = (n) =>
+      n >= 1 && n <= this.index.count
+        ? { sec: this.index.tsSec[n - 1] ?? 0, nsec: this.index.tsNsec[n - 1] ?? 0 }
+        : null;
     this.loaded = this.load();
   }
 

@@ -104,6 +104,8 @@ const LIVE: { file: string; expression: string }[] = [
   { file: 'pcpp__tls.pcap', expression: 'tcp.flags.push == 1 && tcp.srcport > tcp.dstport' },
   { file: 'pcpp__ipv4-options.pcap', expression: 'ip.ttl >= 64 || ip.len > 100' },
   { file: 'pcpp__IcmpPackets.pcap', expression: 'icmp && ip.proto == 1 && count(ip.addr) == 4' },
+  { file: 'pcpp__4KHttpRequests.pcap', expression: 'tcp.time_delta > 0.0005 || tcp.time_relative == 0' },
+  { file: 'pcpp__tls.pcap', expression: 'tcp.time_relative > 0.003' },
 ];
 
 describe.skipIf(!hasTshark)('our own display filters agree with tshark -Y run here', () => {

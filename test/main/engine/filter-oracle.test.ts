@@ -50,6 +50,9 @@ const EXTRA = [
   'dns.qry.name contains "local"',
   'dns.flags.response == 0 && udp.port == 5353',
   'dns.count.queries > 0 || llmnr',
+  // Times within a TCP stream: a revisit reads the earlier frames' times back from the index.
+  'tcp.time_delta > 0.001',
+  'tcp.time_relative < 0.01 && tcp.len > 0',
 ];
 /**
  * Dissectors that answer differently when a packet is dissected a second time with the capture's
