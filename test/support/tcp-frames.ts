@@ -54,3 +54,36 @@ export function handshake(): Segment[] {
     { fromClient: true, seq: 1001, ack: 5001, flags: 0x10 },
   ];
 }
+
+/** A string's characters as bytes (Latin-1: each character below 256 is one byte). */
+export const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+export interface Datagram {
+  /** Last byte of the hosts 10.0.0.`src` and 10.0.0.`dst` (and of their MACs, 02:00:00:00:00:xx). */
+  src: number;
+  dst: number;
+  sport: number;
+  dport: number;
+  /** Sent to the Ethernet broadcast address instead of the destination's MAC. */
+  broadcast?: boolean;
+}
+
+/** An Ethernet/IPv4/UDP frame from 10.0.0.`src`:`sport` to 10.0.0.`dst`:`dport` carrying `payload` (Latin-1). */
+export function udpFrame(d: Datagram, payload: string): Uint8Array {
+  const p = latin1(payload);
+  const f = new Uint8Array(42 + p.length);
+  const v = new DataView(f.buffer);
+  f.set(d.broadcast ? [0xff, 0xff, 0xff, 0xff, 0xff, 0xff] : [2, 0, 0, 0, 0, d.dst], 0);
+  f.set([2, 0, 0, 0, 0, d.src], 6);
+  v.setUint16(12, 0x0800);
+  f[14] = 0x45;
+  v.setUint16(16, 28 + p.length);
+  f[22] = 64;
+  f[23] = 17;
+  f.set([10, 0, 0, d.src, 10, 0, 0, d.dst], 26);
+  v.setUint16(34, d.sport);
+  v.setUint16(36, d.dport);
+  v.setUint16(38, 8 + p.length);
+  f.set(p, 42);
+  return f;
+}

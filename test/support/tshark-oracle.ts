@@ -12,7 +12,7 @@ import { FrameClock, recordBytes } from '../../main/engine/frame-meta.ts';
 import { openCapture } from '../../main/pcap/read.ts';
 import { dissected, metaFor, type Dissected } from './dissect-hex.ts';
 import { pcapFile, tempDir } from './pcap-bytes.ts';
-import { tcpFrame, type Segment } from './tcp-frames.ts';
+import { handshake, tcpFrame, type Segment } from './tcp-frames.ts';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 export const fixture = (name: string): string => join(FIXTURES, name);
@@ -132,6 +132,29 @@ export function dissectSegmentsWith(segments: Segment[], port: number, reassembl
     const pinfo = dissect(defaultRegistry(), meta, bytes, tree, state, { wantInfo: true, reassemble });
     return dissected(pinfo, tree);
   });
+}
+
+/**
+ * The Info of a garbage segment after a handshake to `port`, with reassembly on and off, for each
+ * of `count` payloads: `lines` first, then pseudo-random bytes (1 to `span` of them). A dissector
+ * fault shows in it.
+ */
+export function garbageSegmentInfos(
+  port: number,
+  lines: readonly string[],
+  count: number,
+  span: number,
+): string[] {
+  const infos: string[] = [];
+  for (const reassemble of [true, false]) {
+    for (let n = 0; n < count; n++) {
+      const payload = lines[n] ?? noise(n, 1 + (n % span));
+      const client = n % 2 === 0;
+      const segment = { fromClient: client, seq: client ? 1001 : 5001, ack: 1, payload };
+      infos.push(dissectSegmentsWith([...handshake(), segment], port, reassemble)[3]?.pinfo.info ?? '');
+    }
+  }
+  return infos;
 }
 
 /** Deterministic pseudo-random bytes for garbage input. */

@@ -11,6 +11,7 @@ import { dissectHex } from '../../support/dissect-hex.ts';
 import { rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
 
 const haveTshark = tsharkInstalled && existsSync(CLI);
 
@@ -29,26 +30,9 @@ const FIELDS = [
   '_ws.malformed',
 ];
 
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
 /** An Ethernet/IPv4/UDP frame from 10.0.0.1:40000 to 10.0.0.2:`port`. */
-function datagram(port: number, payload: string): Uint8Array {
-  const p = latin1(payload);
-  const f = new Uint8Array(42 + p.length);
-  const v = new DataView(f.buffer);
-  f.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1], 0);
-  v.setUint16(12, 0x0800);
-  f[14] = 0x45;
-  v.setUint16(16, 28 + p.length);
-  f[22] = 64;
-  f[23] = 17;
-  f.set([10, 0, 0, 1, 10, 0, 0, 2], 26);
-  v.setUint16(34, 40000);
-  v.setUint16(36, port);
-  v.setUint16(38, 8 + p.length);
-  f.set(p, 42);
-  return f;
-}
+const datagram = (port: number, payload: string): Uint8Array =>
+  udpFrame({ src: 1, dst: 2, sport: 40000, dport: port }, payload);
 
 const DATAGRAMS = [
   datagram(8611, 'BJNP\x01\x10\x00\x00\x00\x07\x00\x03\x00\x00\x00\x04abcd'),

@@ -14,6 +14,7 @@ import { dissectHex, metaFor } from '../../support/dissect-hex.ts';
 import { allSinks, rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
 
 const haveTshark = tsharkInstalled && existsSync(CLI);
 
@@ -30,26 +31,9 @@ const FIELDS = [
   '_ws.expert.message',
 ];
 
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
-/** An Ethernet/IPv4/UDP frame from 10.0.0.1:17500 to 10.0.0.255:17500. */
-function disc(payload: string): Uint8Array {
-  const p = latin1(payload);
-  const f = new Uint8Array(42 + p.length);
-  const v = new DataView(f.buffer);
-  f.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1], 0);
-  v.setUint16(12, 0x0800);
-  f[14] = 0x45;
-  v.setUint16(16, 28 + p.length);
-  f[22] = 64;
-  f[23] = 17;
-  f.set([10, 0, 0, 1, 10, 0, 0, 255], 26);
-  v.setUint16(34, 17500);
-  v.setUint16(36, 17500);
-  v.setUint16(38, 8 + p.length);
-  f.set(p, 42);
-  return f;
-}
+/** A broadcast discovery datagram from 10.0.0.1:17500 to 10.0.0.255:17500. */
+const disc = (payload: string): Uint8Array =>
+  udpFrame({ src: 1, dst: 255, sport: 17500, dport: 17500, broadcast: true }, payload);
 
 describe('db-lsp-disc', () => {
   it('decodes the corpus broadcast as DB-LSP-DISC/JSON', async () => {

@@ -20,6 +20,7 @@ import { rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
 import { tcpFrame } from '../../support/tcp-frames.ts';
+import { latin1 } from '../../support/tcp-frames.ts';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/http-json.pcap');
 const haveTshark = tsharkInstalled && existsSync(CLI);
@@ -44,8 +45,6 @@ const FIELDS = [
   '_ws.expert.message',
   '_ws.malformed',
 ];
-
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** An HTTP POST from 10.0.0.1:40000 to port 80 whose body is `body` of type `type`. */
 function post(body: string, type = 'application/json'): Uint8Array {

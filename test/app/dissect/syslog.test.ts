@@ -15,6 +15,7 @@ import { dissectHex, metaFor } from '../../support/dissect-hex.ts';
 import { rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
+import { latin1, udpFrame } from '../../support/tcp-frames.ts';
 
 const haveTshark = tsharkInstalled && existsSync(CLI);
 
@@ -37,26 +38,9 @@ const FIELDS = [
   '_ws.malformed',
 ];
 
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
 /** An Ethernet/IPv4/UDP frame from 10.0.0.1:40000 to 10.0.0.2:514. */
-function syslog(message: string): Uint8Array {
-  const p = latin1(message);
-  const f = new Uint8Array(42 + p.length);
-  const v = new DataView(f.buffer);
-  f.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1], 0);
-  v.setUint16(12, 0x0800);
-  f[14] = 0x45;
-  v.setUint16(16, 28 + p.length);
-  f[22] = 64;
-  f[23] = 17;
-  f.set([10, 0, 0, 1, 10, 0, 0, 2], 26);
-  v.setUint16(34, 40000);
-  v.setUint16(36, 514);
-  v.setUint16(38, 8 + p.length);
-  f.set(p, 42);
-  return f;
-}
+const syslog = (message: string): Uint8Array =>
+  udpFrame({ src: 1, dst: 2, sport: 40000, dport: 514 }, message);
 
 const MESSAGES = [
   '<133>Feb 25 14:09:07 webserver syslogd: restart',

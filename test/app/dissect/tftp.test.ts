@@ -13,6 +13,7 @@ import { dissectHex, type Dissected } from '../../support/dissect-hex.ts';
 import { rng, survives } from '../../support/fuzz.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 import { blocks, haveTshark as tsharkInstalled } from '../../support/tshark-oracle.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
 
 const haveTshark = tsharkInstalled && existsSync(CLI);
 
@@ -44,30 +45,13 @@ const FIELDS = [
   '_ws.malformed',
 ];
 
-const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-
 /** Hosts 10.0.0.1 (client) and 10.0.0.2 (server). */
 const C = 1;
 const S = 2;
 
 /** An Ethernet/IPv4/UDP frame from 10.0.0.`src`:`sport` to 10.0.0.`dst`:`dport`. */
-function udp(src: number, sport: number, dst: number, dport: number, payload: string): Uint8Array {
-  const p = latin1(payload);
-  const f = new Uint8Array(42 + p.length);
-  const v = new DataView(f.buffer);
-  f.set([2, 0, 0, 0, 0, dst, 2, 0, 0, 0, 0, src], 0);
-  v.setUint16(12, 0x0800);
-  f[14] = 0x45;
-  v.setUint16(16, 28 + p.length);
-  f[22] = 64;
-  f[23] = 17;
-  f.set([10, 0, 0, src, 10, 0, 0, dst], 26);
-  v.setUint16(34, sport);
-  v.setUint16(36, dport);
-  v.setUint16(38, 8 + p.length);
-  f.set(p, 42);
-  return f;
-}
+const udp = (src: number, sport: number, dst: number, dport: number, payload: string): Uint8Array =>
+  udpFrame({ src, dst, sport, dport }, payload);
 
 const TRANSFER = [
   udp(C, 40000, S, 69, '\x00\x01boot/pxelinux.0\x00octet\x00tsize\x000\x00blksize\x001432\x00'),
