@@ -13,6 +13,7 @@
         'src/reader.cc',
         'src/writer.cc',
         'src/dump_file.cc',
+        'src/direct_file.cc',
         'src/packet_socket.cc',
         'src/ring_capture.cc',
         'src/capture_session.cc',

@@ -118,7 +118,7 @@ CaptureSession::CaptureSession(const Napi::CallbackInfo& info) : Napi::ObjectWra
   }
   try {
     file_ =
-        std::make_unique<DumpFile>(output, DumpFileOptions{ring_->linkType(), config.snaplen, true, false});
+        std::make_unique<DumpFile>(output, DumpFileOptions{ring_->linkType(), config.snaplen, true, false, true});
   } catch (const FaultError& e) {
     ring_.reset();
     throw ToJsError(env, e.fault());

@@ -53,16 +53,17 @@ DumpFile::DumpFile(std::string path, const DumpFileOptions& options)
   if (options.append) {
     dumper_ = pcap_dump_open_append(pcap_, path_.c_str());
   } else {
-    FILE* f = fopen(path_.c_str(), "wbe");
+    FILE* f = CreateStream(options.direct);
     if (f == nullptr) {
       const int err = errno;
       Release();
       throw FaultError(ErrnoFault(err, path_, "cannot create"));
     }
-    // Large writes: a live capture at line rate would otherwise make a syscall every few packets.
-    setvbuf(f, nullptr, _IOFBF, kStdioBufferBytes);
     dumper_ = pcap_dump_fopen(pcap_, f);
-    if (dumper_ == nullptr) fclose(f);
+    if (dumper_ == nullptr) {
+      fclose(f);
+      direct_ = nullptr;
+    }
   }
   if (dumper_ == nullptr) {
     const int err = errno;
@@ -87,6 +88,24 @@ DumpFile::DumpFile(std::string path, const DumpFileOptions& options)
   position_ = pcap_dump_ftell64(dumper_);
 }
 
+FILE* DumpFile::CreateStream(bool direct) {
+  if (direct) {
+    DirectFile* d = DirectFile::Create(path_);
+    if (d != nullptr) {
+      FILE* f = d->OpenStream();
+      if (f == nullptr) delete d;
+      direct_ = f != nullptr ? d : nullptr;
+      return f;
+    }
+    if (errno != EINVAL) return nullptr;
+    // The file system takes no direct writes (tmpfs on older kernels, some FUSE): buffered.
+  }
+  FILE* f = fopen(path_.c_str(), "wbe");
+  // Large writes: a live capture at line rate would otherwise make a syscall every few packets.
+  if (f != nullptr) setvbuf(f, nullptr, _IOFBF, kStdioBufferBytes);
+  return f;
+}
+
 DumpFile::~DumpFile() {
   Release();
 }
@@ -94,6 +113,7 @@ DumpFile::~DumpFile() {
 void DumpFile::Release() {
   if (dumper_ != nullptr) pcap_dump_close(dumper_);
   dumper_ = nullptr;
+  direct_ = nullptr;
   if (pcap_ != nullptr) pcap_close(pcap_);
   pcap_ = nullptr;
 }
@@ -122,11 +142,12 @@ void DumpFile::CheckStream() {
 
 void DumpFile::Flush() {
   if (pcap_dump_flush(dumper_) != 0) throw WriteFailed(errno);
+  if (direct_ != nullptr && !direct_->Sync()) throw WriteFailed(errno);
 }
 
 void DumpFile::Close() {
   if (dumper_ == nullptr) return;
-  const bool ok = pcap_dump_flush(dumper_) == 0;
+  const bool ok = pcap_dump_flush(dumper_) == 0 && (direct_ == nullptr || direct_->Sync());
   const int err = errno;
   Release();
   if (!ok) throw WriteFailed(err);

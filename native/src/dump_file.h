@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "direct_file.h"
 #include "errors.h"
 
 namespace trawl {
@@ -19,6 +20,8 @@ struct DumpFileOptions {
   bool nanosecond = false;
   /** Append to an existing pcap written with the same options. */
   bool append = false;
+  /** Write with O_DIRECT (a live capture at line rate) where the file system allows it. */
+  bool direct = false;
 };
 
 class DumpFile {
@@ -50,11 +53,14 @@ class DumpFile {
 
  private:
   void Release();
+  FILE* CreateStream(bool direct);
   FaultError WriteFailed(int err) const;
 
   std::string path_;
   pcap_t* pcap_ = nullptr;
   pcap_dumper_t* dumper_ = nullptr;
+  /** The stream's direct sink when written with O_DIRECT (owned by the stream). */
+  DirectFile* direct_ = nullptr;
   uint32_t snaplen_;
   bool nanosecond_;
   int64_t position_ = 0;
