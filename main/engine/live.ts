@@ -63,18 +63,30 @@ export function toCaptureFailure(err: unknown): CaptureFailureInfo {
 
 /** pcap record header: ts_sec, ts_nsec, caplen, origlen (the capture writes host order). */
 const RECORD_HEADER = 16;
+/** The file is read back in runs of this many bytes (or one record, if bigger). */
+const GAP_READ = 4 << 20;
+/** A batch read back from a gap holds at most this many packets and about this many bytes. */
+const GAP_BATCH_PACKETS = 1 << 16;
+const GAP_BATCH_BYTES = 8 << 20;
+/** Batches held for the index beyond this many bytes wait in the file instead. */
+const QUEUE_BYTES_MAX = 64 << 20;
+
+export interface GapRead {
+  batch: RecordBatch;
+  /** What of the gap is left for the next read (null: all of it was read, or the file ends). */
+  rest: CaptureGap | null;
+}
 
 /**
- * The `gap.packets` records the capture wrote from `gap.fromOffset` on but never handed to JS
- * (it fell behind): read back from the file so the index catches up, as a batch.
+ * The first records of a gap: `gap.packets` records the capture wrote from `gap.fromOffset` on
+ * but never handed to JS (it fell behind), read back from the file as a batch of bounded size, so
+ * the index catches up. Read in big runs: the capture writes past the page cache, so every read
+ * goes to the disk it writes to.
  */
-export function readGap(path: string, gap: CaptureGap, linkType: number): RecordBatch {
+export function readGap(path: string, gap: CaptureGap, linkType: number): GapRead {
   const fd = openSync(path, 'r');
   try {
-    const n = gap.packets;
-    const head = new Uint8Array(RECORD_HEADER);
-    const view = new DataView(head.buffer);
-    const chunks: Uint8Array[] = [];
+    const n = Math.min(gap.packets, GAP_BATCH_PACKETS);
     const batch: RecordBatch = {
       count: 0,
       tsSec: new Float64Array(n),
@@ -89,35 +101,70 @@ export function readGap(path: string, gap: CaptureGap, linkType: number): Record
       data: new Uint8Array(0),
       comments: [],
     };
-    let at = gap.fromOffset;
+    const runs: Uint8Array[] = [];
     let dataLen = 0;
-    for (let i = 0; i < n; i++) {
-      if (readSync(fd, head, 0, RECORD_HEADER, at) < RECORD_HEADER) break;
-      const capLen = view.getUint32(8, true);
-      const bytes = new Uint8Array(capLen);
-      if (readSync(fd, bytes, 0, capLen, at + RECORD_HEADER) < capLen) break;
-      batch.tsSec[i] = view.getUint32(0, true);
-      batch.tsNsec[i] = view.getUint32(4, true);
+    let run: Uint8Array = new Uint8Array(0);
+    let runAt = gap.fromOffset;
+    let at = gap.fromOffset;
+    let ended = false;
+    while (batch.count < n && dataLen < GAP_BATCH_BYTES) {
+      if (!holdsRecord(run, at - runAt)) {
+        ended = true;
+        run = readRun(fd, at, RECORD_HEADER);
+        runAt = at;
+        if (run.length < RECORD_HEADER) break;
+        const whole = RECORD_HEADER + capLenAt(run, 0);
+        if (run.length < whole) run = readRun(fd, at, whole);
+        if (run.length < whole) break;
+        ended = false;
+      }
+      const rel = at - runAt;
+      const view = new DataView(run.buffer, run.byteOffset, run.length);
+      const capLen = view.getUint32(rel + 8, true);
+      const i = batch.count++;
+      batch.tsSec[i] = view.getUint32(rel, true);
+      batch.tsNsec[i] = view.getUint32(rel + 4, true);
       batch.capLen[i] = capLen;
-      batch.origLen[i] = view.getUint32(12, true);
+      batch.origLen[i] = view.getUint32(rel + 12, true);
       batch.recordOffset[i] = at;
       batch.dataOffset[i] = at + RECORD_HEADER;
       batch.dataStart[i] = dataLen;
-      chunks.push(bytes);
+      runs.push(run.subarray(rel + RECORD_HEADER, rel + RECORD_HEADER + capLen));
       dataLen += capLen;
       at += RECORD_HEADER + capLen;
-      batch.count = i + 1;
     }
     batch.data = new Uint8Array(dataLen);
     let off = 0;
-    for (const c of chunks) {
-      batch.data.set(c, off);
-      off += c.length;
+    for (const bytes of runs) {
+      batch.data.set(bytes, off);
+      off += bytes.length;
     }
-    return batch;
+    const left = gap.packets - batch.count;
+    return { batch, rest: left > 0 && !ended ? { packets: left, fromOffset: at } : null };
   } finally {
     closeSync(fd);
   }
+}
+
+function capLenAt(run: Uint8Array, rel: number): number {
+  return new DataView(run.buffer, run.byteOffset + rel + 8, 4).getUint32(0, true);
+}
+
+/** Whether `run` holds the whole record starting at `rel`. */
+function holdsRecord(run: Uint8Array, rel: number): boolean {
+  return rel + RECORD_HEADER <= run.length && rel + RECORD_HEADER + capLenAt(run, rel) <= run.length;
+}
+
+/** Up to GAP_READ bytes of the file from `at` (at least `need`, fewer only at its end). */
+function readRun(fd: number, at: number, need: number): Uint8Array {
+  const out = new Uint8Array(Math.max(GAP_READ, need));
+  let got = 0;
+  while (got < need) {
+    const n = readSync(fd, out, got, out.length - got, at + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return out.subarray(0, got);
 }
 
 /**
@@ -126,7 +173,10 @@ export function readGap(path: string, gap: CaptureGap, linkType: number): Record
  */
 class LiveBatches implements CaptureFile {
   readonly info: FileInfo;
-  private readonly queue: RecordBatch[] = [];
+  /** Batches, and gaps to read back from the file when their turn comes. */
+  private readonly queue: (RecordBatch | CaptureGap)[] = [];
+  /** Bytes of the batches in the queue. */
+  private queuedBytes = 0;
   private puller: ((batch: RecordBatch | null) => void) | null = null;
   private ended = false;
   /** Packets received from the capture so far. */
@@ -159,7 +209,30 @@ class LiveBatches implements CaptureFile {
     if (pull) {
       this.puller = null;
       pull(batch);
-    } else this.queue.push(batch);
+    } else if (this.queuedBytes + batch.data.length > QUEUE_BYTES_MAX) {
+      // Backpressure, not growth: the bytes are in the file, kept there until the index gets to them.
+      this.queue.push({ packets: batch.count, fromOffset: batch.recordOffset[0] ?? 0 });
+    } else {
+      this.queue.push(batch);
+      this.queuedBytes += batch.data.length;
+    }
+    this.wakeReceivedWaiters();
+  }
+
+  /** Records JS never got (it fell behind): read back from the file in their turn. */
+  pushGap(gap: CaptureGap): void {
+    if (this.ended || gap.packets === 0) return;
+    this.received += gap.packets;
+    this.queue.push(gap);
+    const pull = this.puller;
+    if (pull) {
+      this.puller = null;
+      pull(this.takeNext() as RecordBatch);
+    }
+    this.wakeReceivedWaiters();
+  }
+
+  private wakeReceivedWaiters(): void {
     const waiters = this.receivedWaiters;
     this.receivedWaiters = [];
     for (const w of waiters) w();
@@ -186,8 +259,20 @@ class LiveBatches implements CaptureFile {
     pull?.(null);
   }
 
+  /** The next batch in the queue, a gap's next part read from the file; undefined when empty. */
+  private takeNext(): RecordBatch | undefined {
+    const item = this.queue.shift();
+    if (item === undefined || 'count' in item) {
+      if (item) this.queuedBytes -= item.data.length;
+      return item;
+    }
+    const { batch, rest } = readGap(this.path, item, this.info.linkType);
+    if (rest) this.queue.unshift(rest);
+    return batch;
+  }
+
   next(): Promise<RecordBatch | null> {
-    const batch = this.queue.shift();
+    const batch = this.takeNext();
     if (batch) return Promise.resolve(batch);
     if (this.ended) return Promise.resolve(null);
     return new Promise((resolve) => (this.puller = resolve));
@@ -267,7 +352,7 @@ export class LiveSession {
     const batches = new LiveBatches(capture.path, capture.linkType, capture.snaplen);
     capture.onBatch((batch) => batches.push(batch));
     // Records JS never got (it fell behind) are in the file: read them back, in file order.
-    capture.onGap?.((gap) => batches.push(readGap(capture.path, gap, capture.linkType)));
+    capture.onGap?.((gap) => batches.pushGap(gap));
     const session = CaptureSession.tail(capture.path, batches, listener);
     return new LiveSession(options, capture, batches, session, listener);
   }

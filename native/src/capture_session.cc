@@ -1,5 +1,7 @@
 #include "capture_session.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -13,6 +15,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kDefaultQueueBatches = 32;
+/** A batch is sent once it holds this many bytes (or when no block is ready). */
+constexpr size_t kBatchBytes = 8u << 20;
+/** Batches kept for reuse, and the largest one kept. */
+constexpr size_t kPooledEvents = 4;
+constexpr size_t kPooledBytesMax = 2 * kBatchBytes;
 constexpr int kPollMs = 100;
 
 uint32_t U32Option(Napi::Object options, const char* name, uint32_t fallback, uint32_t min, uint32_t max) {
@@ -160,6 +167,32 @@ void CaptureSession::UpdateKernelStats() {
   freezes_.store(k.freezes);
 }
 
+std::unique_ptr<CaptureEvent> EventPool::Take() {
+  std::unique_ptr<CaptureEvent> event;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      event = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (!event) {
+    event = std::make_unique<CaptureEvent>();
+    event->data.reserve(kBatchBytes);
+  }
+  return event;
+}
+
+void EventPool::Give(std::unique_ptr<CaptureEvent> event) {
+  if (event->data.capacity() > kPooledBytesMax) return;
+  event->records.clear();
+  event->data.clear();
+  event->skippedPackets = 0;
+  event->skippedFromOffset = -1;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_.size() < kPooledEvents) free_.push_back(std::move(event));
+}
+
 bool CaptureSession::TakeBlock(CaptureEvent& batch) {
   bool more = true;
   ring_->WalkBlock([&](const RingPacket& p) {
@@ -201,6 +234,7 @@ void CaptureSession::SendBatch(std::unique_ptr<CaptureEvent> batch) {
   batch->skippedFromOffset = pendingSkippedFrom_;
   const size_t count = batch->records.size();
   const int64_t firstOffset = batch->records.front().recordOffset;
+  batch->pool = pool_;
   CaptureEvent* raw = batch.release();
   const napi_status status = tsfn_.NonBlockingCall(raw, CallJs);
   if (status == napi_ok) {
@@ -208,7 +242,7 @@ void CaptureSession::SendBatch(std::unique_ptr<CaptureEvent> batch) {
     pendingSkippedFrom_ = -1;
     return;
   }
-  delete raw;
+  pool_->Give(std::unique_ptr<CaptureEvent>(raw));
   // JS fell behind: the packets are in the file, JS hears of them with the next batch.
   trawlDrops_.fetch_add(count);
   if (pendingSkippedFrom_ < 0) pendingSkippedFrom_ = firstOffset;
@@ -216,6 +250,7 @@ void CaptureSession::SendBatch(std::unique_ptr<CaptureEvent> batch) {
 }
 
 void CaptureSession::Run() {
+  pthread_setname_np(pthread_self(), "trawl-capture");
   const auto start = Clock::now();
   auto lastStats = start;
   const CaptureFault* failure = nullptr;
@@ -227,9 +262,13 @@ void CaptureSession::Run() {
       const int wait = maxSeconds_ > 0 ? kPollMs / 4 : kPollMs;
       const RingCapture::Wait w = ring_->WaitForBlock(wait);
       if (w == RingCapture::Wait::kBlockReady) {
-        auto batch = std::make_unique<CaptureEvent>();
-        // Hand JS everything that is ready in one go: fewer, bigger batches when busy.
+        auto batch = pool_->Take();
+        // Hand JS what is ready in one go: fewer, bigger batches when busy (up to kBatchBytes).
         while (running && ring_->UserOwnsBlock()) {
+          if (batch->data.size() >= kBatchBytes) {
+            SendBatch(std::move(batch));
+            batch = pool_->Take();
+          }
           running = TakeBlock(*batch);
         }
         SendBatch(std::move(batch));
@@ -253,7 +292,7 @@ void CaptureSession::Run() {
       // Stopped or failed: the block being filled is retired by the kernel within its timeout;
       // take it and anything else ready, so Stop keeps every packet that had arrived.
       const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs_ + 20);
-      auto batch = std::make_unique<CaptureEvent>();
+      auto batch = pool_->Take();
       bool more = true;
       while (more && Clock::now() < deadline) {
         if (ring_->UserOwnsBlock()) {
@@ -333,6 +372,7 @@ void CaptureSession::CallJs(Napi::Env env, Napi::Function callback, CaptureEvent
     }
     e.Set("type", "batch");
     e.Set("batch", Reader::MakeBatch(env, batch, columns, data));
+    if (owned->pool) owned->pool->Give(std::move(owned));
   }
   callback.Call({e});
 }

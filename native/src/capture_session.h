@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +18,25 @@
 #include "ring_capture.h"
 
 namespace trawl {
+
+struct CaptureEvent;
+
+/**
+ * Batches JS is done with, kept for the capture thread to fill again: memory it has touched
+ * before. Fresh memory for every batch cost the thread a page fault (and the kernel a page of
+ * zeros) every 4 KiB: at line rate that was most of its time, and the ring overflowed.
+ */
+class EventPool {
+ public:
+  /** A cleared batch, recycled when one is free. */
+  std::unique_ptr<CaptureEvent> Take();
+  /** Keeps `event` for Take (a few, not too big), or frees it. */
+  void Give(std::unique_ptr<CaptureEvent> event);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<CaptureEvent>> free_;
+};
 
 /** What the capture thread sends to JS. */
 struct CaptureEvent {
@@ -30,6 +50,8 @@ struct CaptureEvent {
   std::string reason;
   bool failed = false;
   CaptureFault fault;
+  /** Where a batch goes back when JS has copied it. */
+  std::shared_ptr<EventPool> pool;
 };
 
 class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
@@ -53,6 +75,7 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
 
   std::unique_ptr<RingCapture> ring_;
   std::unique_ptr<DumpFile> file_;
+  std::shared_ptr<EventPool> pool_ = std::make_shared<EventPool>();
   Napi::ThreadSafeFunction tsfn_;
   std::thread thread_;
   std::atomic<bool> stopRequested_{false};

@@ -1,10 +1,12 @@
 // startCapture on both backends over a real veth: the same frames give the same counts and the
 // same file; the default file lands in the cache directory; failures are CaptureErrors with codes.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CaptureError } from '../../../main/capture/errors.ts';
 import { captureDirectory, startCapture, type StartCaptureOptions } from '../../../main/capture/start.ts';
+import { BATCH_THREAD_NICE } from '../../../main/capture/ring.ts';
 import type { CaptureBackend, LiveCapture } from '../../../main/capture/types.ts';
 import type { RecordBatch } from '../../../native/index.ts';
 import { expectedFrame, rawSender, sendRaw, sleep, vethPair, type VethPair } from '../../support/netns.ts';
@@ -155,4 +157,45 @@ test('bad ring options are EINVAL before anything starts', () => {
   ).toThrow(
     expect.objectContaining({ code: 'EINVAL', message: expect.stringContaining('frame size') }) as Error,
   );
+});
+
+/** Nice values of this process's threads named `name` (Linux: /proc/self/task/TID/stat, field 19). */
+function threadNices(name: string): number[] {
+  return readdirSync('/proc/self/task').flatMap((tid) => {
+    const comm = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    if (comm !== name) return [];
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [Number(fields[16])];
+  });
+}
+
+test('ring: JS yields the CPU to the capture thread while it takes batches, and takes it back after', async () => {
+  const before = getPriority(0);
+  expect(before).toBeLessThan(BATCH_THREAD_NICE);
+  const capture = startCapture({
+    iface: pair.host,
+    output: join(tmp.dir, 'nice.pcap'),
+    filter: 'udp dst port 7103',
+  });
+  expect(getPriority(0)).toBe(BATCH_THREAD_NICE);
+  expect(threadNices('trawl-capture')).toEqual([before]);
+  sendRaw(pair, { count: 5, dport: 7103 });
+  await sleep(150);
+  expect((await capture.stop()).packets).toBe(5);
+  // Root may raise a priority again (an unprivileged process may not: it stays at 10).
+  expect(getPriority(0)).toBe(before);
+  expect(threadNices('trawl-capture')).toEqual([]);
+});
+
+test('ring without batches (`-w` only): JS keeps its priority', async () => {
+  const before = getPriority(0);
+  const capture = startCapture({
+    iface: pair.host,
+    output: join(tmp.dir, 'nice-w.pcap'),
+    filter: 'udp dst port 7104',
+    batches: false,
+  });
+  expect(getPriority(0)).toBe(before);
+  await capture.stop();
 });

@@ -12,6 +12,7 @@ import { openCapture } from '../../../main/pcap/read.ts';
 import { createCaptureWriter } from '../../../main/pcap/write.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
 import { framesOf, standInProvider, type StandInOptions } from '../../support/stand-in-capture.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
 
 const SOURCE = join(CORPUS_FILES, 'pcpp__DnsPackets.pcap');
 
@@ -84,6 +85,36 @@ describe('live capture in the engine', () => {
     expect((await engine.handle('capture.stop', {})).stats.packets).toBe(stopped.stats.packets);
     await engine.handle('file.close', { discard: true });
   });
+
+  it('a capture faster than the index: batches past the queue wait in the file, memory stays bounded, all indexed', async () => {
+    // 1514-byte frames, 10,000 a batch (15 MB) every ms: far faster than the index.
+    const frames = Array.from({ length: 7 }, (_, i) => ({
+      tsSec: 1700000000,
+      tsNsec: i,
+      origLen: 1514,
+      bytes: udpFrame({ src: 1, dst: 2, sport: 40000 + i, dport: 9 }, 'x'.repeat(1472)),
+      linkType: 1,
+    }));
+    const { engine, events } = await setup({ frames, perBatch: 10000, intervalMs: 1, loop: true });
+    await engine.handle('capture.start', { options: { iface: 'lo', autostop: { packets: 300000 } } });
+    let peak = 0;
+    await until(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      return events.find((e) => e.type === 'capture.stopped');
+    }, 60000);
+    const status = await engine.handle('capture.stop', {});
+    expect(status.stats.packets).toBe(300000);
+    expect((await engine.handle('view.state', {})).total).toBe(300000);
+    // 450 MB went through; the engine held at most its 64 MiB queue and a few batches of it.
+    expect(peak).toBeLessThan(200 << 20);
+    for (const n of [1, 150001, 300000]) {
+      const detail = await engine.handle('frame.detail', { number: n });
+      expect(detail.sources[0]?.bytes).toEqual(frames[(n - 1) % 7]?.bytes);
+    }
+    const [row] = await engine.handle('view.rows', { start: 299999, end: 300000 });
+    expect(row?.info).toBe(`${40000 + (299999 % 7)} → 9 Len=1472`);
+    await engine.handle('file.close', { discard: true });
+  }, 90000);
 
   it('stops by itself after N packets (autostop)', async () => {
     const { engine, events } = await setup({ loop: true });
@@ -209,7 +240,8 @@ describe('live capture in the engine', () => {
       return at;
     });
     writer.close();
-    const batch = readGap(path, { packets: 3, fromOffset: offsets[1] ?? 0 }, 1);
+    const { batch, rest } = readGap(path, { packets: 3, fromOffset: offsets[1] ?? 0 }, 1);
+    expect(rest).toBeNull();
     expect(batch.count).toBe(3);
     expect(Array.from(batch.recordOffset)).toEqual(offsets.slice(1, 4));
     expect(Array.from(batch.tsSec)).toEqual([1700000001, 1700000002, 1700000003]);
@@ -219,5 +251,29 @@ describe('live capture in the engine', () => {
       expect(batch.data.subarray(start, start + (batch.capLen[i] ?? 0))).toEqual(frames[i + 1]?.bytes);
       expect(batch.dataOffset[i]).toBe((offsets[i + 1] ?? 0) + 16);
     }
+    // A gap claiming more than the file holds ends with the file.
+    const past = readGap(path, { packets: 9, fromOffset: offsets[3] ?? 0 }, 1);
+    expect([past.batch.count, past.rest]).toEqual([2, null]);
+  });
+
+  it('reads a big gap back in bounded batches, each naming the rest', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'trawl-gap-')), 'big.pcap');
+    const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
+    const bytes = new Uint8Array(60);
+    const offsets: number[] = [];
+    for (let i = 0; i < 70000; i++) {
+      offsets.push(writer.position());
+      bytes[0] = i & 0xff;
+      writer.writePacket(1700000000, i, 60, bytes);
+    }
+    writer.close();
+    const first = readGap(path, { packets: 70000, fromOffset: offsets[0] ?? 0 }, 1);
+    expect(first.batch.count).toBe(65536);
+    expect(first.rest).toEqual({ packets: 70000 - 65536, fromOffset: offsets[65536] });
+    const second = readGap(path, first.rest ?? { packets: 0, fromOffset: 0 }, 1);
+    expect(second.rest).toBeNull();
+    expect(second.batch.count).toBe(70000 - 65536);
+    expect(second.batch.tsNsec[0]).toBe(65536);
+    expect(second.batch.data[(second.batch.count - 1) * 60]).toBe(69999 & 0xff);
   });
 });
