@@ -6,7 +6,7 @@
 // Not a test: timing never decides anything, the exit status is 0 unless the setup fails.
 //
 //   node test/bench/capture.mjs [--seconds 10] [--sizes 64,1514] [--rounds 1]
-//                               [--receivers ring,libpcap,tcpdump,dumpcap] [--together]
+//                               [--receivers ring,ring-show,libpcap,tcpdump,dumpcap] [--together]
 //
 // Needs root (namespaces, raw sockets), a C compiler, tcpdump; dumpcap when installed (tshark).
 // See test/bench/README.md ("Live capture").
@@ -33,7 +33,7 @@ function parseArgs(argv) {
     seconds: 10,
     sizes: [64, 1514],
     rounds: 1,
-    receivers: ['ring', 'libpcap', 'tcpdump', 'dumpcap'],
+    receivers: ['ring', 'ring-show', 'libpcap', 'tcpdump', 'dumpcap'],
     together: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -79,6 +79,10 @@ function teardown() {
 const RECEIVERS = {
   ring: (file) => [process.execPath, [CLI, '-i', HOST, '-f', FILTER, '-w', file, '--backend', 'ring']],
   libpcap: (file) => [process.execPath, [CLI, '-i', HOST, '-f', FILTER, '-w', file, '--backend', 'libpcap']],
+  // The engine dissecting every packet as it comes (summary lines to /dev/null), its file in the
+  // cache directory as for a capture in the UI (deleted at exit, as tshark does: counted from the
+  // tally on stderr).
+  'ring-show': () => [process.execPath, [CLI, '-i', HOST, '-f', FILTER, '--backend', 'ring']],
   tcpdump: (file) => ['tcpdump', ['-i', HOST, '-w', file, '-s', '262144', '-n', FILTER]],
   dumpcap: (file) => ['dumpcap', ['-i', HOST, '-w', file, '-f', FILTER, '-P']],
 };
@@ -170,7 +174,8 @@ async function measure(names, size, seconds, round) {
   for (const r of receivers) r.child.kill('SIGINT');
   await Promise.all(receivers.map((r) => Promise.race([r.exited, sleep(15000)])));
   return receivers.map((r) => {
-    const captured = fs.existsSync(r.file) ? countPackets(r.file) : NaN;
+    const tally = /(\d+) packets captured/.exec(r.stderr());
+    const captured = fs.existsSync(r.file) ? countPackets(r.file) : Number(tally?.[1] ?? NaN);
     fs.rmSync(r.file, { force: true });
     return { name: r.name, size, round, sent, captured, reported: reportedDrops(r.name, r.stderr()) };
   });
