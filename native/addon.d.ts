@@ -197,5 +197,11 @@ export class CaptureSession {
   stop(): void;
 }
 
+/**
+ * The counters of an AF_PACKET socket of this process since they were last read (reading resets
+ * them; tp_packets counts the dropped ones too). Throws an Error with code EINVAL for any other fd.
+ */
+export function packetSocketStatistics(fd: number): { packets: number; drops: number };
+
 /** Compiles a capture filter for `linkType` with libpcap; throws an Error with code BAD_FILTER. */
 export function checkCaptureFilter(linkType: number, filter: string, snaplen?: number): void;

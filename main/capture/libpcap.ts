@@ -1,14 +1,16 @@
 // The `libpcap` backend: the portable fallback through the `cap` package, behind the same
 // LiveCapture face as the ring. `cap` hands JS one packet at a time (no timestamps, no original
 // length, fixed 65535 snaplen, always promiscuous, no statistics), so this backend stamps packets
-// when JS receives them, cuts them to the snaplen itself and reports no kernel drops. The file is
-// written through our own Writer (libpcap's dumper), before a batch reaches JS.
+// when JS receives them, cuts them to the snaplen itself and reads the kernel's drop counters from
+// libpcap's socket itself (socket-stats.ts). The file is written through our own Writer (libpcap's
+// dumper), before a batch reaches JS.
 import { EventEmitter } from 'node:events';
 import { addon, type RecordBatch } from '../../native/index.ts';
 import { createCaptureWriter, type CaptureWriter } from '../pcap/write.ts';
 import { CaptureError, toCaptureError } from './errors.ts';
 import { interfaceExists, loadCap, ringLinkType, LINKTYPE_LINUX_SLL2 } from './interfaces.ts';
 import { BatchFanout, RING_DEFAULTS } from './ring.ts';
+import { packetSocketDescriptors, SocketStatistics } from './socket-stats.ts';
 import type { CaptureGap, CaptureOptions, CaptureStats, LiveCapture } from './types.ts';
 
 const CAP_BUFFER = 65535;
@@ -128,6 +130,8 @@ class LibpcapCapture implements LiveCapture {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly counts = { packets: 0, bytes: 0 };
   private final: CaptureStats | null = null;
+  /** libpcap's socket's kernel counters (null where they cannot be read). */
+  private readonly kernel: SocketStatistics | null;
   private settle!: { resolve: (s: CaptureStats) => void; reject: (e: CaptureError) => void };
   private readonly done: Promise<CaptureStats>;
   private resolveDone!: (s: CaptureStats) => void;
@@ -156,11 +160,13 @@ class LibpcapCapture implements LiveCapture {
     this.cap = new (cap as unknown as { Cap: new () => CapHandle }).Cap();
     const buffer = Buffer.alloc(CAP_BUFFER);
     let linkName: string;
+    const socketsBefore = packetSocketDescriptors();
     try {
       linkName = this.cap.open(iface, filter, ring.blockSize * ring.blockCount, buffer);
     } catch (err) {
       throw openFailure(iface, (err as Error).message);
     }
+    this.kernel = SocketStatistics.find(socketsBefore, iface);
     const unknown = /^Unknown linktype (\d+)$/.exec(linkName);
     this.linkType = CAP_LINK_TYPES[linkName] ?? (unknown ? Number(unknown[1]) : 1);
     try {
@@ -225,6 +231,8 @@ class LibpcapCapture implements LiveCapture {
   private finish(failure: CaptureError | null): void {
     if (this.final) return;
     for (const t of this.timers) clearTimeout(t);
+    // The last counters, while libpcap's socket is still open.
+    this.kernel?.readLast();
     this.cap.close();
     this.cap.removeAllListeners('packet');
     let fault = failure;
@@ -253,7 +261,7 @@ class LibpcapCapture implements LiveCapture {
       this.final ?? {
         packets: this.counts.packets,
         bytes: this.counts.bytes,
-        kernelDrops: 0,
+        kernelDrops: this.kernel?.read().drops ?? 0,
         trawlDrops: 0,
         freezeCount: 0,
       }

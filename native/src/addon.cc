@@ -1,5 +1,6 @@
 // Registers the addon's exports; the classes live in their own files.
 #include <napi.h>
+#include <cerrno>
 #include <pcap/pcap.h>
 
 #include "capture_session.h"
@@ -33,6 +34,26 @@ void CheckCaptureFilter(const Napi::CallbackInfo& info) {
   }
 }
 
+/**
+ * packetSocketStatistics(fd): the counters of an AF_PACKET socket opened elsewhere in this process
+ * (libpcap's, under the `cap` package, which has no pcap_stats) since they were last read:
+ * {packets, drops}. Throws code EINVAL when `fd` is no such socket.
+ */
+Napi::Value PacketSocketStatistics(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw InvalidArgument(env, "packetSocketStatistics(fd)");
+  KernelStats stats;
+  if (!AddPacketStatistics(info[0].As<Napi::Number>().Int32Value(), stats)) {
+    Napi::Error error = Napi::Error::New(env, SyscallMessage("getsockopt(PACKET_STATISTICS)", errno));
+    error.Value().Set("code", "EINVAL");
+    throw error;
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("packets", static_cast<double>(stats.packets));
+  out.Set("drops", static_cast<double>(stats.drops));
+  return out;
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -40,6 +61,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Writer", Writer::Define(env));
   exports.Set("CaptureSession", CaptureSession::Define(env));
   exports.Set("checkCaptureFilter", Napi::Function::New<CheckCaptureFilter>(env, "checkCaptureFilter"));
+  exports.Set("packetSocketStatistics",
+              Napi::Function::New<PacketSocketStatistics>(env, "packetSocketStatistics"));
   exports.Set("libpcapVersion", Napi::Function::New<LibpcapVersion>(env, "libpcapVersion"));
   return exports;
 }

@@ -295,15 +295,20 @@ void RingCapture::Wake() {
   }
 }
 
-const KernelStats& RingCapture::ReadKernelStats() {
+bool AddPacketStatistics(int fd, KernelStats& into) {
+  // TPACKET_V3 sockets fill all three; V1/V2 sockets the first two (len says how much).
   struct tpacket_stats_v3 st {};
   socklen_t len = sizeof st;
-  if (getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0) {
-    // tp_packets counts the dropped ones too.
-    stats_.packets += st.tp_packets;
-    stats_.drops += st.tp_drops;
-    stats_.freezes += st.tp_freeze_q_cnt;
-  }
+  if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0) return false;
+  // tp_packets counts the dropped ones too.
+  into.packets += st.tp_packets;
+  into.drops += st.tp_drops;
+  into.freezes += st.tp_freeze_q_cnt;
+  return true;
+}
+
+const KernelStats& RingCapture::ReadKernelStats() {
+  AddPacketStatistics(fd_, stats_);
   return stats_;
 }
 

@@ -46,6 +46,12 @@ struct KernelStats {
   uint64_t freezes = 0;
 };
 
+/**
+ * Adds the counters of AF_PACKET socket `fd` since they were last read (PACKET_STATISTICS, which
+ * resets them) to `into`; returns false with errno set when `fd` is no such socket.
+ */
+bool AddPacketStatistics(int fd, KernelStats& into);
+
 /** How a link type is captured: its DLT, and whether the kernel strips the link header. */
 struct LinkInfo {
   uint32_t linkType;

@@ -145,6 +145,15 @@ describe('ring capture on a veth', () => {
     expect((await readAll(h.path)).records).toHaveLength(120);
   });
 
+  test('packetSocketStatistics refuses a descriptor that is no packet socket', () => {
+    expect(() => addon().packetSocketStatistics(0)).toThrow(
+      expect.objectContaining({
+        code: 'EINVAL',
+        message: expect.stringContaining('PACKET_STATISTICS'),
+      }) as Error,
+    );
+  });
+
   test('a bad filter is refused before anything is created, in libpcap words', () => {
     const path = join(tmp.dir, 'never.pcap');
     let err: (Error & { code?: string }) | null = null;

@@ -159,6 +159,25 @@ test('bad ring options are EINVAL before anything starts', () => {
   );
 });
 
+test('libpcap: a small buffer and a flood: the kernel drops are read from the socket libpcap opened, not hidden', async () => {
+  const capture = startCapture({
+    iface: pair.host,
+    backend: 'libpcap',
+    output: join(tmp.dir, 'libpcap-drops.pcap'),
+    filter: 'udp dst port 7106',
+    ring: { blockSize: 1 << 16, blockCount: 2 },
+  });
+  // JS is blocked while the sender runs (spawnSync): libpcap's 128 KiB buffer overflows.
+  const sent = sendRaw(pair, { count: 100000, dport: 7106, sizes: [1514] });
+  expect(capture.stats().kernelDrops).toBeGreaterThan(0);
+  await sleep(SETTLE_MS.libpcap);
+  const stats = await capture.stop();
+  expect(stats.packets + stats.kernelDrops).toBe(sent);
+  expect((await readAll(capture.path)).records).toHaveLength(stats.packets);
+  // Read once more after the end: the totals stand (the socket is closed, its number may be reused).
+  expect(capture.stats()).toEqual(stats);
+});
+
 /** Nice values of this process's threads named `name` (Linux: /proc/self/task/TID/stat, field 19). */
 function threadNices(name: string): number[] {
   return readdirSync('/proc/self/task').flatMap((tid) => {
