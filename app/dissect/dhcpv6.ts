@@ -2,7 +2,7 @@
 // their options (DUIDs, IA_NA/IA_TA/IA_PD and their addresses, status codes, DNS servers, search
 // lists), the Info text tshark 4.0 builds from them, and relayed messages decoded in place.
 import { ARP_HRD_NAMES } from './arp.ts';
-import { bytes, fields, hex, ipv6, names, proto, str, text, uint, FieldType } from './field.ts';
+import { absTime, bytes, fields, hex, ipv6, names, proto, str, text, uint, FieldType } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
@@ -43,7 +43,7 @@ export const F = fields('dhcpv6', {
   'duid.bytes': bytes('DUID'),
   'duid.type': uint('DUID Type', 16, { strings: DUID_TYPES }),
   'duidllt.hwtype': uint('Hardware type', 16, { strings: ARP_HRD_NAMES }),
-  'duidllt.time': str('DUID Time'),
+  'duidllt.time': absTime('DUID Time'),
   'duidllt.link_layer_addr': str('Link-layer address'),
   'duidll.hwtype': uint('Hardware type', 16, { strings: ARP_HRD_NAMES }),
   'duidll.link_layer_addr': str('Link-layer address'),

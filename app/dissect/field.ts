@@ -111,6 +111,8 @@ export const str = (name: string, extra: Partial<FieldSpec> = {}): FieldSpec => 
   type: FieldType.String,
   ...extra,
 });
+/** A date and time (FT_ABSOLUTE_TIME), its value the text tshark shows (`Jan  1, 2020 00:00:00.000000000 UTC`). */
+export const absTime = (name: string): FieldSpec => ({ name, type: FieldType.AbsTime });
 
 /** A value_string table from a plain object literal keyed by number. */
 export function names(table: Record<number, string>): ReadonlyMap<number, string> {

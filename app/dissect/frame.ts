@@ -13,14 +13,14 @@ export const F = fields('frame', {
   interface_name: str('Interface name'),
   interface_description: str('Interface description'),
   encap_type: { ...uint('Encapsulation type', 16) },
-  time: { name: 'Arrival Time', type: FieldType.String },
+  time: { name: 'Arrival Time', type: FieldType.AbsTime },
   offset_shift: {
     name: 'Time shift for this packet',
     type: FieldType.RelTime,
     unit: 'seconds',
     generated: true,
   },
-  time_epoch: { name: 'Epoch Time', type: FieldType.AbsTime, unit: 'seconds' },
+  time_epoch: { name: 'Epoch Time', type: FieldType.RelTime, unit: 'seconds' },
   time_delta: {
     name: 'Time delta from previous captured frame',
     type: FieldType.RelTime,

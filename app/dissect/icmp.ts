@@ -3,6 +3,7 @@
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
 import {
+  absTime,
   bool,
   bytes,
   fields,
@@ -161,7 +162,7 @@ export const F = fields('icmp', {
   no_resp: { ...text('No response seen'), generated: true },
   resp_to: { name: 'Request frame', type: FieldType.FrameNum, generated: true },
   resptime: { name: 'Response time', type: FieldType.Float, generated: true },
-  data_time: str('Timestamp from icmp data'),
+  data_time: absTime('Timestamp from icmp data'),
   data_time_relative: {
     name: 'Timestamp from icmp data (relative)',
     type: FieldType.RelTime,

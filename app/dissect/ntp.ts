@@ -2,7 +2,7 @@
 // timestamps, extension fields and MAC, and the headers of control (mode 6) and private (mode 7)
 // messages, as tshark 4.0 shows them.
 import { bitPicture } from './field-text.ts';
-import { bytes, fields, hex, names, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import { absTime, bytes, fields, hex, names, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
@@ -172,7 +172,6 @@ const EXT_TYPES = names({
 });
 
 const TF_RESPONSE = names({ 0: 'Request', 1: 'Response' });
-const absTime = (name: string): { name: string; type: FieldType } => ({ name, type: FieldType.String });
 
 export const F = fields('ntp', {
   '': proto('Network Time Protocol'),

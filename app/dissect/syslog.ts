@@ -2,7 +2,7 @@
 // RFC 5424 (`1 TIMESTAMP HOST APP PROCID …`) or RFC 3164 (`Mmm dd hh:mm:ss HOST TAG…`) message, as
 // tshark 4.0 splits them. Like Wireshark, the header fields are read only when a tree is built, so
 // a short header breaks the packet only then.
-import { fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
+import { absTime, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
 import { stringValue, tvbFormatText } from './text-format.ts';
 import { addStringItem, strayNote } from './tvb-items.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -61,7 +61,7 @@ export const F = fields('syslog', {
   msg: str('Message'),
   version: str('Syslog version'),
   // FT_ABSOLUTE_TIME shown in UTC: kept as its text, as frame.time is.
-  timestamp: str('Syslog timestamp'),
+  timestamp: absTime('Syslog timestamp'),
   timestamp_rfc3164: str('Syslog timestamp (RFC3164)'),
   hostname: str('Syslog hostname'),
   appname: str('Syslog app name'),

@@ -1,6 +1,6 @@
 // TLS handshake messages (RFC 5246 §7.4, RFC 8446 §4), shared by TLS over TCP (inside records)
 // and QUIC (inside CRYPTO frames, RFC 9001 §4). Field names are Wireshark's `tls.handshake.*`.
-import { bytes, fields, hex, names, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import { absTime, bytes, fields, hex, names, str, text, uint, FieldType, type FieldDef } from './field.ts';
 import { formatHex } from '../format/address.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
 import { expertInfo } from './dissect.ts';
@@ -92,7 +92,7 @@ export const HS = fields('tls', {
   'handshake.version': hex('Version', 16, { strings: VERSIONS }),
   'handshake.random': bytes('Random'),
   // Shown as tshark prints an absolute time (a string here, as frame.time is).
-  'handshake.random_time': str('GMT Unix Time'),
+  'handshake.random_time': absTime('GMT Unix Time'),
   'handshake.random_bytes': bytes('Random Bytes'),
   'handshake.session_id_length': uint('Session ID Length', 8),
   'handshake.session_id': bytes('Session ID'),

@@ -1,7 +1,7 @@
 // Semantic check and code generation: the AST becomes one closure over a FieldCollector, with every
 // literal parsed once against the type of what it is compared with (Wireshark's semcheck.c), and
 // errors worded as tshark 4.0 words them. Nothing here walks the AST per packet.
-import type { FieldDef } from '../dissect/field.ts';
+import { FieldType, type FieldDef } from '../dissect/field.ts';
 import type { Registry } from '../dissect/registry.ts';
 import type { FieldCollector } from '../dissect/tree.ts';
 import { formatIPv4, formatIPv6, formatMac } from '../format/address.ts';
@@ -578,6 +578,7 @@ class Compiler {
         return one;
       };
     }
+    if (def.type === FieldType.AbsTime) get = asEpochSeconds(get);
     if (v.layer) get = this.layered(def, get, v.layer);
     return get;
   }
@@ -994,6 +995,17 @@ class Compiler {
         throw fail(`${l.text} cannot be compared with a ${t.pretty}.`);
     }
   }
+}
+
+/**
+ * Absolute times hold the text tshark shows (`Jan  1, 2020 00:00:00.000000000 UTC`); they compare
+ * as epoch seconds, the form literals are read into. An NTP timestamp of zero shows as `NULL`.
+ */
+function asEpochSeconds(inner: Getter): Getter {
+  return (fc, frame) =>
+    inner(fc, frame).map((v) =>
+      typeof v !== 'string' ? v : v === 'NULL' ? '0.000000000' : (parseAbsTime(v) ?? v),
+    );
 }
 
 /** The byte-string type a `contains` right side takes for a byte-backed left side. */

@@ -166,13 +166,11 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 
 /**
  * An absolute time: ISO 8601 (`2020-07-04T12:34:56`, `T` optional, fraction, `Z`/`UTC`/offset),
- * the legacy `Sep 26, 2004 23:18:04.954975 [UTC]`, or plain epoch seconds. Local time unless a
- * zone is given, as tshark reads it. Returns epoch seconds as decimal text.
+ * or the legacy `Sep 26, 2004 23:18:04.954975 [UTC]` (tshark 4.0 takes no plain epoch seconds).
+ * Local time unless a zone is given, as tshark reads it. Returns epoch seconds as decimal text.
  */
 export function parseAbsTime(text: string): string | null {
   const t = text.trim();
-  const epoch = /^(\d+)(?:\.(\d*))?$/.exec(t);
-  if (epoch) return decimalSeconds(false, epoch[1] as string, epoch[2] ?? '');
   let m =
     /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/.exec(
       t,

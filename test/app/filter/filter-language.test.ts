@@ -197,6 +197,28 @@ const CASES: [string, Expected][] = [
       end: 6,
     },
   ],
+  // ---- dates and times: FT_ABSOLUTE_TIME takes dates only, FT_RELATIVE_TIME numbers only
+  [
+    'frame.time > 1600000000',
+    {
+      message:
+        '"1600000000" is not a valid absolute time. Example: "Nov 12, 1999 08:55:44.123" or "2011-07-04 12:34:56"',
+      start: 13,
+      end: 23,
+    },
+  ],
+  [
+    'frame.time contains "20"',
+    {
+      message: 'frame.time (type=Date and time) cannot participate in contains comparison.',
+      start: 0,
+      end: 10,
+    },
+  ],
+  [
+    'frame.time_epoch == "2020-01-01"',
+    { message: 'Time offset cannot be converted from a string ("2020-01-01").', start: 20, end: 32 },
+  ],
   // ---- multi-occurrence semantics (ICMP errors carry a second IP header)
   ['icmp.type == 11 and ip.src === 10.0.0.138', []],
   ['ip.addr != 10.0.0.7', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14]],

@@ -106,6 +106,16 @@ const LIVE: { file: string; expression: string }[] = [
   { file: 'pcpp__IcmpPackets.pcap', expression: 'icmp && ip.proto == 1 && count(ip.addr) == 4' },
   { file: 'pcpp__4KHttpRequests.pcap', expression: 'tcp.time_delta > 0.0005 || tcp.time_relative == 0' },
   { file: 'pcpp__tls.pcap', expression: 'tcp.time_relative > 0.003' },
+  // Dates and times (FT_ABSOLUTE_TIME) compare as times, in every form tshark reads them.
+  { file: 'tcpdump__ntp.pcap', expression: 'ntp.xmt > "2000-01-01" && ntp.xmt < "Jun 19, 2017 14:30:00"' },
+  { file: 'tcpdump__ntp.pcap', expression: 'ntp.reftime == "1970-01-01 00:00:00"' },
+  { file: 'pcpp__IcmpPackets.pcap', expression: 'icmp.data_time >= "2016-01-01"' },
+  { file: 'pcpp__tls.pcap', expression: 'tls.handshake.random_time < "2013-01-01T00:00:00Z"' },
+  {
+    file: 'pcpp__many_interfaces-1.pcapng',
+    expression: 'frame.time >= "Aug 16, 2015 19:35:27" && frame.time < "2015-08-16 19:35:28.2"',
+  },
+  { file: 'pcpp__many_interfaces-1.pcapng', expression: 'frame.time_epoch >= 1439753727.5' },
 ];
 
 describe.skipIf(!hasTshark)('our own display filters agree with tshark -Y run here', () => {
