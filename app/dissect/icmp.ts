@@ -11,7 +11,6 @@ import {
   ipv4,
   names,
   proto,
-  str,
   text,
   uint,
   FieldType,

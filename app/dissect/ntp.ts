@@ -2,7 +2,7 @@
 // timestamps, extension fields and MAC, and the headers of control (mode 6) and private (mode 7)
 // messages, as tshark 4.0 shows them.
 import { bitPicture } from './field-text.ts';
-import { absTime, bytes, fields, hex, names, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import { absTime, bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
