@@ -1,4 +1,5 @@
 // The `ring` backend: the addon's CaptureSession (TPACKET_V3) behind the LiveCapture face.
+import { getPriority, setPriority } from 'node:os';
 import {
   addon,
   captureHelperPath,
@@ -9,8 +10,6 @@ import {
 } from '../../native/index.ts';
 import { CaptureError, toCaptureError } from './errors.ts';
 import type { CaptureGap, CaptureOptions, CaptureStats, LiveCapture } from './types.ts';
-
-import { getPriority, setPriority } from 'node:os';
 
 export const RING_DEFAULTS = { blockSize: 4 << 20, blockCount: 16, frameSize: 2048, timeoutMs: 50 } as const;
 

@@ -184,6 +184,8 @@ std::unique_ptr<CaptureEvent> EventPool::Take() {
 }
 
 void EventPool::Give(std::unique_ptr<CaptureEvent> event) {
+  // A kept event must not keep its pool alive (a cycle: neither would ever be freed).
+  event->pool.reset();
   if (event->data.capacity() > kPooledBytesMax) return;
   event->records.clear();
   event->data.clear();
