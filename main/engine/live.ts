@@ -104,22 +104,23 @@ export function readGap(path: string, gap: CaptureGap, linkType: number): GapRea
     const runs: Uint8Array[] = [];
     let dataLen = 0;
     let run: Uint8Array = new Uint8Array(0);
+    let view = new DataView(run.buffer);
     let runAt = gap.fromOffset;
     let at = gap.fromOffset;
     let ended = false;
     while (batch.count < n && dataLen < GAP_BATCH_BYTES) {
-      if (!holdsRecord(run, at - runAt)) {
+      if (!holdsRecord(view, at - runAt)) {
         ended = true;
         run = readRun(fd, at, RECORD_HEADER);
         runAt = at;
         if (run.length < RECORD_HEADER) break;
-        const whole = RECORD_HEADER + capLenAt(run, 0);
+        const whole = RECORD_HEADER + dataViewOf(run).getUint32(8, true);
         if (run.length < whole) run = readRun(fd, at, whole);
         if (run.length < whole) break;
+        view = dataViewOf(run);
         ended = false;
       }
       const rel = at - runAt;
-      const view = new DataView(run.buffer, run.byteOffset, run.length);
       const capLen = view.getUint32(rel + 8, true);
       const i = batch.count++;
       batch.tsSec[i] = view.getUint32(rel, true);
@@ -146,13 +147,16 @@ export function readGap(path: string, gap: CaptureGap, linkType: number): GapRea
   }
 }
 
-function capLenAt(run: Uint8Array, rel: number): number {
-  return new DataView(run.buffer, run.byteOffset + rel + 8, 4).getUint32(0, true);
+function dataViewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-/** Whether `run` holds the whole record starting at `rel`. */
-function holdsRecord(run: Uint8Array, rel: number): boolean {
-  return rel + RECORD_HEADER <= run.length && rel + RECORD_HEADER + capLenAt(run, rel) <= run.length;
+/** Whether the run seen through `view` holds the whole record starting at `rel`. */
+function holdsRecord(view: DataView, rel: number): boolean {
+  return (
+    rel + RECORD_HEADER <= view.byteLength &&
+    rel + RECORD_HEADER + view.getUint32(rel + 8, true) <= view.byteLength
+  );
 }
 
 /** Up to GAP_READ bytes of the file from `at` (at least `need`, fewer only at its end). */
