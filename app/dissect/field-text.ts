@@ -4,6 +4,7 @@ import { FieldType, type FieldDef } from './field.ts';
 import type { FieldNode, FieldValue } from './tree.ts';
 import { formatHex, formatIPv4, formatIPv6, formatMac } from '../format/address.ts';
 import { macWithName } from '../format/mac-names.ts';
+import { fieldEscaped, formatText } from './text-format.ts';
 
 /** tshark's -T fields text for one value. Byte-backed values come as their bytes. */
 export function fieldText(def: FieldDef, value: FieldValue | Uint8Array): string {
@@ -28,6 +29,8 @@ export function fieldText(def: FieldDef, value: FieldValue | Uint8Array): string
     case FieldType.Protocol:
       // A protocol item prints its text where it has one of its own (`[Malformed Packet: TCP]`).
       return typeof value === 'string' ? value : def.name;
+    case FieldType.String:
+      return fieldEscaped(String(value ?? ''));
     default:
       return value === undefined ? '' : String(value);
   }
@@ -89,7 +92,7 @@ export function displayValue(node: FieldNode): string {
     case FieldType.Int:
       return integerLabel(def, v);
     case FieldType.String:
-      return String(v ?? '');
+      return formatText(String(v ?? ''));
     case FieldType.AbsTime:
     case FieldType.RelTime:
       return def.unit ? `${String(v ?? '')} ${def.unit}` : String(v ?? '');

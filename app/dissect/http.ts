@@ -290,21 +290,25 @@ function latin1(b: Uint8Array, from: number, to: number): string {
 }
 
 /**
- * A string field as Wireshark 4.0 reads HTTP text (ENC_ASCII): it stops at a NUL, each byte
- * above 0x7f is a replacement character, and CR, LF and TAB are shown escaped (format_text).
+ * A string field's value as Wireshark 4.0 reads HTTP text (ENC_ASCII): it stops at a NUL and each
+ * byte above 0x7f is a replacement character. Control characters stay as they are: a filter
+ * matches `"\r\n"` against them; -T fields escapes them when it prints (fieldText).
  */
 function asciiText(b: Uint8Array, from: number, to: number): string {
   let s = '';
   for (let i = from; i < to; i++) {
     const c = b[i] as number;
     if (c === 0) break;
-    if (c >= 0x80) s += '\ufffd';
-    else if (c === 0x0d) s += '\\r';
-    else if (c === 0x0a) s += '\\n';
-    else if (c === 0x09) s += '\\t';
-    else s += String.fromCharCode(c);
+    s += c >= 0x80 ? '\ufffd' : String.fromCharCode(c);
   }
   return s;
+}
+
+/** The same text as a label or Info shows it: CR, LF and TAB escaped (format_text). */
+function asciiLabel(b: Uint8Array, from: number, to: number): string {
+  return asciiText(b, from, to).replace(/[\r\n\t]/g, (c) =>
+    c === '\r' ? '\\r' : c === '\n' ? '\\n' : '\\t',
+  );
 }
 
 const enum Kind {
@@ -474,7 +478,7 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   const firstLine = latin1(b, o, first ? first.eol : end);
   pinfo.setProto('HTTP');
   if (pinfo.wantInfo) {
-    const line = asciiText(b, o, first ? first.eol : end);
+    const line = asciiLabel(b, o, first ? first.eol : end);
     pinfo.setInfo(firstInCall ? `${line} ` : `${pinfo.info}${line} `);
   }
   let headers = first ? scanHeaders(b, first.next, end) : null;
@@ -548,7 +552,7 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
 
   // First line with its parts.
   const lineLen = (first ? first.next : end) - o;
-  const lineText = asciiText(b, o, o + lineLen);
+  const lineText = asciiLabel(b, o, o + lineLen);
   tree.push(F.chat, tvb, o, lineLen);
   if (tree.full) tree.label(lineText);
   if (wantsExpert(tree)) expert(pinfo, tree, tvb, o, lineLen, 'Chat', 'Sequence', lineText);
@@ -787,7 +791,7 @@ function headerLines(
       o = l.next;
       continue;
     }
-    const line = asciiText(b, o, l.next);
+    const line = asciiLabel(b, o, l.next);
     const colon = b.indexOf(0x3a, o);
     const name = colon > o && colon < l.eol ? latin1(b, o, colon).toLowerCase() : '';
     let v = colon > o && colon < l.eol ? colon + 1 : l.eol;
@@ -819,7 +823,7 @@ function headerLines(
       tree.add(def, tvb, o, len, headerValue);
       if (tree.full) tree.labelLast(line);
     }
-    tree.add(lineDef, tvb, o, len, line);
+    tree.add(lineDef, tvb, o, len, asciiText(b, o, l.next));
     o = l.next;
   }
   void pinfo;

@@ -14,9 +14,17 @@ export function isPrintable(cp: number): boolean {
 }
 
 function controlText(c: number, label: boolean): string {
-  const esc = (label ? C_ESCAPES : FIELD_ESCAPES)[c];
-  if (esc !== undefined) return `\\${esc}`;
-  return label ? `\\${c.toString(8).padStart(3, '0')}` : String.fromCharCode(c);
+  if (!label) return String.fromCharCode(c);
+  const esc = C_ESCAPES[c];
+  return esc !== undefined ? `\\${esc}` : `\\${c.toString(8).padStart(3, '0')}`;
+}
+
+/**
+ * A string value as tshark -T fields prints it (print_escaped_bare): values keep their control
+ * characters, so that filters compare what the packet holds, and are escaped only when printed.
+ */
+export function fieldEscaped(s: string): string {
+  return s.replace(/[\b\t\n\f\r]/g, (c) => `\\${FIELD_ESCAPES[c.charCodeAt(0)] ?? ''}`);
 }
 
 function codePointText(cp: number, label: boolean): string {
@@ -28,7 +36,7 @@ function codePointText(cp: number, label: boolean): string {
 
 /**
  * Bytes as text: `label` as Wireshark's format_text shows them (C or octal escapes for ASCII
- * controls, `\uXXXX` for unprintable characters), else as tshark -T fields prints a string value.
+ * controls, `\uXXXX` for unprintable characters), else a string value (controls kept as they are).
  * A malformed UTF-8 sequence is one U+FFFD; with `ascii` every byte above 0x7f is (ENC_ASCII).
  */
 export function bytesText(

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { dissect } from '../../../app/dissect/dissect.ts';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import { isValidJSON } from '../../../app/dissect/json.ts';
-import { stringValue, tvbFormatText as formatText } from '../../../app/dissect/text-format.ts';
+import { fieldEscaped, stringValue, tvbFormatText as formatText } from '../../../app/dissect/text-format.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { NULL_TREE } from '../../../app/dissect/tree.ts';
@@ -218,9 +218,11 @@ describe('json: text as Wireshark shows it', () => {
     );
   });
 
-  it('string values: up to the NUL, -T fields escapes only \\b \\f \\n \\r \\t', () => {
+  it('string values: up to the NUL, controls kept; -T fields escapes only \\b \\f \\n \\r \\t', () => {
     const v = stringValue(latin1('a\x01\tb\x00c'), 0, 6);
-    expect(v).toEqual({ field: 'a\x01\\tb', label: 'a\\001\\tb', stray: true });
+    expect(v).toEqual({ field: 'a\x01\tb', label: 'a\\001\\tb', stray: true });
+    expect(fieldEscaped(v.field)).toBe('a\x01\\tb');
+    expect(fieldEscaped('\b\f\n\r\t\x0b')).toBe('\\b\\f\\n\\r\\t\x0b');
     expect(stringValue(latin1('\xe9'), 0, 1, true).field).toBe('\ufffd');
   });
 

@@ -116,6 +116,10 @@ const LIVE: { file: string; expression: string }[] = [
     expression: 'frame.time >= "Aug 16, 2015 19:35:27" && frame.time < "2015-08-16 19:35:28.2"',
   },
   { file: 'pcpp__many_interfaces-1.pcapng', expression: 'frame.time_epoch >= 1439753727.5' },
+  // String values hold the packet's control characters; only -T fields escapes them.
+  { file: 'packetnet__ipv6_http.pcap', expression: 'http.request.line contains "\\r\\n"' },
+  { file: 'pcpp__4KHttpRequests.pcap', expression: 'http.request.line matches "^Host: .*\\r\\n$"' },
+  { file: 'packetnet__ipv6_http.pcap', expression: 'http.request.line contains "\\\\r"' },
 ];
 
 describe.skipIf(!hasTshark)('our own display filters agree with tshark -Y run here', () => {
