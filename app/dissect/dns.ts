@@ -520,6 +520,21 @@ export function dissectLLMNR(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 }
 
 /**
+ * DNS on any UDP port, as Wireshark 4.0's enabled "dns_udp" heuristic takes it: more than a
+ * header, a standard query or its response, one question, and a query with no answer or
+ * authority records (checked against tshark on crafted datagrams).
+ */
+function heuristicDNS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
+  const o = tvb.start;
+  if (tvb.reportedRemaining(o) <= 12 || tvb.remaining(o) < 12) return false;
+  const flags = tvb.u16(o + 2);
+  if ((flags & 0x7800) !== 0 || tvb.u16(o + 4) !== 1) return false;
+  if ((flags & 0x8000) === 0 && (tvb.u16(o + 6) !== 0 || tvb.u16(o + 8) !== 0)) return false;
+  dissectDNS(tvb, pinfo, tree);
+  return true;
+}
+
+/**
  * DNS over TCP: each message behind a 2-byte length (Wireshark's tcp_dissect_pdus). A message
  * cut at the segment's end asks TCP for the rest when it may, else is dissected as far as it goes.
  */
@@ -1137,5 +1152,6 @@ export const dnsModule = {
     reg.register('tcpPort', 53, dissectDNSTcp);
     reg.register('udpPort', 5353, dissectMDNS);
     reg.register('udpPort', 5355, dissectLLMNR);
+    reg.heuristics.udp.push(heuristicDNS);
   },
 };

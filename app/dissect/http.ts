@@ -471,6 +471,9 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   if (kind === Kind.None) {
     // A lone NUL (a keep-alive some stacks send) is taken quietly, as tshark shows it.
     if (end - o === 1 && b[o] === 0 && firstInCall) return 1;
+    // Until a request was seen on the stream, tshark 4.0 takes such bytes as not HTTP at all: it
+    // adds nothing, not even data (checked on crafted streams: garbage first, after a response).
+    if (!requestSeen(pinfo)) return end - o;
     continuation(tvb, o, pinfo, tree, firstInCall);
     return end - o;
   }
@@ -716,6 +719,14 @@ function continuation(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firstI
   tree.push(F[''], tvb, o, tvb.end - o);
   tree.pop();
   dissectData(tvb.sub(o), pinfo, tree);
+}
+
+/** Whether this TCP stream carried a request in this frame or before it. */
+function requestSeen(pinfo: PacketInfo): boolean {
+  const stream = tcpLayer.stream;
+  if (stream < 0) return true;
+  const first = httpState(pinfo).convs.get(stream)?.requests[0];
+  return first !== undefined && first.frame <= pinfo.meta.number;
 }
 
 function conversation(st: HttpState, stream: number): Conversation {

@@ -125,7 +125,8 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   // that cut fails and the datagram is malformed.
   if (tooLong && reported <= 8) throw new MalformedError('Malformed Packet', o + 8);
   const payload = tooLong ? tvb.sub(o + 8) : tvb.sub(o + 8, ulen - 8);
-  if (payload.reportedRemaining(o + 8) > 0 || captured > 0) {
+  // Bytes past a UDP length of 8 are a trailer, not a payload: tshark hands nothing on.
+  if (payload.reportedRemaining(o + 8) > 0) {
     dispatchPorts(pinfo.registry, 'udpPort', sport, dport, payload, pinfo, tree);
   }
   return tooLong ? tvb.remaining(o) : Math.min(ulen, tvb.remaining(o));

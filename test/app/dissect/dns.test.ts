@@ -9,6 +9,8 @@ import { Tvb } from '../../../app/dissect/tvb.ts';
 import { openCapture } from '../../../main/pcap/read.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
 import { dissectHex, hexToBytes, metaFor } from '../../support/dissect-hex.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
+import { haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 // Expected values are tshark 4.0.17's for the same frames.
 
@@ -179,5 +181,49 @@ describe('dns', () => {
       'Domain Name System (query)',
     ]);
     expect(p2.layers).toEqual(['dns', 'dns']);
+  });
+});
+
+describe('DNS on any UDP port: the heuristic tshark 4.0 has enabled', () => {
+  const FIELDS = ['_ws.col.Protocol', '_ws.col.Info', 'frame.protocols', 'dns.qry.name'];
+  const name = (n: string): string =>
+    n
+      .split('.')
+      .map((p) => String.fromCharCode(p.length) + p)
+      .join('') + '\0';
+  const u16 = (n: number): string => String.fromCharCode(n >> 8, n & 0xff);
+  const header = (flags: number, qd: number, an: number, ns: number, ar: number): string =>
+    u16(0x1234) + u16(flags) + u16(qd) + u16(an) + u16(ns) + u16(ar);
+  const question = name('www.example.com') + u16(1) + u16(1);
+  const answer = '\xc0\x0c' + u16(1) + u16(1) + '\0\0\0\x3c' + u16(4) + '\x01\x02\x03\x04';
+  const payloads: Record<string, string> = {
+    query: header(0x0100, 1, 0, 0, 0) + question,
+    'query with two additional records': header(0x0100, 1, 0, 0, 2) + question,
+    'two questions': header(0x0100, 2, 0, 0, 0) + question,
+    'no question': header(0x0100, 0, 0, 0, 0) + question,
+    'inverse query opcode': header(0x0900, 1, 0, 0, 0) + question,
+    'query with an answer': header(0x0100, 1, 1, 0, 0) + question,
+    'query with an authority record': header(0x0100, 1, 0, 1, 0) + question,
+    response: header(0x8180, 1, 1, 0, 0) + question + answer,
+    'only a header': header(0x0100, 1, 0, 0, 0),
+    'a header and a byte': header(0x0100, 1, 0, 0, 0) + '\0',
+    'a bad label': header(0x0100, 1, 0, 0, 0) + '\x3fabc',
+  };
+  const frames = Object.values(payloads).map((p, i) =>
+    udpFrame({ src: 1, dst: 2, sport: 40000 + i, dport: 41000 }, p),
+  );
+  // A UDP length of 8 with bytes after it: a trailer, not a payload for DNS.
+  const trailer = udpFrame({ src: 1, dst: 2, sport: 1024, dport: 53 }, payloads.query ?? '');
+  new DataView(trailer.buffer).setUint16(38, 8);
+  frames.push(trailer);
+
+  it('takes the datagrams tshark takes, and shows them as tshark does', () => {
+    const state = new CaptureState();
+    const ours = frames.map((f, i) => trawlRow(dissectHex(f, 1, { number: i + 1 }, state), FIELDS));
+    expect(ours.map((r) => r[0])).toEqual([
+      ...['DNS', 'DNS', 'UDP', 'UDP', 'UDP', 'UDP', 'UDP', 'DNS', 'UDP', 'DNS', 'DNS'],
+      'UDP',
+    ]);
+    if (haveTshark) expect(ours).toEqual(tsharkFrameRows(frames, 1, FIELDS));
   });
 });

@@ -2,7 +2,8 @@
 // Content-Length and chunked coding, request/response pairing, the heuristic on other ports.
 import { describe, expect, it } from 'vitest';
 import { dissectFile } from '../../support/dissect-file.ts';
-import { dissectSegments, handshake } from '../../support/tcp-frames.ts';
+import { dissectSegments, handshake, tcpFrame, type Segment } from '../../support/tcp-frames.ts';
+import { dissectSegmentsWith, haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 describe('HTTP on real captures', () => {
   it('reads a request line and its headers (pcpp__TwoHttpRequests.pcap)', async () => {
@@ -84,4 +85,43 @@ describe('HTTP on built segments', () => {
     expect(d[3]!.pinfo.proto).toBe('TCP');
     expect(d[3]!.pinfo.layers.at(-1)).toBe('data');
   });
+});
+
+describe('HTTP on port 80 before the stream carried a request', () => {
+  const FIELDS = ['_ws.col.Protocol', '_ws.col.Info', 'frame.protocols'];
+  const garbage = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x1d, 0x01, 0x04, 0xfe, 0x09]);
+  const request = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+  const response = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+  const cases: Record<string, Segment[]> = {
+    'bytes that are not HTTP, first': [{ fromClient: true, seq: 1, ack: 1, payload: garbage }],
+    'after a handshake': [...handshake(), { fromClient: true, seq: 1001, ack: 5001, payload: garbage }],
+    'after a response without a request': [
+      { fromClient: false, seq: 1, ack: 1, payload: response },
+      { fromClient: false, seq: 1 + response.length, ack: 1, payload: garbage },
+    ],
+    'after a request': [
+      { fromClient: true, seq: 1, ack: 1, payload: request },
+      { fromClient: false, seq: 1, ack: 1 + request.length, payload: garbage },
+    ],
+  };
+  for (const [what, segments] of Object.entries(cases)) {
+    for (const reassemble of [true, false]) {
+      it(`${what} (reassembly ${reassemble ? 'on' : 'off'}): as tshark shows it`, () => {
+        const ours = dissectSegmentsWith(segments, 80, reassemble).map((d) => trawlRow(d, FIELDS));
+        const last = ours[ours.length - 1];
+        expect(last?.[0]).toBe(what === 'after a request' ? 'HTTP' : 'TCP');
+        expect(last?.[2]).toBe(
+          what === 'after a request' ? 'eth:ethertype:ip:tcp:http:data' : 'eth:ethertype:ip:tcp',
+        );
+        if (haveTshark && reassemble)
+          expect(ours).toEqual(
+            tsharkFrameRows(
+              segments.map((s) => tcpFrame(s, 80)),
+              1,
+              FIELDS,
+            ),
+          );
+      });
+    }
+  }
 });
