@@ -283,5 +283,7 @@ export const ethModule = {
   handoff(reg: Registry): void {
     reg.register('linkType', LinkType.ETHERNET, dissectEth);
     reg.register('etherType', 0x6558, dissectEthWithoutFcs);
+    // IP protocol 143: Ethernet carried directly in IPv6 (RFC 8986, SRv6 L2 services).
+    reg.register('ipProto', 143, dissectEthWithoutFcs);
   },
 };

@@ -19,6 +19,7 @@ import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
 import { icmpv6Module } from './icmpv6.ts';
 import { vxlanModule } from './vxlan.ts';
+import { geneveModule } from './geneve.ts';
 import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
@@ -67,6 +68,7 @@ export const MODULES: readonly DissectorModule[] = [
   ipv6Module,
   icmpv6Module,
   vxlanModule,
+  geneveModule,
   greModule,
   nflogModule,
   tlsModule,
