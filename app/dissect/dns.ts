@@ -521,15 +521,18 @@ export function dissectLLMNR(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 
 /**
  * DNS on any UDP port, as Wireshark 4.0's enabled "dns_udp" heuristic takes it: more than a
- * header, a standard query or its response, one question, and a query with no answer or
- * authority records (checked against tshark on crafted datagrams).
+ * header, a standard query or its response; a query with one question and no answer or authority
+ * records, a response with at most one question (checked against tshark on crafted datagrams).
  */
 function heuristicDNS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
   const o = tvb.start;
   if (tvb.reportedRemaining(o) <= 12 || tvb.remaining(o) < 12) return false;
   const flags = tvb.u16(o + 2);
-  if ((flags & 0x7800) !== 0 || tvb.u16(o + 4) !== 1) return false;
-  if ((flags & 0x8000) === 0 && (tvb.u16(o + 6) !== 0 || tvb.u16(o + 8) !== 0)) return false;
+  const questions = tvb.u16(o + 4);
+  if ((flags & 0x7800) !== 0) return false;
+  const plausible =
+    (flags & 0x8000) !== 0 ? questions <= 1 : questions === 1 && tvb.u16(o + 6) === 0 && tvb.u16(o + 8) === 0;
+  if (!plausible) return false;
   dissectDNS(tvb, pinfo, tree);
   return true;
 }

@@ -481,11 +481,14 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const used = payloadLimited ? ipLen : tvb.remaining(o);
 
   let upper = payload;
-  // As Wireshark: a fragment is reassembled when all its bytes were captured; a first fragment
-  // that cannot be (cut by the snaplen, or quoted in an ICMP error) is dissected as it is.
+  // As Wireshark: a fragment is reassembled when all the bytes its total length claims were
+  // captured; a first fragment that cannot be (cut by the snaplen, quoted in an ICMP error, or
+  // longer than the frame) is dissected as it is.
   const fragment = fragOffset !== 0 || (flags & 1) !== 0;
   const canReassemble =
-    !pinfo.inError && payload.remaining(payloadStart) >= payload.reportedRemaining(payloadStart);
+    !pinfo.inError &&
+    payload.remaining(payloadStart) >= payload.reportedRemaining(payloadStart) &&
+    payload.remaining(payloadStart) >= ipLen - hlen;
   if (fragment && (fragOffset !== 0 || canReassemble)) {
     const whole = reassemble(
       tvb,

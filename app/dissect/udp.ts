@@ -125,6 +125,9 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   // that cut fails and the datagram is malformed.
   if (tooLong && reported <= 8) throw new MalformedError('Malformed Packet', o + 8);
   const payload = tooLong ? tvb.sub(o + 8) : tvb.sub(o + 8, ulen - 8);
+  // A payload none of whose bytes were captured goes to no dissector in tshark 4.0: the frame
+  // ends as cut short (checked on crafted frames, on any port).
+  if (captured === 0 && payload.reportedRemaining(o + 8) > 0) payload.need(o + 8, 1);
   // Bytes past a UDP length of 8 are a trailer, not a payload: tshark hands nothing on.
   if (payload.reportedRemaining(o + 8) > 0) {
     dispatchPorts(pinfo.registry, 'udpPort', sport, dport, payload, pinfo, tree);

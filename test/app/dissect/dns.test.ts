@@ -205,6 +205,8 @@ describe('DNS on any UDP port: the heuristic tshark 4.0 has enabled', () => {
     'query with an answer': header(0x0100, 1, 1, 0, 0) + question,
     'query with an authority record': header(0x0100, 1, 0, 1, 0) + question,
     response: header(0x8180, 1, 1, 0, 0) + question + answer,
+    'response without a question': header(0x8180, 0, 0, 0, 0) + '\0',
+    'response with two questions': header(0x8180, 2, 0, 0, 0) + question,
     'only a header': header(0x0100, 1, 0, 0, 0),
     'a header and a byte': header(0x0100, 1, 0, 0, 0) + '\0',
     'a bad label': header(0x0100, 1, 0, 0, 0) + '\x3fabc',
@@ -221,7 +223,7 @@ describe('DNS on any UDP port: the heuristic tshark 4.0 has enabled', () => {
     const state = new CaptureState();
     const ours = frames.map((f, i) => trawlRow(dissectHex(f, 1, { number: i + 1 }, state), FIELDS));
     expect(ours.map((r) => r[0])).toEqual([
-      ...['DNS', 'DNS', 'UDP', 'UDP', 'UDP', 'UDP', 'UDP', 'DNS', 'UDP', 'DNS', 'DNS'],
+      ...['DNS', 'DNS', 'UDP', 'UDP', 'UDP', 'UDP', 'UDP', 'DNS', 'DNS', 'UDP', 'UDP', 'DNS', 'DNS'],
       'UDP',
     ]);
     if (haveTshark) expect(ours).toEqual(tsharkFrameRows(frames, 1, FIELDS));

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import { columnsOf } from '../../../app/dissect/columns.ts';
 import { dissectHex, hexToBytes } from '../../support/dissect-hex.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
+import { haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 // Expected values are tshark 4.0.17's (`-T fields`, `-V`, `-T pdml`) for the same frames.
 
@@ -197,5 +199,19 @@ describe('ipv4', () => {
     };
     walk(d.tree.roots);
     expect(notes).toContain('[Packet size limited during capture]');
+  });
+});
+
+describe('a first fragment whose total length runs past the frame', () => {
+  it('is dissected as it is, not held for reassembly (as tshark)', () => {
+    // UDP 1812 -> 8231 in a first fragment (MF) claiming 296 bytes, in a 79-byte frame.
+    const frame = udpFrame({ src: 1, dst: 2, sport: 1812, dport: 8231 }, 'x'.repeat(37));
+    const v = new DataView(frame.buffer);
+    v.setUint16(16, 296);
+    v.setUint16(20, 0x2000);
+    const FIELDS = ['_ws.col.Protocol', '_ws.col.Info', 'frame.protocols'];
+    const ours = trawlRow(dissectHex(frame), FIELDS);
+    expect(ours[2]).toBe('eth:ethertype:ip:udp:data');
+    if (haveTshark) expect([ours]).toEqual(tsharkFrameRows([frame], 1, FIELDS));
   });
 });
