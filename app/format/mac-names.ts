@@ -264,9 +264,12 @@ export function macNameOrAddress(b: Uint8Array, offset: number): string {
   return macName(b, offset) ?? formatMac(b, offset);
 }
 
-/** `Broadcast (ff:ff:ff:ff:ff:ff)`, or just the address without a name: tree labels. */
+/**
+ * Tree labels: `Broadcast (ff:ff:ff:ff:ff:ff)`; an address without a name repeats itself, as
+ * Wireshark's resolver hands back the address when it knows no name. With names off, the address.
+ */
 export function macWithName(b: Uint8Array, offset: number): string {
   const mac = formatMac(b, offset);
-  const name = macName(b, offset);
-  return name === undefined ? mac : `${name} (${mac})`;
+  if (table() === null) return mac;
+  return `${macName(b, offset) ?? mac} (${mac})`;
 }
