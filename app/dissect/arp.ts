@@ -1,8 +1,21 @@
 // ARP and RARP (RFC 826, RFC 903) and their relatives (DRARP, InARP, MARS) on ethertypes 0x0806
 // and 0x8035, with Wireshark's Info texts, including gratuitous ARPs, probes and announcements.
 import { ETHERTYPE_NAMES } from './ethertype.ts';
-import { bytes, ether, fields, FieldType, hex, ipv4, names, proto, uint, type FieldSpec } from './field.ts';
-import { Hint, type PacketInfo } from './packet-info.ts';
+import {
+  bytes,
+  ether,
+  fields,
+  FieldType,
+  hex,
+  ipv4,
+  names,
+  proto,
+  text,
+  uint,
+  type FieldSpec,
+} from './field.ts';
+import { expert, firstPass } from './ip-proto.ts';
+import { Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
@@ -191,7 +204,55 @@ export const F = fields('arp', {
   'dst.proto': bytes('Target protocol address'),
   'dst.proto_ipv4': ipv4('Target IP address'),
   'dst.drarp_error_status': uint('DRARP error status', 16, { strings: DRARP_STATUS }),
+  'duplicate-address': text('Duplicate IP address detected'),
+  'duplicate-address-frame': {
+    name: 'Frame showing earlier use of IP address',
+    type: FieldType.FrameNum,
+    generated: true,
+  },
+  'seconds-since-duplicate-address-frame': uint('Seconds since earlier frame seen', 32, { generated: true }),
+  // The expert item's own field: filterable, not a line of its own in the tree.
+  'duplicate-address-detected': {
+    name: 'Duplicate IP address configured',
+    type: FieldType.None,
+    hidden: true,
+  },
+  'packet-storm-detected': text('ARP packet storm detected'),
 });
+
+/** Where an IPv4 address was last seen with the MAC it was first seen with. */
+interface Holder {
+  mac: string;
+  frame: number;
+  sec: number;
+}
+
+/** An address pair of a frame whose IPv4 address another MAC holds. */
+interface Duplicate {
+  ip: number;
+  mac: string;
+  holder: Holder;
+}
+
+/** What a frame's check found: each duplicate pair, and the address Info names (if any). */
+interface Checked {
+  duplicates: Duplicate[];
+  infoIp: number | null;
+}
+
+const NOTHING: Checked = { duplicates: [], infoIp: null };
+
+/**
+ * Wireshark's duplicate address detection: the first MAC seen with an IPv4 address holds it (its
+ * frame and time move on with each frame it sends); another MAC with that address is a duplicate.
+ * Decided on the first pass and remembered by frame, so a revisit shows the same.
+ */
+class ArpState {
+  readonly holders = new Map<number, Holder>();
+  readonly checked = new Map<number, Checked>();
+}
+
+const arpState = (state: CaptureState): ArpState => state.of('arp', () => new ArpState());
 
 const HEADER = 8;
 
@@ -274,10 +335,21 @@ export function dissectArp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     else probe = op === OP.REQUEST && allZero(arp, tha, 6) && arp.u32(spa) === 0;
   }
 
+  const checked =
+    (op === OP.REQUEST || op === OP.REPLY) && isEther && isIPv4
+      ? checkAddresses(arp, pinfo, sha, spa, op === OP.REPLY ? tha : -1)
+      : NOTHING;
   if (pinfo.wantInfo) {
-    pinfo.setInfo(
-      infoText(arp, op, { hrd, pro, hln, pln, sha, spa, tha, tpa }, gratuitous, probe, announcement),
+    const info = infoText(
+      arp,
+      op,
+      { hrd, pro, hln, pln, sha, spa, tha, tpa },
+      gratuitous,
+      probe,
+      announcement,
     );
+    const dup = checked.infoIp === null ? '' : ` (duplicate use of ${formatIPv4(checked.infoIp)} detected!)`;
+    pinfo.setInfo(info + dup);
   }
 
   if (tree.full) {
@@ -302,7 +374,65 @@ export function dissectArp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     else addProto(arp, tpa, pln, tree, isIPv4 ? F['dst.proto_ipv4'] : F['dst.proto']);
   }
   tree.pop(totLen);
+  for (const d of checked.duplicates) addDuplicate(arp, pinfo, tree, d, o);
   return totLen;
+}
+
+/**
+ * Checks the sender pair and, in a reply (`tha` >= 0) that is not gratuitous, the target pair. As
+ * tshark 4.0, Info names the duplicate only when the last pair checked is one (so a reply whose
+ * sender alone is a duplicate shows it in the tree, not in Info); checked on crafted sequences.
+ */
+function checkAddresses(tvb: Tvb, pinfo: PacketInfo, sha: number, spa: number, tha: number): Checked {
+  const st = arpState(pinfo.state);
+  const frame = pinfo.meta.number;
+  if (!firstPass(pinfo.state, pinfo)) return st.checked.get(frame) ?? NOTHING;
+  const senderIp = readIPv4(tvb.bytes, spa);
+  const targetIp = tha >= 0 ? readIPv4(tvb.bytes, tha + 6) : senderIp;
+  const sender = claim(st, pinfo, tvb, sha, senderIp);
+  // A gratuitous reply (target address = sender address) has its sender pair checked only.
+  const checksTarget = targetIp !== senderIp;
+  const target = checksTarget ? claim(st, pinfo, tvb, tha, targetIp) : null;
+  const last = checksTarget ? target : sender;
+  const duplicates = [sender, target].filter((d): d is Duplicate => d !== null);
+  if (duplicates.length === 0) return NOTHING;
+  const checked = { duplicates, infoIp: last ? last.ip : null };
+  st.checked.set(frame, checked);
+  return checked;
+}
+
+function claim(st: ArpState, pinfo: PacketInfo, tvb: Tvb, macAt: number, ip: number): Duplicate | null {
+  // A group (multicast) or all-zero MAC, or the address 0.0.0.0 (a probe), neither holds an
+  // address nor makes a duplicate (as tshark).
+  if (ip === 0 || ((tvb.bytes[macAt] as number) & 1) !== 0 || allZero(tvb, macAt, 6)) return null;
+  const mac = formatMac(tvb.bytes, macAt);
+  const holder = st.holders.get(ip);
+  const { number: frame, tsSec: sec } = pinfo.meta;
+  if (!holder) st.holders.set(ip, { mac, frame, sec });
+  else if (holder.mac === mac) {
+    holder.frame = frame;
+    holder.sec = sec;
+  } else return { ip, mac, holder: { ...holder } };
+  return null;
+}
+
+/** The top-level note Wireshark adds after the ARP tree, with the expert item under it. */
+function addDuplicate(tvb: Tvb, pinfo: PacketInfo, tree: Tree, d: Duplicate, o: number): void {
+  const ip = formatIPv4(d.ip);
+  tree.push(F['duplicate-address'], tvb, o, 0);
+  if (tree.full)
+    tree.label(
+      `[Duplicate IP address detected for ${ip} (${d.mac}) - also in use by ${d.holder.mac} (frame ${d.holder.frame})]`,
+    );
+  tree.push(F['duplicate-address-frame'], tvb, o, 0, d.holder.frame);
+  if (tree.full) tree.label(`[Frame showing earlier use of IP address: ${d.holder.frame}]`);
+  tree.add(F['duplicate-address-detected'], tvb, o, 0, 1);
+  expert(pinfo, tree, tvb, o, 0, 'Warning', 'Sequence', `Duplicate IP address configured (${ip})`);
+  tree.pop();
+  const seconds = Math.floor(pinfo.meta.tsSec) - Math.floor(d.holder.sec);
+  tree.add(F['seconds-since-duplicate-address-frame'], tvb, o, 0, seconds);
+  if (tree.full) tree.labelLast(`[Seconds since earlier frame seen: ${seconds}]`);
+  tree.pop();
 }
 
 function addBytes(tvb: Tvb, at: number, length: number, tree: Tree, def: (typeof F)['src.hw']): void {

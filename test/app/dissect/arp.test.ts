@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { columnsOf } from '../../../app/dissect/columns.ts';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
-import { Hint } from '../../../app/dissect/packet-info.ts';
+import { CaptureState, Hint } from '../../../app/dissect/packet-info.ts';
 import { NodeFlag, type FieldNode } from '../../../app/dissect/tree.ts';
 import { dissectHex, walk } from '../../support/dissect-hex.ts';
+import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
+import { haveTshark, trawlRow, tsharkRows } from '../../support/tshark-oracle.ts';
 
 // packetnet__arp_request_response.pcap: a request (padded to 60 bytes) and its reply
 const REQUEST =
@@ -157,5 +159,55 @@ describe('arp', () => {
     expect(d.pinfo.info).toBe('[Malformed Packet]');
     expect(d.value('_ws.malformed')).toBe('[Malformed Packet: ARP/RARP]');
     expect(d.value('arp.opcode')).toBe('1');
+  });
+});
+
+describe('ARP duplicate address detection', () => {
+  const FIELDS = [
+    '_ws.col.Info',
+    'arp.duplicate-address-frame',
+    'arp.seconds-since-duplicate-address-frame',
+    'arp.duplicate-address-detected',
+  ];
+  const mac = (last: number, first = 0): number[] => [first, 0x1f, 0x29, 0xda, 0x2d, last];
+  const ip = (last: number): number[] => [192, 168, 1, last];
+  const arpFrame = (op: number, sha: number[], spa: number[], tha: number[], tpa: number[]): Uint8Array =>
+    Uint8Array.from([
+      ...[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, ...sha, 0x08, 0x06],
+      ...[0, 1, 8, 0, 6, 4, 0, op, ...sha, ...spa, ...tha, ...tpa],
+    ]);
+  const zero = [0, 0, 0, 0, 0, 0];
+  const frames = [
+    arpFrame(1, mac(0x79), ip(104), zero, ip(1)),
+    arpFrame(1, mac(0x79), ip(104), zero, ip(2)),
+    arpFrame(1, mac(0x6d), ip(104), zero, ip(1)), // another MAC with .104: a duplicate of frame 2
+    arpFrame(1, mac(0x79), ip(104), zero, ip(1)), // the holder again: no duplicate
+    arpFrame(1, mac(0x79, 0x2b), ip(104), zero, ip(1)), // a group MAC: not counted
+    arpFrame(2, mac(0x01), ip(1), mac(0x77), ip(104)), // a reply whose target pair is a duplicate
+    arpFrame(2, mac(0x02), ip(1), mac(0x79), ip(104)), // and a reply whose sender pair is
+  ];
+
+  it('flags another MAC using a held address, as tshark does', () => {
+    const state = new CaptureState();
+    const ours = frames.map((f, i) =>
+      trawlRow(dissectHex(f, 1, { number: i + 1, tsSec: 100 + 3 * i }, state), FIELDS),
+    );
+    expect(ours[2]).toEqual([
+      'Who has 192.168.1.1? Tell 192.168.1.104 (duplicate use of 192.168.1.104 detected!)',
+      '2',
+      '3',
+      '1',
+    ]);
+    expect(ours[3]?.[1]).toBe('');
+    if (!haveTshark) return;
+    const dir = tempDir('trawl-arp-');
+    try {
+      const records = frames.map((data, i) => ({ tsSec: 100 + 3 * i, tsFrac: 0, data }));
+      expect(ours).toEqual(
+        tsharkRows(dir.file('dup.pcap', pcapFile({ linkType: 1 }, records)), FIELDS, true),
+      );
+    } finally {
+      dir.cleanup();
+    }
   });
 });
