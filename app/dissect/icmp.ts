@@ -363,7 +363,8 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       tree.add(F.seq, tvb, o + 6, 2, seq);
       tree.add(F.seq_le, tvb, o + 6, 2, tvb.u16le(o + 6));
       if (pinfo.wantInfo) {
-        info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${tvb.u16le(o + 6)}, ttl=${ttl}`;
+        info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${tvb.u16le(o + 6)}`;
+        if (ttl >= 0) info += `, ttl=${ttl}`;
         pinfo.setInfo(info);
       }
       break;

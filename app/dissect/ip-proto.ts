@@ -200,7 +200,7 @@ export interface IpLayer {
   src: number;
   dst: number;
   bytes: Uint8Array;
-  /** TTL or hop limit (ICMP's echo Info shows it). */
+  /** TTL or hop limit (ICMP's echo Info shows it); -1 when a header (AH) stands between. */
   ttl: number;
   /** The payload is the first fragment of a larger datagram (no lengths to check against). */
   fragmented: boolean;

@@ -20,6 +20,9 @@ import { ipv6Module } from './ipv6.ts';
 import { icmpv6Module } from './icmpv6.ts';
 import { vxlanModule } from './vxlan.ts';
 import { geneveModule } from './geneve.ts';
+import { espModule } from './esp.ts';
+import { ahModule } from './ah.ts';
+import { udpEncapModule } from './udpencap.ts';
 import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
@@ -69,6 +72,9 @@ export const MODULES: readonly DissectorModule[] = [
   icmpv6Module,
   vxlanModule,
   geneveModule,
+  espModule,
+  ahModule,
+  udpEncapModule,
   greModule,
   nflogModule,
   tlsModule,
