@@ -307,10 +307,11 @@ function guessMsOfDay(tvb: Tvb, o: number, comp: number): number {
 
 export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
-  const type = tvb.u8(o);
-  const code = tvb.u8(o + 1);
+  // As tshark: the layer and its column before the first read, so a header cut short shows them.
   pinfo.layers.push('icmp');
   pinfo.setProto('ICMP');
+  const type = tvb.u8(o);
+  const code = tvb.u8(o + 1);
   pinfo.hints |= Hint.Icmp;
   const origLen4884 = tvb.has(o + 5, 1) && type !== T.ALTHOST ? (tvb.bytes[o + 5] as number) : 0;
   const ttl = ipLayer.ttl;

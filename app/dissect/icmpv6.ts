@@ -259,10 +259,11 @@ function pseudoHeaderSum(length: number): number {
 
 export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
-  const type = tvb.u8(o);
-  const code = tvb.u8(o + 1);
+  // As tshark: the layer and its column before the first read, so a header cut short shows them.
   pinfo.layers.push('icmpv6');
   pinfo.setProto('ICMPv6');
+  const type = tvb.u8(o);
+  const code = tvb.u8(o + 1);
   pinfo.hints |= Hint.Icmp;
   const isError = type < 128;
   if (isError) pinfo.hints |= Hint.IcmpError;

@@ -357,10 +357,12 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const b = tvb.bytes;
   const fast = tvb.has(o, 20);
   const detail = tree !== NULL_TREE;
+  // The layer before the first read (a header cut short still shows it, as in tshark); the
+  // Protocol column only once the header was read.
+  pinfo.layers.push('tcp');
   const sport = fast ? be16(b, o) : tvb.u16(o);
   const dport = fast ? be16(b, o + 2) : tvb.u16(o + 2);
   pinfo.noteTransportHeader(tvb);
-  pinfo.layers.push('tcp');
   pinfo.setProto('TCP');
   pinfo.hints |= Hint.Tcp;
   const wantInfo = pinfo.wantInfo;

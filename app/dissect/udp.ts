@@ -36,10 +36,12 @@ function conversations(pinfo: PacketInfo): Conversations {
 
 export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
+  // The layer before the first read (a header cut short still shows it, as in tshark); the
+  // Protocol column only once the header was read.
+  pinfo.layers.push('udp');
   const sport = tvb.u16(o);
   const dport = tvb.u16(o + 2);
   pinfo.noteTransportHeader(tvb);
-  pinfo.layers.push('udp');
   pinfo.setProto('UDP');
   pinfo.hints |= Hint.Udp;
   if (!pinfo.inError) {
