@@ -318,7 +318,9 @@ export function PacketList(props: PacketListProps) {
       maxConcurrentDatasourceRequests: 2,
       infiniteInitialRowCount: 1,
       blockLoadDebounceMillis: 30,
-      rowBuffer: 20,
+      // Rows drawn beyond the viewport: every one is DOM to build when a scrollbar drag or a page
+      // key moves the list, so no more than ag-grid's default.
+      rowBuffer: 10,
       rowSelection: { mode: 'singleRow', checkboxes: false, enableClickSelection: true },
       getRowId: (p) => String(p.data.number),
       getRowClass,
@@ -342,8 +344,11 @@ export function PacketList(props: PacketListProps) {
     // The grid is made once; what changes later reaches it through the effects below.
   }, []);
 
+  // Set once the mount's effects have run: until then the grid has what it was created with.
+  const mounted = useRef(false);
+
   useEffect(() => {
-    apiRef.current?.setGridOption('defaultColDef', defaultColDef);
+    if (mounted.current) apiRef.current?.setGridOption('defaultColDef', defaultColDef);
   }, [defaultColDef]);
 
   // A new file: the engine's view starts unsorted, the grid's column sort is cleared.
@@ -366,7 +371,8 @@ export function PacketList(props: PacketListProps) {
     const api = apiRef.current;
     const before = countRef.current;
     countRef.current = displayed;
-    if (!api || displayed === before) return;
+    // On mount the first block's answer gives the grid its count (countRef).
+    if (!api || !mounted.current || displayed === before) return;
     const following = callbacks.current.follow === true && displayed > before && stickyRef.current;
     api.setRowCount(displayed, true);
     if (partialBlockRef.current || displayed < before) {
@@ -414,6 +420,10 @@ export function PacketList(props: PacketListProps) {
     Object.assign(d, { colouring, rules });
     apiRef.current?.redrawRows();
   }, [colouring, rules]);
+
+  useEffect(() => {
+    mounted.current = true;
+  }, []);
 
   const selectRow = useCallback(async (row: number) => {
     const api = apiRef.current;
