@@ -327,6 +327,8 @@ export function PacketList(props: PacketListProps) {
       suppressMultiSort: true,
       suppressDragLeaveHidesColumns: true,
       suppressCellFocus: false,
+      // The theme's hover colour is transparent: no class changes on rows passing under the pointer.
+      suppressRowHoverHighlight: true,
       onCellFocused: (e) => handlers.current.onCellFocused(e),
       onBodyScroll: (e) => handlers.current.onBodyScroll(e),
       onColumnMoved: () => handlers.current.saveColumns(),
