@@ -1,16 +1,20 @@
 // The renderer's entry: connect to the engine (WebSocket in browser mode, the preload's
-// MessagePort in Electron), then show the window.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/app.tsx';
+// MessagePort in Electron) and ask for the file to open, then show the window. The window's code
+// (React, the grid) is a separate chunk fetched from the start: the engine reads the file while
+// the page parses it, instead of waiting for it.
 import { EngineClient, type Transport } from './client/engine-client.ts';
 import { browserHost, electronHost, type Host } from './client/host.ts';
+import { startOpen } from './client/open.ts';
 import {
   engineSocketUrl,
   messagePortTransport,
   waitForEnginePort,
   webSocketTransport,
 } from './client/transport.ts';
+
+const windowCode = import('./window.tsx');
+// Awaited (and its failure shown) in start(); not "unhandled" before then.
+windowCode.catch(() => {});
 
 async function connect(): Promise<{ transport: Transport; host: Host }> {
   const token = new URLSearchParams(window.location.search).get('token');
@@ -34,15 +38,10 @@ async function start(): Promise<void> {
     // built; its events wait for the window (App releases them once it listens).
     client.holdEvents();
     const path = new URLSearchParams(window.location.search).get('open');
-    const initialOpen = path ? { path, opened: client.request('file.open', { path }) } : null;
-    // Handled by App; caught here too so a failure before it mounts is not "unhandled".
-    initialOpen?.opened.catch(() => {});
+    const initialOpen = path ? startOpen(client, path) : null;
+    const { showWindow } = await windowCode;
     splash?.remove();
-    createRoot(rootEl).render(
-      <StrictMode>
-        <App client={client} host={host} initialOpen={initialOpen} inPageMenu={host.kind === 'browser'} />
-      </StrictMode>,
-    );
+    showWindow(rootEl, { client, host, initialOpen, inPageMenu: host.kind === 'browser' });
     document.body.dataset['engine'] = 'ready';
   } catch (err) {
     console.error(err);

@@ -57,6 +57,9 @@ const TYPES: Record<string, string> = {
 
 const MAX_MESSAGE = 1 << 20;
 
+/** A bundle file vite named by its content hash (assets/name-HASH.ext). */
+const HASHED_ASSET = /^\/assets\/[\w.-]+-[\w-]{8}\.(?:js|css|map)$/;
+
 /** The renderer bundle: build/renderer next to the bundled CLI, or from the source tree. */
 export function findStaticDir(base: string = import.meta.url): string | null {
   for (const rel of ['./renderer/', '../../build/renderer/', '../build/renderer/']) {
@@ -214,7 +217,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'content-security-policy': CSP,
-      'cache-control': 'no-store',
+      // vite names the bundle's files by their content hash: the browser may keep them (and its
+      // compiled code for them) across reloads. index.html (which names them) is asked afresh.
+      'cache-control': HASHED_ASSET.test(rel) ? 'private, max-age=31536000, immutable' : 'no-store',
     };
     if (path.endsWith('index.html')) {
       // Lets the page's own assets (which carry no ?token=) load; HttpOnly, so scripts can't read it.

@@ -7,11 +7,13 @@ import type {
   FileSummary,
   FrameDetail,
   LoadProgress,
+  Row,
   TreeNodeDto,
   ViewState,
 } from '../../app/protocol/messages.ts';
 import { engineErrorOf, type EngineClient } from '../client/engine-client.ts';
 import type { Host } from '../client/host.ts';
+import { startOpen, type Opening } from '../client/open.ts';
 import { isOwnWindowMessage } from '../client/transport.ts';
 import { GoToDialog, OpenDialog, SaveDialog } from '../chrome/dialogs.tsx';
 import { ErrorBar, type Notice } from '../chrome/error-bar.tsx';
@@ -59,16 +61,11 @@ import { formatCount } from '../../app/format/count.ts';
 /** A selection that moves again within this (ms) is still moving: its detail waits. */
 const DETAIL_SETTLE_MS = 80;
 
-export interface InitialOpen {
-  path: string;
-  opened: Promise<FileSummary>;
-}
-
 export interface AppProps {
   client: EngineClient;
   host: Host;
   /** The file asked for on start (browser mode's `?open=`), its `file.open` already sent. */
-  initialOpen: InitialOpen | null;
+  initialOpen: Opening | null;
   /** Draw the in-page menu bar (browser mode; Electron has its native menu). */
   inPageMenu: boolean;
 }
@@ -88,6 +85,14 @@ function dirname(path: string): string {
   return i <= 0 ? '/' : path.slice(0, i);
 }
 
+/** The first rows of an opening, or null when it failed (the packet list then asks itself). */
+function firstRowsOf(o: Opening): Promise<Row[] | null> {
+  return o.first.then(
+    (f) => f.rows,
+    () => null,
+  );
+}
+
 function loadErrorText(error: EngineError, packets: number): string {
   const kept = `${formatCount(packets)} packet${packets === 1 ? '' : 's'} read before the fault ${packets === 1 ? 'is' : 'are'} shown.`;
   return `The capture file appears to be damaged or cut short: ${error.message}. ${kept}`;
@@ -100,6 +105,9 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const [loadMs, setLoadMs] = useState<number | null>(null);
   const [loadStop, setLoadStop] = useState<'cancelled' | 'failed' | null>(null);
   const [generation, setGeneration] = useState(0);
+  // The first block of the file being opened goes to the packet list of its file.opened event.
+  const nextFirstRows = useRef<Promise<Row[] | null> | null>(initialOpen && firstRowsOf(initialOpen));
+  const [firstRows, setFirstRows] = useState<Promise<Row[] | null> | null>(null);
   const [timeRef, setTimeRef] = useState<TimeRef>(ZERO_REF);
   const [selected, setSelected] = useState<{ row: number; frame: number } | null>(null);
   const [detail, setDetail] = useState<FrameDetail | null>(null);
@@ -178,6 +186,8 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           setLoadMs(null);
           setLoadStop(null);
           setGeneration((g) => g + 1);
+          setFirstRows(nextFirstRows.current);
+          nextFirstRows.current = null;
           setSelected(null);
           setDetail(null);
           setSelectedPath(null);
@@ -218,6 +228,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           setProgress(null);
           setLoadMs(null);
           setGeneration((g) => g + 1);
+          setFirstRows(null);
           setSelected(null);
           setDetail(null);
           setSelectedPath(null);
@@ -235,21 +246,24 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   }, [client, notify]);
 
   const openFile = useCallback(
-    async (path: string, opened?: Promise<FileSummary>) => {
+    async (path: string, initial?: Opening) => {
       setDialog(null);
       const open = async (discard: boolean): Promise<void> => {
-        const summary = await (opened ?? client.request('file.open', { path, discard }));
+        let opening = initial;
+        if (!opening) {
+          opening = startOpen(client, path, discard);
+          nextFirstRows.current = firstRowsOf(opening);
+        }
+        const summary = await opening.opened;
         setRecent(addRecentFile(summary.path));
-        const [[first], state] = await Promise.all([
-          client.request('view.rows', { start: 0, end: 1 }),
-          client.request('view.state', {}),
-        ]);
+        const { rows, state } = await opening.first;
+        const first = rows[0];
         if (first) setTimeRef({ sec: first.tsSec, nsec: first.tsNsec });
         setView((v) => (v && v.total > state.total ? v : state));
       };
       try {
         // The file opened on start was asked for before any capture could exist.
-        await (opened ? open(false) : capture.guard('opening another file', open));
+        await (initial ? open(false) : capture.guard('opening another file', open));
       } catch (err) {
         const e = engineErrorOf(err);
         notify(`Could not open ${path}: ${e.message}`);
@@ -531,7 +545,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   useEffect(() => {
     if (initialOpen && !opened.current) {
       opened.current = true;
-      void openFile(initialOpen.path, initialOpen.opened).finally(() => setOpening(false));
+      void openFile(initialOpen.path, initialOpen).finally(() => setOpening(false));
     }
   }, [initialOpen, openFile]);
 
@@ -733,6 +747,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
               follow={capture.running}
               colouring={colouring}
               rules={DEFAULT_RULES}
+              firstRows={firstRows}
               onSelect={(row, frame) => setSelected({ row, frame })}
               onError={notifyError}
               onHeaderMenu={(x, y) => setMenu({ x, y, items: columnItems() })}

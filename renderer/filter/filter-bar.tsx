@@ -4,6 +4,7 @@
 import {
   forwardRef,
   useCallback,
+  useEffect,
   useImperativeHandle,
   useMemo,
   useRef,
@@ -12,14 +13,23 @@ import {
 } from 'react';
 import type { FilterFieldInfo } from '../../app/protocol/messages.ts';
 import {
-  checkFilter,
-  completions,
   filterButtons,
   filterHistory,
+  loadFilterCheck,
   saveFilterButtons,
   wordAt,
   type FilterButton,
+  type FilterCheck,
+  type FilterCheckModule,
 } from './filter-model.ts';
+
+/**
+ * The checker (every dissector's fields) is loaded this long after the bar appears, or at once
+ * when the user types or focuses the field: not while the window's first rows are on their way.
+ */
+const LOAD_CHECKER_MS = 1500;
+
+const NOT_CHECKED: FilterCheck = { state: 'empty' };
 
 export interface FilterBarHandle {
   focus(): void;
@@ -47,7 +57,25 @@ export const FilterBar = forwardRef<FilterBarHandle, FilterBarProps>(function Fi
   const [popup, setPopup] = useState<Popup>(null);
   const [active, setActive] = useState(-1);
   const [buttons, setButtons] = useState<FilterButton[]>(filterButtons);
-  const check = useMemo(() => checkFilter(text), [text]);
+  const [checker, setChecker] = useState<FilterCheckModule | null>(null);
+  const checkerRef = useRef(checker);
+  checkerRef.current = checker;
+  const wantChecker = useCallback((): Promise<FilterCheckModule> => {
+    const loading = loadFilterCheck();
+    loading.then(setChecker, () => {});
+    return loading;
+  }, []);
+  useEffect(() => {
+    if (checker) return;
+    if (text !== '') {
+      void wantChecker();
+      return;
+    }
+    const timer = setTimeout(() => void wantChecker(), LOAD_CHECKER_MS);
+    return () => clearTimeout(timer);
+  }, [checker, text, wantChecker]);
+  // Until the checker is here the text is shown unjudged; the engine still refuses a bad filter.
+  const check = useMemo(() => (checker ? checker.checkFilter(text) : NOT_CHECKED), [checker, text]);
   const history = useMemo(() => filterHistory(), [props.historyVersion, popup]);
 
   useImperativeHandle(ref, () => ({
@@ -61,12 +89,24 @@ export const FilterBar = forwardRef<FilterBarHandle, FilterBarProps>(function Fi
     if (mirror.current && input.current) mirror.current.scrollLeft = input.current.scrollLeft;
   };
 
-  const offerCompletions = useCallback((value: string, caret: number) => {
-    const w = wordAt(value, caret);
-    const items = w ? completions(w.word) : [];
-    setPopup(w && items.length > 0 ? { kind: 'complete', items, start: w.start } : null);
-    setActive(-1);
-  }, []);
+  const offerCompletions = useCallback(
+    (value: string, caret: number) => {
+      const w = wordAt(value, caret);
+      const offer = (m: FilterCheckModule | null): void => {
+        const items = w && m ? m.completions(w.word) : [];
+        setPopup(w && items.length > 0 ? { kind: 'complete', items, start: w.start } : null);
+        setActive(-1);
+      };
+      const loaded = checkerRef.current;
+      if (loaded || !w) return offer(loaded);
+      // The first keystroke may come before the checker: offer once it is here, if still current.
+      void wantChecker().then(
+        (m) => input.current?.value === value && offer(m),
+        () => {},
+      );
+    },
+    [wantChecker],
+  );
 
   const apply = (expression: string): void => {
     setPopup(null);
@@ -180,6 +220,7 @@ export const FilterBar = forwardRef<FilterBarHandle, FilterBarProps>(function Fi
             onTextChange(e.target.value);
             offerCompletions(e.target.value, e.target.selectionStart ?? e.target.value.length);
           }}
+          onFocus={() => void wantChecker()}
           onScroll={syncScroll}
           onKeyUp={syncScroll}
           onBlur={() => setTimeout(() => setPopup(null), 150)}

@@ -1,11 +1,7 @@
-// What the filter bar knows about the text being typed, without asking the engine: the same
-// compiler the engine runs (app/filter) gives the green/red/yellow state and the error span, the
-// registry gives the names to complete. History and saved buttons live in localStorage.
-import { defaultRegistry } from '../../app/dissect/modules.ts';
-import { compileFilter } from '../../app/filter/compile.ts';
-import { filterFieldList } from '../../app/filter/field-list.ts';
-import { filterWarning } from '../../app/filter/warnings.ts';
-import type { FilterFieldInfo } from '../../app/protocol/messages.ts';
+// What the filter bar knows about the text being typed, without asking the engine. Checking and
+// completing need the dissectors' registry and the filter compiler: those are in filter-check.ts,
+// loaded on demand (loadFilterCheck) as their own chunk, not before the first rows are shown.
+// History and saved buttons live in localStorage.
 import { isStringArray, load, save } from '../app/settings.ts';
 
 export type FilterCheck =
@@ -14,21 +10,14 @@ export type FilterCheck =
   | { state: 'warning'; message: string }
   | { state: 'invalid'; message: string; start: number; end: number };
 
-const registry = defaultRegistry();
-let fieldList: FilterFieldInfo[] | null = null;
+export type FilterCheckModule = typeof import('./filter-check.ts');
 
-/** Every field and protocol name, sorted (built on first use). */
-export function filterFields(): FilterFieldInfo[] {
-  fieldList ??= filterFieldList(registry);
-  return fieldList;
-}
+let checkModule: Promise<FilterCheckModule> | null = null;
 
-export function checkFilter(text: string): FilterCheck {
-  if (text.trim() === '') return { state: 'empty' };
-  const compiled = compileFilter(text, registry);
-  if (!compiled.ok) return { state: 'invalid', ...compiled.error };
-  const warning = filterWarning(text, registry, compiled.filter.deprecated);
-  return warning ? { state: 'warning', message: warning } : { state: 'valid' };
+/** The checker and completer (a separate chunk); loaded once, on first call. */
+export function loadFilterCheck(): Promise<FilterCheckModule> {
+  checkModule ??= import('./filter-check.ts');
+  return checkModule;
 }
 
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
@@ -41,25 +30,6 @@ export function wordAt(text: string, caret: number): { start: number; word: stri
   if (word === '' || !/^[A-Za-z_]/.test(word)) return null;
   if (caret < text.length && NAME_CHAR.test(text[caret] as string)) return null;
   return { start, word };
-}
-
-/**
- * Names to offer for `word`: the protocol itself and its direct fields first (`tcp` →
- * `tcp`, `tcp.ack`, …), like Wireshark's completer; at most `limit`.
- */
-export function completions(word: string, limit = 12): FilterFieldInfo[] {
-  const lower = word.toLowerCase();
-  const out: FilterFieldInfo[] = [];
-  for (const f of filterFields()) {
-    if (!f.name.toLowerCase().startsWith(lower) || f.name === word) continue;
-    // Below the word's own level, offer one more level at a time (`ip.` → `ip.src`, not `ip.opt.len`).
-    const rest = f.name.slice(word.length);
-    const deeper = rest.replace(/^\./, '').includes('.');
-    if (deeper && !word.endsWith('.')) continue;
-    out.push(f);
-    if (out.length >= limit) break;
-  }
-  return out;
 }
 
 const HISTORY_KEY = 'filterHistory';

@@ -3,6 +3,7 @@
 import {
   CellStyleModule,
   ColumnApiModule,
+  createGrid,
   EventApiModule,
   InfiniteRowModelModule,
   ModuleRegistry,
@@ -17,17 +18,16 @@ import {
   type ColDef,
   type ColumnState,
   type GridApi,
-  type GridReadyEvent,
   type IDatasource,
   type IGetRowsParams,
   type RowClassParams,
   type SuppressKeyboardEventParams,
 } from 'ag-grid-community';
-import { AgGridReact } from 'ag-grid-react';
 import {
   useCallback,
   useEffect,
   useImperativeHandle,
+  useLayoutEffect,
   useMemo,
   useRef,
   type KeyboardEvent,
@@ -35,6 +35,7 @@ import {
 } from 'react';
 import type { ColumnId, Row, ViewState } from '../../app/protocol/messages.ts';
 import type { EngineClient } from '../client/engine-client.ts';
+import { LIST_BLOCK } from '../client/open.ts';
 import { load, save } from '../app/settings.ts';
 import { ruleFor, type ColouringRule } from './colouring.ts';
 import { formatRowTime, type TimeFormat, type TimeRef } from './time-format.ts';
@@ -74,7 +75,7 @@ export const COLUMN_TITLES: Record<ColumnId, string> = {
 };
 
 /** Rows per block the grid asks for (one view.rows request each). */
-const BLOCK = 200;
+const BLOCK = LIST_BLOCK;
 
 const gridTheme = themeBalham.withParams({
   backgroundColor: 'var(--list-bg)',
@@ -120,6 +121,11 @@ export interface PacketListProps {
   timeDigits: number;
   colouring: boolean;
   rules: readonly ColouringRule[];
+  /**
+   * The view's first block of rows, already asked for with file.open (null when that failed):
+   * the grid's first request for rows 0.. (unsorted) of this generation takes it.
+   */
+  firstRows?: Promise<Row[] | null> | null;
   onSelect(row: number, frame: number): void;
   onError(err: unknown): void;
   onHeaderMenu(x: number, y: number): void;
@@ -154,6 +160,7 @@ function isColumnState(v: unknown): v is ColumnState[] {
 
 export function PacketList(props: PacketListProps) {
   const { client, generation, view, timeFormat, timeRef, timeDigits, colouring, rules, ref } = props;
+  const firstRows = props.firstRows ?? null;
   const apiRef = useRef<GridApi<Row> | null>(null);
   const countRef = useRef(0);
   const partialBlockRef = useRef(false);
@@ -211,6 +218,17 @@ export function PacketList(props: PacketListProps) {
 
   const datasource = useMemo<IDatasource>(() => {
     const gen = generation;
+    // Taken by the first unsorted request for the first block, once.
+    let prefetched = firstRows;
+    const fetchRows = async (start: number, end: number, sorted: boolean): Promise<Row[]> => {
+      const pre = prefetched;
+      prefetched = null;
+      if (pre && start === 0 && end === BLOCK && !sorted) {
+        const rows = await pre;
+        if (rows) return rows;
+      }
+      return client.request('view.rows', { start, end });
+    };
     return {
       getRows: (params: IGetRowsParams<Row>) => {
         void (async () => {
@@ -238,7 +256,7 @@ export function PacketList(props: PacketListProps) {
               sortChainRef.current = sorted.catch(() => {});
               await sorted;
             }
-            const rows = await client.request('view.rows', { start: params.startRow, end: params.endRow });
+            const rows = await fetchRows(params.startRow, params.endRow, appliedSortRef.current !== null);
             if (gen !== callbacks.current.generation) return params.failCallback();
             const asked = params.endRow - params.startRow;
             const partial = rows.length < asked;
@@ -263,7 +281,77 @@ export function PacketList(props: PacketListProps) {
         })();
       },
     };
-  }, [client, generation]);
+  }, [client, generation, firstRows]);
+
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const gridRef = useRef<HTMLDivElement | null>(null);
+  /** The datasource the grid has now (given at its creation, or set since). */
+  const gridDatasource = useRef<IDatasource | null>(null);
+
+  // Rows get a class per rule; the colours are CSS variables so the dark theme can tone them down.
+  const getRowClass = useCallback((p: RowClassParams<Row>): string | undefined => {
+    const { colouring: on, rules: rs } = colourRefs.current;
+    if (!on || !p.data) return undefined;
+    const rule = ruleFor(p.data.hints, rs);
+    return rule ? `rule rule-${rs.indexOf(rule)}` : undefined;
+  }, []);
+
+  // The grid is ag-grid's own DOM grid under a plain div (no React per row or cell: a scrolled-in
+  // row costs only the grid's DOM work). Its handlers read the latest props through refs.
+  const handlers = useRef({
+    onCellFocused: (_e: CellFocusedEvent<Row>): void => {},
+    onBodyScroll: (_e: BodyScrollEvent<Row>): void => {},
+    saveColumns: (): void => {},
+  });
+  useLayoutEffect(() => {
+    const host = gridRef.current;
+    if (!host) return;
+    gridDatasource.current = datasource;
+    const api = createGrid<Row>(host, {
+      theme: gridTheme,
+      columnDefs,
+      defaultColDef,
+      rowModelType: 'infinite',
+      datasource,
+      cacheBlockSize: BLOCK,
+      maxBlocksInCache: 50,
+      maxConcurrentDatasourceRequests: 2,
+      infiniteInitialRowCount: 1,
+      blockLoadDebounceMillis: 30,
+      // Rows drawn beyond the viewport: every one is DOM to build when a scrollbar drag or a page
+      // key moves the list, so no more than ag-grid's default.
+      rowBuffer: 10,
+      rowSelection: { mode: 'singleRow', checkboxes: false, enableClickSelection: true },
+      getRowId: (p) => String(p.data.number),
+      getRowClass,
+      suppressMultiSort: true,
+      suppressDragLeaveHidesColumns: true,
+      suppressCellFocus: false,
+      // The theme's hover colour is transparent: no class changes on rows passing under the pointer.
+      suppressRowHoverHighlight: true,
+      onCellFocused: (e) => handlers.current.onCellFocused(e),
+      onBodyScroll: (e) => handlers.current.onBodyScroll(e),
+      onColumnMoved: () => handlers.current.saveColumns(),
+      onColumnResized: (e) => e.finished && handlers.current.saveColumns(),
+      onColumnVisible: () => handlers.current.saveColumns(),
+    });
+    const saved = load('columns', [], isColumnState);
+    if (saved.length) api.applyColumnState({ state: saved, applyOrder: true });
+    apiRef.current = api;
+    return () => {
+      apiRef.current = null;
+      gridDatasource.current = null;
+      api.destroy();
+    };
+    // The grid is made once; what changes later reaches it through the effects below.
+  }, []);
+
+  // Set once the mount's effects have run: until then the grid has what it was created with.
+  const mounted = useRef(false);
+
+  useEffect(() => {
+    if (mounted.current) apiRef.current?.setGridOption('defaultColDef', defaultColDef);
+  }, [defaultColDef]);
 
   // A new file: the engine's view starts unsorted, the grid's column sort is cleared.
   useEffect(() => {
@@ -273,7 +361,8 @@ export function PacketList(props: PacketListProps) {
     partialBlockRef.current = false;
     stickyRef.current = true;
     const api = apiRef.current;
-    if (!api) return;
+    if (!api || gridDatasource.current === datasource) return;
+    gridDatasource.current = datasource;
     api.applyColumnState({ defaultState: { sort: null } });
     api.setGridOption('datasource', datasource);
   }, [datasource]);
@@ -284,7 +373,8 @@ export function PacketList(props: PacketListProps) {
     const api = apiRef.current;
     const before = countRef.current;
     countRef.current = displayed;
-    if (!api || displayed === before) return;
+    // On mount the first block's answer gives the grid its count (countRef).
+    if (!api || !mounted.current || displayed === before) return;
     const following = callbacks.current.follow === true && displayed > before && stickyRef.current;
     api.setRowCount(displayed, true);
     if (partialBlockRef.current || displayed < before) {
@@ -298,7 +388,11 @@ export function PacketList(props: PacketListProps) {
   // as the filter's matches stream in. (Unsorted, matches only append: loaded rows stay right.)
   const filter = view?.filter ?? '';
   const resorting = view?.filtering === true && view.sort !== null;
+  // What the grid's rows were drawn with: a change refreshes them, the first render does not.
+  const drawn = useRef({ filter, timeFormat, timeRef, timeDigits, colouring, rules });
   useEffect(() => {
+    if (drawn.current.filter === filter) return;
+    drawn.current.filter = filter;
     apiRef.current?.refreshInfiniteCache();
   }, [filter]);
   useEffect(() => {
@@ -306,6 +400,9 @@ export function PacketList(props: PacketListProps) {
   }, [resorting, displayed]);
 
   useEffect(() => {
+    const d = drawn.current;
+    if (d.timeFormat === timeFormat && d.timeRef === timeRef && d.timeDigits === timeDigits) return;
+    Object.assign(d, { timeFormat, timeRef, timeDigits });
     apiRef.current?.refreshCells({ columns: ['time'], force: true });
   }, [timeFormat, timeRef, timeDigits]);
 
@@ -320,8 +417,15 @@ export function PacketList(props: PacketListProps) {
   }, [timeFormat, timeDigits]);
 
   useEffect(() => {
+    const d = drawn.current;
+    if (d.colouring === colouring && d.rules === rules) return;
+    Object.assign(d, { colouring, rules });
     apiRef.current?.redrawRows();
   }, [colouring, rules]);
+
+  useEffect(() => {
+    mounted.current = true;
+  }, []);
 
   const selectRow = useCallback(async (row: number) => {
     const api = apiRef.current;
@@ -338,8 +442,6 @@ export function PacketList(props: PacketListProps) {
     markSelected(api, frame);
     callbacks.current.onSelect(row, frame);
   }, []);
-
-  const rootRef = useRef<HTMLDivElement | null>(null);
 
   /** Gives the browser's focus to the grid's focused cell once it is drawn (after a dialog or menu). */
   const focusCellElement = useCallback((row: number, col: string, tries = 10) => {
@@ -392,39 +494,20 @@ export function PacketList(props: PacketListProps) {
       );
   }, []);
 
-  const onGridReady = useCallback(
-    (e: GridReadyEvent<Row>) => {
-      apiRef.current = e.api;
-      const saved = load('columns', [], isColumnState);
-      if (saved.length) e.api.applyColumnState({ state: saved, applyOrder: true });
-      e.api.setGridOption('datasource', datasource);
+  handlers.current = {
+    onBodyScroll: (e) => {
+      if (e.direction !== 'vertical' || performance.now() - userInputAt.current > USER_SCROLL_MS) return;
+      stickyRef.current = isAtBottom(e.api, countRef.current);
     },
-    [datasource],
-  );
-
-  const onBodyScroll = useCallback((e: BodyScrollEvent<Row>) => {
-    if (e.direction !== 'vertical' || performance.now() - userInputAt.current > USER_SCROLL_MS) return;
-    stickyRef.current = isAtBottom(e.api, countRef.current);
-  }, []);
-  const noteUserInput = (): void => {
-    userInputAt.current = performance.now();
-  };
-
-  const onCellFocused = useCallback(
-    (e: CellFocusedEvent<Row>) => {
+    onCellFocused: (e) => {
       if (e.rowIndex === null || e.rowPinned) return;
       void selectRow(e.rowIndex).catch((err: unknown) => callbacks.current.onError(err));
     },
-    [selectRow],
-  );
-
-  // Rows get a class per rule; the colours are CSS variables so the dark theme can tone them down.
-  const getRowClass = useCallback((p: RowClassParams<Row>): string | undefined => {
-    const { colouring: on, rules: rs } = colourRefs.current;
-    if (!on || !p.data) return undefined;
-    const rule = ruleFor(p.data.hints, rs);
-    return rule ? `rule rule-${rs.indexOf(rule)}` : undefined;
-  }, []);
+    saveColumns,
+  };
+  const noteUserInput = (): void => {
+    userInputAt.current = performance.now();
+  };
   const ruleCss = useMemo(
     () =>
       rules
@@ -460,30 +543,7 @@ export function PacketList(props: PacketListProps) {
       }}
     >
       <style>{ruleCss}</style>
-      <AgGridReact<Row>
-        theme={gridTheme}
-        columnDefs={columnDefs}
-        defaultColDef={defaultColDef}
-        rowModelType="infinite"
-        cacheBlockSize={BLOCK}
-        maxBlocksInCache={50}
-        maxConcurrentDatasourceRequests={2}
-        infiniteInitialRowCount={1}
-        blockLoadDebounceMillis={30}
-        rowBuffer={20}
-        rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
-        getRowId={(p) => String(p.data.number)}
-        getRowClass={getRowClass}
-        suppressMultiSort
-        suppressDragLeaveHidesColumns
-        suppressCellFocus={false}
-        onGridReady={onGridReady}
-        onCellFocused={onCellFocused}
-        onBodyScroll={onBodyScroll}
-        onColumnMoved={saveColumns}
-        onColumnResized={(e) => e.finished && saveColumns()}
-        onColumnVisible={saveColumns}
-      />
+      <div className="packet-grid" ref={gridRef} />
     </div>
   );
 }

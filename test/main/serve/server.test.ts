@@ -24,6 +24,7 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(staticDir, 'assets', 'window-D84cO2yB.js'), 'console.log(2)');
   server = await startServer({ staticDir, engineHost: inProcessEngineHost(), open: FILE });
   base = `http://127.0.0.1:${server.port}`;
 });
@@ -100,6 +101,17 @@ describe('serve: access', () => {
       headers: { cookie: `trawl-token-${server.port}=x` },
     });
     expect(wrongCookie.status).toBe(403);
+  });
+
+  it('lets the browser keep the content-hashed bundle files, never the page', async () => {
+    const page = await fetch(`${base}/?token=${server.token}`);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const headers = { cookie: (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+    const hashed = await fetch(`${base}/assets/window-D84cO2yB.js`, { headers });
+    expect(hashed.status).toBe(200);
+    expect(hashed.headers.get('cache-control')).toMatch(/immutable/);
+    const plain = await fetch(`${base}/assets/app.js`, { headers });
+    expect(plain.headers.get('cache-control')).toBe('no-store');
   });
 
   it('refuses other Host names (DNS rebinding) and paths out of the bundle', async () => {
