@@ -23,6 +23,7 @@ import { geneveModule } from './geneve.ts';
 import { espModule } from './esp.ts';
 import { ahModule } from './ah.ts';
 import { udpEncapModule } from './udpencap.ts';
+import { isakmpModule } from './isakmp.ts';
 import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
@@ -75,6 +76,7 @@ export const MODULES: readonly DissectorModule[] = [
   espModule,
   ahModule,
   udpEncapModule,
+  isakmpModule,
   greModule,
   nflogModule,
   tlsModule,

@@ -1,9 +1,9 @@
 // UDP encapsulation of IPsec (RFC 3948) on UDP 4500, where NAT traversal puts it: a lone 0xff
 // byte is a NAT keep-alive, four zero bytes (the non-ESP marker) start an IKE message, and
 // anything else is ESP.
-import { dissectData } from './data.ts';
 import { dissectESP } from './esp.ts';
 import { fields, proto, text } from './field.ts';
+import { dissectISAKMP } from './isakmp.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
@@ -34,8 +34,7 @@ export function dissectUdpEncap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
     tree.push(F[''], tvb, o, 4);
     tree.add(F.non_esp_marker, tvb, o, 4, 1);
     tree.pop();
-    // An IKE message follows; Trawl has no ISAKMP dissector yet, so it shows as data.
-    dissectData(tvb.sub(o + 4), pinfo, tree);
+    dissectISAKMP(tvb.sub(o + 4), pinfo, tree);
     return tvb.remaining(o);
   }
   tree.push(F[''], tvb, o, 0);
