@@ -11,7 +11,13 @@ import {
 import { CaptureError, toCaptureError } from './errors.ts';
 import type { CaptureGap, CaptureOptions, CaptureStats, LiveCapture } from './types.ts';
 
-export const RING_DEFAULTS = { blockSize: 4 << 20, blockCount: 16, frameSize: 2048, timeoutMs: 50 } as const;
+export const RING_DEFAULTS = {
+  blockSize: 4 << 20,
+  blockCount: 16,
+  frameSize: 2048,
+  timeoutMs: 50,
+  queueBatches: 32,
+} as const;
 
 function toStats(s: CaptureSessionStats): CaptureStats {
   return {
@@ -114,6 +120,7 @@ class RingCapture implements LiveCapture {
           blockCount: ring.blockCount,
           frameSize: ring.frameSize,
           timeoutMs: ring.timeoutMs,
+          queueBatches: ring.queueBatches,
           helperPath: options.helperPath ?? captureHelperPath(),
           maxPackets: options.autostop?.packets ?? 0,
           maxBytes: options.autostop?.bytes ?? 0,

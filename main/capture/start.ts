@@ -55,6 +55,7 @@ function validate(options: StartCaptureOptions): void {
   int(options.ring?.blockCount, 'ring block count', 1, 65536);
   int(options.ring?.frameSize, 'ring frame size', 64, 2 ** 30);
   int(options.ring?.timeoutMs, 'ring timeout', 1, 60000);
+  int(options.ring?.queueBatches, 'ring queue', 1, 4096);
   int(options.autostop?.packets, 'autostop packets', 1, Number.MAX_SAFE_INTEGER);
   int(options.autostop?.bytes, 'autostop bytes', 1, Number.MAX_SAFE_INTEGER);
   const secs = options.autostop?.seconds;

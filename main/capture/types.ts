@@ -15,6 +15,8 @@ export interface RingOptions {
   frameSize?: number;
   /** Block-retire timeout in ms; default 50. */
   timeoutMs?: number;
+  /** Batches waiting for JS at most; past that they stay in the file and are read back. Default 32. */
+  queueBatches?: number;
 }
 
 export interface AutoStop {

@@ -39,6 +39,7 @@ export interface CaptureCliOptions {
   backend?: 'ring' | 'libpcap';
   ringBlocks?: number;
   ringBlockSize?: number;
+  ringQueue?: number;
   ringTimeoutMs?: number;
 }
 
@@ -58,9 +59,15 @@ function positiveInt(value: string, what: string): number {
   return Number(value);
 }
 
-const LONG_CAPTURE_OPTIONS = new Set(['--backend', '--ring-blocks', '--ring-block-size', '--ring-timeout']);
+const LONG_CAPTURE_OPTIONS = new Set([
+  '--backend',
+  '--ring-blocks',
+  '--ring-block-size',
+  '--ring-timeout',
+  '--ring-queue',
+]);
 
-/** --backend, --ring-blocks, --ring-block-size, --ring-timeout (value after `=` or as the next argument). */
+/** --backend, --ring-* options (value after `=` or as the next argument). */
 function applyLongCaptureOption(opts: CliOptions, name: string, value: string): void {
   switch (name) {
     case '--backend':
@@ -74,6 +81,9 @@ function applyLongCaptureOption(opts: CliOptions, name: string, value: string): 
       return;
     case '--ring-block-size':
       opts.capture.ringBlockSize = positiveInt(value, 'ring block size');
+      return;
+    case '--ring-queue':
+      opts.capture.ringQueue = positiveInt(value, 'ring queue');
       return;
     default:
       opts.capture.ringTimeoutMs = positiveInt(value, 'ring timeout');
@@ -262,6 +272,7 @@ Capture:
   --ring-blocks <n>        ring blocks (default 16)
   --ring-block-size <b>    bytes per ring block (default 4194304)
   --ring-timeout <ms>      block retire timeout (default 50)
+  --ring-queue <n>         batches waiting for the printer (default 32; past that they are read back from the file)
   -n                       no network name resolution (Trawl resolves only MAC addresses, as tshark -n)
   -h, --help               this help
   -v, --version            version

@@ -64,6 +64,7 @@ export function captureOptionsOf(opts: CliOptions): StartCaptureOptions {
   if (c.ringBlocks !== undefined) ring.blockCount = c.ringBlocks;
   if (c.ringBlockSize !== undefined) ring.blockSize = c.ringBlockSize;
   if (c.ringTimeoutMs !== undefined) ring.timeoutMs = c.ringTimeoutMs;
+  if (c.ringQueue !== undefined) ring.queueBatches = c.ringQueue;
   if (Object.keys(ring).length > 0) start.ring = ring;
   const autostop: NonNullable<StartCaptureOptions['autostop']> = {};
   if (opts.count !== undefined) autostop.packets = opts.count;

@@ -134,8 +134,12 @@ test('without -w: -T fields -e prints each packet as it comes; -Y filters the di
 
 test('a flood JS cannot keep up with: every packet is still printed, in order, the missed ones read back from the file', async () => {
   const sent = 300000;
+  // A queue of one batch to JS: whenever JS is printing, the next full batch stays in the file.
   const r = await capture(
-    ['-i', pair.host, '-f', 'udp dst port 7205', '-T', 'fields', '-e', 'frame.number', '-e', 'frame.len'],
+    [
+      ...['-i', pair.host, '-f', 'udp dst port 7205', '--ring-queue', '1'],
+      ...['-T', 'fields', '-e', 'frame.number', '-e', 'frame.len'],
+    ],
     { count: sent, dport: 7205, sizes: [1514] },
     (child) => child.kill('SIGINT'),
   );
