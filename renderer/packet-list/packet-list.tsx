@@ -195,7 +195,7 @@ export function PacketList(props: PacketListProps) {
       },
       { colId: 'source', field: 'source', headerName: 'Source', width: 160 },
       { colId: 'destination', field: 'destination', headerName: 'Destination', width: 160 },
-      { colId: 'protocol', field: 'protocol', headerName: 'Protocol', width: 80 },
+      { colId: 'protocol', field: 'protocol', headerName: 'Protocol', width: 128 },
       { colId: 'length', field: 'length', headerName: 'Length', width: 78, type: 'rightAligned' },
       { colId: 'info', field: 'info', headerName: 'Info', flex: 1, minWidth: 200 },
     ],
