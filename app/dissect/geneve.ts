@@ -3,7 +3,7 @@
 // the ethertype table as GRE does.
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
-import { bool, bytes, fields, hex, proto, text, uint } from './field.ts';
+import { bool, bytes, fields, hex, names, proto, text, uint } from './field.ts';
 import { ETHERTYPE_NAMES } from './ethertype.ts';
 import { expert } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -14,6 +14,7 @@ import type { Tvb } from './tvb.ts';
 export const UDP_PORT_GENEVE = 6081;
 
 const TRUE_FALSE = ['True', 'False'] as const;
+const OPTION_CLASSES = names({ 0: 'Standard' });
 
 export const F = fields('geneve', {
   '': proto('Generic Network Virtualization Encapsulation'),
@@ -22,11 +23,11 @@ export const F = fields('geneve', {
   'flags.oam': bool('Operations, Administration and Management Frame', 8, 0x80, { tf: TRUE_FALSE }),
   'flags.critical': bool('Critical Options Present', 8, 0x40, { tf: TRUE_FALSE }),
   'flags.reserved': bool('Reserved', 8, 0x3f, { tf: TRUE_FALSE }),
-  proto_type: hex('Protocol Type', 16),
+  proto_type: hex('Protocol Type', 16, { strings: ETHERTYPE_NAMES }),
   vni: hex('Virtual Network Identifier (VNI)', 24, { base: 'hex_dec' }),
   reserved: hex('Reserved', 8, { hidden: true }),
   options: bytes('Geneve Options'),
-  'option.class': hex('Class', 16),
+  'option.class': hex('Class', 16, { strings: OPTION_CLASSES }),
   'option.type': hex('Type', 8),
   'option.type.critical': bool('Critical Option', 8, 0x80, { hidden: true }),
   'option.flags': hex('Flags', 8, { hidden: true }),
@@ -71,8 +72,6 @@ export function dissectGeneve(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (tree.full) tree.labelLast(`Length: ${optionsLength} bytes`);
   addFlags(tvb, o + 1, flags, tree);
   tree.add(F.proto_type, tvb, o + 2, 2, type);
-  if (tree.full)
-    tree.labelLast(`Protocol Type: ${ETHERTYPE_NAMES.get(type) ?? 'Unknown'} (${hex2(type, 4)})`);
   tree.add(F.vni, tvb, o + 4, 3, vni);
   tree.add(F.reserved, tvb, o + 7, 1, tvb.u8(o + 7));
   if (optionsLength > 0) addOptions(tvb, o + HEADER, optionsLength, pinfo, tree);
@@ -115,12 +114,10 @@ function addOptions(tvb: Tvb, from: number, length: number, pinfo: PacketInfo, t
     tree.push(F.option, tvb, p, size);
     if (tree.full) {
       const critical = type & 0x80 ? ' (Critical)' : '';
-      tree.label(
-        `Unknown, Class: ${cls === 0 ? 'Standard' : 'Unknown'} (${hex2(cls, 4)}) Type: ${hex2(type, 2)}${critical}`,
-      );
+      const className = OPTION_CLASSES.get(cls) ?? 'Unknown';
+      tree.label(`Unknown, Class: ${className} (${hex2(cls, 4)}) Type: ${hex2(type, 2)}${critical}`);
     }
     tree.add(F['option.class'], tvb, p, 2, cls);
-    if (tree.full) tree.labelLast(`Class: ${cls === 0 ? 'Standard' : 'Unknown'} (${hex2(cls, 4)})`);
     tree.add(F['option.type'], tvb, p + 2, 1, type);
     if (tree.full) tree.labelLast(`Type: ${hex2(type, 2)}${type & 0x80 ? ' (Critical)' : ''}`);
     tree.add(F['option.type.critical'], tvb, p + 2, 1, (type & 0x80) !== 0);

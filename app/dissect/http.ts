@@ -304,11 +304,9 @@ function asciiText(b: Uint8Array, from: number, to: number): string {
   return s;
 }
 
-/** The same text as a label or Info shows it: CR, LF and TAB escaped (format_text). */
-function asciiLabel(b: Uint8Array, from: number, to: number): string {
-  return asciiText(b, from, to).replace(/[\r\n\t]/g, (c) =>
-    c === '\r' ? '\\r' : c === '\n' ? '\\n' : '\\t',
-  );
+/** Such a value as a label or Info shows it: CR, LF and TAB escaped (format_text). */
+function labelText(value: string): string {
+  return value.replace(/[\r\n\t]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '\\t'));
 }
 
 const enum Kind {
@@ -481,7 +479,7 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   const firstLine = latin1(b, o, first ? first.eol : end);
   pinfo.setProto('HTTP');
   if (pinfo.wantInfo) {
-    const line = asciiLabel(b, o, first ? first.eol : end);
+    const line = labelText(asciiText(b, o, first ? first.eol : end));
     pinfo.setInfo(firstInCall ? `${line} ` : `${pinfo.info}${line} `);
   }
   let headers = first ? scanHeaders(b, first.next, end) : null;
@@ -555,7 +553,7 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
 
   // First line with its parts.
   const lineLen = (first ? first.next : end) - o;
-  const lineText = asciiLabel(b, o, o + lineLen);
+  const lineText = labelText(asciiText(b, o, o + lineLen));
   tree.push(F.chat, tvb, o, lineLen);
   if (tree.full) tree.label(lineText);
   if (wantsExpert(tree)) expert(pinfo, tree, tvb, o, lineLen, 'Chat', 'Sequence', lineText);
@@ -802,7 +800,8 @@ function headerLines(
       o = l.next;
       continue;
     }
-    const line = asciiLabel(b, o, l.next);
+    const raw = asciiText(b, o, l.next);
+    const line = labelText(raw);
     const colon = b.indexOf(0x3a, o);
     const name = colon > o && colon < l.eol ? latin1(b, o, colon).toLowerCase() : '';
     let v = colon > o && colon < l.eol ? colon + 1 : l.eol;
@@ -834,7 +833,7 @@ function headerLines(
       tree.add(def, tvb, o, len, headerValue);
       if (tree.full) tree.labelLast(line);
     }
-    tree.add(lineDef, tvb, o, len, asciiText(b, o, l.next));
+    tree.add(lineDef, tvb, o, len, raw);
     o = l.next;
   }
   void pinfo;
