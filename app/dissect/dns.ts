@@ -25,6 +25,7 @@ import { NULL_TREE, type Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
 import { formatIPv4, formatIPv6, readIPv4 } from '../format/address.ts';
 import { formatDelta } from '../format/time.ts';
+import { FrameMap } from './frame-map.ts';
 
 /** Short type names (Info column, subtree labels). */
 const TYPE_SHORT = names({
@@ -430,10 +431,10 @@ interface Seen {
 }
 
 class DnsState {
-  /** Transactions by conversation and id, in frame order. */
-  readonly open = new Map<number, Transaction[]>();
+  /** The latest transaction of each conversation and id (what a new message pairs with). */
+  readonly open = new Map<number, Transaction>();
   /** Each DNS frame's transaction, for revisits (null: a response without a request). */
-  readonly byFrame = new Map<number, Transaction | null>();
+  readonly byFrame = new FrameMap<Transaction | null>();
   /** The frames that were retransmissions. */
   readonly retransmissions = new Set<number>();
 }
@@ -460,8 +461,7 @@ function first(pinfo: PacketInfo, st: DnsState, id: number, response: boolean): 
   if (pinfo.conversation < 0) return { t: null, retransmission: false };
   const frame = pinfo.meta.number;
   const key = pinfo.conversation * 65536 + id;
-  let list = st.open.get(key);
-  const last = list?.[list.length - 1];
+  const last = st.open.get(key);
   if (response) {
     if (!last) return { t: null, retransmission: false };
     let retransmission = false;
@@ -481,8 +481,7 @@ function first(pinfo: PacketInfo, st: DnsState, id: number, response: boolean): 
     nsec: pinfo.meta.tsNsec,
     multiple: false,
   };
-  if (!list) st.open.set(key, (list = []));
-  list.push(t);
+  st.open.set(key, t);
   return { t, retransmission: false };
 }
 

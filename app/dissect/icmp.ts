@@ -22,6 +22,7 @@ import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta } from '../format/time.ts';
+import { FrameMap } from './frame-map.ts';
 
 const TYPE_NAMES = names({
   0: 'Echo (ping) reply',
@@ -234,19 +235,21 @@ interface Transaction {
 
 class EchoState {
   readonly open = new Map<string, Transaction>();
-  readonly byFrame = new Map<number, Transaction>();
+  readonly byFrame = new FrameMap<Transaction>();
 }
 
+/** The IP layer's address pair, either way round, as a short string (two bytes a character). */
 function addressKey(): string {
   const l = ipLayer;
+  const b = l.bytes;
   const n = l.kind === 6 ? 16 : 4;
-  let a = '';
-  let b = '';
-  for (let i = 0; i < n; i++) {
-    a += String.fromCharCode(l.bytes[l.src + i] as number);
-    b += String.fromCharCode(l.bytes[l.dst + i] as number);
+  let x = '';
+  let y = '';
+  for (let i = 0; i < n; i += 2) {
+    x += String.fromCharCode(((b[l.src + i] as number) << 8) | (b[l.src + i + 1] as number));
+    y += String.fromCharCode(((b[l.dst + i] as number) << 8) | (b[l.dst + i + 1] as number));
   }
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
+  return x < y ? x + y : y + x;
 }
 
 /** One's-complement addition of two 16-bit values. */
@@ -580,7 +583,7 @@ export function echoTransaction(
   const st = pinfo.state.of(defs.slot, () => new EchoState());
   const frame = pinfo.meta.number;
   const first = firstPass(pinfo.state, pinfo);
-  const key = `${addressKey()}|${check}|${tvb.u16(o + 4)}|${tvb.u16(o + 6)}`;
+  const key = addressKey() + String.fromCharCode(check, tvb.u16(o + 4), tvb.u16(o + 6));
   let t: Transaction | undefined;
   if (first) {
     t = st.open.get(key);

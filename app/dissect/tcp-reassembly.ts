@@ -24,13 +24,14 @@ export const RF = fields('tcp', {
   'reassembled.data': bytes('Reassembled TCP Data', { generated: true }),
 });
 
+/** The largest message buffer made from an announced length alone (1 MiB). */
+const MAX_PRESIZE = 1 << 20;
+
 interface Part {
   frame: number;
   /** Relative sequence number of the first byte. */
   seq: number;
   length: number;
-  /** A copy of the segment's bytes until the message is complete. */
-  bytes: Uint8Array | null;
   /** Where the bytes are in the frame's own bytes, to read them again; -1: in another data source. */
   at: number;
 }
@@ -45,6 +46,11 @@ export class Msp {
    */
   data: Uint8Array | null = null;
   readonly parts: Part[] = [];
+  /**
+   * The message's bytes as the parts brought them, from `seq` on, until the message is final: each
+   * segment is copied in once, where it belongs, instead of kept apart and joined at the end.
+   */
+  private buffer: Uint8Array | null = null;
 
   constructor(
     /** Sequence number of the first byte of the message. */
@@ -56,12 +62,18 @@ export class Msp {
     readonly firstFrame: number,
   ) {
     this.contiguous = seq;
+    this.end = seq;
   }
 
   /** Sequence number up to which the parts cover the message without a gap. */
   private contiguous: number;
 
+  /** The highest frame and the highest sequence end among the parts (fast paths of `add`). */
+  private lastAdded = 0;
+  private end: number;
+
   has(frame: number): boolean {
+    if (frame > this.lastAdded) return false;
     for (let i = this.parts.length - 1; i >= 0; i--) if ((this.parts[i] as Part).frame === frame) return true;
     return false;
   }
@@ -71,14 +83,58 @@ export class Msp {
    * where they are in the frame's own bytes (-1 if elsewhere).
    */
   add(frame: number, seq: number, bytes: Uint8Array, at: number): boolean {
-    if (this.has(frame) || this.covers(seq, seq + bytes.length)) return false;
-    // Parts stay in sequence order; segments mostly come in order, so this is a push.
+    const to = seq + bytes.length;
+    if (seq < this.seq || this.has(frame) || this.covers(seq, to)) return false;
+    const part = { frame, seq, length: bytes.length, at };
     const parts = this.parts;
+    this.lastAdded = Math.max(this.lastAdded, frame);
+    if (seq >= this.end) {
+      // In order, the common case: a push, and the gap-free run grows only if it reached here.
+      this.store(bytes, seq - this.seq, bytes.length);
+      parts.push(part);
+      this.end = to;
+      if (seq <= this.contiguous) this.contiguous = to;
+      return true;
+    }
+    this.storeUnder(bytes, seq);
     let i = parts.length;
     while (i > 0 && (parts[i - 1] as Part).seq > seq) i--;
-    parts.splice(i, 0, { frame, seq, length: bytes.length, bytes: bytes.slice(), at });
+    parts.splice(i, 0, part);
+    this.end = Math.max(this.end, to);
     this.extend();
     return true;
+  }
+
+  /**
+   * Stores an out-of-order segment's bytes where no part with a higher sequence number has put
+   * its own: where segments overlap, the one that starts later wins, whatever the arrival order.
+   */
+  private storeUnder(bytes: Uint8Array, seq: number): void {
+    let from = seq;
+    const to = seq + bytes.length;
+    for (const p of this.parts) {
+      if (p.seq <= seq || p.seq + p.length <= from) continue;
+      if (p.seq >= to) break;
+      if (p.seq > from) this.store(bytes.subarray(from - seq, p.seq - seq), from - this.seq, p.seq - from);
+      from = Math.max(from, p.seq + p.length);
+    }
+    if (from < to) this.store(bytes.subarray(from - seq), from - this.seq, to - from);
+  }
+
+  /** Copies `length` bytes to `at` in the message buffer, growing it as needed. */
+  private store(bytes: Uint8Array, at: number, length: number): void {
+    const need = at + length;
+    let buffer = this.buffer;
+    if (!buffer || buffer.length < need) {
+      const known = this.wholeSegment ? 0 : this.nxtpdu - this.seq;
+      // The announced length sizes the buffer up to a bound (a bogus length must not allocate
+      // gigabytes before its bytes arrive); past it the buffer doubles.
+      const size = Math.max(need, Math.min(known, MAX_PRESIZE), 2 * (buffer?.length ?? 0));
+      const grown = new Uint8Array(size);
+      if (buffer) grown.set(buffer);
+      this.buffer = buffer = grown;
+    }
+    buffer.set(length === bytes.length ? bytes : bytes.subarray(0, length), at);
   }
 
   private extend(): void {
@@ -92,6 +148,7 @@ export class Msp {
 
   private covers(from: number, to: number): boolean {
     if (from >= this.seq && to <= this.contiguous) return true;
+    if (from >= this.end) return to <= from;
     let at = from;
     for (const p of this.parts) {
       if (p.seq + p.length <= at) continue;
@@ -103,14 +160,8 @@ export class Msp {
 
   /** The message when parts cover [seq, nxtpdu) without a gap, else null. */
   assemble(): Uint8Array | null {
-    if (this.wholeSegment || this.contiguous < this.nxtpdu) return null;
-    const out = new Uint8Array(this.nxtpdu - this.seq);
-    for (const p of this.parts) {
-      const from = p.seq - this.seq;
-      const take = Math.min(p.length, out.length - from);
-      if (take > 0 && p.bytes) out.set(p.bytes.subarray(0, take), from);
-    }
-    return out;
+    if (this.wholeSegment || this.contiguous < this.nxtpdu || !this.buffer) return null;
+    return this.buffer.subarray(0, this.nxtpdu - this.seq);
   }
 
   /**
@@ -118,7 +169,7 @@ export class Msp {
    * (`reassembledData`); only a message with a piece from another data source keeps its bytes.
    */
   release(): void {
-    for (const p of this.parts) p.bytes = null;
+    this.buffer = null;
     if (this.parts.every((p) => p.at >= 0)) this.data = null;
   }
 

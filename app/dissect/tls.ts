@@ -70,15 +70,19 @@ interface Conversation {
   live: Session;
   /** The session as it was when each call on the first pass began, for re-dissection. */
   at: Map<string, Session>;
+  /** The last copy stored in `at`: calls that find the session unchanged share it. */
+  last: Session | null;
 }
 
 interface TlsState {
-  conversations: Map<string, Conversation>;
+  /** By transport conversation (pinfo.conversation), or by address and port pair without one. */
+  conversations: Map<number | string, Conversation>;
 }
 
 const newState = (): TlsState => ({ conversations: new Map() });
 
-function conversationKey(pinfo: PacketInfo): string {
+function conversationKey(pinfo: PacketInfo): number | string {
+  if (pinfo.conversation >= 0) return pinfo.conversation;
   const l = ipLayer;
   const n = l.kind === 6 ? 16 : 4;
   let a = '';
@@ -92,6 +96,14 @@ function conversationKey(pinfo: PacketInfo): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
+const sameSession = (a: Session, b: Session): boolean =>
+  a.version === b.version &&
+  a.cipherSuite === b.cipherSuite &&
+  a.clientCcs === b.clientCcs &&
+  a.serverCcs === b.serverCcs &&
+  a.serverPort === b.serverPort &&
+  a.alpn === b.alpn;
+
 /**
  * The session this call works on: the live one on the first pass, else a copy of what it was
  * when this call first ran (so a re-dissected frame shows what it showed the first time).
@@ -104,13 +116,17 @@ function sessionFor(tvb: Tvb, pinfo: PacketInfo): Session {
     conv = {
       live: { version: 0, cipherSuite: -1, clientCcs: 0, serverCcs: 0, serverPort: 0, alpn: '' },
       at: new Map(),
+      last: null,
     };
     st.conversations.set(key, conv);
   }
-  const callKey = `${pinfo.meta.number}/${tvb.source}/${tvb.start}`;
   if (pinfo.inError) return { ...conv.live };
+  const callKey = `${pinfo.meta.number}/${tvb.source}/${tvb.start}`;
   if (firstPass(pinfo.state, pinfo)) {
-    if (!conv.at.has(callKey)) conv.at.set(callKey, { ...conv.live });
+    if (!conv.at.has(callKey)) {
+      if (!conv.last || !sameSession(conv.last, conv.live)) conv.last = { ...conv.live };
+      conv.at.set(callKey, conv.last);
+    }
     return conv.live;
   }
   const then = conv.at.get(callKey);

@@ -22,7 +22,7 @@ export class MalformedError extends Error {
 }
 
 export class Tvb {
-  readonly view: DataView;
+  private dataView: DataView | undefined;
   /**
    * The length of this layer as its own dissector found it (Wireshark's set_actual_length), or -1.
    * Set it (`claim`) before handing on the payload: if a layer above throws, the layer below
@@ -39,7 +39,12 @@ export class Tvb {
     readonly source: number = 0,
     view?: DataView,
   ) {
-    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.dataView = view;
+  }
+
+  /** A DataView over `bytes`, made on first use (most layers read bytes without one). */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   /** Records that this layer is `length` bytes long (see `claimed`). */
@@ -77,27 +82,38 @@ export class Tvb {
 
   u16(offset: number): number {
     this.need(offset, 2);
-    return this.view.getUint16(offset);
+    const b = this.bytes;
+    return ((b[offset] as number) << 8) | (b[offset + 1] as number);
   }
 
   u16le(offset: number): number {
     this.need(offset, 2);
-    return this.view.getUint16(offset, true);
+    const b = this.bytes;
+    return (b[offset] as number) | ((b[offset + 1] as number) << 8);
   }
 
   u24(offset: number): number {
     this.need(offset, 3);
-    return (this.view.getUint16(offset) << 8) | (this.bytes[offset + 2] as number);
+    const b = this.bytes;
+    return ((b[offset] as number) << 16) | ((b[offset + 1] as number) << 8) | (b[offset + 2] as number);
   }
 
   u32(offset: number): number {
     this.need(offset, 4);
-    return this.view.getUint32(offset);
+    const b = this.bytes;
+    return (
+      (b[offset] as number) * 0x1000000 +
+      (((b[offset + 1] as number) << 16) | ((b[offset + 2] as number) << 8) | (b[offset + 3] as number))
+    );
   }
 
   u32le(offset: number): number {
     this.need(offset, 4);
-    return this.view.getUint32(offset, true);
+    const b = this.bytes;
+    return (
+      (b[offset + 3] as number) * 0x1000000 +
+      (((b[offset + 2] as number) << 16) | ((b[offset + 1] as number) << 8) | (b[offset] as number))
+    );
   }
 
   u64(offset: number): bigint {
@@ -126,6 +142,6 @@ export class Tvb {
   sub(offset: number, reportedLength?: number): Tvb {
     const reportedEnd = reportedLength === undefined ? this.reportedEnd : offset + reportedLength;
     const end = Math.min(this.end, reportedEnd);
-    return new Tvb(this.bytes, offset, Math.max(offset, end), reportedEnd, this.source, this.view);
+    return new Tvb(this.bytes, offset, Math.max(offset, end), reportedEnd, this.source, this.dataView);
   }
 }
