@@ -464,7 +464,7 @@ function looksLikeTlsStart(tvb: Tvb): boolean {
 
 interface HeurState {
   /** Conversations a heuristic match handed to TLS, by key, with the frame it happened in. */
-  claimed: Map<string, number>;
+  claimed: Map<number | string, number>;
 }
 
 const newHeur = (): HeurState => ({ claimed: new Map() });

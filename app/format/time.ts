@@ -2,15 +2,20 @@
 
 const NS = 1_000_000_000;
 
-/** `1367526036.633914000` */
+/**
+ * `1367526036.633914000`. A broken file's fraction can be out of range; it prints as Wireshark
+ * prints it, unnormalized (`-1392515473.268432456` for a negative one).
+ */
 export function formatEpoch(sec: number, nsec: number): string {
-  return `${sec}.${String(nsec).padStart(9, '0')}`;
+  return `${nsec < 0 ? '-' : ''}${sec}.${String(Math.abs(nsec)).padStart(9, '0')}`;
 }
 
 /** `a - b` as seconds with `digits` fraction digits (9 for fields, 6 for the summary column). */
 export function formatDelta(aSec: number, aNsec: number, bSec: number, bNsec: number, digits = 9): string {
   let sec = aSec - bSec;
-  let nsec = aNsec - bNsec;
+  // In 32 bits, wrapping, as Wireshark's nstime_delta: only a broken file's out-of-range
+  // fractions get that far, and tshark shows what the wrap gives.
+  let nsec = (aNsec - bNsec) | 0;
   if (nsec < 0 && sec > 0) {
     sec -= 1;
     nsec += NS;
@@ -20,7 +25,9 @@ export function formatDelta(aSec: number, aNsec: number, bSec: number, bNsec: nu
   }
   const negative = sec < 0 || nsec < 0;
   const absSec = Math.abs(sec);
-  const frac = String(Math.abs(nsec)).padStart(9, '0').slice(0, digits);
+  // Truncated to `digits`; a broken file's fraction of a second or more keeps its extra digits,
+  // as Wireshark prints it.
+  const frac = String(Math.floor(Math.abs(nsec) / 10 ** (9 - digits))).padStart(digits, '0');
   return `${negative ? '-' : ''}${absSec}${digits > 0 ? '.' + frac : ''}`;
 }
 

@@ -23,7 +23,9 @@ export class FrameClock {
   next(batch: RecordBatch, i: number): FrameMeta {
     const m = this.meta;
     const sec = batch.tsSec[i] ?? 0;
-    const nsec = batch.tsNsec[i] ?? 0;
+    // A broken file's fraction of a second can be out of range: the readers keep it as 32 signed
+    // bits, as Wireshark does (see libpcap_reader.cc).
+    const nsec = (batch.tsNsec[i] ?? 0) | 0;
     if (m.number === 0) {
       m.refSec = sec;
       m.refNsec = nsec;

@@ -85,7 +85,8 @@ export class PacketIndex {
   private capacity = INITIAL;
   dataOffset = new Float64Array(INITIAL);
   tsSec = new Float64Array(INITIAL);
-  tsNsec = new Uint32Array(INITIAL);
+  /** Signed: a broken file's fraction of a second may be out of range (see FrameClock). */
+  tsNsec = new Int32Array(INITIAL);
   capLen = new Uint32Array(INITIAL);
   origLen = new Uint32Array(INITIAL);
   linkType = new Uint16Array(INITIAL);
@@ -112,7 +113,7 @@ export class PacketIndex {
 
   private grow(): void {
     const next = this.capacity * 2;
-    const g = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+    const g = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(
       a: T,
       make: new (n: number) => T,
     ): T => {
@@ -122,7 +123,7 @@ export class PacketIndex {
     };
     this.dataOffset = g(this.dataOffset, Float64Array);
     this.tsSec = g(this.tsSec, Float64Array);
-    this.tsNsec = g(this.tsNsec, Uint32Array);
+    this.tsNsec = g(this.tsNsec, Int32Array);
     this.capLen = g(this.capLen, Uint32Array);
     this.origLen = g(this.origLen, Uint32Array);
     this.linkType = g(this.linkType, Uint16Array);

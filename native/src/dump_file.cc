@@ -124,8 +124,14 @@ FaultError DumpFile::WriteFailed(int err) const {
 
 void DumpFile::Dump(int64_t tsSec, int64_t tsNsec, uint32_t origLen, const uint8_t* bytes, size_t length) {
   struct pcap_pkthdr hdr {};
-  tsSec += tsNsec / 1000000000;
-  tsNsec %= 1000000000;
+  // A fraction outside [0, 1 s) (a broken source file's) is carried into the seconds.
+  constexpr int64_t kNs = 1000000000;
+  tsSec += tsNsec / kNs;
+  tsNsec %= kNs;
+  if (tsNsec < 0) {
+    tsNsec += kNs;
+    tsSec -= 1;
+  }
   hdr.ts.tv_sec = static_cast<time_t>(tsSec);
   hdr.ts.tv_usec = static_cast<suseconds_t>(nanosecond_ ? tsNsec : tsNsec / 1000);
   hdr.caplen = static_cast<bpf_u_int32>(std::min<size_t>(length, snaplen_));

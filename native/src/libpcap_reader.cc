@@ -16,7 +16,6 @@ constexpr uint32_t kMagicKuznetzov = 0xa1b2cd34;
 /** The link type proper; the upper bits of the header field carry FCS information. */
 constexpr uint32_t kLinkTypeMask = 0x03ffffff;
 constexpr size_t kStdioBufferBytes = 1 << 20;
-constexpr uint64_t kNsPerSec = 1000000000;
 
 uint32_t Load32(const uint8_t* p, bool bigEndian) {
   return bigEndian ? static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 |
@@ -128,17 +127,14 @@ ReadStatus LibpcapReader::FillRecords(RecordBatch& batch, const std::atomic<bool
       }
     }
     // The file holds 32-bit unsigned seconds (libpcap may sign-extend them) and a fraction that
-    // libpcap scaled to ns; a fraction of a second or more is carried into the seconds.
-    uint64_t sec = static_cast<uint32_t>(hdr->ts.tv_sec);
-    uint64_t nsec = nanosecondFile_
-                        ? static_cast<uint32_t>(hdr->ts.tv_usec)
-                        : static_cast<uint64_t>(static_cast<uint32_t>(hdr->ts.tv_usec / 1000)) * 1000;
-    if (nsec >= kNsPerSec) {
-      sec += nsec / kNsPerSec;
-      nsec %= kNsPerSec;
-    }
+    // libpcap scaled to ns. A fraction of a second or more (a broken or fuzzed file) is kept as
+    // Wireshark's reader keeps it: scaled to ns in 32 bits, wrapping, and read as signed (see
+    // SignedNsec in JS): not carried into the seconds, so every time agrees with tshark's.
+    const uint64_t sec = static_cast<uint32_t>(hdr->ts.tv_sec);
+    const uint32_t fraction = static_cast<uint32_t>(nanosecondFile_ ? hdr->ts.tv_usec : hdr->ts.tv_usec / 1000);
+    const uint32_t nsec = nanosecondFile_ ? fraction : fraction * 1000U;
     meta.tsSec = static_cast<double>(sec);
-    meta.tsNsec = static_cast<uint32_t>(nsec);
+    meta.tsNsec = nsec;
     meta.capLen = capLen;
     meta.origLen = hdr->len;
     meta.recordOffset = offset;

@@ -163,7 +163,8 @@ void Writer::WriteBatch(const Napi::CallbackInfo& info) {
   }
   const uint8_t* bytes = data.Data();
   for (size_t i = from; i < to; i++) {
-    Dump(tsSec[i], tsNsec[i], origLen[i], bytes + dataStart[i], capLen[i]);
+    // tsNsec holds a signed fraction in 32 bits (see the readers).
+    Dump(tsSec[i], static_cast<int32_t>(tsNsec[i]), origLen[i], bytes + dataStart[i], capLen[i]);
   }
   CheckStream(env);
 }

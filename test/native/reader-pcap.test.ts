@@ -13,6 +13,8 @@ import {
   type PcapRecord,
 } from '../support/pcap-bytes.ts';
 import { readAll, thrown } from './read-all.ts';
+import { formatDelta, formatEpoch } from '../../app/format/time.ts';
+import { haveTshark, tsharkRows } from '../support/tshark-oracle.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -105,19 +107,39 @@ describe('pcap details', () => {
     r.close();
   });
 
-  test('seconds are unsigned 32-bit; a µs field of a second or more carries', async () => {
+  test('seconds are unsigned 32-bit; a fraction of a second or more is kept as tshark keeps it', async () => {
+    // µs fields scaled to ns in 32 bits, wrapping, never carried into the seconds: Wireshark's
+    // reader does so, and every time tshark shows of such a (broken) file follows from it.
     const path = tmp.file(
       'times.pcap',
       pcapFile({}, [
         { tsSec: 0xf0000000, tsFrac: 1, data: packetBytes(4) },
         { tsSec: 10, tsFrac: 2_500_000, data: packetBytes(4) },
+        { tsSec: 808464432, tsFrac: 808464432, data: packetBytes(4) },
       ]),
     );
     const { records: got } = await readAll(path);
-    expect(got.map((g) => [g.tsSec, g.tsNsec])).toEqual([
-      [0xf0000000, 1000],
-      [12, 500_000_000],
+    expect(got.map((g) => [g.tsSec, g.tsNsec, g.tsNsec | 0])).toEqual([
+      [0xf0000000, 1000, 1000],
+      [10, 2_500_000_000, -1_794_967_296],
+      [808464432, 1_010_580_352, 1_010_580_352],
     ]);
+    if (haveTshark) {
+      const epochs = tsharkRows(path, ['frame.time_epoch'], true).map((r) => r[0]);
+      expect(epochs).toEqual(got.map((g) => formatEpoch(g.tsSec, g.tsNsec | 0)));
+      expect(epochs).toEqual(['4026531840.000001000', '-10.1794967296', '808464432.1010580352']);
+      // Deltas wrap in 32 bits as tshark's do.
+      const deltas = tsharkRows(path, ['frame.time_relative', 'frame.time_delta'], true).slice(1);
+      const [a, b, c] = got.map((g) => [g.tsSec, g.tsNsec | 0] as const) as [
+        readonly [number, number],
+        readonly [number, number],
+        readonly [number, number],
+      ];
+      expect(deltas).toEqual([
+        [formatDelta(b[0], b[1], a[0], a[1]), formatDelta(b[0], b[1], a[0], a[1])],
+        [formatDelta(c[0], c[1], a[0], a[1]), formatDelta(c[0], c[1], b[0], b[1])],
+      ]);
+    }
   });
 
   test('a record longer than the snaplen comes back whole (as tshark shows it), offsets stay right', async () => {
