@@ -125,7 +125,13 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
   const layer = pinfo.currentProto || pinfo.proto || 'Frame';
   pinfo.inError = false;
   if (err instanceof TruncatedError) {
-    tree.note('[Packet size limited during capture]', tvb, err.offset, 0, NodeFlag.Truncated);
+    tree.note(
+      `[Packet size limited during capture: ${layer} truncated]`,
+      tvb,
+      err.offset,
+      0,
+      NodeFlag.Truncated,
+    );
     // Wireshark appends its notes to Info with no separator.
     if (pinfo.options.wantInfo) pinfo.info += '[Packet size limited during capture]';
     return;

@@ -6,6 +6,7 @@ import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta, formatEpoch } from '../format/time.ts';
 import { dissectData } from './data.ts';
+import { expertInfo } from './dissect.ts';
 
 export const F = fields('frame', {
   '': proto('Frame'),
@@ -92,7 +93,14 @@ export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     if (tree.full)
       tree.labelLast(`Encapsulation type: ${linkTypeName(m.linkType)} (${encapType(m.linkType)})`);
   }
-  if (tree.wants(F.time)) tree.add(F.time, tvb, 0, 0, formatAbsoluteUtc(m.tsSec, m.tsNsec));
+  if (tree.wants(F.time)) {
+    tree.add(F.time, tvb, 0, 0, formatAbsoluteUtc(m.tsSec, m.tsNsec));
+    // A broken file's fraction of a second (kept as tshark keeps it, see FrameClock).
+    if (tree.full && (m.tsNsec < 0 || m.tsNsec >= 1e9)) {
+      const what = `Arrival Time: Fractional second ${m.tsNsec} is invalid, the valid range is 0-1000000000`;
+      expertInfo(tree, tvb, 0, 0, 'Note', 'Sequence', what);
+    }
+  }
   if (tree.wants(F.offset_shift)) tree.add(F.offset_shift, tvb, 0, 0, NO_SHIFT);
   if (tree.wants(F.time_epoch)) tree.add(F.time_epoch, tvb, 0, 0, formatEpoch(m.tsSec, m.tsNsec));
   if (tree.wants(F.time_delta) || tree.wants(F.time_delta_displayed)) {

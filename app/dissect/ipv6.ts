@@ -24,6 +24,7 @@ import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatIPv6, formatMac, hexByte, readIPv4 } from '../format/address.ts';
+import { macWithName } from '../format/mac-names.ts';
 
 const OPT_NAMES = names({
   0: 'Pad1',
@@ -92,8 +93,8 @@ export const F = fields('ipv6', {
   src_host: str('Source Host', { generated: true, hidden: true }),
   dst_host: str('Destination Host', { generated: true, hidden: true }),
   host: str('Source or Destination Host', { generated: true, hidden: true }),
-  src_slaac_mac: str('Source SLAAC MAC'),
-  dst_slaac_mac: str('Destination SLAAC MAC'),
+  src_slaac_mac: str('Source SLAAC MAC', { generated: true }),
+  dst_slaac_mac: str('Destination SLAAC MAC', { generated: true }),
   slaac_mac: str('SLAAC MAC', { hidden: true }),
   src_isatap_ipv4: ipv4('Source ISATAP IPv4'),
   dst_isatap_ipv4: ipv4('Destination ISATAP IPv4'),
@@ -130,8 +131,17 @@ export const F = fields('ipv6', {
   'opt.tel': uint('Tunnel Encapsulation Limit', 8),
   'opt.jumbo': uint('Payload Length', 32),
   'opt.mipv6.home_address': ipv6('MIPv6 Home Address'),
+  'opt.pmtu.min': uint('Minimum Reported PMTU', 16),
+  'opt.pmtu.rtn': uint('Return Minimum PMTU', 16),
+  'opt.pmtu.r_flag': bool('Return Flag', 0, 0, { tf: ['True', 'False'] }),
+  'opt.calipso.doi': uint('CALIPSO Domain of Interpretation', 32),
+  'opt.calipso.cmpt.length': uint('Compartment Length', 8),
+  'opt.calipso.sens_level': uint('Sensitivity Level', 8),
+  'opt.calipso.checksum': hex('Checksum', 16),
+  'opt.calipso.cmpt_bitmap': bytes('Compartment Bitmap'),
   'opt.experimental': bytes('Experimental Option'),
   'opt.unknown': bytes('Unknown Option Payload'),
+  'opt.unknown_data': bytes('Unknown Data'),
 });
 
 /** The version field as IPv4 declares it: Wireshark adds it hidden so `ip.version == 6` matches. */
@@ -185,6 +195,8 @@ interface ExtState {
   dst: number;
   /** Jumbo Payload option value, -1 when absent. */
   jumbo: number;
+  /** The fixed header's payload length. */
+  plen: number;
   fragmented: boolean;
 }
 
@@ -278,12 +290,14 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   // Length 0 without a hop-by-hop header (where a jumbogram's length would be): an empty payload,
   // as tshark reads it (what follows the header is a trailer).
   else if (plen === 0 && nxt !== IpProto.HOPOPTS) ipTvb = tvb.sub(o, 40);
-  const ext: ExtState = { dst: o + 24, jumbo: -1, fragmented: false };
+  const ext: ExtState = { dst: o + 24, jumbo: -1, plen, fragmented: false };
   let next = nxt;
   let p = o + 40;
   let fragmentInfo = '';
   let stopped = false;
   for (;;) {
+    // A fault in an extension header is that header's (tshark names it in the Malformed line).
+    pinfo.currentProto = EXT_NAMES.get(next) ?? '';
     if (next === IpProto.HOPOPTS || next === IpProto.DSTOPTS) {
       const hop = next === IpProto.HOPOPTS;
       next = dissectOptionsHeader(
@@ -320,6 +334,7 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     }
     break;
   }
+  pinfo.currentProto = '';
   // A later fragment's header stays out of the IPv6 item, as Wireshark sizes it.
   tree.pop(stopped ? p - o - 8 : p - o);
 
@@ -338,6 +353,8 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   if (next === IpProto.NONE) {
     if (pinfo.wantInfo) pinfo.setInfo('IPv6 no next header');
+    // Bytes after "no next header" are still shown, as data.
+    if (payload.remaining(p) > 0) dissectData(payload, pinfo, tree);
     return used;
   }
   const l = ipLayer;
@@ -381,7 +398,9 @@ function addEmbedded(tvb: Tvb, o: number, side: 'src' | 'dst', tree: Tree): void
   if (at(11) === 0xff && at(12) === 0xfe) {
     const mac = new Uint8Array([at(8) ^ 0x02, at(9), at(10), at(13), at(14), at(15)]);
     const text = formatMac(mac, 0);
-    tree.add(side === 'src' ? F.src_slaac_mac : F.dst_slaac_mac, tvb, o + 8, 8, text);
+    const def = side === 'src' ? F.src_slaac_mac : F.dst_slaac_mac;
+    tree.add(def, tvb, o + 8, 8, text);
+    if (tree.full) tree.labelLast(`[${def.name}: ${macWithName(mac, 0)}]`);
     tree.add(F.slaac_mac, tvb, o + 8, 8, text);
   }
   if ((at(8) & 0xfd) === 0 && at(9) === 0 && at(10) === 0x5e && at(11) === 0xfe) {
@@ -421,6 +440,14 @@ function addEmbedded(tvb: Tvb, o: number, side: 'src' | 'dst', tree: Tree): void
 
 type OptsFields = typeof HOP;
 
+/** Short names of the extension headers (what a fault in one is blamed on). */
+const EXT_NAMES = new Map<number, string>([
+  [IpProto.HOPOPTS, 'IPv6 Hop-by-Hop'],
+  [IpProto.DSTOPTS, 'IPv6 Destination'],
+  [IpProto.ROUTING, 'IPv6 Routing'],
+  [IpProto.FRAGMENT, 'IPv6 Fragment'],
+]);
+
 /** Hop-by-hop or destination options header; returns its next header. */
 function dissectOptionsHeader(
   tvb: Tvb,
@@ -444,10 +471,13 @@ function dissectOptionsHeader(
   const end = o + total;
   while (p < end) {
     const type = tvb.u8(p);
-    const name = OPT_NAMES.get(type) ?? `Unknown (0x${hexByte(type)})`;
+    const name = OPT_NAMES.get(type) ?? `Unknown IPv6 Option (${type})`;
     if (type === 0) {
+      // tshark reads a length byte for Pad1 too: a Pad1 that ends the IPv6 payload is malformed.
+      tvb.u8(p + 1);
       tree.push(F.opt, tvb, p, 1);
-      addOptType(tvb, p, type, tree);
+      tree.add(F['opt.type'], tvb, p, 1, type);
+      if (tree.full) tree.labelLast('Type: Pad1 (0x00)');
       tree.add(F['opt.pad1'], tvb, p, 1);
       tree.pop(undefined, name);
       p++;
@@ -455,8 +485,12 @@ function dissectOptionsHeader(
     }
     const optLen = tvb.u8(p + 1);
     tree.push(F.opt, tvb, p, optLen + 2);
-    addOptType(tvb, p, type, tree);
-    tree.add(F['opt.length'], tvb, p + 1, 1, optLen);
+    const misplaced = layer === 'ipv6.hopopts' && DESTINATION_ONLY.has(type);
+    addOptType(tvb, p, type, tree, misplaced ? pinfo : null);
+    const bad = badOptionLength(type, optLen);
+    tree.push(F['opt.length'], tvb, p + 1, 1, optLen);
+    if (bad) expert(pinfo, tree, tvb, p + 1, 1, 'Error', 'Malformed', `${bad} (${optLen} bytes)`);
+    tree.pop();
     const d = p + 2;
     switch (type) {
       case 1:
@@ -465,36 +499,112 @@ function dissectOptionsHeader(
         break;
       case 4:
         tree.add(F['opt.tel'], tvb, d, 1, tvb.u8(d));
+        addExtraData(tvb, d + 1, optLen - 1, pinfo, tree);
         break;
       case 5:
         tree.add(F['opt.router_alert'], tvb, d, 2, tvb.u16(d));
+        addExtraData(tvb, d + 2, optLen - 2, pinfo, tree);
         break;
       case 194: {
         const jumbo = tvb.u32(d);
         ext.jumbo = jumbo;
         tree.add(F['opt.jumbo'], tvb, d, 4, jumbo);
+        if (ext.plen !== 0) {
+          const what = 'When IPv6 payload length does not equal 0 a Jumbo Payload option must not be present';
+          expert(pinfo, tree, tvb, d, 4, 'Warning', 'Protocol', what);
+        }
         break;
       }
       case 201:
         tree.add(F['opt.mipv6.home_address'], tvb, d, 16);
         break;
+      case 48: {
+        // Read as the fixed layout whatever the length says, as tshark does.
+        const rtn = tvb.u16(d + 2);
+        tree.add(F['opt.pmtu.min'], tvb, d, 2, tvb.u16(d));
+        tree.add(F['opt.pmtu.rtn'], tvb, d + 2, 2, rtn & 0xfffe);
+        tree.add(F['opt.pmtu.r_flag'], tvb, d + 2, 2, (rtn & 1) !== 0);
+        break;
+      }
+      case 7: {
+        const compartments = tvb.u8(d + 4);
+        tree.add(F['opt.calipso.doi'], tvb, d, 4, tvb.u32(d));
+        tree.add(F['opt.calipso.cmpt.length'], tvb, d + 4, 1, compartments);
+        tree.add(F['opt.calipso.sens_level'], tvb, d + 5, 1, tvb.u8(d + 5));
+        tree.add(F['opt.calipso.checksum'], tvb, d + 6, 2, tvb.u16(d + 6));
+        tvb.need(d + 8, compartments * 4);
+        tree.add(F['opt.calipso.cmpt_bitmap'], tvb, d + 8, compartments * 4);
+        break;
+      }
       default:
-        if (optLen > 0) {
+        if (!OPT_NAMES.has(type)) {
+          // An option tshark does not know: its bytes (even none), flagged as not interpreted.
+          tree.push(F['opt.unknown'], tvb, d, optLen);
+          if (tree.full && optLen === 0) tree.label('Unknown Option Payload: <MISSING>');
+          expert(pinfo, tree, tvb, d, optLen, 'Note', 'Undecoded', 'Unknown Data (not interpreted)');
+          tree.pop();
+        } else if (optLen > 0) {
           const experimental = (type & 0x1f) === 0x1e;
           tree.add(experimental ? F['opt.experimental'] : F['opt.unknown'], tvb, d, optLen);
         }
         break;
     }
     tree.pop(undefined, name);
+    // After a wrong length tshark reads no further options (but for the two it can skip over).
+    if (bad && type !== 4 && type !== 5) break;
     p = d + optLen;
   }
   tree.pop(undefined, D[''].name);
   return nxt;
 }
 
-function addOptType(tvb: Tvb, p: number, type: number, tree: Tree): void {
+/** Bytes of an option past the value it holds: shown, and flagged as not interpreted. */
+function addExtraData(tvb: Tvb, at: number, length: number, pinfo: PacketInfo, tree: Tree): void {
+  if (length <= 0) return;
+  tree.push(F['opt.unknown_data'], tvb, at, length);
+  expert(pinfo, tree, tvb, at, length, 'Note', 'Undecoded', 'Unknown Data (not interpreted)');
+  tree.pop();
+}
+
+/** Options whose length is fixed (or has a minimum), with the words tshark's complaint starts with. */
+const OPTION_LENGTHS = new Map<number, { exact?: number; min?: number; what: string }>([
+  [4, { exact: 1, what: 'Tunnel Encapsulation Limit: Invalid length' }],
+  [5, { exact: 2, what: 'Router alert: Invalid Length' }],
+  [7, { min: 8, what: 'CALIPSO: Invalid Length' }],
+  [15, { exact: 10, what: 'PDM: Invalid length' }],
+  [38, { exact: 6, what: 'Quick-Start: Invalid Length' }],
+  [48, { exact: 4, what: 'PMTU Option: Invalid Length' }],
+  [65, { exact: 4, what: 'TPF: Invalid Length' }],
+  [99, { min: 4, what: 'RPL Option: Invalid length' }],
+  [194, { exact: 4, what: 'Jumbo Payload: Invalid length' }],
+  [201, { exact: 16, what: 'Home Address: Invalid length' }],
+]);
+
+/** The complaint about option `type` having `length` bytes of data, or null when that is right. */
+function badOptionLength(type: number, length: number): string | null {
+  const rule = OPTION_LENGTHS.get(type);
+  if (!rule) return null;
+  if (rule.exact !== undefined ? length === rule.exact : length >= (rule.min ?? 0)) return null;
+  return rule.what;
+}
+
+/** Options that belong in a destination options header (tshark warns when hop-by-hop has them). */
+const DESTINATION_ONLY = new Set([4, 65, 201]);
+
+/** The option's type byte; with `misplaced`, the warning that it is in the wrong header. */
+function addOptType(
+  tvb: Tvb,
+  p: number,
+  type: number,
+  tree: Tree,
+  misplaced: PacketInfo | null = null,
+): void {
   tree.push(F['opt.type'], tvb, p, 1, type);
   if (tree.full) tree.label(`Type: ${OPT_NAMES.get(type) ?? 'Unknown'} (0x${hexByte(type)})`);
+  if (misplaced) {
+    const what = `${OPT_NAMES.get(type) ?? 'Unknown'} must use a destination options header`;
+    expert(misplaced, tree, tvb, p, 1, 'Warning', 'Protocol', what);
+  }
   tree.add(F['opt.type.action'], tvb, p, 1, type >> 6);
   tree.add(F['opt.type.change'], tvb, p, 1, (type & 0x20) !== 0);
   tree.add(F['opt.type.rest'], tvb, p, 1, type & 0x1f);

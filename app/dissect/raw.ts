@@ -29,10 +29,15 @@ export function dissectRaw(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   pinfo.setProto('N/A');
   if (pinfo.wantInfo) pinfo.setInfo('Raw packet data');
   tree.add(F[''], tvb, o, tvb.remaining(o));
+  // A frame too short for the checks below is Raw's fault (tshark names it so), not N/A's.
+  pinfo.currentProto = 'Raw';
+  const firstWord = tvb.u16(o);
+  const fakeMac = firstWord !== 0xff03 && (tvb.u16(o + 6) === 0xff03 || tvb.u16(o + 1) === 0xff03);
+  pinfo.currentProto = '';
   // Wireshark's order of checks (and of the reads that may throw on a short frame).
-  if (tvb.u16(o) === 0xff03) {
+  if (firstWord === 0xff03) {
     dissectData(tvb, pinfo, tree); // PPP in HDLC-like framing: no PPP dissector here
-  } else if (tvb.u16(o + 6) === 0xff03 || tvb.u16(o + 1) === 0xff03) {
+  } else if (fakeMac) {
     dissectData(tvb, pinfo, tree); // a Linux ISDN fake MAC (or one byte) before PPP
   } else if (allZero(tvb, o, 10)) {
     ip(0x0800, tvb.sub(o + 10), pinfo, tree); // ISDN link down: ten zero bytes, then IPv4

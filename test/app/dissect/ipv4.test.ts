@@ -198,7 +198,7 @@ describe('ipv4', () => {
       }
     };
     walk(d.tree.roots);
-    expect(notes).toContain('[Packet size limited during capture]');
+    expect(notes).toContain('[Packet size limited during capture: IPv4 truncated]');
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { columnsOf } from '../../../app/dissect/columns.ts';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import { dissectHex, hexToBytes } from '../../support/dissect-hex.ts';
+import { haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
 
 // Expected values are tshark 4.0.17's for the same frames.
 
@@ -166,6 +167,47 @@ describe('ipv6', () => {
       const cut = EXT_HEADERS.replace(/\s/g, '').slice(0, 2 * n);
       const d = dissectHex(cut, 1, { origLen: 872, capLen: n });
       expect(d.pinfo.layers[3]).toBe('ipv6');
+    }
+  });
+});
+
+describe('IPv6 option lengths and odd headers, against tshark on the same frames', () => {
+  /** Raw IPv6 (link type 101) from ::1 to ::2 with one hop-by-hop header holding `options`. */
+  function hopByHop(options: number[], after: number[] = []): Uint8Array {
+    const body = [...options];
+    while ((body.length + 2) % 8) body.push(0);
+    const header = [59, (body.length + 2) / 8 - 1, ...body];
+    const payload = [...header, ...after];
+    const fixed = [0x60, 0, 0, 0, payload.length >> 8, payload.length & 0xff, 0, 64];
+    const addr = (last: number): number[] => [...new Array<number>(15).fill(0), last];
+    return new Uint8Array([...fixed, ...addr(1), ...addr(2), ...payload]);
+  }
+  const pad8 = new Array<number>(8).fill(0);
+  const frames = [
+    hopByHop([4, 2, 1, 2], pad8), // tunnel encapsulation limit of 2 bytes (1 is right), misplaced
+    hopByHop([5, 3, 1, 2, 3], pad8), // router alert of 3 bytes
+    hopByHop([0xc2, 2, 1, 2], pad8), // jumbo payload of 2 bytes
+    hopByHop([0x30, 2, 1, 2], pad8), // path MTU of 2 bytes
+    hopByHop([0x30, 4, 5, 0xdc, 3, 5], pad8), // path MTU, right
+    hopByHop([7, 4, 1, 2, 3, 4], pad8), // CALIPSO shorter than 8
+    hopByHop([7, 8, 0, 0, 0, 1, 5, 2, 0, 0], pad8), // CALIPSO with a bitmap past the packet
+    hopByHop([0xc9, 8, 1, 2, 3, 4, 5, 6, 7, 8], pad8), // home address of 8 bytes
+    hopByHop([0x1a, 2, 1, 2]), // unknown option, then Pad1s that end the payload
+    hopByHop([0x1a, 0], pad8), // unknown option without data
+    hopByHop([1, 0], pad8), // PadN, with data after "no next header"
+  ];
+  const FIELDS = ['frame.protocols', '_ws.expert.message', 'ipv6.opt.pmtu.min', 'ipv6.opt.pmtu.rtn'];
+
+  it('marks wrong lengths malformed and shows what follows as tshark does', () => {
+    const dissected = frames.map((f, i) => dissectHex(f, 101, { number: i + 1 }));
+    const malformed = dissected.map((d) => d.pinfo.malformed);
+    expect(malformed).toEqual([true, true, true, true, false, true, true, true, true, false, false]);
+    const ours = dissected.map((d) => trawlRow(d, FIELDS));
+    expect(ours[4]?.slice(2)).toEqual(['1500', '772']);
+    expect(ours[10]?.[0]).toBe('raw:ipv6:ipv6.hopopts:data');
+    if (haveTshark) {
+      expect(ours).toEqual(tsharkFrameRows(frames, 101, FIELDS));
+      expect(malformed).toEqual(tsharkFrameRows(frames, 101, ['_ws.malformed']).map((r) => r[0] !== ''));
     }
   });
 });
