@@ -3,6 +3,7 @@
 // a fresh worker takes over (at most a few times a minute, so a crash loop stops).
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EngineRelay } from './port-relay.ts';
+import { ENGINE_RESOURCE_LIMITS } from '../engine/worker-limits.ts';
 
 export interface EngineHost {
   /** Stops the worker for good (at quit). */
@@ -28,7 +29,11 @@ export function startEngineWorker(
   const spawn = (): void => {
     const { port1, port2 } = new MessageChannel();
     let lastError = '';
-    worker = new Worker(workerScript, { workerData: { port: port2 }, transferList: [port2] });
+    worker = new Worker(workerScript, {
+      workerData: { port: port2 },
+      transferList: [port2],
+      resourceLimits: ENGINE_RESOURCE_LIMITS,
+    });
     worker.on('error', (err: unknown) => {
       lastError = err instanceof Error ? err.message : String(err);
     });

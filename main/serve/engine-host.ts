@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EngineMessage } from '../../app/protocol/messages.ts';
 import { serveEngine } from '../engine/port.ts';
+import { ENGINE_RESOURCE_LIMITS } from '../engine/worker-limits.ts';
 
 export interface EngineConnection {
   /** A request (already parsed; the engine validates it). */
@@ -61,7 +62,7 @@ export function workerEngineHost(script: URL): EngineHost {
   let spareTimer: NodeJS.Timeout | null = null;
   const startSpare = (): void => {
     spareTimer = null;
-    const worker = new Worker(script);
+    const worker = new Worker(script, { resourceLimits: ENGINE_RESOURCE_LIMITS });
     const entry = { worker, alive: true };
     worker.once('exit', () => (entry.alive = false));
     worker.once('error', () => (entry.alive = false));
@@ -73,7 +74,7 @@ export function workerEngineHost(script: URL): EngineHost {
     const taken = spare?.alive ? spare.worker : null;
     spare = null;
     spareTimer ??= setTimeout(startSpare, SPARE_DELAY_MS).unref();
-    if (taken === null) return new Worker(script);
+    if (taken === null) return new Worker(script, { resourceLimits: ENGINE_RESOURCE_LIMITS });
     taken.removeAllListeners();
     taken.ref();
     return taken;
