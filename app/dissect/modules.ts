@@ -49,6 +49,7 @@ import { imapModule } from './imap.ts';
 import { stpModule } from './stp.ts';
 import { cdpModule } from './cdp.ts';
 import { lldpModule } from './lldp.ts';
+import { bgpModule } from './bgp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -103,6 +104,7 @@ export const MODULES: readonly DissectorModule[] = [
   stpModule,
   cdpModule,
   lldpModule,
+  bgpModule,
 ];
 
 let shared: Registry | null = null;
