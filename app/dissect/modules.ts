@@ -50,6 +50,7 @@ import { stpModule } from './stp.ts';
 import { cdpModule } from './cdp.ts';
 import { lldpModule } from './lldp.ts';
 import { bgpModule } from './bgp.ts';
+import { pimModule } from './pim.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -105,6 +106,7 @@ export const MODULES: readonly DissectorModule[] = [
   cdpModule,
   lldpModule,
   bgpModule,
+  pimModule,
 ];
 
 let shared: Registry | null = null;
