@@ -51,6 +51,7 @@ import { cdpModule } from './cdp.ts';
 import { lldpModule } from './lldp.ts';
 import { bgpModule } from './bgp.ts';
 import { pimModule } from './pim.ts';
+import { ospfModule } from './ospf.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -107,6 +108,7 @@ export const MODULES: readonly DissectorModule[] = [
   lldpModule,
   bgpModule,
   pimModule,
+  ospfModule,
 ];
 
 let shared: Registry | null = null;
