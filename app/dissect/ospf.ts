@@ -367,13 +367,12 @@ export function dissectOSPF(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 /** ` [correct]` or ` [incorrect, should be 0x…]` when the packet is all there; empty otherwise. */
 function checksumNote(tvb: Tvb, o: number, plen: number, version: number): string {
   if (plen < 16 || !tvb.has(o, plen)) return '';
-  let initial = 0;
   let tail: number;
   if (version === 2) {
     // The authentication field stays out of the sum.
     tail = onesSum(tvb.bytes, o + 24, plen - 24);
   } else if (version === 3 && ipLayer.kind === AddrKind.IPv6) {
-    initial = onesSum(ipLayer.bytes, ipLayer.src, 16);
+    let initial = onesSum(ipLayer.bytes, ipLayer.src, 16);
     initial = onesSum(ipLayer.bytes, ipLayer.dst, 16, initial);
     initial += (plen >>> 16) + (plen & 0xffff) + 89;
     tail = onesSum(tvb.bytes, o + 14, plen - 14, initial);
