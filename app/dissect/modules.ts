@@ -52,6 +52,7 @@ import { lldpModule } from './lldp.ts';
 import { bgpModule } from './bgp.ts';
 import { pimModule } from './pim.ts';
 import { ospfModule } from './ospf.ts';
+import { eigrpModule } from './eigrp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -109,6 +110,7 @@ export const MODULES: readonly DissectorModule[] = [
   bgpModule,
   pimModule,
   ospfModule,
+  eigrpModule,
 ];
 
 let shared: Registry | null = null;
