@@ -53,6 +53,11 @@ import { bgpModule } from './bgp.ts';
 import { pimModule } from './pim.ts';
 import { ospfModule } from './ospf.ts';
 import { eigrpModule } from './eigrp.ts';
+import { hsrpModule } from './hsrp.ts';
+import { vrrpModule } from './vrrp.ts';
+import { bfdModule } from './bfd.ts';
+import { ripModule } from './rip.ts';
+import { babelModule } from './babel.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -111,6 +116,11 @@ export const MODULES: readonly DissectorModule[] = [
   pimModule,
   ospfModule,
   eigrpModule,
+  hsrpModule,
+  vrrpModule,
+  bfdModule,
+  ripModule,
+  babelModule,
 ];
 
 let shared: Registry | null = null;
