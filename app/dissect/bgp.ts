@@ -3,7 +3,6 @@
 // NLRI, NOTIFICATION, KEEPALIVE and ROUTE-REFRESH, as tshark 4.0 shows them. Several messages may
 // share a segment and one may span segments (TCP reassembly, Wireshark's tcp_dissect_pdus): each
 // message is its own `bgp` subtree, and a fault in one ends only that one.
-import { noteFault } from './dissect.ts';
 import { bitPicture } from './field-text.ts';
 import {
   bool,
@@ -20,10 +19,11 @@ import {
   type FieldDef,
 } from './field.ts';
 import { expert } from './ip-proto.ts';
-import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
+import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
-import { MalformedError, type Tvb } from './tvb.ts';
+import type { Tvb } from './tvb.ts';
+import { appendInfo, tcpDissectPdus, type PduSpec } from './tcp-pdus.ts';
 import { formatIPv4, formatIPv6 } from '../format/address.ts';
 
 export const TCP_PORT_BGP = 179;
@@ -381,9 +381,8 @@ export function dissectBGP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const end = tvb.reportedEnd;
   pinfo.layers.push('bgp');
   pinfo.setProto('BGP');
-  // Behind a fence (a message reassembled earlier in this segment) Info goes on after it.
-  let info = pinfo.protoLocked ? pinfo.info : '';
-  if (pinfo.wantInfo) pinfo.setInfo(info);
+  // col_clear: behind a fence (a message reassembled earlier in this segment) Info keeps that text.
+  if (pinfo.wantInfo) pinfo.setInfo('');
   let o = start;
   for (; o < end; o++) {
     const n = Math.min(16, end - o);
@@ -395,50 +394,24 @@ export function dissectBGP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F.continuation, tvb, start, o - start);
     tree.pop();
   }
-  while (o < end) {
-    const captured = tvb.remaining(o);
-    if (captured === 0) tvb.need(o, 1);
-    if (pinfo.canDesegment && captured < HEADER) {
-      pinfo.desegmentOffset = o - start;
-      pinfo.desegmentLen = DESEGMENT_ONE_MORE_SEGMENT;
-      return tvb.remaining(start);
-    }
-    const plen = tvb.u16(o + 16);
-    if (plen < HEADER) {
-      // tcp_dissect_pdus: a length shorter than the header is a bounds error.
-      pinfo.currentProto = 'BGP';
-      noteFault(new MalformedError('Malformed Packet', o), tvb, pinfo, tree);
-      pinfo.currentProto = '';
-      return tvb.remaining(start);
-    }
-    if (pinfo.canDesegment && captured < plen) {
-      pinfo.desegmentOffset = o - start;
-      pinfo.desegmentLen = plen - captured;
-      return tvb.remaining(start);
-    }
-    const type = tvb.u8(o + 18);
-    const typeText = TYPES.get(type) ?? `Unknown message type (0x${type.toString(16).padStart(2, '0')})`;
-    if (pinfo.wantInfo) {
-      info = info ? `${info}, ${typeText}` : typeText;
-      pinfo.setInfo(info);
-    }
-    const msg = tvb.sub(o, Math.min(plen, end - o));
-    tree.push(F[''], msg, o, Math.min(plen, tvb.remaining(o)));
-    if (tree.full) tree.label(`${F[''].name} - ${typeText}`);
-    try {
-      message(msg, pinfo, tree, plen, type);
-      tree.pop();
-    } catch (err) {
-      tree.pop();
-      pinfo.currentProto = 'BGP';
-      noteFault(err, msg, pinfo, tree);
-      pinfo.currentProto = '';
-      if (pinfo.wantInfo) info = pinfo.info;
-    }
-    o += plen;
-  }
-  return tvb.remaining(start);
+  return tcpDissectPdus(tvb, pinfo, tree, PDUS, o);
 }
+
+const PDUS: PduSpec = {
+  fixed: HEADER,
+  length: (tvb, at) => tvb.u16(at + 16),
+  dissect(msg, pinfo, tree) {
+    const o = msg.start;
+    const type = msg.u8(o + 18);
+    const typeText = TYPES.get(type) ?? `Unknown message type (0x${type.toString(16).padStart(2, '0')})`;
+    appendInfo(pinfo, typeText);
+    tree.push(F[''], msg, o, msg.remaining(o));
+    if (tree.full) tree.label(`${F[''].name} - ${typeText}`);
+    message(msg, pinfo, tree, msg.u16(o + 16), type);
+    tree.pop();
+  },
+  name: 'BGP',
+};
 
 function message(tvb: Tvb, pinfo: PacketInfo, tree: Tree, plen: number, type: number): void {
   const o = tvb.start;

@@ -58,6 +58,9 @@ import { vrrpModule } from './vrrp.ts';
 import { bfdModule } from './bfd.ts';
 import { ripModule } from './rip.ts';
 import { babelModule } from './babel.ts';
+import { rsvpModule } from './rsvp.ts';
+import { rpkirtrModule } from './rpkirtr.ts';
+import { ldpModule } from './ldp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -121,6 +124,9 @@ export const MODULES: readonly DissectorModule[] = [
   bfdModule,
   ripModule,
   babelModule,
+  rsvpModule,
+  rpkirtrModule,
+  ldpModule,
 ];
 
 let shared: Registry | null = null;
