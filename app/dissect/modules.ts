@@ -61,6 +61,11 @@ import { babelModule } from './babel.ts';
 import { rsvpModule } from './rsvp.ts';
 import { rpkirtrModule } from './rpkirtr.ts';
 import { ldpModule } from './ldp.ts';
+import { lispModule } from './lisp.ts';
+import { aodvModule } from './aodv.ts';
+import { olsrModule } from './olsr.ts';
+import { dvmrpModule } from './dvmrp.ts';
+import { autoRpModule } from './auto-rp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -127,6 +132,11 @@ export const MODULES: readonly DissectorModule[] = [
   rsvpModule,
   rpkirtrModule,
   ldpModule,
+  lispModule,
+  aodvModule,
+  olsrModule,
+  dvmrpModule,
+  autoRpModule,
 ];
 
 let shared: Registry | null = null;
