@@ -290,9 +290,24 @@ export const F = fields('bgp', {
   'path_attribute.cluster_list': text('Cluster List'),
   'path_attribute.cluster_id': ipv4('Cluster ID'),
   ext_communities: text('Carried extended communities'),
+  _ext_com: text('Community'),
   'ext_com.type': hex('Type', 8, { strings: EXT_COM_TYPES }),
-  'ext_com.stype': hex('Subtype', 8),
-  'ext_com.value': bytes('Value'),
+  'ext_com.stype_tr_as2': hex('Subtype (AS2)', 8),
+  'ext_com.stype_ntr_as2': hex('Subtype (Non-transitive AS2)', 8),
+  'ext_com.stype_tr_IP4': hex('Subtype (IPv4)', 8),
+  'ext_com.stype_ntr_IP4': hex('Subtype (Non-transitive IPv4)', 8),
+  'ext_com.stype_tr_as4': hex('Subtype (AS4)', 8),
+  'ext_com.stype_ntr_as4': hex('Subtype (Non-transitive AS4)', 8),
+  'ext_com.stype_tr_opaque': hex('Subtype (Opaque)', 8),
+  'ext_com.stype_ntr_opaque': hex('Subtype (Non-transitive Opaque)', 8),
+  'ext_com.stype_tr_evpn': hex('Subtype (EVPN)', 8),
+  'ext_com.stype_unknown': hex('Subtype', 8),
+  'ext_com.value_as2': uint('2-Octet AS', 16),
+  'ext_com.value_as4': uint('4-Octet AS', 32),
+  'ext_com.value_IP4': ipv4('IPv4 address'),
+  'ext_com.value_an2': uint('2-Octet AN', 16),
+  'ext_com.value_an4': uint('4-Octet AN', 32),
+  'ext_com.value_raw': hex('Raw Value', 48),
   large_communities: str('Large Communities'),
   'large_communities.ga': uint('Global Administrator', 32),
   'large_communities.ldp1': uint('Local Data Part 1', 32),
@@ -619,13 +634,16 @@ function expertItemMalformed(
   tree.pop();
 }
 
+/** `Flags: 0x40, Transitive, Well-known, Complete`: the set bits' names, then the clear ones'. */
 function flagsText(f: number): string {
-  const parts = [
-    f & 0x80 ? 'Optional' : 'Well-known',
-    f & 0x40 ? 'Transitive' : 'Non-transitive',
-    f & 0x20 ? 'Partial' : 'Complete',
-  ];
-  if (f & 0x10) parts.splice(1, 0, 'Extended-Length');
+  const parts: string[] = [];
+  if (f & 0x80) parts.push('Optional');
+  if (f & 0x40) parts.push('Transitive');
+  if (f & 0x20) parts.push('Partial');
+  if (f & 0x10) parts.push('Extended-Length');
+  if (!(f & 0x80)) parts.push('Well-known');
+  if (!(f & 0x40)) parts.push('Non-transitive');
+  if (!(f & 0x20)) parts.push('Complete');
   return `Flags: 0x${f.toString(16).padStart(2, '0')}, ${parts.join(', ')}`;
 }
 
@@ -841,14 +859,51 @@ function asPath(tvb: Tvb, tree: Tree, v: number, alen: number, width: number): s
   return all.length ? `: ${all.join(' ')} ` : ': empty';
 }
 
+/** The subtype field of each extended community type (tshark names them per type). */
+const EXT_SUBTYPES: Record<number, FieldDef> = {
+  0x00: F['ext_com.stype_tr_as2'],
+  0x40: F['ext_com.stype_ntr_as2'],
+  0x01: F['ext_com.stype_tr_IP4'],
+  0x41: F['ext_com.stype_ntr_IP4'],
+  0x02: F['ext_com.stype_tr_as4'],
+  0x42: F['ext_com.stype_ntr_as4'],
+  0x03: F['ext_com.stype_tr_opaque'],
+  0x43: F['ext_com.stype_ntr_opaque'],
+  0x06: F['ext_com.stype_tr_evpn'],
+};
+
 function extCommunities(tvb: Tvb, tree: Tree, v: number, alen: number): void {
   const n = Math.floor(alen / 8);
   tree.push(F.ext_communities, tvb, v, alen);
   if (tree.full) tree.label(`Carried extended communities: (${n} ${n === 1 ? 'community' : 'communities'})`);
   for (let q = v; q + 8 <= v + alen; q += 8) {
-    tree.add(F['ext_com.type'], tvb, q, 1, tvb.u8(q));
-    tree.add(F['ext_com.stype'], tvb, q + 1, 1, tvb.u8(q + 1));
-    tree.add(F['ext_com.value'], tvb, q + 2, 6);
+    const type = tvb.u8(q);
+    tree.push(F._ext_com, tvb, q, 8);
+    tree.add(F['ext_com.type'], tvb, q, 1, type);
+    tree.add(EXT_SUBTYPES[type] ?? F['ext_com.stype_unknown'], tvb, q + 1, 1, tvb.u8(q + 1));
+    switch (type & 0xbf) {
+      case 0x00:
+        tree.add(F['ext_com.value_as2'], tvb, q + 2, 2, tvb.u16(q + 2));
+        tree.add(F['ext_com.value_an4'], tvb, q + 4, 4, tvb.u32(q + 4));
+        break;
+      case 0x01:
+        tree.add(F['ext_com.value_IP4'], tvb, q + 2, 4, tvb.u32(q + 2));
+        tree.add(F['ext_com.value_an2'], tvb, q + 6, 2, tvb.u16(q + 6));
+        break;
+      case 0x02:
+        tree.add(F['ext_com.value_as4'], tvb, q + 2, 4, tvb.u32(q + 2));
+        tree.add(F['ext_com.value_an2'], tvb, q + 6, 2, tvb.u16(q + 6));
+        break;
+      default:
+        tree.add(
+          F['ext_com.value_raw'],
+          tvb,
+          q + 2,
+          6,
+          (BigInt(tvb.u16(q + 2)) << 32n) | BigInt(tvb.u32(q + 4)),
+        );
+    }
+    tree.pop();
   }
   tree.pop();
 }
@@ -1047,7 +1102,7 @@ function mpPrefixes(
       tree.add(F.prefix_length, tvb, p, 1, total);
       if (tree.full) tree.labelLast(`${what} NLRI prefix length: ${total}`);
       if (afi === 1) tree.add(def, tvb, q, n, readPrefix4(tvb, q, n, bits));
-      else tree.add(def, tvb, q, n);
+      else addPrefix6(tree, def, tvb, q, n);
       tree.pop();
     } else {
       tree.push(F._prefix, tvb, p, size);
@@ -1056,7 +1111,7 @@ function mpPrefixes(
       tree.add(F.label_stack, tvb, p + 1, labels.length * 3, labels.join(' '));
       if (vpn) tree.add(F.rd, tvb, q - 8, 8, rd);
       if (afi === 1) tree.add(def, tvb, q, n, readPrefix4(tvb, q, n, bits));
-      else tree.add(def, tvb, q, n);
+      else addPrefix6(tree, def, tvb, q, n);
       tree.pop();
     }
     p = q + n;
@@ -1085,6 +1140,13 @@ function routeTargets(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: n
     p += 1 + n;
   }
   return true;
+}
+
+/** An IPv6 prefix of `n` bytes: its value is the address padded with zeros (the text, as the bytes are short). */
+function addPrefix6(tree: Tree, def: FieldDef, tvb: Tvb, at: number, n: number): void {
+  const text = prefix6(tvb, at, n);
+  tree.add(def, tvb, at, n, text);
+  if (tree.full) tree.labelLast(`${def.name}: ${text}`);
 }
 
 function prefix6(tvb: Tvb, at: number, n: number): string {

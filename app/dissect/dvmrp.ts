@@ -31,7 +31,7 @@ export const F = fields('dvmrp', {
   reserved: hex('Reserved', 16),
   min_ver: hex('Minor Version', 8),
   maj_ver: hex('Major Version', 8),
-  data: bytes('Data'),
+  _data: bytes('Data'),
 });
 
 export function dissectDVMRP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
@@ -60,7 +60,7 @@ export function dissectDVMRP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F.min_ver, tvb, o + 6, 1, tvb.u8(o + 6));
     tree.add(F.maj_ver, tvb, o + 7, 1, tvb.u8(o + 7));
     const rest = tvb.remaining(o + 8);
-    if (rest > 0) tree.add(F.data, tvb, o + 8, rest);
+    if (rest > 0) tree.add(F._data, tvb, o + 8, rest);
   } finally {
     tree.pop();
   }

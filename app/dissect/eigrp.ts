@@ -90,12 +90,12 @@ export const F = fields('eigrp', {
   'extdata.metric': uint('External Metric', 32),
   'extdata.reserved': uint('Reserved', 16),
   'extdata.proto': uint('External Protocol ID', 8),
-  'extdata.flag': hex('External Flags', 8),
+  _ext_flags: hex('External Flags', 8),
   'ipv4.prefixlen': uint('Prefix Length', 8),
   'ipv4.destination': ipv4('Destination'),
   'ipv6.prefixlen': uint('Prefix Length', 8),
   'ipv6.destination': ipv6('Destination'),
-  'tlv.value': bytes('Value'),
+  _value: bytes('Value'),
 });
 
 const FLAG_BITS = [F['flags.init'], F['flags.condrecv'], F['flags.restart'], F['flags.eot']];
@@ -235,7 +235,7 @@ function tlv(whole: Tvb, tree: Tree, p: number): number {
       break;
     default:
       tvb.need(v, Math.max(0, len - 4));
-      if (len > 4) tree.add(F['tlv.value'], tvb, v, len - 4);
+      if (len > 4) tree.add(F._value, tvb, v, len - 4);
   }
   if (node) node.label = name + summary;
   tree.pop();
@@ -259,7 +259,7 @@ function route(tvb: Tvb, tree: Tree, v: number, end: number, v6: boolean, extern
     tree.add(F['extdata.metric'], tvb, q + 12, 4, tvb.u32(q + 12));
     tree.add(F['extdata.reserved'], tvb, q + 16, 2, tvb.u16(q + 16));
     tree.add(F['extdata.proto'], tvb, q + 18, 1, tvb.u8(q + 18));
-    tree.add(F['extdata.flag'], tvb, q + 19, 1, tvb.u8(q + 19));
+    tree.add(F._ext_flags, tvb, q + 19, 1, tvb.u8(q + 19));
     q += 20;
   }
   tree.push(F._metric, tvb, q, 16);
@@ -285,7 +285,7 @@ function route(tvb: Tvb, tree: Tree, v: number, end: number, v6: boolean, extern
       const a = new Uint8Array(16);
       a.set(tvb.bytes.subarray(q + 1, q + 1 + Math.min(n, 16)));
       tree.add(F['ipv6.prefixlen'], tvb, q, 1, plen);
-      tree.add(F['ipv6.destination'], tvb, q + 1, n);
+      tree.add(F['ipv6.destination'], tvb, q + 1, n, formatIPv6(a, 0));
       if (tree.full) tree.labelLast(`Destination: ${formatIPv6(a, 0)}`);
       out.push(`${formatIPv6(a, 0)}/${plen}`);
     } else {

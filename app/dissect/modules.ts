@@ -56,7 +56,7 @@ import { eigrpModule } from './eigrp.ts';
 import { hsrpModule } from './hsrp.ts';
 import { vrrpModule } from './vrrp.ts';
 import { bfdModule } from './bfd.ts';
-import { ripModule } from './rip.ts';
+import { ripModule, ripngModule } from './rip.ts';
 import { babelModule } from './babel.ts';
 import { rsvpModule } from './rsvp.ts';
 import { rpkirtrModule } from './rpkirtr.ts';
@@ -128,6 +128,7 @@ export const MODULES: readonly DissectorModule[] = [
   vrrpModule,
   bfdModule,
   ripModule,
+  ripngModule,
   babelModule,
   rsvpModule,
   rpkirtrModule,

@@ -136,7 +136,7 @@ export const F = fields('ospf', {
   'db.dd_sequence': uint('DD Sequence', 32),
   _lsreq: text('Link State Request'),
   _lsupd: text('LS Update Packet'),
-  'lsa.number_of_lsas': uint('Number of LSAs', 32),
+  'ls.number_of_lsas': uint('Number of LSAs', 32),
   _lsa: text('LSA'),
   'lsa.age': uint('LS Age (seconds)', 16, { mask: 0x7fff }),
   'lsa.donotage': uint('Do Not Age Flag', 16, { mask: 0x8000 }),
@@ -151,6 +151,7 @@ export const F = fields('ospf', {
   'v3.lsa.s12': hex('Flooding Scope', 16, { mask: 0x6000, strings: V3_SCOPES }),
   'v3.lsa.fc': uint('Function Code', 16, { mask: 0x1fff, strings: V3_FUNCTIONS }),
   'lsa.id': ipv4('Link State ID'),
+  link_state_id: ipv4('Link State ID'),
   advrouter: ipv4('Advertising Router'),
   'lsa.seqnum': hex('Sequence Number', 32),
   'lsa.chksum': hex('Checksum', 16),
@@ -189,7 +190,7 @@ export const F = fields('ospf', {
   'lsa.number_of_links': uint('Number of Links', 16),
   _link: text('Link'),
   _interfaces: text('Router Interfaces'),
-  'v3.lsa.interface_type': uint('Type', 8, { strings: V3_LINK_TYPES }),
+  _interface_type: uint('Type', 8, { strings: V3_LINK_TYPES }),
   'lsa.router.linkid': ipv4('Link ID'),
   'lsa.router.linkdata': ipv4('Link Data'),
   'lsa.router.linktype': uint('Link Type', 8, { strings: LINK_TYPES }),
@@ -214,7 +215,7 @@ export const F = fields('ospf', {
   'v3.prefix.options.nu': bool('(NU) NoUnicast', 8, 0x01),
   'v3.address_prefix.ipv6': ipv6('Address Prefix'),
   'v3.address_prefix.ipv4': ipv4('Address Prefix'),
-  'v3.lsa.link_local_interface_address': ipv6('Link-local Interface Address'),
+  _link_local: ipv6('Link-local Interface Address'),
   'v3.lsa.referenced_ls_type': hex('Referenced LS type', 16, { strings: new Map() }),
   'v3.lsa.referenced_link_state_id': ipv4('Referenced Link State ID'),
   'v3.lsa.referenced_advertising_router': ipv4('Referenced Advertising Router'),
@@ -338,7 +339,7 @@ export function dissectOSPF(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
             tree.add(F.reserved, body, q, 2);
             v3Type(body, tree, q + 2);
           }
-          tree.add(F['lsa.id'], body, q + 4, 4, body.u32(q + 4));
+          tree.add(version === 3 ? F.link_state_id : F['lsa.id'], body, q + 4, 4, body.u32(q + 4));
           tree.add(F.advrouter, body, q + 8, 4, body.u32(q + 8));
           tree.pop();
         }
@@ -346,7 +347,7 @@ export function dissectOSPF(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       case 4: {
         tree.push(F._lsupd, body, p, end - p);
         const n = body.u32(p);
-        tree.add(F['lsa.number_of_lsas'], body, p, 4, n);
+        tree.add(F['ls.number_of_lsas'], body, p, 4, n);
         let q = p + 4;
         for (let i = 0; i < n && q < end; i++) q = lsa(body, tree, q, version, true);
         tree.pop();
@@ -501,7 +502,7 @@ function lsa(tvb: Tvb, tree: Tree, q: number, version: number, withBody: boolean
     v2Options(tvb, tree, q + 2);
     tree.add(F.lsa, tvb, q + 3, 1, typeNum);
   } else v3Type(tvb, tree, q + 2);
-  tree.add(F['lsa.id'], tvb, q + 4, 4, tvb.u32(q + 4));
+  tree.add(version === 3 ? F.link_state_id : F['lsa.id'], tvb, q + 4, 4, tvb.u32(q + 4));
   tree.add(F.advrouter, tvb, q + 8, 4, tvb.u32(q + 8));
   tree.add(F['lsa.seqnum'], tvb, q + 12, 4, tvb.u32(q + 12));
   tree.add(F['lsa.chksum'], tvb, q + 16, 2, tvb.u16(q + 16));
@@ -580,8 +581,10 @@ function prefix(tvb: Tvb, tree: Tree, q: number, withMetric: boolean): number {
   tvb.need(q + 4, n);
   const a = new Uint8Array(16);
   a.set(tvb.bytes.subarray(q + 4, q + 4 + Math.min(n, 16)));
-  tree.add(F['v3.address_prefix.ipv6'], tvb, q + 4, n);
-  if (tree.full) tree.labelLast(`Address Prefix: ${formatIPv6(a, 0)}`);
+  // The prefix's bytes are fewer than an address's: its value is the padded address's text.
+  const text = formatIPv6(a, 0);
+  tree.add(F['v3.address_prefix.ipv6'], tvb, q + 4, n, text);
+  if (tree.full) tree.labelLast(`Address Prefix: ${text}`);
   return q + 4 + n;
 }
 
@@ -596,7 +599,7 @@ function v3Body(tvb: Tvb, tree: Tree, type: number, b: number, end: number): voi
       for (let q = b + 4, n = 1; q + 16 <= end; q += 16, n++) {
         tree.push(F._link, tvb, q, 16);
         if (tree.full) tree.label(`Entry #${n}`);
-        tree.add(F['v3.lsa.interface_type'], tvb, q, 1, tvb.u8(q));
+        tree.add(F._interface_type, tvb, q, 1, tvb.u8(q));
         tree.add(F.reserved, tvb, q + 1, 1);
         tree.add(F.metric, tvb, q + 2, 2, tvb.u16(q + 2));
         tree.add(F['v3.lsa.interface_id'], tvb, q + 4, 4, tvb.u32(q + 4));
@@ -628,7 +631,7 @@ function v3Body(tvb: Tvb, tree: Tree, type: number, b: number, end: number): voi
       tree.add(F['hello.router_priority'], tvb, b, 1, tvb.u8(b));
       v3Options(tvb, tree, b + 1);
       tvb.need(b + 4, 16);
-      tree.add(F['v3.lsa.link_local_interface_address'], tvb, b + 4, 16);
+      tree.add(F._link_local, tvb, b + 4, 16);
       const n = tvb.u32(b + 20);
       tree.add(F['v3.lsa.num_prefixes'], tvb, b + 20, 4, n);
       let q = b + 24;

@@ -91,7 +91,6 @@ export const F = fields('pim', {
   rpt: bool('RP Tree', 8, 0x80, { tf: ['True', 'False'] }),
   metric_pref: uint('Metric Preference', 32, { mask: 0x7fffffff }),
   metric: uint('Metric', 32),
-  df_metric_pref: uint('DF Metric Preference', 32),
   ip_version: uint('IP Version', 8, { mask: 0xf0, strings: IP_VERSIONS }),
   dummy_header: text('Dummy Header'),
   source: ipv4('Source'),
@@ -285,7 +284,8 @@ function pimV2(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       }
       case 10: {
         p = encodedUnicast(tvb, tree, p, F.rp, F.rp_ip6, 'RP');
-        tree.add(F.df_metric_pref, tvb, p, 4, tvb.u32(p));
+        tree.add(F.metric_pref, tvb, p, 4, tvb.u32(p));
+        if (tree.full) tree.labelLast(`DF Metric Preference: ${tvb.u32(p)}`);
         tree.add(F.metric, tvb, p + 4, 4, tvb.u32(p + 4));
         break;
       }
@@ -597,8 +597,9 @@ export function dissectPIMv1(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
           tree.add(F.group_address, tvb, p, 4, tvb.u32(p));
           tree.add(F.group_mask, tvb, p + 4, 4, tvb.u32(p + 4));
           tree.add(F.rp, tvb, p + 8, 4, tvb.u32(p + 8));
-          tree.add(F.holdtime, tvb, p + 12, 2, tvb.u16(p + 12));
-          p += 14;
+          // tshark shows the hold time, then (at the top) the reserved bytes before it.
+          tree.add(F.holdtime, tvb, p + 14, 2, tvb.u16(p + 14));
+          p += 12;
           break;
         default:
           break;

@@ -152,9 +152,15 @@ export function dissectRIPng(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 }
 
 export const ripModule = {
-  fields: { ...F, ...FNG },
+  fields: F,
   handoff(reg: Registry): void {
     reg.register('udpPort', 520, dissectRIP);
+  },
+};
+
+export const ripngModule = {
+  fields: FNG,
+  handoff(reg: Registry): void {
     reg.register('udpPort', 521, dissectRIPng);
   },
 };

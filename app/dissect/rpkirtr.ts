@@ -32,8 +32,10 @@ const ERRORS = names({
   8: 'Unexpected Protocol Version',
 });
 
+/** The protocol's filter name is `rpkirtr`; its fields are `rpki-rtr.*`. */
+const P = fields('rpkirtr', { '': proto('RPKI-Router Protocol') });
+
 export const F = fields('rpki-rtr', {
-  '': proto('RPKI-Router Protocol'),
   version: uint('Version', 8),
   pdu_type: uint('PDU Type', 8, { strings: TYPES }),
   reserved: bytes('Reserved'),
@@ -78,8 +80,8 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const type = tvb.u8(o + 1);
   const name = TYPES.get(type) ?? `Unknown (${type})`;
   appendInfo(pinfo, name);
-  tree.push(F[''], tvb, o, tvb.remaining(o));
-  if (tree.full) tree.label(`${F[''].name} (${name})`);
+  tree.push(P[''], tvb, o, tvb.remaining(o));
+  if (tree.full) tree.label(`${P[''].name} (${name})`);
   tree.add(F.version, tvb, o, 1, version);
   tree.add(F.pdu_type, tvb, o + 1, 1, type);
   const len = tvb.u32(o + 4);
@@ -166,7 +168,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
 }
 
 export const rpkirtrModule = {
-  fields: F,
+  fields: { ...P, ...F },
   handoff(reg: Registry): void {
     reg.register('tcpPort', 323, dissectRPKIRTR);
   },

@@ -76,7 +76,7 @@ export const F = fields('rsvp', {
   'session.ext_tunnel_id': uint('Extended tunnel ID', 32),
   'hop.neighbor_address_ipv4': ipv4('Neighbor address'),
   'hop.logical_interface': uint('Logical interface', 32),
-  'time_values.refresh': uint('Refresh interval', 32),
+  refresh_interval: uint('Refresh interval', 32),
   'hello.source_instance': hex('Source Instance', 32),
   'hello.destination_instance': hex('Destination Instance', 32),
   'restart_cap.restart_time': uint('Restart Time', 32),
@@ -255,7 +255,7 @@ function object(
       break;
     case 5:
       if (ctype === 1) {
-        tree.add(F['time_values.refresh'], tvb, v, 4, tvb.u32(v));
+        tree.add(F.refresh_interval, tvb, v, 4, tvb.u32(v));
         return;
       }
       break;
