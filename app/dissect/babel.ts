@@ -44,6 +44,10 @@ export const F = fields('babel', {
   'message.interval': uint('Interval', 16),
   'message.rxcost': hex('Rxcost', 16),
   'message.ae': uint('Address Encoding', 8),
+  'message.flags': hex('Flags', 8),
+  'message.plen': uint('Prefix Length', 8),
+  'message.omitted': uint('Omitted Bytes', 8),
+  'message.metric': uint('Metric', 16),
   'message.routerid': bytes('Router ID'),
   _body: bytes('Message body'),
   _trailer: text('Packet Trailer'),
@@ -103,12 +107,26 @@ function message(tvb: Tvb, tree: Tree, p: number, say: (type: number) => void): 
       tree.add(F['message.interval'], tvb, v + 4, 2, tvb.u16(v + 4));
       break;
     case 5:
+      tree.add(F['message.ae'], tvb, v, 1, tvb.u8(v));
       tree.add(F['message.rxcost'], tvb, v + 2, 2, tvb.u16(v + 2));
       tree.add(F['message.interval'], tvb, v + 4, 2, tvb.u16(v + 4));
       break;
     case 6:
       tvb.need(v + 2, 8);
       tree.add(F['message.routerid'], tvb, v + 2, 8);
+      break;
+    case 8:
+      tree.add(F['message.ae'], tvb, v, 1, tvb.u8(v));
+      tree.add(F['message.flags'], tvb, v + 1, 1, tvb.u8(v + 1));
+      tree.add(F['message.plen'], tvb, v + 2, 1, tvb.u8(v + 2));
+      tree.add(F['message.omitted'], tvb, v + 3, 1, tvb.u8(v + 3));
+      tree.add(F['message.interval'], tvb, v + 4, 2, tvb.u16(v + 4));
+      tree.add(F['message.seqno'], tvb, v + 6, 2, tvb.u16(v + 6));
+      tree.add(F['message.metric'], tvb, v + 8, 2, tvb.u16(v + 8));
+      break;
+    case 9:
+      tree.add(F['message.ae'], tvb, v, 1, tvb.u8(v));
+      tree.add(F['message.plen'], tvb, v + 1, 1, tvb.u8(v + 1));
       break;
     default:
       break;

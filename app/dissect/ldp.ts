@@ -81,6 +81,8 @@ export const F = fields('ldp', {
 
 function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const o = tvb.start;
+  // Each PDU starts Info afresh (Wireshark's col_clear in dissect_ldp_pdu): the last one's shows.
+  if (pinfo.wantInfo) pinfo.setInfo('');
   const plen = tvb.u16(o + 2);
   tree.push(F[''], tvb, o, tvb.remaining(o));
   try {
@@ -187,7 +189,6 @@ function tlv(tvb: Tvb, tree: Tree, q: number): number {
 function begin(pinfo: PacketInfo): void {
   pinfo.layers.push('ldp');
   pinfo.setProto('LDP');
-  if (pinfo.wantInfo) pinfo.setInfo('');
 }
 
 export function dissectLDPUdp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {

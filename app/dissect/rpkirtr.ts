@@ -74,97 +74,120 @@ const PDUS: PduSpec = {
   name: 'RPKI-Router Protocol',
 };
 
+/**
+ * One PDU as TCP framed it. Wireshark walks it as a sequence of PDUs (usually one): each known
+ * type takes its fixed layout, an unknown one skips by the word after its type, and whatever is
+ * left is read as another PDU.
+ */
 function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
-  const o = tvb.start;
+  for (let o = tvb.start; tvb.reportedRemaining(o) > 0;) {
+    const next = one(tvb, pinfo, tree, o);
+    if (next <= o) break;
+    o = next;
+  }
+}
+
+/** The PDU at `o`; returns where the next one starts (`o` or less: stop). */
+function one(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number): number {
   const version = tvb.u8(o);
   const type = tvb.u8(o + 1);
   const name = TYPES.get(type) ?? `Unknown (${type})`;
   appendInfo(pinfo, name);
   tree.push(P[''], tvb, o, tvb.remaining(o));
   if (tree.full) tree.label(`${P[''].name} (${name})`);
-  tree.add(F.version, tvb, o, 1, version);
-  tree.add(F.pdu_type, tvb, o + 1, 1, type);
-  const len = tvb.u32(o + 4);
-  const session = (): void => tree.add(F.session_id, tvb, o + 2, 2, tvb.u16(o + 2));
-  const reserved = (): void => {
-    tvb.need(o + 2, 2);
-    tree.add(F.reserved, tvb, o + 2, 2);
-  };
-  const length = (): void => tree.add(F.length, tvb, o + 4, 4, len);
-  switch (type) {
-    case 0:
-    case 1:
-      session();
-      length();
-      tree.add(F.serial_number, tvb, o + 8, 4, tvb.u32(o + 8));
-      break;
-    case 2:
-    case 8:
-      reserved();
-      length();
-      break;
-    case 3:
-      session();
-      length();
-      break;
-    case 4:
-    case 6: {
-      reserved();
-      length();
-      const flags = tvb.u8(o + 8);
-      tree.push(F.flags, tvb, o + 8, 1, flags);
-      tree.add(F['flags.aw'], tvb, o + 8, 1, (flags & 1) !== 0);
-      tree.pop();
-      tree.add(F.prefix_length, tvb, o + 9, 1, tvb.u8(o + 9));
-      tree.add(F.max_length, tvb, o + 10, 1, tvb.u8(o + 10));
-      tvb.need(o + 11, 1);
-      tree.add(F.reserved, tvb, o + 11, 1);
-      if (type === 4) {
-        tree.add(F.ipv4_prefix, tvb, o + 12, 4, tvb.u32(o + 12));
-        tree.add(F.as_number, tvb, o + 16, 4, tvb.u32(o + 16));
-      } else {
+  try {
+    tree.add(F.version, tvb, o, 1, version);
+    tree.add(F.pdu_type, tvb, o + 1, 1, type);
+    const session = (): void => tree.add(F.session_id, tvb, o + 2, 2, tvb.u16(o + 2));
+    const reserved = (): void => {
+      tvb.need(o + 2, 2);
+      tree.add(F.reserved, tvb, o + 2, 2);
+    };
+    const length = (): number => {
+      const len = tvb.u32(o + 4);
+      tree.add(F.length, tvb, o + 4, 4, len);
+      return len;
+    };
+    switch (type) {
+      case 0:
+      case 1:
+        session();
+        length();
+        tree.add(F.serial_number, tvb, o + 8, 4, tvb.u32(o + 8));
+        return o + 12;
+      case 2:
+      case 8:
+        reserved();
+        length();
+        return o + 8;
+      case 3:
+        session();
+        length();
+        return o + 8;
+      case 4:
+      case 6: {
+        reserved();
+        length();
+        const flags = tvb.u8(o + 8);
+        tree.push(F.flags, tvb, o + 8, 1, flags);
+        tree.add(F['flags.aw'], tvb, o + 8, 1, (flags & 1) !== 0);
+        tree.pop();
+        tree.add(F.prefix_length, tvb, o + 9, 1, tvb.u8(o + 9));
+        tree.add(F.max_length, tvb, o + 10, 1, tvb.u8(o + 10));
+        tvb.need(o + 11, 1);
+        tree.add(F.reserved, tvb, o + 11, 1);
+        if (type === 4) {
+          tree.add(F.ipv4_prefix, tvb, o + 12, 4, tvb.u32(o + 12));
+          tree.add(F.as_number, tvb, o + 16, 4, tvb.u32(o + 16));
+          return o + 20;
+        }
         tvb.need(o + 12, 16);
         tree.add(F.ipv6_prefix, tvb, o + 12, 16);
         tree.add(F.as_number, tvb, o + 28, 4, tvb.u32(o + 28));
+        return o + 32;
       }
-      break;
-    }
-    case 7:
-      session();
-      length();
-      tree.add(F.serial_number, tvb, o + 8, 4, tvb.u32(o + 8));
-      if (version >= 1) {
+      case 7:
+        session();
+        length();
+        tree.add(F.serial_number, tvb, o + 8, 4, tvb.u32(o + 8));
+        if (version < 1) return o + 12;
         tree.add(F.refresh_interval, tvb, o + 12, 4, tvb.u32(o + 12));
         tree.add(F.retry_interval, tvb, o + 16, 4, tvb.u32(o + 16));
         tree.add(F.expire_interval, tvb, o + 20, 4, tvb.u32(o + 20));
+        return o + 24;
+      case 9: {
+        const len = length();
+        tvb.need(o + 8, 20);
+        tree.add(F.subject_key_identifier, tvb, o + 8, 20);
+        tree.add(F.as_number, tvb, o + 28, 4, tvb.u32(o + 28));
+        return o + Math.max(len, 32);
       }
-      break;
-    case 9:
-      length();
-      tvb.need(o + 8, 20);
-      tree.add(F.subject_key_identifier, tvb, o + 8, 20);
-      tree.add(F.as_number, tvb, o + 28, 4, tvb.u32(o + 28));
-      break;
-    case 10: {
-      tree.add(F.error_code, tvb, o + 2, 2, tvb.u16(o + 2));
-      length();
-      const plen = tvb.u32(o + 8);
-      tree.add(F.length_pdu, tvb, o + 8, 4, plen);
-      tvb.need(o + 12, plen);
-      if (plen > 0) tree.add(F.error_pdu, tvb, o + 12, plen);
-      const t = o + 12 + plen;
-      const tlen = tvb.u32(t);
-      tree.add(F.length_text, tvb, t, 4, tlen);
-      if (tlen > 0) tree.add(F.error_text, tvb, t + 4, tlen, tvb.ascii(t + 4, tlen));
-      break;
+      case 10: {
+        tree.add(F.error_code, tvb, o + 2, 2, tvb.u16(o + 2));
+        length();
+        const plen = tvb.u32(o + 8);
+        tree.add(F.length_pdu, tvb, o + 8, 4, plen);
+        tvb.need(o + 12, plen);
+        if (plen > 0) tree.add(F.error_pdu, tvb, o + 12, plen);
+        const t = o + 12 + plen;
+        const tlen = tvb.u32(t);
+        tree.add(F.length_text, tvb, t, 4, tlen);
+        if (tlen > 0) tree.add(F.error_text, tvb, t + 4, tlen, tvb.ascii(t + 4, tlen));
+        return t + 4 + tlen;
+      }
+      default: {
+        // tshark 4.0 skips by the word after the type (not the length field), checked against the PDU.
+        const skip = tvb.u32(o + 2);
+        if (skip > tvb.reportedRemaining(tvb.start)) {
+          expert(pinfo, tree, tvb, o + 1, 1, 'Error', 'Malformed', 'Invalid length field');
+          return o;
+        }
+        return o + 2 + skip;
+      }
     }
-    default:
-      // tshark 4.0 checks the word after the type (not the length field) against the PDU.
-      if (tvb.u32(o + 2) > tvb.reportedRemaining(o)) {
-        expert(pinfo, tree, tvb, o + 1, 1, 'Error', 'Malformed', 'Invalid length field');
-      }
+  } finally {
+    tree.pop();
   }
-  tree.pop();
 }
 
 export const rpkirtrModule = {
