@@ -1,5 +1,5 @@
 // Bidirectional Forwarding Detection (RFC 5880, 5881, 5883, 7130) on UDP 3784 (single hop), 4784
-// (multihop) and 6784 (LAG): the control packet with its authentication section, as tshark 4.0.
+// (multihop), 6784 (LAG) and 3785 (echo): the control packet with its authentication section, as tshark 4.0.
 import { bool, bytes, fields, hex, names, proto, str, text, uint } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -54,6 +54,11 @@ export const F = fields('bfd', {
   'auth.password': str('Password'),
   'auth.seq_num': hex('Sequence Number', 32),
   checksum: bytes('Checksum'),
+});
+
+export const FE = fields('bfd_echo', {
+  '': proto('BFD Echo message'),
+  packet: bytes('Echo'),
 });
 
 const FLAGS = [F['flags.p'], F['flags.f'], F['flags.c'], F['flags.a'], F['flags.d'], F['flags.m']];
@@ -146,6 +151,26 @@ function auth(tvb: Tvb, tree: Tree, p: number): void {
   }
   tree.pop();
 }
+
+/** An echo packet (UDP 3785): content only its sender understands. */
+function dissectEcho(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  const o = tvb.start;
+  pinfo.layers.push('bfd_echo');
+  pinfo.setProto('BFD Echo');
+  if (pinfo.wantInfo) pinfo.setInfo('Originator specific content');
+  const n = tvb.remaining(o);
+  tree.push(FE[''], tvb, o, n);
+  if (n > 0) tree.add(FE.packet, tvb, o, n);
+  tree.pop();
+  return n;
+}
+
+export const bfdEchoModule = {
+  fields: FE,
+  handoff(reg: Registry): void {
+    reg.register('udpPort', 3785, dissectEcho);
+  },
+};
 
 export const bfdModule = {
   fields: F,

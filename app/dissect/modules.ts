@@ -55,7 +55,7 @@ import { ospfModule } from './ospf.ts';
 import { eigrpModule } from './eigrp.ts';
 import { hsrpModule } from './hsrp.ts';
 import { vrrpModule } from './vrrp.ts';
-import { bfdModule } from './bfd.ts';
+import { bfdEchoModule, bfdModule } from './bfd.ts';
 import { ripModule, ripngModule } from './rip.ts';
 import { babelModule } from './babel.ts';
 import { rsvpModule } from './rsvp.ts';
@@ -127,6 +127,7 @@ export const MODULES: readonly DissectorModule[] = [
   hsrpModule,
   vrrpModule,
   bfdModule,
+  bfdEchoModule,
   ripModule,
   ripngModule,
   babelModule,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dissectHex, hexToBytes } from '../../support/dissect-hex.ts';
 import { haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
+import { udpFrame } from '../../support/tcp-frames.ts';
 
 // BFD control packets: single hop, multihop, with MD5 and simple-password authentication.
 // Frames from tcpdump's test captures; the expected columns are tshark 4.0.17's on the same bytes, and
@@ -105,6 +106,14 @@ describe('bfd', () => {
       'BFD Control',
       'Diag: No Diagnostic, State: Down, Flags: 0x20',
     ]);
+  });
+
+  it('shows an echo packet (UDP 3785) as content only its sender reads', () => {
+    const echo = udpFrame({ src: 1, dst: 2, sport: 3785, dport: 3785 }, '\x01\x02\x03\x04\x05\x06\x07\x08');
+    const d = dissectHex(echo);
+    expect(d.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:bfd_echo');
+    expect([d.pinfo.proto, d.pinfo.info]).toEqual(['BFD Echo', 'Originator specific content']);
+    expect(d.value('bfd_echo.packet')).toBe('0102030405060708');
   });
 
   it.skipIf(!haveTshark)('agrees with tshark field by field', () => {
