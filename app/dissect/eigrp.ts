@@ -2,7 +2,7 @@
 // its TLVs (parameters, software version, sequence, multicast sequence, stub, IPv4 and IPv6
 // internal and external routes with their legacy metric), as tshark 4.0 shows them.
 import { bool, bytes, fields, hex, ipv4, ipv6, names, proto, text, uint } from './field.ts';
-import { expert, onesSum } from './ip-proto.ts';
+import { addChecksum, expectedChecksum } from './checksum.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
@@ -140,33 +140,14 @@ export function dissectEIGRP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 }
 
 function checksum(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, len: number): void {
-  const sum = tvb.u16(o + 2);
-  const h = `0x${sum.toString(16).padStart(4, '0')}`;
-  if (!tvb.has(o, len)) {
-    tree.add(F.checksum, tvb, o + 2, 2, sum);
-    if (tree.full) tree.labelLast(`Checksum: ${h} [unverified]`);
-    status(tree, tvb, o, 2);
-    return;
-  }
-  if (onesSum(tvb.bytes, o, len) === 0xffff) {
-    tree.add(F.checksum, tvb, o + 2, 2, sum);
-    if (tree.full) tree.labelLast(`Checksum: ${h} [correct]`);
-    status(tree, tvb, o, 1);
-    return;
-  }
-  const should = ~onesSum(tvb.bytes, o, 2, onesSum(tvb.bytes, o + 4, len - 4)) & 0xffff;
-  const text = `0x${should.toString(16).padStart(4, '0')}`;
-  tree.push(F.checksum, tvb, o + 2, 2, sum);
-  if (tree.full) tree.label(`Checksum: ${h} incorrect, should be ${text}`);
-  expert(pinfo, tree, tvb, o + 2, 2, 'Warning', 'Checksum', `Bad Checksum [should be ${text}]`);
-  tree.pop();
-  status(tree, tvb, o, 0);
+  const should = expectedChecksum(tvb, o, len, o + 2);
+  addChecksum(pinfo, tree, tvb, o + 2, tvb.u16(o + 2), should, CKSUM, (s) => ({
+    severity: 'Warning',
+    message: `Bad Checksum [should be ${s}]`,
+  }));
 }
 
-function status(tree: Tree, tvb: Tvb, o: number, v: number): void {
-  tree.add(F['checksum.status'], tvb, o + 2, 0, v);
-  if (tree.full) tree.labelLast(`[Checksum Status: ${CHECKSUM_STATUS.get(v) ?? ''}]`);
-}
+const CKSUM = { checksum: F.checksum, status: F['checksum.status'] };
 
 /** One TLV; returns the offset after it. */
 function tlv(whole: Tvb, tree: Tree, p: number): number {

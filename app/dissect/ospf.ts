@@ -17,6 +17,7 @@ import {
   uint,
   type FieldDef,
 } from './field.ts';
+import { pseudoHeaderSum } from './checksum.ts';
 import { ipLayer, onesSum } from './ip-proto.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -373,10 +374,7 @@ function checksumNote(tvb: Tvb, o: number, plen: number, version: number): strin
     // The authentication field stays out of the sum.
     tail = onesSum(tvb.bytes, o + 24, plen - 24);
   } else if (version === 3 && ipLayer.kind === AddrKind.IPv6) {
-    let initial = onesSum(ipLayer.bytes, ipLayer.src, 16);
-    initial = onesSum(ipLayer.bytes, ipLayer.dst, 16, initial);
-    initial += (plen >>> 16) + (plen & 0xffff) + 89;
-    tail = onesSum(tvb.bytes, o + 14, plen - 14, initial);
+    tail = onesSum(tvb.bytes, o + 14, plen - 14, pseudoHeaderSum(plen, 89));
   } else return '';
   // Everything but the checksum field itself.
   const rest = onesSum(tvb.bytes, o, 12, version === 2 ? onesSum(tvb.bytes, o + 14, 2, tail) : tail);

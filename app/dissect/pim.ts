@@ -5,7 +5,8 @@
 import { noteFault } from './dissect.ts';
 import { bitPicture } from './field-text.ts';
 import { bool, bytes, fields, hex, ipv4, ipv6, names, proto, text, uint, type FieldDef } from './field.ts';
-import { expert, ipLayer, onesSum } from './ip-proto.ts';
+import { addChecksum, expectedChecksum, pseudoHeaderSum } from './checksum.ts';
+import { expert, ipLayer } from './ip-proto.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { FieldNode, Tree } from './tree.ts';
@@ -341,40 +342,18 @@ const SHORT_NAMES: Record<string, string> = {
 };
 
 function checksum(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, len: number, sum: number): void {
-  const h = `0x${sum.toString(16).padStart(4, '0')}`;
   if (!tree.full && !tree.wants(F.cksum) && !tree.wants(F['cksum.status'])) return;
-  if (!tvb.has(o, len) || (ipLayer.kind !== AddrKind.IPv4 && ipLayer.kind !== AddrKind.IPv6)) {
-    tree.add(F.cksum, tvb, o + 2, 2, sum);
-    if (tree.full) tree.labelLast(`Checksum: ${h} [unverified]`);
-    status(tree, tvb, o, 2);
-    return;
-  }
-  let initial = 0;
-  if (ipLayer.kind === AddrKind.IPv6) {
-    initial = onesSum(ipLayer.bytes, ipLayer.src, 16);
-    initial = onesSum(ipLayer.bytes, ipLayer.dst, 16, initial);
-    initial += (len >>> 16) + (len & 0xffff) + 103;
-  }
-  const total = onesSum(tvb.bytes, o, len, initial);
-  if (total === 0xffff) {
-    tree.add(F.cksum, tvb, o + 2, 2, sum);
-    if (tree.full) tree.labelLast(`Checksum: ${h} [correct]`);
-    status(tree, tvb, o, 1);
-    return;
-  }
-  const rest = onesSum(tvb.bytes, o, 2, onesSum(tvb.bytes, o + 4, len - 4, initial));
-  const should = `0x${(~rest & 0xffff).toString(16).padStart(4, '0')}`;
-  tree.push(F.cksum, tvb, o + 2, 2, sum);
-  if (tree.full) tree.label(`Checksum: ${h} incorrect, should be ${should}`);
-  expert(pinfo, tree, tvb, o + 2, 2, 'Error', 'Checksum', `Bad checksum [should be ${should}]`);
-  tree.pop();
-  status(tree, tvb, o, 0);
+  // Over IPv6 the sum includes the pseudo-header; a register's covers only its 8-byte header.
+  const pseudo = ipLayer.kind === AddrKind.IPv6 ? pseudoHeaderSum(len, 103) : 0;
+  const should =
+    pseudo < 0 || ipLayer.kind === AddrKind.None ? null : expectedChecksum(tvb, o, len, o + 2, pseudo);
+  addChecksum(pinfo, tree, tvb, o + 2, sum, should, CKSUM, (s) => ({
+    severity: 'Error',
+    message: `Bad checksum [should be ${s}]`,
+  }));
 }
 
-function status(tree: Tree, tvb: Tvb, o: number, v: number): void {
-  tree.add(F['cksum.status'], tvb, o + 2, 0, v);
-  if (tree.full) tree.labelLast(`[Checksum Status: ${CHECKSUM_STATUS.get(v) ?? ''}]`);
-}
+const CKSUM = { checksum: F.cksum, status: F['cksum.status'] };
 
 function helloOption(tvb: Tvb, tree: Tree, p: number): number {
   const type = tvb.u16(p);

@@ -2,7 +2,8 @@
 // advertisement with its addresses, authentication and checksum, as tshark 4.0 shows it.
 import { bitPicture } from './field-text.ts';
 import { bytes, fields, hex, ipv4, ipv6, names, proto, str, text, uint } from './field.ts';
-import { expert, ipLayer, onesSum } from './ip-proto.ts';
+import { addChecksum, expectedChecksum, pseudoHeaderSum } from './checksum.ts';
+import { ipLayer } from './ip-proto.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
@@ -103,41 +104,16 @@ export function dissectVRRP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 }
 
 function checksum(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, len: number, version: number): void {
-  const sum = tvb.u16(o + 6);
-  const h = `0x${sum.toString(16).padStart(4, '0')}`;
-  if (!tvb.has(o, len)) {
-    tree.add(F.checksum, tvb, o + 6, 2, sum);
-    if (tree.full) tree.labelLast(`Checksum: ${h} [unverified]`);
-    status(tree, tvb, o, 2);
-    return;
-  }
-  let initial = 0;
-  if (version === 3 || ipLayer.kind === AddrKind.IPv6) {
-    const n = ipLayer.kind === AddrKind.IPv6 ? 16 : 4;
-    initial = onesSum(ipLayer.bytes, ipLayer.src, n);
-    initial = onesSum(ipLayer.bytes, ipLayer.dst, n, initial);
-    initial += len + 112;
-  }
-  const rest = onesSum(tvb.bytes, o, 6, onesSum(tvb.bytes, o + 8, len - 8, initial));
-  const should = ~rest & 0xffff;
-  if (should === sum) {
-    tree.add(F.checksum, tvb, o + 6, 2, sum);
-    if (tree.full) tree.labelLast(`Checksum: ${h} [correct]`);
-    status(tree, tvb, o, 1);
-    return;
-  }
-  const text = `0x${should.toString(16).padStart(4, '0')}`;
-  tree.push(F.checksum, tvb, o + 6, 2, sum);
-  if (tree.full) tree.label(`Checksum: ${h} incorrect, should be ${text}`);
-  expert(pinfo, tree, tvb, o + 6, 2, 'Warning', 'Checksum', 'Bad checksum');
-  tree.pop();
-  status(tree, tvb, o, 0);
+  // VRRPv3 (and anything over IPv6) sums the pseudo-header too.
+  const pseudo = version === 3 || ipLayer.kind === AddrKind.IPv6 ? pseudoHeaderSum(len, 112) : 0;
+  const should = pseudo < 0 ? null : expectedChecksum(tvb, o, len, o + 6, pseudo);
+  addChecksum(pinfo, tree, tvb, o + 6, tvb.u16(o + 6), should, CKSUM, () => ({
+    severity: 'Warning',
+    message: 'Bad checksum',
+  }));
 }
 
-function status(tree: Tree, tvb: Tvb, o: number, v: number): void {
-  tree.add(F['checksum.status'], tvb, o + 6, 0, v);
-  if (tree.full) tree.labelLast(`[Checksum Status: ${CHECKSUM_STATUS.get(v) ?? ''}]`);
-}
+const CKSUM = { checksum: F.checksum, status: F['checksum.status'] };
 
 export const vrrpModule = {
   fields: F,
