@@ -55,6 +55,11 @@ export const F = fields('igmp', {
 export function dissectIGMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   const type = tvb.u8(o);
+  if (pinfo.registry.tables.igmpType.has(type)) {
+    // Another protocol's message (PIMv1, DVMRP): IGMP shows nothing of its own.
+    pinfo.layers.push('igmp');
+    return pinfo.registry.call('igmpType', type, tvb, pinfo, tree);
+  }
   const len = tvb.reportedRemaining(o);
   let version = 0;
   if (type === 0x11) version = len >= 12 ? 3 : tvb.u8(o + 1) === 0 ? 1 : 2;

@@ -489,7 +489,7 @@ export class Conversations {
 }
 
 /** Forwards to a tree and counts the subtrees opened through it, so they can be closed. */
-class DepthTree implements Tree {
+export class DepthTree implements Tree {
   depth = 0;
   constructor(private readonly inner: Tree) {}
   get full(): boolean {

@@ -49,6 +49,23 @@ import { imapModule } from './imap.ts';
 import { stpModule } from './stp.ts';
 import { cdpModule } from './cdp.ts';
 import { lldpModule } from './lldp.ts';
+import { bgpModule } from './bgp.ts';
+import { pimModule } from './pim.ts';
+import { ospfModule } from './ospf.ts';
+import { eigrpModule } from './eigrp.ts';
+import { hsrpModule } from './hsrp.ts';
+import { vrrpModule } from './vrrp.ts';
+import { bfdEchoModule, bfdModule } from './bfd.ts';
+import { ripModule, ripngModule } from './rip.ts';
+import { babelModule } from './babel.ts';
+import { rsvpModule } from './rsvp.ts';
+import { rpkirtrModule } from './rpkirtr.ts';
+import { ldpModule } from './ldp.ts';
+import { lispModule } from './lisp.ts';
+import { aodvModule } from './aodv.ts';
+import { olsrModule } from './olsr.ts';
+import { dvmrpModule } from './dvmrp.ts';
+import { autoRpModule } from './auto-rp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -103,6 +120,25 @@ export const MODULES: readonly DissectorModule[] = [
   stpModule,
   cdpModule,
   lldpModule,
+  bgpModule,
+  pimModule,
+  ospfModule,
+  eigrpModule,
+  hsrpModule,
+  vrrpModule,
+  bfdModule,
+  bfdEchoModule,
+  ripModule,
+  ripngModule,
+  babelModule,
+  rsvpModule,
+  rpkirtrModule,
+  ldpModule,
+  lispModule,
+  aodvModule,
+  olsrModule,
+  dvmrpModule,
+  autoRpModule,
 ];
 
 let shared: Registry | null = null;

@@ -20,7 +20,16 @@ export interface DissectorModule {
   handoff?(registry: Registry): void;
 }
 
-export type TableName = 'linkType' | 'etherType' | 'ipProto' | 'udpPort' | 'tcpPort' | 'pppProto' | 'llcSap';
+export type TableName =
+  | 'linkType'
+  | 'etherType'
+  | 'ipProto'
+  | 'udpPort'
+  | 'tcpPort'
+  | 'pppProto'
+  | 'llcSap'
+  /** IGMP types that belong to other protocols (PIMv1, DVMRP): Wireshark's igmp.type table. */
+  | 'igmpType';
 
 export class Registry {
   readonly tables: Record<TableName, Map<number, Dissector>> = {
@@ -31,6 +40,7 @@ export class Registry {
     tcpPort: new Map(),
     pppProto: new Map(),
     llcSap: new Map(),
+    igmpType: new Map(),
   };
   readonly heuristics: Record<'udp' | 'tcp', Heuristic[]> = { udp: [], tcp: [] };
   /** Every field, indexed by its id. */
