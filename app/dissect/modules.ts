@@ -49,6 +49,10 @@ import { imapModule } from './imap.ts';
 import { stpModule } from './stp.ts';
 import { cdpModule } from './cdp.ts';
 import { lldpModule } from './lldp.ts';
+import { osiModule } from './osi.ts';
+import { isisModule } from './isis.ts';
+import { esisModule } from './esis.ts';
+import { chdlcModule } from './chdlc.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -103,6 +107,10 @@ export const MODULES: readonly DissectorModule[] = [
   stpModule,
   cdpModule,
   lldpModule,
+  osiModule,
+  isisModule,
+  esisModule,
+  chdlcModule,
 ];
 
 let shared: Registry | null = null;

@@ -20,7 +20,8 @@ export interface DissectorModule {
   handoff?(registry: Registry): void;
 }
 
-export type TableName = 'linkType' | 'etherType' | 'ipProto' | 'udpPort' | 'tcpPort' | 'pppProto' | 'llcSap';
+export type TableName =
+  'linkType' | 'etherType' | 'ipProto' | 'udpPort' | 'tcpPort' | 'pppProto' | 'llcSap' | 'nlpid';
 
 export class Registry {
   readonly tables: Record<TableName, Map<number, Dissector>> = {
@@ -31,6 +32,7 @@ export class Registry {
     tcpPort: new Map(),
     pppProto: new Map(),
     llcSap: new Map(),
+    nlpid: new Map(),
   };
   readonly heuristics: Record<'udp' | 'tcp', Heuristic[]> = { udp: [], tcp: [] };
   /** Every field, indexed by its id. */
