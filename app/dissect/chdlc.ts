@@ -9,7 +9,7 @@ import { dissectOsi } from './osi.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { TruncatedError, type Tvb } from './tvb.ts';
 
 const PROTO = {
   IP: 0x0800,
@@ -94,8 +94,9 @@ export function dispatchChdlcProtocol(protocol: number, payload: Tvb, pinfo: Pac
   else if (protocol === PROTO.CDP)
     used = pinfo.registry.call('llcSap', snapKey(0x00000c, 0x2000), payload, pinfo, tree);
   if (used >= 0) return;
-  // No dissector: data, even when none of it was captured (a capture cut short ends it here).
-  if (payload.remaining(payload.start) === 0) payload.need(payload.start, 1);
+  const s = payload.start;
+  // Bytes the frame reports but the capture lacks: cut short here (Wireshark's data dissector).
+  if (payload.remaining(s) === 0 && payload.reportedRemaining(s) > 0) throw new TruncatedError(s);
   pinfo.setProto(`0x${protocol.toString(16).padStart(4, '0')}`);
   dissectData(payload, pinfo, tree);
 }

@@ -53,6 +53,8 @@ import { osiModule } from './osi.ts';
 import { isisModule } from './isis.ts';
 import { esisModule } from './esis.ts';
 import { chdlcModule } from './chdlc.ts';
+import { pppModule } from './ppp.ts';
+import { mplsModule } from './mpls.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -111,6 +113,8 @@ export const MODULES: readonly DissectorModule[] = [
   isisModule,
   esisModule,
   chdlcModule,
+  pppModule,
+  mplsModule,
 ];
 
 let shared: Registry | null = null;
