@@ -55,6 +55,7 @@ import { esisModule } from './esis.ts';
 import { chdlcModule } from './chdlc.ts';
 import { pppModule } from './ppp.ts';
 import { mplsModule } from './mpls.ts';
+import { frModule } from './fr.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -115,6 +116,7 @@ export const MODULES: readonly DissectorModule[] = [
   chdlcModule,
   pppModule,
   mplsModule,
+  frModule,
 ];
 
 let shared: Registry | null = null;
