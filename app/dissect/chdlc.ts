@@ -112,9 +112,12 @@ export function dissectSlarp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (type === SLARP.REQUEST || type === SLARP.REPLY) {
     const address = tvb.u32(o + 4);
     tree.add(FS.address, tvb, o + 4, 4, address);
-    tree.add(FS.netmask, tvb, o + 8, 4, tvb.u32(o + 8));
-    if (pinfo.wantInfo)
-      pinfo.setInfo(`${type === SLARP.REQUEST ? 'Request' : 'Reply'}, from ${dotted(address)}`);
+    const mask = tvb.u32(o + 8);
+    tree.add(FS.netmask, tvb, o + 8, 4, mask);
+    if (pinfo.wantInfo) {
+      const what = type === SLARP.REQUEST ? 'Request' : 'Reply';
+      pinfo.setInfo(`${what}, from ${dotted(address)}, mask ${dotted(mask)}`);
+    }
   } else if (type === SLARP.KEEPALIVE) {
     const mine = tvb.u32(o + 4);
     const yours = tvb.u32(o + 8);

@@ -255,10 +255,29 @@ function dissectLsp(tvb: Tvb, at: number, c: Common, typeName: string, pinfo: Pa
       `${typeName}, LSP-ID: ${lspId}, Sequence: 0x${seq}, Lifetime: ${String(lifetime).padStart(5)}s`,
     );
   }
-  tree.add(FL.checksum, tvb, seqAt + 4, 2, tvb.u16(seqAt + 4));
+  const checksum = tvb.u16(seqAt + 4);
+  tree.add(FL.checksum, tvb, seqAt + 4, 2, checksum);
+  if (pinfo.wantInfo && checksum !== 0 && !checksumValid(tvb, idAt, tvb.start + pduLength)) {
+    pinfo.setInfo(`${pinfo.info} [ISIS CHECKSUM INCORRECT]`);
+  }
   tree.add(FL.type_block, tvb, seqAt + 6, 1, tvb.u8(seqAt + 6));
   if (pduLength >= c.headerLength) dissectTlvs(tvb, c, pduLength, null, FL, tree);
   tree.pop();
+}
+
+/**
+ * The ISO 8473 (Fletcher) checksum over the LSP from its ID to the PDU's end, checksum included:
+ * both running sums are 0 mod 255 when it is right. A PDU longer than the bytes is not checked.
+ */
+function checksumValid(tvb: Tvb, from: number, to: number): boolean {
+  if (to > tvb.end || to <= from) return true;
+  let c0 = 0;
+  let c1 = 0;
+  for (const b of tvb.slice(from, to - from)) {
+    c0 = (c0 + b) % 255;
+    c1 = (c1 + c0) % 255;
+  }
+  return c0 === 0 && c1 === 0;
 }
 
 function dissectSnp(
@@ -309,11 +328,11 @@ function dissectTlvs(
     if (shortNote !== null) expertInfo(tree, tvb, o, 0, 'Error', 'Malformed', shortNote);
     return;
   }
-  let end = o + pduLength;
+  // Wireshark notes a PDU length past the packet and still reads the TLVs up to it.
   if (pduLength > reported) {
     expertInfo(tree, tvb, o, 0, 'Error', 'Malformed', 'PDU length greater than packet length');
-    end = o + reported;
   }
+  const end = o + pduLength;
   let p = o + c.headerLength;
   while (p < end) {
     const type = tvb.u8(p);
@@ -324,6 +343,8 @@ function dissectTlvs(
       expertInfo(tree, tvb, p + 2, left, 'Error', 'Malformed', `Short CLV header (${length} vs ${left})`);
       return;
     }
+    // Each TLV's contents are read (not decoded here): a TLV past the bytes is an error.
+    tvb.need(p + 2, length);
     tree.push(F._clv, tvb, p, 2 + length);
     if (tree.full) tree.label(`${TLV_NAMES.get(type) ?? 'Unknown code'} (t=${type}, l=${length})`);
     tree.add(defs['clv.type'], tvb, p, 1, type);
