@@ -170,19 +170,23 @@ export function dissectFr(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     dissectData(tvb.sub(nlpidAt), pinfo, tree);
     return tvb.remaining(o);
   }
-  dissectNlpid(tvb, nlpidAt, pinfo, tree);
+  dissectNlpid(tvb, nlpidAt, first === UI, pinfo, tree);
   return tvb.remaining(o);
 }
 
 /** The RFC 2427 payload: an optional padding byte, the NLPID, and its protocol (FR's subtree open). */
-function dissectNlpid(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree): void {
+function dissectNlpid(tvb: Tvb, at: number, ui: boolean, pinfo: PacketInfo, tree: Tree): void {
   let p = at;
   let nlpid = tvb.u8(p);
   if (nlpid === 0) {
+    tree.add(F.nlpid, tvb, p, 1, 0);
     p += 1;
     nlpid = tvb.u8(p);
   }
-  tree.add(F.nlpid, tvb, p, 1, nlpid);
+  // The OSI protocols read the NLPID again as their first byte; the others start after it.
+  const osi = nlpid === NLPID.CLNP || nlpid === NLPID.ESIS || nlpid === NLPID.ISIS || nlpid === 0;
+  // After a UI control field every NLPID shows; after another, the OSI ones go straight on.
+  if (!osi || ui) tree.add(F.nlpid, tvb, p, 1, nlpid);
   if (nlpid === NLPID.SNAP) {
     const oui = tvb.u24(p + 1);
     const pid = tvb.u16(p + 4);
@@ -192,8 +196,6 @@ function dissectNlpid(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree): void
     dissectSnap(oui, pid, tvb.sub(p + 6), pinfo, tree);
     return;
   }
-  // The OSI protocols read the NLPID again as their first byte; the others start after it.
-  const osi = nlpid === NLPID.CLNP || nlpid === NLPID.ESIS || nlpid === NLPID.ISIS || nlpid === 0;
   const payload = tvb.sub(osi ? p : p + 1);
   tree.pop(payload.start - tvb.start);
   let used: number;

@@ -255,14 +255,18 @@ export function dissectPpp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F.control, tvb, o + 1, 1, tvb.u8(o + 1));
     p += 2;
   }
-  let protocol = tvb.u8(p);
-  const width = protocol & 1 ? 1 : 2;
-  if (width === 2) protocol = tvb.u16(p);
+  const { protocol, width } = readProtocol(tvb, p);
   tree.add(F.protocol, tvb, p, width, protocol);
   p += width;
   tree.pop(p - o);
   dispatchPppProtocol(protocol, tvb.sub(p), pinfo, tree);
   return tvb.remaining(o);
+}
+
+/** A protocol number: one byte when its low bit is set (RFC 1661 field compression), else two. */
+function readProtocol(tvb: Tvb, at: number): { protocol: number; width: number } {
+  const first = tvb.u8(at);
+  return first & 1 ? { protocol: first, width: 1 } : { protocol: tvb.u16(at), width: 2 };
 }
 
 /** Hands a PPP payload to its protocol: the `pppProto` table, then the control protocols, else data. */
@@ -276,7 +280,9 @@ export function dispatchPppProtocol(protocol: number, payload: Tvb, pinfo: Packe
   const s = payload.start;
   // Bytes the frame reports but the capture lacks: cut short here (Wireshark's data dissector).
   if (payload.remaining(s) === 0 && payload.reportedRemaining(s) > 0) throw new TruncatedError(s);
-  pinfo.setProto(`0x${protocol.toString(16).padStart(4, '0')}`);
+  const hex = protocol.toString(16).padStart(4, '0');
+  pinfo.setProto(`0x${hex}`);
+  if (pinfo.wantInfo) pinfo.setInfo(`PPP ${PPP_PROTOCOLS.get(protocol) ?? 'Unknown'} (0x${hex})`);
   dissectData(payload, pinfo, tree);
 }
 
@@ -292,8 +298,33 @@ function dissectControlProtocol(cp: ControlProtocol, tvb: Tvb, pinfo: PacketInfo
   tree.add(F.code, tvb, o, 1, code);
   if (tree.full) tree.labelLast(`Code: ${cp.codes.get(code) ?? 'Unknown'} (${code})`);
   tree.add(F.identifier, tvb, o + 1, 1, tvb.u8(o + 1));
-  tree.add(F.length, tvb, o + 2, 2, tvb.u16(o + 2));
+  const length = tvb.u16(o + 2);
+  tree.add(F.length, tvb, o + 2, 2, length);
+  readControlBody(tvb, code, length);
   if (protoDef !== undefined) tree.pop();
+}
+
+const CONFIGURE = new Set([1, 2, 3, 4]);
+const MAGIC_NUMBER_CODES = new Set([9, 10, 11, 12, 13]);
+
+/**
+ * Reads what the Length says follows (Configure options by type and length, an echo's magic
+ * number), so a packet shorter than its Length is malformed as in Wireshark. Not shown in detail.
+ */
+function readControlBody(tvb: Tvb, code: number, length: number): void {
+  const o = tvb.start;
+  const end = o + length;
+  if (CONFIGURE.has(code)) {
+    let p = o + 4;
+    while (p < end) {
+      const optionLength = tvb.u8(p + 1);
+      if (optionLength < 2) break;
+      tvb.need(p, optionLength);
+      p += optionLength;
+    }
+  } else if (MAGIC_NUMBER_CODES.has(code) && length >= 8) {
+    tvb.u32(o + 4);
+  }
 }
 
 /** PAP (RFC 1334): a request carries peer ID and password, an Ack or Nak a message. */
@@ -302,8 +333,8 @@ function dissectPap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   pinfo.layers.push('pap');
   pinfo.setProto('PPP PAP');
   const code = tvb.u8(o);
-  if (pinfo.wantInfo)
-    pinfo.setInfo(PAP_CODES.get(code) ?? `Unknown (0x${code.toString(16).padStart(2, '0')})`);
+  const codeName = PAP_CODES.get(code) ?? `Unknown (0x${code.toString(16).padStart(2, '0')})`;
+  if (pinfo.wantInfo) pinfo.setInfo(codeName);
   tree.push(FPAP[''], tvb, o, tvb.remaining(o));
   tree.add(FPAP.code, tvb, o, 1, code);
   tree.add(FPAP.identifier, tvb, o + 1, 1, tvb.u8(o + 1));
@@ -313,14 +344,16 @@ function dissectPap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     const peerLength = tvb.u8(p);
     tree.add(FPAP['peer_id.length'], tvb, p, 1, peerLength);
     p += 1 + peerLength;
-    tvb.need(p - peerLength, peerLength);
+    const peer = tvb.ascii(p - peerLength, peerLength);
     const passwordLength = tvb.u8(p);
     tree.add(FPAP['password.length'], tvb, p, 1, passwordLength);
-    tvb.need(p + 1, passwordLength);
+    const password = tvb.ascii(p + 1, passwordLength);
+    if (pinfo.wantInfo) pinfo.setInfo(`${codeName} (Peer-ID='${peer}', Password='${password}')`);
   } else if (code === 2 || code === 3) {
     const messageLength = tvb.u8(p);
     tree.add(FPAP['message.length'], tvb, p, 1, messageLength);
-    tvb.need(p + 1, messageLength);
+    const message = tvb.ascii(p + 1, messageLength);
+    if (pinfo.wantInfo) pinfo.setInfo(`${codeName} (Message='${message}')`);
   }
   tree.pop();
   return tvb.remaining(o);
@@ -341,7 +374,10 @@ function dissectChap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   return tvb.remaining(o);
 }
 
-/** Multilink PPP (RFC 1990), long sequence numbers: the fragments are not reassembled. */
+/**
+ * Multilink PPP (RFC 1990), long sequence numbers. A fragment that is both first and last is a
+ * whole PPP payload (protocol number, then the protocol); others are not reassembled.
+ */
 function dissectMp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   pinfo.layers.push('mp');
@@ -352,9 +388,16 @@ function dissectMp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.add(FMP.frag, tvb, o, 1, flags >> 2);
   tree.add(FMP.first, tvb, o, 1, (flags & 0x80) !== 0);
   tree.add(FMP.last, tvb, o, 1, (flags & 0x40) !== 0);
-  tree.add(FMP.seq, tvb, o + 1, 3, tvb.u24(o + 1));
+  const seq = tvb.u24(o + 1);
+  tree.add(FMP.seq, tvb, o + 1, 3, seq);
   tree.pop();
-  if (tvb.remaining(o + 4) > 0) dissectData(tvb.sub(o + 4), pinfo, tree);
+  if ((flags & 0xc0) !== 0xc0) {
+    if (pinfo.wantInfo) pinfo.setInfo(`PPP Multilink (PPP MP Unreassembled fragment ${seq})`);
+    return tvb.remaining(o);
+  }
+  const { protocol, width } = readProtocol(tvb, o + 4);
+  tree.add(F.protocol, tvb, o + 4, width, protocol);
+  dispatchPppProtocol(protocol, tvb.sub(o + 4 + width), pinfo, tree);
   return tvb.remaining(o);
 }
 
