@@ -56,6 +56,8 @@ import { chdlcModule } from './chdlc.ts';
 import { pppModule } from './ppp.ts';
 import { mplsModule } from './mpls.ts';
 import { frModule } from './fr.ts';
+import { aoeModule } from './aoe.ts';
+import { decDnaModule } from './dec-dna.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -117,6 +119,8 @@ export const MODULES: readonly DissectorModule[] = [
   pppModule,
   mplsModule,
   frModule,
+  aoeModule,
+  decDnaModule,
 ];
 
 let shared: Registry | null = null;
