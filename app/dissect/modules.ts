@@ -58,6 +58,7 @@ import { mplsModule } from './mpls.ts';
 import { frModule } from './fr.ts';
 import { aoeModule } from './aoe.ts';
 import { decDnaModule } from './dec-dna.ts';
+import { ipxModule } from './ipx.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -121,6 +122,7 @@ export const MODULES: readonly DissectorModule[] = [
   frModule,
   aoeModule,
   decDnaModule,
+  ipxModule,
 ];
 
 let shared: Registry | null = null;
