@@ -59,6 +59,8 @@ import { frModule } from './fr.ts';
 import { aoeModule } from './aoe.ts';
 import { decDnaModule } from './dec-dna.ts';
 import { ipxModule } from './ipx.ts';
+import { udldModule } from './udld.ts';
+import { slowModule } from './slow.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -123,6 +125,8 @@ export const MODULES: readonly DissectorModule[] = [
   aoeModule,
   decDnaModule,
   ipxModule,
+  udldModule,
+  slowModule,
 ];
 
 let shared: Registry | null = null;
