@@ -61,6 +61,10 @@ import { decDnaModule } from './dec-dna.ts';
 import { ipxModule } from './ipx.ts';
 import { udldModule } from './udld.ts';
 import { slowModule } from './slow.ts';
+import { loopModule } from './loop.ts';
+import { msnlbModule } from './msnlb.ts';
+import { avspModule } from './avsp.ts';
+import { macsecModule } from './macsec.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -127,6 +131,10 @@ export const MODULES: readonly DissectorModule[] = [
   ipxModule,
   udldModule,
   slowModule,
+  loopModule,
+  msnlbModule,
+  avspModule,
+  macsecModule,
 ];
 
 let shared: Registry | null = null;
