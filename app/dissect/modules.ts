@@ -65,6 +65,8 @@ import { loopModule } from './loop.ts';
 import { msnlbModule } from './msnlb.ts';
 import { avspModule } from './avsp.ts';
 import { macsecModule } from './macsec.ts';
+import { juniperModule } from './juniper.ts';
+import { ipnetModule } from './ipnet.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -135,6 +137,8 @@ export const MODULES: readonly DissectorModule[] = [
   msnlbModule,
   avspModule,
   macsecModule,
+  juniperModule,
+  ipnetModule,
 ];
 
 let shared: Registry | null = null;
