@@ -67,6 +67,7 @@ import { avspModule } from './avsp.ts';
 import { macsecModule } from './macsec.ts';
 import { juniperModule } from './juniper.ts';
 import { ipnetModule } from './ipnet.ts';
+import { cfmModule } from './cfm.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -139,6 +140,7 @@ export const MODULES: readonly DissectorModule[] = [
   macsecModule,
   juniperModule,
   ipnetModule,
+  cfmModule,
 ];
 
 let shared: Registry | null = null;
