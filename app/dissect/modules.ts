@@ -68,6 +68,7 @@ import { macsecModule } from './macsec.ts';
 import { juniperModule } from './juniper.ts';
 import { ipnetModule } from './ipnet.ts';
 import { cfmModule } from './cfm.ts';
+import { nshModule } from './nsh.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -141,6 +142,7 @@ export const MODULES: readonly DissectorModule[] = [
   juniperModule,
   ipnetModule,
   cfmModule,
+  nshModule,
 ];
 
 let shared: Registry | null = null;
