@@ -69,6 +69,7 @@ import { juniperModule } from './juniper.ts';
 import { ipnetModule } from './ipnet.ts';
 import { cfmModule } from './cfm.ts';
 import { nshModule } from './nsh.ts';
+import { dtpModule } from './dtp.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -143,6 +144,7 @@ export const MODULES: readonly DissectorModule[] = [
   ipnetModule,
   cfmModule,
   nshModule,
+  dtpModule,
 ];
 
 let shared: Registry | null = null;
