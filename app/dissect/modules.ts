@@ -70,6 +70,7 @@ import { ipnetModule } from './ipnet.ts';
 import { cfmModule } from './cfm.ts';
 import { nshModule } from './nsh.ts';
 import { dtpModule } from './dtp.ts';
+import { pppoeModule } from './pppoe.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -145,6 +146,7 @@ export const MODULES: readonly DissectorModule[] = [
   cfmModule,
   nshModule,
   dtpModule,
+  pppoeModule,
 ];
 
 let shared: Registry | null = null;

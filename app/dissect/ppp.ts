@@ -401,6 +401,18 @@ function dissectMp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   return tvb.remaining(o);
 }
 
+const ETHERTYPE_PPP = 0x880b;
+
+/**
+ * GRE hands its payload on through the ethertype table, where PPP (0x880B, PPTP) sits; Wireshark
+ * has PPP in GRE's table only, so elsewhere (an Ethernet type 0x880B) it declines and the
+ * ethertype layer shows data.
+ */
+function dissectPppInGre(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  if (pinfo.layers[pinfo.layers.length - 1] !== 'gre') return -1;
+  return dissectPpp(tvb, pinfo, tree);
+}
+
 export const pppModule = {
   fields: Object.fromEntries(
     [F, FPAP, FCHAP, FMP, CONTROL_PROTOS].flatMap((g) => Object.values(g)).map((d) => [d.abbrev, d]),
@@ -408,6 +420,7 @@ export const pppModule = {
   handoff(reg: Registry): void {
     reg.register('linkType', LinkType.PPP, dissectPpp);
     reg.register('linkType', LinkType.PPP_HDLC, dissectPpp);
+    reg.register('etherType', ETHERTYPE_PPP, dissectPppInGre);
     const viaEthertype = (type: number) => (tvb: Tvb, pinfo: PacketInfo, tree: Tree) =>
       pinfo.registry.call('etherType', type, tvb, pinfo, tree);
     reg.register('pppProto', PPP.IP, viaEthertype(0x0800));
