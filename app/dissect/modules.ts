@@ -71,6 +71,7 @@ import { cfmModule } from './cfm.ts';
 import { nshModule } from './nsh.ts';
 import { dtpModule } from './dtp.ts';
 import { pppoeModule } from './pppoe.ts';
+import { mplsEchoModule } from './mpls-echo.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -147,6 +148,7 @@ export const MODULES: readonly DissectorModule[] = [
   nshModule,
   dtpModule,
   pppoeModule,
+  mplsEchoModule,
 ];
 
 let shared: Registry | null = null;
