@@ -152,6 +152,8 @@ function addAta(tvb: Tvb, at: number, response: boolean, tag: number, pinfo: Pac
   if (response) {
     tree.add(F['ata.status'], tvb, at + 3, 1, cmdStatus);
     ataCmd = requests.get(tag);
+    // The command comes from the request, as Wireshark shows it in the response too.
+    if (ataCmd !== undefined) tree.add(F['ata.cmd'], tvb, at + 3, 0, ataCmd);
   } else {
     tree.add(F['ata.cmd'], tvb, at + 3, 1, cmdStatus);
     requests.set(tag, cmdStatus);

@@ -139,9 +139,11 @@ function addNsp(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree): void {
   } else if (type === NSP.DATA_ACK) {
     if (pinfo.wantInfo) pinfo.setInfo(`NSP data ACK message(${tvb.u16le(body) & 0x0fff})`);
   } else if (type === NSP.LINK_SERVICE) {
-    const p = skipAcks(tvb, body) + 2;
-    const fc = FLOW_CONTROL[tvb.u8(p) & 0x03] ?? '';
-    if (pinfo.wantInfo) pinfo.setInfo(`NSP link control message(${fc})`);
+    // Wireshark names the flow control only after acknowledgement numbers.
+    const p = skipAcks(tvb, body);
+    const fc = FLOW_CONTROL[tvb.u8(p + 2) & 0x03] ?? '';
+    if (pinfo.wantInfo)
+      pinfo.setInfo(p > body ? `NSP link control message(${fc})` : 'NSP link control message');
   } else if (type === NSP.SINGLE_SEGMENT) {
     const p = skipAcks(tvb, body);
     const seg = tvb.u16le(p) & 0x0fff;

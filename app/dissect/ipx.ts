@@ -119,10 +119,14 @@ function dissectPayload(tvb: Tvb, socket: number, pinfo: PacketInfo): void {
     pinfo.setProto('IPX SAP');
     const type = tvb.u16(at);
     if (pinfo.wantInfo) pinfo.setInfo(SAP_TYPES.get(type) ?? `Unknown Packet Type (${type})`);
+    // Responses list 64-byte server entries, queries a server type.
+    if (type === 2 || type === 4) readEntries(tvb, at + 2, SAP_ENTRY);
+    else if (type === 1 || type === 3) tvb.u16(at + 2);
   } else if (socket === SOCKET.RIP) {
     pinfo.setProto('IPX RIP');
     const type = tvb.u16(at);
     if (pinfo.wantInfo) pinfo.setInfo(RIP_TYPES.get(type) ?? `Unknown Packet Type (${type})`);
+    if (type === 1 || type === 2) readEntries(tvb, at + 2, RIP_ENTRY);
   } else if (socket === SOCKET.NETBIOS) {
     pinfo.setProto('NBIPX');
     const type = tvb.u8(at + 33);
@@ -130,6 +134,14 @@ function dissectPayload(tvb: Tvb, socket: number, pinfo: PacketInfo): void {
     if (NBIPX_NAME_TYPES.has(type)) info += ` ${netbiosName(tvb, at + 34)}`;
     if (pinfo.wantInfo) pinfo.setInfo(info);
   }
+}
+
+const SAP_ENTRY = 64;
+const RIP_ENTRY = 8;
+
+/** Reads fixed-size entries to the packet's end: a partial one is malformed, as in Wireshark. */
+function readEntries(tvb: Tvb, at: number, size: number): void {
+  for (let p = at; tvb.reportedRemaining(p) > 0; p += size) tvb.need(p, size);
 }
 
 /** A NetBIOS name as Wireshark shows it: 15 characters, trailing spaces cut, then `<suffix>`. */

@@ -8,7 +8,7 @@ import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
-const SUBTYPE = { LACP: 1 };
+const SUBTYPE = { LACP: 1, MARKER: 2 };
 const SUBTYPES = names({
   1: 'LACP',
   2: 'Marker Protocol',
@@ -63,6 +63,7 @@ export function dissectSlow(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.add(F.subtype, tvb, o, 1, subtype);
   tree.pop();
   if (subtype === SUBTYPE.LACP) dissectLacp(tvb.sub(o + 1), pinfo, tree);
+  else if (subtype === SUBTYPE.MARKER) dissectMarker(tvb.sub(o + 1), pinfo, tree);
   else dissectData(tvb.sub(o + 1), pinfo, tree);
   return tvb.remaining(o);
 }
@@ -100,8 +101,45 @@ function dissectLacp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   tree.pop();
 }
 
+const MARKER_TAIL = 2 + 2 + 90;
+const MARKER_TYPES = names({ 1: 'Information', 2: 'Response' });
+
+const FM = fields('marker', {
+  '': proto('Marker Protocol'),
+  version: hex('Version Number', 8),
+  tlvType: hex('TLV Type', 8, { strings: MARKER_TYPES }),
+  tlvLen: hex('TLV Length', 8),
+  requesterPort: uint('Requester Port', 16),
+  requesterSystem: ether('Requester System'),
+  requesterTransId: uint('Requester Transaction ID', 32),
+});
+
+/** The Marker protocol (802.1AX): one Information or Response TLV naming the requester. */
+function dissectMarker(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
+  const o = tvb.start;
+  pinfo.layers.push('marker');
+  pinfo.setProto('Marker');
+  tree.push(FM[''], tvb, o, tvb.remaining(o));
+  tree.add(FM.version, tvb, o, 1, tvb.u8(o));
+  const type = tvb.u8(o + 1);
+  tree.add(FM.tlvType, tvb, o + 1, 1, type);
+  tree.add(FM.tlvLen, tvb, o + 2, 1, tvb.u8(o + 2));
+  const port = tvb.u16(o + 3);
+  tree.add(FM.requesterPort, tvb, o + 3, 2, port);
+  tree.add(FM.requesterSystem, tvb, o + 5, 6);
+  const tid = tvb.u32(o + 11);
+  tree.add(FM.requesterTransId, tvb, o + 11, 4, tid);
+  if (pinfo.wantInfo) {
+    const name = MARKER_TYPES.get(type) ?? 'Unknown';
+    pinfo.setInfo(`${name} SysId=${mac(tvb, o + 5)}, P=${port}, TId=${tid}`);
+  }
+  // Padding, the terminator TLV and its 90 reserved bytes: a shorter PDU is malformed.
+  tvb.need(o + 15, MARKER_TAIL);
+  tree.pop();
+}
+
 export const slowModule = {
-  fields: Object.fromEntries([F, FL].flatMap((g) => Object.values(g)).map((d) => [d.abbrev, d])),
+  fields: Object.fromEntries([F, FL, FM].flatMap((g) => Object.values(g)).map((d) => [d.abbrev, d])),
   handoff(reg: Registry): void {
     reg.register('etherType', 0x8809, dissectSlow);
   },

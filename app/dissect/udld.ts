@@ -60,6 +60,8 @@ export function dissectUdld(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     const type = tvb.u16(p);
     const length = tvb.u16(p + 2);
     if (length < TLV_HEADER) {
+      tree.add(F['tlv.type'], tvb, p, 2, type);
+      tree.add(F['tlv.len'], tvb, p + 2, 2, length);
       expertInfo(tree, tvb, p, TLV_HEADER, 'Warning', 'Protocol', 'TLV with invalid length (< 4)');
       p += TLV_HEADER;
       break;

@@ -49,3 +49,15 @@ export function fuzzFrames(
     }
   }
 }
+
+/** An Ethernet II frame from 02:00:00:00:00:01 to 02:00:00:00:00:02 with `type` and `payload` hex. */
+export function ethFrame(type: number, payload: string): Uint8Array {
+  return frame(`020000000002 020000000001 ${type.toString(16).padStart(4, '0')} ${payload}`);
+}
+
+/** An 802.3 frame with an LLC/SNAP header for Cisco's `pid`, carrying `payload` hex. */
+export function ciscoSnapFrame(pid: number, payload: string): Uint8Array {
+  const body = frame(`aaaa03 00000c ${pid.toString(16).padStart(4, '0')} ${payload}`);
+  const head = `01000ccccccc 020000000001 ${body.length.toString(16).padStart(4, '0')}`;
+  return frame(head, body);
+}
