@@ -42,11 +42,11 @@ export function dissectIpnet(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.add(F.zsrc, tvb, o + 16, 4, tvb.u32(o + 16));
   tree.add(F.zdst, tvb, o + 20, 4, tvb.u32(o + 20));
   tree.pop();
+  // Another family's payload is left undecoded, with no data layer (as Wireshark).
   const payload = tvb.sub(o + HEADER);
-  let used = -1;
-  if (family === FAMILY.INET) used = pinfo.registry.call('etherType', 0x0800, payload, pinfo, tree);
-  else if (family === FAMILY.INET6) used = pinfo.registry.call('etherType', 0x86dd, payload, pinfo, tree);
-  if (used < 0) dissectData(payload, pinfo, tree);
+  if (family !== FAMILY.INET && family !== FAMILY.INET6) return tvb.remaining(o);
+  const type = family === FAMILY.INET ? 0x0800 : 0x86dd;
+  if (pinfo.registry.call('etherType', type, payload, pinfo, tree) < 0) dissectData(payload, pinfo, tree);
   return tvb.remaining(o);
 }
 
