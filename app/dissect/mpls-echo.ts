@@ -35,6 +35,8 @@ const TLV_HEADER = 4;
 
 export function dissectMplsEcho(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
+  // Not LSP Ping unless version 1 (Wireshark declines, the payload stays UDP's data).
+  if (tvb.remaining(o) < 5 || tvb.u16(o) !== 1) return -1;
   pinfo.layers.push('mpls-echo');
   pinfo.setProto('MPLS ECHO');
   const type = tvb.u8(o + 4);

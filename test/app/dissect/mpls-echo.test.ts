@@ -22,6 +22,7 @@ const FRAMES = [
   lspPing(`${HEAD('01')} ${'00'.repeat(16)} 0001 000c 0001 0005 0c010101 20000000`),
   lspPing(`${HEAD('02')} ${'00'.repeat(16)}`),
   lspPing(`${HEAD('1f')} 1e01 0100 01010101`),
+  lspPing('3030 3030 3030 3030'),
 ];
 
 describe('MPLS ECHO', () => {
@@ -34,6 +35,8 @@ describe('MPLS ECHO', () => {
       ['MPLS ECHO', 'MPLS Echo Request', 'eth:ethertype:ip:udp:mpls-echo'],
       ['MPLS ECHO', 'MPLS Echo Reply', 'eth:ethertype:ip:udp:mpls-echo'],
       ['MPLS ECHO', 'Unknown Message Type (0x1F)', 'eth:ethertype:ip:udp:mpls-echo'],
+      // Not version 1: left to UDP as data.
+      ['UDP', '3503 → 3503 Len=8', 'eth:ethertype:ip:udp:data'],
     ]);
     if (haveTshark) expect(ours).toEqual(tsharkFrameRows(FRAMES, LinkType.ETHERNET, FIELDS));
   });
