@@ -8,6 +8,7 @@ import { expertInfo } from './dissect.ts';
 import { bool, fields, hex, proto, uint } from './field.ts';
 import { LinkType } from './link-types.ts';
 import { NLPID, NLPID_NAMES } from './osi.ts';
+import { dissectQ933 } from './q933.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
@@ -186,7 +187,10 @@ function dissectNlpid(tvb: Tvb, at: number, ui: boolean, pinfo: PacketInfo, tree
   // The OSI protocols read the NLPID again as their first byte; the others start after it.
   const osi = nlpid === NLPID.CLNP || nlpid === NLPID.ESIS || nlpid === NLPID.ISIS || nlpid === 0;
   // After a UI control field every NLPID shows; after another, the OSI ones go straight on.
-  if (!osi || ui) tree.add(F.nlpid, tvb, p, 1, nlpid);
+  // On Frame Relay NLPID 0x08 is Q.933 signalling (elsewhere it names Q.931), and Q.933's own
+  // first byte is the NLPID: it shows once Q.933 went through without an error.
+  const q933 = nlpid === NLPID.Q931;
+  if ((!osi || ui) && !q933) tree.add(F.nlpid, tvb, p, 1, nlpid);
   if (nlpid === NLPID.SNAP) {
     const oui = tvb.u24(p + 1);
     const pid = tvb.u16(p + 4);
@@ -197,7 +201,15 @@ function dissectNlpid(tvb: Tvb, at: number, ui: boolean, pinfo: PacketInfo, tree
     return;
   }
   const payload = tvb.sub(osi ? p : p + 1);
+  const frNode = tree.current();
   tree.pop(payload.start - tvb.start);
+  if (q933) {
+    dissectQ933(tvb.sub(p), pinfo, tree);
+    tree.reopen(frNode);
+    tree.add(F.nlpid, tvb, p, 1, nlpid);
+    tree.pop();
+    return;
+  }
   let used: number;
   if (nlpid === NLPID.IP) used = pinfo.registry.call('etherType', 0x0800, payload, pinfo, tree);
   else if (nlpid === NLPID.IPV6) used = pinfo.registry.call('etherType', 0x86dd, payload, pinfo, tree);

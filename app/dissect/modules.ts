@@ -72,6 +72,7 @@ import { nshModule } from './nsh.ts';
 import { dtpModule } from './dtp.ts';
 import { pppoeModule } from './pppoe.ts';
 import { mplsEchoModule } from './mpls-echo.ts';
+import { q933Module } from './q933.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -149,6 +150,7 @@ export const MODULES: readonly DissectorModule[] = [
   dtpModule,
   pppoeModule,
   mplsEchoModule,
+  q933Module,
 ];
 
 let shared: Registry | null = null;

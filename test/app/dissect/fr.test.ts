@@ -35,6 +35,9 @@ const FRAMES = [
   frame('1841 03 82 0f 01 00 02 0000 0000 01 04 49000a01'),
   frame('1841 03 83 14 01 00 11 01 00 00 03 111111111111 001e 0014 00'),
   frame('1841 1245'),
+  // LMI on DLCI 0: a Q.933 STATUS ENQUIRY (report type, keepalive).
+  frame('0001 03 08 00 75 95 01 01 01 03 02 01 00'),
+  frame('0001 03 08 00 75 95 01 01 01 03 02'),
 ];
 
 describe('Frame Relay', () => {
@@ -56,10 +59,14 @@ describe('Frame Relay', () => {
       ['ESIS', 'fr:esis', '100'],
       ['ISIS HELLO', 'fr:isis:isis.hello', '100'],
       ['FR', 'fr:data', '100'],
+      ['Q.933', 'fr:q933', '0'],
+      ['Q.933', 'fr:q933', '0'],
     ]);
     expect(ours[6]?.[1]).toBe('DLCI 100, U, func=UI');
     expect(ours[7]?.[1]).toBe('DLCI 0, I, N(R)=17, N(S)=116');
     expect(ours[3]?.[9]).toBe('0x0800');
+    expect(ours[12]?.[1]).toBe('STATUS ENQUIRY');
+    expect(ours[13]?.[1]).toBe('STATUS ENQUIRY[Malformed Packet]');
     if (haveTshark) expect(ours).toEqual(tsharkFrameRows(FRAMES, LinkType.FRELAY, FIELDS));
   });
 
