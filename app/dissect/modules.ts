@@ -66,6 +66,30 @@ import { aodvModule } from './aodv.ts';
 import { olsrModule } from './olsr.ts';
 import { dvmrpModule } from './dvmrp.ts';
 import { autoRpModule } from './auto-rp.ts';
+import { osiModule } from './osi.ts';
+import { isisModule } from './isis.ts';
+import { esisModule } from './esis.ts';
+import { chdlcModule } from './chdlc.ts';
+import { pppModule } from './ppp.ts';
+import { mplsModule } from './mpls.ts';
+import { frModule } from './fr.ts';
+import { aoeModule } from './aoe.ts';
+import { decDnaModule } from './dec-dna.ts';
+import { ipxModule } from './ipx.ts';
+import { udldModule } from './udld.ts';
+import { slowModule } from './slow.ts';
+import { loopModule } from './loop.ts';
+import { msnlbModule } from './msnlb.ts';
+import { avspModule } from './avsp.ts';
+import { macsecModule } from './macsec.ts';
+import { juniperModule } from './juniper.ts';
+import { ipnetModule } from './ipnet.ts';
+import { cfmModule } from './cfm.ts';
+import { nshModule } from './nsh.ts';
+import { dtpModule } from './dtp.ts';
+import { pppoeModule } from './pppoe.ts';
+import { mplsEchoModule } from './mpls-echo.ts';
+import { q933Module } from './q933.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -139,6 +163,30 @@ export const MODULES: readonly DissectorModule[] = [
   olsrModule,
   dvmrpModule,
   autoRpModule,
+  osiModule,
+  isisModule,
+  esisModule,
+  chdlcModule,
+  pppModule,
+  mplsModule,
+  frModule,
+  aoeModule,
+  decDnaModule,
+  ipxModule,
+  udldModule,
+  slowModule,
+  loopModule,
+  msnlbModule,
+  avspModule,
+  macsecModule,
+  juniperModule,
+  ipnetModule,
+  cfmModule,
+  nshModule,
+  dtpModule,
+  pppoeModule,
+  mplsEchoModule,
+  q933Module,
 ];
 
 let shared: Registry | null = null;

@@ -29,7 +29,9 @@ export type TableName =
   | 'pppProto'
   | 'llcSap'
   /** IGMP types that belong to other protocols (PIMv1, DVMRP): Wireshark's igmp.type table. */
-  | 'igmpType';
+  | 'igmpType'
+  /** OSI network layer protocol ids (IS-IS, ES-IS) after LLC, HDLC, PPP, Frame Relay. */
+  | 'nlpid';
 
 export class Registry {
   readonly tables: Record<TableName, Map<number, Dissector>> = {
@@ -41,6 +43,7 @@ export class Registry {
     pppProto: new Map(),
     llcSap: new Map(),
     igmpType: new Map(),
+    nlpid: new Map(),
   };
   readonly heuristics: Record<'udp' | 'tcp', Heuristic[]> = { udp: [], tcp: [] };
   /** Every field, indexed by its id. */
