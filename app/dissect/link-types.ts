@@ -54,7 +54,8 @@ export function baseLinkType(raw: number): number {
 }
 
 export function encapType(linkType: number): number {
-  return WTAP_ENCAP.get(baseLinkType(linkType)) ?? -1;
+  const base = baseLinkType(linkType);
+  return WTAP_ENCAP.get(base) ?? UNDISSECTED.get(base)?.[0] ?? -1;
 }
 
 const LINK_NAMES = new Map<number, string>([
@@ -81,5 +82,20 @@ const LINK_NAMES = new Map<number, string>([
 ]);
 
 export function linkTypeName(linkType: number): string {
-  return LINK_NAMES.get(baseLinkType(linkType)) ?? `Unknown (${linkType})`;
+  const base = baseLinkType(linkType);
+  return LINK_NAMES.get(base) ?? UNDISSECTED.get(base)?.[1] ?? `Unknown (${linkType})`;
 }
+
+/**
+ * Link types no dissector takes (their frames show as data), with the encapsulation number and
+ * name Wireshark gives them, so frame.encap_type still agrees: DLT_USER0-15 are 147-162.
+ */
+const UNDISSECTED = new Map<number, readonly [number, string]>([
+  [8, [3, 'SLIP']],
+  [11, [10, 'RFC 1483 ATM']],
+  [19, [11, 'Linux ATM CLIP']],
+  [123, [13, 'ATM PDUs']],
+  [195, [104, 'IEEE 802.15.4 Wireless PAN']],
+  [242, [180, 'IP over IB']],
+  ...Array.from({ length: 16 }, (_, n) => [147 + n, [45 + n, `USER ${n}`]] as const),
+]);
