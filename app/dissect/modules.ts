@@ -14,6 +14,7 @@ import { frameModule } from './frame.ts';
 import { ipv4Module } from './ipv4.ts';
 import { udpModule } from './udp.ts';
 import { tcpModule } from './tcp.ts';
+import { mptcpModule } from './mptcp.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -67,6 +68,7 @@ export const MODULES: readonly DissectorModule[] = [
   ipv4Module,
   udpModule,
   tcpModule,
+  mptcpModule,
   httpModule,
   icmpModule,
   ipv6Module,
