@@ -15,6 +15,9 @@ import { ipv4Module } from './ipv4.ts';
 import { udpModule } from './udp.ts';
 import { tcpModule } from './tcp.ts';
 import { mptcpModule } from './mptcp.ts';
+import { mip6Module } from './mip6.ts';
+import { radiusModule } from './radius.ts';
+import { dccpModule } from './dccp.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -69,6 +72,9 @@ export const MODULES: readonly DissectorModule[] = [
   udpModule,
   tcpModule,
   mptcpModule,
+  mip6Module,
+  radiusModule,
+  dccpModule,
   httpModule,
   icmpModule,
   ipv6Module,
