@@ -161,6 +161,8 @@ export function dissectDCCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const relSeq = type <= 1 || fbase < 0n ? seq : seq - fbase;
   tree.add(extended ? F.seq_raw : F.seq, tvb, extended ? o + 10 : o + 9, extended ? 6 : 3, relSeq);
   let info = `${sport} → ${dport} [${TYPES.get(type) ?? ''}] Seq=${relSeq}`;
+  if (tree.full)
+    tree.label(`${F[''].name}, Src Port: ${sport}, Dst Port: ${dport}${info.slice(info.indexOf(' ['))}`);
 
   if (type !== 0 && type !== 2) {
     let ack: bigint;
@@ -195,10 +197,6 @@ export function dissectDCCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     p += 4;
   }
   if (pinfo.wantInfo) pinfo.setInfo(info);
-  if (tree.full)
-    tree.label(
-      `Datagram Congestion Control Protocol, Src Port: ${sport}, Dst Port: ${dport}${info.slice(info.indexOf(' ['))}`,
-    );
   if (hlen > p - o) dissectOptions(tvb, p, o + hlen, tree);
   tree.pop();
   const payload = tvb.sub(o + Math.max(hlen, p - o));
