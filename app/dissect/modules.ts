@@ -18,6 +18,7 @@ import { mptcpModule } from './mptcp.ts';
 import { mip6Module } from './mip6.ts';
 import { radiusModule } from './radius.ts';
 import { dccpModule } from './dccp.ts';
+import { sctpModule } from './sctp.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -75,6 +76,7 @@ export const MODULES: readonly DissectorModule[] = [
   mip6Module,
   radiusModule,
   dccpModule,
+  sctpModule,
   httpModule,
   icmpModule,
   ipv6Module,
