@@ -3,7 +3,7 @@
 // the checksum over the coverage CsCov gives, stream index and sequence numbers relative to the
 // Request/Response ones, as tshark 4.0 shows them. The payload is shown as data.
 import { dissectData } from './data.ts';
-import { bool, bytes, fields, hex, names, proto, text, uint, FieldType } from './field.ts';
+import { bytes, fields, hex, names, proto, text, uint, FieldType } from './field.ts';
 import { Conversations, expert, firstPass, ipLayer, onesSum } from './ip-proto.ts';
 import { AddrKind, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';

@@ -2,7 +2,7 @@
 // attribute-value pairs with their RFC names, and the EAP messages the EAP-Message attributes
 // carry (joined, then shown as one `eap` layer), as tshark 4.0 shows them. A datagram whose code
 // is unknown or whose length is out of range is not RADIUS (tshark shows it as data).
-import { bytes, fields, hex, names, proto, str, text, uint } from './field.ts';
+import { bytes, fields, names, proto, str, text, uint } from './field.ts';
 import { formatIPv4, formatIPv6 } from '../format/address.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
