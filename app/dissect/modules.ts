@@ -19,6 +19,7 @@ import { mip6Module } from './mip6.ts';
 import { radiusModule } from './radius.ts';
 import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
+import { ptpModule } from './ptp.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -77,6 +78,7 @@ export const MODULES: readonly DissectorModule[] = [
   radiusModule,
   dccpModule,
   sctpModule,
+  ptpModule,
   httpModule,
   icmpModule,
   ipv6Module,
