@@ -20,6 +20,7 @@ import { radiusModule } from './radius.ts';
 import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
+import { respModule } from './resp.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -79,6 +80,7 @@ export const MODULES: readonly DissectorModule[] = [
   dccpModule,
   sctpModule,
   ptpModule,
+  respModule,
   httpModule,
   icmpModule,
   ipv6Module,
