@@ -21,6 +21,7 @@ import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
+import { openflowModule } from './openflow.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -81,6 +82,7 @@ export const MODULES: readonly DissectorModule[] = [
   sctpModule,
   ptpModule,
   respModule,
+  openflowModule,
   httpModule,
   icmpModule,
   ipv6Module,
