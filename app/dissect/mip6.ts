@@ -7,7 +7,7 @@ import { IP_PROTO_NAMES } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { MalformedError, type Tvb } from './tvb.ts';
 
 const MH_TYPES = names({
   0: 'Binding Refresh Request',
@@ -124,9 +124,10 @@ const BA_FLAGS = [F['ba.k_flag'], F['nemo.ba.r_flag'], F['ba.p_flag'], F['ba.t_f
 export function dissectMip6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   pinfo.layers.push('mipv6');
-  pinfo.setProto('MIPv6');
   const hlen = (tvb.u8(o + 1) + 1) * 8;
   const type = tvb.u8(o + 2);
+  pinfo.setProto('MIPv6');
+  pinfo.currentProto = 'MIPv6';
   if (pinfo.wantInfo) pinfo.setInfo(MH_TYPES.get(type) ?? 'Unknown MH Type');
   tree.push(F[''], tvb, o, Math.min(hlen, tvb.remaining(o)));
   tree.add(F.proto, tvb, o, 1, tvb.u8(o));
@@ -139,6 +140,7 @@ export function dissectMip6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const p = dissectMessage(tvb, o + 6, type, pinfo, tree);
   if (p > 0 && p < end) dissectOptions(tvb, p, end, tree);
   tree.pop();
+  pinfo.currentProto = '';
   return Math.min(hlen, tvb.remaining(o));
 }
 
@@ -175,7 +177,7 @@ function dissectMessage(tvb: Tvb, p: number, type: number, pinfo: PacketInfo, tr
     case 5: {
       tree.add(F['bu.seqnr'], tvb, p, 2, tvb.u16(p));
       const flags = tvb.u16(p + 2);
-      if (flags & 0x0400) pinfo.setProto('NEMO');
+      nemo(pinfo, (flags & 0x0400) !== 0);
       for (const def of BU_FLAGS) tree.add(def, tvb, p + 2, 2, (flags & (def.mask as number)) !== 0);
       addLifetime(tvb, p + 4, F['bu.lifetime'], tree);
       p += 6;
@@ -184,7 +186,7 @@ function dissectMessage(tvb: Tvb, p: number, type: number, pinfo: PacketInfo, tr
     case 6: {
       tree.add(F['ba.status'], tvb, p, 1, tvb.u8(p));
       const flags = tvb.u8(p + 1);
-      if (flags & 0x40) pinfo.setProto('NEMO');
+      nemo(pinfo, (flags & 0x40) !== 0);
       for (const def of BA_FLAGS) tree.add(def, tvb, p + 1, 1, (flags & (def.mask as number)) !== 0);
       tree.add(F['ba.seqnr'], tvb, p + 2, 2, tvb.u16(p + 2));
       addLifetime(tvb, p + 4, F['ba.lifetime'], tree);
@@ -206,12 +208,35 @@ function dissectMessage(tvb: Tvb, p: number, type: number, pinfo: PacketInfo, tr
 /** Length of each message's fixed part, after the common header. */
 const FIXED: readonly number[] = [2, 10, 10, 18, 18, 6, 6, 18];
 
+/** The first frame with a mobile router's binding (tshark names every later one NEMO too). */
+interface NemoState {
+  since: number;
+}
+const newNemo = (): NemoState => ({ since: 0 });
+
+/**
+ * A binding update or ack names the column NEMO when it is a mobile router's, and so does every
+ * later one once a mobile router was seen (tshark keeps the flag).
+ */
+function nemo(pinfo: PacketInfo, router: boolean): void {
+  const st = pinfo.state.of('mip6.nemo', newNemo);
+  if (router && (st.since === 0 || pinfo.meta.number < st.since)) st.since = pinfo.meta.number;
+  if (st.since > 0 && pinfo.meta.number >= st.since) pinfo.setProto('NEMO');
+}
+
 /** Lifetimes count units of 4 seconds. */
 function addLifetime(tvb: Tvb, p: number, def: typeof F.hlen, tree: Tree): void {
   const v = tvb.u16(p);
   tree.add(def, tvb, p, 2, v);
   if (tree.full) tree.labelLast(`Lifetime: ${v} (${v * 4} seconds)`);
 }
+
+/** Options of one length only; another is malformed. */
+const OPTION_LENGTHS = new Map([
+  [2, 2],
+  [3, 16],
+  [4, 4],
+]);
 
 /** Mobility options: Pad1 is one byte, every other option type, length, data. */
 function dissectOptions(tvb: Tvb, p: number, end: number, tree: Tree): void {
@@ -228,6 +253,8 @@ function dissectOptions(tvb: Tvb, p: number, end: number, tree: Tree): void {
     tree.add(F['mobility_opt.type'], tvb, p, 1, type);
     tree.add(F['mobility_opt.len'], tvb, p + 1, 1, len);
     tvb.need(p + 2, len);
+    const fixed = OPTION_LENGTHS.get(type);
+    if (fixed !== undefined && len !== fixed) throw new MalformedError('Malformed Packet', p + 1);
     if (len > 0) tree.add(F['mobility_opt.data'], tvb, p + 2, len);
     p += 2 + len;
   }

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { CLI, trawl } from './corpus.ts';
 import { hexToBytes } from './dissect-hex.ts';
 import { pcapFile, tempDir } from './pcap-bytes.ts';
+import { rng, survives } from './fuzz.ts';
 import { haveTshark } from './tshark-oracle.ts';
 
 /** tshark and the built CLI are both there: the oracle comparisons can run. */
@@ -172,4 +173,22 @@ export function fieldsOfBoth(
 export function treesOfBoth(frames: readonly Uint8Array[], heads: RegExp, linkType = 1): Outputs {
   const out = both(frames, ['-V'], linkType);
   return { trawl: subtrees(out.trawl, heads), tshark: subtrees(out.tshark, heads) };
+}
+
+/**
+ * Mutated copies of `frames` (bytes from `from` on flipped, some cut short) through every tree
+ * sink: none may end in a dissector bug.
+ */
+export function fuzzFrames(frames: readonly Uint8Array[], from: number, seed: number, rounds = 60): void {
+  const next = rng(seed);
+  for (let r = 0; r < rounds; r++) {
+    for (const f of frames) {
+      const m = f.slice(0, next() < 0.3 ? from + Math.floor(next() * (f.length - from + 1)) : f.length);
+      const flips = 1 + Math.floor(next() * 6);
+      for (let k = 0; k < flips && m.length > from; k++) {
+        m[from + Math.floor(next() * (m.length - from))] = Math.floor(next() * 256);
+      }
+      survives(m);
+    }
+  }
 }
