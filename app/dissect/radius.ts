@@ -2,8 +2,9 @@
 // attribute-value pairs with their RFC names, and the EAP messages the EAP-Message attributes
 // carry (joined, then shown as one `eap` layer), as tshark 4.0 shows them. A datagram whose code
 // is unknown or whose length is out of range is not RADIUS (tshark shows it as data).
-import { bytes, fields, names, proto, str, text, uint } from './field.ts';
+import { bytes, fields, names, proto, str, text, uint, FieldType } from './field.ts';
 import { formatIPv4, formatIPv6 } from '../format/address.ts';
+import { expertItem, firstPass } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { FieldNode, Tree } from './tree.ts';
@@ -206,6 +207,7 @@ export const F = fields('radius', {
   'avp.type': uint('Type', 8),
   'avp.length': uint('Length', 8),
   'avp.value': bytes('Value'),
+  dup: { name: 'Duplicate Request Frame Number', type: FieldType.FrameNum, generated: true },
 });
 
 export const EAP = fields('eap', {
@@ -217,6 +219,27 @@ export const EAP = fields('eap', {
   identity: str('Identity'),
   data: bytes('Data'),
 });
+
+/** Codes of requests: one sent again (same conversation, code, id, authenticator) is a duplicate. */
+const REQUESTS = new Set([1, 4, 7, 12, 21, 23, 25, 26, 29, 30, 31, 33, 40, 43, 50, 51]);
+
+const newRequests = (): Map<string, number> => new Map();
+
+/** The frame that first sent this request, when it is not this one (0: none). */
+function firstOf(tvb: Tvb, o: number, code: number, id: number, pinfo: PacketInfo): number {
+  if (!tvb.has(o + 4, 16)) return 0;
+  const seen = pinfo.state.of('radius.requests', newRequests);
+  let auth = '';
+  for (let i = o + 4; i < o + 20; i++) auth += String.fromCharCode(tvb.bytes[i] as number);
+  const key = `${pinfo.conversation}/${code}/${id}/${auth}`;
+  const frame = pinfo.meta.number;
+  const first = seen.get(key);
+  if (first === undefined) {
+    if (firstPass(pinfo.state, pinfo)) seen.set(key, frame);
+    return 0;
+  }
+  return first < frame ? first : 0;
+}
 
 const PORTS = [1645, 1646, 1700, 1812, 1813, 3799];
 const EAP_MESSAGE = 79;
@@ -230,16 +253,19 @@ export function dissectRADIUS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const id = tvb.u8(o + 1);
   pinfo.layers.push('radius');
   pinfo.setProto('RADIUS');
-  if (pinfo.wantInfo) pinfo.setInfo(`${CODES.get(code) ?? ''} id=${id}`);
+  const duplicateOf = REQUESTS.has(code) ? firstOf(tvb, o, code, id, pinfo) : 0;
+  if (pinfo.wantInfo)
+    pinfo.setInfo(`${CODES.get(code) ?? ''} id=${id}${duplicateOf ? ', Duplicate Request' : ''}`);
   tree.push(F[''], tvb, o, Math.min(length, tvb.remaining(o)));
   tree.add(F.code, tvb, o, 1, code);
   tree.add(F.id, tvb, o + 1, 1, id);
   if (tree.full) tree.labelLast(`Packet identifier: 0x${id.toString(16)} (${id})`);
   tree.add(F.length, tvb, o + 2, 2, length);
+  if (duplicateOf) tree.add(F.dup, tvb, o, 0, duplicateOf);
   tvb.need(o + 4, 16);
   tree.add(F.authenticator, tvb, o + 4, 16);
   const eap: EapParts = { parts: [], node: null };
-  if (length > 20) dissectAttributes(tvb, o + 20, o + length, eap, tree);
+  if (length > 20) dissectAttributes(tvb, o + 20, o + length, eap, pinfo, tree);
   // The joined EAP packet shows under the last EAP-Message attribute.
   if (eap.parts.length > 0) {
     tree.reopen(eap.node);
@@ -257,7 +283,14 @@ interface EapParts {
 }
 
 /** Walks the attributes, keeping the EAP-Message fragments in order. */
-function dissectAttributes(tvb: Tvb, p: number, end: number, eap: EapParts, tree: Tree): void {
+function dissectAttributes(
+  tvb: Tvb,
+  p: number,
+  end: number,
+  eap: EapParts,
+  pinfo: PacketInfo,
+  tree: Tree,
+): void {
   tree.push(F.avps, tvb, p, Math.min(end, tvb.end) - p);
   const eapCount = countEap(tvb, p, end);
   while (p < end) {
@@ -265,11 +298,11 @@ function dissectAttributes(tvb: Tvb, p: number, end: number, eap: EapParts, tree
     const len = tvb.u8(p + 1);
     const [name, kind] = ATTRIBUTES.get(type) ?? [`Unknown-Attribute-${type}`, 'o'];
     if (len < 2) {
-      tree.push(F.avp, tvb, p, 2);
-      if (tree.full) tree.label(`AVP: t=${name}(${type}) l=${len} [Invalid: length < 2]`);
-      tree.add(F['avp.type'], tvb, p, 1, type);
-      tree.add(F['avp.length'], tvb, p + 1, 1, len);
-      tree.pop();
+      expertItem(pinfo, tree, tvb, p, 2, 'Error', 'Malformed', `AVP too short: length ${len} < 2`);
+      break;
+    }
+    if (p + len > end) {
+      expertItem(pinfo, tree, tvb, p, end - p, 'Error', 'Malformed', 'Not enough room in packet for AVP');
       break;
     }
     tvb.need(p, len);
@@ -356,7 +389,8 @@ function dissectEAP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
 }
 
 export const radiusModule = {
-  fields: { ...F, ...EAP },
+  // Both have `code`: keyed by filter name so neither hides the other.
+  fields: Object.fromEntries([...Object.values(F), ...Object.values(EAP)].map((d) => [d.abbrev, d])),
   handoff(reg: Registry): void {
     for (const port of PORTS) reg.register('udpPort', port, dissectRADIUS);
   },
