@@ -3,12 +3,12 @@
 // shown as data, SACK, INIT and INIT ACK fixed parts, as tshark 4.0 shows them. Info lists the
 // chunks (`SACK (Ack=0, Arwnd=57320) DATA (TSN=1) `).
 import { dissectData } from './data.ts';
-import { bool, bytes, fields, hex, names, proto, uint } from './field.ts';
+import { bool, bytes, fields, hex, names, proto, text, uint } from './field.ts';
 import { Conversations, expert, firstPass, ipLayer } from './ip-proto.ts';
 import type { CaptureState, PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NodeFlag, type Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { MalformedError, type Tvb } from './tvb.ts';
 
 const CHUNK_TYPES = names({
   0: 'DATA',
@@ -73,6 +73,7 @@ export const F = fields('sctp', {
     strings: names({ 0: 'Bad', 1: 'Good', 2: 'Unverified' }),
     generated: true,
   }),
+  chunk: text('Chunk'),
   chunk_type: uint('Chunk type', 8, { strings: CHUNK_TYPES }),
   chunk_bit_1: bool('Bit', 8, 0x80, { tf: TF_STOP }),
   chunk_bit_2: bool('Bit', 8, 0x40, { tf: TF_REPORT }),
@@ -177,7 +178,7 @@ function dissectChunk(tvb: Tvb, p: number, end: number, flows: Flows, pinfo: Pac
   const len = tvb.u16(p + 2);
   const name = CHUNK_TYPES.get(type) ?? 'UNKNOWN';
   const padded = (len + 3) & ~3;
-  tree.push(F.chunk_type, tvb, p, Math.max(4, Math.min(padded, end - p)), type);
+  tree.push(F.chunk, tvb, p, Math.max(4, Math.min(padded, end - p)));
   if (tree.full) tree.label(`${name} chunk`);
   tree.push(F.chunk_type, tvb, p, 1, type);
   tree.add(F.chunk_bit_1, tvb, p, 1, (type & 0x80) !== 0);
@@ -185,14 +186,33 @@ function dissectChunk(tvb: Tvb, p: number, end: number, flows: Flows, pinfo: Pac
   tree.pop();
   if (type === 0) dataFlags(tvb, p, flags, tree);
   else tree.add(F.chunk_flags, tvb, p + 1, 1, flags);
-  if (len < 4 || p + len > end) {
-    tree.push(F.chunk_length, tvb, p + 2, 2, len);
-    const why = len < 4 ? `Chunk length bad: ${len} < 4` : `Chunk length bad: exceeds the packet`;
-    expert(pinfo, tree, tvb, p + 2, 2, 'Error', 'Malformed', why);
-    tree.pop();
+  if (len < 4) {
+    // A bogus length ends the chunk's decode; the next one starts four bytes on.
+    tree.add(F.chunk_length, tvb, p + 2, 2, len);
+    if (tree.full) {
+      tree.labelLast(`Chunk length: ${len} (invalid, should be >= 4)`);
+      tree.label(`${name} chunk, bogus chunk length ${len} < 4)`);
+    }
     tree.pop();
     if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}${name} `);
-    return end;
+    return p + 4;
+  }
+  if (p + len > end) {
+    tree.push(F.chunk_length, tvb, p + 2, 2, len);
+    const left = end - p;
+    expert(
+      pinfo,
+      tree,
+      tvb,
+      p + 2,
+      2,
+      'Error',
+      'Malformed',
+      `Chunk length (${len}) is longer than remaining data (${left}) in the packet.`,
+    );
+    tree.pop();
+    if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}${name} `);
+    throw new MalformedError('Malformed Packet', end);
   }
   tree.add(F.chunk_length, tvb, p + 2, 2, len);
   let info = name;
