@@ -2,6 +2,7 @@
 // header and the timestamps of the timing messages, as tshark 4.0 shows them (Protocol PTPv2,
 // Info the message type); version 1 messages by their control field (Protocol PTPv1).
 import { bool, fields, hex, names, proto, uint, FieldType } from './field.ts';
+import { expert } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
@@ -107,13 +108,30 @@ const TIMESTAMPS = new Map<number, string>([
 export function dissectPTP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   pinfo.layers.push('ptp');
-  if ((tvb.u8(o + 1) & 0x0f) === 2) return dissectV2(tvb, o, pinfo, tree);
+  // A fault names the protocol PTP whatever the column says.
+  pinfo.currentProto = 'PTP';
+  const used = (tvb.u8(o + 1) & 0x0f) === 2 ? dissectV2(tvb, o, pinfo, tree) : dissectV1(tvb, o, pinfo, tree);
+  pinfo.currentProto = '';
+  return used;
+}
+
+/** Length of each version 1 message (header and body) by control field. */
+const V1_LENGTHS = new Map([
+  [0, 124],
+  [1, 124],
+  [2, 52],
+  [3, 60],
+  [4, 52],
+]);
+
+function dissectV1(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree): number {
   pinfo.setProto('PTPv1');
   const control = tvb.u8(o + 32);
   if (pinfo.wantInfo) pinfo.setInfo(V1_CONTROL.get(control) ?? 'Unknown message');
   tree.push(F[''], tvb, o, tvb.remaining(o));
   tree.add(F['v1.versionptp'], tvb, o, 2, tvb.u16(o));
   tree.add(F['v1.controlfield'], tvb, o + 32, 1, control);
+  tvb.need(o, V1_LENGTHS.get(control) ?? 40);
   tree.pop();
   return tvb.remaining(o);
 }
@@ -130,7 +148,19 @@ function dissectV2(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree): number {
   const b1 = tvb.u8(o + 1);
   tree.add(F['v2.minorversionptp'], tvb, o + 1, 1, b1 >> 4);
   tree.add(F['v2.versionptp'], tvb, o + 1, 1, b1 & 0x0f);
-  tree.add(F['v2.messagelength'], tvb, o + 2, 2, length);
+  tree.push(F['v2.messagelength'], tvb, o + 2, 2, length);
+  if (length > tvb.reportedRemaining(o))
+    expert(
+      pinfo,
+      tree,
+      tvb,
+      o + 2,
+      2,
+      'Error',
+      'Malformed',
+      'Message length goes past the end of the packet',
+    );
+  tree.pop();
   tree.add(F['v2.domainnumber'], tvb, o + 4, 1, tvb.u8(o + 4));
   tree.add(F['v2.minorsdoid'], tvb, o + 5, 1, tvb.u8(o + 5));
   const flags = tvb.u16(o + 6);
@@ -148,7 +178,7 @@ function dissectV2(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree): number {
   const period = tvb.u8(o + 33);
   tree.add(F['v2.logmessageperiod'], tvb, o + 33, 1, period > 127 ? period - 256 : period);
   const stamp = TIMESTAMPS.get(type);
-  if (stamp !== undefined) {
+  if (stamp !== undefined && length >= 44) {
     const seconds = (BigInt(tvb.u16(o + 34)) << 32n) | BigInt(tvb.u32(o + 36));
     tree.add(F['v2.timestamp.seconds'], tvb, o + 34, 6, seconds);
     if (tree.full) tree.labelLast(`${stamp} (seconds): ${seconds}`);
