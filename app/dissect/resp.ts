@@ -153,7 +153,8 @@ function bulk(c: Cursor, start: number, say: (w: string) => void, tree: Tree): v
   if (len > 0) tree.add(F['bulk_string.value'], c.tvb, c.p, len);
   tree.pop();
   c.p += len + 2;
-  say(len === 0 ? 'BulkString(0)' : content);
+  // An empty bulk string is a word of its own in a request, an empty word in a response.
+  say(len === 0 && c.request ? 'BulkString(0)' : content);
 }
 
 function array(c: Cursor, start: number, depth: number, top: boolean, tree: Tree): void {
@@ -165,10 +166,10 @@ function array(c: Cursor, start: number, depth: number, top: boolean, tree: Tree
   tree.push(F.array, c.tvb, start, 0);
   if (tree.full) tree.label(`Array: Length ${count}`);
   tree.add(F['array.length'], c.tvb, start + 1, c.p - start - 3, n);
+  if (top && !c.request) c.words.push(`Array(${count})`);
   // Deeper than that, the elements follow as values of their own (no recursion without bound).
   if (depth + 1 < MAX_DEPTH) for (let i = 0; i < count; i++) value(c, depth + 1, top && c.request, tree);
   tree.pop(c.p - start);
-  if (top && !c.request) c.words.push(`Array(${count})`);
 }
 
 export const respModule = {
