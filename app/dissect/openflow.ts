@@ -97,15 +97,27 @@ const V4 = fields('openflow_v4', {
   length: uint('Length', 16),
   xid: uint('Transaction ID', 32),
 });
-const V5 = fields('openflow_v5', { '': proto('OpenFlow 1.4'), type: uint('Type', 8, { strings: V4_TYPES }) });
-const V6 = fields('openflow_v6', { '': proto('OpenFlow 1.5'), type: uint('Type', 8, { strings: V4_TYPES }) });
+const V5 = fields('openflow_v5', {
+  '': proto('OpenFlow 1.4'),
+  version: hex('Version', 8, { mask: 0x7f, strings: VERSIONS }),
+  type: uint('Type', 8, { strings: V4_TYPES }),
+  length: uint('Length', 16),
+  xid: uint('Transaction ID', 32),
+});
+const V6 = fields('openflow_v6', {
+  '': proto('OpenFlow 1.5'),
+  version: hex('Version', 8, { mask: 0x7f, strings: VERSIONS }),
+  type: uint('Type', 8, { strings: V4_TYPES }),
+  length: uint('Length', 16),
+  xid: uint('Transaction ID', 32),
+});
 
 /** Each version's layer name, protocol item and type field. */
 const VERSION_LAYERS = new Map([
-  [1, { layer: 'openflow_v1', item: V1[''], type: V1_TYPE.type, names: V1_TYPES }],
-  [4, { layer: 'openflow_v4', item: V4[''], type: V4.type, names: V4_TYPES }],
-  [5, { layer: 'openflow_v5', item: V5[''], type: V5.type, names: V4_TYPES }],
-  [6, { layer: 'openflow_v6', item: V6[''], type: V6.type, names: V4_TYPES }],
+  [1, { layer: 'openflow_v1', item: V1[''], head: { ...F, type: V1_TYPE.type }, names: V1_TYPES }],
+  [4, { layer: 'openflow_v4', item: V4[''], head: V4, names: V4_TYPES }],
+  [5, { layer: 'openflow_v5', item: V5[''], head: V5, names: V4_TYPES }],
+  [6, { layer: 'openflow_v6', item: V6[''], head: V6, names: V4_TYPES }],
 ]);
 
 const IANA_PORT = 6653;
@@ -136,23 +148,28 @@ function heuristicOpenFlow(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
 export function dissectOpenFlow(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   const end = o + tvb.remaining(o);
+  // A first message cut by the segment leaves the columns to TCP (tshark's tcp_dissect_pdus).
+  if (askMore(tvb, o, end, o, pinfo)) return end - o;
   pinfo.layers.push('openflow');
   pinfo.setProto('OpenFlow');
   if (pinfo.wantInfo) pinfo.setInfo('');
   let p = o;
   while (p < end) {
-    if (end - p < HEADER || end - p < tvb.u16(p + 2)) {
-      if (pinfo.canDesegment) {
-        pinfo.desegmentOffset = p - o;
-        pinfo.desegmentLen = end - p < HEADER ? DESEGMENT_ONE_MORE_SEGMENT : tvb.u16(p + 2) - (end - p);
-        return end - o;
-      }
-    }
+    if (askMore(tvb, p, end, o, pinfo)) return end - o;
     const length = tvb.u16(p + 2);
     dissectMessage(tvb, p, pinfo, tree);
     p += Math.max(length, HEADER);
   }
   return end - o;
+}
+
+/** Asks TCP for the rest of a message cut by the segment at `p`; true when it did. */
+function askMore(tvb: Tvb, p: number, end: number, o: number, pinfo: PacketInfo): boolean {
+  const whole = end - p >= HEADER && end - p >= tvb.u16(p + 2);
+  if (whole || !pinfo.canDesegment) return false;
+  pinfo.desegmentOffset = p - o;
+  pinfo.desegmentLen = end - p < HEADER ? DESEGMENT_ONE_MORE_SEGMENT : tvb.u16(p + 2) - (end - p);
+  return true;
 }
 
 function dissectMessage(tvb: Tvb, p: number, pinfo: PacketInfo, tree: Tree): void {
@@ -170,13 +187,13 @@ function dissectMessage(tvb: Tvb, p: number, pinfo: PacketInfo, tree: Tree): voi
   if (pinfo.wantInfo) pinfo.setInfo(`Type: ${v.names.get(type) ?? `Unknown (${type})`}`);
   tree.push(v.item, tvb, p, Math.min(Math.max(length, HEADER), tvb.remaining(p)));
   try {
-    tree.add(F.version, tvb, p, 1, version);
-    tree.push(v.type, tvb, p + 1, 1, type);
+    tree.add(v.head.version, tvb, p, 1, version);
+    tree.push(v.head.type, tvb, p + 1, 1, type);
     if (length > HEADER && !(version === 1 && type === V1_FLOW_MOD))
       expert(pinfo, tree, tvb, p + 1, 1, 'Warning', 'Undecoded', 'Message data not dissected yet');
     tree.pop();
-    tree.add(F.length, tvb, p + 2, 2, length);
-    tree.add(F.xid, tvb, p + 4, 4, tvb.u32(p + 4));
+    tree.add(v.head.length, tvb, p + 2, 2, length);
+    tree.add(v.head.xid, tvb, p + 4, 4, tvb.u32(p + 4));
     const frame = frameOffset(tvb, p, version, type);
     if (frame > 0 && length > frame) carriedFrame(tvb.sub(p + frame, length - frame), pinfo, tree);
     if (version === 1 && type === V1_FLOW_MOD && length <= V1_FLOW_MOD_FIXED) {
