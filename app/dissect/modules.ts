@@ -22,6 +22,7 @@ import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { openflowModule } from './openflow.ts';
+import { rxModule } from './rx.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -83,6 +84,7 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   openflowModule,
+  rxModule,
   httpModule,
   icmpModule,
   ipv6Module,
