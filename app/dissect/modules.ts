@@ -23,6 +23,7 @@ import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
+import { tspModule } from './tsp.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -85,6 +86,7 @@ export const MODULES: readonly DissectorModule[] = [
   respModule,
   openflowModule,
   rxModule,
+  tspModule,
   httpModule,
   icmpModule,
   ipv6Module,
