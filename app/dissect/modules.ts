@@ -24,6 +24,7 @@ import { respModule } from './resp.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
+import { pgmModule } from './pgm.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -87,6 +88,7 @@ export const MODULES: readonly DissectorModule[] = [
   openflowModule,
   rxModule,
   tspModule,
+  pgmModule,
   httpModule,
   icmpModule,
   ipv6Module,
