@@ -14,6 +14,17 @@ import { frameModule } from './frame.ts';
 import { ipv4Module } from './ipv4.ts';
 import { udpModule } from './udp.ts';
 import { tcpModule } from './tcp.ts';
+import { mptcpModule } from './mptcp.ts';
+import { mip6Module } from './mip6.ts';
+import { radiusModule } from './radius.ts';
+import { dccpModule } from './dccp.ts';
+import { sctpModule } from './sctp.ts';
+import { ptpModule } from './ptp.ts';
+import { respModule } from './resp.ts';
+import { openflowModule } from './openflow.ts';
+import { rxModule } from './rx.ts';
+import { tspModule } from './tsp.ts';
+import { pgmModule } from './pgm.ts';
 import { httpModule } from './http.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -108,6 +119,17 @@ export const MODULES: readonly DissectorModule[] = [
   ipv4Module,
   udpModule,
   tcpModule,
+  mptcpModule,
+  mip6Module,
+  radiusModule,
+  dccpModule,
+  sctpModule,
+  ptpModule,
+  respModule,
+  openflowModule,
+  rxModule,
+  tspModule,
+  pgmModule,
   httpModule,
   icmpModule,
   ipv6Module,

@@ -21,6 +21,7 @@ import { be16, be32, Conversations, expert, expertItem, firstPass, ipLayer, EXPE
 import { dissectData } from './data.ts';
 import { Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Dissector, Registry } from './registry.ts';
+import { F as MPTCP, dissectMptcpOption, mptcpAnalysisTree, type MptcpSegment } from './mptcp.ts';
 import { AF, analysisInfo, analysisTree, RETRANSMITTED, SeqAnalysis } from './tcp-analysis.ts';
 import { desegmentPdus, RF, StreamReassembly } from './tcp-reassembly.ts';
 import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
@@ -349,6 +350,8 @@ interface OptionContext {
   fwd: number;
   rev: number;
   sawMss: boolean;
+  /** The segment as MPTCP options see it (stream, flows, whether one was read). */
+  mptcp: MptcpSegment;
 }
 
 export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
@@ -578,6 +581,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
 
   const optLen = hlen - 20;
+  const mptcp: MptcpSegment = { stream: c, fwd, rev, seen: false };
   if (optLen > 0) {
     const ctx: OptionContext = {
       syn: (flags & TH.SYN) !== 0,
@@ -586,8 +590,20 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       fwd,
       rev,
       sawMss: false,
+      mptcp,
     };
-    dissectOptions(tvb, o + 20, optLen, ctx, pinfo, tree);
+    try {
+      dissectOptions(tvb, o + 20, optLen, ctx, pinfo, tree);
+    } catch (err) {
+      // An option cut short ends the segment (Wireshark's option dissectors throw), but the
+      // stream's times were in the tree before the options were read.
+      if (streamTimes) {
+        tree.reopen(tcpNode);
+        addStreamTimes(streamTimes, tvb, o, pinfo, tree);
+        tree.pop();
+      }
+      throw err;
+    }
   }
   // Wireshark settles the window scale once the SYN's options are known.
   if (first && c >= 0 && flags & TH.SYN) {
@@ -624,6 +640,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const prefix = analysed && wantInfo ? analysisInfo(analysed) : '';
   if (prefix) pinfo.setInfo(prefix + pinfo.info);
   if (analysed && detail) analysisTree(analysed, tvb, o, pinfo, tree);
+  if (mptcp.seen && detail) mptcpAnalysisTree(mptcp, tvb, o, pinfo, tree);
 
   const payloadStart = o + hlen;
   const captured = tvb.remaining(payloadStart);
@@ -786,10 +803,13 @@ const OPTIONS = new Map<number, OptionInfo>([
   [7, { def: F['options.echo'], name: 'Echo reply', len: 6 }],
   [8, { def: F['options.timestamp'], name: 'Timestamps', len: 10 }],
   [28, { def: F['options.user_to'], name: 'User Timeout', len: 4 }],
+  [30, { def: MPTCP[''], name: 'MPTCP', len: 0 }],
   [34, { def: F['options.tfo'], name: 'TCP Fast Open', len: 0 }],
   [253, { def: F['options.experimental'], name: 'Experimental', len: 0 }],
   [254, { def: F['options.experimental'], name: 'Experimental', len: 0 }],
 ]);
+
+const MPTCP_TCP_FIELDS = { kind: F.option_kind, len: F.option_len };
 
 /** Appends ` NAME=value` to the Info column (TCP's tcp_info_append_uint). */
 function infoAppend(pinfo: PacketInfo, text: string): void {
@@ -865,7 +885,11 @@ function dissectOptions(
       );
       break;
     }
-    dissectOption(tvb, o, kind, len, known, ctx, pinfo, tree);
+    if (kind === 30) {
+      dissectMptcpOption(tvb, o, len, ctx.mptcp, MPTCP_TCP_FIELDS, pinfo, tree);
+    } else {
+      dissectOption(tvb, o, kind, len, known, ctx, pinfo, tree);
+    }
     if (tree.full) label += `, ${known ? known.name : name}`;
     o += len;
     left -= len - 2;
