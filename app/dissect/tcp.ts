@@ -581,8 +581,10 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
 
   const optLen = hlen - 20;
-  const mptcp: MptcpSegment = { stream: c, fwd, rev, seen: false };
+  // Made only for a segment with options (most have none, and this runs for every packet).
+  let mptcp: MptcpSegment | null = null;
   if (optLen > 0) {
+    mptcp = { stream: c, fwd, rev, seen: false };
     const ctx: OptionContext = {
       syn: (flags & TH.SYN) !== 0,
       first,
@@ -640,7 +642,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const prefix = analysed && wantInfo ? analysisInfo(analysed) : '';
   if (prefix) pinfo.setInfo(prefix + pinfo.info);
   if (analysed && detail) analysisTree(analysed, tvb, o, pinfo, tree);
-  if (mptcp.seen && detail) mptcpAnalysisTree(mptcp, tvb, o, pinfo, tree);
+  if (mptcp?.seen && detail) mptcpAnalysisTree(mptcp, tvb, o, pinfo, tree);
 
   const payloadStart = o + hlen;
   const captured = tvb.remaining(payloadStart);
