@@ -43,6 +43,8 @@ function olsrTime(b: number): number {
 
 export function dissectOLSR(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
+  // A packet length past the datagram is not OLSR's: tshark leaves the bytes to data.
+  if (tvb.has(o, 2) && tvb.u16(o) > tvb.reportedRemaining(o)) return 0;
   pinfo.layers.push('olsr');
   pinfo.setProto('OLSR v1');
   const v6 = ipLayer.kind === AddrKind.IPv6;

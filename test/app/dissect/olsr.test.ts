@@ -44,3 +44,19 @@ describe('olsr', () => {
     }
   });
 });
+
+describe('OLSR length', () => {
+  it('leaves a datagram whose packet length runs past it to data, as tshark', () => {
+    // Ethernet, IPv4, UDP 698 -> 698 (length 26), then 18 bytes whose packet length says 32770.
+    const frame = hexToBytes(`
+      ffffffffffff 000db926e771 0800
+      45000026 00010000 4011 0000 0a000001 0a000002
+      02ba02ba 001a 0000
+      8002 0001 02020100 00e48000 00000000 0f3f
+    `);
+    const d = dissectHex(frame, 1);
+    expect(d.pinfo.layers.join(':')).toBe('frame:eth:ethertype:ip:udp:data');
+    if (haveTshark)
+      expect(tsharkFrameRows([frame], 1, ['frame.protocols'])).toEqual([['eth:ethertype:ip:udp:data']]);
+  });
+});
