@@ -49,6 +49,10 @@ import { imapModule } from './imap.ts';
 import { stpModule } from './stp.ts';
 import { cdpModule } from './cdp.ts';
 import { lldpModule } from './lldp.ts';
+import { radiotapModule } from './radiotap.ts';
+import { wlanRadioModule } from './wlan-radio.ts';
+import { wlanModule } from './wlan.ts';
+import { eapolModule } from './eapol.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -103,6 +107,10 @@ export const MODULES: readonly DissectorModule[] = [
   stpModule,
   cdpModule,
   lldpModule,
+  radiotapModule,
+  wlanRadioModule,
+  wlanModule,
+  eapolModule,
 ];
 
 let shared: Registry | null = null;

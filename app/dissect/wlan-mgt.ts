@@ -1,0 +1,524 @@
+// The body of an 802.11 management frame (`wlan.mgt`, "IEEE 802.11 Wireless Management"): the
+// fixed parameters its subtype defines, then information elements (tag, length, value) to the
+// end. Every element is walked and named; the common ones are taken apart.
+import { expertInfo } from './dissect.ts';
+import { bool, bytes, ether, fields, hex, names, proto, str, text, uint, FieldType } from './field.ts';
+import type { PacketInfo } from './packet-info.ts';
+import type { Tree } from './tree.ts';
+import type { Tvb } from './tvb.ts';
+import { AUTH_ALGORITHMS, CATEGORY_CODES, REASON_CODES, STATUS_CODES, TAG_NAMES } from './wlan-names.ts';
+import { OUI_NAMES } from './llc.ts';
+
+const RATES = names({
+  2: '1',
+  3: '1.5',
+  4: '2',
+  5: '2.5',
+  6: '3',
+  9: '4.5',
+  11: '5.5',
+  12: '6',
+  18: '9',
+  22: '11',
+  24: '12',
+  27: '13.5',
+  36: '18',
+  44: '22',
+  48: '24',
+  54: '27',
+  66: '33',
+  72: '36',
+  96: '48',
+  108: '54',
+  130: '1(B)',
+  131: '1.5(B)',
+  132: '2(B)',
+  133: '2.5(B)',
+  134: '3(B)',
+  137: '4.5(B)',
+  139: '5.5(B)',
+  140: '6(B)',
+  146: '9(B)',
+  150: '11(B)',
+  152: '12(B)',
+  155: '13.5(B)',
+  164: '18(B)',
+  172: '22(B)',
+  176: '24(B)',
+  182: '27(B)',
+  194: '33(B)',
+  200: '36(B)',
+  224: '48(B)',
+  236: '54(B)',
+  251: 'SAE Hash to Element Only',
+  252: 'EPD',
+  253: 'GLK',
+  254: 'VHT PHY',
+  255: 'HT PHY',
+});
+const CIPHERS = names({
+  0: 'Use group cipher suite',
+  1: 'WEP (40-bit)',
+  2: 'TKIP',
+  3: 'Reserved',
+  4: 'AES (CCM)',
+  5: 'WEP (104-bit)',
+  6: 'BIP (128)',
+  7: 'Group addressed traffic not allowed',
+  8: 'GCMP (128)',
+  9: 'GCMP (256)',
+  10: 'CCMP (256)',
+  11: 'BIP (GMAC-128)',
+  12: 'BIP (GMAC-256)',
+  13: 'BIP (CMAC-256)',
+});
+const AKMS = names({
+  1: 'WPA',
+  2: 'PSK',
+  3: 'FT over IEEE 802.1X',
+  4: 'FT using PSK',
+  5: 'WPA (SHA256)',
+  6: 'PSK (SHA256)',
+  7: 'TDLS / TPK Handshake (SHA256)',
+  8: 'SAE (SHA256)',
+  9: 'FT using SAE (SHA256)',
+  10: 'APPeerKey (SHA256)',
+  11: 'WPA (SHA256-SuiteB)',
+  12: 'WPA (SHA384-SuiteB)',
+  13: 'FT over IEEE 802.1X (SHA384)',
+  14: 'FILS (SHA256 and AES-SIV-256)',
+  15: 'FILS (SHA384 and AES-SIV-512)',
+  16: 'FT over FILS (SHA256 and AES-SIV-256)',
+  17: 'FT over FILS (SHA384 and AES-SIV-512)',
+  18: 'Opportunistic Wireless Encryption',
+  19: 'FT using PSK (SHA384)',
+  20: 'PSK (SHA384)',
+  21: 'PASN',
+  24: 'SAE (GROUP-DEPEND)',
+  25: 'FT using SAE (GROUP-DEPEND)',
+});
+const ENVIRONMENTS = names({
+  1: 'Operating classes in the United States',
+  2: 'Operating classes in Europe',
+  3: 'Operating classes in Japan',
+  4: 'Global operating classes',
+  5: 'S1G operating classes',
+  6: 'Operating classes in China',
+  32: 'All',
+  73: 'Indoor',
+  79: 'Outdoor',
+  88: 'Non Country Entity',
+});
+
+const cap = (name: string, mask: number, tf: readonly [string, string]): ReturnType<typeof bool> =>
+  bool(name, 16, mask, { tf });
+const reserved = (mask: number): ReturnType<typeof uint> => uint('Reserved', 16, { mask });
+const IMPL: readonly [string, string] = ['Implemented', 'Not Implemented'];
+
+export const MGT = fields('wlan', {
+  mgt: proto('IEEE 802.11 Wireless Management'),
+  'fixed.all': text('Fixed parameters'),
+  'tagged.all': text('Tagged parameters'),
+  'fixed.timestamp': uint('Timestamp', 64),
+  'fixed.beacon': uint('Beacon Interval', 32),
+  'fixed.capabilities': hex('Capabilities Information', 16),
+  'fixed.capabilities.ess': cap('ESS capabilities', 0x0001, ['Transmitter is an AP', 'Transmitter is a STA']),
+  'fixed.capabilities.ibss': cap('IBSS status', 0x0002, [
+    'Transmitter belongs to an IBSS',
+    'Transmitter belongs to a BSS',
+  ]),
+  'fixed.capabilities.reserved1': reserved(0x0004),
+  'fixed.capabilities.reserved2': reserved(0x0008),
+  'fixed.capabilities.privacy': cap('Privacy', 0x0010, [
+    'Data confidentiality required',
+    'Data confidentiality not required',
+  ]),
+  'fixed.capabilities.short_preamble': cap('Short Preamble', 0x0020, ['Allowed', 'Not Allowed']),
+  'fixed.capabilities.reserved3': reserved(0x0040),
+  'fixed.capabilities.reserved4': reserved(0x0080),
+  'fixed.capabilities.spec_man': cap('Spectrum Management', 0x0100, IMPL),
+  'fixed.capabilities.qos': cap('QoS', 0x0200, IMPL),
+  'fixed.capabilities.short_slot_time': cap('Short Slot Time', 0x0400, ['In use', 'Not in use']),
+  'fixed.capabilities.apsd': cap('Automatic Power Save Delivery', 0x0800, IMPL),
+  'fixed.capabilities.radio_measurement': cap('Radio Measurement', 0x1000, IMPL),
+  'fixed.capabilities.epd': cap('EPD', 0x2000, IMPL),
+  'fixed.capabilities.reserved5': reserved(0x4000),
+  'fixed.capabilities.reserved6': reserved(0x8000),
+  'fixed.listen_ival': hex('Listen Interval', 16),
+  'fixed.current_ap': ether('Current AP'),
+  'fixed.status_code': hex('Status code', 16, { strings: STATUS_CODES }),
+  'fixed.aid': hex('Association ID', 16, { mask: 0x3fff }),
+  'fixed.auth.alg': uint('Authentication Algorithm', 16, { strings: AUTH_ALGORITHMS }),
+  'fixed.auth_seq': hex('Authentication SEQ', 16),
+  'fixed.reason_code': hex('Reason code', 16, { strings: REASON_CODES }),
+  'fixed.category_code': uint('Category code', 16, { strings: CATEGORY_CODES }),
+  'fixed.action_code': uint('Action code', 8),
+  tag: text('Tag'),
+  'tag.number': uint('Tag Number', 8, { strings: TAG_NAMES }),
+  'tag.length': uint('Tag length', 32),
+  'tag.data': bytes('Tag Data'),
+  ssid: str('SSID'),
+  supported_rates: hex('Supported Rates', 8, { strings: RATES }),
+  extended_supported_rates: hex('Extended Supported Rates', 8, { strings: RATES }),
+  'ds.current_channel': uint('Current Channel', 8),
+  'tim.dtim_count': uint('DTIM count', 8),
+  'tim.dtim_period': uint('DTIM period', 8),
+  'tim.bmapctl': hex('Bitmap control', 8),
+  'tim.bmapctl.multicast': bool('Multicast', 8, 0x01, { tf: ['True', 'False'] }),
+  'tim.bmapctl.offset': hex('Bitmap Offset', 8, { mask: 0xfe }),
+  'tim.partial_virtual_bitmap': bytes('Partial Virtual Bitmap'),
+  'country_info.code': str('Code'),
+  'country_info.environment': uint('Environment', 8, { strings: ENVIRONMENTS }),
+  erp_info: hex('ERP Information', 8),
+  'erp_info.erp_present': bool('Non ERP Present', 8, 0x01, { tf: ['True', 'False'] }),
+  'erp_info.use_protection': bool('Use Protection', 8, 0x02, { tf: ['True', 'False'] }),
+  'erp_info.barker_preamble_mode': bool('Barker Preamble Mode', 8, 0x04, { tf: ['True', 'False'] }),
+  'erp_info.reserved': hex('Reserved', 8, { mask: 0xf8 }),
+  'rsn.version': uint('RSN Version', 16),
+  'rsn.gcs': hex('Group Cipher Suite', 32),
+  'rsn.gcs.oui': uint('Group Cipher Suite OUI', 24),
+  'rsn.gcs.type': uint('Group Cipher Suite type', 8, { strings: CIPHERS }),
+  'rsn.pcs.count': uint('Pairwise Cipher Suite Count', 16),
+  'rsn.pcs.list': text('Pairwise Cipher Suite List'),
+  'rsn.pcs': hex('Pairwise Cipher Suite', 32),
+  'rsn.pcs.oui': uint('Pairwise Cipher Suite OUI', 24),
+  'rsn.pcs.type': uint('Pairwise Cipher Suite type', 8, { strings: CIPHERS }),
+  'rsn.akms.count': uint('Auth Key Management (AKM) Suite Count', 16),
+  'rsn.akms.list': text('Auth Key Management (AKM) List'),
+  'rsn.akms': hex('Auth Key Management (AKM) Suite', 32),
+  'rsn.akms.oui': uint('Auth Key Management (AKM) OUI', 24),
+  'rsn.akms.type': uint('Auth Key Management (AKM) type', 8, { strings: AKMS }),
+  'rsn.capabilities': hex('RSN Capabilities', 16),
+  'tag.oui': uint('OUI', 24),
+  'tag.vendor.oui.type': uint('Vendor Specific OUI Type', 8),
+  'tag.vendor.data': bytes('Vendor Specific Data'),
+});
+
+const dec = (n: number): string => String(n);
+
+/** Adds the management body of a frame of `subtype` in `tvb` (to its end, FCS excluded). */
+export function addManagementBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, subtype: number): void {
+  const o = tvb.start;
+  const length = tvb.reportedRemaining(o);
+  tree.push(MGT.mgt, tvb, o, tvb.remaining(o));
+  let at = o;
+  const fixed = fixedLength(subtype);
+  if (fixed > 0) {
+    tree.push(MGT['fixed.all'], tvb, o, Math.min(fixed, tvb.remaining(o)));
+    if (tree.full) tree.label(`Fixed parameters (${fixed} bytes)`);
+    at = addFixed(tvb, o, pinfo, tree, subtype);
+    tree.pop();
+  }
+  const tagged = o + length - at;
+  if (tagged > 0 && subtype !== 13 && subtype !== 14) {
+    tree.push(MGT['tagged.all'], tvb, at, Math.min(tagged, tvb.remaining(at)));
+    if (tree.full) tree.label(`Tagged parameters (${tagged} bytes)`);
+    addTags(tvb, at, o + length, pinfo, tree);
+    tree.pop();
+  }
+  tree.pop();
+}
+
+function fixedLength(subtype: number): number {
+  switch (subtype) {
+    case 0:
+      return 4;
+    case 1:
+    case 3:
+      return 6;
+    case 2:
+      return 10;
+    case 5:
+    case 8:
+      return 12;
+    case 10:
+    case 12:
+      return 2;
+    case 11:
+      return 6;
+    case 13:
+    case 14:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+function addCapabilities(tvb: Tvb, at: number, tree: Tree): void {
+  const v = tvb.u16le(at);
+  tree.push(MGT['fixed.capabilities'], tvb, at, 2, v);
+  for (const key of [
+    'ess',
+    'ibss',
+    'reserved1',
+    'reserved2',
+    'privacy',
+    'short_preamble',
+    'reserved3',
+    'reserved4',
+    'spec_man',
+    'qos',
+    'short_slot_time',
+    'apsd',
+    'radio_measurement',
+    'epd',
+    'reserved5',
+    'reserved6',
+  ] as const) {
+    const def = MGT[`fixed.capabilities.${key}`];
+    const bit = v & (def.mask ?? 0);
+    tree.add(def, tvb, at, 2, def.type === FieldType.Bool ? bit !== 0 : bit ? 1 : 0);
+  }
+  tree.pop();
+}
+
+function addFixed(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, subtype: number): number {
+  let at = o;
+  const u16 = (def: (typeof MGT)['fixed.listen_ival']): number => {
+    const v = tvb.u16le(at);
+    tree.add(def, tvb, at, 2, v);
+    at += 2;
+    return v;
+  };
+  switch (subtype) {
+    case 0:
+    case 2:
+      addCapabilities(tvb, at, tree);
+      at += 2;
+      u16(MGT['fixed.listen_ival']);
+      if (subtype === 2) {
+        tvb.need(at, 6);
+        tree.add(MGT['fixed.current_ap'], tvb, at, 6);
+        at += 6;
+      }
+      break;
+    case 1:
+    case 3: {
+      addCapabilities(tvb, at, tree);
+      at += 2;
+      u16(MGT['fixed.status_code']);
+      const aid = tvb.u16le(at);
+      tree.add(MGT['fixed.aid'], tvb, at, 2, aid & 0x3fff);
+      at += 2;
+      break;
+    }
+    case 5:
+    case 8: {
+      tree.add(MGT['fixed.timestamp'], tvb, at, 8, tvb.view.getBigUint64(at, true));
+      tvb.need(at, 8);
+      at += 8;
+      const interval = tvb.u16le(at);
+      tree.add(MGT['fixed.beacon'], tvb, at, 2, interval);
+      if (tree.full) tree.labelLast(`Beacon Interval: ${((interval * 1024) / 1e6).toFixed(6)} [Seconds]`);
+      at += 2;
+      addCapabilities(tvb, at, tree);
+      at += 2;
+      if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}, BI=${dec(interval)}`);
+      break;
+    }
+    case 10:
+    case 12:
+      u16(MGT['fixed.reason_code']);
+      break;
+    case 11:
+      u16(MGT['fixed.auth.alg']);
+      u16(MGT['fixed.auth_seq']);
+      u16(MGT['fixed.status_code']);
+      break;
+    case 13:
+    case 14: {
+      const category = tvb.u8(at);
+      tree.add(MGT['fixed.category_code'], tvb, at, 1, category);
+      at += 1;
+      break;
+    }
+    default:
+      break;
+  }
+  return at;
+}
+
+/** `1(B), 2(B), 5.5, ` as the rates tag's label lists them. */
+function ratesText(tvb: Tvb, at: number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) {
+    const r = tvb.u8(at + i);
+    s += `${RATES.get(r) ?? `${(r & 0x7f) / 2}`}, `;
+  }
+  return s;
+}
+
+function addTags(tvb: Tvb, start: number, end: number, pinfo: PacketInfo, tree: Tree): void {
+  let at = start;
+  while (at < end) {
+    const number = tvb.u8(at);
+    const length = tvb.u8(at + 1);
+    const name = TAG_NAMES.get(number) ?? 'Reserved';
+    tree.push(MGT.tag, tvb, at, Math.min(2 + length, tvb.remaining(at)));
+    if (tree.full) tree.label(`Tag: ${name}`);
+    tree.add(MGT['tag.number'], tvb, at, 1, number);
+    tree.add(MGT['tag.length'], tvb, at + 1, 1, length);
+    const value = at + 2;
+    if (value + length > end) {
+      expertInfo(tree, tvb, at + 1, 1, 'Error', 'Malformed', `Tag length ${length} out of range`);
+      pinfo.malformed = true;
+      tree.pop();
+      return;
+    }
+    // The element's own bounds: reading past its length is malformed, as Wireshark's subset tvb.
+    addTagValue(tvb.sub(value, length), number, value, length, pinfo, tree, name);
+    tree.pop();
+    at = value + length;
+  }
+}
+
+function addTagValue(
+  tvb: Tvb,
+  number: number,
+  at: number,
+  len: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+  name: string,
+): void {
+  switch (number) {
+    case 0: {
+      const ssid = tvb.ascii(at, len);
+      const shown = len === 0 ? 'Wildcard SSID' : `"${ssid}"`;
+      tree.add(MGT.ssid, tvb, at, len, ssid);
+      if (tree.full) {
+        tree.labelLast(`SSID: ${shown}`);
+        tree.label(`Tag: ${name}: ${shown}`);
+      }
+      if (pinfo.wantInfo)
+        pinfo.setInfo(`${pinfo.info}, SSID=${len === 0 ? 'Wildcard (Broadcast)' : `"${ssid}"`}`);
+      break;
+    }
+    case 1:
+    case 50: {
+      const def = number === 1 ? MGT.supported_rates : MGT.extended_supported_rates;
+      for (let i = 0; i < len; i++) tree.add(def, tvb, at + i, 1, tvb.u8(at + i));
+      if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, len)}[Mbit/sec]`);
+      break;
+    }
+    case 3:
+      if (len >= 1) {
+        const ch = tvb.u8(at);
+        tree.add(MGT['ds.current_channel'], tvb, at, 1, ch);
+        if (tree.full) tree.label(`Tag: ${name}: Current Channel: ${ch}`);
+      }
+      break;
+    case 5:
+      if (len >= 3) {
+        const count = tvb.u8(at);
+        const period = tvb.u8(at + 1);
+        const ctl = tvb.u8(at + 2);
+        tree.add(MGT['tim.dtim_count'], tvb, at, 1, count);
+        tree.add(MGT['tim.dtim_period'], tvb, at + 1, 1, period);
+        tree.push(MGT['tim.bmapctl'], tvb, at + 2, 1, ctl);
+        tree.add(MGT['tim.bmapctl.multicast'], tvb, at + 2, 1, (ctl & 1) !== 0);
+        tree.add(MGT['tim.bmapctl.offset'], tvb, at + 2, 1, ctl >> 1);
+        tree.pop();
+        if (len > 3) tree.add(MGT['tim.partial_virtual_bitmap'], tvb, at + 3, len - 3);
+        if (tree.full) tree.label(`Tag: ${name}: DTIM ${count} of ${period} bitmap`);
+      }
+      break;
+    case 7:
+      if (len >= 3) {
+        const code = tvb.ascii(at, 2);
+        tree.add(MGT['country_info.code'], tvb, at, 2, code);
+        tree.add(MGT['country_info.environment'], tvb, at + 2, 1, tvb.u8(at + 2));
+        if (tree.full) tree.label(`Tag: ${name}: ${code}`);
+      }
+      break;
+    case 42:
+    case 47:
+      if (len >= 1) {
+        const v = tvb.u8(at);
+        tree.push(MGT.erp_info, tvb, at, 1, v);
+        tree.add(MGT['erp_info.erp_present'], tvb, at, 1, (v & 1) !== 0);
+        tree.add(MGT['erp_info.use_protection'], tvb, at, 1, (v & 2) !== 0);
+        tree.add(MGT['erp_info.barker_preamble_mode'], tvb, at, 1, (v & 4) !== 0);
+        tree.add(MGT['erp_info.reserved'], tvb, at, 1, v >> 3);
+        tree.pop();
+      }
+      break;
+    case 48:
+      addRsn(tvb, at, len, pinfo, tree);
+      break;
+    case 221:
+      if (len >= 3) {
+        const oui = tvb.u24(at);
+        tree.add(MGT['tag.oui'], tvb, at, 3, oui);
+        const ouiName = OUI_NAMES.get(oui);
+        if (tree.full) {
+          const b = tvb.bytes;
+          const colons = [at, at + 1, at + 2]
+            .map((i) => (b[i] as number).toString(16).padStart(2, '0'))
+            .join(':');
+          tree.labelLast(`OUI: ${colons}${ouiName ? ` (${ouiName})` : ''}`);
+          tree.label(`Tag: ${name}: ${ouiName ?? colons}`);
+        }
+        if (len >= 4) tree.add(MGT['tag.vendor.oui.type'], tvb, at + 3, 1, tvb.u8(at + 3));
+        if (len > 4) tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+/** A cipher or AKM suite: OUI and type, labelled `00:0f:ac (Ieee 802.11) AES (CCM)`. */
+function addSuite(tvb: Tvb, at: number, tree: Tree, base: 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms'): void {
+  const oui = tvb.u24(at);
+  const type = tvb.u8(at + 3);
+  const table = base === 'rsn.akms' ? AKMS : CIPHERS;
+  tree.push(MGT[base], tvb, at, 4, tvb.u32(at));
+  if (tree.full) {
+    const b = tvb.bytes;
+    const colons = [at, at + 1, at + 2].map((i) => (b[i] as number).toString(16).padStart(2, '0')).join(':');
+    const typeName = oui === 0x000fac ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
+    const ouiText = oui === 0x000fac ? `${colons} (Ieee 802.11)` : colons;
+    tree.label(`${MGT[base].name}: ${ouiText} ${typeName}`);
+  }
+  tree.add(MGT[`${base}.oui`], tvb, at, 3, oui);
+  tree.add(MGT[`${base}.type`], tvb, at + 3, 1, type);
+  tree.pop();
+}
+
+function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: Tree): void {
+  const end = start + len;
+  let at = start;
+  if (len < 2) return;
+  tree.add(MGT['rsn.version'], tvb, at, 2, tvb.u16le(at));
+  at += 2;
+  if (at + 4 > end) return;
+  addSuite(tvb, at, tree, 'rsn.gcs');
+  at += 4;
+  for (const [count, list, suite, what] of [
+    ['rsn.pcs.count', 'rsn.pcs.list', 'rsn.pcs', 'Pairwise Cipher Suite Count'],
+    ['rsn.akms.count', 'rsn.akms.list', 'rsn.akms', 'Auth Key Management (AKM) Suite Count'],
+  ] as const) {
+    if (at + 2 > end) return;
+    const n = tvb.u16le(at);
+    tree.push(MGT[count], tvb, at, 2, n);
+    const room = end - (at + 2);
+    if (n * 4 > room) {
+      const message = `${what} too large, 4*${n} > ${room}`;
+      expertInfo(tree, tvb, at, 2, 'Error', 'Malformed', message);
+      pinfo.malformed = true;
+      tree.pop();
+      tree.push(MGT[list], tvb, at + 2, 0);
+      tree.pop();
+      at += 2;
+      continue;
+    }
+    tree.pop();
+    at += 2;
+    tree.push(MGT[list], tvb, at, n * 4);
+    for (let i = 0; i < n; i++) addSuite(tvb, at + 4 * i, tree, suite);
+    tree.pop();
+    at += n * 4;
+  }
+  if (at < end) tree.add(MGT['rsn.capabilities'], tvb, at, 2, tvb.u16le(at));
+}
