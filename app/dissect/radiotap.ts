@@ -601,17 +601,15 @@ function addMcs(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
   if (tree.full) {
     const set = KNOWN.filter((_, i) => knownBits & (1 << i)).map(([, n]) => `, ${n}`);
     tree.label(`Known MCS information: 0x${knownBits.toString(16).padStart(2, '0')}${set.join('')}`);
-  } else {
-    // tshark -V leaves this subtree closed: only the filterable values are kept.
-    addFlagBits(
-      tvb,
-      at,
-      1,
-      knownBits,
-      tree,
-      KNOWN.map(([k]) => k),
-    );
   }
+  addFlagBits(
+    tvb,
+    at,
+    1,
+    knownBits,
+    tree,
+    KNOWN.map(([k]) => k),
+  );
   tree.pop();
   radio.phy = Phy.N;
   if (knownBits & 0x01) {
@@ -753,6 +751,9 @@ export function dissectRadiotap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
   tree.add(F.pad, tvb, o + 1, 1, pad);
   tree.add(F.length, tvb, o + 2, 2, length);
   if (!invalid) parseFields(tvb, o, length, pinfo, tree, radio);
+  // Without a channel to say which PHY, a DSSS/CCK rate does.
+  if (radio.phy === Phy.Unknown && radio.dataRate !== undefined && [1, 2, 5.5, 11].includes(radio.dataRate))
+    radio.phy = Phy.B;
   tree.pop();
   tvb.claim(length);
   const rest = tvb.sub(o + Math.max(length, invalid ? length : 8));

@@ -7,7 +7,6 @@ import type { PacketInfo } from './packet-info.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { AUTH_ALGORITHMS, CATEGORY_CODES, REASON_CODES, STATUS_CODES, TAG_NAMES } from './wlan-names.ts';
-import { OUI_NAMES } from './llc.ts';
 
 const RATES = names({
   2: '1',
@@ -110,6 +109,16 @@ const ENVIRONMENTS = names({
   88: 'Non Country Entity',
 });
 
+const MS_TYPES = names({ 1: 'WPA Information Element', 2: 'WMM/WME', 4: 'WPS' });
+const WME_SUBTYPES = names({ 0: 'Information Element', 1: 'Parameter Element', 2: 'TSPEC Element' });
+const ACI_NAMES = names({ 0: 'Best Effort', 1: 'Background', 2: 'Video', 3: 'Voice' });
+const MAX_SP = names({
+  0: 'WMM AP may deliver all buffered frames (MSDUs and MMPDUs)',
+  1: 'WMM AP may deliver a maximum of 2 buffered frames (MSDUs and MMPDUs) per USP',
+  2: 'WMM AP may deliver a maximum of 4 buffered frames (MSDUs and MMPDUs) per USP',
+  3: 'WMM AP may deliver a maximum of 6 buffered frames (MSDUs and MMPDUs) per USP',
+});
+const WMM_PS: readonly [string, string] = ['WMM delivery and trigger enabled', 'non-WMM PS'];
 const cap = (name: string, mask: number, tf: readonly [string, string]): ReturnType<typeof bool> =>
   bool(name, 16, mask, { tf });
 const reserved = (mask: number): ReturnType<typeof uint> => uint('Reserved', 16, { mask });
@@ -170,9 +179,9 @@ export const MGT = fields('wlan', {
   'country_info.code': str('Code'),
   'country_info.environment': uint('Environment', 8, { strings: ENVIRONMENTS }),
   erp_info: hex('ERP Information', 8),
-  'erp_info.erp_present': bool('Non ERP Present', 8, 0x01, { tf: ['True', 'False'] }),
-  'erp_info.use_protection': bool('Use Protection', 8, 0x02, { tf: ['True', 'False'] }),
-  'erp_info.barker_preamble_mode': bool('Barker Preamble Mode', 8, 0x04, { tf: ['True', 'False'] }),
+  'erp_info.erp_present': bool('Non ERP Present', 8, 0x01),
+  'erp_info.use_protection': bool('Use Protection', 8, 0x02),
+  'erp_info.barker_preamble_mode': bool('Barker Preamble Mode', 8, 0x04),
   'erp_info.reserved': hex('Reserved', 8, { mask: 0xf8 }),
   'rsn.version': uint('RSN Version', 16),
   'rsn.gcs': hex('Group Cipher Suite', 32),
@@ -192,9 +201,55 @@ export const MGT = fields('wlan', {
   'tag.oui': uint('OUI', 24),
   'tag.vendor.oui.type': uint('Vendor Specific OUI Type', 8),
   'tag.vendor.data': bytes('Vendor Specific Data'),
+  'wfa.ie.type': hex('Type', 8, { strings: MS_TYPES }),
+  'wfa.ie.wme.subtype': uint('WME Subtype', 8, { strings: WME_SUBTYPES }),
+  'wfa.ie.wme.version': uint('WME Version', 8),
+  'wfa.ie.wme.qos_info': hex('WME QoS Info', 8),
+  'wfa.ie.wme.qos_info.ap.u_apsd': bool('U-APSD', 8, 0x80, { tf: ['Enabled', 'Disabled'] }),
+  'wfa.ie.wme.qos_info.ap.parameter_set_count': hex('Parameter Set Count', 8, { mask: 0x0f }),
+  'wfa.ie.wme.qos_info.ap.reserved': hex('Reserved', 8, { mask: 0x70 }),
+  'wfa.ie.wme.qos_info.sta.max_sp_length': hex('Max SP Length', 8, { mask: 0x60, strings: MAX_SP }),
+  'wfa.ie.wme.qos_info.sta.ac_be': bool('AC_BE', 8, 0x08, { tf: WMM_PS }),
+  'wfa.ie.wme.qos_info.sta.ac_bk': bool('AC_BK', 8, 0x04, { tf: WMM_PS }),
+  'wfa.ie.wme.qos_info.sta.ac_vi': bool('AC_VI', 8, 0x02, { tf: WMM_PS }),
+  'wfa.ie.wme.qos_info.sta.ac_vo': bool('AC_VO', 8, 0x01, { tf: WMM_PS }),
+  'wfa.ie.wme.qos_info.sta.reserved': hex('Reserved', 8, { mask: 0x90 }),
+  'wfa.ie.wme.reserved': bytes('Reserved'),
+  'wfa.ie.wme.acp': text('Ac Parameters'),
+  'wfa.ie.wme.acp.aci_aifsn': hex('ACI / AIFSN Field', 8),
+  'wfa.ie.wme.acp.aifsn': uint('AIFSN', 8, { mask: 0x0f }),
+  'wfa.ie.wme.acp.acm': bool('Admission Control Mandatory', 8, 0x10, { tf: ['Yes', 'No'] }),
+  'wfa.ie.wme.acp.aci': uint('ACI', 8, { mask: 0x60, strings: ACI_NAMES }),
+  'wfa.ie.wme.acp.reserved': uint('Reserved', 8, { mask: 0x80 }),
+  'wfa.ie.wme.acp.ecw': hex('ECW', 8),
+  'wfa.ie.wme.acp.ecw.max': uint('ECW Max', 8, { mask: 0xf0 }),
+  'wfa.ie.wme.acp.ecw.min': uint('ECW Min', 8, { mask: 0x0f }),
+  'wfa.ie.wme.acp.cw.max': uint('CW Max', 8),
+  'wfa.ie.wme.acp.cw.min': uint('CW Min', 8),
+  'wfa.ie.wme.acp.txop_limit': uint('TXOP Limit', 16),
 });
 
 const dec = (n: number): string => String(n);
+
+/** Vendors of the OUIs vendor-specific elements commonly carry (the long names of Wireshark's manuf). */
+const VENDORS = names({
+  0x000fac: 'Ieee 802.11',
+  0x0050f2: 'Microsoft Corp.',
+  0x001018: 'Broadcom',
+  0x00037f: 'Atheros Communications, Inc.',
+  0x506f9a: 'Wi-Fi Alliance',
+  0x0017f2: 'Apple, Inc.',
+  0x000b86: 'Hewlett Packard Enterprise',
+  0x004096: 'Cisco Systems, Inc',
+  0x00904c: 'Epigram, Inc.',
+  0x00e04c: 'Realtek Semiconductor Corp.',
+  0x8cfdf0: 'Qualcomm Inc.',
+  0x000ce7: 'MediaTek Inc.',
+  0x000c43: 'Ralink Technology, Corp.',
+  0x001392: 'Ruckus Wireless',
+  0x001d0f: 'Tp-Link Technologies Co.,Ltd.',
+  0x00146c: 'Netgear',
+});
 
 /** Adds the management body of a frame of `subtype` in `tvb` (to its end, FCS excluded). */
 export function addManagementBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, subtype: number): void {
@@ -213,7 +268,8 @@ export function addManagementBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, subty
   if (tagged > 0 && subtype !== 13 && subtype !== 14) {
     tree.push(MGT['tagged.all'], tvb, at, Math.min(tagged, tvb.remaining(at)));
     if (tree.full) tree.label(`Tagged parameters (${tagged} bytes)`);
-    addTags(tvb, at, o + length, pinfo, tree);
+    // Requests come from stations; the rest of the subtypes with elements from access points.
+    addTags(tvb, at, o + length, pinfo, tree, subtype === 0 || subtype === 2 || subtype === 4);
     tree.pop();
   }
   tree.pop();
@@ -348,7 +404,14 @@ function ratesText(tvb: Tvb, at: number, len: number): string {
   return s;
 }
 
-function addTags(tvb: Tvb, start: number, end: number, pinfo: PacketInfo, tree: Tree): void {
+function addTags(
+  tvb: Tvb,
+  start: number,
+  end: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+  fromSta: boolean,
+): void {
   let at = start;
   while (at < end) {
     const number = tvb.u8(at);
@@ -359,14 +422,11 @@ function addTags(tvb: Tvb, start: number, end: number, pinfo: PacketInfo, tree: 
     tree.add(MGT['tag.number'], tvb, at, 1, number);
     tree.add(MGT['tag.length'], tvb, at + 1, 1, length);
     const value = at + 2;
-    if (value + length > end) {
-      expertInfo(tree, tvb, at + 1, 1, 'Error', 'Malformed', `Tag length ${length} out of range`);
-      pinfo.malformed = true;
-      tree.pop();
-      return;
-    }
+    // The whole element must be there before any of it is read (a capture cut short in it is
+    // truncated, an element longer than the frame malformed).
+    tvb.need(value, length);
     // The element's own bounds: reading past its length is malformed, as Wireshark's subset tvb.
-    addTagValue(tvb.sub(value, length), number, value, length, pinfo, tree, name);
+    addTagValue(tvb.sub(value, length), number, value, length, pinfo, tree, name, fromSta);
     tree.pop();
     at = value + length;
   }
@@ -380,6 +440,7 @@ function addTagValue(
   pinfo: PacketInfo,
   tree: Tree,
   name: string,
+  fromSta: boolean,
 ): void {
   switch (number) {
     case 0: {
@@ -447,78 +508,162 @@ function addTagValue(
       addRsn(tvb, at, len, pinfo, tree);
       break;
     case 221:
-      if (len >= 3) {
-        const oui = tvb.u24(at);
-        tree.add(MGT['tag.oui'], tvb, at, 3, oui);
-        const ouiName = OUI_NAMES.get(oui);
-        if (tree.full) {
-          const b = tvb.bytes;
-          const colons = [at, at + 1, at + 2]
-            .map((i) => (b[i] as number).toString(16).padStart(2, '0'))
-            .join(':');
-          tree.labelLast(`OUI: ${colons}${ouiName ? ` (${ouiName})` : ''}`);
-          tree.label(`Tag: ${name}: ${ouiName ?? colons}`);
-        }
-        if (len >= 4) tree.add(MGT['tag.vendor.oui.type'], tvb, at + 3, 1, tvb.u8(at + 3));
-        if (len > 4) tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);
-      }
+      addVendor(tvb, at, len, tree, name, fromSta);
       break;
     default:
       break;
   }
 }
 
+/** `00:0f:ac`: an OUI as Wireshark's BASE_OUI shows it, with the vendor's name where known. */
+function ouiText(b: Uint8Array, at: number): string {
+  return [at, at + 1, at + 2].map((i) => (b[i] as number).toString(16).padStart(2, '0')).join(':');
+}
+
+const IEEE80211_OUI = 0x000fac;
+
 /** A cipher or AKM suite: OUI and type, labelled `00:0f:ac (Ieee 802.11) AES (CCM)`. */
 function addSuite(tvb: Tvb, at: number, tree: Tree, base: 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms'): void {
   const oui = tvb.u24(at);
   const type = tvb.u8(at + 3);
   const table = base === 'rsn.akms' ? AKMS : CIPHERS;
+  const ieee = oui === IEEE80211_OUI;
   tree.push(MGT[base], tvb, at, 4, tvb.u32(at));
+  const typeDef = MGT[`${base}.type`];
   if (tree.full) {
-    const b = tvb.bytes;
-    const colons = [at, at + 1, at + 2].map((i) => (b[i] as number).toString(16).padStart(2, '0')).join(':');
-    const typeName = oui === 0x000fac ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
-    const ouiText = oui === 0x000fac ? `${colons} (Ieee 802.11)` : colons;
-    tree.label(`${MGT[base].name}: ${ouiText} ${typeName}`);
+    const colons = ouiText(tvb.bytes, at);
+    const typeName = ieee ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
+    tree.label(`${MGT[base].name}: ${ieee ? `${colons} (Ieee 802.11)` : colons} ${typeName}`);
   }
   tree.add(MGT[`${base}.oui`], tvb, at, 3, oui);
-  tree.add(MGT[`${base}.type`], tvb, at + 3, 1, type);
+  if (tree.full)
+    tree.labelLast(`${MGT[`${base}.oui`].name}: ${ouiText(tvb.bytes, at)}${ieee ? ' (Ieee 802.11)' : ''}`);
+  tree.add(typeDef, tvb, at + 3, 1, type);
+  if (tree.full && !(ieee && table.has(type))) tree.labelLast(`${typeDef.name}: ${type}`);
   tree.pop();
 }
 
+/**
+ * The RSN element, read as Wireshark reads it: each part only while the element has bytes left
+ * (a part cut short is malformed), a suite count too large for what is left noted and its list
+ * cut to what fits.
+ */
 function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: Tree): void {
   const end = start + len;
   let at = start;
-  if (len < 2) return;
+  if (at >= end) return;
   tree.add(MGT['rsn.version'], tvb, at, 2, tvb.u16le(at));
   at += 2;
-  if (at + 4 > end) return;
+  if (at >= end) return;
   addSuite(tvb, at, tree, 'rsn.gcs');
   at += 4;
   for (const [count, list, suite, what] of [
     ['rsn.pcs.count', 'rsn.pcs.list', 'rsn.pcs', 'Pairwise Cipher Suite Count'],
     ['rsn.akms.count', 'rsn.akms.list', 'rsn.akms', 'Auth Key Management (AKM) Suite Count'],
   ] as const) {
-    if (at + 2 > end) return;
+    if (at >= end) return;
     const n = tvb.u16le(at);
     tree.push(MGT[count], tvb, at, 2, n);
     const room = end - (at + 2);
     if (n * 4 > room) {
-      const message = `${what} too large, 4*${n} > ${room}`;
-      expertInfo(tree, tvb, at, 2, 'Error', 'Malformed', message);
+      expertInfo(tree, tvb, at, 2, 'Error', 'Malformed', `${what} too large, 4*${n} > ${room}`);
       pinfo.malformed = true;
-      tree.pop();
-      tree.push(MGT[list], tvb, at + 2, 0);
-      tree.pop();
-      at += 2;
-      continue;
     }
     tree.pop();
     at += 2;
-    tree.push(MGT[list], tvb, at, n * 4);
-    for (let i = 0; i < n; i++) addSuite(tvb, at + 4 * i, tree, suite);
+    const fits = Math.min(n, Math.floor(Math.max(0, room) / 4));
+    tree.push(MGT[list], tvb, at, fits * 4);
+    for (let i = 0; i < fits; i++) addSuite(tvb, at + 4 * i, tree, suite);
     tree.pop();
-    at += n * 4;
+    at += fits * 4;
   }
-  if (at < end) tree.add(MGT['rsn.capabilities'], tvb, at, 2, tvb.u16le(at));
+  if (at >= end) return;
+  tree.add(MGT['rsn.capabilities'], tvb, at, 2, tvb.u16le(at));
+}
+
+/** A vendor-specific element: the OUI, its type, and Microsoft's WMM parameters taken apart. */
+function addVendor(tvb: Tvb, at: number, len: number, tree: Tree, name: string, fromSta: boolean): void {
+  if (len < 3) return;
+  const oui = tvb.u24(at);
+  const vendor = VENDORS.get(oui);
+  const colons = ouiText(tvb.bytes, at);
+  tree.add(MGT['tag.oui'], tvb, at, 3, oui);
+  if (tree.full) tree.labelLast(`OUI: ${colons}${vendor ? ` (${vendor})` : ''}`);
+  let label = `Tag: ${name}: ${vendor ?? colons}`;
+  if (len >= 4) tree.add(MGT['tag.vendor.oui.type'], tvb, at + 3, 1, tvb.u8(at + 3));
+  if (oui === 0x0050f2 && len >= 4) {
+    const type = tvb.u8(at + 3);
+    tree.add(MGT['wfa.ie.type'], tvb, at + 3, 1, type);
+    label += `: ${MS_TYPES.get(type) ?? 'Unknown'}`;
+    if (type === 2 && len >= 6) label += addWme(tvb, at + 4, at + len, tree, fromSta);
+    else if (len > 4) tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);
+  } else if (len > 4) {
+    tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);
+  }
+  if (tree.full) tree.label(label);
+}
+
+/** WMM/WME: subtype, version, QoS info and, in a parameter element, the four AC parameter sets. */
+function addWme(tvb: Tvb, at: number, end: number, tree: Tree, fromSta: boolean): string {
+  const subtype = tvb.u8(at);
+  tree.add(MGT['wfa.ie.wme.subtype'], tvb, at, 1, subtype);
+  tree.add(MGT['wfa.ie.wme.version'], tvb, at + 1, 1, tvb.u8(at + 1));
+  let p = at + 2;
+  if ((subtype === 0 || subtype === 1) && p < end) {
+    const qos = tvb.u8(p);
+    tree.push(MGT['wfa.ie.wme.qos_info'], tvb, p, 1, qos);
+    if (fromSta) {
+      tree.add(MGT['wfa.ie.wme.qos_info.sta.max_sp_length'], tvb, p, 1, (qos >> 5) & 0x03);
+      tree.add(MGT['wfa.ie.wme.qos_info.sta.ac_be'], tvb, p, 1, (qos & 0x08) !== 0);
+      tree.add(MGT['wfa.ie.wme.qos_info.sta.ac_bk'], tvb, p, 1, (qos & 0x04) !== 0);
+      tree.add(MGT['wfa.ie.wme.qos_info.sta.ac_vi'], tvb, p, 1, (qos & 0x02) !== 0);
+      tree.add(MGT['wfa.ie.wme.qos_info.sta.ac_vo'], tvb, p, 1, (qos & 0x01) !== 0);
+      tree.add(MGT['wfa.ie.wme.qos_info.sta.reserved'], tvb, p, 1, (qos & 0x90) >> 4);
+    } else {
+      tree.add(MGT['wfa.ie.wme.qos_info.ap.u_apsd'], tvb, p, 1, (qos & 0x80) !== 0);
+      tree.add(MGT['wfa.ie.wme.qos_info.ap.parameter_set_count'], tvb, p, 1, qos & 0x0f);
+      tree.add(MGT['wfa.ie.wme.qos_info.ap.reserved'], tvb, p, 1, (qos >> 4) & 0x07);
+    }
+    tree.pop();
+    p += 1;
+  }
+  if (subtype === 1 && p < end) {
+    tree.add(MGT['wfa.ie.wme.reserved'], tvb, p, 1);
+    p += 1;
+    for (let i = 0; i < 4 && p + 4 <= end; i++, p += 4) addAcParameters(tvb, p, tree);
+  }
+  return `: ${WME_SUBTYPES.get(subtype) ?? 'Unknown'}`;
+}
+
+function addAcParameters(tvb: Tvb, p: number, tree: Tree): void {
+  const aciAifsn = tvb.u8(p);
+  const ecw = tvb.u8(p + 1);
+  const txop = tvb.u16le(p + 2);
+  const aci = (aciAifsn >> 5) & 3;
+  const acm = (aciAifsn & 0x10) !== 0;
+  const aifsn = aciAifsn & 0x0f;
+  const ecwMin = ecw & 0x0f;
+  const ecwMax = ecw >> 4;
+  const cwMin = (1 << ecwMin) - 1;
+  const cwMax = (1 << ecwMax) - 1;
+  tree.push(MGT['wfa.ie.wme.acp'], tvb, p, 4);
+  if (tree.full)
+    tree.label(
+      `Ac Parameters ACI ${aci} (${ACI_NAMES.get(aci) ?? ''}), ACM ${acm ? 'yes' : 'no'}, AIFSN ${aifsn}, ` +
+        `ECWmin/max ${ecwMin}/${ecwMax} (CWmin/max ${cwMin}/${cwMax}), TXOP ${txop}`,
+    );
+  tree.push(MGT['wfa.ie.wme.acp.aci_aifsn'], tvb, p, 1, aciAifsn);
+  tree.add(MGT['wfa.ie.wme.acp.aifsn'], tvb, p, 1, aifsn);
+  tree.add(MGT['wfa.ie.wme.acp.acm'], tvb, p, 1, acm);
+  tree.add(MGT['wfa.ie.wme.acp.aci'], tvb, p, 1, aci);
+  tree.add(MGT['wfa.ie.wme.acp.reserved'], tvb, p, 1, aciAifsn >> 7);
+  tree.pop();
+  tree.push(MGT['wfa.ie.wme.acp.ecw'], tvb, p + 1, 1, ecw);
+  tree.add(MGT['wfa.ie.wme.acp.ecw.max'], tvb, p + 1, 1, ecwMax);
+  tree.add(MGT['wfa.ie.wme.acp.ecw.min'], tvb, p + 1, 1, ecwMin);
+  tree.add(MGT['wfa.ie.wme.acp.cw.max'], tvb, p + 1, 1, cwMax);
+  tree.add(MGT['wfa.ie.wme.acp.cw.min'], tvb, p + 1, 1, cwMin);
+  tree.pop();
+  tree.add(MGT['wfa.ie.wme.acp.txop_limit'], tvb, p + 2, 2, txop);
+  tree.pop();
 }

@@ -432,11 +432,15 @@ function addDuration(
   tree.push(F.duration, tvb, o, 0, time.duration);
   if (tree.full) tree.label(`[Duration: ${time.duration}µs]`);
   for (const message of time.assumptions) expertInfo(tree, tvb, o, 0, 'Warning', 'Assumption', message);
-  if (time.preamble) tree.add(F.preamble, tvb, o, 0, time.preamble);
+  const micros = (def: (typeof F)['duration'], value: number | bigint): void => {
+    tree.add(def, tvb, o, 0, value);
+    if (tree.full) tree.labelLast(`[${def.name}: ${value}µs]`);
+  };
+  if (time.preamble) micros(F.preamble, time.preamble);
   if (timing) {
-    if (timing.ifs !== 0n) tree.add(F.ifs, tvb, o, 0, timing.ifs);
-    if (timing.start !== 0n) tree.add(F.start_tsf, tvb, o, 0, timing.start);
-    if (timing.end !== 0n) tree.add(F.end_tsf, tvb, o, 0, timing.end);
+    if (timing.ifs !== 0n) micros(F.ifs, timing.ifs);
+    if (timing.start !== 0n) micros(F.start_tsf, timing.start);
+    if (timing.end !== 0n) micros(F.end_tsf, timing.end);
   }
   tree.pop();
 }

@@ -303,7 +303,7 @@ export function dissectWlan(
   }
   h.bodyStart = at;
   if (pinfo.wantInfo) pinfo.setInfo(infoText(name, h));
-  if (hasFcs) addFcs(tvb, end, tree);
+  if (hasFcs && !h.hasSeq) addFcs(tvb, end, tree);
   // QoS data fields follow the FCS in Wireshark's tree; they were added in order before it.
   tree.pop(Math.min(at, tvb.end) - o);
   tvb.claim(tvb.reportedEnd - o);
@@ -316,7 +316,7 @@ export function dissectWlan(
       addControlBody(tvb, at, tree, h, top);
       break;
     case 2:
-      dissectDataBody(tvb, at, pinfo, tree, h, dataPad);
+      dissectDataBody(tvb, at, pinfo, tree, h, dataPad, top);
       break;
     default:
       break;
@@ -356,6 +356,8 @@ function addSequence(tvb: Tvb, at: number, tree: Tree, h: Header): void {
   h.hasSeq = true;
   tree.add(F.frag, tvb, at, 2, h.frag);
   tree.add(F.seq, tvb, at, 2, h.seq);
+  // Wireshark shows the FCS right after the sequence control, before QoS and HT control.
+  if (h.hasFcs) addFcs(tvb, h.end, tree);
 }
 
 function setColumns(pinfo: PacketInfo, src: number, dst: number): void {
@@ -539,13 +541,14 @@ function dissectDataBody(
   tree: Tree,
   h: Header,
   dataPad: boolean,
+  top: ReturnType<Tree['current']>,
 ): void {
   if (isNullData(h.subtype)) return;
   let start = at;
   if (dataPad) start = tvb.start + Math.ceil((at - tvb.start) / 4) * 4;
   if (start >= h.end) return;
   if (h.flags & 0x40) {
-    dissectProtected(tvb, start, pinfo, tree, h);
+    dissectProtected(tvb, start, pinfo, tree, h, top);
     return;
   }
   const payload = tvb.sub(start, h.end - start);
@@ -565,9 +568,8 @@ function dissectProtected(
   pinfo: PacketInfo,
   tree: Tree,
   h: Header,
-  top?: unknown,
+  top: ReturnType<Tree['current']>,
 ): void {
-  void top;
   const keyByte = tvb.u8(at + 3);
   const b = tvb.bytes;
   let dataStart: number;
@@ -579,16 +581,21 @@ function dissectProtected(
     const pn = [at + 7, at + 6, at + 5, at + 4, tkip ? at : at + 1, tkip ? at + 2 : at]
       .map((i) => hex2(b[i] as number))
       .join('');
+    // The cipher's header belongs to the 802.11 subtree.
+    tree.reopen(top);
     tree.push(tkip ? F.tkip : F.ccmp, tvb, at, 8);
     tree.add(tkip ? F['tkip.extiv'] : F['ccmp.extiv'], tvb, at, 8, `0x${pn}`);
     tree.add(F['wep.key'], tvb, at + 3, 1, keyByte >> 6);
     tree.pop();
+    tree.pop();
     dataStart = at + 8;
   } else {
     tvb.need(at, 4);
+    tree.reopen(top);
     tree.push(F.wep, tvb, at, 4);
     tree.add(F['wep.iv'], tvb, at, 3, tvb.u24(at));
     tree.add(F['wep.key'], tvb, at + 3, 1, keyByte >> 6);
+    tree.pop();
     tree.pop();
     dataStart = at + 4;
     dataEnd = h.end - 4;
@@ -596,7 +603,9 @@ function dissectProtected(
   if (dataEnd > dataStart) dissectData(tvb.sub(dataStart, dataEnd - dataStart), pinfo, tree);
   if (!(keyByte & 0x20) && tvb.has(h.end - 4, 4)) {
     const icv = tvb.u32(h.end - 4);
+    tree.reopen(top);
     tree.add(F['wep.icv'], tvb, h.end - 4, 4, icv);
+    tree.pop();
   }
 }
 
