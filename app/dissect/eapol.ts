@@ -233,7 +233,9 @@ function addKey(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       tvb.need(o + 95, dataLen);
       tree.add(RSNA['keydes.data'], tvb, o + 95, dataLen);
     }
-    if (pinfo.wantInfo) pinfo.setInfo(`Key (Message ${keyMessage(info, tvb, o)} of 4)`);
+    const message = keyMessage(info, tvb, o);
+    tree.add(RSNA['keydes.msgnr'], tvb, o, 0, message);
+    if (pinfo.wantInfo) pinfo.setInfo(`Key (Message ${message} of 4)`);
     return;
   }
   const rest = tvb.remaining(o + 1);

@@ -119,30 +119,30 @@ const MCS_BW = names({ 0: '20 MHz', 1: '40 MHz', 2: '20 MHz lower', 3: '20 MHz u
 const VHT_BW = names({
   0: '20 MHz',
   1: '40 MHz',
-  2: '40 MHz (20 MHz L)',
-  3: '40 MHz (20 MHz U)',
+  2: '20 MHz lower',
+  3: '20 MHz upper',
   4: '80 MHz',
-  5: '80 MHz (40 MHz L)',
-  6: '80 MHz (40 MHz U)',
-  7: '80 MHz (20 MHz LL)',
-  8: '80 MHz (20 MHz LU)',
-  9: '80 MHz (20 MHz UL)',
-  10: '80 MHz (20 MHz UU)',
+  5: '40 MHz lower',
+  6: '40 MHz upper',
+  7: '20 MHz, channel 1/4',
+  8: '20 MHz, channel 2/4',
+  9: '20 MHz, channel 3/4',
+  10: '20 MHz, channel 4/4',
   11: '160 MHz',
-  12: '160 MHz (80 MHz L)',
-  13: '160 MHz (80 MHz U)',
-  14: '160 MHz (40 MHz LL)',
-  15: '160 MHz (40 MHz LU)',
-  16: '160 MHz (40 MHz UL)',
-  17: '160 MHz (40 MHz UU)',
-  18: '160 MHz (20 MHz LLL)',
-  19: '160 MHz (20 MHz LLU)',
-  20: '160 MHz (20 MHz LUL)',
-  21: '160 MHz (20 MHz LUU)',
-  22: '160 MHz (20 MHz ULL)',
-  23: '160 MHz (20 MHz ULU)',
-  24: '160 MHz (20 MHz UUL)',
-  25: '160 MHz (20 MHz UUU)',
+  12: '80 MHz lower',
+  13: '80 MHz upper',
+  14: '40 MHz, channel 1/4',
+  15: '40 MHz, channel 2/4',
+  16: '40 MHz, channel 3/4',
+  17: '40 MHz, channel 4/4',
+  18: '20 MHz, channel 1/8',
+  19: '20 MHz, channel 2/8',
+  20: '20 MHz, channel 3/8',
+  21: '20 MHz, channel 4/8',
+  22: '20 MHz, channel 5/8',
+  23: '20 MHz, channel 6/8',
+  24: '20 MHz, channel 7/8',
+  25: '20 MHz, channel 8/8',
 });
 
 export const F = fields('radiotap', {
@@ -231,18 +231,16 @@ export const F = fields('radiotap', {
   'vht.have_sgi_nsym_da': known('SGI Nsym disambiguation', 16, 0x0008),
   'vht.ldpc_extra': known('LDPC extra OFDM symbol', 16, 0x0010),
   'vht.have_beamformed': known('Beamformed', 16, 0x0020),
-  'vht.have_bw': known('Bandwidth', 16, 0x0040),
   'mcs.have_gid': known('Group ID', 16, 0x0080),
   'mcs.have_paid': known('Partial AID', 16, 0x0100),
   'vht.stbc': flag8('STBC', 0x01, ['On', 'Off']),
   'vht.txop_ps': flag8('TXOP_PS_NOT_ALLOWED', 0x02),
   'vht.gi': uint('Guard interval', 8, { mask: 0x04, strings: names({ 0: 'long', 1: 'short' }) }),
   'vht.sgi_nsym_da': flag8('SGI Nsym disambiguation', 0x08),
-  'vht.ldpc_extra_ofdm_symbol': flag8('LDPC extra OFDM symbol', 0x10),
   'vht.beamformed': flag8('Beamformed', 0x20),
   'vht.bw': uint('Bandwidth', 8, { strings: VHT_BW }),
   'vht.gid': uint('Group Id', 8),
-  'vht.p_aid': uint('Partial AID', 16),
+  'vht.paid': uint('Partial AID', 16),
   vendor_namespace: bytes('Vendor namespace'),
   vendor_oui: uint('Vendor OUI', 24),
   vendor_subns: uint('Vendor sub namespace', 8),
@@ -397,7 +395,7 @@ const oneDecimal = (v: number): string => v.toFixed(1);
 
 /** Adds the present words; returns where the fields start. */
 function addPresentWords(tvb: Tvb, o: number, words: readonly number[], tree: Tree): void {
-  tree.push(F.present, tvb, o + 4, words.length * 4);
+  tree.push(F.present, tvb, o + 4, words.length * 4, 1);
   let radiotapIndex = 0;
   let inRadiotap = true;
   words.forEach((word, i) => {
@@ -587,7 +585,7 @@ function addMcs(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
   const knownBits = tvb.u8(at);
   const flags = tvb.u8(at + 1);
   const index = tvb.u8(at + 2);
-  tree.push(F.mcs, tvb, at, 3);
+  tree.push(F.mcs, tvb, at, 3, 1);
   tree.push(F['mcs.known'], tvb, at, 1, knownBits);
   const KNOWN = [
     ['mcs.have_bw', 'Bandwidth'],
@@ -652,7 +650,7 @@ function addMcs(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
 function addAmpdu(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
   const ref = tvb.u32le(at);
   const flags = tvb.u16le(at + 4);
-  tree.push(F.ampdu, tvb, at, 8);
+  tree.push(F.ampdu, tvb, at, 8, 1);
   tree.add(F['ampdu.reference'], tvb, at, 4, ref);
   tree.push(F['ampdu.flags'], tvb, at + 4, 2, flags);
   addFlagBits(tvb, at + 4, 2, flags, tree, [
@@ -675,7 +673,7 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
   const flags = tvb.u8(at + 2);
   const bw = tvb.u8(at + 3);
   const coding = tvb.u8(at + 8);
-  tree.push(F.vht, tvb, at, 12);
+  tree.push(F.vht, tvb, at, 12, 1);
   tree.push(F['vht.known'], tvb, at, 2, knownBits);
   addFlagBits(tvb, at, 2, knownBits, tree, [
     'vht.have_stbc',
@@ -684,7 +682,6 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
     'vht.have_sgi_nsym_da',
     'vht.ldpc_extra',
     'vht.have_beamformed',
-    'vht.have_bw',
     'mcs.have_gid',
     'mcs.have_paid',
   ]);
@@ -700,7 +697,6 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
     radio.shortGi = (flags & 0x04) !== 0;
   }
   if (knownBits & 0x0008) tree.add(F['vht.sgi_nsym_da'], tvb, at + 2, 1, (flags & 0x08) !== 0);
-  if (knownBits & 0x0010) tree.add(F['vht.ldpc_extra_ofdm_symbol'], tvb, at + 2, 1, (flags & 0x10) !== 0);
   if (knownBits & 0x0020) tree.add(F['vht.beamformed'], tvb, at + 2, 1, (flags & 0x20) !== 0);
   if (knownBits & 0x0040) {
     tree.add(F['vht.bw'], tvb, at + 3, 1, bw & 0x1f);
@@ -713,7 +709,7 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
     const mcs = mn >> 4;
     if (nss === 0) continue;
     const user = VHT_USER[i] as Record<string, (typeof F)['flags']>;
-    tree.push(VHT_USER_NODE.user, tvb, at + 4 + i, 1);
+    tree.push(VHT_USER_NODE.user, tvb, at + 4 + i, 1, 1);
     if (tree.full) tree.label(`User ${i}: MCS ${mcs}`);
     tree.add(user[`mcs.${i}`] as (typeof F)['flags'], tvb, at + 4 + i, 1, mcs);
     tree.add(user[`nss.${i}`] as (typeof F)['flags'], tvb, at + 4 + i, 1, nss);
@@ -731,7 +727,7 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
     radio.vhtUsers.push({ mcs, nss, fec: (coding >> i) & 1 });
   }
   if (knownBits & 0x0080) tree.add(F['vht.gid'], tvb, at + 9, 1, tvb.u8(at + 9));
-  if (knownBits & 0x0100) tree.add(F['vht.p_aid'], tvb, at + 10, 2, tvb.u16le(at + 10));
+  if (knownBits & 0x0100) tree.add(F['vht.paid'], tvb, at + 10, 2, tvb.u16le(at + 10));
   tree.pop();
 }
 
@@ -744,9 +740,10 @@ export function dissectRadiotap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
   const pad = tvb.u8(o + 1);
   const length = tvb.u16le(o + 2);
   const radio: RadioInfo = { phy: Phy.Unknown, fcsLen: 0, dataPad: false };
-  tree.push(F[''], tvb, o, Math.min(length, tvb.remaining(o)));
   const invalid = version !== 0 || length < 8;
-  if (tree.full) tree.label(`Radiotap Header v${version}, Length ${length}${invalid ? ' (invalid)' : ''}`);
+  const title = `Radiotap Header v${version}, Length ${length}${invalid ? ' (invalid)' : ''}`;
+  tree.push(F[''], tvb, o, Math.min(length, tvb.remaining(o)), title);
+  if (tree.full) tree.label(title);
   tree.add(F.version, tvb, o, 1, version);
   tree.add(F.pad, tvb, o + 1, 1, pad);
   tree.add(F.length, tvb, o + 2, 2, length);

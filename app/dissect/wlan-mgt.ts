@@ -166,7 +166,7 @@ export const MGT = fields('wlan', {
   'tag.number': uint('Tag Number', 8, { strings: TAG_NAMES }),
   'tag.length': uint('Tag length', 32),
   'tag.data': bytes('Tag Data'),
-  ssid: str('SSID'),
+  ssid: bytes('SSID'),
   supported_rates: hex('Supported Rates', 8, { strings: RATES }),
   extended_supported_rates: hex('Extended Supported Rates', 8, { strings: RATES }),
   'ds.current_channel': uint('Current Channel', 8),
@@ -184,17 +184,17 @@ export const MGT = fields('wlan', {
   'erp_info.barker_preamble_mode': bool('Barker Preamble Mode', 8, 0x04),
   'erp_info.reserved': hex('Reserved', 8, { mask: 0xf8 }),
   'rsn.version': uint('RSN Version', 16),
-  'rsn.gcs': hex('Group Cipher Suite', 32),
+  'rsn.gcs': uint('Group Cipher Suite', 32),
   'rsn.gcs.oui': uint('Group Cipher Suite OUI', 24),
   'rsn.gcs.type': uint('Group Cipher Suite type', 8, { strings: CIPHERS }),
   'rsn.pcs.count': uint('Pairwise Cipher Suite Count', 16),
   'rsn.pcs.list': text('Pairwise Cipher Suite List'),
-  'rsn.pcs': hex('Pairwise Cipher Suite', 32),
+  'rsn.pcs': uint('Pairwise Cipher Suite', 32),
   'rsn.pcs.oui': uint('Pairwise Cipher Suite OUI', 24),
   'rsn.pcs.type': uint('Pairwise Cipher Suite type', 8, { strings: CIPHERS }),
   'rsn.akms.count': uint('Auth Key Management (AKM) Suite Count', 16),
   'rsn.akms.list': text('Auth Key Management (AKM) List'),
-  'rsn.akms': hex('Auth Key Management (AKM) Suite', 32),
+  'rsn.akms': uint('Auth Key Management (AKM) Suite', 32),
   'rsn.akms.oui': uint('Auth Key Management (AKM) OUI', 24),
   'rsn.akms.type': uint('Auth Key Management (AKM) type', 8, { strings: AKMS }),
   'rsn.capabilities': hex('RSN Capabilities', 16),
@@ -259,14 +259,14 @@ export function addManagementBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, subty
   let at = o;
   const fixed = fixedLength(subtype);
   if (fixed > 0) {
-    tree.push(MGT['fixed.all'], tvb, o, Math.min(fixed, tvb.remaining(o)));
+    tree.push(MGT['fixed.all'], tvb, o, Math.min(fixed, tvb.remaining(o)), 1);
     if (tree.full) tree.label(`Fixed parameters (${fixed} bytes)`);
     at = addFixed(tvb, o, pinfo, tree, subtype);
     tree.pop();
   }
   const tagged = o + length - at;
   if (tagged > 0 && subtype !== 13 && subtype !== 14) {
-    tree.push(MGT['tagged.all'], tvb, at, Math.min(tagged, tvb.remaining(at)));
+    tree.push(MGT['tagged.all'], tvb, at, Math.min(tagged, tvb.remaining(at)), 1);
     if (tree.full) tree.label(`Tagged parameters (${tagged} bytes)`);
     // Requests come from stations; the rest of the subtypes with elements from access points.
     addTags(tvb, at, o + length, pinfo, tree, subtype === 0 || subtype === 2 || subtype === 4);
@@ -417,7 +417,7 @@ function addTags(
     const number = tvb.u8(at);
     const length = tvb.u8(at + 1);
     const name = TAG_NAMES.get(number) ?? 'Reserved';
-    tree.push(MGT.tag, tvb, at, Math.min(2 + length, tvb.remaining(at)));
+    tree.push(MGT.tag, tvb, at, Math.min(2 + length, tvb.remaining(at)), 1);
     if (tree.full) tree.label(`Tag: ${name}`);
     tree.add(MGT['tag.number'], tvb, at, 1, number);
     tree.add(MGT['tag.length'], tvb, at + 1, 1, length);
@@ -446,7 +446,7 @@ function addTagValue(
     case 0: {
       const ssid = tvb.ascii(at, len);
       const shown = len === 0 ? 'Wildcard SSID' : `"${ssid}"`;
-      tree.add(MGT.ssid, tvb, at, len, ssid);
+      tree.add(MGT.ssid, tvb, at, len, len === 0 ? '<MISSING>' : undefined);
       if (tree.full) {
         tree.labelLast(`SSID: ${shown}`);
         tree.label(`Tag: ${name}: ${shown}`);
@@ -572,7 +572,7 @@ function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: T
     tree.pop();
     at += 2;
     const fits = Math.min(n, Math.floor(Math.max(0, room) / 4));
-    tree.push(MGT[list], tvb, at, fits * 4);
+    tree.push(MGT[list], tvb, at, fits * 4, 1);
     for (let i = 0; i < fits; i++) addSuite(tvb, at + 4 * i, tree, suite);
     tree.pop();
     at += fits * 4;
@@ -646,7 +646,7 @@ function addAcParameters(tvb: Tvb, p: number, tree: Tree): void {
   const ecwMax = ecw >> 4;
   const cwMin = (1 << ecwMin) - 1;
   const cwMax = (1 << ecwMax) - 1;
-  tree.push(MGT['wfa.ie.wme.acp'], tvb, p, 4);
+  tree.push(MGT['wfa.ie.wme.acp'], tvb, p, 4, 1);
   if (tree.full)
     tree.label(
       `Ac Parameters ACI ${aci} (${ACI_NAMES.get(aci) ?? ''}), ACM ${acm ? 'yes' : 'no'}, AIFSN ${aifsn}, ` +

@@ -169,9 +169,9 @@ export const F = fields('wlan', {
   'wep.iv': hex('Initialization Vector', 24),
   'wep.key': uint('Key Index', 8),
   'wep.icv': hex('WEP ICV', 32),
-  ccmp: text('CCMP parameters'),
-  tkip: text('TKIP parameters'),
-  wep: text('WEP parameters'),
+  _ccmp: text('CCMP parameters'),
+  _tkip: text('TKIP parameters'),
+  _wep: text('WEP parameters'),
   'ba.control': hex('Block Ack Control', 16),
   'ba.control.ackpolicy': bool('BA Ack Policy', 16, 0x0001, {
     tf: ['Immediate Acknowledgement Required', 'Sender Does Not Require Immediate Acknowledgement'],
@@ -183,7 +183,6 @@ export const F = fields('wlan', {
   'fixed.ssc.fragment': uint('Fragment', 16, { mask: 0x000f }),
   'fixed.ssc.sequence': uint('Starting Sequence Number', 16, { mask: 0xfff0 }),
   'ba.bm': bytes('Block Ack Bitmap'),
-  'fc.version_unknown': { name: 'Unknown protocol version', type: FieldType.None },
 });
 
 /** The data subtypes with a QoS Control field, and those that carry no payload. */
@@ -261,9 +260,11 @@ export function dissectWlan(
   const hasFcs = fcsLen === 4 && reported >= 4;
   const end = tvb.reportedEnd - (hasFcs ? 4 : 0);
 
-  tree.push(F[''], tvb, o, tvb.remaining(o));
+  // The protocol item's text is its value in -T fields; the flags join it once the header is read.
+  const title = `IEEE 802.11 ${name}, Flags: ${flagString(flags, hasFcs)}`;
+  tree.push(F[''], tvb, o, tvb.remaining(o), title);
   const top = tree.current();
-  if (tree.full) tree.label(`IEEE 802.11 ${name}, Flags: ${flagString(flags, hasFcs)}`);
+  if (tree.full) tree.label(`IEEE 802.11 ${name}`);
   if (pinfo.wantInfo) pinfo.setInfo(name);
   tree.add(F['fc.type_subtype'], tvb, o, 2, typeSubtype);
   addFrameControl(tvb, o, tree, fcsByte0, flags);
@@ -302,6 +303,7 @@ export function dissectWlan(
       break;
   }
   h.bodyStart = at;
+  if (tree.full) tree.label(title);
   if (pinfo.wantInfo) pinfo.setInfo(infoText(name, h));
   if (hasFcs && !h.hasSeq) addFcs(tvb, end, tree);
   // QoS data fields follow the FCS in Wireshark's tree; they were added in order before it.
@@ -392,15 +394,10 @@ function addControlHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h
   const sub = h.subtype;
   addAddress(tvb, at, tree, 'ra', true);
   let next = at + 6;
+  if (sub === 10) addAddress(tvb, at, tree, 'bssid', false);
   if (CONTROL_WITH_TA.has(sub) || h.typeSubtype >= 0x160) {
-    if (sub === 10) {
-      // PS-Poll: the BSSID, then the transmitter.
-      addAddress(tvb, next, tree, 'ta', true);
-    } else if (sub === 14 || sub === 15) {
-      addAddress(tvb, next, tree, 'bssid', true);
-    } else {
-      addAddress(tvb, next, tree, 'ta', true);
-    }
+    // CF-End frames name the BSS where others name the transmitter.
+    addAddress(tvb, next, tree, sub === 14 || sub === 15 ? 'bssid' : 'ta', true);
     setColumns(pinfo, next, at);
     next += 6;
   } else {
@@ -445,14 +442,18 @@ function addDataHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h: H
       break;
   }
   addAddress(tvb, a1, tree, 'ra', true);
-  addAddress(tvb, a2, tree, 'ta', false);
+  addAddress(tvb, a2, tree, 'ta', true);
   addAddress(tvb, da, tree, 'da', false);
   addAddress(tvb, sa, tree, 'sa', false);
   if (bssid >= 0) addAddress(tvb, bssid, tree, 'bssid', false);
   if (sta >= 0) addAddress(tvb, sta, tree, 'staa', false);
-  addHiddenAddr(tvb, a2, tree);
-  addHiddenAddr(tvb, a3, tree);
-  if (ds === 3) addHiddenAddr(tvb, a4, tree);
+  // wlan.addr: the receiver and transmitter, then source, destination and BSS not already given.
+  const given = [a1, a2];
+  for (const at2 of [sa, da, bssid]) {
+    if (at2 < 0 || given.includes(at2)) continue;
+    given.push(at2);
+    addHiddenAddr(tvb, at2, tree);
+  }
   setColumns(pinfo, sa, da);
   addSequence(tvb, at + 18, tree, h);
   let next = at + 20 + (ds === 3 ? 6 : 0);
@@ -476,7 +477,7 @@ function addQos(tvb: Tvb, at: number, tree: Tree, h: Header): void {
   if (fromAp) tree.add(F['qos.eosp'], tvb, at, 2, (qos & 0x10) !== 0);
   else tree.add(F['qos.bit4'], tvb, at, 2, (qos & 0x10) !== 0);
   tree.add(F['qos.ack'], tvb, at, 2, (qos >> 5) & 0x03);
-  tree.add(F['qos.amsdupresent'], tvb, at, 2, (qos & 0x80) !== 0);
+  if (!isNullData(h.subtype)) tree.add(F['qos.amsdupresent'], tvb, at, 2, (qos & 0x80) !== 0);
   const high = qos >> 8;
   if (fromAp) {
     if (h.subtype === 12 /* QoS null from an AP */ || h.subtype === 8) {
@@ -490,6 +491,8 @@ function addQos(tvb: Tvb, at: number, tree: Tree, h: Header): void {
     tree.add(F['qos.queue_size'], tvb, at, 2, high);
   } else {
     tree.add(F['qos.txop_dur_req'], tvb, at, 2, high);
+    if (tree.full && high === 0)
+      tree.labelLast('0000 0000 .... .... = TXOP Duration Requested: 0 (no TXOP requested)');
   }
   tree.pop();
 }
@@ -583,7 +586,7 @@ function dissectProtected(
       .join('');
     // The cipher's header belongs to the 802.11 subtree.
     tree.reopen(top);
-    tree.push(tkip ? F.tkip : F.ccmp, tvb, at, 8);
+    tree.push(tkip ? F._tkip : F._ccmp, tvb, at, 8);
     tree.add(tkip ? F['tkip.extiv'] : F['ccmp.extiv'], tvb, at, 8, `0x${pn}`);
     tree.add(F['wep.key'], tvb, at + 3, 1, keyByte >> 6);
     tree.pop();
@@ -592,21 +595,20 @@ function dissectProtected(
   } else {
     tvb.need(at, 4);
     tree.reopen(top);
-    tree.push(F.wep, tvb, at, 4);
+    tree.push(F._wep, tvb, at, 4);
     tree.add(F['wep.iv'], tvb, at, 3, tvb.u24(at));
     tree.add(F['wep.key'], tvb, at + 3, 1, keyByte >> 6);
+    if (tvb.has(h.end - 4, 4)) {
+      const icv = tvb.u32(h.end - 4);
+      tree.add(F['wep.icv'], tvb, h.end - 4, 4, icv);
+      if (tree.full) tree.labelLast(`WEP ICV: 0x${icv.toString(16).padStart(8, '0')} (not verified)`);
+    }
     tree.pop();
     tree.pop();
     dataStart = at + 4;
     dataEnd = h.end - 4;
   }
   if (dataEnd > dataStart) dissectData(tvb.sub(dataStart, dataEnd - dataStart), pinfo, tree);
-  if (!(keyByte & 0x20) && tvb.has(h.end - 4, 4)) {
-    const icv = tvb.u32(h.end - 4);
-    tree.reopen(top);
-    tree.add(F['wep.icv'], tvb, h.end - 4, 4, icv);
-    tree.pop();
-  }
 }
 
 /** Protocol versions other than 0: PV1 short frames (802.11ah) and unknown ones. */
