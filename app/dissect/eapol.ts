@@ -286,7 +286,18 @@ export function dissectEap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
 }
 
 export const eapolModule = {
-  fields: { ...F, ...RSNA, ...EAP },
+  // Distinct keys: each table has its protocol under ''.
+  fields: {
+    ...F,
+    ...RSNA,
+    eap: EAP[''],
+    eapCode: EAP.code,
+    eapId: EAP.id,
+    eapLen: EAP.len,
+    eapType: EAP.type,
+    eapIdentity: EAP.identity,
+    eapDesired: EAP.desired_type,
+  },
   handoff(reg: Registry): void {
     reg.register('etherType', 0x888e, dissectEapol);
   },

@@ -119,6 +119,11 @@ const MAX_SP = names({
   3: 'WMM AP may deliver a maximum of 6 buffered frames (MSDUs and MMPDUs) per USP',
 });
 const WMM_PS: readonly [string, string] = ['WMM delivery and trigger enabled', 'non-WMM PS'];
+const BLOCK_ACK_ACTIONS = names({
+  0: 'Add Block Ack Request',
+  1: 'Add Block Ack Response',
+  2: 'Delete Block Ack',
+});
 const cap = (name: string, mask: number, tf: readonly [string, string]): ReturnType<typeof bool> =>
   bool(name, 16, mask, { tf });
 const reserved = (mask: number): ReturnType<typeof uint> => uint('Reserved', 16, { mask });
@@ -161,7 +166,26 @@ export const MGT = fields('wlan', {
   'fixed.auth_seq': hex('Authentication SEQ', 16),
   'fixed.reason_code': hex('Reason code', 16, { strings: REASON_CODES }),
   'fixed.category_code': uint('Category code', 16, { strings: CATEGORY_CODES }),
-  'fixed.action_code': uint('Action code', 8),
+  'fixed.action_code': uint('Action code', 8, { base: 'hex', strings: BLOCK_ACK_ACTIONS }),
+  _action_fixed: text('Fixed parameters'),
+  'fixed.dialog_token': hex('Dialog token', 8),
+  'fixed.baparams': hex('Block Ack Parameters', 16),
+  'fixed.baparams.amsdu': bool('A-MSDUs', 16, 0x0001, {
+    tf: ['Permitted in QoS Data MPDUs', 'Not Permitted'],
+  }),
+  'fixed.baparams.policy': bool('Block Ack Policy', 16, 0x0002, {
+    tf: ['Immediate Block Ack', 'Delayed Block Ack'],
+  }),
+  'fixed.baparams.tid': hex('Traffic Identifier', 16, { mask: 0x003c }),
+  'fixed.baparams.buffersize': uint('Number of Buffers (1 Buffer = 2304 Bytes)', 16, { mask: 0xffc0 }),
+  'fixed.batimeout': hex('Block Ack Timeout', 16),
+  'fixed.ssc': hex('Block Ack Starting Sequence Control (SSC)', 16),
+  'fixed.ssc.fragment': uint('Fragment', 16, { mask: 0x000f }),
+  'fixed.ssc.sequence': uint('Starting Sequence Number', 16, { mask: 0xfff0 }),
+  'fixed.delba.param': hex('Delete Block Ack (DELBA) Parameter Set', 16),
+  'fixed.delba.param.reserved': hex('Reserved', 16, { mask: 0x07ff }),
+  'fixed.delba.param.initiator': bool('Initiator', 16, 0x0800, { tf: ['True', 'False'] }),
+  'fixed.delba.param.tid': hex('TID', 16, { mask: 0xf000 }),
   tag: text('Tag'),
   'tag.number': uint('Tag Number', 8, { strings: TAG_NAMES }),
   'tag.length': uint('Tag length', 32),
@@ -258,7 +282,13 @@ export function addManagementBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, subty
   tree.push(MGT.mgt, tvb, o, tvb.remaining(o));
   let at = o;
   const fixed = fixedLength(subtype);
-  if (fixed > 0) {
+  if (subtype === 13 || subtype === 14) {
+    // An action frame's fixed fields depend on its category and action: their size is not known
+    // up front, and tshark labels them without one.
+    tree.push(MGT._action_fixed, tvb, o, tvb.remaining(o));
+    at = addAction(tvb, o, pinfo, tree);
+    tree.pop(at - o);
+  } else if (fixed > 0) {
     tree.push(MGT['fixed.all'], tvb, o, Math.min(fixed, tvb.remaining(o)), 1);
     if (tree.full) tree.label(`Fixed parameters (${fixed} bytes)`);
     at = addFixed(tvb, o, pinfo, tree, subtype);
@@ -381,13 +411,6 @@ function addFixed(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, subtype: n
       u16(MGT['fixed.auth_seq']);
       u16(MGT['fixed.status_code']);
       break;
-    case 13:
-    case 14: {
-      const category = tvb.u8(at);
-      tree.add(MGT['fixed.category_code'], tvb, at, 1, category);
-      at += 1;
-      break;
-    }
     default:
       break;
   }
@@ -665,5 +688,75 @@ function addAcParameters(tvb: Tvb, p: number, tree: Tree): void {
   tree.add(MGT['wfa.ie.wme.acp.cw.min'], tvb, p + 1, 1, cwMin);
   tree.pop();
   tree.add(MGT['wfa.ie.wme.acp.txop_limit'], tvb, p + 2, 2, txop);
+  tree.pop();
+}
+
+const CATEGORY_BLOCK_ACK = 3;
+
+/** An action frame's category, and for Block Ack (ADDBA, DELBA) its action and parameters. */
+function addAction(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree): number {
+  let at = o;
+  const category = tvb.u8(at);
+  tree.add(MGT['fixed.category_code'], tvb, at, 1, category);
+  at += 1;
+  if (category !== CATEGORY_BLOCK_ACK) return at;
+  const action = tvb.u8(at);
+  tree.add(MGT['fixed.action_code'], tvb, at, 1, action);
+  at += 1;
+  const u16 = (def: (typeof MGT)['fixed.batimeout']): number => {
+    const v = tvb.u16le(at);
+    tree.add(def, tvb, at, 2, v);
+    at += 2;
+    return v;
+  };
+  switch (action) {
+    case 0:
+    case 1: {
+      const token = tvb.u8(at);
+      tree.add(MGT['fixed.dialog_token'], tvb, at, 1, token);
+      if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}, Dialog Token=${token}`);
+      at += 1;
+      if (action === 1) u16(MGT['fixed.status_code']);
+      addBaParams(tvb, at, tree);
+      at += 2;
+      u16(MGT['fixed.batimeout']);
+      if (action === 0) {
+        const ssc = tvb.u16le(at);
+        tree.push(MGT['fixed.ssc'], tvb, at, 2, ssc);
+        tree.add(MGT['fixed.ssc.fragment'], tvb, at, 2, ssc & 0x0f);
+        tree.add(MGT['fixed.ssc.sequence'], tvb, at, 2, ssc >> 4);
+        tree.pop();
+        at += 2;
+      }
+      break;
+    }
+    case 2: {
+      const param = tvb.u16le(at);
+      tree.push(MGT['fixed.delba.param'], tvb, at, 2, param);
+      tree.add(MGT['fixed.delba.param.reserved'], tvb, at, 2, param & 0x07ff);
+      tree.add(MGT['fixed.delba.param.initiator'], tvb, at, 2, (param & 0x0800) !== 0);
+      tree.add(MGT['fixed.delba.param.tid'], tvb, at, 2, param >> 12);
+      tree.pop();
+      at += 2;
+      u16(MGT['fixed.reason_code']);
+      break;
+    }
+    default:
+      break;
+  }
+  return at;
+}
+
+function addBaParams(tvb: Tvb, at: number, tree: Tree): void {
+  const v = tvb.u16le(at);
+  tree.push(MGT['fixed.baparams'], tvb, at, 2, v);
+  if (tree.full) {
+    const set = [v & 1 ? ', A-MSDUs' : '', v & 2 ? ', Block Ack Policy' : ''].join('');
+    tree.label(`Block Ack Parameters: 0x${v.toString(16).padStart(4, '0')}${set}`);
+  }
+  tree.add(MGT['fixed.baparams.amsdu'], tvb, at, 2, (v & 1) !== 0);
+  tree.add(MGT['fixed.baparams.policy'], tvb, at, 2, (v & 2) !== 0);
+  tree.add(MGT['fixed.baparams.tid'], tvb, at, 2, (v >> 2) & 0x0f);
+  tree.add(MGT['fixed.baparams.buffersize'], tvb, at, 2, v >> 6);
   tree.pop();
 }

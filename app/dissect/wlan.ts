@@ -185,6 +185,13 @@ export const F = fields('wlan', {
   'ba.bm': bytes('Block Ack Bitmap'),
 });
 
+export const AGG = fields('wlan_aggregate', {
+  '': proto('IEEE 802.11 Aggregate MSDU'),
+  'a_mdsu.subframe': text('A-MSDU Subframe'),
+  'a_mdsu.length': uint('A-MSDU Length', 16),
+  'a_mdsu.padding': bytes('Padding'),
+});
+
 /** The data subtypes with a QoS Control field, and those that carry no payload. */
 const isQosData = (subtype: number): boolean => (subtype & 0x08) !== 0;
 const isNullData = (subtype: number): boolean => (subtype & 0x04) !== 0;
@@ -227,6 +234,8 @@ interface Header {
   seq: number;
   frag: number;
   hasSeq: boolean;
+  /** A QoS data frame whose payload is an A-MSDU (aggregated subframes). */
+  amsdu: boolean;
 }
 
 /** Control subtypes with a transmitter address after the receiver's. */
@@ -280,6 +289,7 @@ export function dissectWlan(
     seq: 0,
     frag: 0,
     hasSeq: false,
+    amsdu: false,
   };
   // Duration/ID (PS-Poll carries the association ID there).
   const durationId = tvb.u16le(o + 2);
@@ -414,6 +424,9 @@ function addDataHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h: H
   const ds = h.flags & 0x03;
   const a4 = at + 20;
   let da: number, sa: number, bssid: number, sta: number;
+  const qosAt = a4 + (ds === 3 ? 6 : 0);
+  h.amsdu =
+    isQosData(h.subtype) && !isNullData(h.subtype) && tvb.has(qosAt, 1) && (tvb.u8(qosAt) & 0x80) !== 0;
   switch (ds) {
     case 0:
       da = a1;
@@ -443,7 +456,9 @@ function addDataHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h: H
   }
   addAddress(tvb, a1, tree, 'ra', true);
   addAddress(tvb, a2, tree, 'ta', true);
-  addAddress(tvb, da, tree, 'da', false);
+  // An A-MSDU's destinations are its subframes'.
+  if (h.amsdu) da = -1;
+  if (da >= 0) addAddress(tvb, da, tree, 'da', false);
   addAddress(tvb, sa, tree, 'sa', false);
   if (bssid >= 0) addAddress(tvb, bssid, tree, 'bssid', false);
   if (sta >= 0) addAddress(tvb, sta, tree, 'staa', false);
@@ -556,12 +571,35 @@ function dissectDataBody(
   }
   const payload = tvb.sub(start, h.end - start);
   pinfo.currentProto = '';
-  if (isQosData(h.subtype) && (tvb.u8(at - 2) & 0x80) !== 0) {
-    // An A-MSDU: subframes (DA, SA, length, LLC...) Trawl does not take apart yet.
-    dissectData(payload, pinfo, tree);
+  if (h.amsdu) {
+    dissectAmsdu(payload, pinfo, tree);
     return;
   }
   dissectLlc(payload, pinfo, tree);
+}
+
+/** An A-MSDU: subframes of destination, source and length, each an LLC frame padded to 4 bytes. */
+function dissectAmsdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
+  const end = tvb.reportedEnd;
+  tree.push(AGG[''], tvb, tvb.start, tvb.remaining(tvb.start));
+  let at = tvb.start;
+  for (let i = 1; at < end; i++) {
+    const length = tvb.u16(at + 12);
+    tree.push(AGG['a_mdsu.subframe'], tvb, at, Math.min(14 + length, tvb.remaining(at)), 1);
+    if (tree.full) tree.label(`A-MSDU Subframe #${i}`);
+    addAddress(tvb, at, tree, 'da', false);
+    addAddress(tvb, at + 6, tree, 'sa', false);
+    tree.add(AGG['a_mdsu.length'], tvb, at + 12, 2, length);
+    dissectLlc(tvb.sub(at + 14, length), pinfo, tree);
+    tree.pop();
+    at += 14 + length;
+    const pad = (4 - ((14 + length) % 4)) % 4;
+    if (at + pad < end) {
+      if (pad > 0) tree.add(AGG['a_mdsu.padding'], tvb, at, pad);
+      at += pad;
+    }
+  }
+  tree.pop();
 }
 
 /** A protected data frame: the CCMP, TKIP or WEP header, then the ciphertext as data. */
@@ -631,7 +669,14 @@ function dissectWlanLink(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 }
 
 export const wlanModule = {
-  fields: { ...F, ...MGT },
+  fields: {
+    ...F,
+    ...MGT,
+    aggregate: AGG[''],
+    aggregateSubframe: AGG['a_mdsu.subframe'],
+    aggregateLength: AGG['a_mdsu.length'],
+    aggregatePadding: AGG['a_mdsu.padding'],
+  },
   handoff(reg: Registry): void {
     reg.register('linkType', LinkType.IEEE802_11, dissectWlanLink);
   },
