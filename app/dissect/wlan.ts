@@ -3,21 +3,7 @@
 // tagged elements), a control frame's fields, or a data frame's payload through LLC/SNAP to IP,
 // ARP, EAPOL... A protected frame's payload stays data, as tshark shows it without keys.
 import { dissectData } from './data.ts';
-import { expertInfo } from './dissect.ts';
-import {
-  bool,
-  bytes,
-  ether,
-  fields,
-  hex,
-  names,
-  proto,
-  str,
-  text,
-  uint,
-  FieldType,
-  type FieldDef,
-} from './field.ts';
+import { bool, bytes, ether, fields, hex, names, proto, str, text, uint } from './field.ts';
 import { LinkType } from './link-types.ts';
 import { dissectLlc } from './llc.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -681,6 +667,3 @@ export const wlanModule = {
     reg.register('linkType', LinkType.IEEE802_11, dissectWlanLink);
   },
 };
-
-export type { FieldDef };
-void expertInfo;
