@@ -159,7 +159,7 @@ export function dissectEapol(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (pinfo.wantInfo)
     pinfo.setInfo(EAPOL_TYPES.get(type) ?? `Unknown Type (0x${type.toString(16).padStart(2, '0')})`);
   tvb.claim(4 + length);
-  tree.push(F[''], tvb, o, Math.min(4 + length, tvb.remaining(o)));
+  tree.push(F[''], tvb, o, Math.min(4 + length, tvb.remaining(o)), 'eapol');
   tree.add(F.version, tvb, o, 1, version);
   tree.add(F.type, tvb, o + 1, 1, type);
   tree.add(F.len, tvb, o + 2, 2, length);
@@ -261,6 +261,7 @@ export function dissectEap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const o = tvb.start;
   pinfo.setProto('EAP');
   pinfo.currentProto = 'EAP';
+  if (pinfo.wantInfo) pinfo.setInfo('');
   const code = tvb.u8(o);
   const codeName = EAP_CODES.get(code) ?? 'Unknown';
   if (pinfo.wantInfo) pinfo.setInfo(codeName);

@@ -8,7 +8,7 @@ import { bool, bytes, fields, hex, names, proto, text, uint, FieldType, type Fie
 import { LinkType } from './link-types.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import type { Tree } from './tree.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { dissectWlanRadio, htRate, Phy, VHT_BW_INDEX, vhtRate, type RadioInfo } from './wlan-radio.ts';
 import { frequencyText, mhzToChannel } from './wlan-names.ts';
@@ -224,7 +224,7 @@ export const F = fields('radiotap', {
   'ampdu.flags.eof_known': flag16('EOF of this A-MPDU is known', 0x80),
   'ampdu.delim_crc': hex('A-MPDU subframe delimiter CRC', 8),
   vht: text('VHT information'),
-  'vht.known': hex('Known VHT information', 16),
+  'vht.known': hex('Known VHT information', 8),
   'vht.have_stbc': known('STBC', 16, 0x0001),
   'vht.have_txop_ps': known('TXOP_PS_NOT_ALLOWED', 16, 0x0002),
   'vht.have_gi': known('Guard interval', 16, 0x0004),
@@ -245,9 +245,81 @@ export const F = fields('radiotap', {
   vendor_oui: uint('Vendor OUI', 24),
   vendor_subns: uint('Vendor sub namespace', 8),
   vendor_data_len: uint('Vendor data length', 16),
-  vendor_data: bytes('Vendor data'),
+  vendor_data: text('Vendor data'),
   'timestamp.ts': uint('timestamp', 64),
 });
+
+/** VHT rates of one spatial stream by MCS, bandwidth (20/40/80/160 MHz) and guard interval (long, short). */
+const VHT_RATES: readonly (readonly (readonly [number, number])[])[] = [
+  [
+    [6.5, 7.2],
+    [13.5, 15.0],
+    [29.3, 32.5],
+    [58.5, 65.0],
+  ],
+  [
+    [13.0, 14.4],
+    [27.0, 30.0],
+    [58.5, 65.0],
+    [117.0, 130.0],
+  ],
+  [
+    [19.5, 21.7],
+    [40.5, 45.0],
+    [87.8, 97.5],
+    [175.5, 195.0],
+  ],
+  [
+    [26.0, 28.9],
+    [54.0, 60.0],
+    [117.0, 130.0],
+    [234.0, 260.0],
+  ],
+  [
+    [39.0, 43.3],
+    [81.0, 90.0],
+    [175.5, 195.0],
+    [351.0, 390.0],
+  ],
+  [
+    [52.0, 57.8],
+    [108.0, 120.0],
+    [234.0, 260.0],
+    [468.0, 520.0],
+  ],
+  [
+    [58.5, 65.0],
+    [121.5, 135.0],
+    [263.3, 292.5],
+    [526.5, 585.0],
+  ],
+  [
+    [65.0, 72.2],
+    [135.0, 150.0],
+    [292.5, 325.0],
+    [585.0, 650.0],
+  ],
+  [
+    [78.0, 86.7],
+    [162.0, 180.0],
+    [351.0, 390.0],
+    [702.0, 780.0],
+  ],
+  [
+    [86.7, 96.3],
+    [180.0, 200.0],
+    [390.0, 433.3],
+    [780.0, 866.7],
+  ],
+];
+
+/** A float field's value as tshark prints it (%g: six significant digits). */
+export function floatG(v: number): number {
+  return Number(v.toPrecision(6));
+}
+
+/** The VHT "bandwidth known" bit, which Wireshark files under the MCS field's filter name. */
+const VHT_HAVE_BW = fields('radiotap', { 'mcs.have_bw': known('Bandwidth', 16, 0x0040) });
 
 /** Per VHT user: MCS, NSS, coding and data rate fields (Wireshark numbers them 0 to 3). */
 const VHT_USER = [0, 1, 2, 3].map((i) =>
@@ -319,24 +391,30 @@ function phyFromChannel(flags: number, radio: RadioInfo): void {
       break;
     case CHAN_5GHZ | CHAN_OFDM:
       radio.phy = Phy.A;
-      radio.channelType = flags & CHAN_HALF ? 1 : flags & CHAN_QUARTER ? 2 : 0;
+      if (flags & (CHAN_HALF | CHAN_QUARTER)) radio.channelType = flags & CHAN_HALF ? 1 : 2;
       radio.turboType = 0;
       break;
     case CHAN_5GHZ | CHAN_OFDM | CHAN_TURBO:
       radio.phy = Phy.A;
-      radio.channelType = 0;
       radio.turboType = 2;
       break;
     case CHAN_5GHZ | CHAN_OFDM | CHAN_TURBO | CHAN_STURBO:
       radio.phy = Phy.A;
-      radio.channelType = 0;
       radio.turboType = 3;
       break;
     case CHAN_2GHZ | CHAN_CCK:
       radio.phy = Phy.B;
       break;
-    case CHAN_2GHZ | CHAN_OFDM:
     case CHAN_2GHZ | CHAN_DYN:
+      // Dynamic CCK-OFDM: a DSSS/CCK rate makes it an 802.11b frame.
+      if (radio.dataRate !== undefined && [1, 2, 5.5, 11].includes(radio.dataRate)) {
+        radio.phy = Phy.B;
+        break;
+      }
+      radio.phy = Phy.G;
+      radio.mode = 0;
+      break;
+    case CHAN_2GHZ | CHAN_OFDM:
       radio.phy = Phy.G;
       radio.mode = 0;
       break;
@@ -394,13 +472,20 @@ function addFlagBits(
 const oneDecimal = (v: number): string => v.toFixed(1);
 
 /** Adds the present words; returns where the fields start. */
-function addPresentWords(tvb: Tvb, o: number, words: readonly number[], tree: Tree): void {
+function addPresentWords(
+  tvb: Tvb,
+  o: number,
+  words: readonly number[],
+  tree: Tree,
+): ReturnType<Tree['current']> {
+  let first: ReturnType<Tree['current']> = null;
   tree.push(F.present, tvb, o + 4, words.length * 4, 1);
   let radiotapIndex = 0;
   let inRadiotap = true;
   words.forEach((word, i) => {
     const at = o + 4 + 4 * i;
     tree.push(F['present.word'], tvb, at, 4, word);
+    if (i === 0) first = tree.current();
     if (inRadiotap && radiotapIndex === 0) {
       for (const [key] of PRESENT_BITS) {
         const def = (F as Record<string, (typeof F)['flags']>)[`present.${key}`];
@@ -421,6 +506,7 @@ function addPresentWords(tvb: Tvb, o: number, words: readonly number[], tree: Tr
     }
   });
   tree.pop();
+  return first;
 }
 
 /** One radiotap field (bit `bit` of the radiotap namespace) at `at`, `size` bytes. */
@@ -479,6 +565,7 @@ function addField(bit: number, tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tr
       tree.add(F['fhss.pattern'], tvb, at + 1, 1, tvb.u8(at + 1));
       radio.hopSet = tvb.u8(at);
       radio.hopPattern = tvb.u8(at + 1);
+      radio.phy = Phy.FHSS;
       break;
     }
     case 5: {
@@ -572,13 +659,6 @@ function addXChannel(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
   tree.add(F['xchannel.channel'], tvb, at + 6, 1, channel);
   if (freq !== 0) radio.frequency = freq;
   radio.channel = channel;
-  // An HT channel means 802.11n; otherwise the flags say as the Channel field's do.
-  if (flags & 0x70000) {
-    radio.phy = Phy.N;
-    radio.bandwidth = flags & 0x60000 ? 1 : 0;
-  } else {
-    phyFromChannel(flags & 0xffff, radio);
-  }
 }
 
 function addMcs(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
@@ -674,7 +754,8 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
   const bw = tvb.u8(at + 3);
   const coding = tvb.u8(at + 8);
   tree.push(F.vht, tvb, at, 12, 1);
-  tree.push(F['vht.known'], tvb, at, 2, knownBits);
+  // Wireshark's item is 8 bits wide over these 2 bytes: it shows the second.
+  tree.push(F['vht.known'], tvb, at, 2, knownBits >> 8);
   addFlagBits(tvb, at, 2, knownBits, tree, [
     'vht.have_stbc',
     'vht.have_txop_ps',
@@ -682,9 +763,9 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
     'vht.have_sgi_nsym_da',
     'vht.ldpc_extra',
     'vht.have_beamformed',
-    'mcs.have_gid',
-    'mcs.have_paid',
   ]);
+  tree.add(VHT_HAVE_BW['mcs.have_bw'], tvb, at, 2, (knownBits & 0x0040) !== 0);
+  addFlagBits(tvb, at, 2, knownBits, tree, ['mcs.have_gid', 'mcs.have_paid']);
   tree.pop();
   radio.phy = Phy.AC;
   if (knownBits & 0x0001) {
@@ -716,11 +797,13 @@ function addVht(tvb: Tvb, at: number, tree: Tree, radio: RadioInfo): void {
     tree.add(user[`coding.${i}`] as (typeof F)['flags'], tvb, at + 8, 1, (coding >> i) & 1);
     if (radio.shortGi !== undefined && knownBits & 0x0040) {
       const bwIndex = VHT_BW_INDEX[bw & 0x1f];
-      const rate = bwIndex === undefined ? undefined : vhtRate(mcs, bwIndex, radio.shortGi, nss);
-      if (rate !== undefined) {
-        tree.add(user[`datarate.${i}`] as (typeof F)['flags'], tvb, at + 4 + i, 1, rate);
-        if (tree.full)
-          tree.labelLast(`[Data rate (Mb/s) ${i}: ${rate.toPrecision(7).replace(/\.?0+$/, '')}]`);
+      const row = VHT_RATES[mcs];
+      const perStream = bwIndex === undefined ? undefined : row?.[bwIndex]?.[radio.shortGi ? 1 : 0];
+      if (perStream !== undefined && vhtRate(mcs, bwIndex ?? 0, radio.shortGi, nss) !== undefined) {
+        // Wireshark multiplies its table's one-decimal rate, as a float, by the streams.
+        const rate = Math.fround(Math.fround(perStream) * nss);
+        tree.add(user[`datarate.${i}`] as (typeof F)['flags'], tvb, at + 4 + i, 1, floatG(rate));
+        if (tree.full) tree.labelLast(`Data rate: ${rate.toFixed(1)} Mb/s`);
       }
     }
     tree.pop();
@@ -741,7 +824,20 @@ export function dissectRadiotap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
   const length = tvb.u16le(o + 2);
   const radio: RadioInfo = { phy: Phy.Unknown, fcsLen: 0, dataPad: false };
   const invalid = version !== 0 || length < 8;
-  const title = `Radiotap Header v${version}, Length ${length}${invalid ? ' (invalid)' : ''}`;
+  // A first pass without a tree finds whether the fields overrun the header: the title says so.
+  let overrun = false;
+  if (!invalid) {
+    try {
+      overrun = parseFields(tvb, o, length, pinfo, NULL_TREE, {
+        phy: Phy.Unknown,
+        fcsLen: 0,
+        dataPad: false,
+      });
+    } catch {
+      overrun = false;
+    }
+  }
+  const title = `Radiotap Header v${version}, Length ${length}${invalid ? ' (invalid)' : overrun ? ' (malformed)' : ''}`;
   tree.push(F[''], tvb, o, Math.min(length, tvb.remaining(o)), title);
   if (tree.full) tree.label(title);
   tree.add(F.version, tvb, o, 1, version);
@@ -765,7 +861,7 @@ function parseFields(
   pinfo: PacketInfo,
   tree: Tree,
   radio: RadioInfo,
-): void {
+): boolean {
   const words: number[] = [];
   let at = o + 4;
   for (;;) {
@@ -774,13 +870,14 @@ function parseFields(
     at += 4;
     if ((word & 0x80000000) === 0) break;
   }
-  addPresentWords(tvb, o, words, tree);
+  const firstWord = addPresentWords(tvb, o, words, tree);
   const end = o + length;
   let data = at;
   let inRadiotap = true;
   let radiotapIndex = 0;
   let vendorEnd = -1;
   let broken = false;
+  let overrun = false;
   for (const word of words) {
     if (inRadiotap && !broken) {
       for (let bit = 0; bit < 29 && !broken; bit++) {
@@ -800,15 +897,20 @@ function parseFields(
         const [align, size] = layout;
         const aligned = o + Math.ceil((data - o) / align) * align;
         if (aligned + size > end) {
+          // Wireshark notes it under the present word and marks the header malformed.
+          tree.reopen(firstWord);
           expertInfo(
             tree,
             tvb,
-            data,
-            0,
+            o + 4,
+            4,
             'Error',
             'Malformed',
             'Radiotap data goes past the end of the radiotap header',
           );
+          tree.pop();
+          if (tree !== NULL_TREE) pinfo.malformed = true;
+          overrun = true;
           broken = true;
           break;
         }
@@ -830,7 +932,7 @@ function parseFields(
       tree.add(F.vendor_oui, tvb, aligned, 3, tvb.u24(aligned));
       tree.add(F.vendor_subns, tvb, aligned + 3, 1, tvb.u8(aligned + 3));
       tree.add(F.vendor_data_len, tvb, aligned + 4, 2, skip);
-      if (skip > 0 && aligned + 6 + skip <= end) tree.add(F.vendor_data, tvb, aligned + 6, skip);
+      if (skip > 0 && aligned + 6 + skip <= end) tree.add(F.vendor_data, tvb, aligned + 6, skip, 1);
       tree.pop();
       vendorEnd = aligned + 6 + skip;
       data = aligned + 6;
@@ -839,6 +941,7 @@ function parseFields(
       radiotapIndex++;
     }
   }
+  return overrun;
 }
 
 export const radiotapModule = {
@@ -849,6 +952,7 @@ export const radiotapModule = {
       ...VHT_USER.map((u, i) => Object.fromEntries(Object.entries(u).map(([k, v]) => [`u${i}${k}`, v]))),
     ),
     vhtUser: VHT_USER_NODE.user,
+    vhtHaveBw: VHT_HAVE_BW['mcs.have_bw'],
   },
   handoff(reg: Registry): void {
     reg.register('linkType', LinkType.IEEE802_11_RADIOTAP, dissectRadiotap);

@@ -258,7 +258,7 @@ function airtime(radio: RadioInfo, phy: Phy, rate: number, frameLength: number):
 
 /** Whether the header said which preamble an 11b/11g frame used (its Flags field did). */
 function hasShortPreambleInfo(radio: RadioInfo, phy: Phy): boolean {
-  return (phy === Phy.B || phy === Phy.G) && radio.flags !== undefined;
+  return phy === Phy.B && radio.flags !== undefined;
 }
 
 const oneDecimal = (v: number): string => v.toFixed(1);
@@ -318,7 +318,8 @@ export function dissectWlanRadio(tvb: Tvb, pinfo: PacketInfo, tree: Tree, radio:
   pinfo.setProto('Radio');
   if (pinfo.wantInfo) pinfo.setInfo('');
   const o = tvb.start;
-  tree.push(F[''], tvb, o, 0);
+  // An empty item: -T fields shows its filter name.
+  tree.push(F[''], tvb, o, 0, 'wlan_radio');
   const phy = radio.phy;
   let rate = radio.dataRate;
   if (phy !== Phy.Unknown) {
@@ -336,7 +337,6 @@ export function dissectWlanRadio(tvb: Tvb, pinfo: PacketInfo, tree: Tree, radio:
         if (radio.turboType !== undefined) tree.add(F['11a.turbo_type'], tvb, o, 0, radio.turboType);
         break;
       case Phy.G:
-        if (radio.flags !== undefined) tree.add(F.short_preamble, tvb, o, 0, radio.shortPreamble === true);
         if (radio.mode !== undefined) tree.add(F['11g.mode'], tvb, o, 0, radio.mode);
         break;
       case Phy.N:
@@ -350,7 +350,7 @@ export function dissectWlanRadio(tvb: Tvb, pinfo: PacketInfo, tree: Tree, radio:
     }
   }
   if (rate !== undefined) {
-    tree.add(F.data_rate, tvb, o, 0, rate);
+    tree.add(F.data_rate, tvb, o, 0, Number(rate.toPrecision(6)));
     if (tree.full) tree.labelLast(`Data rate: ${oneDecimal(rate)} Mb/s`);
   }
   if (radio.channel !== undefined) tree.add(F.channel, tvb, o, 0, radio.channel);
@@ -389,7 +389,7 @@ function addVht(tvb: Tvb, o: number, tree: Tree, radio: RadioInfo): number | und
   if (radio.stbc !== undefined) tree.add(F['11ac.stbc'], tvb, o, 0, radio.stbc);
   const bwIndex = radio.bandwidth === undefined ? undefined : VHT_BW_INDEX[radio.bandwidth];
   (radio.vhtUsers ?? []).forEach((u, i) => {
-    tree.push(F['11ac.user'], tvb, o, 0);
+    tree.push(F['11ac.user'], tvb, o, 0, 1);
     if (tree.full) tree.label(`User ${i}: MCS ${u.mcs}`);
     tree.add(F['11ac.mcs'], tvb, o, 0, u.mcs);
     tree.add(F['11ac.nss'], tvb, o, 0, u.nss);

@@ -165,17 +165,13 @@ export const F = fields('wlan', {
   'ba.control.ba_type': hex('BA Type', 16, { mask: 0x001e }),
   'ba.control.reserved': hex('Reserved', 16, { mask: 0x0fe0 }),
   'ba.basic.tidinfo': hex('TID for which a Basic BlockAck frame is requested', 16, { mask: 0xf000 }),
-  'fixed.ssc': hex('Block Ack Starting Sequence Control (SSC)', 16),
-  'fixed.ssc.fragment': uint('Fragment', 16, { mask: 0x000f }),
-  'fixed.ssc.sequence': uint('Starting Sequence Number', 16, { mask: 0xfff0 }),
   'ba.bm': bytes('Block Ack Bitmap'),
 });
 
 export const AGG = fields('wlan_aggregate', {
-  '': proto('IEEE 802.11 Aggregate MSDU'),
+  '': proto('IEEE 802.11 wireless LAN aggregate frame'),
   'a_mdsu.subframe': text('A-MSDU Subframe'),
   'a_mdsu.length': uint('A-MSDU Length', 16),
-  'a_mdsu.padding': bytes('Padding'),
 });
 
 /** The data subtypes with a QoS Control field, and those that carry no payload. */
@@ -195,6 +191,7 @@ const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
 /** Adds an address field with its hidden resolved name and, where Wireshark adds it, `wlan.addr`. */
 function addAddress(tvb: Tvb, at: number, tree: Tree, which: AddressField, withAddr: boolean): void {
+  tvb.need(at, 6);
   tree.add(F[which], tvb, at, 6);
   const resolved = F[`${which}_resolved`];
   if (tree.wants(resolved)) tree.add(resolved, tvb, at, 6, macNameOrAddress(tvb.bytes, at));
@@ -257,7 +254,9 @@ export function dissectWlan(
 
   // The protocol item's text is its value in -T fields; the flags join it once the header is read.
   const title = `IEEE 802.11 ${name}, Flags: ${flagString(flags, hasFcs)}`;
-  tree.push(F[''], tvb, o, tvb.remaining(o), title);
+  // The flags join the title once the header is read: a header cut short leaves it without them.
+  const whole = tvb.remaining(o) >= headerLength(type, subtype, flags);
+  tree.push(F[''], tvb, o, tvb.remaining(o), whole ? title : `IEEE 802.11 ${name}`);
   const top = tree.current();
   if (tree.full) tree.label(`IEEE 802.11 ${name}`);
   if (pinfo.wantInfo) pinfo.setInfo(name);
@@ -322,6 +321,22 @@ export function dissectWlan(
   return tvb.remaining(o);
 }
 
+/** The MAC header's length by frame type, for telling whether all of it was captured. */
+function headerLength(type: number, subtype: number, flags: number): number {
+  switch (type) {
+    case 0:
+      return flags & 0x80 ? 28 : 24;
+    case 1:
+      return CONTROL_WITH_TA.has(subtype) ? 16 : 10;
+    case 2: {
+      const qos = isQosData(subtype);
+      return 24 + ((flags & 0x03) === 3 ? 6 : 0) + (qos ? 2 : 0) + (qos && flags & 0x80 ? 4 : 0);
+    }
+    default:
+      return 24;
+  }
+}
+
 function infoText(name: string, h: Header): string {
   const flags = `Flags=${flagString(h.flags, h.hasFcs)}`;
   if (!h.hasSeq) return `${name}, ${flags}`;
@@ -365,11 +380,12 @@ function setColumns(pinfo: PacketInfo, src: number, dst: number): void {
 }
 
 function addManagementHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h: Header): number {
-  tvb.need(at, 20);
   const a1 = at;
   const a2 = at + 6;
   const a3 = at + 12;
   addAddress(tvb, a1, tree, 'ra', true);
+  // Wireshark reads the other addresses before adding more: a header cut short shows only RA.
+  tvb.need(at, 20);
   addAddress(tvb, a1, tree, 'da', false);
   addAddress(tvb, a2, tree, 'ta', false);
   addAddress(tvb, a2, tree, 'sa', false);
@@ -529,9 +545,9 @@ function addControlBody(tvb: Tvb, at: number, tree: Tree, h: Header, top: Return
   tree.add(F['ba.basic.tidinfo'], tvb, at, 2, control >> 12);
   tree.pop();
   const ssc = tvb.u16le(at + 2);
-  tree.push(F['fixed.ssc'], tvb, at + 2, 2, ssc);
-  tree.add(F['fixed.ssc.fragment'], tvb, at + 2, 2, ssc & 0x0f);
-  tree.add(F['fixed.ssc.sequence'], tvb, at + 2, 2, ssc >> 4);
+  tree.push(MGT['fixed.ssc'], tvb, at + 2, 2, ssc);
+  tree.add(MGT['fixed.ssc.fragment'], tvb, at + 2, 2, ssc & 0x0f);
+  tree.add(MGT['fixed.ssc.sequence'], tvb, at + 2, 2, ssc >> 4);
   tree.pop();
   if (h.subtype === 9 && h.end - (at + 4) > 0)
     tree.add(F['ba.bm'], tvb, at + 4, Math.min(8, h.end - (at + 4)));
@@ -567,7 +583,8 @@ function dissectDataBody(
 /** An A-MSDU: subframes of destination, source and length, each an LLC frame padded to 4 bytes. */
 function dissectAmsdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const end = tvb.reportedEnd;
-  tree.push(AGG[''], tvb, tvb.start, tvb.remaining(tvb.start));
+  tree.push(AGG[''], tvb, tvb.start, tvb.remaining(tvb.start), 'IEEE 802.11 Aggregate MSDU');
+  if (tree.full) tree.label('IEEE 802.11 Aggregate MSDU');
   let at = tvb.start;
   for (let i = 1; at < end; i++) {
     const length = tvb.u16(at + 12);
@@ -580,10 +597,7 @@ function dissectAmsdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     tree.pop();
     at += 14 + length;
     const pad = (4 - ((14 + length) % 4)) % 4;
-    if (at + pad < end) {
-      if (pad > 0) tree.add(AGG['a_mdsu.padding'], tvb, at, pad);
-      at += pad;
-    }
+    if (at + pad < end) at += pad;
   }
   tree.pop();
 }
@@ -639,13 +653,14 @@ function dissectProtected(
 function dissectOtherVersion(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b0: number): number {
   const o = tvb.start;
   const version = b0 & 0x03;
-  tree.push(F[''], tvb, o, tvb.remaining(o));
-  if (tree.full) tree.label(`IEEE 802.11 Unknown Protocol Version:${version}`);
+  const title = `IEEE 802.11 Unknown Protocol Version:${version}`;
+  tree.push(F[''], tvb, o, tvb.remaining(o), title);
+  if (tree.full) tree.label(title);
   if (pinfo.wantInfo) pinfo.setInfo(`Unknown protocol version: ${version}`);
   tree.add(F['fc.version'], tvb, o, 1, version);
   tree.pop();
-  // The frame control field of a PV1 frame is 2 bytes; the rest is not decoded here.
-  tvb.need(o, 2);
+  // Wireshark takes the rest as the frame's, all of which must have been captured.
+  tvb.need(o, tvb.reportedRemaining(o));
   return tvb.remaining(o);
 }
 
@@ -661,7 +676,6 @@ export const wlanModule = {
     aggregate: AGG[''],
     aggregateSubframe: AGG['a_mdsu.subframe'],
     aggregateLength: AGG['a_mdsu.length'],
-    aggregatePadding: AGG['a_mdsu.padding'],
   },
   handoff(reg: Registry): void {
     reg.register('linkType', LinkType.IEEE802_11, dissectWlanLink);
