@@ -124,6 +124,12 @@ const BLOCK_ACK_ACTIONS = names({
   1: 'Add Block Ack Response',
   2: 'Delete Block Ack',
 });
+const REPLAY_COUNTERS = names({
+  0: '1 replay counter per PTKSA/GTKSA/STAKeySA',
+  1: '2 replay counters per PTKSA/GTKSA/STAKeySA',
+  2: '4 replay counters per PTKSA/GTKSA/STAKeySA',
+  3: '16 replay counters per PTKSA/GTKSA/STAKeySA',
+});
 const cap = (name: string, mask: number, tf: readonly [string, string]): ReturnType<typeof bool> =>
   bool(name, 16, mask, { tf });
 const reserved = (mask: number): ReturnType<typeof uint> => uint('Reserved', 16, { mask });
@@ -222,6 +228,48 @@ export const MGT = fields('wlan', {
   'rsn.akms.oui': uint('Auth Key Management (AKM) OUI', 24),
   'rsn.akms.type': uint('Auth Key Management (AKM) type', 8, { strings: AKMS }),
   'rsn.capabilities': hex('RSN Capabilities', 16),
+  'rsn.capabilities.preauth': bool('RSN Pre-Auth capabilities', 16, 0x0001, {
+    tf: ['Transmitter supports pre-authentication', 'Transmitter does not support pre-authentication'],
+  }),
+  'rsn.capabilities.no_pairwise': bool('RSN No Pairwise capabilities', 16, 0x0002, {
+    tf: [
+      'Transmitter cannot support WEP default key 0 simultaneously with Pairwise key',
+      'Transmitter can support WEP default key 0 simultaneously with Pairwise key',
+    ],
+  }),
+  'rsn.capabilities.ptksa_replay_counter': hex('RSN PTKSA Replay Counter capabilities', 16, {
+    mask: 0x000c,
+    strings: REPLAY_COUNTERS,
+  }),
+  'rsn.capabilities.gtksa_replay_counter': hex('RSN GTKSA Replay Counter capabilities', 16, {
+    mask: 0x0030,
+    strings: REPLAY_COUNTERS,
+  }),
+  'rsn.capabilities.mfpr': bool('Management Frame Protection Required', 16, 0x0040, {
+    tf: ['True', 'False'],
+  }),
+  'rsn.capabilities.mfpc': bool('Management Frame Protection Capable', 16, 0x0080, { tf: ['True', 'False'] }),
+  'rsn.capabilities.jmr': bool('Joint Multi-band RSNA', 16, 0x0100, { tf: ['True', 'False'] }),
+  'rsn.capabilities.peerkey': bool('PeerKey Enabled', 16, 0x0200, { tf: ['True', 'False'] }),
+  'rsn.capabilities.extended_key_id_iaf': bool(
+    'Extended Key ID for Individually Addressed Frames',
+    16,
+    0x2000,
+    {
+      tf: ['Supported', 'Not supported'],
+    },
+  ),
+  'country_info.fnm': text('Country Info'),
+  'country_info.fnm.fcn': uint('First Channel Number', 8),
+  'country_info.fnm.nc': uint('Number of Channels', 8),
+  'country_info.fnm.mtpl': {
+    name: 'Maximum Transmit Power Level',
+    type: FieldType.Int,
+    base: 'dec',
+    bits: 8,
+    unit: 'dBm',
+  },
+  'country_info.padding': bytes('Padding'),
   'tag.oui': uint('OUI', 24),
   'tag.vendor.oui.type': uint('Vendor Specific OUI Type', 8),
   'tag.vendor.data': bytes('Vendor Specific Data'),
@@ -510,9 +558,27 @@ function addTagValue(
     case 7:
       if (len >= 3) {
         const code = tvb.ascii(at, 2);
+        const env = tvb.u8(at + 2);
         tree.add(MGT['country_info.code'], tvb, at, 2, code);
-        tree.add(MGT['country_info.environment'], tvb, at + 2, 1, tvb.u8(at + 2));
-        if (tree.full) tree.label(`Tag: ${name}: ${code}`);
+        tree.add(MGT['country_info.environment'], tvb, at + 2, 1, env);
+        if (tree.full)
+          tree.label(`Tag: ${name}: Country Code ${code}, Environment ${ENVIRONMENTS.get(env) ?? 'Unknown'}`);
+        let p = at + 3;
+        for (; p + 3 <= at + len; p += 3) {
+          const first = tvb.u8(p);
+          const count = tvb.u8(p + 1);
+          const power = tvb.view.getInt8(p + 2);
+          tree.push(MGT['country_info.fnm'], tvb, p, 3, 1);
+          if (tree.full)
+            tree.label(
+              `Country Info: First Channel Number: ${first}, Number of Channels: ${count}, Maximum Transmit Power Level: ${power} dBm`,
+            );
+          tree.add(MGT['country_info.fnm.fcn'], tvb, p, 1, first);
+          tree.add(MGT['country_info.fnm.nc'], tvb, p + 1, 1, count);
+          tree.add(MGT['country_info.fnm.mtpl'], tvb, p + 2, 1, power);
+          tree.pop();
+        }
+        if (p < at + len) tree.add(MGT['country_info.padding'], tvb, p, at + len - p);
       }
       break;
     case 42:
@@ -545,6 +611,17 @@ function ouiText(b: Uint8Array, at: number): string {
 
 const IEEE80211_OUI = 0x000fac;
 
+/** `00:0f:ac (Ieee 802.11) AES (CCM)`: a suite as its labels show it. */
+function suiteText(tvb: Tvb, at: number, base: 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms'): string {
+  const oui = tvb.u24(at);
+  const type = tvb.u8(at + 3);
+  const table = base === 'rsn.akms' ? AKMS : CIPHERS;
+  const ieee = oui === IEEE80211_OUI;
+  const colons = ouiText(tvb.bytes, at);
+  const typeName = ieee ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
+  return `${ieee ? `${colons} (Ieee 802.11)` : colons} ${typeName}`;
+}
+
 /** A cipher or AKM suite: OUI and type, labelled `00:0f:ac (Ieee 802.11) AES (CCM)`. */
 function addSuite(tvb: Tvb, at: number, tree: Tree, base: 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms'): void {
   const oui = tvb.u24(at);
@@ -553,11 +630,7 @@ function addSuite(tvb: Tvb, at: number, tree: Tree, base: 'rsn.gcs' | 'rsn.pcs' 
   const ieee = oui === IEEE80211_OUI;
   tree.push(MGT[base], tvb, at, 4, tvb.u32(at));
   const typeDef = MGT[`${base}.type`];
-  if (tree.full) {
-    const colons = ouiText(tvb.bytes, at);
-    const typeName = ieee ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
-    tree.label(`${MGT[base].name}: ${ieee ? `${colons} (Ieee 802.11)` : colons} ${typeName}`);
-  }
+  if (tree.full) tree.label(`${MGT[base].name}: ${suiteText(tvb, at, base)}`);
   tree.add(MGT[`${base}.oui`], tvb, at, 3, oui);
   if (tree.full)
     tree.labelLast(`${MGT[`${base}.oui`].name}: ${ouiText(tvb.bytes, at)}${ieee ? ' (Ieee 802.11)' : ''}`);
@@ -596,12 +669,35 @@ function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: T
     at += 2;
     const fits = Math.min(n, Math.floor(Math.max(0, room) / 4));
     tree.push(MGT[list], tvb, at, fits * 4, 1);
+    if (tree.full) {
+      const names = [];
+      for (let i = 0; i < fits; i++) names.push(suiteText(tvb, at + 4 * i, suite));
+      tree.label(`${MGT[list].name}${names.map((x) => ` ${x}`).join('')}`);
+    }
     for (let i = 0; i < fits; i++) addSuite(tvb, at + 4 * i, tree, suite);
     tree.pop();
     at += fits * 4;
   }
   if (at >= end) return;
-  tree.add(MGT['rsn.capabilities'], tvb, at, 2, tvb.u16le(at));
+  const caps = tvb.u16le(at);
+  tree.push(MGT['rsn.capabilities'], tvb, at, 2, caps);
+  for (const key of [
+    'preauth',
+    'no_pairwise',
+    'mfpr',
+    'mfpc',
+    'jmr',
+    'peerkey',
+    'extended_key_id_iaf',
+  ] as const) {
+    const def = MGT[`rsn.capabilities.${key}`];
+    if (key === 'mfpr') {
+      tree.add(MGT['rsn.capabilities.ptksa_replay_counter'], tvb, at, 2, (caps >> 2) & 3);
+      tree.add(MGT['rsn.capabilities.gtksa_replay_counter'], tvb, at, 2, (caps >> 4) & 3);
+    }
+    tree.add(def, tvb, at, 2, (caps & (def.mask ?? 0)) !== 0);
+  }
+  tree.pop();
 }
 
 /** A vendor-specific element: the OUI, its type, and Microsoft's WMM parameters taken apart. */

@@ -22,7 +22,8 @@ const PROBE_RESPONSE =
 const HT_QOS_DATA =
   '000025002b480800641c00000000000010009e098004cd010000272507000000000000000088422c0068a3c40346da207c8f503f3a207c8f503f3a200100001100002000000000aaaa03000000080045000054bcd2000040013a7cc0a80106c0a8010400003ba3100d000fe3998351000000008b82030000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637b1b6bfc1ebc4a320c6a02c87';
 /** Deauthentication with lock quality and dB signal (reason_code-5.pcap). */
-const DEAUTH = '000018008e58000000026c09a000640000390000feaa65acc0003a01000c4182b255000d9382363a000c4182b255500b0500';
+const DEAUTH =
+  '000018008e58000000026c09a000640000390000feaa65acc0003a01000c4182b255000d9382363a000c4182b255500b0500';
 
 const labels = (d: ReturnType<typeof dissectHex>, abbrev: string): string[] =>
   d.nodes(abbrev).flatMap((n) => (n.children ?? []).map((c) => nodeLabel(c)));
@@ -94,7 +95,9 @@ describe('radiotap', () => {
     expect(third.value('wlan_radio.preamble')).toBe('96');
     expect(third.value('wlan_radio.ifs')).toBe('-2909');
     expect(third.value('radiotap.txpower')).toBe('27');
-    expect(expertMessages(third)).toEqual(['No preamble length information was available, assuming short preamble.']);
+    expect(expertMessages(third)).toEqual([
+      'No preamble length information was available, assuming short preamble.',
+    ]);
     // Without the Flags field there is no FCS: the frame ends with its last element.
     expect(third.value('wlan.fcs')).toBe('');
   });
