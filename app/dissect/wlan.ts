@@ -373,10 +373,12 @@ function addSequence(tvb: Tvb, at: number, tree: Tree, h: Header): void {
   if (h.hasFcs) addFcs(tvb, h.end, tree);
 }
 
-function setColumns(pinfo: PacketInfo, src: number, dst: number): void {
+function setColumns(pinfo: PacketInfo, src: number, dst: number, srcRole = '', dstRole = ''): void {
   if (pinfo.inError) return;
   pinfo.dlSrc = src;
   pinfo.dlDst = dst;
+  pinfo.dlSrcRole = srcRole;
+  pinfo.dlDstRole = dstRole;
 }
 
 function addManagementHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h: Header): number {
@@ -409,11 +411,12 @@ function addControlHeader(tvb: Tvb, at: number, pinfo: PacketInfo, tree: Tree, h
   if (sub === 10) addAddress(tvb, at, tree, 'bssid', false);
   if (CONTROL_WITH_TA.has(sub) || h.typeSubtype >= 0x160) {
     // CF-End frames name the BSS where others name the transmitter.
-    addAddress(tvb, next, tree, sub === 14 || sub === 15 ? 'bssid' : 'ta', true);
-    setColumns(pinfo, next, at);
+    const cfEnd = sub === 14 || sub === 15;
+    addAddress(tvb, next, tree, cfEnd ? 'bssid' : 'ta', true);
+    setColumns(pinfo, next, at, cfEnd ? 'BSSID' : 'TA', sub === 10 ? 'BSSID' : 'RA');
     next += 6;
   } else {
-    setColumns(pinfo, -1, at);
+    setColumns(pinfo, -1, at, '', 'RA');
   }
   return next;
 }

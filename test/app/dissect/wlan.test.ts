@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { columnsOf } from '../../../app/dissect/columns.ts';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import { dissectHex, hexToBytes } from '../../support/dissect-hex.ts';
 import { expertMessages, haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
@@ -131,7 +132,22 @@ describe('wlan', () => {
   });
 
   it('names control frames and their addresses', () => {
-    expect(dissectHex(RTS, WLAN).pinfo.info).toBe('Request-to-send, Flags=........');
+    const rts = dissectHex(RTS, WLAN);
+    expect(rts.pinfo.info).toBe('Request-to-send, Flags=........');
+    // The columns say which address is which, as tshark's do (with no name tables loaded here).
+    expect(columnsOf(rts.pinfo)).toMatchObject({
+      source: '66:77:88:99:aa:bb (TA)',
+      destination: '00:11:22:33:44:55 (RA)',
+    });
+    expect(columnsOf(dissectHex(CTS, WLAN).pinfo)).toMatchObject({
+      source: '',
+      destination: '00:11:22:33:44:55 (RA)',
+    });
+    expect(columnsOf(dissectHex(PS_POLL, WLAN).pinfo).destination).toBe('00:11:22:33:44:55 (BSSID)');
+    expect(columnsOf(dissectHex(BEACON, WLAN).pinfo)).toMatchObject({
+      source: '66:77:88:99:aa:bb',
+      destination: 'ff:ff:ff:ff:ff:ff',
+    });
     expect(dissectHex(CTS, WLAN).value('wlan.addr')).toBe('00:11:22:33:44:55');
     const poll = dissectHex(PS_POLL, WLAN);
     expect(poll.value('wlan.aid')).toBe('1');
