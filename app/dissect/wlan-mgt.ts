@@ -4,6 +4,7 @@
 import { expertInfo } from './dissect.ts';
 import { bool, bytes, ether, fields, hex, names, proto, str, text, uint, FieldType } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
+import { addHtCapabilities, addHtInformation, HT } from './wlan-ht.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { AUTH_ALGORITHMS, CATEGORY_CODES, REASON_CODES, STATUS_CODES, TAG_NAMES } from './wlan-names.ts';
@@ -134,6 +135,8 @@ const cap = (name: string, mask: number, tf: readonly [string, string]): ReturnT
   bool(name, 16, mask, { tf });
 const reserved = (mask: number): ReturnType<typeof uint> => uint('Reserved', 16, { mask });
 const IMPL: readonly [string, string] = ['Implemented', 'Not Implemented'];
+
+export { HT };
 
 export const MGT = fields('wlan', {
   mgt: proto('IEEE 802.11 Wireless Management'),
@@ -595,6 +598,12 @@ function addTagValue(
       break;
     case 48:
       addRsn(tvb, at, len, pinfo, tree);
+      break;
+    case 45:
+      if (len >= 26) addHtCapabilities(tvb, at, tree);
+      break;
+    case 61:
+      if (len >= 22) addHtInformation(tvb, at, tree);
       break;
     case 221:
       addVendor(tvb, at, len, tree, name, fromSta);
