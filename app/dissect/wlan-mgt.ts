@@ -209,6 +209,7 @@ export const MGT = fields('wlan', {
   'tim.bmapctl.multicast': bool('Multicast', 8, 0x01, { tf: ['True', 'False'] }),
   'tim.bmapctl.offset': hex('Bitmap Offset', 8, { mask: 0xfe }),
   'tim.partial_virtual_bitmap': bytes('Partial Virtual Bitmap'),
+  'tim.aid': hex('Association ID', 8),
   'country_info.code': str('Code'),
   'country_info.environment': uint('Environment', 8, { strings: ENVIRONMENTS }),
   erp_info: hex('ERP Information', 8),
@@ -554,7 +555,16 @@ function addTagValue(
         tree.add(MGT['tim.bmapctl.multicast'], tvb, at + 2, 1, (ctl & 1) !== 0);
         tree.add(MGT['tim.bmapctl.offset'], tvb, at + 2, 1, ctl >> 1);
         tree.pop();
-        if (len > 3) tree.add(MGT['tim.partial_virtual_bitmap'], tvb, at + 3, len - 3);
+        if (len > 3) {
+          tree.add(MGT['tim.partial_virtual_bitmap'], tvb, at + 3, len - 3);
+          // Each bit set is a station with traffic buffered: AID = (2 × offset + byte) × 8 + bit.
+          const first = ctl & 0xfe;
+          for (let i = 0; i < len - 3; i++) {
+            const byte = tvb.u8(at + 3 + i);
+            for (let bit = 0; bit < 8; bit++)
+              if (byte & (1 << bit)) tree.add(MGT['tim.aid'], tvb, at + 3 + i, 1, (first + i) * 8 + bit);
+          }
+        }
         if (tree.full) tree.label(`Tag: ${name}: DTIM ${count} of ${period} bitmap`);
       }
       break;
@@ -678,7 +688,7 @@ function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: T
     at += 2;
     const fits = Math.min(n, Math.floor(Math.max(0, room) / 4));
     tree.push(MGT[list], tvb, at, fits * 4, 1);
-    if (tree.full) {
+    if (tree.full && n * 4 <= room) {
       const names = [];
       for (let i = 0; i < fits; i++) names.push(suiteText(tvb, at + 4 * i, suite));
       tree.label(`${MGT[list].name}${names.map((x) => ` ${x}`).join('')}`);
