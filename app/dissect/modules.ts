@@ -53,6 +53,9 @@ import { radiotapModule } from './radiotap.ts';
 import { wlanRadioModule } from './wlan-radio.ts';
 import { wlanModule } from './wlan.ts';
 import { eapolModule } from './eapol.ts';
+import { ppiModule } from './ppi.ts';
+import { prismModule } from './prism.ts';
+import { wlancapModule } from './wlancap.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -111,6 +114,9 @@ export const MODULES: readonly DissectorModule[] = [
   wlanRadioModule,
   wlanModule,
   eapolModule,
+  ppiModule,
+  prismModule,
+  wlancapModule,
 ];
 
 let shared: Registry | null = null;

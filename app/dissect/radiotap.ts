@@ -381,7 +381,7 @@ const CHAN_HALF = 0x4000;
 const CHAN_QUARTER = 0x8000;
 
 /** The PHY a channel's flags describe, and what goes with it (Wireshark's reading of them). */
-function phyFromChannel(flags: number, radio: RadioInfo): void {
+export function phyFromChannel(flags: number, radio: RadioInfo): void {
   switch (
     flags &
     (CHAN_GFSK | CHAN_CCK | CHAN_OFDM | CHAN_DYN | CHAN_2GHZ | CHAN_5GHZ | CHAN_TURBO | CHAN_STURBO)
@@ -914,6 +914,7 @@ function parseFields(
           broken = true;
           break;
         }
+        tvb.need(aligned, size);
         addField(index, tvb, aligned, pinfo, tree, radio);
         data = aligned + size;
       }

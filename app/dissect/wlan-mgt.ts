@@ -442,8 +442,8 @@ function addFixed(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, subtype: n
     }
     case 5:
     case 8: {
-      tree.add(MGT['fixed.timestamp'], tvb, at, 8, tvb.view.getBigUint64(at, true));
       tvb.need(at, 8);
+      tree.add(MGT['fixed.timestamp'], tvb, at, 8, tvb.view.getBigUint64(at, true));
       at += 8;
       const interval = tvb.u16le(at);
       tree.add(MGT['fixed.beacon'], tvb, at, 2, interval);

@@ -58,6 +58,11 @@ export interface RadioInfo {
   stbc?: boolean;
   vhtUsers?: { mcs: number; nss: number; fec: number }[];
   ampduRef?: number;
+  /**
+   * The capture format says the frame has no FCS (PPI does): the airtime counts the 4 bytes the
+   * FCS took on the air, as Wireshark's does when the capture's pseudo-header says so.
+   */
+  airtimeAddsFcs?: boolean;
 }
 
 const PHY_NAMES = names({
@@ -414,7 +419,9 @@ function addDuration(
   const state = pinfo.state.of<RadioState>('wlan_radio', () => ({ prevEnd: null, frames: new Map() }));
   const first = firstPass(pinfo.state, pinfo);
   const time =
-    rate !== undefined && rate > 0 ? airtime(radio, radio.phy, rate, tvb.reportedRemaining(tvb.start)) : null;
+    rate !== undefined && rate > 0
+      ? airtime(radio, radio.phy, rate, tvb.reportedRemaining(tvb.start) + (radio.airtimeAddsFcs ? 4 : 0))
+      : null;
   let timing = state.frames.get(pinfo.meta.number);
   if (first) {
     timing = undefined;
