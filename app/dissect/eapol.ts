@@ -202,6 +202,8 @@ function addKey(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   }
   if (type === 2 || type === 254) {
     const info = tvb.u16(o + 1);
+    const message = keyMessage(info, tvb, o);
+    tree.add(RSNA['keydes.msgnr'], tvb, o, 0, message);
     tree.push(RSNA['keydes.key_info'], tvb, o + 1, 2, info);
     tree.add(RSNA['keydes.key_info.keydes_version'], tvb, o + 1, 2, info & 0x07);
     tree.add(RSNA['keydes.key_info.key_type'], tvb, o + 1, 2, (info & 0x08) !== 0);
@@ -233,8 +235,6 @@ function addKey(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       tvb.need(o + 95, dataLen);
       tree.add(RSNA['keydes.data'], tvb, o + 95, dataLen);
     }
-    const message = keyMessage(info, tvb, o);
-    tree.add(RSNA['keydes.msgnr'], tvb, o, 0, message);
     if (pinfo.wantInfo) pinfo.setInfo(`Key (Message ${message} of 4)`);
     return;
   }

@@ -523,7 +523,7 @@ function addTagValue(
       const shown = len === 0 ? 'Wildcard SSID' : `"${ssid}"`;
       tree.add(MGT.ssid, tvb, at, len, len === 0 ? '<MISSING>' : undefined);
       if (tree.full) {
-        tree.labelLast(`SSID: ${shown}`);
+        tree.labelLast(`SSID: ${len === 0 ? '<MISSING>' : shown}`);
         tree.label(`Tag: ${name}: ${shown}`);
       }
       if (pinfo.wantInfo)

@@ -70,6 +70,15 @@ export const TYPE_SUBTYPE = names({
   0x16a: 'Sector Sweep Acknowledgment',
 });
 
+const BA_TYPES = names({
+  0: 'Basic BlockAck',
+  1: 'Extended Compressed BlockAck',
+  2: 'Compressed BlockAck',
+  3: 'Multi-TID BlockAck',
+  6: 'GCR BlockAck',
+  10: 'GLK-GCR BlockAck',
+  11: 'Multi-STA BlockAck',
+});
 const FRAME_TYPES = names({ 0: 'Management frame', 1: 'Control frame', 2: 'Data frame', 3: 'Extension' });
 const DS_STATUS = names({
   0: 'Not leaving DS or network is operating in AD-HOC mode (To DS: 0 From DS: 0)',
@@ -160,9 +169,11 @@ export const F = fields('wlan', {
   _wep: text('WEP parameters'),
   'ba.control': hex('Block Ack Control', 16),
   'ba.control.ackpolicy': bool('BA Ack Policy', 16, 0x0001, {
-    tf: ['Immediate Acknowledgement Required', 'Sender Does Not Require Immediate Acknowledgement'],
+    tf: ['Sender Does Not Require Immediate Acknowledgement', 'Immediate Acknowledgement Required'],
   }),
-  'ba.control.ba_type': hex('BA Type', 16, { mask: 0x001e }),
+  'ba.control.ba_type': hex('BA Type', 16, { mask: 0x001e, strings: BA_TYPES }),
+  _ba: text('BlockAck'),
+  'ba.bm.missing_frame': uint('Missing frame', 32),
   'ba.control.reserved': hex('Reserved', 16, { mask: 0x0fe0 }),
   'ba.basic.tidinfo': hex('TID for which a Basic BlockAck frame is requested', 16, { mask: 0xf000 }),
   'ba.bm': bytes('Block Ack Bitmap'),
@@ -541,9 +552,13 @@ function addControlBody(tvb: Tvb, at: number, tree: Tree, h: Header, top: Return
   // Block Ack Request / Block Ack: control, then the starting sequence (and the bitmap).
   tree.reopen(top);
   const control = tvb.u16le(at);
+  const type = (control >> 1) & 0x0f;
+  tree.push(F._ba, tvb, at, Math.max(0, h.end - at));
+  if (tree.full)
+    tree.label(`${BA_TYPES.get(type) ?? 'Unknown BlockAck'} ${h.subtype === 8 ? 'Request' : 'Response'}`);
   tree.push(F['ba.control'], tvb, at, 2, control);
   tree.add(F['ba.control.ackpolicy'], tvb, at, 2, (control & 1) !== 0);
-  tree.add(F['ba.control.ba_type'], tvb, at, 2, (control >> 1) & 0x0f);
+  tree.add(F['ba.control.ba_type'], tvb, at, 2, type);
   tree.add(F['ba.control.reserved'], tvb, at, 2, (control >> 5) & 0x7f);
   tree.add(F['ba.basic.tidinfo'], tvb, at, 2, control >> 12);
   tree.pop();
@@ -552,8 +567,18 @@ function addControlBody(tvb: Tvb, at: number, tree: Tree, h: Header, top: Return
   tree.add(MGT['fixed.ssc.fragment'], tvb, at + 2, 2, ssc & 0x0f);
   tree.add(MGT['fixed.ssc.sequence'], tvb, at + 2, 2, ssc >> 4);
   tree.pop();
-  if (h.subtype === 9 && h.end - (at + 4) > 0)
+  if (h.subtype === 9 && type === 2 && tvb.has(at + 4, 8)) {
+    // A compressed bitmap: one bit per sequence number from the starting one; clear bits are lost.
+    tree.push(F['ba.bm'], tvb, at + 4, 8);
+    for (let i = 0; i < 64; i++) {
+      if (((tvb.u8(at + 4 + (i >> 3)) >> (i & 7)) & 1) === 0)
+        tree.add(F['ba.bm.missing_frame'], tvb, at + 4 + (i >> 3), 1, ((ssc >> 4) + i) & 0x0fff);
+    }
+    tree.pop();
+  } else if (h.subtype === 9 && h.end - (at + 4) > 0) {
     tree.add(F['ba.bm'], tvb, at + 4, Math.min(8, h.end - (at + 4)));
+  }
+  tree.pop();
   tree.pop();
 }
 

@@ -157,6 +157,10 @@ describe('wlan', () => {
     const ba = dissectHex(BLOCK_ACK, WLAN);
     expect(ba.value('wlan.ba.control')).toBe('0x0005');
     expect(ba.value('wlan.fixed.ssc.sequence')).toBe('1');
+    // A compressed bitmap of ff00…: sequence numbers 1 to 8 acknowledged, 9 to 64 missing.
+    const missing = ba.value('wlan.ba.bm.missing_frame').split(',');
+    expect([missing.length, missing[0], missing[55]]).toEqual([56, '9', '64']);
+    expect(ba.nodes('wlan._ba').map((n) => nodeLabel(n))).toEqual(['Compressed BlockAck Response']);
   });
 
   it('walks a beacon: fixed parameters, then every element', () => {
@@ -290,6 +294,8 @@ const FIELDS = [
   'wlan.qos.ps_buf_state',
   'wlan.htc',
   'wlan.ba.control',
+  'wlan.ba.control.ackpolicy',
+  'wlan.ba.bm.missing_frame',
   'wlan.fixed.ssc',
   'wlan.fixed.all',
   'wlan.fixed.timestamp',
