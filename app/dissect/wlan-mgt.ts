@@ -220,17 +220,17 @@ export const MGT = fields('wlan', {
   'rsn.version': uint('RSN Version', 16),
   'rsn.gcs': uint('Group Cipher Suite', 32),
   'rsn.gcs.oui': uint('Group Cipher Suite OUI', 24),
-  'rsn.gcs.type': uint('Group Cipher Suite type', 8, { strings: CIPHERS }),
+  'rsn.gcs.type': uint('Group Cipher Suite type', 8),
   'rsn.pcs.count': uint('Pairwise Cipher Suite Count', 16),
   'rsn.pcs.list': text('Pairwise Cipher Suite List'),
   'rsn.pcs': uint('Pairwise Cipher Suite', 32),
   'rsn.pcs.oui': uint('Pairwise Cipher Suite OUI', 24),
-  'rsn.pcs.type': uint('Pairwise Cipher Suite type', 8, { strings: CIPHERS }),
+  'rsn.pcs.type': uint('Pairwise Cipher Suite type', 8),
   'rsn.akms.count': uint('Auth Key Management (AKM) Suite Count', 16),
   'rsn.akms.list': text('Auth Key Management (AKM) List'),
   'rsn.akms': uint('Auth Key Management (AKM) Suite', 32),
   'rsn.akms.oui': uint('Auth Key Management (AKM) OUI', 24),
-  'rsn.akms.type': uint('Auth Key Management (AKM) type', 8, { strings: AKMS }),
+  'rsn.akms.type': uint('Auth Key Management (AKM) type', 8),
   'rsn.capabilities': hex('RSN Capabilities', 16),
   'rsn.capabilities.preauth': bool('RSN Pre-Auth capabilities', 16, 0x0001, {
     tf: ['Transmitter supports pre-authentication', 'Transmitter does not support pre-authentication'],
@@ -274,6 +274,31 @@ export const MGT = fields('wlan', {
     unit: 'dBm',
   },
   'country_info.padding': bytes('Padding'),
+  'wfa.ie.wpa.version': uint('WPA Version', 16),
+  'wfa.ie.wpa.mcs': uint('Multicast Cipher Suite', 32),
+  'wfa.ie.wpa.mcs.oui': uint('Multicast Cipher Suite OUI', 24),
+  'wfa.ie.wpa.mcs.type': uint('Multicast Cipher Suite type', 8),
+  'wfa.ie.wpa.ucs.count': uint('Unicast Cipher Suite Count', 16),
+  'wfa.ie.wpa.ucs.list': text('Unicast Cipher Suite List'),
+  'wfa.ie.wpa.ucs': uint('Unicast Cipher Suite', 32),
+  'wfa.ie.wpa.ucs.oui': uint('Unicast Cipher Suite OUI', 24),
+  'wfa.ie.wpa.ucs.type': uint('Unicast Cipher Suite type', 8),
+  'wfa.ie.wpa.akms.count': uint('Auth Key Management (AKM) Suite Count', 16),
+  'wfa.ie.wpa.akms.list': text('Auth Key Management (AKM) List'),
+  'wfa.ie.wpa.akms': uint('Auth Key Management (AKM) Suite', 32),
+  'wfa.ie.wpa.akms.oui': uint('Auth Key Management (AKM) OUI', 24),
+  'wfa.ie.wpa.akms.type': uint('Auth Key Management (AKM) type', 8),
+  // Wireshark files the WPA AKM suite's type under this shorter name.
+  'wfa.ie.wpa.type': uint('Auth Key Management (AKM) type', 8),
+  'qbss.version': uint('QBSS Version', 8),
+  'qbss.scount': uint('Station Count', 16),
+  'qbss.cu': uint('Channel Utilization', 8),
+  'qbss.adc': uint('Available Admission Capacity', 8),
+  'powercon.local': uint('Local Power Constraint', 8),
+  'tcprep.trsmt_pow': { name: 'Transmit Power', type: FieldType.Int, base: 'dec', bits: 8 },
+  'tcprep.link_mrg': { name: 'Link Margin', type: FieldType.Int, base: 'dec', bits: 8 },
+  'supopeclass.current': uint('Current Operating Class', 8),
+  'supopeclass.alt': text('Alternate Operating Classes'),
   'tag.oui': uint('OUI', 24),
   'tag.vendor.oui.type': uint('Vendor Specific OUI Type', 8),
   'tag.vendor.data': bytes('Vendor Specific Data'),
@@ -562,7 +587,12 @@ function addTagValue(
           for (let i = 0; i < len - 3; i++) {
             const byte = tvb.u8(at + 3 + i);
             for (let bit = 0; bit < 8; bit++)
-              if (byte & (1 << bit)) tree.add(MGT['tim.aid'], tvb, at + 3 + i, 1, (first + i) * 8 + bit);
+              if (byte & (1 << bit)) {
+                // An 8-bit field: its value keeps the low byte, its label the whole number.
+                const aid = (first + i) * 8 + bit;
+                tree.add(MGT['tim.aid'], tvb, at + 3 + i, 1, aid & 0xff);
+                if (tree.full) tree.labelLast(`Association ID: 0x${aid.toString(16).padStart(2, '0')}`);
+              }
           }
         }
         if (tree.full) tree.label(`Tag: ${name}: DTIM ${count} of ${period} bitmap`);
@@ -609,6 +639,51 @@ function addTagValue(
     case 48:
       addRsn(tvb, at, len, pinfo, tree);
       break;
+    case 127:
+    case 70:
+      // Bit maps of capabilities, one subtree per octet in Wireshark: named by their length here.
+      if (tree.full) tree.label(`Tag: ${name} (${len} octets)`);
+      break;
+    case 11:
+      if (len === 5) {
+        const cu = tvb.u8(at + 2);
+        const adc = tvb.u16le(at + 3);
+        tree.add(MGT['qbss.version'], tvb, at, 0, 2);
+        tree.add(MGT['qbss.scount'], tvb, at, 2, tvb.u16le(at));
+        tree.add(MGT['qbss.cu'], tvb, at + 2, 1, cu);
+        if (tree.full) tree.labelLast(`Channel Utilization: ${cu} (${Math.floor((cu * 100) / 255)}%)`);
+        tree.add(MGT['qbss.adc'], tvb, at + 3, 2, adc);
+        if (tree.full) tree.labelLast(`Available Admission Capacity: ${adc} (${adc * 32} us/s)`);
+        if (tree.full) tree.label(`Tag: ${name} 802.11e CCA Version`);
+      }
+      break;
+    case 32:
+      if (len >= 1) {
+        const v = tvb.u8(at);
+        tree.add(MGT['powercon.local'], tvb, at, 1, v);
+        if (tree.full) tree.label(`Tag: ${name}: ${v}`);
+      }
+      break;
+    case 35:
+      if (len >= 2) {
+        const power = tvb.view.getInt8(at);
+        const margin = tvb.view.getInt8(at + 1);
+        tree.add(MGT['tcprep.trsmt_pow'], tvb, at, 1, power);
+        tree.add(MGT['tcprep.link_mrg'], tvb, at + 1, 1, margin);
+        if (tree.full) tree.label(`Tag: ${name} Transmit Power: ${power}, Link Margin: ${margin}`);
+      }
+      break;
+    case 59:
+      if (len >= 1) {
+        tree.add(MGT['supopeclass.current'], tvb, at, 1, tvb.u8(at));
+        if (len > 1) {
+          const alt = [];
+          for (let i = 1; i < len; i++) alt.push(tvb.u8(at + i));
+          tree.add(MGT['supopeclass.alt'], tvb, at + 1, len - 1, 1);
+          if (tree.full) tree.labelLast(`Alternate Operating Classes: ${alt.join(', ')}`);
+        }
+      }
+      break;
     case 45:
       if (len >= 26) addHtCapabilities(tvb, at, tree);
       break;
@@ -616,7 +691,7 @@ function addTagValue(
       if (len >= 22) addHtInformation(tvb, at, tree);
       break;
     case 221:
-      addVendor(tvb, at, len, tree, name, fromSta);
+      addVendor(tvb, at, len, pinfo, tree, name, fromSta);
       break;
     default:
       break;
@@ -630,32 +705,100 @@ function ouiText(b: Uint8Array, at: number): string {
 
 const IEEE80211_OUI = 0x000fac;
 
+type SuiteBase = 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms' | 'wfa.ie.wpa.mcs' | 'wfa.ie.wpa.ucs' | 'wfa.ie.wpa.akms';
+
+/** The OUI whose suite types the tables name: IEEE 802.11's for RSN, Microsoft's for WPA. */
+function suiteOwner(base: SuiteBase): readonly [number, string] {
+  return base.startsWith('rsn') ? [IEEE80211_OUI, 'Ieee 802.11'] : [0x0050f2, 'Microsoft Corp.'];
+}
+
 /** `00:0f:ac (Ieee 802.11) AES (CCM)`: a suite as its labels show it. */
-function suiteText(tvb: Tvb, at: number, base: 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms'): string {
+function suiteText(tvb: Tvb, at: number, base: SuiteBase): string {
   const oui = tvb.u24(at);
   const type = tvb.u8(at + 3);
-  const table = base === 'rsn.akms' ? AKMS : CIPHERS;
-  const ieee = oui === IEEE80211_OUI;
+  const table = base.endsWith('akms') ? AKMS : CIPHERS;
+  const [owner, ownerName] = suiteOwner(base);
+  const known = oui === owner;
   const colons = ouiText(tvb.bytes, at);
-  const typeName = ieee ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
-  return `${ieee ? `${colons} (Ieee 802.11)` : colons} ${typeName}`;
+  const typeName = known ? (table.get(type) ?? `Unknown ${type}`) : `Unknown ${type}`;
+  return `${known ? `${colons} (${ownerName})` : colons} ${typeName}`;
 }
 
 /** A cipher or AKM suite: OUI and type, labelled `00:0f:ac (Ieee 802.11) AES (CCM)`. */
-function addSuite(tvb: Tvb, at: number, tree: Tree, base: 'rsn.gcs' | 'rsn.pcs' | 'rsn.akms'): void {
+function addSuite(tvb: Tvb, at: number, tree: Tree, base: SuiteBase): void {
   const oui = tvb.u24(at);
   const type = tvb.u8(at + 3);
-  const table = base === 'rsn.akms' ? AKMS : CIPHERS;
-  const ieee = oui === IEEE80211_OUI;
+  const table = base.endsWith('akms') ? AKMS : CIPHERS;
+  const [owner, ownerName] = suiteOwner(base);
+  const known = oui === owner;
   tree.push(MGT[base], tvb, at, 4, tvb.u32(at));
-  const typeDef = MGT[`${base}.type`];
+  const typeDef = base === 'wfa.ie.wpa.akms' ? MGT['wfa.ie.wpa.type'] : MGT[`${base}.type`];
   if (tree.full) tree.label(`${MGT[base].name}: ${suiteText(tvb, at, base)}`);
   tree.add(MGT[`${base}.oui`], tvb, at, 3, oui);
   if (tree.full)
-    tree.labelLast(`${MGT[`${base}.oui`].name}: ${ouiText(tvb.bytes, at)}${ieee ? ' (Ieee 802.11)' : ''}`);
+    tree.labelLast(`${MGT[`${base}.oui`].name}: ${ouiText(tvb.bytes, at)}${known ? ` (${ownerName})` : ''}`);
   tree.add(typeDef, tvb, at + 3, 1, type);
-  if (tree.full && !(ieee && table.has(type))) tree.labelLast(`${typeDef.name}: ${type}`);
+  if (tree.full) {
+    const name = known ? table.get(type) : undefined;
+    tree.labelLast(name === undefined ? `${typeDef.name}: ${type}` : `${typeDef.name}: ${name} (${type})`);
+  }
   tree.pop();
+}
+
+/** A suite count, then the list of that many suites (cut to what the element holds). */
+function addSuiteList(
+  tvb: Tvb,
+  at: number,
+  end: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+  count: 'rsn.pcs.count' | 'rsn.akms.count' | 'wfa.ie.wpa.ucs.count' | 'wfa.ie.wpa.akms.count',
+  list: 'rsn.pcs.list' | 'rsn.akms.list' | 'wfa.ie.wpa.ucs.list' | 'wfa.ie.wpa.akms.list',
+  suite: SuiteBase,
+): number {
+  const n = tvb.u16le(at);
+  tree.push(MGT[count], tvb, at, 2, n);
+  const room = end - (at + 2);
+  if (n * 4 > room) {
+    expertInfo(tree, tvb, at, 2, 'Error', 'Malformed', `${MGT[count].name} too large, 4*${n} > ${room}`);
+    pinfo.malformed = true;
+  }
+  tree.pop();
+  at += 2;
+  const fits = Math.min(n, Math.floor(Math.max(0, room) / 4));
+  tree.push(MGT[list], tvb, at, fits * 4, 1);
+  if (tree.full && n * 4 <= room) {
+    const names = [];
+    for (let i = 0; i < fits; i++) names.push(suiteText(tvb, at + 4 * i, suite));
+    tree.label(`${MGT[list].name}${names.map((x) => ` ${x}`).join('')}`);
+  }
+  for (let i = 0; i < fits; i++) addSuite(tvb, at + 4 * i, tree, suite);
+  tree.pop();
+  return at + fits * 4;
+}
+
+/** Microsoft's WPA element: version, multicast suite, unicast and AKM suite lists. */
+function addWpa(tvb: Tvb, start: number, end: number, pinfo: PacketInfo, tree: Tree): void {
+  let at = start;
+  if (at >= end) return;
+  tree.add(MGT['wfa.ie.wpa.version'], tvb, at, 2, tvb.u16le(at));
+  at += 2;
+  if (at >= end) return;
+  addSuite(tvb, at, tree, 'wfa.ie.wpa.mcs');
+  at += 4;
+  if (at >= end) return;
+  at = addSuiteList(
+    tvb,
+    at,
+    end,
+    pinfo,
+    tree,
+    'wfa.ie.wpa.ucs.count',
+    'wfa.ie.wpa.ucs.list',
+    'wfa.ie.wpa.ucs',
+  );
+  if (at >= end) return;
+  addSuiteList(tvb, at, end, pinfo, tree, 'wfa.ie.wpa.akms.count', 'wfa.ie.wpa.akms.list', 'wfa.ie.wpa.akms');
 }
 
 /**
@@ -672,31 +815,10 @@ function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: T
   if (at >= end) return;
   addSuite(tvb, at, tree, 'rsn.gcs');
   at += 4;
-  for (const [count, list, suite, what] of [
-    ['rsn.pcs.count', 'rsn.pcs.list', 'rsn.pcs', 'Pairwise Cipher Suite Count'],
-    ['rsn.akms.count', 'rsn.akms.list', 'rsn.akms', 'Auth Key Management (AKM) Suite Count'],
-  ] as const) {
-    if (at >= end) return;
-    const n = tvb.u16le(at);
-    tree.push(MGT[count], tvb, at, 2, n);
-    const room = end - (at + 2);
-    if (n * 4 > room) {
-      expertInfo(tree, tvb, at, 2, 'Error', 'Malformed', `${what} too large, 4*${n} > ${room}`);
-      pinfo.malformed = true;
-    }
-    tree.pop();
-    at += 2;
-    const fits = Math.min(n, Math.floor(Math.max(0, room) / 4));
-    tree.push(MGT[list], tvb, at, fits * 4, 1);
-    if (tree.full && n * 4 <= room) {
-      const names = [];
-      for (let i = 0; i < fits; i++) names.push(suiteText(tvb, at + 4 * i, suite));
-      tree.label(`${MGT[list].name}${names.map((x) => ` ${x}`).join('')}`);
-    }
-    for (let i = 0; i < fits; i++) addSuite(tvb, at + 4 * i, tree, suite);
-    tree.pop();
-    at += fits * 4;
-  }
+  if (at >= end) return;
+  at = addSuiteList(tvb, at, end, pinfo, tree, 'rsn.pcs.count', 'rsn.pcs.list', 'rsn.pcs');
+  if (at >= end) return;
+  at = addSuiteList(tvb, at, end, pinfo, tree, 'rsn.akms.count', 'rsn.akms.list', 'rsn.akms');
   if (at >= end) return;
   const caps = tvb.u16le(at);
   tree.push(MGT['rsn.capabilities'], tvb, at, 2, caps);
@@ -720,7 +842,15 @@ function addRsn(tvb: Tvb, start: number, len: number, pinfo: PacketInfo, tree: T
 }
 
 /** A vendor-specific element: the OUI, its type, and Microsoft's WMM parameters taken apart. */
-function addVendor(tvb: Tvb, at: number, len: number, tree: Tree, name: string, fromSta: boolean): void {
+function addVendor(
+  tvb: Tvb,
+  at: number,
+  len: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+  name: string,
+  fromSta: boolean,
+): void {
   if (len < 3) return;
   const oui = tvb.u24(at);
   const vendor = VENDORS.get(oui);
@@ -734,6 +864,7 @@ function addVendor(tvb: Tvb, at: number, len: number, tree: Tree, name: string, 
     tree.add(MGT['wfa.ie.type'], tvb, at + 3, 1, type);
     label += `: ${MS_TYPES.get(type) ?? 'Unknown'}`;
     if (type === 2 && len >= 6) label += addWme(tvb, at + 4, at + len, tree, fromSta);
+    else if (type === 1) addWpa(tvb, at + 4, at + len, pinfo, tree);
     else if (len > 4) tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);
   } else if (len > 4) {
     tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);

@@ -51,6 +51,10 @@ const TKIP = `0841 3a01 ${AP} ${STA} ${HOST} 1001 01210220 00000000 deadbeefcafe
 /** Order flag on a management frame: an HT Control field follows the sequence control. */
 const PROBE_RESPONSE_HTC = `5080 3a01 ${STA} ${AP} ${AP} 2001 11223344 0102030405060708 6400 0100 000474657374`;
 const QOS_DATA_HTC = `8881 3a01 ${AP} ${STA} ${HOST} 3001 0000 11223344 ${SNAP_IP}`;
+/** More beacon elements: BSS load, power constraint, TPC report, operating classes, WPA (TKIP, PSK). */
+const BEACON_MORE =
+  `8000 0000 ffffffffffff ${AP} ${AP} 5000 0102030405060708 6400 1104 0000 0b05030040 0000 200103 23021000 ` +
+  '3b045151547d dd160050f20101000050f20401000050f20401000050f202 7f080400080000000040';
 /** An A-MSDU whose one subframe claims 20 bytes: the IPv4 header inside it is cut short. */
 const AMSDU = `8801 3a01 ${AP} ${STA} ${HOST} 4001 8000 ${STA}${AP}0014 ${SNAP_IP}`;
 
@@ -81,6 +85,7 @@ const ALL = [
   PROBE_RESPONSE_HTC,
   QOS_DATA_HTC,
   AMSDU,
+  BEACON_MORE,
 ];
 
 const children = (d: ReturnType<typeof dissectHex>, abbrev: string): string[] =>
@@ -190,6 +195,26 @@ describe('wlan', () => {
     expect(d.nodes('wlan.rsn.gcs').map((n) => nodeLabel(n))).toEqual([
       'Group Cipher Suite: 00:0f:ac (Ieee 802.11) AES (CCM)',
     ]);
+  });
+
+  it('names more elements: BSS load, power, TPC, operating classes, WPA', () => {
+    const d = dissectHex(BEACON_MORE, WLAN);
+    expect(d.value('wlan.qbss.scount')).toBe('3');
+    expect(d.value('wlan.powercon.local')).toBe('3');
+    expect(d.value('wlan.tcprep.trsmt_pow')).toBe('16');
+    expect(d.value('wlan.supopeclass.current')).toBe('81');
+    expect(d.value('wlan.wfa.ie.wpa.version')).toBe('1');
+    expect(d.value('wlan.wfa.ie.wpa.type')).toBe('2');
+    expect(d.nodes('wlan.tag').map((n) => nodeLabel(n))).toEqual([
+      'Tag: SSID parameter set: Wildcard SSID',
+      'Tag: QBSS Load Element 802.11e CCA Version',
+      'Tag: Power Constraint: 3',
+      'Tag: TPC Report Transmit Power: 16, Link Margin: 0',
+      'Tag: Supported Operating Classes',
+      'Tag: Vendor Specific: Microsoft Corp.: WPA Information Element',
+      'Tag: Extended Capabilities (8 octets)',
+    ]);
+    expect(d.nodes('wlan.qbss.cu').map((n) => nodeLabel(n))).toEqual(['Channel Utilization: 64 (25%)']);
   });
 
   it('reads the fixed parameters of each management subtype', () => {
@@ -326,6 +351,16 @@ const FIELDS = [
   'wlan.rsn.pcs.type',
   'wlan.rsn.akms.type',
   'wlan.rsn.capabilities',
+  'wlan.qbss.scount',
+  'wlan.qbss.adc',
+  'wlan.powercon.local',
+  'wlan.tcprep.link_mrg',
+  'wlan.supopeclass.current',
+  'wlan.wfa.ie.wpa.version',
+  'wlan.wfa.ie.wpa.mcs',
+  'wlan.wfa.ie.wpa.ucs.type',
+  'wlan.wfa.ie.wpa.type',
+  'wlan.tim.aid',
   'wlan.wep.iv',
   'wlan.wep.key',
   'wlan.wep.icv',
