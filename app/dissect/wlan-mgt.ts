@@ -6,7 +6,7 @@ import { bool, bytes, ether, fields, hex, names, proto, str, text, uint, FieldTy
 import type { PacketInfo } from './packet-info.ts';
 import { addHtCapabilities, addHtInformation, HT } from './wlan-ht.ts';
 import type { Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { MalformedError, type Tvb } from './tvb.ts';
 import { AUTH_ALGORITHMS, CATEGORY_CODES, REASON_CODES, STATUS_CODES, TAG_NAMES } from './wlan-names.ts';
 
 const RATES = names({
@@ -520,10 +520,19 @@ function addTags(
     tree.push(MGT.tag, tvb, at, Math.min(2 + length, tvb.remaining(at)), 1);
     if (tree.full) tree.label(`Tag: ${name}`);
     tree.add(MGT['tag.number'], tvb, at, 1, number);
-    tree.add(MGT['tag.length'], tvb, at + 1, 1, length);
     const value = at + 2;
+    if (value + length > end) {
+      // Longer than the frame: noted under the length, then read as far as it goes (as
+      // Wireshark's element dissectors do), which ends the frame's dissection.
+      tree.push(MGT['tag.length'], tvb, at + 1, 1, length);
+      expertInfo(tree, tvb, at + 1, 1, 'Error', 'Malformed', 'Tag Length is longer than remaining payload');
+      tree.pop();
+      pinfo.malformed = true;
+      readOverlong(tvb, number, value, length, end, pinfo, tree, name, fromSta);
+    }
+    tree.add(MGT['tag.length'], tvb, at + 1, 1, length);
     // The whole element must be there before any of it is read (a capture cut short in it is
-    // truncated, an element longer than the frame malformed).
+    // truncated).
     tvb.need(value, length);
     // The element's own bounds: reading past its length is malformed, as Wireshark's subset tvb.
     addTagValue(tvb.sub(value, length), number, value, length, pinfo, tree, name, fromSta);
@@ -558,7 +567,11 @@ function addTagValue(
     case 1:
     case 50: {
       const def = number === 1 ? MGT.supported_rates : MGT.extended_supported_rates;
-      for (let i = 0; i < len; i++) tree.add(def, tvb, at + i, 1, tvb.u8(at + i));
+      for (let i = 0; i < len; i++) {
+        // The label grows rate by rate, so an element cut short shows those read.
+        if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, i)}`.trimEnd());
+        tree.add(def, tvb, at + i, 1, tvb.u8(at + i));
+      }
       if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, len)}[Mbit/sec]`);
       break;
     }
@@ -863,6 +876,8 @@ function addVendor(
     const type = tvb.u8(at + 3);
     tree.add(MGT['wfa.ie.type'], tvb, at + 3, 1, type);
     label += `: ${MS_TYPES.get(type) ?? 'Unknown'}`;
+    // Labelled before the rest is read, so an element cut short keeps what was known.
+    if (tree.full) tree.label(label);
     if (type === 2 && len >= 6) label += addWme(tvb, at + 4, at + len, tree, fromSta);
     else if (type === 1) addWpa(tvb, at + 4, at + len, pinfo, tree);
     else if (len > 4) tree.add(MGT['tag.vendor.data'], tvb, at + 4, len - 4);
@@ -1005,4 +1020,34 @@ function addBaParams(tvb: Tvb, at: number, tree: Tree): void {
   tree.add(MGT['fixed.baparams.tid'], tvb, at, 2, (v >> 2) & 0x0f);
   tree.add(MGT['fixed.baparams.buffersize'], tvb, at, 2, v >> 6);
   tree.pop();
+}
+
+/** Elements whose items Wireshark adds before finding them too long for the frame. */
+const READ_WHEN_OVERLONG = new Set([0, 1, 50, 221]);
+const CONTAINED = 'length of contained item exceeds length of containing item';
+
+/**
+ * An element that claims more than the frame holds: those Wireshark adds item by item are read
+ * until they run out (a contained-length error); the others end at once (a plain bounds error).
+ */
+function readOverlong(
+  tvb: Tvb,
+  number: number,
+  value: number,
+  length: number,
+  end: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+  name: string,
+  fromSta: boolean,
+): never {
+  if (!READ_WHEN_OVERLONG.has(number)) throw new MalformedError('Malformed Packet', value);
+  if (number === 0) throw new MalformedError('Malformed Packet', value, CONTAINED);
+  try {
+    addTagValue(tvb.sub(value, end - value), number, value, length, pinfo, tree, name, fromSta);
+  } catch (err) {
+    if (err instanceof MalformedError) throw new MalformedError('Malformed Packet', err.offset, CONTAINED);
+    throw err;
+  }
+  throw new MalformedError('Malformed Packet', end, CONTAINED);
 }

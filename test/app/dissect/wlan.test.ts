@@ -280,6 +280,21 @@ describe('wlan', () => {
     expect(cut.pinfo.malformed).toBe(false);
   });
 
+  it('reads an element longer than the frame as far as it goes, as tshark does', () => {
+    const header = `4000 0000 ffffffffffff ${STA} ffffffffffff 6000`;
+    const rates = dissectHex(`${header} 000474657374 0108020484`, WLAN);
+    expect(rates.value('wlan.supported_rates')).toBe('0x02,0x04,0x84');
+    expect(expertMessages(rates)[0]).toBe('Tag Length is longer than remaining payload');
+    expect(rates.nodes('_ws.malformed').map((n) => nodeLabel(n))).toEqual([
+      '[Malformed Packet: IEEE 802.11: length of contained item exceeds length of containing item]',
+    ]);
+    expect(rates.pinfo.info).toBe(
+      'Probe Request, SN=6, FN=0, Flags=........, SSID="test"[Malformed Packet: length of contained item exceeds length of containing item]',
+    );
+    const rsn = dissectHex(`${header} 3014010000`, WLAN);
+    expect(rsn.nodes('_ws.malformed').map((n) => nodeLabel(n))).toEqual(['[Malformed Packet: IEEE 802.11]']);
+  });
+
   it('never throws on cut or corrupted frames', () => {
     for (const hex of ALL) {
       const full = hexToBytes(hex);
