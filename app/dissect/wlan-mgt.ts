@@ -5,6 +5,8 @@ import { expertInfo } from './dissect.ts';
 import { bool, bytes, ether, fields, hex, names, proto, str, text, uint, FieldType } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { addHtCapabilities, addHtInformation, HT } from './wlan-ht.ts';
+import { addVhtCapabilities, addVhtOperation, VHT } from './wlan-vht.ts';
+import { addExtendedCapabilities, addRmCapabilities, CAPS } from './wlan-caps.ts';
 import type { Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
 import { AUTH_ALGORITHMS, CATEGORY_CODES, REASON_CODES, STATUS_CODES, TAG_NAMES } from './wlan-names.ts';
@@ -136,7 +138,7 @@ const cap = (name: string, mask: number, tf: readonly [string, string]): ReturnT
 const reserved = (mask: number): ReturnType<typeof uint> => uint('Reserved', 16, { mask });
 const IMPL: readonly [string, string] = ['Implemented', 'Not Implemented'];
 
-export { HT };
+export { CAPS, HT, VHT };
 
 export const MGT = fields('wlan', {
   mgt: proto('IEEE 802.11 Wireless Management'),
@@ -653,9 +655,12 @@ function addTagValue(
       addRsn(tvb, at, len, pinfo, tree);
       break;
     case 127:
-    case 70:
-      // Bit maps of capabilities, one subtree per octet in Wireshark: named by their length here.
       if (tree.full) tree.label(`Tag: ${name} (${len} octets)`);
+      addExtendedCapabilities(tvb, at, len, tree);
+      break;
+    case 70:
+      if (tree.full) tree.label(`Tag: ${name} (${len} octets)`);
+      addRmCapabilities(tvb, at, len, tree);
       break;
     case 11:
       if (len === 5) {
@@ -702,6 +707,12 @@ function addTagValue(
       break;
     case 61:
       if (len >= 22) addHtInformation(tvb, at, tree);
+      break;
+    case 191:
+      if (len >= 12) addVhtCapabilities(tvb, at, tree);
+      break;
+    case 192:
+      if (len >= 5) addVhtOperation(tvb, at, tree);
       break;
     case 221:
       addVendor(tvb, at, len, pinfo, tree, name, fromSta);

@@ -10,7 +10,7 @@ import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
-import { addManagementBody, HT, MGT } from './wlan-mgt.ts';
+import { addManagementBody, CAPS, HT, MGT, VHT } from './wlan-mgt.ts';
 import { macNameOrAddress } from '../format/mac-names.ts';
 
 /** Wireshark's frame_type_subtype_vals: type × 16 + subtype (control frame extensions: 0x160 + ext). */
@@ -702,6 +702,8 @@ export const wlanModule = {
     ...F,
     ...MGT,
     ...HT,
+    ...VHT,
+    ...CAPS,
     aggregate: AGG[''],
     aggregateSubframe: AGG['a_mdsu.subframe'],
     aggregateLength: AGG['a_mdsu.length'],

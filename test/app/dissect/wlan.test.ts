@@ -55,6 +55,10 @@ const QOS_DATA_HTC = `8881 3a01 ${AP} ${STA} ${HOST} 3001 0000 11223344 ${SNAP_I
 const BEACON_MORE =
   `8000 0000 ffffffffffff ${AP} ${AP} 5000 0102030405060708 6400 1104 0000 0b05030040 0000 200103 23021000 ` +
   '3b045151547d dd160050f20101000050f20401000050f20401000050f202 7f080400080000000040';
+/** 802.11ac beacon elements: RM capabilities, VHT capabilities and operation. */
+const BEACON_VHT =
+  `8000 0000 ffffffffffff ${AP} ${AP} 5000 0102030405060708 6400 1104 0000 46057200000000 ` +
+  'bf0cb279c33ffaff0000faff0000 c0050100000000';
 /** An A-MSDU whose one subframe claims 20 bytes: the IPv4 header inside it is cut short. */
 const AMSDU = `8801 3a01 ${AP} ${STA} ${HOST} 4001 8000 ${STA}${AP}0014 ${SNAP_IP}`;
 
@@ -86,6 +90,7 @@ const ALL = [
   QOS_DATA_HTC,
   AMSDU,
   BEACON_MORE,
+  BEACON_VHT,
 ];
 
 const children = (d: ReturnType<typeof dissectHex>, abbrev: string): string[] =>
@@ -215,6 +220,23 @@ describe('wlan', () => {
       'Tag: Extended Capabilities (8 octets)',
     ]);
     expect(d.nodes('wlan.qbss.cu').map((n) => nodeLabel(n))).toEqual(['Channel Utilization: 64 (25%)']);
+  });
+
+  it('takes apart capability bit maps and the 802.11ac elements', () => {
+    const d = dissectHex(BEACON_VHT, WLAN);
+    expect(d.value('wlan.rmcap.b1')).toBe('1');
+    expect(d.value('wlan.vht.capabilities')).toBe('0x3fc379b2');
+    expect(d.value('wlan.vht.capabilities.maxampdu')).toBe('0x00000007');
+    expect(d.value('wlan.vht.mcsset.rxmcsmap.ss1')).toBe('0x0002');
+    expect(d.value('wlan.vht.op.channelwidth')).toBe('1');
+    expect(d.nodes('wlan.vht.capabilities.maxampdu').map((n) => nodeLabel(n))).toEqual([
+      '.... ..11 1... .... .... .... .... .... = Max A-MPDU Length Exponent: 1 048 575 (0x7)',
+    ]);
+    const ext = dissectHex(BEACON_MORE, WLAN);
+    expect(ext.value('wlan.extcap.b19')).toBe('1');
+    expect(ext.nodes('wlan.extcap').map((n) => nodeLabel(n))[7]).toBe(
+      'Extended Capabilities: 0x40 (octet 8)',
+    );
   });
 
   it('reads the fixed parameters of each management subtype', () => {
@@ -376,6 +398,17 @@ const FIELDS = [
   'wlan.wfa.ie.wpa.ucs.type',
   'wlan.wfa.ie.wpa.type',
   'wlan.tim.aid',
+  'wlan.extcap',
+  'wlan.extcap.b19',
+  'wlan.extcap.b62',
+  'wlan.rmcap',
+  'wlan.rmcap.b18to20',
+  'wlan.vht.capabilities',
+  'wlan.vht.capabilities.beamformee_sts_cap',
+  'wlan.vht.mcsset.txmcsmap',
+  'wlan.vht.op.basicmcsmap',
+  'wlan.ht.capabilities',
+  'wlan.ht.mcsset.rxbitmask.0to7',
   'wlan.wep.iv',
   'wlan.wep.key',
   'wlan.wep.icv',
