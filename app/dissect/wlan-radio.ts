@@ -166,16 +166,23 @@ export const F = fields('wlan_radio', {
   end_tsf: micros('End', 64),
 });
 
-/** Per frame: its airtime's start and end and the gap before it, worked out on the first pass. */
-interface Timing {
-  start: bigint;
-  end: bigint;
-  ifs: bigint;
-}
+/**
+ * What the first pass keeps to show a frame's gap again on a revisit: the end of the frame before
+ * it (8 bytes a frame, NaN for none), as its own start and end come from its own header.
+ */
 interface RadioState {
-  /** End of the previous frame that went through this layer (0 when it had none). */
-  prevEnd: bigint | null;
-  frames: Map<number, Timing>;
+  /** End of the previous frame that went through this layer (0 when it had no airtime). */
+  lastEnd: number | null;
+  prevEnds: Float64Array;
+}
+
+function recordPrevEnd(state: RadioState, frame: number, value: number): void {
+  if (frame >= state.prevEnds.length) {
+    const grown = new Float64Array(Math.max(frame + 1, state.prevEnds.length * 2)).fill(Number.NaN);
+    grown.set(state.prevEnds);
+    state.prevEnds = grown;
+  }
+  state.prevEnds[frame] = value;
 }
 
 const B_RATES = new Set([1, 2, 5.5, 11, 22, 33]);
@@ -416,23 +423,28 @@ function addDuration(
   radio: RadioInfo,
   rate: number | undefined,
 ): void {
-  const state = pinfo.state.of<RadioState>('wlan_radio', () => ({ prevEnd: null, frames: new Map() }));
+  const state = pinfo.state.of<RadioState>('wlan_radio', () => ({
+    lastEnd: null,
+    prevEnds: new Float64Array(1024).fill(Number.NaN),
+  }));
   const first = firstPass(pinfo.state, pinfo);
   const time =
     rate !== undefined && rate > 0
       ? airtime(radio, radio.phy, rate, tvb.reportedRemaining(tvb.start) + (radio.airtimeAddsFcs ? 4 : 0))
       : null;
-  let timing = state.frames.get(pinfo.meta.number);
+  const frame = pinfo.meta.number;
+  const hasTiming = time !== null && radio.tsf !== undefined;
   if (first) {
-    timing = undefined;
-    if (time && radio.tsf !== undefined) {
-      const end = radio.tsf;
-      const start = end - BigInt(time.duration);
-      const ifs = state.prevEnd !== null ? start - state.prevEnd : 0n;
-      timing = { start, end, ifs };
-      state.frames.set(pinfo.meta.number, timing);
-    }
-    state.prevEnd = timing ? timing.end : 0n;
+    recordPrevEnd(state, frame, state.lastEnd ?? Number.NaN);
+    state.lastEnd = hasTiming && radio.tsf !== undefined ? Number(radio.tsf) : 0;
+  }
+  let timing: { start: bigint; end: bigint; ifs: bigint } | undefined;
+  if (time && radio.tsf !== undefined) {
+    // Wireshark's TSF marks the end of the frame on the air (its tsf_at_end preference).
+    const end = radio.tsf;
+    const start = end - BigInt(time.duration);
+    const prev = state.prevEnds[frame] ?? Number.NaN;
+    timing = { start, end, ifs: Number.isNaN(prev) ? 0n : start - BigInt(prev) };
   }
   if (!time) return;
   const o = tvb.start;

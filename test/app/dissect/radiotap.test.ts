@@ -90,6 +90,8 @@ describe('radiotap', () => {
     expect(second.value('wlan_radio.duration')).toBe('304');
     expect(second.value('wlan_radio.ifs')).toBe('2258');
     expect(second.value('wlan_radio.start_tsf')).toBe('10018618');
+    // A later look at frame 2 (the detail pane) shows the same gap.
+    expect(dissectHex(ACK, RADIOTAP, { number: 2 }, state).value('wlan_radio.ifs')).toBe('2258');
     const third = dissectHex(PROBE_RESPONSE, RADIOTAP, { number: 3 }, state);
     expect(third.value('wlan_radio.phy')).toBe('4');
     expect(third.value('wlan_radio.preamble')).toBe('96');
