@@ -826,7 +826,7 @@ export function dissectRadiotap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
   const invalid = version !== 0 || length < 8;
   // A first pass without a tree finds whether the fields overrun the header: the title says so.
   let overrun = false;
-  if (!invalid) {
+  if (!invalid && (tree.full || tree.wants(F['']))) {
     try {
       overrun = parseFields(tvb, o, length, pinfo, NULL_TREE, {
         phy: Phy.Unknown,
