@@ -828,11 +828,8 @@ export function dissectRadiotap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
   let overrun = false;
   if (!invalid && (tree.full || tree.wants(F['']))) {
     try {
-      overrun = parseFields(tvb, o, length, pinfo, NULL_TREE, {
-        phy: Phy.Unknown,
-        fcsLen: 0,
-        dataPad: false,
-      });
+      const scratch: RadioInfo = { phy: Phy.Unknown, fcsLen: 0, dataPad: false };
+      overrun = parseFields(tvb, o, length, pinfo, NULL_TREE, scratch, true);
     } catch {
       overrun = false;
     }
@@ -849,7 +846,7 @@ export function dissectRadiotap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number
     radio.phy = Phy.B;
   tree.pop();
   tvb.claim(length);
-  const rest = tvb.sub(o + Math.max(length, invalid ? length : 8));
+  const rest = tvb.sub(o + length);
   dissectWlanRadio(rest, pinfo, tree, radio);
   return tvb.remaining(o);
 }
@@ -861,6 +858,7 @@ function parseFields(
   pinfo: PacketInfo,
   tree: Tree,
   radio: RadioInfo,
+  scan = false,
 ): boolean {
   const words: number[] = [];
   let at = o + 4;
@@ -909,7 +907,7 @@ function parseFields(
             'Radiotap data goes past the end of the radiotap header',
           );
           tree.pop();
-          if (tree !== NULL_TREE) pinfo.malformed = true;
+          if (!scan) pinfo.malformed = true;
           overrun = true;
           broken = true;
           break;
