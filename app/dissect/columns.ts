@@ -1,7 +1,7 @@
 // The packet list's Source and Destination columns from what the dissectors recorded:
 // the network addresses when there are any, else the link-layer ones (Wireshark's default).
 import { formatIPv4, formatIPv6, readIPv4 } from '../format/address.ts';
-import { macNameOrAddress } from '../format/mac-names.ts';
+import { macNameOrAddress, macWithName } from '../format/mac-names.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 
 export interface Columns {
@@ -11,7 +11,7 @@ export interface Columns {
   info: string;
 }
 
-function address(pinfo: PacketInfo, net: number, dl: number): string {
+function address(pinfo: PacketInfo, net: number, dl: number, role = ''): string {
   const b = pinfo.bytes;
   switch (pinfo.netKind) {
     case AddrKind.IPv4:
@@ -19,16 +19,17 @@ function address(pinfo: PacketInfo, net: number, dl: number): string {
     case AddrKind.IPv6:
       return net >= 0 ? formatIPv6(b, net) : '';
     default:
-      return dl >= 0 && dl + 6 <= b.length ? macNameOrAddress(b, dl) : '';
+      if (dl < 0 || dl + 6 > b.length) return '';
+      return role ? `${macWithName(b, dl)} (${role})` : macNameOrAddress(b, dl);
   }
 }
 
 export function sourceColumn(pinfo: PacketInfo): string {
-  return address(pinfo, pinfo.netSrc, pinfo.dlSrc);
+  return address(pinfo, pinfo.netSrc, pinfo.dlSrc, pinfo.dlSrcRole);
 }
 
 export function destinationColumn(pinfo: PacketInfo): string {
-  return address(pinfo, pinfo.netDst, pinfo.dlDst);
+  return address(pinfo, pinfo.netDst, pinfo.dlDst, pinfo.dlDstRole);
 }
 
 export function columnsOf(pinfo: PacketInfo): Columns {

@@ -138,7 +138,11 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
   }
   pinfo.malformed = true;
   const offset = err instanceof MalformedError ? err.offset : 0;
-  const why = err instanceof MalformedError ? layer : `${layer} (dissector bug: ${String(err)})`;
+  const detail = err instanceof MalformedError ? err.detail : '';
+  const why =
+    err instanceof MalformedError
+      ? `${layer}${detail ? `: ${detail}` : ''}`
+      : `${layer} (dissector bug: ${String(err)})`;
   const at = Math.min(offset, tvb.end);
   const label = `[Malformed Packet: ${why}]`;
   tree.push(WS.malformed, tvb, at, 0, label);
@@ -146,7 +150,7 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
   if (node) node.flags |= NodeFlag.Malformed;
   expertInfo(tree, tvb, at, 0, 'Error', 'Malformed', 'Malformed Packet (Exception occurred)');
   tree.pop(undefined, label);
-  if (pinfo.options.wantInfo) pinfo.info += '[Malformed Packet]';
+  if (pinfo.options.wantInfo) pinfo.info += `[Malformed Packet${detail ? `: ${detail}` : ''}]`;
 }
 
 /**

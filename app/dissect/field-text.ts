@@ -58,6 +58,19 @@ export function bitPicture(def: FieldDef, value: number): string {
   let shift = 0;
   while (shift < 32 && ((mask >>> shift) & 1) === 0) shift++;
   const raw = (value << shift) >>> 0;
+  // Flags repeat (a radiotap header draws thirty 32-bit pictures a frame): draw each once.
+  const key = `${bits}/${mask}/${raw}`;
+  const known = PICTURES.get(key);
+  if (known !== undefined) return known;
+  if (PICTURES.size >= 4096) PICTURES.clear();
+  const s = drawPicture(bits, mask, raw);
+  PICTURES.set(key, s);
+  return s;
+}
+
+const PICTURES = new Map<string, string>();
+
+function drawPicture(bits: number, mask: number, raw: number): string {
   let s = '';
   for (let i = bits - 1; i >= 0; i--) {
     const bit = 2 ** i;

@@ -101,6 +101,13 @@ import { dtpModule } from './dtp.ts';
 import { pppoeModule } from './pppoe.ts';
 import { mplsEchoModule } from './mpls-echo.ts';
 import { q933Module } from './q933.ts';
+import { radiotapModule } from './radiotap.ts';
+import { wlanRadioModule } from './wlan-radio.ts';
+import { wlanModule } from './wlan.ts';
+import { eapolModule } from './eapol.ts';
+import { ppiModule } from './ppi.ts';
+import { prismModule } from './prism.ts';
+import { wlancapModule } from './wlancap.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -209,6 +216,13 @@ export const MODULES: readonly DissectorModule[] = [
   pppoeModule,
   mplsEchoModule,
   q933Module,
+  radiotapModule,
+  wlanRadioModule,
+  wlanModule,
+  eapolModule,
+  ppiModule,
+  prismModule,
+  wlancapModule,
 ];
 
 let shared: Registry | null = null;

@@ -72,6 +72,13 @@ export class PacketInfo {
   /** Link-layer addresses: offsets into `bytes` (6 bytes each), -1 when absent. */
   dlSrc = -1;
   dlDst = -1;
+  /**
+   * What a link-layer address is to the frame when that is not plain source or destination (an
+   * 802.11 control frame's `RA`, `TA`, `BSSID`): the column then shows it as Wireshark does,
+   * `name (address) (RA)`.
+   */
+  dlSrcRole = '';
+  dlDstRole = '';
   /** Network addresses: kind and offsets into `bytes`. */
   netKind: AddrKind = AddrKind.None;
   netSrc = -1;

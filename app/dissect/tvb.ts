@@ -16,6 +16,11 @@ export class MalformedError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /**
+     * What Wireshark says went wrong when it is not the plain bounds error, shown after the
+     * protocol in the Malformed note (`length of contained item exceeds length of containing item`).
+     */
+    readonly detail = '',
   ) {
     super(message);
   }

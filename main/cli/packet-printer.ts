@@ -71,7 +71,7 @@ export class PacketPrinter {
     } else if (opts.mode === 'tree') {
       const tree = new FullTree();
       dissect(registry, meta, bytes, tree, state, options);
-      for (const l of treeLines(tree.roots)) out.line(l);
+      for (const l of treeLines(tree.roots, 0, [], !opts.hex)) out.line(l);
       out.line('');
     } else {
       const summarized = pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options);

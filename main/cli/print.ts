@@ -66,12 +66,24 @@ export function fieldsLine(
   return out.join(fmt.separator);
 }
 
-/** tshark -V: each node's label, children indented by four spaces; hidden fields left out. */
-export function treeLines(nodes: readonly FieldNode[], depth = 0, out: string[] = []): string[] {
+/**
+ * tshark -V: each node's label, children indented by four spaces; hidden fields left out. Without
+ * -x (`dataHex`), tshark dumps the bytes of each Data protocol item in hex after its label.
+ */
+export function treeLines(
+  nodes: readonly FieldNode[],
+  depth = 0,
+  out: string[] = [],
+  dataHex = false,
+): string[] {
   for (const n of nodes) {
     if (n.def?.hidden) continue;
     out.push(' '.repeat(depth * 4) + nodeLabel(n));
-    if (n.children) treeLines(n.children, depth + 1, out);
+    if (dataHex && n.def?.abbrev === 'data' && n.length > 0) {
+      out.push('');
+      out.push(...hexDumpLines(n.bytes.subarray(n.offset, n.offset + n.length)));
+    }
+    if (n.children) treeLines(n.children, depth + 1, out, dataHex);
   }
   return out;
 }
