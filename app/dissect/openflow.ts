@@ -90,27 +90,18 @@ const V1 = fields('openflow_v1', {
   'type.undecoded': uint('Message data not dissected yet', 8),
 });
 const V1_TYPE = fields('openflow_1_0', { type: uint('Type', 8, { strings: V1_TYPES }) });
-const V4 = fields('openflow_v4', {
-  '': proto('OpenFlow 1.3'),
-  version: hex('Version', 8, { mask: 0x7f, strings: VERSIONS }),
-  type: uint('Type', 8, { strings: V4_TYPES }),
-  length: uint('Length', 16),
-  xid: uint('Transaction ID', 32),
-});
-const V5 = fields('openflow_v5', {
-  '': proto('OpenFlow 1.4'),
-  version: hex('Version', 8, { mask: 0x7f, strings: VERSIONS }),
-  type: uint('Type', 8, { strings: V4_TYPES }),
-  length: uint('Length', 16),
-  xid: uint('Transaction ID', 32),
-});
-const V6 = fields('openflow_v6', {
-  '': proto('OpenFlow 1.5'),
-  version: hex('Version', 8, { mask: 0x7f, strings: VERSIONS }),
-  type: uint('Type', 8, { strings: V4_TYPES }),
-  length: uint('Length', 16),
-  xid: uint('Transaction ID', 32),
-});
+/** The header fields of OpenFlow 1.3 and later, which each version names under its own prefix. */
+const versionFields = (prefix: string, name: string) =>
+  fields(prefix, {
+    '': proto(name),
+    version: hex('Version', 8, { mask: 0x7f, strings: VERSIONS }),
+    type: uint('Type', 8, { strings: V4_TYPES }),
+    length: uint('Length', 16),
+    xid: uint('Transaction ID', 32),
+  });
+const V4 = versionFields('openflow_v4', 'OpenFlow 1.3');
+const V5 = versionFields('openflow_v5', 'OpenFlow 1.4');
+const V6 = versionFields('openflow_v6', 'OpenFlow 1.5');
 
 /** Each version's layer name, protocol item and type field. */
 const VERSION_LAYERS = new Map([
