@@ -455,12 +455,19 @@ function serverHello(
 ): void {
   const legacy = tvb.u16(off);
   // Wireshark scans supported_versions first: a TLS 1.3 random is not split into time and bytes.
-  const scanned = retry ? 0 : scanSelectedVersion(tvb, off, end);
-  off = versionRandomSession(tvb, off, tree, normalizeVersion(scanned) === 0x0304);
+  const scanned = retry || legacy !== 0x0303 ? 0 : scanSelectedVersion(tvb, off, end);
+  const version = scanned || legacy;
+  const tls13 = normalizeVersion(version) === 0x0304;
+  // Drafts before 22 had no legacy_session_id and no compression method in the ServerHello.
+  const draft = draftOf(version);
+  const early = tls13 && draft > 0 && draft < 22;
+  off = versionRandomSession(tvb, off, tree, tls13, !early);
   result.cipherSuite = num(tree, HS['handshake.ciphersuite'], tvb, off, 2);
   off += 2;
-  num(tree, HS['handshake.comp_method'], tvb, off, 1);
-  off += 1;
+  if (!early) {
+    num(tree, HS['handshake.comp_method'], tvb, off, 1);
+    off += 1;
+  }
   result.serverVersion = normalizeVersion(legacy);
   if (off < end) {
     const selected = extensionBlock(tvb, off, end, retry ? Hello.Retry : Hello.Server, tree, result);
@@ -481,8 +488,14 @@ function scanSelectedVersion(tvb: Tvb, off: number, end: number): number {
   }
 }
 
-/** legacy_version, random, legacy_session_id; returns the offset after them. */
-function versionRandomSession(tvb: Tvb, off: number, tree: Tree, tls13: boolean): number {
+/** The TLS 1.3 draft number of a version (Wireshark's extract_tls13_draft_version), 0 if none. */
+function draftOf(v: number): number {
+  if ((v & 0xff00) === 0x7f00 || v === 0xfb17 || v === 0xfb1a) return v & 0xff;
+  return 0;
+}
+
+/** legacy_version, random, legacy_session_id (when `sessionId`); returns the offset after them. */
+function versionRandomSession(tvb: Tvb, off: number, tree: Tree, tls13: boolean, sessionId = true): number {
   num(tree, HS['handshake.version'], tvb, off, 2);
   tree.push(HS['handshake.random'], tvb, off + 2, 32);
   if (!tls13) {
@@ -494,6 +507,7 @@ function versionRandomSession(tvb: Tvb, off: number, tree: Tree, tls13: boolean)
   tree.pop();
   tvb.need(off + 2, 32);
   off += 34;
+  if (!sessionId) return off;
   const sidLen = num(tree, HS['handshake.session_id_length'], tvb, off, 1);
   off += 1;
   if (sidLen > 0) tree.add(HS['handshake.session_id'], tvb, off, sidLen);

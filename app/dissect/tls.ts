@@ -185,6 +185,9 @@ export function dissectTLS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     // Nothing to show yet: TCP marks the segment and calls again with the whole record.
     const missing = firstRecordMissing(tvb);
     if (missing !== 0) {
+      // Wireshark's dissect_ssl clears Info before it finds the record incomplete: TCP's text
+      // goes, its analysis notes (fenced) and what TLS wrote earlier in the frame stay.
+      if (pinfo.wantInfo) pinfo.setInfo(infoSoFar.get(pinfo) ?? TCP_NOTES.exec(pinfo.info)?.[0] ?? '');
       pinfo.desegmentOffset = 0;
       pinfo.desegmentLen = missing;
       return captured;
