@@ -32,6 +32,8 @@ export interface InterfaceInfo {
   description?: string;
   /** Timestamp units per second (1e6 for µs, 1e9 for ns). */
   tsResolution: number;
+  /** 0-based index of the pcapng section that described the interface (0 for pcap). */
+  section?: number;
 }
 
 export interface FileInfo {

@@ -10,6 +10,7 @@ import { expertInfo } from './dissect.ts';
 
 export const F = fields('frame', {
   '': proto('Frame'),
+  section_number: uint('Section number', 32),
   interface_id: uint('Interface id', 32),
   interface_name: str('Interface name'),
   interface_description: str('Interface description'),
@@ -60,24 +61,44 @@ function frameTitle(pinfo: PacketInfo): string {
     `${n} byte${n === 1 ? '' : 's'} ${where} (${n * 8} bits)`;
   let title = `Frame ${m.number}: ${amount(m.origLen, 'on wire')}, ${amount(m.capLen, 'captured')}`;
   if (m.ifaceId >= 0) {
-    const name = pinfo.state.interfaceOf?.(m.ifaceId)?.name;
-    title += name ? ` on interface ${name}, id ${m.ifaceId}` : ` on unnamed interface, id ${m.ifaceId}`;
+    const id = recordInterfaceId(pinfo);
+    title += ` on interface ${interfaceName(pinfo, id)}, id ${id}`;
   }
   return title;
 }
 
+/**
+ * The interface id as tshark 4.0 shows it: the record's own, section-local id (Trawl's ids are
+ * global across sections, as capinfos numbers them).
+ */
+function recordInterfaceId(pinfo: PacketInfo): number {
+  const g = pinfo.meta.ifaceId;
+  const of = pinfo.state.interfaceOf;
+  const section = of?.(g)?.section ?? 0;
+  if (section === 0 || !of) return g;
+  let first = g;
+  while (first > 0 && (of(first - 1)?.section ?? 0) === section) first--;
+  return g - first;
+}
+
+/**
+ * tshark's name for interface `id`, looked up (as tshark does) in the file's whole interface
+ * list: the name, else the description, else `unknown`.
+ */
+function interfaceName(pinfo: PacketInfo, id: number): string {
+  const iface = pinfo.state.interfaceOf?.(id);
+  return iface?.name || iface?.description || 'unknown';
+}
+
 /** `Interface id: 0 (en0)` with the interface's name and description under it. */
 function addInterface(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
-  const id = pinfo.meta.ifaceId;
-  const iface = pinfo.state.interfaceOf?.(id);
-  if (!iface?.name) {
-    tree.add(F.interface_id, tvb, 0, 0, id);
-    return;
-  }
+  const id = recordInterfaceId(pinfo);
+  const name = interfaceName(pinfo, id);
   tree.push(F.interface_id, tvb, 0, 0, id);
-  if (tree.full) tree.label(`Interface id: ${id} (${iface.name})`);
-  tree.add(F.interface_name, tvb, 0, 0, iface.name);
-  if (iface.description) tree.add(F.interface_description, tvb, 0, 0, iface.description);
+  if (tree.full) tree.label(`Interface id: ${id} (${name})`);
+  tree.add(F.interface_name, tvb, 0, 0, name);
+  const description = pinfo.state.interfaceOf?.(id)?.description;
+  if (description) tree.add(F.interface_description, tvb, 0, 0, description);
   tree.pop();
 }
 
@@ -87,7 +108,12 @@ export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   pinfo.layers.push('frame');
   tree.push(F[''], tvb, 0, m.capLen);
   if (tree.full) tree.label(frameTitle(pinfo));
-  if (m.ifaceId >= 0) addInterface(tvb, pinfo, tree);
+  if (m.ifaceId >= 0) {
+    // A pcapng record: tshark numbers its section from 1.
+    const section = pinfo.state.interfaceOf?.(m.ifaceId)?.section ?? 0;
+    tree.add(F.section_number, tvb, 0, 0, section + 1);
+    addInterface(tvb, pinfo, tree);
+  }
   if (tree.wants(F.encap_type)) {
     tree.add(F.encap_type, tvb, 0, 0, encapType(m.linkType));
     if (tree.full)

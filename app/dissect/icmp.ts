@@ -588,10 +588,10 @@ export function echoTransaction(
   if (first) {
     t = st.open.get(key);
     if (request) {
-      if (!t || t.reply !== 0) {
-        t = { request: frame, reply: 0, sec: pinfo.meta.tsSec, nsec: pinfo.meta.tsNsec };
-        st.open.set(key, t);
-      }
+      // Every request opens a transaction; a repeated one replaces the unanswered one before it
+      // (Wireshark's unmatched tree), so the reply names the latest request.
+      t = { request: frame, reply: 0, sec: pinfo.meta.tsSec, nsec: pinfo.meta.tsNsec };
+      st.open.set(key, t);
       st.byFrame.set(frame, t);
     } else {
       if (!t || t.reply !== 0) return;

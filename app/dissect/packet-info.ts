@@ -41,7 +41,8 @@ export class CaptureState {
   /** The arrival time of frame `n`, for a revisit that shows times relative to earlier frames. */
   frameTime: ((frame: number) => { sec: number; nsec: number } | null) | null = null;
   /** The name and description of pcapng interface `id`, as the file gives them (the frame tree shows them). */
-  interfaceOf: ((id: number) => { name?: string; description?: string } | undefined) | null = null;
+  interfaceOf:
+    ((id: number) => { name?: string; description?: string; section?: number } | undefined) | null = null;
 
   of<T>(key: string, make: () => T): T {
     let v = this.slots.get(key) as T | undefined;

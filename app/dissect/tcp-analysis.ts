@@ -50,6 +50,12 @@ export const enum A {
 /** Flags after which TCP does not hand the payload to a dissector (it was seen already). */
 export const RETRANSMITTED = A.Retransmission | A.FastRetransmission | A.SpuriousRetransmission;
 
+/**
+ * A segment Wireshark's decode_tcp_ports keeps from the payload's dissector (its default
+ * tcp.no_subdissector_on_error, with out-of-order reassembly off): it may still complete a message.
+ */
+export const OUT_OF_ORDER = A.OutOfOrder;
+
 interface FrameAnalysis {
   flags: number;
   dupNum: number;
@@ -73,6 +79,21 @@ export class SeqAnalysis {
   private readonly frames = new Map<number, FrameAnalysis>();
 
   /** Flags remembered for a frame (on a later pass). */
+  /**
+   * The last SYN's time, and the first RTT (SYN to the first pure ACK), after the frame's own
+   * analysis as in Wireshark's dissect_tcp. A time of 0 counts as unset there (a capture stamped
+   * at the epoch has none), and so it does here.
+   */
+  private noteHandshakeTimes(conv: number, flags: number, time: number): void {
+    const SYN = 2;
+    const ACK = 16;
+    if ((flags & (SYN | ACK)) === SYN) this.synTime[conv] = time;
+    if ((flags & (SYN | ACK)) !== ACK) return;
+    const t0 = this.get(this.synTime, conv);
+    const rtt = this.get(this.firstRtt, conv);
+    if (!Number.isNaN(t0) && t0 !== 0 && (Number.isNaN(rtt) || rtt === 0)) this.firstRtt[conv] = time - t0;
+  }
+
   of(frame: number): FrameAnalysis | undefined {
     return this.frames.get(frame);
   }
@@ -113,13 +134,6 @@ export class SeqAnalysis {
     const fwdLastack = this.get(this.lastack, fwd);
     const revLastack = this.get(this.lastack, rev);
     const plain = (flags & (SYN | FIN | RST)) === 0;
-
-    if (flags & SYN) {
-      if (!(flags & ACK)) this.synTime[conv] = time;
-    } else if (flags & ACK && Number.isNaN(this.get(this.firstRtt, conv))) {
-      const t0 = this.get(this.synTime, conv);
-      if (!Number.isNaN(t0) && fwd % 2 === 0) this.firstRtt[conv] = time - t0;
-    }
 
     if (seglen === 1 && known && seq === nextseq && revWindow === 0) {
       f |= A.ZeroWindowProbe;
@@ -165,23 +179,29 @@ export class SeqAnalysis {
       this.maxToBeAcked[rev] = this.get(this.nextseq, rev);
     }
 
-    if (
-      (seglen > 0 || flags & (SYN | FIN)) &&
-      known &&
-      seq < nextseq &&
-      !(f & (A.KeepAlive | A.ZeroWindowProbe))
-    ) {
+    if ((seglen > 0 || flags & (SYN | FIN)) && !(f & (A.KeepAlive | A.ZeroWindowProbe))) {
+      // Wireshark 4.0's order: spurious first (the other side acked it all already), then fast
+      // retransmission, out-of-order and plain retransmission for data that does not advance.
+      // Data starting one byte before the next sequence number advances it (a keep-alive's byte).
+      const notAdvanced = known && seq < nextseq && !(seglen > 1 && seq === nextseq - 1);
       const sinceAck = time - this.get(this.lastackTime, rev);
       const sinceNext = time - this.get(this.nextseqTime, fwd);
       const rtt = this.get(this.firstRtt, conv);
       const oooThreshold = Number.isNaN(rtt) || rtt === 0 ? 0.003 : rtt;
-      if ((this.dupNum[rev] ?? 0) >= 2 && revLastack === seq && sinceAck < 0.02) f |= A.FastRetransmission;
-      else if (sinceNext < oooThreshold && nextseq !== seq + seglen + (flags & (SYN | FIN) ? 1 : 0))
-        f |= A.OutOfOrder;
-      else if (seglen > 0 && !Number.isNaN(revLastack) && seq + seglen <= revLastack)
+      if (seglen > 0 && !Number.isNaN(revLastack) && revLastack !== 0 && seq + seglen <= revLastack)
         f |= A.SpuriousRetransmission;
-      else f |= A.Retransmission;
+      else if (notAdvanced && (this.dupNum[rev] ?? 0) >= 2 && revLastack === seq && sinceAck < 0.02)
+        f |= A.FastRetransmission;
+      else if (
+        notAdvanced &&
+        sinceNext < oooThreshold &&
+        nextseq !== seq + seglen + (flags & (SYN | FIN) ? 1 : 0)
+      )
+        f |= A.OutOfOrder;
+      else if (notAdvanced) f |= A.Retransmission;
     }
+
+    this.noteHandshakeTimes(conv, flags, time);
 
     const next = seq + seglen + (flags & (SYN | FIN) ? 1 : 0);
     if ((!known || next > nextseq) && !(flags & RST)) {

@@ -3,7 +3,6 @@
 // payload's dissector asks for it (tcp-reassembly.ts).
 import { wantsExpert } from './dissect.ts';
 import { bitPicture } from './field-text.ts';
-import { formatDelta } from '../format/time.ts';
 import {
   bool,
   bytes,
@@ -22,7 +21,8 @@ import { dissectData } from './data.ts';
 import { Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Dissector, Registry } from './registry.ts';
 import { F as MPTCP, dissectMptcpOption, mptcpAnalysisTree, type MptcpSegment } from './mptcp.ts';
-import { AF, analysisInfo, analysisTree, RETRANSMITTED, SeqAnalysis } from './tcp-analysis.ts';
+import { AF, analysisInfo, analysisTree, OUT_OF_ORDER, RETRANSMITTED, SeqAnalysis } from './tcp-analysis.ts';
+import { addStreamTimes, StreamTimes } from './stream-times.ts';
 import { desegmentPdus, RF, StreamReassembly } from './tcp-reassembly.ts';
 import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
@@ -153,6 +153,11 @@ export const F = fields('tcp', {
   'options.experimental': bytes('TCP Option - Experimental'),
   'options.experimental.exid': hex('Experiment Identifier', 16, { strings: EXID_NAMES }),
   'options.experimental.data': bytes('Data'),
+  'options.tarr.rate': uint('TARR Rate', 8, { mask: 0xfe }),
+  'options.tar.reserved': uint('TARR Reserved', 8, { mask: 0x01 }),
+  'options.acc_ecn.ee0b': uint('Accurate ECN Echo ECT(0) Byte Counter', 24),
+  'options.acc_ecn.eceb': uint('Accurate ECN Echo CE Byte Counter', 24),
+  'options.acc_ecn.ee1b': uint('Accurate ECN Echo ECT(1) Byte Counter', 24),
   'options.unknown': bytes('TCP Option - Unknown'),
   'options.unknown.payload': bytes('Payload'),
   payload: bytes('TCP payload'),
@@ -241,68 +246,6 @@ class TcpState {
     this.serverPort.push(0);
     return c;
   }
-}
-
-interface Time {
-  sec: number;
-  nsec: number;
-}
-
-/**
- * Each stream's first frame and each frame's previous one in its stream (Wireshark's
- * tcp.time_relative and tcp.time_delta). The first pass keeps the times at hand; a revisit finds
- * them again through `CaptureState.frameTime` (a single pass, the CLI, never revisits).
- */
-class StreamTimes {
-  private readonly firstFrame: number[] = [];
-  private readonly firstTime: Time[] = [];
-  private readonly lastTime: Time[] = [];
-  /** Frame number → the previous frame of its stream (0: none), 4 bytes a frame. */
-  private previous = new Uint32Array(1024);
-  private readonly lastFrame: number[] = [];
-
-  /** On the first pass: notes the frame in stream `c`; returns the stream's first and previous times. */
-  record(c: number, m: { number: number; tsSec: number; tsNsec: number }): { start: Time; previous: Time } {
-    const now = { sec: m.tsSec, nsec: m.tsNsec };
-    this.firstFrame[c] ??= m.number;
-    const start = (this.firstTime[c] ??= now);
-    const previous = this.lastTime[c] ?? now;
-    this.lastTime[c] = now;
-    if (m.number >= this.previous.length) {
-      const grown = new Uint32Array(Math.max(m.number + 1, this.previous.length * 2));
-      grown.set(this.previous);
-      this.previous = grown;
-    }
-    this.previous[m.number] = this.lastFrame[c] ?? 0;
-    this.lastFrame[c] = m.number;
-    return { start, previous };
-  }
-
-  /** On a later pass: the same times, or null when the frames' times cannot be read back. */
-  recorded(c: number, m: { number: number; tsSec: number; tsNsec: number }, state: CaptureState) {
-    const now = { sec: m.tsSec, nsec: m.tsNsec };
-    const start = this.firstTime[c];
-    const before = this.previous[m.number] ?? 0;
-    const previous = before === 0 ? now : (state.frameTime?.(before) ?? null);
-    return start === undefined || previous === null ? null : { start, previous };
-  }
-}
-
-/** `[Timestamps]`: time since the stream's first frame and since its previous one. */
-function addStreamTimes(
-  t: { start: Time; previous: Time },
-  tvb: Tvb,
-  o: number,
-  pinfo: PacketInfo,
-  tree: Tree,
-): void {
-  const m = pinfo.meta;
-  if (!tree.full && !tree.wants(F.time_relative) && !tree.wants(F.time_delta)) return;
-  tree.push(F._timestamps, tvb, o, 0);
-  if (tree.full) tree.label('[Timestamps]');
-  tree.add(F.time_relative, tvb, o, 0, formatDelta(m.tsSec, m.tsNsec, t.start.sec, t.start.nsec));
-  tree.add(F.time_delta, tvb, o, 0, formatDelta(m.tsSec, m.tsNsec, t.previous.sec, t.previous.nsec));
-  tree.pop();
 }
 
 const newState = (): TcpState => new TcpState();
@@ -601,7 +544,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       // stream's times were in the tree before the options were read.
       if (streamTimes) {
         tree.reopen(tcpNode);
-        addStreamTimes(streamTimes, tvb, o, pinfo, tree);
+        addStreamTimes(streamTimes, tvb, o, pinfo, tree, F);
         tree.pop();
       }
       throw err;
@@ -618,7 +561,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   if (first && c >= 0 && flags & TH.SYN) st.serverPort[c] = isAck ? sport : dport;
 
-  if (streamTimes) addStreamTimes(streamTimes, tvb, o, pinfo, tree);
+  if (streamTimes) addStreamTimes(streamTimes, tvb, o, pinfo, tree, F);
 
   // Sequence analysis: its Info prefix stays in front of what the payload's dissector writes.
   let analysed: ReturnType<SeqAnalysis['of']>;
@@ -673,7 +616,10 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tcpLayer.dir = dir;
     tcpLayer.serverPort = server;
     const claimed = c >= 0 ? st.convDissector[c] : undefined;
-    const dispatch = (payload: Tvb): void => dispatchTcp(pinfo, sport, dport, server, claimed, payload, tree);
+    const refused = analysed !== undefined && (analysed.flags & OUT_OF_ORDER) !== 0;
+    const dispatch = refused
+      ? (): void => {}
+      : (payload: Tvb): void => dispatchTcp(pinfo, sport, dport, server, claimed, payload, tree);
     const reported = tvb.reportedRemaining(payloadStart);
     if (
       pinfo.options.reassemble !== false &&
@@ -1022,8 +968,15 @@ function dissectOption(
         fastOpen(tvb, o + 4, len - 4, pinfo, tree);
       } else {
         if (tree.full) label += `: ${EXID_NAMES.get(exid) ?? 'Unknown'}`;
-        if (len > 4) tree.add(F['options.experimental.data'], tvb, o + 4, len - 4);
-        if (pinfo.wantInfo) infoAppend(pinfo, ` ExID=${exid.toString(16)}`);
+        if (exid === 0xac && (len === 4 || len === 5))
+          label += ackRateRequest(tvb, o + 4, len - 4, pinfo, tree);
+        else if ((exid === 0xacc0 || exid === 0xacc1) && (len - 4) % 3 === 0 && len <= 13)
+          label += `: Accurate ECN${accurateEcn(tvb, o + 4, len - 4, exid === 0xacc0, pinfo, tree)}`;
+        else {
+          if (len > 4) tree.add(F['options.experimental.data'], tvb, o + 4, len - 4);
+          // tcp_info_append_hex_uint prints %X.
+          if (pinfo.wantInfo) infoAppend(pinfo, ` ExID=${exid.toString(16).toUpperCase()}`);
+        }
       }
       break;
     }
@@ -1032,6 +985,44 @@ function dissectOption(
       break;
   }
   tree.pop(undefined, label);
+}
+
+/** TCP ACK Rate Request (an experiment, ExID 0x00ac): a rate, or a bare request; the label's tail. */
+function ackRateRequest(tvb: Tvb, o: number, len: number, pinfo: PacketInfo, tree: Tree): string {
+  if (len === 0) {
+    if (pinfo.wantInfo) infoAppend(pinfo, ' TARR');
+    return '';
+  }
+  const rate = tvb.u8(o) >> 1;
+  tree.add(F['options.tarr.rate'], tvb, o, 1, rate);
+  tree.add(F['options.tar.reserved'], tvb, o, 1, tvb.u8(o) & 1);
+  if (pinfo.wantInfo) infoAppend(pinfo, ` TARR=${rate}`);
+  return ` ${rate}`;
+}
+
+/** Accurate ECN byte counters (0, 1, 2 or 3 of them, in the order's sequence); the label's tail. */
+function accurateEcn(
+  tvb: Tvb,
+  o: number,
+  len: number,
+  order0: boolean,
+  pinfo: PacketInfo,
+  tree: Tree,
+): string {
+  if (len === 0) {
+    if (pinfo.wantInfo) infoAppend(pinfo, ' AccECN');
+    return '';
+  }
+  const order = order0 ? (['ee0b', 'eceb', 'ee1b'] as const) : (['ee1b', 'eceb', 'ee0b'] as const);
+  const parts: string[] = [];
+  for (let i = 0; i * 3 < len; i++) {
+    const name = order[i] as 'ee0b' | 'eceb' | 'ee1b';
+    const v = tvb.u24(o + i * 3);
+    tree.add(F[`options.acc_ecn.${name}`], tvb, o + i * 3, 3, v);
+    parts.push(`${name.toUpperCase()} ${v}`);
+    if (pinfo.wantInfo) infoAppend(pinfo, ` ${name.toUpperCase()}=${v}`);
+  }
+  return ` (Order ${order0 ? 0 : 1}): ${parts.join(', ')}`;
 }
 
 function fastOpen(tvb: Tvb, o: number, len: number, pinfo: PacketInfo, tree: Tree): void {

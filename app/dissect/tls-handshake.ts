@@ -301,6 +301,8 @@ export interface HandshakeResult {
   cipherSuite: number;
   /** The protocol a ServerHello's ALPN selected ('' when none). */
   alpn: string;
+  /** A ClientHello offered early_data: the session is TLS 1.3 (Wireshark forces it). */
+  earlyData?: boolean;
 }
 
 export interface HandshakeContext {
@@ -360,7 +362,7 @@ function dissectOne(
   const end = body + len;
   switch (type) {
     case 1:
-      clientHello(tvb, body, end, ctx, tree);
+      clientHello(tvb, body, end, ctx, result, tree);
       break;
     case 2:
       serverHello(tvb, body, end, name === 'Hello Retry Request', result, tree);
@@ -426,7 +428,14 @@ function num(tree: Tree, def: FieldDef, tvb: Tvb, off: number, n: 1 | 2 | 3 | 4)
   return v;
 }
 
-function clientHello(tvb: Tvb, off: number, end: number, ctx: HandshakeContext, tree: Tree): void {
+function clientHello(
+  tvb: Tvb,
+  off: number,
+  end: number,
+  ctx: HandshakeContext,
+  result: HandshakeResult,
+  tree: Tree,
+): void {
   off = versionRandomSession(tvb, off, tree, ctx.version === 0x0304);
   const csLen = num(tree, HS['handshake.cipher_suites_length'], tvb, off, 2);
   off += 2;
@@ -442,7 +451,7 @@ function clientHello(tvb: Tvb, off: number, end: number, ctx: HandshakeContext, 
   for (let p = off; p < off + cmLen; p++) num(tree, HS['handshake.comp_method'], tvb, p, 1);
   tree.pop();
   off += cmLen;
-  if (off < end) extensionBlock(tvb, off, end, Hello.Client, tree);
+  if (off < end) extensionBlock(tvb, off, end, Hello.Client, tree, result);
 }
 
 function serverHello(
@@ -525,7 +534,7 @@ function extensionBlock(
   end: number,
   kind: Hello,
   tree: Tree,
-  out: { alpn: string } = { alpn: '' },
+  out: { alpn: string; earlyData?: boolean } = { alpn: '' },
 ): number {
   const total = num(tree, HS['handshake.extensions_length'], tvb, off, 2);
   off += 2;
@@ -541,6 +550,7 @@ function extensionBlock(
     }
     tree.add(HS['handshake.extension.type'], tvb, off, 2, type);
     tree.add(HS['handshake.extension.len'], tvb, off + 2, 2, len);
+    if (type === 42 && kind === Hello.Client) out.earlyData = true;
     const v = extension(tvb.sub(off + 4, len), off + 4, len, type, kind, tree, out);
     if (v) selected = v;
     tree.pop();

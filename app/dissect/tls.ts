@@ -442,6 +442,7 @@ function handshake(call: Call, tvb: Tvb, off: number, len: number, short: string
     tree.label(`${short} Record Layer: Handshake Protocol: ${what}`);
   }
   if (call.info.includes('Client Hello') && s.serverPort === 0) s.serverPort = pinfo.dstPort;
+  if (result.earlyData) s.version = 0x0304;
   if (result.cipherSuite >= 0) {
     s.cipherSuite = result.cipherSuite;
     s.serverPort = pinfo.srcPort;

@@ -1,9 +1,10 @@
 // User Datagram Protocol (RFC 768): ports, length, checksum, stream index, payload by port.
 import { dissectData } from './data.ts';
-import { bytes, fields, hex, names, proto, uint } from './field.ts';
+import { bytes, fields, FieldType, hex, names, proto, text, uint } from './field.ts';
 import { Conversations, expert, firstPass, ipLayer } from './ip-proto.ts';
 import { AddrKind, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
+import { addStreamTimes, StreamTimes } from './stream-times.ts';
 import { NULL_TREE, NodeFlag, type Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
 
@@ -18,8 +19,23 @@ export const F = fields('udp', {
   checksum: hex('Checksum', 16),
   'checksum.status': uint('Checksum Status', 8, { strings: CHECKSUM_STATUS, generated: true }),
   stream: uint('Stream index', 32, { generated: true }),
+  _timestamps: text('Timestamps'),
+  time_relative: {
+    name: 'Time since first frame',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
+  time_delta: {
+    name: 'Time since previous frame',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
   payload: bytes('UDP payload'),
 });
+
+const newTimes = (): StreamTimes => new StreamTimes();
 
 /** UDP conversations, for udp.stream. */
 const newConversations = (): Conversations => new Conversations();
@@ -112,6 +128,8 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const stream = udpStream(pinfo, sport, dport);
   tree.add(F.stream, tvb, o + 8, 0, stream);
   pinfo.conversation = stream * 2;
+  // Wireshark's udp_handle_timestamps: not for an empty datagram, nor one quoted by ICMP.
+  if (!pinfo.inError && ulen !== 8) streamTimes(pinfo, stream, tvb, o, tree);
 
   const payloadLength = tooLong ? reported - 8 : ulen - 8;
   const captured = tvb.remaining(o + 8);
@@ -159,6 +177,15 @@ export function dispatchPorts(
   if (high !== 0 && high !== first && reg.call(table, high, payload, pinfo, tree) > 0) return;
   if (reg.tryHeuristics(table === 'udpPort' ? 'udp' : 'tcp', payload, pinfo, tree)) return;
   dissectData(payload, pinfo, tree);
+}
+
+/** The datagram's `[Timestamps]` in its stream, noted on the first pass. */
+function streamTimes(pinfo: PacketInfo, stream: number, tvb: Tvb, o: number, tree: Tree): void {
+  const times = pinfo.state.of('udp.times', newTimes);
+  const t = firstPass(pinfo.state, pinfo)
+    ? times.record(stream, pinfo.meta)
+    : times.recorded(stream, pinfo.meta, pinfo.state);
+  if (t) addStreamTimes(t, tvb, o, pinfo, tree, F);
 }
 
 function udpStream(pinfo: PacketInfo, sport: number, dport: number): number {

@@ -22,6 +22,8 @@ struct InterfaceInfo {
   std::string description;
   /** Timestamp units per second. */
   double tsResolution = 1e6;
+  /** 0-based index of the pcapng section the interface was described in. */
+  uint32_t section = 0;
 };
 
 struct FileInfo {

@@ -263,6 +263,8 @@ bool PcapngReader::ParseSectionHeader(const uint8_t* p, uint32_t len, bool swapp
     return false;
   }
   section_.clear();
+  if (sawSection_) sectionIndex_++;
+  sawSection_ = true;
   if (info_.versionMajor == 0) {
     info_.versionMajor = major;
     info_.versionMinor = minor;
@@ -284,6 +286,7 @@ bool PcapngReader::ParseInterface(const uint8_t* p, uint32_t len, std::string& w
   InterfaceInfo shown;
   shown.linkType = iface.linkType;
   shown.snaplen = iface.snaplen;
+  shown.section = sectionIndex_;
   // Options: code, length, value padded to 4 bytes; a malformed tail is ignored.
   size_t off = 16;
   const size_t stop = len - 4;

@@ -78,6 +78,9 @@ class PcapngReader : public CaptureSource {
   std::vector<Interface> interfaces_;
   /** Global ids of the current section's interfaces, by section-local id. */
   std::vector<uint32_t> section_;
+  /** 0-based index of the section being read, and whether a section header was seen yet. */
+  uint32_t sectionIndex_ = 0;
+  bool sawSection_ = false;
 };
 
 }  // namespace trawl

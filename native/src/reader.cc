@@ -37,6 +37,7 @@ Napi::Object InterfaceObject(Napi::Env env, const InterfaceInfo& iface) {
   if (iface.hasName) o.Set("name", iface.name);
   if (iface.hasDescription) o.Set("description", iface.description);
   o.Set("tsResolution", iface.tsResolution);
+  o.Set("section", iface.section);
   return o;
 }
 

@@ -120,11 +120,13 @@ describe('TCP reassembly on built segments', () => {
       { fromClient: false, seq: 6001, ack, payload: all.slice(1000, 2000) },
       { fromClient: false, seq: 5001, ack, payload: all.slice(0, 1000) },
     ]);
-    // The second and third parts swapped (out of order, still reassembled), then the first again.
+    // The second and third parts swapped, then the first again. The out-of-order part completes
+    // the message, but tshark 4.0 (tcp.no_subdissector_on_error, out-of-order reassembly off)
+    // hands nothing of an out-of-order segment to HTTP, as http-ooo.pcap of its tests shows.
     expect(d[5]!.pinfo.proto).toBe('TCP');
-    expect(d[6]!.pinfo.info).toMatch(/^\[TCP Out-Of-Order\] /);
-    expect(d[6]!.pinfo.proto).toBe('HTTP');
-    expect(d[6]!.pinfo.info).toMatch(/HTTP\/1.1 200 OK {2}\(text\/plain\)$/);
+    expect(d[6]!.pinfo.info).toMatch(/^\[TCP Out-Of-Order\] 80 → \d+ \[PSH, ACK\] Seq=1001 /);
+    expect(d[6]!.pinfo.proto).toBe('TCP');
+    expect(d[6]!.value('http.response.code')).toBe('');
     expect(d[6]!.value('tcp.segment')).toBe('5,7,6');
     expect(d[6]!.value('tcp.reassembled.length')).toBe(String(all.length));
     expect(d[7]!.pinfo.info).toMatch(/^\[TCP Retransmission\] /);

@@ -38,13 +38,6 @@ const noDissector = (file: string, proto: string, frames?: number[]): KnownDiff 
 const KNOWN_DIFFS: KnownDiff[] = [
   {
     file: 'pcapngtg__le_difficult_test201.pcapng',
-    fields: ['frame.interface_id'],
-    reason:
-      'tshark 4.0 prints the section-local IDB index here (0,0,0,1) while its own interface list ' +
-      '(capinfos -I) numbers interfaces across sections as Trawl does (0,2,2,4)',
-  },
-  {
-    file: 'pcapngtg__le_difficult_test201.pcapng',
     fields: ['frame.time_epoch'],
     reason: 'a Simple Packet Block has no timestamp: tshark prints nothing, Trawl reports 0 s',
   },
