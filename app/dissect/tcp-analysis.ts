@@ -1,6 +1,7 @@
 // TCP sequence analysis (Wireshark's tcp_analyze_sequence_number): retransmissions, lost and
 // out-of-order segments, duplicate ACKs, keep-alives and window conditions, decided on the first
 // pass in frame order and remembered per frame, so a frame dissected again gets the same flags.
+import { formatDelta } from '../format/time.ts';
 import { fields, text, uint, FieldType } from './field.ts';
 import { expert, type ExpertSeverity } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -29,6 +30,20 @@ export const AF = fields('tcp', {
   'analysis.zero_window_probe': text('Zero Window Probe'),
   'analysis.window_update': text('Window update'),
   'analysis.window_full': text('Window full'),
+  'analysis.acks_frame': {
+    name: 'This is an ACK to the segment in frame',
+    type: FieldType.FrameNum,
+    generated: true,
+  },
+  'analysis.ack_rtt': {
+    name: 'The RTT to ACK the segment was',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
+  'analysis.initial_rtt': { name: 'iRTT', type: FieldType.RelTime, unit: 'seconds', generated: true },
+  'analysis.bytes_in_flight': uint('Bytes in flight', 32, { generated: true }),
+  'analysis.push_bytes_sent': uint('Bytes sent since last PSH flag', 32, { generated: true }),
 });
 
 export const enum A {
@@ -60,7 +75,28 @@ interface FrameAnalysis {
   flags: number;
   dupNum: number;
   dupFrame: number;
+  /** The frame whose data this segment acknowledges (0: none) and how long that took. */
+  acksFrame: number;
+  ackRtt: string;
+  /** The conversation's handshake round trip when this frame was analysed ('' while unknown). */
+  initialRtt: string;
+  /** Wireshark's bytes in flight (0: not shown) and bytes since the last PSH. */
+  bytesInFlight: number;
+  pushBytesSent: number;
 }
+
+/** A segment not yet acknowledged (Wireshark's tcp_unacked_t). */
+interface Unacked {
+  frame: number;
+  seq: number;
+  nextseq: number;
+  sec: number;
+  nsec: number;
+}
+
+/** Wireshark's TCP_MAX_UNACKED_SEGMENTS and the SACK blocks it keeps per direction. */
+const MAX_UNACKED = 10000;
+const MAX_SACK_BLOCKS = 3;
 
 /** Per-flow sequence state (index 2c + direction), NaN where unknown. */
 export class SeqAnalysis {
@@ -77,6 +113,27 @@ export class SeqAnalysis {
   private readonly synTime: number[] = [];
   private readonly firstRtt: number[] = [];
   private readonly frames = new Map<number, FrameAnalysis>();
+  /** Per flow: unacknowledged segments (oldest first), whether bytes in flight can be told, PSH state. */
+  private readonly unacked: Unacked[][] = [];
+  private readonly validBif: boolean[] = [];
+  private readonly pushBytes: number[] = [];
+  private readonly pushSetLast: boolean[] = [];
+  /** Per flow: the SACK blocks of its latest segment, as [left, right) pairs. */
+  private readonly sack: number[][] = [];
+  private readonly synStamp: { sec: number; nsec: number }[] = [];
+  private readonly firstRttText: string[] = [];
+
+  /** Forgets the SACK blocks of `flow` (each of its segments says its own, if any). */
+  clearSack(flow: number): void {
+    const s = this.sack[flow];
+    if (s) s.length = 0;
+  }
+
+  /** Notes a SACK block a segment of `flow` carries (relative edges). */
+  addSack(flow: number, left: number, right: number): void {
+    const s = (this.sack[flow] ??= []);
+    if (s.length < MAX_SACK_BLOCKS * 2) s.push(left, right);
+  }
 
   /** Flags remembered for a frame (on a later pass). */
   /**
@@ -84,14 +141,26 @@ export class SeqAnalysis {
    * analysis as in Wireshark's dissect_tcp. A time of 0 counts as unset there (a capture stamped
    * at the epoch has none), and so it does here.
    */
-  private noteHandshakeTimes(conv: number, flags: number, time: number): void {
+  private noteHandshakeTimes(
+    conv: number,
+    flags: number,
+    time: number,
+    ts: { sec: number; nsec: number },
+  ): void {
     const SYN = 2;
     const ACK = 16;
-    if ((flags & (SYN | ACK)) === SYN) this.synTime[conv] = time;
+    if ((flags & (SYN | ACK)) === SYN) {
+      this.synTime[conv] = time;
+      this.synStamp[conv] = ts;
+    }
     if ((flags & (SYN | ACK)) !== ACK) return;
     const t0 = this.get(this.synTime, conv);
     const rtt = this.get(this.firstRtt, conv);
-    if (!Number.isNaN(t0) && t0 !== 0 && (Number.isNaN(rtt) || rtt === 0)) this.firstRtt[conv] = time - t0;
+    if (!Number.isNaN(t0) && t0 !== 0 && (Number.isNaN(rtt) || rtt === 0)) {
+      this.firstRtt[conv] = time - t0;
+      const s0 = this.synStamp[conv];
+      if (s0) this.firstRttText[conv] = formatDelta(ts.sec, ts.nsec, s0.sec, s0.nsec);
+    }
   }
 
   of(frame: number): FrameAnalysis | undefined {
@@ -119,6 +188,7 @@ export class SeqAnalysis {
     flags: number,
     win: number,
     revScale: number,
+    ts: { sec: number; nsec: number } = { sec: 0, nsec: 0 },
   ): FrameAnalysis | undefined {
     const SYN = 2;
     const FIN = 1;
@@ -134,12 +204,17 @@ export class SeqAnalysis {
     const fwdLastack = this.get(this.lastack, fwd);
     const revLastack = this.get(this.lastack, rev);
     const plain = (flags & (SYN | FIN | RST)) === 0;
+    // An ACK lets the other side's bytes in flight be told again (after a lost segment).
+    if (flags & ACK) this.validBif[rev] = true;
 
     if (seglen === 1 && known && seq === nextseq && revWindow === 0) {
       f |= A.ZeroWindowProbe;
     } else {
       if (win === 0 && plain) f |= A.ZeroWindow;
-      if (known && seq > nextseq && !(flags & RST)) f |= A.LostPacket;
+      if (known && seq > nextseq && !(flags & RST)) {
+        f |= A.LostPacket;
+        this.validBif[fwd] = false;
+      }
       if (seglen <= 1 && plain && known && seq === nextseq - 1) f |= A.KeepAlive;
       if (
         seglen === 0 &&
@@ -201,9 +276,11 @@ export class SeqAnalysis {
       else if (notAdvanced) f |= A.Retransmission;
     }
 
-    this.noteHandshakeTimes(conv, flags, time);
-
     const next = seq + seglen + (flags & (SYN | FIN) ? 1 : 0);
+    const fwdList = (this.unacked[fwd] ??= []);
+    if ((seglen > 0 || flags & (SYN | FIN)) && fwdList.length < MAX_UNACKED)
+      fwdList.push({ frame, seq, nextseq: next, sec: ts.sec, nsec: ts.nsec });
+
     if ((!known || next > nextseq) && !(flags & RST)) {
       this.nextseq[fwd] = next;
       this.nextseqTime[fwd] = time;
@@ -216,10 +293,81 @@ export class SeqAnalysis {
     }
     this.window[fwd] = win;
     this.lastFlags[fwd] = f;
-    if (f === 0) return undefined;
-    const r = { flags: f, dupNum, dupFrame };
+    const acked = flags & ACK ? this.ackSegments(rev, ack, ts) : null;
+    const bif = seglen > 0 ? this.bytesInFlight(fwd, rev, seglen, flags) : null;
+    this.noteHandshakeTimes(conv, flags, time, ts);
+    if (f === 0 && !acked && !bif) return undefined;
+    const r: FrameAnalysis = {
+      flags: f,
+      dupNum,
+      dupFrame,
+      acksFrame: acked?.frame ?? 0,
+      ackRtt: acked?.rtt ?? '',
+      initialRtt: this.firstRttText[conv] ?? '',
+      bytesInFlight: bif?.inFlight ?? 0,
+      pushBytesSent: bif?.push ?? 0,
+    };
     this.frames.set(frame, r);
     return r;
+  }
+
+  /**
+   * Wireshark's walk of the other direction's unacknowledged segments for an ACK: the one it
+   * acknowledges exactly (and the round trip), segments it covers dropped, a partly covered one cut.
+   */
+  private ackSegments(
+    rev: number,
+    ack: number,
+    ts: { sec: number; nsec: number },
+  ): { frame: number; rtt: string } | null {
+    const list = this.unacked[rev];
+    if (!list || list.length === 0) return null;
+    let hit: Unacked | null = null;
+    // Newest first, as Wireshark's list runs; the last exact match (the oldest) wins.
+    for (let i = list.length - 1; i >= 0; i--) {
+      const u = list[i] as Unacked;
+      if (ack === u.nextseq) hit = u;
+      else if (ack > u.seq && ack <= u.nextseq) {
+        u.seq = ack;
+        continue;
+      } else if (u.nextseq > ack) continue;
+      list.splice(i, 1);
+    }
+    if (!hit) return null;
+    const same = hit.sec === ts.sec && hit.nsec === ts.nsec;
+    return { frame: hit.frame, rtt: same ? '' : formatDelta(ts.sec, ts.nsec, hit.sec, hit.nsec) };
+  }
+
+  /** Wireshark's bytes in flight (from the unacknowledged segments) and bytes since the last PSH. */
+  private bytesInFlight(
+    fwd: number,
+    rev: number,
+    seglen: number,
+    flags: number,
+  ): { inFlight: number; push: number } | null {
+    const list = this.unacked[fwd];
+    if (!list || list.length === 0 || this.validBif[fwd] === false) return null;
+    let first = (list[0] as Unacked).seq;
+    let last = (list[0] as Unacked).nextseq;
+    for (const u of list) {
+      if (u.nextseq > last) last = u.nextseq;
+      if (u.seq < first) first = u.seq;
+    }
+    let inFlight = (last - first) >>> 0;
+    const sack = this.sack[rev];
+    if (sack)
+      for (let i = 0; i + 1 < sack.length; i += 2)
+        inFlight = (inFlight - ((sack[i + 1] as number) - (sack[i] as number))) >>> 0;
+    let shown = 0;
+    if (inFlight > 0 && inFlight < 2000000000) shown = flags & 3 ? inFlight - 1 : inFlight;
+    const PSH = 8;
+    const setLast = this.pushSetLast[fwd] === true;
+    const before = this.pushBytes[fwd] ?? 0;
+    // After a segment with PSH the count starts again.
+    const push = setLast ? seglen : before + seglen;
+    this.pushBytes[fwd] = push;
+    this.pushSetLast[fwd] = (flags & PSH) !== 0;
+    return { inFlight: shown, push };
   }
 }
 
@@ -290,21 +438,41 @@ const NOTES: [A, keyof typeof AF, ExpertSeverity, string][] = [
 export function analysisTree(a: FrameAnalysis, tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree): void {
   tree.push(AF.analysis, tvb, o, 0, 1);
   if (tree.full) tree.label('[SEQ/ACK analysis]');
-  tree.push(AF['analysis.flags'], tvb, o, 0, 1);
-  if (tree.full) tree.label('[TCP Analysis Flags]');
-  for (const [bit, key, severity, message] of NOTES) {
-    if (!(a.flags & bit)) continue;
-    tree.push(AF[key], tvb, o, 0, 1);
-    if (tree.full) tree.label(`[${AF[key].name}]`);
-    expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
+  if (a.acksFrame !== 0) {
+    tree.add(AF['analysis.acks_frame'], tvb, o, 0, a.acksFrame);
+    if (tree.full) tree.labelLast(`[This is an ACK to the segment in frame: ${a.acksFrame}]`);
+    if (a.ackRtt) {
+      tree.add(AF['analysis.ack_rtt'], tvb, o, 0, a.ackRtt);
+      if (tree.full) tree.labelLast(`[The RTT to ACK the segment was: ${a.ackRtt} seconds]`);
+    }
+  }
+  if (a.initialRtt) {
+    tree.add(AF['analysis.initial_rtt'], tvb, o, 0, a.initialRtt);
+    if (tree.full) tree.labelLast(`[iRTT: ${a.initialRtt} seconds]`);
+  }
+  if (a.bytesInFlight !== 0) {
+    tree.add(AF['analysis.bytes_in_flight'], tvb, o, 0, a.bytesInFlight);
+    if (tree.full) tree.labelLast(`[Bytes in flight: ${a.bytesInFlight}]`);
+    tree.add(AF['analysis.push_bytes_sent'], tvb, o, 0, a.pushBytesSent);
+    if (tree.full) tree.labelLast(`[Bytes sent since last PSH flag: ${a.pushBytesSent}]`);
+  }
+  if (a.flags !== 0) {
+    tree.push(AF['analysis.flags'], tvb, o, 0, 1);
+    if (tree.full) tree.label('[TCP Analysis Flags]');
+    for (const [bit, key, severity, message] of NOTES) {
+      if (!(a.flags & bit)) continue;
+      tree.push(AF[key], tvb, o, 0, 1);
+      if (tree.full) tree.label(`[${AF[key].name}]`);
+      expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
+      tree.pop();
+    }
+    if (a.flags & A.DupAck) {
+      tree.push(AF['analysis.duplicate_ack'], tvb, o, 0, 1);
+      expert(pinfo, tree, tvb, o, 0, 'Note', 'Sequence', `Duplicate ACK (#${a.dupNum})`);
+      tree.pop();
+    }
     tree.pop();
   }
-  if (a.flags & A.DupAck) {
-    tree.push(AF['analysis.duplicate_ack'], tvb, o, 0, 1);
-    expert(pinfo, tree, tvb, o, 0, 'Note', 'Sequence', `Duplicate ACK (#${a.dupNum})`);
-    tree.pop();
-  }
-  tree.pop();
   if (a.flags & A.DupAck) {
     tree.add(AF['analysis.duplicate_ack_num'], tvb, o, 0, a.dupNum);
     if (tree.full) tree.labelLast(`[This is a TCP duplicate ack]`);

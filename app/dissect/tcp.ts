@@ -93,6 +93,7 @@ export const F = fields('tcp', {
   dstport: uint('Destination Port', 16),
   port: uint('Source or Destination Port', 16, { hidden: true }),
   stream: uint('Stream index', 32, { generated: true }),
+  completeness: uint('Conversation completeness', 8, { generated: true }),
   len: uint('TCP Segment Len', 32, { generated: true }),
   seq: uint('Sequence Number', 32),
   seq_raw: uint('Sequence Number (raw)', 32),
@@ -238,14 +239,68 @@ class TcpState {
   readonly reassembly = new StreamReassembly();
   readonly analysis = new SeqAnalysis();
   readonly times = new StreamTimes();
+  /** Wireshark's conversation completeness bits per stream, and each frame's as it was shown. */
+  readonly completeness: number[] = [];
+  private shownCompleteness = new Uint8Array(1024);
+  /** The stream created by the frame being dissected (-1: none). */
+  created = -1;
 
   create(sport: number, dport: number, frame: number): number {
     const c = this.convs.create(ipLayer, sport, dport, frame);
     this.base.push(NaN, NaN);
     this.winScale.push(-1, -1);
     this.serverPort.push(0);
+    this.completeness.push(0);
+    this.created = c;
     return c;
   }
+
+  /** The completeness shown on `frame` (the stream's before the frame, noted on the first pass). */
+  completenessShown(c: number, frame: number, first: boolean): number {
+    if (!first) return this.shownCompleteness[frame] ?? 0;
+    if (frame >= this.shownCompleteness.length) {
+      const grown = new Uint8Array(Math.max(frame + 1, this.shownCompleteness.length * 2));
+      grown.set(this.shownCompleteness);
+      this.shownCompleteness = grown;
+    }
+    const v = this.completeness[c] ?? 0;
+    this.shownCompleteness[frame] = v;
+    return v;
+  }
+
+  /** Wireshark's update: a new stream counts only a pure SYN; later frames add what they show. */
+  noteCompleteness(c: number, flags: number, seglen: number): void {
+    const SYN = 0x02;
+    const ACK = 0x10;
+    let v = this.completeness[c] ?? 0;
+    if (this.created === c) {
+      v = (flags & (SYN | ACK)) === SYN ? 1 | (seglen > 0 ? 8 : 0) : 0;
+    } else {
+      if ((flags & (SYN | ACK)) === (SYN | ACK)) v |= 2;
+      if ((flags & (SYN | ACK)) === ACK) v |= seglen > 0 ? 8 : 4;
+      if ((flags & 0x11) === 0x11) v |= 16;
+      if (flags & 0x04) v |= 32;
+    }
+    this.completeness[c] = v;
+  }
+}
+
+const COMPLETENESS_NAMES = new Map<number, string>([
+  [1, 'Incomplete, SYN_SENT'],
+  [3, 'Incomplete, CLIENT_ESTABLISHED'],
+  [7, 'Incomplete, ESTABLISHED'],
+  [15, 'Incomplete, DATA'],
+  [31, 'Complete, WITH_DATA'],
+  [47, 'Complete, WITH_DATA'],
+  [63, 'Complete, WITH_DATA'],
+  [23, 'Complete, NO_DATA'],
+  [39, 'Complete, NO_DATA'],
+  [55, 'Complete, NO_DATA'],
+]);
+
+/** `Incomplete, DATA (15)`: conversation_completeness_fill. */
+function completenessText(v: number): string {
+  return `${COMPLETENESS_NAMES.get(v) ?? 'Incomplete'} (${v})`;
 }
 
 const newState = (): TcpState => new TcpState();
@@ -358,6 +413,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const frame = pinfo.meta.number;
   const first = firstPass(pinfo.state, pinfo);
   const convs = st.convs;
+  st.created = -1;
   let c = convs.find(ipLayer, sport, dport, frame);
   if (c < 0) c = first ? st.create(sport, dport, frame) : -1;
   let dir = convs.dir;
@@ -372,6 +428,11 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const rev = 2 * c + (1 - dir);
   if (flags & TH.FIN && c >= 0 && !st.finFrame[c]) st.finFrame[c] = frame;
   if (detail) tree.add(F.stream, tvb, o, 0, c >= 0 ? c : convs.count);
+  if (c >= 0 && !pinfo.inError) {
+    const v = st.completenessShown(c, frame, first);
+    tree.add(F.completeness, tvb, o, 0, v);
+    if (tree.full) tree.labelLast(`[Conversation completeness: ${completenessText(v)}]`);
+  }
   // Noted now, shown after the options (as Wireshark orders them).
   const streamTimes =
     c < 0 || pinfo.inError
@@ -402,6 +463,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     } else {
       haveSeglen = true;
       seglen = reported - hlen;
+      if (first && c >= 0) st.noteCompleteness(c, flags, seglen);
       if (detail) tree.add(F.len, tvb, o, 0, seglen);
       if (c >= 0) {
         if (first) {
@@ -537,6 +599,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       sawMss: false,
       mptcp,
     };
+    if (first && c >= 0) st.analysis.clearSack(fwd);
     try {
       dissectOptions(tvb, o + 20, optLen, ctx, pinfo, tree);
     } catch (err) {
@@ -579,6 +642,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
           flags,
           rawWin,
           st.winScale[rev] as number,
+          { sec: pinfo.meta.tsSec, nsec: pinfo.meta.tsNsec },
         )
       : st.analysis.of(frame);
   }
@@ -918,6 +982,7 @@ function dissectOption(
         }
         const le = (tvb.u32(p) - base) >>> 0;
         const re = (tvb.u32(p + 4) - base) >>> 0;
+        if (ctx.first && ctx.st) ctx.st.analysis.addSack(ctx.fwd, le, re);
         tree.add(F['options.sack_le'], tvb, p, 4, le);
         if (tree.full) tree.labelLast(`left edge = ${le} (relative)`);
         tree.add(F['options.sack_re'], tvb, p + 4, 4, re);
