@@ -24,18 +24,30 @@ export interface StreamTimeFields {
  * the CLI, never revisits).
  */
 export class StreamTimes {
-  private readonly firstTime: Time[] = [];
-  private readonly lastTime: Time[] = [];
+  /** Per stream: its first frame's time and its last frame's, as seconds and nanoseconds. */
+  private readonly firstSec: number[] = [];
+  private readonly firstNsec: number[] = [];
+  private readonly lastSec: number[] = [];
+  private readonly lastNsec: number[] = [];
   /** Frame number → the previous frame of its stream (0: none), 4 bytes a frame. */
   private previous = new Uint32Array(1024);
   private readonly lastFrame: number[] = [];
+  /** What record() and recorded() return: read it at once (it is refilled by the next call). */
+  private readonly out = { start: { sec: 0, nsec: 0 }, previous: { sec: 0, nsec: 0 } };
 
   /** On the first pass: notes the frame in stream `c`; returns the stream's first and previous times. */
   record(c: number, m: { number: number; tsSec: number; tsNsec: number }): { start: Time; previous: Time } {
-    const now = { sec: m.tsSec, nsec: m.tsNsec };
-    const start = (this.firstTime[c] ??= now);
-    const previous = this.lastTime[c] ?? now;
-    this.lastTime[c] = now;
+    if (this.firstSec[c] === undefined) {
+      this.firstSec[c] = m.tsSec;
+      this.firstNsec[c] = m.tsNsec;
+    }
+    const out = this.out;
+    out.start.sec = this.firstSec[c] as number;
+    out.start.nsec = this.firstNsec[c] as number;
+    out.previous.sec = this.lastSec[c] ?? m.tsSec;
+    out.previous.nsec = this.lastNsec[c] ?? m.tsNsec;
+    this.lastSec[c] = m.tsSec;
+    this.lastNsec[c] = m.tsNsec;
     if (m.number >= this.previous.length) {
       const grown = new Uint32Array(Math.max(m.number + 1, this.previous.length * 2));
       grown.set(this.previous);
@@ -43,16 +55,26 @@ export class StreamTimes {
     }
     this.previous[m.number] = this.lastFrame[c] ?? 0;
     this.lastFrame[c] = m.number;
-    return { start, previous };
+    return out;
   }
 
   /** On a later pass: the same times, or null when the frames' times cannot be read back. */
-  recorded(c: number, m: { number: number; tsSec: number; tsNsec: number }, state: CaptureState) {
-    const now = { sec: m.tsSec, nsec: m.tsNsec };
-    const start = this.firstTime[c];
+  recorded(
+    c: number,
+    m: { number: number; tsSec: number; tsNsec: number },
+    state: CaptureState,
+  ): { start: Time; previous: Time } | null {
+    const first = this.firstSec[c];
+    if (first === undefined) return null;
     const before = this.previous[m.number] ?? 0;
-    const previous = before === 0 ? now : (state.frameTime?.(before) ?? null);
-    return start === undefined || previous === null ? null : { start, previous };
+    const previous = before === 0 ? { sec: m.tsSec, nsec: m.tsNsec } : (state.frameTime?.(before) ?? null);
+    if (previous === null) return null;
+    const out = this.out;
+    out.start.sec = first;
+    out.start.nsec = this.firstNsec[c] as number;
+    out.previous.sec = previous.sec;
+    out.previous.nsec = previous.nsec;
+    return out;
   }
 }
 

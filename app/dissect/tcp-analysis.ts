@@ -71,18 +71,59 @@ export const RETRANSMITTED = A.Retransmission | A.FastRetransmission | A.Spuriou
  */
 export const OUT_OF_ORDER = A.OutOfOrder;
 
-interface FrameAnalysis {
+/**
+ * One frame's analysis. The object is the analyser's scratch, filled for the frame asked about and
+ * valid until the next call: read it at once, keep nothing of it.
+ */
+export interface FrameAnalysis {
   flags: number;
   dupNum: number;
   dupFrame: number;
-  /** The frame whose data this segment acknowledges (0: none) and how long that took. */
+  /** The frame whose data this segment acknowledges (0: none), and how long that took. */
   acksFrame: number;
-  ackRtt: string;
-  /** The conversation's handshake round trip when this frame was analysed ('' while unknown). */
-  initialRtt: string;
+  rttSec: number;
+  rttNsec: number;
+  /** The conversation, and whether its handshake round trip was known. */
+  conv: number;
+  irtt: boolean;
   /** Wireshark's bytes in flight (0: not shown) and bytes since the last PSH. */
   bytesInFlight: number;
   pushBytesSent: number;
+  /** The text of `[The RTT to ACK…]` and of `[iRTT…]` ('' when none). */
+  ackRtt(): string;
+  initialRtt(): string;
+}
+
+/** Growable per-frame columns (indexed by frame number) of what the analysis found. */
+class FrameColumns {
+  has = new Uint8Array(1024);
+  flags = new Uint16Array(1024);
+  acks = new Uint32Array(1024);
+  rttSec = new Int32Array(1024);
+  rttNsec = new Int32Array(1024);
+  bif = new Uint32Array(1024);
+  push = new Uint32Array(1024);
+  readonly dups = new Map<number, [number, number]>();
+
+  ensure(frame: number): void {
+    if (frame < this.has.length) return;
+    const n = Math.max(frame + 1, this.has.length * 2);
+    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(
+      a: T,
+      make: new (n: number) => T,
+    ): T => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.has = grow(this.has, Uint8Array);
+    this.flags = grow(this.flags, Uint16Array);
+    this.acks = grow(this.acks, Uint32Array);
+    this.rttSec = grow(this.rttSec, Int32Array);
+    this.rttNsec = grow(this.rttNsec, Int32Array);
+    this.bif = grow(this.bif, Uint32Array);
+    this.push = grow(this.push, Uint32Array);
+  }
 }
 
 /** A segment not yet acknowledged (Wireshark's tcp_unacked_t). */
@@ -112,7 +153,8 @@ export class SeqAnalysis {
   /** Handshake round trip per conversation (seconds), NaN until known. */
   private readonly synTime: number[] = [];
   private readonly firstRtt: number[] = [];
-  private readonly frames = new Map<number, FrameAnalysis>();
+  private readonly frames = new FrameColumns();
+  private readonly scratch: FrameAnalysis;
   /** Per flow: unacknowledged segments (oldest first), whether bytes in flight can be told, PSH state. */
   private readonly unacked: Unacked[][] = [];
   private readonly validBif: boolean[] = [];
@@ -121,7 +163,42 @@ export class SeqAnalysis {
   /** Per flow: the SACK blocks of its latest segment, as [left, right) pairs. */
   private readonly sack: number[][] = [];
   private readonly synStamp: { sec: number; nsec: number }[] = [];
+  /** Per conversation: the first RTT as [sec, nsec] parts, and its text once asked for. */
+  private readonly firstRttParts: [number, number][] = [];
   private readonly firstRttText: string[] = [];
+
+  constructor() {
+    const initialRttText = (conv: number): string => this.initialRttText(conv);
+    this.scratch = {
+      flags: 0,
+      dupNum: 0,
+      dupFrame: 0,
+      acksFrame: 0,
+      rttSec: 0,
+      rttNsec: 0,
+      conv: -1,
+      irtt: false,
+      bytesInFlight: 0,
+      pushBytesSent: 0,
+      ackRtt(): string {
+        const some = this.rttSec !== 0 || this.rttNsec !== 0;
+        return this.acksFrame !== 0 && some ? formatDelta(this.rttSec, this.rttNsec, 0, 0) : '';
+      },
+      initialRtt(): string {
+        return this.irtt ? initialRttText(this.conv) : '';
+      },
+    };
+  }
+
+  private initialRttText(conv: number): string {
+    const known = this.firstRttText[conv];
+    if (known !== undefined) return known;
+    const p = this.firstRttParts[conv];
+    if (!p) return '';
+    const text = formatDelta(p[0], p[1], 0, 0);
+    this.firstRttText[conv] = text;
+    return text;
+  }
 
   /** Forgets the SACK blocks of `flow` (each of its segments says its own, if any). */
   clearSack(flow: number): void {
@@ -159,12 +236,27 @@ export class SeqAnalysis {
     if (!Number.isNaN(t0) && t0 !== 0 && (Number.isNaN(rtt) || rtt === 0)) {
       this.firstRtt[conv] = time - t0;
       const s0 = this.synStamp[conv];
-      if (s0) this.firstRttText[conv] = formatDelta(ts.sec, ts.nsec, s0.sec, s0.nsec);
+      if (s0) this.firstRttParts[conv] = [ts.sec - s0.sec, ts.nsec - s0.nsec];
     }
   }
 
-  of(frame: number): FrameAnalysis | undefined {
-    return this.frames.get(frame);
+  /** The analysis of `frame` (in conversation `conv`) on a later pass; undefined when it had none. */
+  of(frame: number, conv: number): FrameAnalysis | undefined {
+    const x = this.frames;
+    if (frame >= x.has.length || x.has[frame] === 0) return undefined;
+    const dup = x.dups.get(frame);
+    const r = this.scratch;
+    r.flags = x.flags[frame] ?? 0;
+    r.dupNum = dup?.[0] ?? 0;
+    r.dupFrame = dup?.[1] ?? 0;
+    r.acksFrame = x.acks[frame] ?? 0;
+    r.rttSec = x.rttSec[frame] ?? 0;
+    r.rttNsec = x.rttNsec[frame] ?? 0;
+    r.bytesInFlight = x.bif[frame] ?? 0;
+    r.pushBytesSent = x.push[frame] ?? 0;
+    r.conv = conv;
+    r.irtt = this.firstRttParts[conv] !== undefined;
+    return r;
   }
 
   private get(a: number[], i: number): number {
@@ -281,72 +373,83 @@ export class SeqAnalysis {
     if ((seglen > 0 || flags & (SYN | FIN)) && fwdList.length < MAX_UNACKED)
       fwdList.push({ frame, seq, nextseq: next, sec: ts.sec, nsec: ts.nsec });
 
-    if ((!known || next > nextseq) && !(flags & RST)) {
+    const probe = (f & A.ZeroWindowProbe) !== 0;
+    if ((!known || next > nextseq) && !(flags & RST) && !probe) {
       this.nextseq[fwd] = next;
       this.nextseqTime[fwd] = time;
-      const max = this.get(this.maxToBeAcked, fwd);
-      if (Number.isNaN(max) || next > max) this.maxToBeAcked[fwd] = next;
     }
+    // The highest sequence number the other side may acknowledge moves only with a segment that
+    // starts where it stood (Wireshark's maxseqtobeacked): data after a retransmission's hole
+    // does not move it, and an ACK past it is an ACK of unseen data.
+    const max = this.get(this.maxToBeAcked, fwd);
+    if ((Number.isNaN(max) || max === 0 || seq === max) && !probe)
+      this.maxToBeAcked[fwd] = this.get(this.nextseq, fwd);
     if (flags & ACK) {
       if (ack !== fwdLastack) this.lastackTime[fwd] = time;
       this.lastack[fwd] = ack;
     }
     this.window[fwd] = win;
     this.lastFlags[fwd] = f;
-    const acked = flags & ACK ? this.ackSegments(rev, ack, ts) : null;
-    const bif = seglen > 0 ? this.bytesInFlight(fwd, rev, seglen, flags) : null;
+    const acked = flags & ACK ? this.ackSegments(rev, ack) : null;
+    const bif = seglen > 0 ? this.bytesInFlight(fwd, rev, seglen, flags) : -1;
     this.noteHandshakeTimes(conv, flags, time, ts);
-    if (f === 0 && !acked && !bif) return undefined;
-    const r: FrameAnalysis = {
-      flags: f,
-      dupNum,
-      dupFrame,
-      acksFrame: acked?.frame ?? 0,
-      ackRtt: acked?.rtt ?? '',
-      initialRtt: this.firstRttText[conv] ?? '',
-      bytesInFlight: bif?.inFlight ?? 0,
-      pushBytesSent: bif?.push ?? 0,
-    };
-    this.frames.set(frame, r);
-    return r;
+    if (f === 0 && !acked && bif < 0) return undefined;
+    const x = this.frames;
+    x.ensure(frame);
+    x.has[frame] = 1;
+    x.flags[frame] = f;
+    if (f & A.DupAck) x.dups.set(frame, [dupNum, dupFrame]);
+    // An ACK in the same instant as its segment shows no RTT (Wireshark's zero time).
+    x.acks[frame] = acked?.frame ?? 0;
+    x.rttSec[frame] = acked ? ts.sec - acked.sec : 0;
+    x.rttNsec[frame] = acked ? ts.nsec - acked.nsec : 0;
+    x.bif[frame] = bif > 0 ? bif : 0;
+    x.push[frame] = bif >= 0 ? (this.pushBytes[fwd] ?? 0) : 0;
+    // The first pass reads its own frame back: the conversation's iRTT as it stands now.
+    return this.of(frame, conv);
   }
 
   /**
    * Wireshark's walk of the other direction's unacknowledged segments for an ACK: the one it
    * acknowledges exactly (and the round trip), segments it covers dropped, a partly covered one cut.
    */
-  private ackSegments(
-    rev: number,
-    ack: number,
-    ts: { sec: number; nsec: number },
-  ): { frame: number; rtt: string } | null {
+  private ackSegments(rev: number, ack: number): Unacked | null {
     const list = this.unacked[rev];
     if (!list || list.length === 0) return null;
     let hit: Unacked | null = null;
-    // Newest first, as Wireshark's list runs; the last exact match (the oldest) wins.
+    // Newest first, as Wireshark's list runs; the last exact match (the oldest) wins. Dropped
+    // segments are compacted out in one sweep (acknowledged ones are mostly the oldest).
+    let hitFrame = 0;
+    let kept = list.length;
     for (let i = list.length - 1; i >= 0; i--) {
       const u = list[i] as Unacked;
-      if (ack === u.nextseq) hit = u;
-      else if (ack > u.seq && ack <= u.nextseq) {
+      if (ack === u.nextseq) {
+        hit = u;
+        hitFrame = u.frame;
+      } else if (ack > u.seq && ack <= u.nextseq) {
         u.seq = ack;
         continue;
       } else if (u.nextseq > ack) continue;
-      list.splice(i, 1);
+      u.frame = -1;
+      kept--;
     }
-    if (!hit) return null;
-    const same = hit.sec === ts.sec && hit.nsec === ts.nsec;
-    return { frame: hit.frame, rtt: same ? '' : formatDelta(ts.sec, ts.nsec, hit.sec, hit.nsec) };
+    if (kept < list.length) {
+      let w = 0;
+      for (const u of list) if (u.frame >= 0) list[w++] = u;
+      list.length = w;
+    }
+    // The acknowledged segment left the list; its frame number comes back for the caller.
+    if (hit) hit.frame = hitFrame;
+    return hit;
   }
 
-  /** Wireshark's bytes in flight (from the unacknowledged segments) and bytes since the last PSH. */
-  private bytesInFlight(
-    fwd: number,
-    rev: number,
-    seglen: number,
-    flags: number,
-  ): { inFlight: number; push: number } | null {
+  /**
+   * Wireshark's bytes in flight (from the unacknowledged segments; 0 when it shows none), with the
+   * bytes since the last PSH brought up to date; -1 when it cannot be told.
+   */
+  private bytesInFlight(fwd: number, rev: number, seglen: number, flags: number): number {
     const list = this.unacked[fwd];
-    if (!list || list.length === 0 || this.validBif[fwd] === false) return null;
+    if (!list || list.length === 0 || this.validBif[fwd] === false) return -1;
     let first = (list[0] as Unacked).seq;
     let last = (list[0] as Unacked).nextseq;
     for (const u of list) {
@@ -364,10 +467,9 @@ export class SeqAnalysis {
     const setLast = this.pushSetLast[fwd] === true;
     const before = this.pushBytes[fwd] ?? 0;
     // After a segment with PSH the count starts again.
-    const push = setLast ? seglen : before + seglen;
-    this.pushBytes[fwd] = push;
+    this.pushBytes[fwd] = setLast ? seglen : before + seglen;
     this.pushSetLast[fwd] = (flags & PSH) !== 0;
-    return { inFlight: shown, push };
+    return shown;
   }
 }
 
@@ -441,14 +543,16 @@ export function analysisTree(a: FrameAnalysis, tvb: Tvb, o: number, pinfo: Packe
   if (a.acksFrame !== 0) {
     tree.add(AF['analysis.acks_frame'], tvb, o, 0, a.acksFrame);
     if (tree.full) tree.labelLast(`[This is an ACK to the segment in frame: ${a.acksFrame}]`);
-    if (a.ackRtt) {
-      tree.add(AF['analysis.ack_rtt'], tvb, o, 0, a.ackRtt);
-      if (tree.full) tree.labelLast(`[The RTT to ACK the segment was: ${a.ackRtt} seconds]`);
+    const rtt = a.ackRtt();
+    if (rtt) {
+      tree.add(AF['analysis.ack_rtt'], tvb, o, 0, rtt);
+      if (tree.full) tree.labelLast(`[The RTT to ACK the segment was: ${rtt} seconds]`);
     }
   }
-  if (a.initialRtt) {
-    tree.add(AF['analysis.initial_rtt'], tvb, o, 0, a.initialRtt);
-    if (tree.full) tree.labelLast(`[iRTT: ${a.initialRtt} seconds]`);
+  const irtt = a.initialRtt();
+  if (irtt) {
+    tree.add(AF['analysis.initial_rtt'], tvb, o, 0, irtt);
+    if (tree.full) tree.labelLast(`[iRTT: ${irtt} seconds]`);
   }
   if (a.bytesInFlight !== 0) {
     tree.add(AF['analysis.bytes_in_flight'], tvb, o, 0, a.bytesInFlight);

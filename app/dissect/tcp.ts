@@ -427,6 +427,8 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const fwd = 2 * c + dir;
   const rev = 2 * c + (1 - dir);
   if (flags & TH.FIN && c >= 0 && !st.finFrame[c]) st.finFrame[c] = frame;
+  // Each segment states its own SACK blocks (none without the option).
+  if (first && c >= 0) st.analysis.clearSack(fwd);
   if (detail) tree.add(F.stream, tvb, o, 0, c >= 0 ? c : convs.count);
   if (c >= 0 && !pinfo.inError) {
     const v = st.completenessShown(c, frame, first);
@@ -599,7 +601,6 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       sawMss: false,
       mptcp,
     };
-    if (first && c >= 0) st.analysis.clearSack(fwd);
     try {
       dissectOptions(tvb, o + 20, optLen, ctx, pinfo, tree);
     } catch (err) {
@@ -644,7 +645,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
           st.winScale[rev] as number,
           { sec: pinfo.meta.tsSec, nsec: pinfo.meta.tsNsec },
         )
-      : st.analysis.of(frame);
+      : st.analysis.of(frame, c);
   }
   const prefix = analysed && wantInfo ? analysisInfo(analysed) : '';
   if (prefix) pinfo.setInfo(prefix + pinfo.info);
