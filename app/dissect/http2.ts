@@ -20,6 +20,7 @@ import {
   FieldType,
   type FieldDef,
 } from './field.ts';
+import { dissectGrpc, GRPC_TYPES, type GrpcContext } from './grpc.ts';
 import { dissectTextLines } from './http.ts';
 import { REPR_TEXT, Repr, Inflater, type HpackEntry } from './http2-hpack.ts';
 import { firstPass } from './ip-proto.ts';
@@ -369,11 +370,18 @@ interface OneWay {
   fragments: { frame: number; bytes: Uint8Array }[];
   /** Fields seen in this direction, for gRPC (name → first value). */
   headers: Map<string, string>;
+  /** Streaming mode: bytes of an unfinished message, and how many more it needs. */
+  pending: Uint8Array[];
+  need: number;
 }
 
 interface StreamInfo {
   ways: [OneWay, OneWay];
   connect: boolean;
+  /** DATA goes to gRPC message by message (Wireshark's streaming reassembly mode). */
+  streaming: boolean;
+  /** The content type whose dissector the stream id was registered with (http2.streamid table). */
+  handleType: string;
 }
 
 /** One HTTP/2 connection (a TCP stream). */
@@ -397,6 +405,8 @@ interface FrameMemo {
   contentType?: string;
   /** Whether the DATA frame's direction had headers that start a body. */
   initiated?: boolean;
+  /** Streaming mode (gRPC): what the first pass found in the frame. */
+  streaming?: StreamingPlan;
 }
 
 interface Http2State {
@@ -405,9 +415,19 @@ interface Http2State {
   /** A frame counter within the packet: keys of `memo`. */
   pinfo: PacketInfo | null;
   index: number;
+  /** The Protocol column as gRPC fenced it in this packet (col_set_fence on COL_PROTOCOL). */
+  fencePinfo: PacketInfo | null;
+  protoFence: string;
 }
 
-const newState = (): Http2State => ({ sessions: new Map(), memo: new Map(), pinfo: null, index: 0 });
+const newState = (): Http2State => ({
+  sessions: new Map(),
+  memo: new Map(),
+  pinfo: null,
+  index: 0,
+  fencePinfo: null,
+  protoFence: '',
+});
 let stateOwner: CaptureState | null = null;
 let cached: Http2State | null = null;
 
@@ -430,6 +450,8 @@ function newOneWay(): OneWay {
     headerEnd: 0,
     fragments: [],
     headers: new Map(),
+    pending: [],
+    need: 0,
   };
 }
 
@@ -490,6 +512,8 @@ export function registerBodyDissector(contentType: string, d: BodyDissector): vo
 }
 
 interface Ctx {
+  /** What goes at the top level after the HTTP/2 item (gRPC messages), in order. */
+  top: (() => void)[];
   /** What goes after the Stream subtree, under the HTTP/2 item (the body's media type). */
   after: (() => void) | null;
   pinfo: PacketInfo;
@@ -524,8 +548,8 @@ function session(pinfo: PacketInfo): Session | null {
 function dissectPdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const o = tvb.start;
   const end = tvb.reportedEnd;
-  pinfo.setProto('HTTP2');
   const st = http2State(pinfo);
+  pinfo.setProto(`${st.fencePinfo === pinfo ? st.protoFence : ''}HTTP2`);
   if (st.pinfo !== pinfo) {
     st.pinfo = pinfo;
     st.index = 0;
@@ -551,6 +575,7 @@ function dissectPdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     st.memo.set(key, memo);
   }
   const ctx: Ctx = {
+    top: [],
     after: null,
     pinfo,
     tree,
@@ -639,6 +664,7 @@ function dissectPdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const after = ctx.after as (() => void) | null;
   if (after) after();
   tree.pop();
+  for (const f of ctx.top) f();
 }
 
 function flagItems(tvb: Tvb, at: number, type: number, flags: number, tree: Tree): void {
@@ -687,7 +713,7 @@ function prio(tvb: Tvb, p: number, tree: Tree): number {
 function stream(s: Session, id: number): StreamInfo {
   let info = s.streams.get(id);
   if (!info) {
-    info = { ways: [newOneWay(), newOneWay()], connect: false };
+    info = { ways: [newOneWay(), newOneWay()], connect: false, streaming: false, handleType: '' };
     s.streams.set(id, info);
   }
   return info;
@@ -945,6 +971,9 @@ function track(s: Session, id: number, ctx: Ctx, tvb: Tvb, name: string, value: 
       t += c.toLowerCase();
     }
     way.contentType = t;
+    info.streaming = GRPC_TYPES.includes(t);
+    if (!info.handleType && (GRPC_TYPES.includes(t) || JSON_TYPES.has(t) || TEXT_TYPES.has(t)))
+      info.handleType = t;
   }
   void tvb;
 }
@@ -954,6 +983,11 @@ function dataFrame(tvb: Tvb, p: number, flags: number, id: number, ctx: Ctx, suf
   const end = tvb.reportedEnd;
   const [q, pad] = padding(tvb, p, flags, tree);
   const len = end - q - pad;
+  if (s && (ctx.memo?.streaming ?? (ctx.first && stream(s, id).streaming))) {
+    streamingData(tvb, q, Math.max(0, len), id, ctx, s);
+    if (pad > 0) tree.add(F['data.padding'], tvb, q + len, pad);
+    return;
+  }
   if (ctx.first && s && ctx.memo) {
     const info = stream(s, id);
     const way = info.ways[ctx.flow] as OneWay;
@@ -981,6 +1015,164 @@ function dataFrame(tvb: Tvb, p: number, flags: number, id: number, ctx: Ctx, suf
     if (len > 0 || tvb.remaining(q) >= 0) tree.add(F['data.data'], tvb, q, Math.max(0, len));
   }
   if (pad > 0) tree.add(F['data.padding'], tvb, q + len, pad);
+}
+
+/** What streaming reassembly decided for one DATA frame on the first pass. */
+interface StreamingPlan {
+  /** Bytes at the start that belonged to an earlier unfinished message. */
+  prev: number;
+  /** Those bytes as they were added (fragment_add calls), and whether each made the message whole. */
+  chunks: { length: number; complete: boolean }[];
+  /** That message, when this frame completed it. */
+  reassembled: Uint8Array | null;
+  /** Complete messages after it, and bytes at the end that start an unfinished one. */
+  middle: number;
+  tail: number;
+  ctx: GrpcContext;
+}
+
+function grpcContext(s: Session, id: number, flow: number): GrpcContext {
+  const info = stream(s, id);
+  const way = info.ways[flow] as OneWay;
+  const own = way.headers.get(':path');
+  const path = own ?? (info.ways[flow ^ 1] as OneWay).headers.get(':path') ?? null;
+  return {
+    contentType: way.headers.get('content-type') ?? info.handleType,
+    matchType: way.contentType || info.handleType,
+    path,
+    isRequest: own !== undefined,
+    protoFence: '',
+  };
+}
+
+/** Where gRPC would stop in `data` for want of bytes (its desegment offset and length), or null. */
+function grpcNeeds(data: Uint8Array, from: number, to: number): { offset: number; length: number } | null {
+  let o = from;
+  while (o < to) {
+    if (to - o < 5) return { offset: o - from, length: 5 - (to - o) };
+    const n =
+      (data[o + 1] as number) * 0x1000000 +
+      (((data[o + 2] as number) << 16) | ((data[o + 3] as number) << 8) | (data[o + 4] as number));
+    if (to - o < 5 + n) return { offset: o - from, length: 5 + n - (to - o) };
+    o += 5 + n;
+  }
+  return null;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * reassemble_http2_data_according_to_subdissector: the end of an earlier message, whole messages,
+ * and the start of the next one, each handed to gRPC as soon as it is complete.
+ */
+function streamingData(tvb: Tvb, q: number, len: number, id: number, ctx: Ctx, s: Session): void {
+  const { tree, pinfo } = ctx;
+  tvb.need(q, len);
+  tree.add(F['data.data'], tvb, q, len);
+  if (tree.full) tree.labelLast(`DATA payload (${len} byte${len === 1 ? '' : 's'})`);
+  let plan = ctx.memo?.streaming ?? null;
+  if (!plan && ctx.first) {
+    const way = wayOf(s, id, ctx.flow);
+    const b = tvb.bytes;
+    let off = 0;
+    let prev = 0;
+    let reassembled: Uint8Array | null = null;
+    const chunks: StreamingPlan['chunks'] = [];
+    while (way.need > 0 && off < len) {
+      const take = Math.min(way.need, len - off);
+      way.pending.push(b.slice(q + off, q + off + take));
+      way.need -= take;
+      off += take;
+      prev += take;
+      chunks.push({ length: take, complete: way.need === 0 });
+      if (way.need === 0) {
+        const data = concat(way.pending);
+        const more = grpcNeeds(data, 0, data.length);
+        if (more) way.need = more.length;
+        else {
+          reassembled = data;
+          way.pending = [];
+        }
+      }
+    }
+    let middle = len - off;
+    let tail = 0;
+    if (off < len) {
+      const more = grpcNeeds(b, q + off, q + len);
+      if (more) {
+        middle = more.offset;
+        tail = len - off - more.offset;
+        way.pending = [b.slice(q + off + more.offset, q + len)];
+        way.need = more.length;
+      }
+    }
+    plan = { prev, chunks, reassembled, middle, tail, ctx: grpcContext(s, id, ctx.flow) };
+    if (ctx.memo) ctx.memo.streaming = plan;
+  }
+  if (!plan) return;
+  const p = plan;
+  const gctx: GrpcContext = { ...p.ctx, protoFence: protoFence(pinfo) };
+  if (p.prev > 0) {
+    let at = q;
+    for (const c of p.chunks) {
+      if (c.complete) {
+        tree.add(F['body.reassembled.in'], tvb, at, c.length, pinfo.meta.number);
+        if (tree.full) tree.labelLast(`[Reassembled body in frame: ${pinfo.meta.number}]`);
+      }
+      tree.add(F['data.segment'], tvb, at, c.length);
+      if (tree.full) tree.labelLast(`DATA segment data (${c.length} byte${c.length === 1 ? '' : 's'})`);
+      at += c.length;
+    }
+    const data = p.reassembled;
+    if (data) {
+      ctx.top.push(() => {
+        const source = pinfo.addSource('Reassembled HTTP2 streaming body', data);
+        dissectGrpc(new Tvb(data, 0, data.length, data.length, source), pinfo, tree, gctx, false);
+        setProtoFence(pinfo, gctx.protoFence);
+      });
+    }
+  }
+  if (p.middle > 0) {
+    const part = tvb.sub(q + p.prev, p.middle);
+    ctx.top.push(() => {
+      dissectGrpc(part, pinfo, tree, gctx, false);
+      setProtoFence(pinfo, gctx.protoFence);
+    });
+  }
+  if (p.tail > 0) {
+    const at = q + len - p.tail;
+    tree.add(F['data.segment'], tvb, at, p.tail);
+    if (tree.full) tree.labelLast(`DATA segment data (${p.tail} byte${p.tail === 1 ? '' : 's'})`);
+    ctx.top.push(() => {
+      if (pinfo.wantInfo)
+        pinfo.setInfo(
+          pinfo.info
+            ? `${pinfo.info} [HTTP2 segment of a reassembled PDU]`
+            : '[HTTP2 segment of a reassembled PDU]',
+        );
+    });
+  }
+}
+
+function protoFence(pinfo: PacketInfo): string {
+  const st = http2State(pinfo);
+  return st.fencePinfo === pinfo ? st.protoFence : '';
+}
+
+function setProtoFence(pinfo: PacketInfo, fence: string): void {
+  const st = http2State(pinfo);
+  st.fencePinfo = pinfo;
+  st.protoFence = fence;
 }
 
 function joinFragments(way: OneWay): FrameMemo['body'] {

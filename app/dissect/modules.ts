@@ -26,6 +26,7 @@ import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
 import { pgmModule } from './pgm.ts';
 import { httpModule } from './http.ts';
+import { grpcModule } from './grpc.ts';
 import { http2Module } from './http2.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
@@ -140,6 +141,7 @@ export const MODULES: readonly DissectorModule[] = [
   pgmModule,
   httpModule,
   http2Module,
+  grpcModule,
   icmpModule,
   ipv6Module,
   icmpv6Module,
