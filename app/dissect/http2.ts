@@ -372,6 +372,8 @@ interface OneWay {
   headers: Map<string, string>;
   /** Streaming mode: bytes of an unfinished message, and how many more it needs. */
   pending: Uint8Array[];
+  /** The frame each pending piece came from. */
+  pendingFrames: number[];
   need: number;
 }
 
@@ -451,6 +453,7 @@ function newOneWay(): OneWay {
     fragments: [],
     headers: new Map(),
     pending: [],
+    pendingFrames: [],
     need: 0,
   };
 }
@@ -1023,6 +1026,8 @@ interface StreamingPlan {
   prev: number;
   /** Those bytes as they were added (fragment_add calls), and whether each made the message whole. */
   chunks: { length: number; complete: boolean }[];
+  /** Each time the pieces made a whole (a head first, then the message): their frames and bytes. */
+  wholes: { data: Uint8Array; fragments: { frame: number; length: number }[] }[];
   /** That message, when this frame completed it. */
   reassembled: Uint8Array | null;
   /** Complete messages after it, and bytes at the end that start an unfinished one. */
@@ -1088,20 +1093,30 @@ function streamingData(tvb: Tvb, q: number, len: number, id: number, ctx: Ctx, s
     let prev = 0;
     let reassembled: Uint8Array | null = null;
     const chunks: StreamingPlan['chunks'] = [];
+    const wholes: StreamingPlan['wholes'] = [];
     while (way.need > 0 && off < len) {
       const take = Math.min(way.need, len - off);
       way.pending.push(b.slice(q + off, q + off + take));
+      way.pendingFrames.push(ctx.pinfo.meta.number);
       way.need -= take;
       off += take;
       prev += take;
       chunks.push({ length: take, complete: way.need === 0 });
       if (way.need === 0) {
         const data = concat(way.pending);
+        wholes.push({
+          data,
+          fragments: way.pending.map((piece, i) => ({
+            frame: way.pendingFrames[i] ?? 0,
+            length: piece.length,
+          })),
+        });
         const more = grpcNeeds(data, 0, data.length);
         if (more) way.need = more.length;
         else {
           reassembled = data;
           way.pending = [];
+          way.pendingFrames = [];
         }
       }
     }
@@ -1113,10 +1128,11 @@ function streamingData(tvb: Tvb, q: number, len: number, id: number, ctx: Ctx, s
         middle = more.offset;
         tail = len - off - more.offset;
         way.pending = [b.slice(q + off + more.offset, q + len)];
+        way.pendingFrames = [ctx.pinfo.meta.number];
         way.need = more.length;
       }
     }
-    plan = { prev, chunks, reassembled, middle, tail, ctx: grpcContext(s, id, ctx.flow) };
+    plan = { prev, chunks, wholes, reassembled, middle, tail, ctx: grpcContext(s, id, ctx.flow) };
     if (ctx.memo) ctx.memo.streaming = plan;
   }
   if (!plan) return;
@@ -1133,6 +1149,8 @@ function streamingData(tvb: Tvb, q: number, len: number, id: number, ctx: Ctx, s
       if (tree.full) tree.labelLast(`DATA segment data (${c.length} byte${c.length === 1 ? '' : 's'})`);
       at += c.length;
     }
+    // process_reassembled_data puts each whole's fragment list under the HTTP/2 item.
+    if (p.wholes.length > 0) ctx.after = () => wholeTrees(p.wholes, pinfo, tree);
     const data = p.reassembled;
     if (data) {
       ctx.top.push(() => {
@@ -1161,6 +1179,13 @@ function streamingData(tvb: Tvb, q: number, len: number, id: number, ctx: Ctx, s
             : '[HTTP2 segment of a reassembled PDU]',
         );
     });
+  }
+}
+
+function wholeTrees(wholes: StreamingPlan['wholes'], pinfo: PacketInfo, tree: Tree): void {
+  for (const w of wholes) {
+    const source = pinfo.addSource('Reassembled HTTP2 streaming body', w.data);
+    fragmentTree(new Tvb(w.data, 0, w.data.length, w.data.length, source), w.fragments, tree);
   }
 }
 
@@ -1203,34 +1228,38 @@ function bodyOf(body: NonNullable<FrameMemo['body']>, tvb: Tvb, q: number, ctx: 
     const data = body.data;
     const source = pinfo.addSource('Reassembled body', data);
     whole = new Tvb(data, 0, data.length, data.length, source);
-    tree.push(F['body.fragments'], whole, 0, data.length);
-    if (tree.full) {
-      const list = body.fragments.map((f) => `#${f.frame}(${f.length})`).join(', ');
-      tree.label(`[${body.fragments.length} Body fragments (${data.length} bytes): ${list}]`);
-    }
-    let at = 0;
-    for (const f of body.fragments) {
-      tree.add(F['body.fragment'], whole, at, f.length, f.frame);
-      if (tree.full) {
-        const range = `${at}-${at + Math.max(f.length, 1) - 1}`;
-        tree.labelLast(
-          `[Frame: ${f.frame}, payload: ${range} (${f.length} byte${f.length === 1 ? '' : 's'})]`,
-        );
-      }
-      at += f.length;
-    }
-    tree.add(F['body.fragment.count'], whole, 0, 0, body.fragments.length);
-    if (tree.full) tree.labelLast(`[Body fragment count: ${body.fragments.length}]`);
-    tree.add(F['body.reassembled.length'], whole, 0, 0, data.length);
-    if (tree.full) tree.labelLast(`[Reassembled body length: ${data.length}]`);
-    tree.add(F['body.reassembled.data'], whole, 0, data.length);
-    if (tree.full) tree.labelLast(`[Reassembled body data: ${hexPreview(data)}]`);
-    tree.pop();
+    fragmentTree(whole, body.fragments, tree);
   }
   const n = whole.remaining(whole.start);
   tree.add(F['data.data'], whole, whole.start, n);
   const type = ctx.memo?.contentType ?? '';
   if (type) ctx.after = () => mediaType(whole.sub(whole.start, n), pinfo, tree, type, ctx);
+}
+
+/** The list of fragments a body was joined from (show_fragment_seq_tree). */
+function fragmentTree(whole: Tvb, fragments: readonly { frame: number; length: number }[], tree: Tree): void {
+  const data = whole.bytes;
+  tree.push(F['body.fragments'], whole, 0, data.length);
+  if (tree.full) {
+    const list = fragments.map((f) => `#${f.frame}(${f.length})`).join(', ');
+    tree.label(`[${fragments.length} Body fragments (${data.length} bytes): ${list}]`);
+  }
+  let at = 0;
+  for (const f of fragments) {
+    tree.add(F['body.fragment'], whole, at, f.length, f.frame);
+    if (tree.full) {
+      const range = `${at}-${at + Math.max(f.length, 1) - 1}`;
+      tree.labelLast(`[Frame: ${f.frame}, payload: ${range} (${f.length} byte${f.length === 1 ? '' : 's'})]`);
+    }
+    at += f.length;
+  }
+  tree.add(F['body.fragment.count'], whole, 0, 0, fragments.length);
+  if (tree.full) tree.labelLast(`[Body fragment count: ${fragments.length}]`);
+  tree.add(F['body.reassembled.length'], whole, 0, 0, data.length);
+  if (tree.full) tree.labelLast(`[Reassembled body length: ${data.length}]`);
+  tree.add(F['body.reassembled.data'], whole, 0, data.length);
+  if (tree.full) tree.labelLast(`[Reassembled body data: ${hexPreview(data)}]`);
+  tree.pop();
 }
 
 function hexPreview(d: Uint8Array): string {
