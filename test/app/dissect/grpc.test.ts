@@ -96,6 +96,17 @@ describe('gRPC', () => {
     expect(d[6]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:http:http2:grpc:protobuf');
   });
 
+  it('shows a frame the same when it is dissected again', () => {
+    const state = new CaptureState();
+    const first = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    for (const n of [4, 5, 6, 7]) {
+      const again = dissectHex(FRAMES[n - 1] as Uint8Array, 1, { number: n }, state);
+      expect(again.pinfo.info).toBe(first[n - 1]?.pinfo.info);
+      expect(again.pinfo.proto).toBe(first[n - 1]?.pinfo.proto);
+      expect(again.value('grpc.message_length')).toBe(first[n - 1]?.value('grpc.message_length'));
+    }
+  });
+
   it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 7));
 
   it.skipIf(!oracleReady)('agrees with tshark', () => {

@@ -292,6 +292,19 @@ describe('HTTP/2', () => {
     expect(d[4]?.pinfo.info).toBe('Magic, SETTINGS[0], SETTINGS[0]');
   });
 
+  it('gives the same columns and header fields when a frame is dissected again', () => {
+    const state = new CaptureState();
+    // As the engine does: TCP reads earlier frames again to rebuild a reassembled message.
+    state.frameBytes = (n) => A_FRAMES[n - 1] ?? null;
+    const first = A_FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    for (const n of [3, 6, 10, 12]) {
+      const again = dissectHex(A_FRAMES[n - 1] as Uint8Array, 1, { number: n }, state);
+      expect(again.pinfo.info).toBe(first[n - 1]?.pinfo.info);
+      expect(again.pinfo.proto).toBe(first[n - 1]?.pinfo.proto);
+      expect(again.value('http2.header.value')).toBe(first[n - 1]?.value('http2.header.value'));
+    }
+  });
+
   it('survives mutated streams', () => fuzzFrames(A_FRAMES, 54, 2));
 
   it.skipIf(!oracleReady)('agrees with tshark field for field', () => {
