@@ -4,6 +4,7 @@
 import { wantsExpert } from './dissect.ts';
 import { dissectData } from './data.ts';
 import { bytes, fields, proto, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import { dissectHTTP2, heuristicHTTP2, http2Takes, isPreface, startHttp2 } from './http2.ts';
 import { expert, firstPass } from './ip-proto.ts';
 import { dissectJSON, formatText } from './json.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
@@ -338,6 +339,8 @@ interface Headers {
   chunked: boolean;
   contentType: string;
   host: string;
+  /** The Upgrade header's value, lower case ('' when there is none). */
+  upgrade: string;
   headerEnd: number;
 }
 
@@ -346,7 +349,14 @@ interface Headers {
  * empty line is not in the bytes yet.
  */
 function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
-  const h: Headers = { contentLength: -1, chunked: false, contentType: '', host: '', headerEnd: -1 };
+  const h: Headers = {
+    contentLength: -1,
+    chunked: false,
+    contentType: '',
+    host: '',
+    upgrade: '',
+    headerEnd: -1,
+  };
   let o = from;
   for (;;) {
     const l = lineEnd(b, o, end);
@@ -362,7 +372,8 @@ function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
         name === 'content-length' ||
         name === 'transfer-encoding' ||
         name === 'content-type' ||
-        name === 'host'
+        name === 'host' ||
+        name === 'upgrade'
       ) {
         const value = latin1(b, colon + 1, l.eol).trim();
         if (name === 'content-length') {
@@ -370,6 +381,7 @@ function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
           if (!Number.isNaN(n)) h.contentLength = n;
         } else if (name === 'transfer-encoding') h.chunked = value.toLowerCase().includes('chunked');
         else if (name === 'content-type') h.contentType = value;
+        else if (name === 'upgrade') h.upgrade = value.toLowerCase();
         else h.host = value;
       }
     }
@@ -385,7 +397,7 @@ function partialHeaders(b: Uint8Array, from: number, end: number): Omit<Headers,
   // Close the last line and the headers so the scanner reads every line there is.
   copy.set([0x0d, 0x0a, 0x0d, 0x0a], n);
   const h = scanHeaders(copy, 0, copy.length);
-  return h ?? { contentLength: -1, chunked: false, contentType: '', host: '' };
+  return h ?? { contentLength: -1, chunked: false, contentType: '', host: '', upgrade: '' };
 }
 
 interface Chunks {
@@ -430,6 +442,16 @@ export function dissectHTTP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   let o = tvb.start;
   let firstInCall = true;
   while (o < tvb.end) {
+    // A stream that became HTTP/2 (preface or upgrade) goes to HTTP/2 from there on.
+    if (http2Takes(pinfo, o - tvb.start)) {
+      // HTTP fences Info after each message (col_set_fence); Protocol stays writable.
+      if (!firstInCall) {
+        const locked = pinfo.protoLocked;
+        pinfo.fenceColumns();
+        pinfo.protoLocked = locked;
+      }
+      return toHttp2(tvb, o, pinfo, tree, false) - tvb.start;
+    }
     const used = dissectMessage(tvb, o, pinfo, tree, firstInCall);
     if (used <= 0) break;
     o += used;
@@ -467,6 +489,9 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   const kind = kindOf(b, o, first ? first.eol : end);
   const desegment = pinfo.canDesegment;
   if (kind === Kind.None) {
+    // HTTP's body heuristics: the HTTP/2 preface makes the stream HTTP/2 (tshark 4.0's only way
+    // to find cleartext HTTP/2 besides an upgrade).
+    if (isPreface(b, o, end)) return toHttp2(tvb, o, pinfo, tree, true) - o;
     // A lone NUL (a keep-alive some stacks send) is taken quietly, as tshark shows it.
     if (end - o === 1 && b[o] === 0 && firstInCall) return 1;
     // Until a request was seen on the stream, tshark 4.0 takes such bytes as not HTTP at all: it
@@ -543,6 +568,9 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
     bodyEnd = end;
   }
   const messageEnd = bodyEnd;
+  // An upgrade to HTTP/2 proceeds once the server answers 101: the stream is HTTP/2 after it.
+  if (kind === Kind.Response && code === 101 && headers && isH2(headers.upgrade) && requestSeen(pinfo))
+    startHttp2(pinfo, messageEnd - tvb.start);
 
   pinfo.layers.push('http');
   const frame = pinfo.meta.number;
@@ -701,6 +729,23 @@ function pair(
       }
     }
   }
+}
+
+/** Whether an Upgrade value names HTTP/2 in Wireshark's http.upgrade table (`h2`, `h2c`, or with a /version). */
+function isH2(upgrade: string): boolean {
+  const slash = upgrade.indexOf('/');
+  const v = upgrade === 'h2' || upgrade === 'h2c' || slash < 0 ? upgrade : upgrade.slice(0, slash);
+  return v === 'h2' || v === 'h2c';
+}
+
+/** Hands the rest of the payload from `o` to HTTP/2 (with `preface`, its heuristic); returns the end. */
+function toHttp2(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, preface: boolean): number {
+  if (pinfo.layers[pinfo.layers.length - 1] !== 'http') pinfo.layers.push('http');
+  const rest = tvb.sub(o);
+  if (preface) heuristicHTTP2(rest, pinfo, tree);
+  else dissectHTTP2(rest, pinfo, tree);
+  if (pinfo.desegmentLen > 0) pinfo.desegmentOffset += o - tvb.start;
+  return tvb.end;
 }
 
 function askMore(pinfo: PacketInfo, tvb: Tvb, o: number, length: number): number {

@@ -26,6 +26,8 @@ import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
 import { pgmModule } from './pgm.ts';
 import { httpModule } from './http.ts';
+import { grpcModule } from './grpc.ts';
+import { http2Module } from './http2.ts';
 import { icmpModule } from './icmp.ts';
 import { ipv6Module } from './ipv6.ts';
 import { icmpv6Module } from './icmpv6.ts';
@@ -138,6 +140,8 @@ export const MODULES: readonly DissectorModule[] = [
   tspModule,
   pgmModule,
   httpModule,
+  http2Module,
+  grpcModule,
   icmpModule,
   ipv6Module,
   icmpv6Module,
