@@ -39,6 +39,7 @@ import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
+import { dtlsModule } from './dtls.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
 import { ntpModule } from './ntp.ts';
@@ -150,6 +151,7 @@ export const MODULES: readonly DissectorModule[] = [
   greModule,
   nflogModule,
   tlsModule,
+  dtlsModule,
   quicModule,
   gquicModule,
   dnsModule,
