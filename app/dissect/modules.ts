@@ -40,6 +40,7 @@ import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
 import { dtlsModule } from './dtls.ts';
+import { wgModule } from './wg.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
 import { ntpModule } from './ntp.ts';
@@ -152,6 +153,7 @@ export const MODULES: readonly DissectorModule[] = [
   nflogModule,
   tlsModule,
   dtlsModule,
+  wgModule,
   quicModule,
   gquicModule,
   dnsModule,
