@@ -41,6 +41,9 @@ import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
 import { dtlsModule } from './dtls.ts';
 import { wgModule } from './wg.ts';
+import { sipModule } from './sip.ts';
+import { rtpModule } from './rtp.ts';
+import { sdpModule } from './sdp.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
 import { ntpModule } from './ntp.ts';
@@ -154,6 +157,9 @@ export const MODULES: readonly DissectorModule[] = [
   tlsModule,
   dtlsModule,
   wgModule,
+  sipModule,
+  sdpModule,
+  rtpModule,
   quicModule,
   gquicModule,
   dnsModule,
