@@ -202,9 +202,65 @@ interface Call {
   contentType: string;
   /** The request a response (or an ACK) answers, 0 when none. */
   requestFrame: number;
+  /** Wireshark matches requests and responses (and spots resends) over UDP only. */
+  udp: boolean;
 }
 
+/** SIP over UDP: one message per datagram. */
 export function dissectSIP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  return message(tvb, pinfo, tree, true, '', true) > 0 ? tvb.remaining(tvb.start) : 0;
+}
+
+/**
+ * SIP over TCP: the messages of the segment one after another, each as long as its headers and
+ * Content-Length say; a message cut short asks TCP for the rest.
+ */
+export function dissectSIPTcp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
+  const o = tvb.start;
+  const b = tvb.bytes;
+  let off = o;
+  while (off < tvb.reportedEnd) {
+    const first = lineAt(b, off, tvb.end);
+    if (firstLineKind(first ? latin1(b, off, first.end) : latin1(b, off, tvb.end)) === '') break;
+    const need = missingBytes(b, off, tvb.reportedEnd);
+    if (need !== 0 && pinfo.canDesegment) {
+      pinfo.desegmentOffset = off - o;
+      pinfo.desegmentLen = need;
+      return tvb.remaining(o);
+    }
+    const len = need === 0 ? messageLength(b, off, tvb.reportedEnd) : tvb.reportedEnd - off;
+    // Wireshark's Message Header item runs to the end of the segment, over later messages too.
+    const used = message(tvb.sub(off), pinfo, tree, false, off === o ? '' : pinfo.info, off === o);
+    if (used <= 0) break;
+    off += len;
+  }
+  return off === o ? 0 : off - o;
+}
+
+/** The length of the whole message at `o` (headers, blank line, Content-Length bytes). */
+function messageLength(b: Uint8Array, o: number, end: number): number {
+  let p = o;
+  let length = 0;
+  for (;;) {
+    const line = lineAt(b, p, end);
+    if (!line) return end - o;
+    p = line.next;
+    if (line.end === line.start) break;
+    const m = /^(content-length|l)\s*:\s*(\d+)/i.exec(latin1(b, line.start, line.end));
+    if (m) length = Number(m[2]);
+  }
+  return Math.min(end, p + length) - o;
+}
+
+/** One message in `tvb`; 0 when its first line is not SIP's. `before` leads the Info column. */
+function message(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  udp: boolean,
+  before: string,
+  firstInFrame: boolean,
+): number {
   const o = tvb.start;
   const b = tvb.bytes;
   const end = tvb.end;
@@ -212,15 +268,6 @@ export function dissectSIP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const firstText = first ? latin1(b, o, first.end) : latin1(b, o, end);
   const kind = firstLineKind(firstText);
   if (kind === '') return 0;
-  // Over TCP a message ends where its Content-Length says: wait for the rest.
-  if (pinfo.canDesegment) {
-    const need = missingBytes(b, o, tvb.reportedEnd);
-    if (need !== 0) {
-      pinfo.desegmentOffset = 0;
-      pinfo.desegmentLen = need;
-      return tvb.remaining(o);
-    }
-  }
   const call: Call = {
     tvb,
     pinfo,
@@ -233,8 +280,10 @@ export function dissectSIP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     contentLength: -1,
     contentType: '',
     requestFrame: 0,
+    udp,
   };
-  pinfo.layers.push('sip');
+  // One layer for all the messages of a segment, as Wireshark's one call.
+  if (firstInFrame) pinfo.layers.push('sip');
   pinfo.setProto('SIP');
   tree.push(F[''], tvb, o, tvb.remaining(o));
   let info = '';
@@ -278,14 +327,14 @@ export function dissectSIP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     info += ' | ';
     if (bodyAt >= 0) body(call, bodyAt);
   } catch (err) {
-    if (pinfo.wantInfo) pinfo.setInfo(info);
+    if (pinfo.wantInfo) pinfo.setInfo(before + info);
     tree.unwind();
     noteFault(err, tvb, pinfo, tree);
     return tvb.remaining(o);
   }
   tree.pop();
-  if (pinfo.wantInfo) pinfo.setInfo(info);
-  return tvb.remaining(o);
+  if (pinfo.wantInfo) pinfo.setInfo(before + info);
+  return Math.max(1, tvb.remaining(o));
 }
 
 /** Bytes the message at `o` still needs over TCP (headers, then Content-Length's body), 0 if whole. */
@@ -567,7 +616,7 @@ function transaction(call: Call, request: boolean, code: number): void {
   const { tvb, tree, pinfo } = call;
   const st = pinfo.state.of<SipState>('sip', newState);
   tree.add(F.resend, tvb, tvb.start, 0, false);
-  if (call.callId === '' || call.cseq < 0) return;
+  if (!call.udp || call.callId === '' || call.cseq < 0) return;
   const key = `${call.callId}\u0000${call.cseq}\u0000${call.cseqMethod}`;
   const here = `${pinfo.meta.number}/${tvb.start}`;
   // An ACK belongs to its INVITE's transaction: Wireshark shows the INVITE as its request.
@@ -613,6 +662,14 @@ function body(call: Call, at: number): void {
 
 /** Wireshark's dissect_sip_heur: the first line is a SIP request or status line. */
 function heuristic(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
+  return looksLikeSip(tvb) && dissectSIP(tvb, pinfo, tree) > 0;
+}
+
+function heuristicTcp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
+  return looksLikeSip(tvb) && dissectSIPTcp(tvb, pinfo, tree) > 0;
+}
+
+function looksLikeSip(tvb: Tvb): boolean {
   const o = tvb.start;
   const b = tvb.bytes;
   // Cheap first: `SIP/` or an upper-case method followed by a space.
@@ -623,7 +680,7 @@ function heuristic(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
     while (i < o + 10 && (b[i] ?? 0) >= 0x41 && (b[i] ?? 0) <= 0x5a) i++;
     if (b[i] !== 0x20 || !METHODS.has(latin1(b, o, i))) return false;
   }
-  return dissectSIP(tvb, pinfo, tree) > 0;
+  return true;
 }
 
 export const sipModule = {
@@ -633,8 +690,8 @@ export const sipModule = {
   ),
   handoff(reg: Registry): void {
     reg.register('udpPort', 5060, dissectSIP);
-    reg.register('tcpPort', 5060, dissectSIP);
+    reg.register('tcpPort', 5060, dissectSIPTcp);
     reg.heuristics.udp.push(heuristic);
-    reg.heuristics.tcp.push(heuristic);
+    reg.heuristics.tcp.push(heuristicTcp);
   },
 };

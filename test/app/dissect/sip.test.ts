@@ -8,6 +8,7 @@ import {
   fuzzFrames,
   ipFrame,
   oracleReady,
+  tcpSegment,
   treesOfBoth,
   udpDatagram,
 } from '../../support/proto-oracle.ts';
@@ -243,6 +244,94 @@ describe('SIP', () => {
 
   it.skipIf(!oracleReady)('agrees with tshark on the SIP, SDP and RTP trees', () => {
     const t = treesOfBoth(FRAMES, /^(Session Initiation Protocol|Real-Time Transport Protocol)/);
+    expect(t.trawl).toBe(t.tshark);
+  });
+});
+
+/** SIP over TCP: a message split over two segments, and two messages in one segment. */
+const INVITE_TCP = latin1(
+  withBody(
+    `INVITE sip:bob@example.com SIP/2.0
+Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bK1
+From: <sip:alice@example.com>;tag=1
+To: <sip:bob@example.com>
+Call-ID: tcp1@example.com
+CSeq: 1 INVITE
+`,
+    sdp('10.0.0.1', 4000, '0', ''),
+  ).replace(/\n/g, '\r\n'),
+);
+const RINGING = latin1(
+  `SIP/2.0 180 Ringing
+Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bK1
+From: <sip:alice@example.com>;tag=1
+To: <sip:bob@example.com>;tag=2
+Call-ID: tcp1@example.com
+CSeq: 1 INVITE
+Content-Length: 0
+
+`.replace(/\n/g, '\r\n'),
+);
+const SPLIT = INVITE_TCP.length - 40;
+const TWO = new Uint8Array([...RINGING, ...RINGING]);
+const TCP_FRAMES = [
+  ipFrame(6, tcpSegment({ sport: 40000, dport: 5060, seq: 1000, flags: 0x02 }), 1, 2),
+  ipFrame(6, tcpSegment({ sport: 5060, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ipFrame(
+    6,
+    tcpSegment({
+      sport: 40000,
+      dport: 5060,
+      seq: 1001,
+      ack: 5001,
+      flags: 0x18,
+      payload: INVITE_TCP.slice(0, SPLIT),
+    }),
+    1,
+    2,
+  ),
+  ipFrame(
+    6,
+    tcpSegment({
+      sport: 40000,
+      dport: 5060,
+      seq: 1001 + SPLIT,
+      ack: 5001,
+      flags: 0x18,
+      payload: INVITE_TCP.slice(SPLIT),
+    }),
+    1,
+    2,
+  ),
+  ipFrame(
+    6,
+    tcpSegment({
+      sport: 5060,
+      dport: 40000,
+      seq: 5001,
+      ack: 1001 + INVITE_TCP.length,
+      flags: 0x18,
+      payload: TWO,
+    }),
+    2,
+    1,
+  ),
+];
+
+describe('SIP over TCP', () => {
+  it('reassembles a message and splits a segment into its messages', () => {
+    const state = new CaptureState();
+    const d = TCP_FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    expect(d[3]?.pinfo.proto).toBe('SIP/SDP');
+    expect(d[4]?.pinfo.info).toBe('Status: 180 Ringing | Status: 180 Ringing | ');
+  });
+
+  it('survives mutated segments', () => fuzzFrames(TCP_FRAMES, 54, 5061, 20));
+
+  it.skipIf(!oracleReady)('agrees with tshark', () => {
+    const f = fieldsOfBoth(TCP_FRAMES, SIP_FIELDS);
+    expect(f.trawl).toBe(f.tshark);
+    const t = treesOfBoth(TCP_FRAMES, /^Session Initiation Protocol/);
     expect(t.trawl).toBe(t.tshark);
   });
 });
