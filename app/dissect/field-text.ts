@@ -10,6 +10,9 @@ import { fieldEscaped, formatText } from './text-format.ts';
 export function fieldText(def: FieldDef, value: FieldValue | Uint8Array): string {
   if (value instanceof Uint8Array) {
     switch (def.type) {
+      case FieldType.None:
+        // tshark prints a value-less item (FT_NONE) as its presence.
+        return '1';
       case FieldType.Ether:
         return value.length >= 6 ? formatMac(value, 0) : formatHex(value);
       case FieldType.IPv6:

@@ -41,6 +41,11 @@ import { greModule } from './gre.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
+import { dtlsModule } from './dtls.ts';
+import { wgModule } from './wg.ts';
+import { sipModule } from './sip.ts';
+import { rtpModule } from './rtp.ts';
+import { sdpModule } from './sdp.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
 import { ntpModule } from './ntp.ts';
@@ -154,6 +159,11 @@ export const MODULES: readonly DissectorModule[] = [
   greModule,
   nflogModule,
   tlsModule,
+  dtlsModule,
+  wgModule,
+  sipModule,
+  sdpModule,
+  rtpModule,
   quicModule,
   gquicModule,
   dnsModule,

@@ -168,6 +168,8 @@ export const HS = fields('tls', {
   'handshake.client_point': bytes('Pubkey'),
   'handshake.epms_len': uint('Encrypted PreMaster length', 16),
   'handshake.epms': bytes('Encrypted PreMaster'),
+  'handshake.identity_len': uint('Identity Length', 16),
+  'handshake.identity': bytes('Identity'),
   'handshake.p_len': uint('p Length', 16),
   'handshake.g_len': uint('g Length', 16),
   'handshake.ys_len': uint('Pubkey Length', 16),
@@ -312,6 +314,8 @@ export interface HandshakeContext {
   version: number;
   /** The packet's protocol stack: certificates add the X.509 layers Wireshark adds. */
   layers?: string[];
+  /** DTLS: the ClientHello's cookie after the session id; returns the offset after it. */
+  afterSessionId?: (tvb: Tvb, off: number, end: number, tree: Tree) => number;
 }
 
 const HRR_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
@@ -358,14 +362,30 @@ function dissectOne(
   if (tree.full) tree.label(`Handshake Protocol: ${name}`);
   tree.add(HS['handshake.type'], tvb, off, 1, type);
   tree.add(HS['handshake.length'], tvb, off + 1, 3, len);
-  const body = off + 4;
-  const end = body + len;
+  handshakeBody(tvb, type, off + 4, off + 4 + len, name === 'Hello Retry Request', ctx, result, tree);
+  tree.pop();
+}
+
+/**
+ * The body of one handshake message in [body, end) after its header (4 bytes in TLS, 12 in
+ * DTLS, whose dissector parses that header itself and calls this for the body).
+ */
+export function handshakeBody(
+  tvb: Tvb,
+  type: number,
+  body: number,
+  end: number,
+  retry: boolean,
+  ctx: HandshakeContext,
+  result: HandshakeResult,
+  tree: Tree,
+): void {
   switch (type) {
     case 1:
       clientHello(tvb, body, end, ctx, result, tree);
       break;
     case 2:
-      serverHello(tvb, body, end, name === 'Hello Retry Request', result, tree);
+      serverHello(tvb, body, end, retry, result, tree);
       break;
     case 4:
       newSessionTicket(tvb, body, end, ctx, tree);
@@ -386,12 +406,11 @@ function dissectOne(
       clientKeyExchange(tvb, body, end, ctx, tree);
       break;
     case 20:
-      if (len > 0) tree.add(HS['handshake.verify_data'], tvb, body, len);
+      if (end > body) tree.add(HS['handshake.verify_data'], tvb, body, end - body);
       break;
     default:
       break;
   }
-  tree.pop();
 }
 
 const enum Hello {
@@ -437,6 +456,7 @@ function clientHello(
   tree: Tree,
 ): void {
   off = versionRandomSession(tvb, off, tree, ctx.version === 0x0304);
+  if (ctx.afterSessionId) off = ctx.afterSessionId(tvb, off, end, tree);
   const csLen = num(tree, HS['handshake.cipher_suites_length'], tvb, off, 2);
   off += 2;
   tree.push(HS['handshake.ciphersuites'], tvb, off, csLen);
@@ -543,11 +563,14 @@ function extensionBlock(
   while (off + 4 <= stop) {
     const type = tvb.u16(off);
     const len = tvb.u16(off + 2);
-    tree.push(HS['handshake.extension.type'], tvb, off, 4 + len, type);
-    if (tree.full) {
-      const name = EXTENSION_TYPES.get(type) ?? 'Unknown type';
-      tree.label(`Extension: ${name} (len=${len})`);
-    }
+    // A label-only subtree, as Wireshark's: the type is filed once, by the item under it.
+    subtree(
+      tree,
+      tvb,
+      off,
+      4 + len,
+      `Extension: ${EXTENSION_TYPES.get(type) ?? 'Unknown type'} (len=${len})`,
+    );
     tree.add(HS['handshake.extension.type'], tvb, off, 2, type);
     tree.add(HS['handshake.extension.len'], tvb, off + 2, 2, len);
     if (type === 42 && kind === Hello.Client) out.earlyData = true;
@@ -805,12 +828,13 @@ function keyExchange(suite: number): string {
   if (name.startsWith('TLS_ECDHE_') || name.startsWith('TLS_ECDH_')) return 'ecdhe';
   if (name.startsWith('TLS_DHE_')) return 'dhe';
   if (name.startsWith('TLS_RSA_')) return 'rsa';
+  if (name.startsWith('TLS_PSK_')) return 'psk';
   return '';
 }
 
 function serverKeyExchange(tvb: Tvb, off: number, end: number, ctx: HandshakeContext, tree: Tree): void {
   const kx = keyExchange(ctx.cipherSuite);
-  if (kx === '') return;
+  if (kx === '' || kx === 'psk') return;
   subtree(
     tree,
     tvb,
@@ -853,7 +877,11 @@ function signature(tvb: Tvb, off: number, end: number, tree: Tree): void {
 function clientKeyExchange(tvb: Tvb, off: number, end: number, ctx: HandshakeContext, tree: Tree): void {
   const kx = keyExchange(ctx.cipherSuite);
   const len = end - off;
-  if (kx === 'ecdhe' || (kx === '' && len > 0 && tvb.u8(off) === len - 1)) {
+  if (kx === 'psk') {
+    subtree(tree, tvb, off, len, 'PSK Client Params');
+    const n = num(tree, HS['handshake.identity_len'], tvb, off, 2);
+    tree.add(HS['handshake.identity'], tvb, off + 2, n);
+  } else if (kx === 'ecdhe' || (kx === '' && len > 0 && tvb.u8(off) === len - 1)) {
     subtree(tree, tvb, off, len, 'EC Diffie-Hellman Client Params');
     const n = num(tree, HS['handshake.client_point_len'], tvb, off, 1);
     tree.add(HS['handshake.client_point'], tvb, off + 1, n);
@@ -861,6 +889,10 @@ function clientKeyExchange(tvb: Tvb, off: number, end: number, ctx: HandshakeCon
     subtree(tree, tvb, off, len, 'Diffie-Hellman Client Params');
     const n = num(tree, HS['handshake.yc_len'], tvb, off, 2);
     tree.add(HS['handshake.yc'], tvb, off + 2, n);
+  } else if (ctx.version === 0x0300 || ctx.version === 0x0100) {
+    // SSLv3 and OpenSSL's pre-0.9.8f DTLS send the secret without its length.
+    subtree(tree, tvb, off, len, 'RSA Encrypted PreMaster Secret');
+    tree.add(HS['handshake.epms'], tvb, off, len);
   } else if (len >= 2) {
     subtree(tree, tvb, off, len, 'RSA Encrypted PreMaster Secret');
     const n = num(tree, HS['handshake.epms_len'], tvb, off, 2);

@@ -80,6 +80,8 @@ function extensionLayer(id: string): string {
   if (id.startsWith('2.5.29.')) return 'x509ce';
   if (id === '1.3.6.1.4.1.11129.2.4.2' || id === '1.3.6.1.4.1.11129.2.4.3') return 'x509ce';
   if (id === '1.3.6.1.5.5.7.1.1' || id === '1.3.6.1.5.5.7.1.11') return 'pkix1implicit';
+  // Netscape's certificate extensions (Wireshark's ns_cert_exts dissector).
+  if (/^2\.16\.840\.1\.113730\.1\.(1|2|3|4|7|8|12|13)$/.test(id)) return 'ns_cert_exts';
   return '';
 }
 
