@@ -108,6 +108,8 @@ import { eapolModule } from './eapol.ts';
 import { ppiModule } from './ppi.ts';
 import { prismModule } from './prism.ts';
 import { wlancapModule } from './wlancap.ts';
+import { rpcModule } from './rpc.ts';
+import { portmapModule } from './portmap.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -223,6 +225,8 @@ export const MODULES: readonly DissectorModule[] = [
   ppiModule,
   prismModule,
   wlancapModule,
+  rpcModule,
+  portmapModule,
 ];
 
 let shared: Registry | null = null;
