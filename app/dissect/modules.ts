@@ -110,6 +110,7 @@ import { prismModule } from './prism.ts';
 import { wlancapModule } from './wlancap.ts';
 import { rpcModule } from './rpc.ts';
 import { portmapModule } from './portmap.ts';
+import { nfsModule } from './nfs.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -227,6 +228,7 @@ export const MODULES: readonly DissectorModule[] = [
   wlancapModule,
   rpcModule,
   portmapModule,
+  nfsModule,
 ];
 
 let shared: Registry | null = null;

@@ -16,7 +16,7 @@ import {
 } from '../../support/proto-oracle.ts';
 
 /** XDR: numbers as 32-bit words, strings counted and padded, byte arrays as they are. */
-export function xdr(...parts: (number | string | Uint8Array)[]): Uint8Array {
+function xdr(...parts: (number | string | Uint8Array)[]): Uint8Array {
   const out: number[] = [];
   for (const p of parts) {
     if (typeof p === 'number') out.push((p >>> 24) & 0xff, (p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
@@ -30,16 +30,16 @@ export function xdr(...parts: (number | string | Uint8Array)[]): Uint8Array {
 }
 
 /** AUTH_UNIX credentials (stamp, machine name, uid, gid, two more gids) and an AUTH_NULL verifier. */
-export const AUTH_UNIX = xdr(1, 36, 0x12345678, 'client', 1000, 100, 2, 100, 10, 0, 0);
-export const AUTH_NULL = xdr(0, 0, 0, 0);
+const AUTH_UNIX = xdr(1, 36, 0x12345678, 'client', 1000, 100, 2, 100, 10, 0, 0);
+const AUTH_NULL = xdr(0, 0, 0, 0);
 
 /** A call header: xid, CALL, RPC 2, program, version, procedure, credentials, verifier. */
-export function call(xid: number, prog: number, vers: number, proc: number, cred = AUTH_UNIX): Uint8Array {
+function call(xid: number, prog: number, vers: number, proc: number, cred = AUTH_UNIX): Uint8Array {
   return xdr(xid, 0, 2, prog, vers, proc, cred);
 }
 
 /** An accepted, successful reply header with an AUTH_NULL verifier. */
-export function reply(xid: number, ...rest: (number | string | Uint8Array)[]): Uint8Array {
+function reply(xid: number, ...rest: (number | string | Uint8Array)[]): Uint8Array {
   return xdr(xid, 1, 0, 0, 0, 0, ...rest);
 }
 
