@@ -111,6 +111,7 @@ import { wlancapModule } from './wlancap.ts';
 import { rpcModule } from './rpc.ts';
 import { portmapModule } from './portmap.ts';
 import { nfsModule } from './nfs.ts';
+import { kerberosModule } from './kerberos.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -229,6 +230,7 @@ export const MODULES: readonly DissectorModule[] = [
   rpcModule,
   portmapModule,
   nfsModule,
+  kerberosModule,
 ];
 
 let shared: Registry | null = null;
