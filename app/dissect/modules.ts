@@ -112,6 +112,7 @@ import { rpcModule } from './rpc.ts';
 import { portmapModule } from './portmap.ts';
 import { nfsModule } from './nfs.ts';
 import { kerberosModule } from './kerberos.ts';
+import { mountModule } from './mount.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -231,6 +232,7 @@ export const MODULES: readonly DissectorModule[] = [
   portmapModule,
   nfsModule,
   kerberosModule,
+  mountModule,
 ];
 
 let shared: Registry | null = null;
