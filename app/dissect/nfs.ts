@@ -5,6 +5,7 @@ import {
   absTime,
   bool,
   bytes,
+  hex,
   fields,
   names,
   proto,
@@ -74,6 +75,8 @@ const NFS4_OPS = names({
   73: 'SETXATTR', 74: 'LISTXATTRS', 75: 'REMOVEXATTR', 10044: 'ILLEGAL',
 }); // prettier-ignore
 
+const accessBit = (name: string, mask: number): ReturnType<typeof bool> =>
+  bool(name, 8, mask, { tf: ['allowed', '*Access Denied*'] });
 const u64 = (name: string): ReturnType<typeof uint> => uint(name, 64);
 const modeBit = (name: string, mask: number): ReturnType<typeof bool> =>
   bool(name, 32, mask, { tf: ['Yes', 'No'] });
@@ -147,6 +150,16 @@ export const F = fields('nfs', {
   'readlink.data': str('Data'),
   'readdir.eof': uint('EOF', 32),
   status2: uint('Status', 32),
+  access_check: hex('Check access', 8),
+  access_rights: hex('Access rights (of requested)', 8),
+  access_read: accessBit('0x001 READ', 0x1),
+  access_lookup: accessBit('0x002 LOOKUP', 0x2),
+  access_modify: accessBit('0x004 MODIFY', 0x4),
+  access_extend: accessBit('0x008 EXTEND', 0x8),
+  access_delete: accessBit('0x010 DELETE', 0x10),
+  access_execute: accessBit('0x020 EXECUTE', 0x20),
+  access_xattr_read: accessBit('0x040 XATTR READ', 0x40),
+  access_xattr_write: accessBit('0x080 XATTR WRITE', 0x80),
   tag: str('Tag'),
   minorversion: uint('minorversion', 32),
   _ops: text('Operations'),
@@ -428,6 +441,7 @@ const V3: [number, RpcProc][] = [
     },
   ],
   [3, { name: 'LOOKUP', call: dirCall('LOOKUP', 'what'), reply: lookupReply }],
+  [4, { name: 'ACCESS', call: (x) => accessCall(x), reply: (x) => accessReply(x) }],
   [
     5,
     {
@@ -564,6 +578,87 @@ const V3: [number, RpcProc][] = [
     },
   ],
 ];
+
+/** The access bits tshark lists (XATTR LIST's 0x100 does not fit its 8-bit field and is left out). */
+const ACCESS_BITS: readonly [number, string, FieldDef][] = [
+  [0x1, 'RD', F.access_read],
+  [0x2, 'LU', F.access_lookup],
+  [0x4, 'MD', F.access_modify],
+  [0x8, 'XT', F.access_extend],
+  [0x10, 'DL', F.access_delete],
+  [0x20, 'XE', F.access_execute],
+  [0x40, 'XAR', F.access_xattr_read],
+  [0x80, 'XAW', F.access_xattr_write],
+];
+const ACCESS_LIST = ' XAL';
+
+/** tshark's display_access_items for v3: `, [label: RD LU]` in Info and label, or a subtree of bits. */
+function accessItems(x: Xdr, at: number, mask: number, kind: 'C' | 'D' | 'A' | 'R', label: string): void {
+  const { tvb, tree } = x;
+  const listed = kind !== 'R';
+  if (kind === 'C' || kind === 'R') {
+    const raw = tvb.u32(at);
+    tree.push(kind === 'C' ? F.access_check : F.access_rights, tvb, at, 4, raw);
+  }
+  let words = '';
+  for (const [bit, word, def] of ACCESS_BITS) {
+    if (!(mask & bit)) continue;
+    words += ` ${word}`;
+    if (kind === 'C' || kind === 'R') {
+      tree.add(def, tvb, at, 4, (tvb.u32(at) & bit) !== 0);
+      if (kind === 'C' && tree.full) tree.labelLast(`${bitLabel(def, tvb.u32(at) & 0xff)}?`);
+    }
+  }
+  if (mask & 0x100) words += ACCESS_LIST;
+  if (kind === 'C' || kind === 'R') tree.pop();
+  if (listed) {
+    x.info(`, [${label}:${words}]`);
+    x.label += `, [${label}:${words}]`;
+  }
+}
+
+function bitLabel(def: FieldDef, raw: number): string {
+  const m = def.mask as number;
+  let pic = '';
+  for (let i = 7; i >= 0; i--) {
+    pic += m & (1 << i) ? (raw & (1 << i) ? '1' : '0') : '.';
+    if (i === 4) pic += ' ';
+  }
+  const [yes, no] = def.tf ?? ['Set', 'Not set'];
+  return `${pic} = ${def.name}: ${raw & m ? yes : no}`;
+}
+
+function accessCall(x: Xdr): void {
+  const hash = fh3(x, 'object');
+  const mask = x.tvb.u32(x.p);
+  x.call.data = mask;
+  x.info(`, FH: ${hex8(hash)}`);
+  x.label += `, ACCESS Call, FH: ${hex8(hash)}`;
+  accessItems(x, x.p, mask, 'C', 'Check');
+  x.p += 4;
+}
+
+function accessReply(x: Xdr): void {
+  const s = status3(x);
+  postOpAttr(x, 'obj_attributes');
+  if (s !== 0) {
+    const err = errText(s);
+    x.info(` Error: ${err}`);
+    x.label += `, ACCESS Reply  Error: ${err}`;
+    return;
+  }
+  x.label += ', ACCESS Reply';
+  const rights = x.tvb.u32(x.p);
+  const req = typeof x.call.data === 'number' ? x.call.data : rights;
+  const checked = req;
+  const granted = checked & rights;
+  const denied = (checked ^ granted) >>> 0;
+  const allowed = (checked & granted) >>> 0;
+  if (denied > 0) accessItems(x, x.p, denied, 'D', 'Access Denied');
+  if (allowed > 0) accessItems(x, x.p, allowed, 'A', 'Allowed');
+  accessItems(x, x.p, allowed | denied, 'R', '');
+  x.p += 4;
+}
 
 function lookupReply(x: Xdr): void {
   const s = status3(x);

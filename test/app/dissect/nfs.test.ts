@@ -64,6 +64,10 @@ const FIELDS = [
   'nfs.readdir.entry3.name',
   'nfs.readlink.data',
   'nfs.readdir.eof',
+  'nfs.access_check',
+  'nfs.access_rights',
+  'nfs.access_read',
+  'nfs.access_delete',
   'data.len',
 ];
 
@@ -103,6 +107,10 @@ const FRAMES = [
   c(700, xdr(call(10, 100003, 3, 0))),
   r(700, reply(10)),
   c(700, xdr(call(11, 100003, 3, 19), fh)),
+  c(700, xdr(call(14, 100003, 3, 4), fh, 0x1f)),
+  r(700, reply(14, 0, 1, attrs, 0x0d)),
+  c(700, xdr(call(15, 100003, 3, 4), fh, 0x2)),
+  r(700, reply(15, 13, 0)),
   // Version 2: a LOOKUP with its fixed 32-byte handle, and one whose name runs past the data.
   c(800, xdr(call(12, 100003, 2, 4), new Uint8Array(32).fill(7), 'file')),
   c(800, xdr(call(13, 100003, 2, 4), new Uint8Array(32).fill(7), 40, 'ab')),
