@@ -77,6 +77,11 @@ const NFS4_OPS = names({
 
 const accessBit = (name: string, mask: number): ReturnType<typeof bool> =>
   bool(name, 8, mask, { tf: ['allowed', '*Access Denied*'] });
+const yesNo = (name: string): { name: string; type: FieldType; tf: readonly [string, string] } => ({
+  name,
+  type: FieldType.Bool,
+  tf: ['Yes', 'No'],
+});
 const u64 = (name: string): ReturnType<typeof uint> => uint(name, 64);
 const modeBit = (name: string, mask: number): ReturnType<typeof bool> =>
   bool(name, 32, mask, { tf: ['Yes', 'No'] });
@@ -150,6 +155,19 @@ export const F = fields('nfs', {
   'readlink.data': str('Data'),
   'readdir.eof': uint('EOF', 32),
   status2: uint('Status', 32),
+  'fsstat3_resok.tbytes': u64('Total bytes'),
+  'fsstat3_resok.fbytes': u64('Free bytes'),
+  'fsstat3_resok.abytes': u64('Available free bytes'),
+  'fsstat3_resok.tfiles': u64('Total file slots'),
+  'fsstat3_resok.ffiles': u64('Free file slots'),
+  'fsstat3_resok.afiles': u64('Available free file slots'),
+  'fsstat.invarsec': uint('invarsec', 32),
+  'pathconf.linkmax': uint('linkmax', 32),
+  'pathconf.name_max': uint('name_max', 32),
+  'pathconf.no_trunc': yesNo('no_trunc'),
+  'pathconf.chown_restricted': yesNo('chown_restricted'),
+  'pathconf.case_insensitive': yesNo('case_insensitive'),
+  'pathconf.case_preserving': yesNo('case_preserving'),
   access_check: hex('Check access', 8),
   access_rights: hex('Access rights (of requested)', 8),
   access_read: accessBit('0x001 READ', 0x1),
@@ -550,9 +568,51 @@ const V3: [number, RpcProc][] = [
       },
     },
   ],
-  [18, { name: 'FSSTAT', call: fhCall('FSSTAT', 'object', true) }],
+  [
+    18,
+    {
+      name: 'FSSTAT',
+      call: fhCall('FSSTAT', 'object', true),
+      reply: (x) =>
+        reply3(
+          x,
+          'FSSTAT',
+          () => {
+            postOpAttr(x, 'obj_attributes');
+            for (const k of ['tbytes', 'fbytes', 'abytes', 'tfiles', 'ffiles', 'afiles'] as const) {
+              x.u64(F[`fsstat3_resok.${k}`]);
+            }
+            x.u32(F['fsstat.invarsec']);
+            return '';
+          },
+          () => postOpAttr(x, 'obj_attributes'),
+        ),
+    },
+  ],
   [19, { name: 'FSINFO', call: fhCall('FSINFO', 'object', true) }],
-  [20, { name: 'PATHCONF', call: fhCall('PATHCONF') }],
+  [
+    20,
+    {
+      name: 'PATHCONF',
+      call: fhCall('PATHCONF', 'object', true),
+      reply: (x) =>
+        reply3(
+          x,
+          'PATHCONF',
+          () => {
+            postOpAttr(x, 'obj_attributes');
+            x.u32(F['pathconf.linkmax']);
+            x.u32(F['pathconf.name_max']);
+            x.bool(F['pathconf.no_trunc']);
+            x.bool(F['pathconf.chown_restricted']);
+            x.bool(F['pathconf.case_insensitive']);
+            x.bool(F['pathconf.case_preserving']);
+            return '';
+          },
+          () => postOpAttr(x, 'obj_attributes'),
+        ),
+    },
+  ],
   [
     21,
     {
