@@ -152,6 +152,10 @@ export const F = fields('nfs', {
   'readdir.entry3.name': str('Name'),
   'readdir.entry3.cookie': u64('Cookie'),
   'symlink.to': str('To'),
+  'readdirplus.entry.fileid': u64('File ID'),
+  'readdirplus.entry.name': str('Name'),
+  'readdirplus.entry.cookie': u64('Cookie'),
+  handle_follow: uint('handle_follow', 32, { strings: FOLLOWS }),
   'readlink.data': str('Data'),
   'readdir.eof': uint('EOF', 32),
   status2: uint('Status', 32),
@@ -569,6 +573,36 @@ const V3: [number, RpcProc][] = [
     },
   ],
   [
+    17,
+    {
+      name: 'READDIRPLUS',
+      call: (x) => {
+        const hash = fh3(x, 'dir');
+        x.u64(F.cookie3);
+        verifier(x, 8);
+        x.u32(F.count3_dircount);
+        x.u32(F.count3_maxcount);
+        x.info(`, FH: ${hex8(hash)}`);
+        x.label += `, READDIRPLUS Call FH: ${hex8(hash)}`;
+      },
+      reply: (x) => {
+        const s = status3(x);
+        if (s === 0) {
+          x.label += ', READDIRPLUS Reply';
+          postOpAttr(x, 'dir_attributes');
+          verifier(x, 8);
+          x.list(entryPlus);
+          x.u32(F['readdir.eof']);
+          return;
+        }
+        postOpAttr(x, 'dir_attributes');
+        const err = errText(s);
+        x.info(` Error: ${err}`);
+        x.label += `, READDIRPLUS Reply  Error: ${err}`;
+      },
+    },
+  ],
+  [
     18,
     {
       name: 'FSSTAT',
@@ -734,6 +768,35 @@ function lookupReply(x: Xdr): void {
   const err = errText(s);
   x.info(` Error: ${err}`);
   x.label += `, LOOKUP Reply  Error: ${err}`;
+}
+
+function postOpFh(x: Xdr, name: string): void {
+  const start = x.p;
+  const follows = x.tvb.u32(start);
+  x.tree.push(F._post_op, x.tvb, start, 0);
+  if (x.tree.full) x.tree.label(name);
+  try {
+    x.u32(F.handle_follow);
+    if (follows === 1) fh3(x, 'handle');
+  } finally {
+    x.tree.pop(x.p - start);
+  }
+}
+
+function entryPlus(x: Xdr): void {
+  const start = x.p;
+  x.tree.push(F._entry, x.tvb, start, 0);
+  try {
+    x.u64(F['readdirplus.entry.fileid']);
+    const name = x.string(F['readdirplus.entry.name']);
+    if (x.tree.full) x.tree.label(`Entry: name ${name}`);
+    x.info(` ${name}`);
+    x.u64(F['readdirplus.entry.cookie']);
+    postOpAttr(x, 'name_attributes');
+    postOpFh(x, 'name_handle');
+  } finally {
+    x.tree.pop(x.p - start);
+  }
 }
 
 function entry3(x: Xdr): void {
