@@ -115,6 +115,11 @@ import { eapolModule } from './eapol.ts';
 import { ppiModule } from './ppi.ts';
 import { prismModule } from './prism.ts';
 import { wlancapModule } from './wlancap.ts';
+import { rpcModule } from './rpc.ts';
+import { portmapModule } from './portmap.ts';
+import { nfsModule } from './nfs.ts';
+import { kerberosModule } from './kerberos.ts';
+import { mountModule } from './mount.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
@@ -237,6 +242,11 @@ export const MODULES: readonly DissectorModule[] = [
   ppiModule,
   prismModule,
   wlancapModule,
+  rpcModule,
+  portmapModule,
+  nfsModule,
+  kerberosModule,
+  mountModule,
 ];
 
 let shared: Registry | null = null;
