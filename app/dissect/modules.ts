@@ -45,6 +45,9 @@ import { ntpModule } from './ntp.ts';
 import { igmpModule } from './igmp.ts';
 import { ssdpModule } from './ssdp.ts';
 import { nbnsModule } from './nbns.ts';
+import { nbssModule } from './nbss.ts';
+import { smb2Module } from './smb2.ts';
+import { smbModule } from './smb.ts';
 import { snmpModule } from './snmp.ts';
 import { dhcpv6Module } from './dhcpv6.ts';
 import { jsonModule } from './json.ts';
@@ -158,6 +161,9 @@ export const MODULES: readonly DissectorModule[] = [
   igmpModule,
   ssdpModule,
   nbnsModule,
+  nbssModule,
+  smb2Module,
+  smbModule,
   snmpModule,
   dhcpv6Module,
   jsonModule,
