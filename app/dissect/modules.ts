@@ -48,6 +48,9 @@ import { nbnsModule } from './nbns.ts';
 import { nbssModule } from './nbss.ts';
 import { smb2Module } from './smb2.ts';
 import { smbModule } from './smb.ts';
+import { nbdgmModule } from './nbdgm.ts';
+import { mailslotModule } from './mailslot.ts';
+import { browserModule } from './browser.ts';
 import { snmpModule } from './snmp.ts';
 import { dhcpv6Module } from './dhcpv6.ts';
 import { jsonModule } from './json.ts';
@@ -164,6 +167,9 @@ export const MODULES: readonly DissectorModule[] = [
   nbssModule,
   smb2Module,
   smbModule,
+  nbdgmModule,
+  mailslotModule,
+  browserModule,
   snmpModule,
   dhcpv6Module,
   jsonModule,
