@@ -52,6 +52,12 @@ import { ntpModule } from './ntp.ts';
 import { igmpModule } from './igmp.ts';
 import { ssdpModule } from './ssdp.ts';
 import { nbnsModule } from './nbns.ts';
+import { nbssModule } from './nbss.ts';
+import { smb2Module } from './smb2.ts';
+import { smbModule } from './smb.ts';
+import { nbdgmModule } from './nbdgm.ts';
+import { mailslotModule } from './mailslot.ts';
+import { browserModule } from './browser.ts';
 import { snmpModule } from './snmp.ts';
 import { dhcpv6Module } from './dhcpv6.ts';
 import { jsonModule } from './json.ts';
@@ -177,6 +183,12 @@ export const MODULES: readonly DissectorModule[] = [
   igmpModule,
   ssdpModule,
   nbnsModule,
+  nbssModule,
+  smb2Module,
+  smbModule,
+  nbdgmModule,
+  mailslotModule,
+  browserModule,
   snmpModule,
   dhcpv6Module,
   jsonModule,

@@ -30,7 +30,7 @@ const RCODES = names({
 const TYPES = names({ 1: 'A', 2: 'NS', 10: 'NULL', 32: 'NB', 33: 'NBSTAT' });
 const ONT = names({ 0: 'B-node', 1: 'P-node', 2: 'M-node' });
 const ONT_LONG = ['B-node', 'P-node', 'M-node', 'H-node'] as const;
-const SUFFIXES = names({
+export const SUFFIXES = names({
   0x00: 'Workstation/Redirector', 0x01: 'Browser', 0x02: 'Workstation/Redirector',
   0x03: 'Messenger service/Main name', 0x05: 'Forwarded name', 0x06: 'RAS Server service',
   0x1b: 'Domain Master Browser', 0x1c: 'Domain Controllers', 0x1d: 'Local Master Browser',
@@ -95,7 +95,7 @@ interface NbName {
 }
 
 /** Reads a compressed DNS-style name and decodes its first label as a NetBIOS name. */
-function readNbName(tvb: Tvb, start: number, msg: number): NbName {
+export function readNbName(tvb: Tvb, start: number, msg: number): NbName {
   const labels: string[] = [];
   let p = start;
   let used = -1;
