@@ -957,6 +957,23 @@ const JSON_TYPES = new Set([
   'application/x-ndjson',
 ]);
 
+/** Whether `type` is one of the JSON media types Wireshark's json dissector registers. */
+export function isJsonMedia(type: string): boolean {
+  return JSON_TYPES.has(type);
+}
+
+/**
+ * A body of one of the JSON media types Wireshark's json dissector registers: JSON as far as it
+ * parses, the rest as text lines. False when `type` is not one of them.
+ */
+export function dissectJsonMedia(body: Tvb, type: string, pinfo: PacketInfo, tree: Tree): boolean {
+  if (!JSON_TYPES.has(type)) return false;
+  const used = dissectJSON(body, pinfo, tree, type);
+  if (used < body.end - body.start) dissectTextLines(body.sub(body.start + used), type, pinfo, tree);
+  else if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${type})`);
+  return true;
+}
+
 /**
  * Wireshark's data-text-lines: the text line by line (a line ends at CR, LF or CRLF), its media
  * type, when there is one, in the label and Info.
@@ -983,12 +1000,7 @@ function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): v
   const n = body.end - body.start;
   let layer: string;
   let info: string;
-  if (JSON_TYPES.has(type)) {
-    const used = dissectJSON(body, pinfo, tree, type);
-    if (used < n) dissectTextLines(body.sub(body.start + used), type, pinfo, tree);
-    else if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${type})`);
-    return;
-  }
+  if (dissectJsonMedia(body, type, pinfo, tree)) return;
   if (type.startsWith('text/') || type === 'application/javascript' || type === 'application/x-javascript') {
     dissectTextLines(body, type, pinfo, tree);
     return;

@@ -21,10 +21,9 @@ import {
   type FieldDef,
 } from './field.ts';
 import { dissectGrpc, GRPC_TYPES, type GrpcContext } from './grpc.ts';
-import { dissectTextLines } from './http.ts';
+import { dissectJsonMedia, dissectTextLines, isJsonMedia } from './http.ts';
 import { REPR_TEXT, Repr, Inflater, type HpackEntry } from './http2-hpack.ts';
 import { firstPass } from './ip-proto.ts';
-import { dissectJSON } from './json.ts';
 import type { CaptureState, PacketInfo } from './packet-info.ts';
 import { tcpLayer } from './tcp.ts';
 import { appendInfo, tcpDissectPdus, type PduSpec } from './tcp-pdus.ts';
@@ -975,7 +974,7 @@ function track(s: Session, id: number, ctx: Ctx, tvb: Tvb, name: string, value: 
     }
     way.contentType = t;
     info.streaming = GRPC_TYPES.includes(t);
-    if (!info.handleType && (GRPC_TYPES.includes(t) || JSON_TYPES.has(t) || TEXT_TYPES.has(t)))
+    if (!info.handleType && (GRPC_TYPES.includes(t) || isJsonMedia(t) || TEXT_TYPES.has(t)))
       info.handleType = t;
   }
   void tvb;
@@ -1233,7 +1232,7 @@ function bodyOf(body: NonNullable<FrameMemo['body']>, tvb: Tvb, q: number, ctx: 
   const n = whole.remaining(whole.start);
   tree.add(F['data.data'], whole, whole.start, n);
   const type = ctx.memo?.contentType ?? '';
-  if (type) ctx.after = () => mediaType(whole.sub(whole.start, n), pinfo, tree, type, ctx);
+  if (type) ctx.after = () => mediaType(whole.sub(whole.start, n), pinfo, tree, type);
 }
 
 /** The list of fragments a body was joined from (show_fragment_seq_tree). */
@@ -1291,36 +1290,15 @@ const TEXT_TYPES = new Set([
   'application/x-rtsp-udp-packetpair',
 ]);
 
-const JSON_TYPES = new Set([
-  'application/json',
-  'application/senml+json',
-  'application/sensml+json',
-  'application/json-rpc',
-  'application/jsonrequest',
-  'application/dds-web+json',
-  'application/vnd.oma.lwm2m+json',
-  'application/problem+json',
-  'application/merge-patch+json',
-  'application/json-patch+json',
-  'application/x-ndjson',
-]);
-
 /** The media_type table as far as Trawl has its dissectors; others are left as data, as tshark does. */
-function mediaType(body: Tvb, pinfo: PacketInfo, tree: Tree, type: string, ctx: Ctx): void {
+function mediaType(body: Tvb, pinfo: PacketInfo, tree: Tree, type: string): void {
   const d = bodyDissectors.get(type);
   if (d) {
-    const s = ctx.session;
     d(body, pinfo, tree, type, new Map());
-    void s;
     return;
   }
   if (body.end <= body.start) return;
-  if (JSON_TYPES.has(type)) {
-    const used = dissectJSON(body, pinfo, tree, type);
-    if (used < body.end - body.start) dissectTextLines(body.sub(body.start + used), type, pinfo, tree);
-    else if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${type})`);
-    return;
-  }
+  if (dissectJsonMedia(body, type, pinfo, tree)) return;
   if (TEXT_TYPES.has(type)) dissectTextLines(body, type, pinfo, tree);
 }
 

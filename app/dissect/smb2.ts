@@ -987,16 +987,7 @@ function createResponse(m: Msg, at: number): number {
   tree.add(F['create.oplock'], tvb, p, 1, tvb.u8(p));
   tree.add(F['create.rep_flags'], tvb, p + 1, 1, tvb.u8(p + 1));
   tree.add(F['create.action'], tvb, p + 2, 4, tvb.u32le(p + 2));
-  p += 6;
-  ntTime(m, p, F['create.time']);
-  ntTime(m, p + 8, F['last_access.time']);
-  ntTime(m, p + 16, F['last_write.time']);
-  ntTime(m, p + 24, F['last_change.time']);
-  p += 32;
-  tvb.need(p, 16);
-  tree.add(F.allocation_size, tvb, p, 8, tvb.view.getBigUint64(p, true));
-  tree.add(F.eof, tvb, p + 8, 8, tvb.view.getBigUint64(p + 8, true));
-  p += 16;
+  p = timesAndSizes(m, p + 6);
   tree.add(F.file_attribute, tvb, p, 4, tvb.u32le(p));
   tree.add(F.reserved, tvb, p + 4, 4);
   p += 8;
@@ -1020,7 +1011,14 @@ function closeResponse(m: Msg, at: number): number {
   let p = bufferCode(m, at);
   tree.add(F['close.flags'], tvb, p, 2, tvb.u16le(p));
   tree.add(F.reserved, tvb, p + 2, 4);
-  p += 6;
+  p = timesAndSizes(m, p + 6);
+  tree.add(F.file_attribute, tvb, p, 4, tvb.u32le(p));
+  return p + 4;
+}
+
+/** The four file times and the allocation size and end of file a Create or Close response gives. */
+function timesAndSizes(m: Msg, p: number): number {
+  const { tvb, tree } = m;
   ntTime(m, p, F['create.time']);
   ntTime(m, p + 8, F['last_access.time']);
   ntTime(m, p + 16, F['last_write.time']);
@@ -1029,8 +1027,7 @@ function closeResponse(m: Msg, at: number): number {
   tvb.need(p, 16);
   tree.add(F.allocation_size, tvb, p, 8, tvb.view.getBigUint64(p, true));
   tree.add(F.eof, tvb, p + 8, 8, tvb.view.getBigUint64(p + 8, true));
-  tree.add(F.file_attribute, tvb, p + 16, 4, tvb.u32le(p + 16));
-  return p + 20;
+  return p + 16;
 }
 
 function readRequest(m: Msg, at: number): number {

@@ -11,27 +11,11 @@ import {
   treesOfBoth,
   udpIpFrame,
 } from '../../support/proto-oracle.ts';
+import { rpcCall, rpcReply, xdr } from '../../support/xdr.ts';
 
-/** XDR: numbers as 32-bit words, strings counted and padded, byte arrays as they are. */
-function xdr(...parts: (number | string | Uint8Array)[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (typeof p === 'number') out.push((p >>> 24) & 0xff, (p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
-    else if (typeof p === 'string') {
-      out.push(...xdr(p.length));
-      for (const ch of p) out.push(ch.charCodeAt(0));
-      while (out.length % 4) out.push(0);
-    } else out.push(...p);
-  }
-  return Uint8Array.from(out);
-}
-
-/** A call with AUTH_UNIX credentials (uid 0, gid 0, no more gids) and an AUTH_NULL verifier. */
 const call = (xid: number, prog: number, vers: number, proc: number): Uint8Array =>
-  xdr(xid, 0, 2, prog, vers, proc, 1, 24, 7, 'nfsc', 0, 0, 0, 0, 0);
-/** An accepted, successful reply header. */
-const reply = (xid: number, ...rest: (number | string | Uint8Array)[]): Uint8Array =>
-  xdr(xid, 1, 0, 0, 0, 0, ...rest);
+  rpcCall(xid, prog, vers, proc);
+const reply = rpcReply;
 
 const FIELDS = [
   'frame.protocols',

@@ -14,34 +14,15 @@ import {
   treesOfBoth,
   udpIpFrame,
 } from '../../support/proto-oracle.ts';
-
-/** XDR: numbers as 32-bit words, strings counted and padded, byte arrays as they are. */
-function xdr(...parts: (number | string | Uint8Array)[]): Uint8Array {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (typeof p === 'number') out.push((p >>> 24) & 0xff, (p >>> 16) & 0xff, (p >>> 8) & 0xff, p & 0xff);
-    else if (typeof p === 'string') {
-      out.push(...xdr(p.length));
-      for (const c of p) out.push(c.charCodeAt(0));
-      while (out.length % 4) out.push(0);
-    } else out.push(...p);
-  }
-  return Uint8Array.from(out);
-}
+import { rpcCall, rpcReply, xdr } from '../../support/xdr.ts';
 
 /** AUTH_UNIX credentials (stamp, machine name, uid, gid, two more gids) and an AUTH_NULL verifier. */
 const AUTH_UNIX = xdr(1, 36, 0x12345678, 'client', 1000, 100, 2, 100, 10, 0, 0);
 const AUTH_NULL = xdr(0, 0, 0, 0);
 
-/** A call header: xid, CALL, RPC 2, program, version, procedure, credentials, verifier. */
-function call(xid: number, prog: number, vers: number, proc: number, cred = AUTH_UNIX): Uint8Array {
-  return xdr(xid, 0, 2, prog, vers, proc, cred);
-}
-
-/** An accepted, successful reply header with an AUTH_NULL verifier. */
-function reply(xid: number, ...rest: (number | string | Uint8Array)[]): Uint8Array {
-  return xdr(xid, 1, 0, 0, 0, 0, ...rest);
-}
+const call = (xid: number, prog: number, vers: number, proc: number, cred = AUTH_UNIX): Uint8Array =>
+  rpcCall(xid, prog, vers, proc, cred);
+const reply = rpcReply;
 
 const FIELDS = [
   'frame.protocols',
