@@ -192,3 +192,34 @@ export function fuzzFrames(frames: readonly Uint8Array[], from: number, seed: nu
     }
   }
 }
+
+/**
+ * A TCP connection from 10.0.0.1:`clientPort` to 10.0.0.2:`serverPort` (after a handshake with
+ * ISNs 1000 and 5000 unless told): each segment carries the next sequence number of its side and
+ * acknowledges all the other side sent.
+ */
+export class TcpStream {
+  private cseq: number;
+  private sseq: number;
+
+  constructor(
+    private readonly serverPort: number,
+    private readonly clientPort = 40000,
+    clientIsn = 1000,
+    serverIsn = 5000,
+  ) {
+    this.cseq = clientIsn + 1;
+    this.sseq = serverIsn + 1;
+  }
+
+  /** The next PSH/ACK segment with `payload`, to the server or from it (on `port` if given). */
+  segment(toServer: boolean, payload: Uint8Array, port = this.serverPort): Uint8Array {
+    const c = this.clientPort;
+    const s = toServer
+      ? tcpSegment({ sport: c, dport: port, seq: this.cseq, ack: this.sseq, flags: 0x18, payload })
+      : tcpSegment({ sport: port, dport: c, seq: this.sseq, ack: this.cseq, flags: 0x18, payload });
+    if (toServer) this.cseq += payload.length;
+    else this.sseq += payload.length;
+    return toServer ? ipFrame(6, s, 1, 2) : ipFrame(6, s, 2, 1);
+  }
+}

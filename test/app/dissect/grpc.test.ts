@@ -4,7 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import { fieldsOfBoth, fuzzFrames, ipFrame, oracleReady, tcpSegment } from '../../support/proto-oracle.ts';
+import {
+  fieldsOfBoth,
+  fuzzFrames,
+  ipFrame,
+  oracleReady,
+  tcpSegment,
+  TcpStream,
+} from '../../support/proto-oracle.ts';
 import { latin1 } from '../../support/tcp-frames.ts';
 
 function cat(...parts: (Uint8Array | number[])[]): Uint8Array {
@@ -33,16 +40,8 @@ function msg(body: Uint8Array, flags = 0): Uint8Array {
   return cat([flags, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff], body);
 }
 
-let cseq = 1001;
-let sseq = 5001;
-function seg(toServer: boolean, payload: Uint8Array): Uint8Array {
-  const t = toServer
-    ? tcpSegment({ sport: 40000, dport: 80, seq: cseq, ack: sseq, flags: 0x18, payload })
-    : tcpSegment({ sport: 80, dport: 40000, seq: sseq, ack: cseq, flags: 0x18, payload });
-  if (toServer) cseq += payload.length;
-  else sseq += payload.length;
-  return toServer ? ipFrame(6, t, 1, 2) : ipFrame(6, t, 2, 1);
-}
+const stream = new TcpStream(80);
+const seg = (toServer: boolean, payload: Uint8Array): Uint8Array => stream.segment(toServer, payload);
 
 const REQUEST = cat(
   [0x83, 0x86],

@@ -10,6 +10,7 @@ import {
   ipFrame,
   oracleReady,
   tcpSegment,
+  TcpStream,
   treesOfBoth,
   udpIpFrame,
 } from '../../support/proto-oracle.ts';
@@ -86,19 +87,13 @@ const domainAnnouncement = [
 const election = [8, 1, 0x20, 15, 1, 0x10, ...le32(353000000 + 5337), 0, 0, 0, 0, ...ascii('HOST'), 0];
 const requestAnnouncement = [2, 0, ...ascii('HOST'), 0];
 
-let cseq = 1001;
-let sseq = 5001;
-function seg(toServer: boolean, bytes: number[], nbss = true): Uint8Array {
-  const data = new Uint8Array(
-    nbss ? [0, 0, (bytes.length >> 8) & 0xff, bytes.length & 0xff, ...bytes] : bytes,
+const stream = new TcpStream(139);
+/** The next segment: an NBSS session message around `bytes`, or raw `bytes`. */
+const seg = (toServer: boolean, bytes: number[], nbss = true): Uint8Array =>
+  stream.segment(
+    toServer,
+    Uint8Array.from(nbss ? [0, 0, (bytes.length >> 8) & 0xff, bytes.length & 0xff, ...bytes] : bytes),
   );
-  const s = toServer
-    ? tcpSegment({ sport: 40000, dport: 139, seq: cseq, ack: sseq, flags: 0x18, payload: data })
-    : tcpSegment({ sport: 139, dport: 40000, seq: sseq, ack: cseq, flags: 0x18, payload: data });
-  if (toServer) cseq += data.length;
-  else sseq += data.length;
-  return toServer ? ipFrame(6, s, 1, 2) : ipFrame(6, s, 2, 1);
-}
 
 const sessionRequest = [...nbName('SERVER', 0x20), ...nbName('CLIENT', 0)];
 const dialects = ['PC NETWORK PROGRAM 1.0', 'NT LM 0.12', 'SMB 2.002'].flatMap((d) => [2, ...ascii(d), 0]);

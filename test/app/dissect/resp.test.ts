@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import { fieldsOfBoth, fuzzFrames, ipFrame, oracleReady, tcpSegment } from '../../support/proto-oracle.ts';
+import {
+  fieldsOfBoth,
+  fuzzFrames,
+  ipFrame,
+  oracleReady,
+  tcpSegment,
+  TcpStream,
+} from '../../support/proto-oracle.ts';
 import { latin1 } from '../../support/tcp-frames.ts';
 
 const FIELDS = [
@@ -15,19 +22,8 @@ const FIELDS = [
   'resp.integer',
 ];
 
-let cseq = 1001;
-let sseq = 5001;
-
-/** The next segment of the stream: `toServer` from 10.0.0.1:40000 to 10.0.0.2:6379. */
-function seg(toServer: boolean, payload: string): Uint8Array {
-  const data = latin1(payload);
-  const s = toServer
-    ? tcpSegment({ sport: 40000, dport: 6379, seq: cseq, ack: sseq, flags: 0x18, payload: data })
-    : tcpSegment({ sport: 6379, dport: 40000, seq: sseq, ack: cseq, flags: 0x18, payload: data });
-  if (toServer) cseq += data.length;
-  else sseq += data.length;
-  return toServer ? ipFrame(6, s, 1, 2) : ipFrame(6, s, 2, 1);
-}
+const stream = new TcpStream(6379);
+const seg = (toServer: boolean, payload: string): Uint8Array => stream.segment(toServer, latin1(payload));
 
 const FRAMES = [
   ipFrame(6, tcpSegment({ sport: 40000, dport: 6379, seq: 1000, flags: 0x02 }), 1, 2),

@@ -11,6 +11,7 @@ import {
   ipFrame,
   oracleReady,
   tcpSegment,
+  TcpStream,
   treesOfBoth,
   udpIpFrame,
 } from '../../support/proto-oracle.ts';
@@ -124,25 +125,14 @@ const UDP_FRAMES = [
   toServer(903, 111, xdr(0xdead, 7, 8, 9)),
 ];
 
-let cseq = 1001;
-let sseq = 5001;
-
-function seg(fromClient: boolean, payload: Uint8Array, dport = 111): Uint8Array {
-  const s = fromClient
-    ? tcpSegment({ sport: 40000, dport, seq: cseq, ack: sseq, flags: 0x18, payload })
-    : tcpSegment({ sport: dport, dport: 40000, seq: sseq, ack: cseq, flags: 0x18, payload });
-  if (fromClient) cseq += payload.length;
-  else sseq += payload.length;
-  return fromClient ? ipFrame(6, s, 1, 2) : ipFrame(6, s, 2, 1);
-}
-
 /** A record mark: the last-fragment bit and the length. */
 const mark = (len: number, last = true): Uint8Array => xdr(((last ? 0x80000000 : 0) | len) >>> 0);
 const record = (m: Uint8Array, last = true): Uint8Array => xdr(mark(m.length, last), m);
 
 function tcpFrames(port: number): Uint8Array[] {
-  cseq = 1001;
-  sseq = 5001;
+  const stream = new TcpStream(port);
+  const seg = (fromClient: boolean, payload: Uint8Array, dport = port): Uint8Array =>
+    stream.segment(fromClient, payload, dport);
   const dump = reply(0x3002, 1, 100000, 2, 6, 111, 1, 100000, 2, 17, 111, 0);
   const dumpRec = record(dump);
   const big = xdr(call(0x3003, 100000, 2, 3), 100003, 3, 6, 0);

@@ -11,6 +11,7 @@ import {
   ipFrame,
   oracleReady,
   tcpSegment,
+  TcpStream,
   treesOfBoth,
 } from '../../support/proto-oracle.ts';
 
@@ -138,21 +139,13 @@ const encrypted = (): number[] => [
   0, 0, ...le16(1), ...le64(0x55), ...zeros(24).map((_, i) => i),
 ]; // prettier-ignore
 
-let cseq = 1001;
-let sseq = 5001;
-
-/** The next segment: NBSS direct-hosted framing (24-bit length) around `msg`, or raw `bytes`. */
-function seg(toServer: boolean, bytes: number[], framed = true): Uint8Array {
-  const data = new Uint8Array(
-    framed ? [0, 0, (bytes.length >> 8) & 0xff, bytes.length & 0xff, ...bytes] : bytes,
+const stream = new TcpStream(445);
+/** The next segment: NBSS direct-hosted framing (24-bit length) around `bytes`, or raw `bytes`. */
+const seg = (toServer: boolean, bytes: number[], framed = true): Uint8Array =>
+  stream.segment(
+    toServer,
+    Uint8Array.from(framed ? [0, 0, (bytes.length >> 8) & 0xff, bytes.length & 0xff, ...bytes] : bytes),
   );
-  const s = toServer
-    ? tcpSegment({ sport: 40000, dport: 445, seq: cseq, ack: sseq, flags: 0x18, payload: data })
-    : tcpSegment({ sport: 445, dport: 40000, seq: sseq, ack: cseq, flags: 0x18, payload: data });
-  if (toServer) cseq += data.length;
-  else sseq += data.length;
-  return toServer ? ipFrame(6, s, 1, 2) : ipFrame(6, s, 2, 1);
-}
 
 const split = [0, 0, 0, read().length, ...read()];
 const FRAMES = [

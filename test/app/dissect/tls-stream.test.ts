@@ -4,7 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import { fieldsOfBoth, fuzzFrames, ipFrame, oracleReady, tcpSegment } from '../../support/proto-oracle.ts';
+import {
+  fieldsOfBoth,
+  fuzzFrames,
+  ipFrame,
+  oracleReady,
+  tcpSegment,
+  TcpStream,
+} from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   '_ws.col.Protocol',
@@ -66,18 +73,9 @@ const DRAFT_SERVER_HELLO = record(
 
 const APP_DATA = record(23, 0x0301, new Array<number>(40).fill(0x44));
 
-let cseq = 1001;
-let sseq = 7001;
-
-function seg(toServer: boolean, payload: number[]): Uint8Array {
-  const data = Uint8Array.from(payload);
-  const s = toServer
-    ? tcpSegment({ sport: 40000, dport: 443, seq: cseq, ack: sseq, flags: 0x18, payload: data })
-    : tcpSegment({ sport: 443, dport: 40000, seq: sseq, ack: cseq, flags: 0x18, payload: data });
-  if (toServer) cseq += data.length;
-  else sseq += data.length;
-  return toServer ? ipFrame(6, s, 1, 2) : ipFrame(6, s, 2, 1);
-}
+const stream = new TcpStream(443, 40000, 1000, 7000);
+const seg = (toServer: boolean, payload: number[]): Uint8Array =>
+  stream.segment(toServer, Uint8Array.from(payload));
 
 const FRAMES = [
   ipFrame(6, tcpSegment({ sport: 40000, dport: 443, seq: 1000, flags: 0x02 }), 1, 2),
