@@ -25,13 +25,20 @@ export interface Reassembled {
 
 export class FragmentTable {
   private readonly sets = new Map<string, FragmentSet>();
+  /**
+   * The completed datagram each frame's fragment belongs to: a later datagram with the same key
+   * (a retransmitted fragment, an IP id used again) replaces the set in `sets`, and a revisit of
+   * the earlier frames must still find theirs.
+   */
+  private readonly completed = new Map<number, { key: string; set: FragmentSet }>();
 
   /**
    * Records the fragment `frame` carries and returns the datagram when this frame completes it;
    * null while fragments are missing, and for the frames that did not complete it.
    */
   add(key: string, frame: number, offset: number, bytes: Uint8Array, more: boolean): Reassembled | null {
-    let set = this.sets.get(key);
+    const done = this.completed.get(frame);
+    let set = done?.key === key ? done.set : this.sets.get(key);
     if (!set || (set.completedIn !== 0 && frame > set.completedIn && !set.parts.has(frame))) {
       set = { parts: new Map(), total: -1, completedIn: 0, data: null };
       this.sets.set(key, set);
@@ -45,6 +52,7 @@ export class FragmentTable {
       if (data) {
         set.data = data;
         set.completedIn = frame;
+        for (const f of set.parts.keys()) this.completed.set(f, { key, set });
       }
     }
     if (set.completedIn !== frame || !set.data) return null;

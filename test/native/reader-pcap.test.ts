@@ -48,7 +48,7 @@ describe.each<[Endian, boolean]>([
       nanosecond,
       snaplen: 262144,
       linkType: 1,
-      interfaces: [{ linkType: 1, snaplen: 262144, tsResolution: nanosecond ? 1e9 : 1e6 }],
+      interfaces: [{ linkType: 1, snaplen: 262144, tsResolution: nanosecond ? 1e9 : 1e6, section: 0 }],
       sizeBytes: readFileSync(path).length,
     });
     r.close();

@@ -64,8 +64,8 @@ describe('pcapng: sections, interfaces, block types', () => {
       snaplen: 0,
       linkType: 1,
       interfaces: [
-        { linkType: 1, snaplen: 0, name: 'eth0', description: 'first', tsResolution: 1e6 },
-        { linkType: 0, snaplen: 0, name: 'lo', tsResolution: 1e9 },
+        { linkType: 1, snaplen: 0, name: 'eth0', description: 'first', tsResolution: 1e6, section: 0 },
+        { linkType: 0, snaplen: 0, name: 'lo', tsResolution: 1e9, section: 0 },
       ],
       sizeBytes: multi.length,
     });
@@ -98,6 +98,8 @@ describe('pcapng: sections, interfaces, block types', () => {
     while ((await reader.next()) !== null);
     expect(reader.info.interfaces.map((i) => i.linkType)).toEqual([1, 0, 101, 113, 276]);
     expect(reader.info.interfaces[2]?.tsResolution).toBe(2 ** 20);
+    // Sections are counted from 0 in the order the file has them.
+    expect(reader.info.interfaces.map((i) => i.section)).toEqual([0, 0, 1, 1, 2]);
     reader.close();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeLabel } from '../../../app/dissect/field-text.ts';
 import { columnsOf } from '../../../app/dissect/columns.ts';
+import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex, hexToBytes } from '../../support/dissect-hex.ts';
 import { udpFrame } from '../../support/tcp-frames.ts';
 import { haveTshark, trawlRow, tsharkFrameRows } from '../../support/tshark-oracle.ts';
@@ -213,5 +214,47 @@ describe('a first fragment whose total length runs past the frame', () => {
     const ours = trawlRow(dissectHex(frame), FIELDS);
     expect(ours[2]).toBe('eth:ethertype:ip:udp:data');
     if (haveTshark) expect([ours]).toEqual(tsharkFrameRows([frame], 1, FIELDS));
+  });
+});
+
+describe('a datagram whose IP id comes back after it was reassembled', () => {
+  /** A fragment of datagram `id` from 10.0.0.1 to 10.0.0.2 (UDP), at `offset` bytes. */
+  function fragment(id: number, offset: number, more: boolean, payload: number[]): Uint8Array {
+    const total = 20 + payload.length;
+    const flags = (more ? 0x2000 : 0) | (offset >> 3);
+    const ip = [
+      0x45,
+      0,
+      total >> 8,
+      total & 0xff,
+      id >> 8,
+      id & 0xff,
+      flags >> 8,
+      flags & 0xff,
+      64,
+      17,
+      0,
+      0,
+    ];
+    ip.push(10, 0, 0, 1, 10, 0, 0, 2);
+    return Uint8Array.from([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, ...ip, ...payload]);
+  }
+  // UDP 5000 → 5001, 16 bytes of payload: 8 in the first fragment with the header, 16 in the second.
+  const udp = [0x13, 0x88, 0x13, 0x89, 0, 24, 0, 0, ...new Array<number>(16).fill(0x41)];
+  const frames = [
+    fragment(0x1ea3, 0, true, udp.slice(0, 16)),
+    fragment(0x1ea3, 16, false, udp.slice(16)),
+    // The last fragment again, after the datagram was complete.
+    fragment(0x1ea3, 16, false, udp.slice(16)),
+  ];
+
+  it('reassembles it again when the completing frame is dissected again', () => {
+    const state = new CaptureState();
+    state.frameBytes = (n) => frames[n - 1] ?? null;
+    const first = frames.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    expect(first[1]?.pinfo.layers).toContain('udp');
+    const again = dissectHex(frames[1] as Uint8Array, 1, { number: 2 }, state);
+    expect(again.pinfo.layers.join(':')).toBe(first[1]?.pinfo.layers.join(':'));
+    expect(again.value('udp.srcport')).toBe('5000');
   });
 });

@@ -105,6 +105,8 @@ const OTHERS = [
 function passes(frames: Uint8Array[]): { first: Dissected[]; again: Dissected[] } {
   const state = new CaptureState();
   const meta = (i: number): { number: number; tsSec: number } => ({ number: i + 1, tsSec: 1000 + i });
+  // As the engine does: a revisit reads earlier frames' times back (UDP's stream [Timestamps]).
+  state.frameTime = (n) => ({ sec: 1000 + n - 1, nsec: 0 });
   const first = frames.map((f, i) => dissectHex(f, 1, meta(i), state));
   const again = frames
     .map((f, i) => [f, i] as const)

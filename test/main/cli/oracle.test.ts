@@ -46,7 +46,6 @@ const KNOWN_DIFFS: KnownDiff[] = [
     reason:
       'tshark counts pcapng Custom Blocks as frames, so its frame numbers run ahead of the packet records',
   },
-  noDissector('pcpp__ip4_fragments.pcap', 'ONC RPC / NFS', [6, 12, 18, 28, 40, 53]),
   noDissector('pcpp__microsecs_big_endian.pcap', 'Netlink route (link type 253)'),
   noDissector('tcpdump__unsupported-link-type-dbus.pcap', 'D-Bus (link type 231)'),
   {
