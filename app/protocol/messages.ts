@@ -1,6 +1,7 @@
 // The one contract between the renderer (or CLI, or browser mode) and the engine.
 // Requests are `domain.verb` → params and result; events are a union on `type`.
 // Both sides derive their code from this file; errors cross as data, never as thrown strings.
+import type { FollowProto, FollowResult } from '../follow/follow.ts';
 import type {
   CaptureFilterCheck,
   CaptureInterface,
@@ -141,6 +142,8 @@ export interface Requests {
   'view.filter': { params: { expression: string }; result: ViewState & { deprecated?: string } };
   'view.find': { params: { number: number }; result: { row: number } };
   'frame.detail': { params: { number: number }; result: FrameDetail };
+  /** The payload of the TCP or UDP stream frame `number` belongs to (Follow TCP/UDP Stream). */
+  'follow.stream': { params: { proto: FollowProto; number: number }; result: FollowResult };
   'capture.interfaces': { params: Record<string, never>; result: CaptureInterface[] };
   /** Interface counters now (the welcome screen's sparklines take the differences). */
   'capture.counters': {
@@ -175,6 +178,7 @@ export const REQUEST_NAMES = {
   'view.filter': 1,
   'view.find': 1,
   'frame.detail': 1,
+  'follow.stream': 1,
   'capture.interfaces': 1,
   'capture.counters': 1,
   'capture.validateFilter': 1,

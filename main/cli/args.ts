@@ -1,4 +1,6 @@
 // tshark-compatible command line: the subset Trawl speaks, parsed into one options object.
+import { FOLLOW_MODES, type FollowMode } from '../../app/follow/follow-text.ts';
+import type { FollowProto } from '../../app/follow/follow.ts';
 
 export type OutputMode = 'summary' | 'fields' | 'tree';
 
@@ -15,6 +17,10 @@ export interface CliOptions {
   hex: boolean;
   displayFilter?: string;
   reassemble: boolean;
+  /** -q: no per-packet output (statistics such as -z follow still print at the end). */
+  quiet: boolean;
+  /** -z follow,PROTO,MODE,STREAM */
+  follow?: FollowRequest;
   help: boolean;
   version: boolean;
   /** Live capture (-i and its options; see capture.ts). */
@@ -92,6 +98,33 @@ function applyLongCaptureOption(opts: CliOptions, name: string, value: string): 
 
 export class UsageError extends Error {}
 
+export interface FollowRequest {
+  proto: FollowProto;
+  mode: FollowMode;
+  stream: number;
+}
+
+/** -z follow,tcp|udp,ascii|hex|raw|yaml,STREAM (tshark's follow statistics, by stream index). */
+function parseStatistic(spec: string): FollowRequest {
+  const parts = spec.split(',');
+  if (parts[0] !== 'follow') {
+    throw new UsageError(`Invalid -z argument "${spec}"; Trawl supports follow,tcp|udp,MODE,STREAM`);
+  }
+  const [, proto, mode, stream] = parts;
+  if (proto !== 'tcp' && proto !== 'udp') {
+    throw new UsageError(`Invalid -z argument "${spec}"; follow supports tcp and udp`);
+  }
+  if (!FOLLOW_MODES.includes(mode as FollowMode)) {
+    throw new UsageError(
+      `follow - Invalid display mode "${mode ?? ''}"; expected ${FOLLOW_MODES.join(', ')}`,
+    );
+  }
+  if (stream === undefined || !/^\d+$/.test(stream) || parts.length > 4) {
+    throw new UsageError(`follow - Invalid stream index "${parts.slice(3).join(',')}"; expected a number`);
+  }
+  return { proto, mode: mode as FollowMode, stream: Number(stream) };
+}
+
 const SEPARATORS: Record<string, string> = { '/t': '\t', '/s': ' ' };
 
 function applyE(opts: CliOptions, spec: string): void {
@@ -141,6 +174,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     occurrence: 'a',
     hex: false,
     reassemble: true,
+    quiet: false,
     help: false,
     version: false,
     capture: { listInterfaces: false, noPromiscuous: false },
@@ -163,7 +197,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       opts.hex = true;
       continue;
     }
-    if (arg === '-n' || arg === '-q' || arg === '-P' || arg === '-l') continue;
+    if (arg === '-q') {
+      opts.quiet = true;
+      continue;
+    }
+    if (arg === '-n' || arg === '-P' || arg === '-l') continue;
     if (arg === '-D' || arg === '--list-interfaces') {
       opts.capture.listInterfaces = true;
       continue;
@@ -179,7 +217,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       applyLongCaptureOption(opts, long[1] as string, value);
       continue;
     }
-    const m = /^-([rwTeEcYoRdifas])(.*)$/.exec(arg);
+    const m = /^-([rwTeEcYoRdifasz])(.*)$/.exec(arg);
     if (!m) throw new UsageError(`Unknown option "${arg}"`);
     const flag = m[1] as string;
     let value = m[2] as string;
@@ -229,6 +267,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case 'a':
         applyAutostop(opts, value);
         break;
+      case 'z':
+        opts.follow = parseStatistic(value);
+        break;
       case 's': {
         // tshark: 0 means the default (262144).
         if (!/^\d+$/.test(value)) throw new UsageError(`Invalid snapshot length "${value}"`);
@@ -258,6 +299,9 @@ export const USAGE = `Usage: trawl [options] ...
   -e <field>               field to print with -T fields (repeatable)
   -E <option>=<value>      header=y|n, separator=/t|/s|<char>, occurrence=f|l|a, aggregator=,|/s|<char>
   -V                       print the protocol tree of each packet
+  -q                       no per-packet output (with -z)
+  -z follow,tcp|udp,ascii|hex|raw|yaml,<stream>
+                           print the payload of a TCP or UDP stream, as tshark
   -x                       print a hex and ASCII dump of each packet
   -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE)
 

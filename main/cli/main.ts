@@ -2,6 +2,7 @@
 // fields or trees, or re-writes it; exit statuses as tshark's (1 usage, 2 file or filter).
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
+import { followText } from '../../app/follow/follow-text.ts';
 import { resolveMacNames } from '../engine/mac-names.ts';
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
@@ -93,6 +94,8 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     file.close();
     writer?.close();
   }
+  const follow = printer.followResult();
+  if (follow && opts.follow) for (const l of followText(follow, opts.follow.mode)) out.line(l);
   out.flush();
   return status;
 }

@@ -57,7 +57,10 @@ export class Output {
       try {
         off += writeSync(this.fd, chunk, off);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue;
+        // The reader went away (`trawl … | head`): stop quietly, as tshark does on SIGPIPE.
+        if (code === 'EPIPE') process.exit(0);
         throw err;
       }
     }

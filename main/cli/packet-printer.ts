@@ -11,6 +11,8 @@ import {
 } from '../../app/dissect/packet-info.ts';
 import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
 import type { CompiledFilter } from '../../app/filter/compile.ts';
+import { FollowTap } from '../../app/follow/follow-tap.ts';
+import type { FollowResult } from '../../app/follow/follow.ts';
 import type { RecordBatch } from '../../native/index.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
 import { nodeCrypto } from '../engine/quic-crypto.ts';
@@ -29,6 +31,8 @@ export class PacketPrinter {
   private readonly clock = new FrameClock();
   private readonly collector: FieldCollector | null;
   private readonly options: DissectOptions;
+  /** -z follow: sees every packet, whatever -Y keeps (tshark's taps do). */
+  private readonly follow: FollowTap | null;
 
   /**
    * `writing`: the kept packets go to a file, nothing is printed. `timeDigits`: the summary's
@@ -43,15 +47,23 @@ export class PacketPrinter {
     private readonly timeDigits = 6,
   ) {
     const fields = opts.mode === 'fields' && !writing;
+    this.follow = opts.follow ? new FollowTap(this.registry, opts.follow.proto, opts.follow.stream) : null;
     const wanted = [
       ...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])),
       ...(filter?.fieldIds ?? []),
+      ...(this.follow?.fieldIds ?? []),
     ];
-    this.collector = fields || filter ? FieldCollector.of(wanted, this.registry.fields.length) : null;
+    this.collector =
+      fields || filter || this.follow ? FieldCollector.of(wanted, this.registry.fields.length) : null;
     // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
     const wantInfo = !writing && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
     this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
-    if (fields && opts.header) out.line(opts.fields.join(opts.separator));
+    if (fields && opts.header && !opts.quiet) out.line(opts.fields.join(opts.separator));
+  }
+
+  /** The followed stream (-z follow), once every packet has been taken. */
+  followResult(): FollowResult | null {
+    return this.follow?.follower.result() ?? null;
   }
 
   /** Record `i` of `batch`: printed (unless writing) and returned if it passes -Y, else null. */
@@ -63,9 +75,10 @@ export class PacketPrinter {
     if (collector) {
       collector.reset();
       pinfo = dissect(registry, meta, bytes, collector, state, options);
+      this.follow?.take(collector, meta, pinfo.malformed);
       if (this.filter && !this.filter.matches(collector, bytes)) return null;
     }
-    if (this.writing) return { meta, bytes };
+    if (this.writing || opts.quiet) return { meta, bytes };
     if (opts.mode === 'fields' && collector && pinfo) {
       out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, opts));
     } else if (opts.mode === 'tree') {

@@ -24,6 +24,8 @@ export const MENU_ACTIONS = [
   'capture-stop',
   'capture-restart',
   'capture-options',
+  'follow-tcp',
+  'follow-udp',
 ] as const;
 
 export type MenuAction = (typeof MENU_ACTIONS)[number];

@@ -154,6 +154,13 @@ export function menuTemplate(state: MenuState, on: MenuHandlers): MenuItemConstr
       ],
     },
     {
+      label: '&Analyze',
+      submenu: [
+        page('follow-tcp', 'Follow &TCP Stream', 'CmdOrCtrl+Alt+Shift+T', state.fileOpen),
+        page('follow-udp', 'Follow &UDP Stream', 'CmdOrCtrl+Alt+Shift+U', state.fileOpen),
+      ],
+    },
+    {
       label: '&Capture',
       submenu: [
         // Wireshark's Ctrl+E both starts and stops: only the enabled item of the two owns it.

@@ -4,6 +4,7 @@ import { resolveMacNames } from './mac-names.ts';
 import type { EngineEvent, Params, RequestName, Result } from '../../app/protocol/messages.ts';
 import { writeCaptureFile } from './save.ts';
 import { frameDetail } from './detail.ts';
+import { followStream } from './follow.ts';
 import { EngineFailure } from './errors.ts';
 import { CaptureSession } from './session.ts';
 import { View } from './view.ts';
@@ -81,6 +82,14 @@ export class Engine {
         throw new EngineFailure('BAD_REQUEST', `No frame ${number} (the file has ${session.index.count})`);
       }
       return frameDetail(session, number - 1);
+    },
+    'follow.stream': ({ proto, number }) => {
+      const { session } = this.current();
+      if (proto !== 'tcp' && proto !== 'udp')
+        throw new EngineFailure('BAD_REQUEST', `Cannot follow ${String(proto)}`);
+      // A running capture is followed as far as it has got; a file once it is all indexed.
+      const whole = !this.live?.running;
+      return followStream(session, proto, number - 1, whole, () => this.session !== session);
     },
     'capture.interfaces': () => this.capture.listInterfaces(),
     'capture.counters': async () => ({ time: Date.now(), counters: await this.capture.readCounters() }),

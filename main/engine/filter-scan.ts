@@ -14,12 +14,10 @@ import type { CompiledFilter } from '../../app/filter/compile.ts';
 import type { Registry } from '../../app/dissect/registry.ts';
 import { leanRegistry, leanSuffices } from './lean-registry.ts';
 import { NO_HEADER, UNKNOWN_STACK } from './packet-index.ts';
-import type { CaptureSession } from './session.ts';
+import { RUN_BYTES, type CaptureSession } from './session.ts';
 import type { View } from './view.ts';
 
 /** Most packets and bytes read back in one run. */
-const RUN_PACKETS = 4096;
-const RUN_BYTES = 4 << 20;
 /** Work between yields to the event loop, and between progress reports. */
 const SLICE_MS = 12;
 const REPORT_MS = 100;
@@ -203,15 +201,8 @@ export class FilterScan {
     const { session, view, collector, filter, plan } = this;
     const x = session.index;
     const first = this.next;
-    const limit = Math.min(x.count, first + RUN_PACKETS);
+    const last = session.runEnd(first);
     const base = x.dataOffset[first] ?? 0;
-    let last = first;
-    while (
-      last + 1 < limit &&
-      (x.dataOffset[last + 1] ?? 0) + (x.capLen[last + 1] ?? 0) - base <= RUN_BYTES
-    ) {
-      last++;
-    }
     let run: Uint8Array | null = null;
     for (let i = first; i <= last; i++) {
       const stack = x.stack[i] ?? UNKNOWN_STACK;

@@ -19,6 +19,9 @@ const INDEX_ONLY = { wantInfo: false, crypto: nodeCrypto };
 const WITH_INFO = { wantInfo: true, crypto: nodeCrypto };
 /** Indexing work between turns of the event loop (ms), and how often the clock is read (2^k - 1). */
 const SLICE_MS = 15;
+/** A run read back at once: this many packets at most, spanning this many bytes of the file. */
+export const RUN_PACKETS = 4096;
+export const RUN_BYTES = 4 << 20;
 const SLICE_CHECK = 63;
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -194,6 +197,24 @@ export class CaptureSession {
     const out = new Uint8Array(len);
     readSync(this.fd, out, 0, len, this.index.dataOffset[i] ?? 0);
     return out;
+  }
+
+  /**
+   * The last packet of the run that starts at `first` and stops before `end`: at most
+   * RUN_PACKETS packets whose bytes span at most RUN_BYTES of the file (one read each).
+   */
+  runEnd(first: number, end = this.index.count): number {
+    const x = this.index;
+    const limit = Math.min(end, first + RUN_PACKETS);
+    const base = x.dataOffset[first] ?? 0;
+    let last = first;
+    while (
+      last + 1 < limit &&
+      (x.dataOffset[last + 1] ?? 0) + (x.capLen[last + 1] ?? 0) - base <= RUN_BYTES
+    ) {
+      last++;
+    }
+    return last;
   }
 
   /**

@@ -19,6 +19,8 @@ export type Action =
   | 'capture-stop'
   | 'capture-restart'
   | 'capture-options'
+  | 'follow-tcp'
+  | 'follow-udp'
   | `time-format:${TimeFormat}`;
 
 const SIMPLE = new Set<string>([
@@ -38,6 +40,8 @@ const SIMPLE = new Set<string>([
   'capture-stop',
   'capture-restart',
   'capture-options',
+  'follow-tcp',
+  'follow-udp',
 ]);
 
 export function isAction(v: unknown): v is Action {
@@ -68,8 +72,11 @@ export function parseShellMessage(data: unknown): ShellMessage | null {
 /** The action a key press means, or null. */
 export function actionForKey(e: KeyboardEvent): Action | null {
   const mod = e.ctrlKey || e.metaKey;
-  if (!mod || e.altKey) return null;
   const key = e.key.toLowerCase();
+  // Wireshark's Follow shortcuts: Ctrl+Alt+Shift+T (TCP) and +U (UDP).
+  if (mod && e.altKey && e.shiftKey && (key === 't' || key === 'u'))
+    return key === 't' ? 'follow-tcp' : 'follow-udp';
+  if (!mod || e.altKey) return null;
   if (key === 'o' && !e.shiftKey) return 'open';
   if (key === 's' && e.shiftKey) return 'save-as';
   if (key === 'g' && !e.shiftKey) return 'goto';

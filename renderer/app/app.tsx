@@ -1,7 +1,7 @@
 // The main window: menu and filter bar, packet list, protocol tree, hex view, status bar.
 // All packet data comes from the engine through the client; this component keeps only what
 // is on screen (the selected frame's detail) and the user's choices.
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type {
   EngineError,
   FileSummary,
@@ -45,6 +45,8 @@ import { WelcomeScreen } from '../capture/welcome.tsx';
 import { copyText } from './clipboard.ts';
 import { ExportDialog, type ExportChoice } from '../filter/export-dialog.tsx';
 import { FilterBar, type FilterBarHandle } from '../filter/filter-bar.tsx';
+import { FollowDialog } from '../detail/follow-dialog.tsx';
+import type { FollowProto } from '../../app/follow/follow.ts';
 import { filterMenuItems } from '../filter/tree-filter-menu.ts';
 import { useDisplayFilter } from '../filter/use-display-filter.ts';
 import {
@@ -123,6 +125,10 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
   const [menu, setMenu] = useState<ContextMenuState | null>(null);
+  /** Follow TCP/UDP Stream: the frame followed, and the filter to go back to. */
+  const [following, setFollowing] = useState<{ proto: FollowProto; frame: number; back: string } | null>(
+    null,
+  );
   const [recent, setRecent] = useState<string[]>(recentFiles);
   const [panes, setPanes] = useState<number[]>(() => load('panes', [0.5, 0.28], isNumberArray));
   const [dragging, setDragging] = useState(false);
@@ -139,6 +145,14 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   const selectedField = useRef<string | null>(null);
   const fileRef = useRef(file);
   fileRef.current = file;
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  /** The protocols of the selected packet's tree (what Follow can follow). */
+  const layers = useMemo(() => new Set((detail?.tree ?? []).flatMap((n) => n.field ?? [])), [detail]);
+  const layersRef = useRef(layers);
+  layersRef.current = layers;
 
   const notify = useCallback((message: string, kind: Notice['kind'] = 'error', detailText?: string) => {
     const id = ++noticeId.current;
@@ -326,6 +340,15 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
   );
 
   const displayFilter = useDisplayFilter(client, setView, notifyError);
+  const { setText: setFilterText, apply: applyFilter } = displayFilter;
+  /** Puts `expression` in the filter bar and applies it (Follow's stream filter, Back). */
+  const applyFilterText = useCallback(
+    (expression: string) => {
+      setFilterText(expression);
+      void applyFilter(expression);
+    },
+    [setFilterText, applyFilter],
+  );
 
   const exportPackets = useCallback(
     async (choice: ExportChoice) => {
@@ -506,6 +529,15 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         case 'previous-packet':
           list.current?.moveBy(-1);
           break;
+        case 'follow-tcp':
+        case 'follow-udp': {
+          const proto = action === 'follow-tcp' ? 'tcp' : 'udp';
+          const frame = selectedRef.current?.frame;
+          if (frame !== undefined && layersRef.current.has(proto)) {
+            setFollowing({ proto, frame, back: viewRef.current?.filter ?? '' });
+          }
+          break;
+        }
       }
     },
     [client, notifyError, chooseTimeFormat, expandAll, collapseAll, toggleColouring],
@@ -658,6 +690,28 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         { label: 'Previous Packet', disabled: !file, onClick: () => runAction('previous-packet') },
         { label: 'First Packet', disabled: !file, onClick: () => runAction('first-packet') },
         { label: 'Last Packet', disabled: !file, onClick: () => runAction('last-packet') },
+      ],
+    },
+    {
+      label: 'Analyze',
+      items: [
+        {
+          label: 'Follow',
+          submenu: [
+            {
+              label: 'TCP Stream',
+              shortcut: 'Ctrl+Alt+Shift+T',
+              disabled: !layers.has('tcp'),
+              onClick: () => runAction('follow-tcp'),
+            },
+            {
+              label: 'UDP Stream',
+              shortcut: 'Ctrl+Alt+Shift+U',
+              disabled: !layers.has('udp'),
+              onClick: () => runAction('follow-udp'),
+            },
+          ],
+        },
       ],
     },
     {
@@ -892,6 +946,19 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       )}
       {dialog === 'goto' && (
         <GoToDialog max={view?.total ?? 0} onGo={(n) => void goToPacket(n)} onClose={() => setDialog(null)} />
+      )}
+      {following && (
+        <FollowDialog
+          client={client}
+          proto={following.proto}
+          frame={following.frame}
+          onFilter={applyFilterText}
+          onBack={() => {
+            applyFilterText(following.back);
+            setFollowing(null);
+          }}
+          onClose={() => setFollowing(null)}
+        />
       )}
       {menu && <ContextMenu x={menu.x} y={menu.y} items={menu.items} onClose={() => setMenu(null)} />}
       {dragging && <div className="drop-overlay">Drop a capture file to open it</div>}

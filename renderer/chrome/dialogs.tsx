@@ -8,6 +8,8 @@ export function Dialog(props: {
   onClose(): void;
   children: ReactNode;
   wide?: boolean;
+  /** An extra class for the dialog box (its own size, say). */
+  className?: string;
   testId: string;
 }) {
   useEffect(() => {
@@ -23,7 +25,7 @@ export function Dialog(props: {
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
       <div
-        className={'dialog' + (props.wide ? ' wide' : '')}
+        className={['dialog', props.wide ? 'wide' : '', props.className ?? ''].filter(Boolean).join(' ')}
         role="dialog"
         aria-label={props.title}
         data-testid={props.testId}

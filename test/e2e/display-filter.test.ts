@@ -2,14 +2,12 @@
 // green and, applied, changes the row count and the rows to tshark's frames; a bad filter turns it
 // red and underlines the fault; completion, the tree's "Apply as Filter" and the yellow warning.
 // Screenshots (light and dark) go to TRAWL_SHOTS or a temporary directory.
-import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../main/serve/server.ts';
 import { CORPUS, CORPUS_FILES, readTsv } from '../support/corpus.ts';
-import { buildRenderer, cell, engineTruth, launchChromium, openAndWait, pageUrl, serve } from './harness.ts';
+import { cell, openInBrowser, shootSchemes, type OpenedFile } from './harness.ts';
 
 const FILE = 'pcpp__4KHttpRequests.pcap';
 const PATH = join(CORPUS_FILES, FILE);
@@ -21,32 +19,16 @@ function tsharkFrames(expression: string): number[] {
   return row?.[2] ? row[2].split(',').map(Number) : [];
 }
 
-let browser: Browser;
-let server: RunningServer;
-let bundle: string;
+let opened: OpenedFile;
 let page: Page;
 let total = 0;
 
 beforeAll(async () => {
-  bundle = buildRenderer();
-  server = await serve(bundle);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (err) => {
-    throw err;
-  });
-  const truth = await engineTruth(PATH);
-  total = truth.total;
-  truth.engine.close();
-  await openAndWait(page, pageUrl(server, PATH), total);
-  mkdirSync(SHOTS, { recursive: true });
+  opened = await openInBrowser(PATH);
+  ({ page, total } = opened);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (bundle) rmSync(bundle, { recursive: true, force: true });
-});
+afterAll(() => opened?.close());
 
 const input = () => page.getByTestId('filter-input');
 
@@ -56,13 +38,7 @@ async function typeFilter(text: string): Promise<void> {
   await input().pressSequentially(text, { delay: 5 });
 }
 
-async function shoot(name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const shoot = (name: string): Promise<void> => shootSchemes(page, SHOTS, name);
 
 describe('display filter bar', () => {
   it('focuses with Ctrl+/', async () => {

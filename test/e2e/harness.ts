@@ -1,7 +1,7 @@
 // End-to-end harness: the built renderer, served by startServer() with an in-process engine,
 // driven by Debian's Chromium through playwright-core.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -145,4 +145,50 @@ export async function highlightedBytes(page: Page): Promise<number[]> {
   return page.$$eval('.hex-view .hex .b.hl', (els) =>
     els.map((e) => Number((e as HTMLElement).dataset['off'])),
   );
+}
+
+/** A page of its own browser and server with a file open and fully counted. */
+export interface OpenedFile {
+  page: Page;
+  /** The file's packet count (the engine's). */
+  total: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the renderer, serves it, and opens `path` in a fresh Chromium page (1400×900) until the
+ * status bar counts every packet; an error thrown in the page fails the test.
+ */
+export async function openInBrowser(path: string): Promise<OpenedFile> {
+  const bundle = buildRenderer();
+  const server = await serve(bundle);
+  const browser = await launchChromium();
+  const close = async (): Promise<void> => {
+    await browser.close();
+    await server.close();
+    rmSync(bundle, { recursive: true, force: true });
+  };
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    const truth = await engineTruth(path);
+    truth.engine.close();
+    await openAndWait(page, pageUrl(server, path), truth.total);
+    return { page, total: truth.total, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Screenshots of `page` in the light and the dark scheme into `dir` (`name-light.png`, …). */
+export async function shootSchemes(page: Page, dir: string, name: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(dir, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -155,9 +155,17 @@ describe('electron shell: the engine port hand-off', () => {
 });
 
 describe('electron shell: menus', () => {
-  it('has the File, Edit, View, Go, Capture and Help menus with their shortcuts', async () => {
+  it('has the File, Edit, View, Go, Analyze, Capture and Help menus with their shortcuts', async () => {
     const { menu } = await startShell();
-    expect(menu().map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Go', '&Capture', '&Help']);
+    expect(menu().map((m) => m.label)).toEqual([
+      '&File',
+      '&Edit',
+      '&View',
+      '&Go',
+      '&Analyze',
+      '&Capture',
+      '&Help',
+    ]);
     const accel = (id: string): string | undefined => menuItem(menu(), id).accelerator;
     expect(accel('open')).toBe('CmdOrCtrl+O');
     expect(accel('save-as')).toBe('CmdOrCtrl+Shift+S');
@@ -167,6 +175,8 @@ describe('electron shell: menus', () => {
     expect(accel('capture-start')).toBe('CmdOrCtrl+E');
     expect(accel('capture-stop')).toBe('CmdOrCtrl+E');
     expect(accel('capture-restart')).toBe('CmdOrCtrl+R');
+    expect(accel('follow-tcp')).toBe('CmdOrCtrl+Alt+Shift+T');
+    expect(accel('follow-udp')).toBe('CmdOrCtrl+Alt+Shift+U');
     expect(menuItem(menu(), 'copy').role).toBe('copy');
     expect(menuItem(menu(), 'save-as').enabled).toBe(false);
     expect(menuItem(menu(), 'devtools').role).toBe('toggleDevTools');

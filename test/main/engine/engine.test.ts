@@ -107,6 +107,25 @@ describe('engine', () => {
     expect(error).toMatchObject({ type: 'load.error', error: { code: 'TRUNCATED' }, packets: good });
   });
 
+  it('follows the TCP stream of a frame as the CLI does, and refuses a frame outside any stream', async () => {
+    const http = join(CORPUS_FILES, 'pcpp__four_ipv6_http_streams.pcap');
+    const { engine } = engineWithEvents();
+    await engine.handle('file.open', { path: http });
+    const fields = trawl(['-r', http, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream']).stdout;
+    const [frame, stream] = (fields.trim().split('\n').at(-1) ?? '').split('\t').map(Number);
+    const r = await engine.handle('follow.stream', { proto: 'tcp', number: frame ?? 0 });
+    expect(r).toMatchObject({ proto: 'tcp', stream, filter: `tcp.stream eq ${stream}` });
+    const cli = trawl(['-r', http, '-q', '-z', `follow,tcp,raw,${stream}`]).stdout;
+    const raw = cli.split('\n').filter((l) => /^\t?[0-9a-f]+$/.test(l));
+    expect(raw.length).toBeGreaterThan(1);
+    const hex = (d: Uint8Array): string => Buffer.from(d).toString('hex');
+    expect(r.chunks.map((c) => (c.server ? '\t' : '') + hex(c.data))).toEqual(raw);
+    await expect(engine.handle('follow.stream', { proto: 'udp', number: 1 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'Frame 1 is not part of a UDP stream',
+    });
+  });
+
   it('answers requests without a file with NO_FILE', async () => {
     const { engine } = engineWithEvents();
     await expect(engine.handle('view.rows', { start: 0, end: 10 })).rejects.toMatchObject({
