@@ -30,7 +30,6 @@ import {
   cmpBytes,
   cmpIPv4,
   cmpIPv6,
-  cmpNever,
   cmpNumber,
   cmpString,
   cmpTime,
@@ -353,7 +352,10 @@ class Compiler {
     switch (a.family) {
       case 'int':
       case 'bool':
-        cmp = (a.family === 'int' || b.family === 'int') && a.signed !== b.signed ? cmpNever : cmpNumber;
+        cmp =
+          (a.family === 'int' || b.family === 'int') && a.signed !== b.signed
+            ? mixedSignCmp(a.signed, Math.max(a.bits, b.bits))
+            : cmpNumber;
         break;
       case 'float':
         cmp = cmpNumber;
@@ -391,7 +393,7 @@ class Compiler {
       throw failAt(`${L.name} and ${R.name} are not of compatible types.`, R.span.start, R.span.end);
     }
     const bothText = text && R.type.family === 'string';
-    const left = bothText ? L.get : mapGetter(L.get, toBytes);
+    const left = bothText ? L.get : mapGetter(this.searchable(e.left, L), toBytes);
     const right = bothText
       ? R.get
       : R.type.family === 'string' || R.type.family === 'ipv4'
@@ -445,7 +447,7 @@ class Compiler {
       if (v instanceof Uint8Array) return re.test(latin1(v));
       return false;
     };
-    const get = L.get;
+    const get = this.searchable(e.left, L);
     if (e.quant === 'all') {
       return (fc, frame) => {
         const vs = get(fc, frame);
@@ -577,10 +579,21 @@ class Compiler {
         one[0] = frame;
         return one;
       };
-    }
+    } else if (def.type === FieldType.Protocol && forValue) get = protocolBytes(id, false);
     if (def.type === FieldType.AbsTime) get = asEpochSeconds(get);
     if (v.layer) get = this.layered(def, get, v.layer);
     return get;
+  }
+
+  /**
+   * `contains` and `matches` on a protocol search from its start to the end of its data source
+   * (4.0 searches the protocol's tvb): `tcp contains "GET"` finds the payload.
+   */
+  private searchable(v: Value, L: Operand): Getter {
+    if (v.kind !== 'word' || v.layer || v.prefix === ':') return L.get;
+    const def = this.resolve(v.value);
+    if (!def || def.type !== FieldType.Protocol || def.abbrev === 'frame') return L.get;
+    return protocolBytes(def.id, true);
   }
 
   /**
@@ -896,6 +909,10 @@ class Compiler {
         if (l.kind === 'word') {
           const n = parseInteger(l.value);
           if (n !== null) {
+            // strtoull / strtoll range first (ERANGE), then the field's own width.
+            if (n > (t.declSigned ? 2n ** 63n - 1n : 2n ** 64n - 1n)) {
+              throw fail(`"${l.text}" causes an integer overflow.`);
+            }
             const max = intMax(t);
             if (n > max) throw fail(`"${l.text}" too big for this field, maximum ${max}.`);
             return toNumber(n);
@@ -1058,6 +1075,35 @@ function sliceBytes(b: Uint8Array, ranges: readonly RangeNode[]): Uint8Array | n
     at += p.length;
   }
   return out;
+}
+
+/**
+ * The bytes of each occurrence of a protocol: its own length (slices, `len`, comparisons), or to
+ * the end of its data source (`whole`, for searches).
+ */
+function protocolBytes(id: number, whole: boolean): Getter {
+  return (fc) => {
+    const spans = fc.protocolSpans(id);
+    if (spans.length === 0) return fc.get(id).length ? [EMPTY] : NONE;
+    return spans.map(({ bytes, length }) =>
+      whole || length < 0 || length >= bytes.length ? bytes : bytes.subarray(0, length),
+    );
+  };
+}
+
+/**
+ * Integers of opposite signedness (a field against a negated value or a difference): 4.0 converts
+ * the right value to the left's signedness, and the comparison fails, whatever the operator, when
+ * it does not fit (a negative value for an unsigned left side, past the signed maximum for a
+ * signed one); `ip.ttl == -0` still finds TTL 0.
+ */
+function mixedSignCmp(leftSigned: boolean, bits: number): Cmp {
+  const max = bits > 32 ? 2n ** 63n - 1n : 0x7fffffff;
+  return (a, b) => {
+    if (typeof b !== 'number' && typeof b !== 'bigint') return NaN;
+    if (leftSigned ? b > max : b < 0) return NaN;
+    return cmpNumber(a, b);
+  };
 }
 
 /**
