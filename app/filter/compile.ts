@@ -703,13 +703,14 @@ class Compiler {
 
   private arith(v: Extract<Value, { kind: 'arith' }>, want: VType | null): Operand {
     const L = this.operand(v.left, want);
-    const R = this.operand(v.right, L.type);
     const f = L.type.family;
     const allowed =
       v.op === '&'
         ? f === 'int' || f === 'bytes' || f === 'ether' || f === 'ipv4' || f === 'ipv6'
         : f === 'int' || f === 'float' || f === 'reltime';
+    // The left side's type is checked before the right side is parsed (`10.0.0.0/-1`).
     if (!allowed) throw failAt(`${L.type.ft} cannot ${v.opText}.`, L.span.start, L.span.end);
+    const R = this.operand(v.right, L.type);
     if (R.constant === null && !compatible(L.type, R.type)) {
       throw failAt(`${L.name} and ${R.name} are not of compatible types.`, R.span.start, R.span.end);
     }

@@ -353,7 +353,9 @@ class Scanner {
         while (j < this.i + 2 + want && isHex(src[j])) j++;
         const digits = src.slice(this.i + 2, j);
         const cp = digits.length === want ? parseInt(digits, 16) : -1;
-        if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        // C's rule for universal character names: none below U+00A0 but `$`, `@` and `` ` ``.
+        const basic = cp < 0xa0 && cp !== 0x24 && cp !== 0x40 && cp !== 0x60;
+        if (cp < 0 || basic || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
           throw failAt(`${src.slice(escStart, j)} is not a valid universal character name`, escStart, j);
         }
         text += String.fromCodePoint(cp);

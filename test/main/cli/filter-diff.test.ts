@@ -51,6 +51,10 @@ const FRAMES: [string, string, string][] = [
   // A negated literal is signed: -0 is 0, and a negative value never compares with an unsigned one.
   [ICMP, 'icmp.type == -0', '10'],
   [ICMP, 'icmp.type < -1 || icmp.type > -1', ''],
+  // A time offset reads the fraction's digits and ignores the rest: 1.4e9 is 1.4 seconds.
+  [HTTP, 'frame.time_delta > 1.4e-9', ''],
+  [HTTP, 'frame.time_delta < 0.1-3', '1'],
+  [HTTP, 'frame.time_epoch > 1.5e9', '1,2'],
 ];
 
 describe.skipIf(!hasTshark)('kept frames agree with tshark -Y', () => {
@@ -91,6 +95,11 @@ const ERRORS: [string, string, number, number][] = [
     50,
   ],
   ['ip.ttl == -18446744073709551616', '"18446744073709551616" causes an integer overflow.', 11, 31],
+  // Universal character names follow C's rule: none below U+00A0 but $, @ and `.
+  ['http.host == "\\u0047ET"', '\\u0047 is not a valid universal character name', 14, 20],
+  ['http.host == "\\u0000"', '\\u0000 is not a valid universal character name', 14, 20],
+  // An address then `/` and a non-number is a division, refused for the address's type first.
+  ['ip.addr == 192.168.0.0/-1', 'FT_IPv4 cannot /.', 11, 22],
 ];
 
 describe('rejected expressions name the fault as tshark does', () => {
@@ -103,6 +112,9 @@ describe('rejected expressions name the fault as tshark does', () => {
   }
 
   it('accepts the character constants tshark accepts', () => {
+    for (const s of ['"\\u00e9"', '"\\u0024"', '"\\u0040"', '"\\U0001F600"']) {
+      expect(compileFilter(`http.host == ${s}`, defaultRegistry()).ok, s).toBe(true);
+    }
     for (const c of ["'\\t'", "'\\\\'", "'\\''", "'a'", "'\\x0a'", "'\\x0'", "'\\012'", "'\\377'", "'\"'"]) {
       expect(compileFilter(`frame.len > ${c}`, defaultRegistry()).ok, c).toBe(true);
     }
