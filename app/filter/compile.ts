@@ -270,9 +270,16 @@ class Compiler {
         // tshark looks the name up while parsing, before it counts the arguments.
         if (!FUNCTIONS[v.name]) this.checkCall(v);
         throw failAt('You cannot test whether a function is present.', v.nameSpan.start, v.nameSpan.end);
-      case 'macro':
-        this.macro(v);
-        return () => false;
+      case 'macro': {
+        // A field reference is a value, not a field whose presence can be tested.
+        const M = this.macro(v);
+        const at = v.span.start + 2;
+        throw failAt(
+          `${v.name} <${M.type.ft}> is neither a field nor a protocol name.`,
+          at,
+          at + v.name.length,
+        );
+      }
       case 'slice': {
         const g = this.operand(v, null).get;
         return (fc, frame) => g(fc, frame).length > 0;
@@ -629,7 +636,7 @@ class Compiler {
   /** `${field}`: a field of the selected packet; a filter that runs alone has none, so it is empty. */
   private macro(v: Extract<Value, { kind: 'macro' }>): Operand {
     const def = this.resolve(v.name);
-    if (!def) throw failAt(`macro '${v.name}' does not exist`, v.span.start, v.span.end);
+    if (!def) throw failUnlocated(`macro '${v.name}' does not exist`, v.span.start, v.span.end);
     return { type: typeOfField(def), get: () => NONE, constant: null, span: v.span, name: v.text };
   }
 
@@ -772,8 +779,10 @@ class Compiler {
     this.checkCall(v);
     const arg = v.args[0] as Value;
     const name = this.textOf(v);
+    // A call as the argument is underlined by its name only, as tshark does.
+    const argSpan = arg.kind === 'call' ? arg.nameSpan : arg.span;
     const onlyFields = (what: string): FilterFault =>
-      failAt(`Only ${what} can be used as parameter for ${v.name}()`, arg.span.start, arg.span.end);
+      failAt(`Only ${what} can be used as parameter for ${v.name}()`, argSpan.start, argSpan.end);
     switch (v.name) {
       case 'len': {
         const f = this.fieldArg(arg);
@@ -826,6 +835,10 @@ class Compiler {
       }
       case 'abs': {
         if (this.isConstant(arg)) {
+          if (arg.kind === 'unary' || arg.kind === 'arith') {
+            const lit = leftmost(arg).span;
+            throw failAt('Constant arithmetic expression on the LHS is invalid.', lit.start, lit.end);
+          }
           throw failAt('Need a field or field-like value on the LHS.', arg.span.start, arg.span.end);
         }
         const O = this.operand(arg, want);
@@ -1076,6 +1089,13 @@ function sliceBytes(b: Uint8Array, ranges: readonly RangeNode[]): Uint8Array | n
     at += p.length;
   }
   return out;
+}
+
+/** The first operand of an arithmetic expression, as written. */
+function leftmost(v: Value): Value {
+  if (v.kind === 'unary') return leftmost(v.operand);
+  if (v.kind === 'arith') return leftmost(v.left);
+  return v;
 }
 
 /**

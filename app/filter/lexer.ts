@@ -1,6 +1,6 @@
 // The display-filter scanner, after Wireshark 4.0's scanner.l: the same tokens, the same longest-match
 // choices between words and addresses, and the same error texts. Positions are 0-based columns.
-import { FilterFault, failAt, type FilterError } from './error.ts';
+import { FilterFault, failAt, failUnlocated, type FilterError } from './error.ts';
 
 export type OpName =
   | 'any_eq'
@@ -404,7 +404,7 @@ class Scanner {
     const start = this.i;
     const close = src.indexOf('}', this.i + 2);
     if (close < 0) {
-      throw failAt('end of filter in the middle of a macro expression', start, src.length);
+      throw failUnlocated('end of filter in the middle of a macro expression', start, src.length);
     }
     this.i = close + 1;
     const tok = this.push('macro', start, this.i);

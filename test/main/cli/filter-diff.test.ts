@@ -100,6 +100,24 @@ const ERRORS: [string, string, number, number][] = [
   ['http.host == "\\u0000"', '\\u0000 is not a valid universal character name', 14, 20],
   // An address then `/` and a non-number is a division, refused for the address's type first.
   ['ip.addr == 192.168.0.0/-1', 'FT_IPv4 cannot /.', 11, 22],
+  // A call as a function's argument is underlined by its name.
+  ['len(lower(http.host)) > 5', 'Only fields can be used as parameter for len()', 4, 9],
+  [
+    'lower(upper(http.host)) contains "www"',
+    'Only string type fields can be used as parameter for lower()',
+    6,
+    11,
+  ],
+  ['abs(-1) == 1', 'Constant arithmetic expression on the LHS is invalid.', 5, 6],
+  ['abs(1) == 1', 'Need a field or field-like value on the LHS.', 4, 5],
+  // A field reference on its own is not a field.
+  ['${ip.src}', 'ip.src <FT_IPv4> is neither a field nor a protocol name.', 2, 8],
+];
+
+/** Faults tshark reports without a caret line. */
+const UNLOCATED: [string, string][] = [
+  ['ip.src == ${foo.bar}', "macro 'foo.bar' does not exist"],
+  ['${ip.src', 'end of filter in the middle of a macro expression'],
 ];
 
 describe('rejected expressions name the fault as tshark does', () => {
@@ -108,6 +126,13 @@ describe('rejected expressions name the fault as tshark does', () => {
       const r = compileFilter(expression, defaultRegistry());
       expect(r.ok).toBe(false);
       if (!r.ok) expect([r.error.message, r.error.start, r.error.end]).toEqual([message, start, end]);
+    });
+  }
+
+  for (const [expression, message] of UNLOCATED) {
+    it(expression, () => {
+      const r = compileFilter(expression, defaultRegistry());
+      expect(r.ok ? null : [r.error.message, r.error.unlocated]).toEqual([message, true]);
     });
   }
 
