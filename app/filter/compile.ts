@@ -586,7 +586,11 @@ class Compiler {
         one[0] = frame;
         return one;
       };
-    } else if (def.type === FieldType.Protocol && forValue) get = protocolBytes(id, false);
+    } else if (def.type === FieldType.Protocol && forValue) {
+      // Its bytes come from dissecting the packet: the index's protocol stack cannot answer.
+      this.needsFrame = true;
+      get = protocolBytes(id, false);
+    }
     if (def.type === FieldType.AbsTime) get = asEpochSeconds(get);
     if (v.layer) get = this.layered(def, get, v.layer);
     return get;
@@ -600,6 +604,7 @@ class Compiler {
     if (v.kind !== 'word' || v.layer || v.prefix === ':') return L.get;
     const def = this.resolve(v.value);
     if (!def || def.type !== FieldType.Protocol || def.abbrev === 'frame') return L.get;
+    this.needsFrame = true;
     return protocolBytes(def.id, true);
   }
 
