@@ -79,12 +79,24 @@ class NullTree implements Tree {
 
 export const NULL_TREE: Tree = new NullTree();
 
+/** A protocol occurrence: its bytes to the end of its data source, and its own length. */
+export interface ProtocolSpan {
+  bytes: Uint8Array;
+  length: number;
+}
+
+const NO_SPANS: readonly ProtocolSpan[] = [];
+
 /** Keeps values of the wanted fields, in the order they occur, for `-T fields` and filters. */
 export class FieldCollector implements Tree {
   readonly full = false;
   private readonly values: (FieldValue | Uint8Array)[][];
   /** Ids that got values since the last reset (resetting touches only those). */
   private readonly touched: number[] = [];
+  /** Protocol occurrences with their bytes, by id (only for wanted protocols). */
+  private readonly spans: ProtocolSpan[][] = [];
+  /** Open subtrees as (id, slot in `spans` or -1) pairs, so `pop` can fix a protocol's length. */
+  private readonly open: number[] = [];
 
   constructor(
     private readonly wanted: Uint8Array,
@@ -112,19 +124,44 @@ export class FieldCollector implements Tree {
   }
 
   push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    const isProtocol = def.type === FieldType.Protocol;
     // A protocol's value is its presence; other subtrees carry their own value or bytes.
-    this.add(def, tvb, offset, length, value === undefined && def.type === FieldType.Protocol ? true : value);
+    this.add(def, tvb, offset, length, value === undefined && isProtocol ? true : value);
+    let slot = -1;
+    if (isProtocol && this.wanted[def.id] === 1) {
+      // Its bytes for filters (`ip[0]`, `http contains "GET"`): from its start to the end of its
+      // data source, and its own length, which `pop` may still fix.
+      const spans = (this.spans[def.id] ??= []);
+      slot = spans.length;
+      spans.push({ bytes: tvb.bytes.subarray(offset, Math.max(offset, tvb.end)), length });
+    }
+    this.open.push(def.id, slot);
   }
 
-  pop(): void {}
+  pop(length?: number): void {
+    const slot = this.open.pop() ?? -1;
+    const id = this.open.pop() ?? -1;
+    const span = slot >= 0 ? this.spans[id]?.[slot] : undefined;
+    if (span && length !== undefined) span.length = length;
+  }
   label(): void {}
   labelLast(): void {}
   note(): void {}
-  unwind(): void {}
+  unwind(): void {
+    this.open.length = 0;
+  }
   current(): null {
     return null;
   }
-  reopen(): void {}
+  reopen(): void {
+    // Balanced by a `pop`, as FullTree's reopen is.
+    this.open.push(-1, -1);
+  }
+
+  /** The bytes of each occurrence of protocol `id` in this packet (see `push`). */
+  protocolSpans(id: number): readonly ProtocolSpan[] {
+    return this.spans[id] ?? NO_SPANS;
+  }
 
   /** Values of field `id` in this packet (byte-backed ones as copies of their bytes). */
   get(id: number): readonly (FieldValue | Uint8Array)[] {
@@ -133,8 +170,13 @@ export class FieldCollector implements Tree {
 
   /** Forgets the values so the collector can serve the next packet. */
   reset(): void {
-    for (const id of this.touched) (this.values[id] as unknown[]).length = 0;
+    for (const id of this.touched) {
+      (this.values[id] as unknown[]).length = 0;
+      const spans = this.spans[id];
+      if (spans) spans.length = 0;
+    }
     this.touched.length = 0;
+    this.open.length = 0;
   }
 }
 

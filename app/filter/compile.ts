@@ -30,7 +30,6 @@ import {
   cmpBytes,
   cmpIPv4,
   cmpIPv6,
-  cmpNever,
   cmpNumber,
   cmpString,
   cmpTime,
@@ -271,9 +270,16 @@ class Compiler {
         // tshark looks the name up while parsing, before it counts the arguments.
         if (!FUNCTIONS[v.name]) this.checkCall(v);
         throw failAt('You cannot test whether a function is present.', v.nameSpan.start, v.nameSpan.end);
-      case 'macro':
-        this.macro(v);
-        return () => false;
+      case 'macro': {
+        // A field reference is a value, not a field whose presence can be tested.
+        const M = this.macro(v);
+        const at = v.span.start + 2;
+        throw failAt(
+          `${v.name} <${M.type.ft}> is neither a field nor a protocol name.`,
+          at,
+          at + v.name.length,
+        );
+      }
       case 'slice': {
         const g = this.operand(v, null).get;
         return (fc, frame) => g(fc, frame).length > 0;
@@ -353,7 +359,10 @@ class Compiler {
     switch (a.family) {
       case 'int':
       case 'bool':
-        cmp = (a.family === 'int' || b.family === 'int') && a.signed !== b.signed ? cmpNever : cmpNumber;
+        cmp =
+          (a.family === 'int' || b.family === 'int') && a.signed !== b.signed
+            ? mixedSignCmp(a.signed, Math.max(a.bits, b.bits))
+            : cmpNumber;
         break;
       case 'float':
         cmp = cmpNumber;
@@ -391,7 +400,7 @@ class Compiler {
       throw failAt(`${L.name} and ${R.name} are not of compatible types.`, R.span.start, R.span.end);
     }
     const bothText = text && R.type.family === 'string';
-    const left = bothText ? L.get : mapGetter(L.get, toBytes);
+    const left = bothText ? L.get : mapGetter(this.searchable(e.left, L), toBytes);
     const right = bothText
       ? R.get
       : R.type.family === 'string' || R.type.family === 'ipv4'
@@ -445,7 +454,7 @@ class Compiler {
       if (v instanceof Uint8Array) return re.test(latin1(v));
       return false;
     };
-    const get = L.get;
+    const get = this.searchable(e.left, L);
     if (e.quant === 'all') {
       return (fc, frame) => {
         const vs = get(fc, frame);
@@ -577,10 +586,26 @@ class Compiler {
         one[0] = frame;
         return one;
       };
+    } else if (def.type === FieldType.Protocol && forValue) {
+      // Its bytes come from dissecting the packet: the index's protocol stack cannot answer.
+      this.needsFrame = true;
+      get = protocolBytes(id, false);
     }
     if (def.type === FieldType.AbsTime) get = asEpochSeconds(get);
     if (v.layer) get = this.layered(def, get, v.layer);
     return get;
+  }
+
+  /**
+   * `contains` and `matches` on a protocol search from its start to the end of its data source
+   * (4.0 searches the protocol's tvb): `tcp contains "GET"` finds the payload.
+   */
+  private searchable(v: Value, L: Operand): Getter {
+    if (v.kind !== 'word' || v.layer || v.prefix === ':') return L.get;
+    const def = this.resolve(v.value);
+    if (!def || def.type !== FieldType.Protocol || def.abbrev === 'frame') return L.get;
+    this.needsFrame = true;
+    return protocolBytes(def.id, true);
   }
 
   /**
@@ -616,7 +641,7 @@ class Compiler {
   /** `${field}`: a field of the selected packet; a filter that runs alone has none, so it is empty. */
   private macro(v: Extract<Value, { kind: 'macro' }>): Operand {
     const def = this.resolve(v.name);
-    if (!def) throw failAt(`macro '${v.name}' does not exist`, v.span.start, v.span.end);
+    if (!def) throw failUnlocated(`macro '${v.name}' does not exist`, v.span.start, v.span.end);
     return { type: typeOfField(def), get: () => NONE, constant: null, span: v.span, name: v.text };
   }
 
@@ -690,13 +715,14 @@ class Compiler {
 
   private arith(v: Extract<Value, { kind: 'arith' }>, want: VType | null): Operand {
     const L = this.operand(v.left, want);
-    const R = this.operand(v.right, L.type);
     const f = L.type.family;
     const allowed =
       v.op === '&'
         ? f === 'int' || f === 'bytes' || f === 'ether' || f === 'ipv4' || f === 'ipv6'
         : f === 'int' || f === 'float' || f === 'reltime';
+    // The left side's type is checked before the right side is parsed (`10.0.0.0/-1`).
     if (!allowed) throw failAt(`${L.type.ft} cannot ${v.opText}.`, L.span.start, L.span.end);
+    const R = this.operand(v.right, L.type);
     if (R.constant === null && !compatible(L.type, R.type)) {
       throw failAt(`${L.name} and ${R.name} are not of compatible types.`, R.span.start, R.span.end);
     }
@@ -758,8 +784,10 @@ class Compiler {
     this.checkCall(v);
     const arg = v.args[0] as Value;
     const name = this.textOf(v);
+    // A call as the argument is underlined by its name only, as tshark does.
+    const argSpan = arg.kind === 'call' ? arg.nameSpan : arg.span;
     const onlyFields = (what: string): FilterFault =>
-      failAt(`Only ${what} can be used as parameter for ${v.name}()`, arg.span.start, arg.span.end);
+      failAt(`Only ${what} can be used as parameter for ${v.name}()`, argSpan.start, argSpan.end);
     switch (v.name) {
       case 'len': {
         const f = this.fieldArg(arg);
@@ -812,6 +840,10 @@ class Compiler {
       }
       case 'abs': {
         if (this.isConstant(arg)) {
+          if (arg.kind === 'unary' || arg.kind === 'arith') {
+            const lit = leftmost(arg).span;
+            throw failAt('Constant arithmetic expression on the LHS is invalid.', lit.start, lit.end);
+          }
           throw failAt('Need a field or field-like value on the LHS.', arg.span.start, arg.span.end);
         }
         const O = this.operand(arg, want);
@@ -896,6 +928,10 @@ class Compiler {
         if (l.kind === 'word') {
           const n = parseInteger(l.value);
           if (n !== null) {
+            // strtoull / strtoll range first (ERANGE), then the field's own width.
+            if (n > (t.declSigned ? 2n ** 63n - 1n : 2n ** 64n - 1n)) {
+              throw fail(`"${l.text}" causes an integer overflow.`);
+            }
             const max = intMax(t);
             if (n > max) throw fail(`"${l.text}" too big for this field, maximum ${max}.`);
             return toNumber(n);
@@ -1058,6 +1094,42 @@ function sliceBytes(b: Uint8Array, ranges: readonly RangeNode[]): Uint8Array | n
     at += p.length;
   }
   return out;
+}
+
+/** The first operand of an arithmetic expression, as written. */
+function leftmost(v: Value): Value {
+  if (v.kind === 'unary') return leftmost(v.operand);
+  if (v.kind === 'arith') return leftmost(v.left);
+  return v;
+}
+
+/**
+ * The bytes of each occurrence of a protocol: its own length (slices, `len`, comparisons), or to
+ * the end of its data source (`whole`, for searches).
+ */
+function protocolBytes(id: number, whole: boolean): Getter {
+  return (fc) => {
+    const spans = fc.protocolSpans(id);
+    if (spans.length === 0) return fc.get(id).length ? [EMPTY] : NONE;
+    return spans.map(({ bytes, length }) =>
+      whole || length < 0 || length >= bytes.length ? bytes : bytes.subarray(0, length),
+    );
+  };
+}
+
+/**
+ * Integers of opposite signedness (a field against a negated value or a difference): 4.0 converts
+ * the right value to the left's signedness, and the comparison fails, whatever the operator, when
+ * it does not fit (a negative value for an unsigned left side, past the signed maximum for a
+ * signed one); `ip.ttl == -0` still finds TTL 0.
+ */
+function mixedSignCmp(leftSigned: boolean, bits: number): Cmp {
+  const max = bits > 32 ? 2n ** 63n - 1n : 0x7fffffff;
+  return (a, b) => {
+    if (typeof b !== 'number' && typeof b !== 'bigint') return NaN;
+    if (leftSigned ? b > max : b < 0) return NaN;
+    return cmpNumber(a, b);
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // The display-filter scanner, after Wireshark 4.0's scanner.l: the same tokens, the same longest-match
 // choices between words and addresses, and the same error texts. Positions are 0-based columns.
-import { FilterFault, failAt, type FilterError } from './error.ts';
+import { FilterFault, failAt, failUnlocated, type FilterError } from './error.ts';
 
 export type OpName =
   | 'any_eq'
@@ -353,7 +353,9 @@ class Scanner {
         while (j < this.i + 2 + want && isHex(src[j])) j++;
         const digits = src.slice(this.i + 2, j);
         const cp = digits.length === want ? parseInt(digits, 16) : -1;
-        if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        // C's rule for universal character names: none below U+00A0 but `$`, `@` and `` ` ``.
+        const basic = cp < 0xa0 && cp !== 0x24 && cp !== 0x40 && cp !== 0x60;
+        if (cp < 0 || basic || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
           throw failAt(`${src.slice(escStart, j)} is not a valid universal character name`, escStart, j);
         }
         text += String.fromCodePoint(cp);
@@ -392,9 +394,7 @@ class Scanner {
     const body = src.slice(start + 1, j);
     this.i = end;
     const value = parseCharConst(body);
-    if (value === 'empty') throw failAt('Empty character constant.', start, end);
-    if (value === 'long') throw failAt(`${text} is too long to be a valid character constant.`, start, end);
-    if (value === 'bad') throw failAt(`${text} isn't a valid character constant.`, start, end);
+    if (typeof value !== 'number') throw failAt(charConstMessage(text, value), start, end);
     const tok = this.push('charconst', start, end);
     tok.num = value;
   }
@@ -404,7 +404,7 @@ class Scanner {
     const start = this.i;
     const close = src.indexOf('}', this.i + 2);
     if (close < 0) {
-      throw failAt('end of filter in the middle of a macro expression', start, src.length);
+      throw failUnlocated('end of filter in the middle of a macro expression', start, src.length);
     }
     this.i = close + 1;
     const tok = this.push('macro', start, this.i);
@@ -458,23 +458,68 @@ class Scanner {
   }
 }
 
-/** The value of a character constant's body (between the quotes), or why it is not one. */
-function parseCharConst(body: string): number | 'empty' | 'long' | 'bad' {
+function charConstMessage(text: string, fault: CharConstFault): string {
+  if (typeof fault === 'object') return `Non-printable value '${fault.nonPrintable}' in character constant.`;
+  switch (fault) {
+    case 'empty':
+      return 'Empty character constant.';
+    case 'long':
+      return `${text} is too long to be a valid character constant.`;
+    case 'large':
+      return `${text} is too large to be a valid character constant.`;
+    case 'ucn':
+      return `${text} is not a valid universal character name`;
+    default:
+      return `${text} isn't a valid character constant.`;
+  }
+}
+
+type CharConstFault = 'empty' | 'long' | 'bad' | 'large' | 'ucn' | { nonPrintable: string };
+
+/**
+ * The value of a character constant's body (between the quotes), or why it is not one, checked in
+ * the order of Wireshark 4.0's parse_charconst: one escape or character, then the closing quote.
+ * 4.0 takes `\n` for two characters and `\u`/`\U` as a string-only escape; both are kept.
+ */
+function parseCharConst(body: string): number | CharConstFault {
   if (body.length === 0) return 'empty';
+  let i = 1;
+  let value: number;
   if (body[0] !== '\\') {
-    const cp = body.codePointAt(0) as number;
-    if (String.fromCodePoint(cp).length !== body.length) return 'long';
-    return cp > 0xff ? 'bad' : cp;
+    const utf8: number[] = [];
+    pushUtf8(utf8, body.codePointAt(0) as number);
+    const byte = utf8[0] as number;
+    // A `char` in C: bytes above 0x7f are negative and print sign-extended to 64 bits.
+    if (byte < 0x20 || byte > 0x7e) {
+      const hex = byte > 0x7f ? 'ffffffffffffff' + byte.toString(16) : byte.toString(16).padStart(2, '0');
+      return { nonPrintable: `0x${hex}` };
+    }
+    value = byte;
+  } else {
+    const e = body[1];
+    if (e === 'u' || e === 'U') return 'ucn';
+    if (e === 'n') return 'long';
+    const simple = e === undefined ? undefined : SIMPLE_ESCAPES[e];
+    if (simple !== undefined) {
+      value = simple;
+      i = 2;
+    } else if (e === 'x') {
+      if (!isHex(body[2])) return 'bad';
+      i = 3;
+      if (i < body.length) {
+        if (!isHex(body[i])) return 'bad';
+        i++;
+      }
+      value = parseInt(body.slice(2, i), 16);
+    } else {
+      if (!isOct(e)) return 'bad';
+      i = 2;
+      for (let k = 0; k < 2 && i < body.length; k++, i++) if (!isOct(body[i])) return 'bad';
+      value = parseInt(body.slice(1, i), 8);
+      if (value > 0xff) return 'large';
+    }
   }
-  const e = body[1];
-  if (e === undefined) return 'bad';
-  if (body.length === 2 && SIMPLE_ESCAPES[e] !== undefined) return SIMPLE_ESCAPES[e];
-  if (e === 'x' && /^\\x[0-9A-Fa-f]{1,2}$/.test(body)) return parseInt(body.slice(2), 16);
-  if (/^\\[0-7]{1,3}$/.test(body)) {
-    const v = parseInt(body.slice(1), 8);
-    return v > 0xff ? 'bad' : v;
-  }
-  return body.length > 2 ? 'long' : 'bad';
+  return i === body.length ? value : 'long';
 }
 
 export function tokenize(src: string): LexResult {

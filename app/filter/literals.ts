@@ -157,7 +157,8 @@ export function decimalSeconds(negative: boolean, whole: string, fraction: strin
 
 /** A relative time literal: seconds with an optional fraction (`1`, `0.5`, `10.000001`). */
 export function parseRelTime(text: string): string | null {
-  const m = /^(\d+)(?:\.(\d*))?$/.exec(text);
+  // 4.0 reads the fraction's digits and ignores what follows them: `1.5e9` is 1.5 seconds.
+  const m = /^(\d+)(?:\.(\d*)[\s\S]*)?$/.exec(text);
   if (!m) return null;
   return decimalSeconds(false, m[1] as string, m[2] ?? '');
 }
