@@ -38,6 +38,8 @@ import { ahModule } from './ah.ts';
 import { udpEncapModule } from './udpencap.ts';
 import { isakmpModule } from './isakmp.ts';
 import { greModule } from './gre.ts';
+import { netlinkRouteModule } from './netlink-route.ts';
+import { netlinkModule } from './netlink.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
@@ -169,6 +171,8 @@ export const MODULES: readonly DissectorModule[] = [
   isakmpModule,
   greModule,
   nflogModule,
+  netlinkModule,
+  netlinkRouteModule,
   tlsModule,
   dtlsModule,
   wgModule,
