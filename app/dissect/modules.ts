@@ -38,6 +38,8 @@ import { ahModule } from './ah.ts';
 import { udpEncapModule } from './udpencap.ts';
 import { isakmpModule } from './isakmp.ts';
 import { greModule } from './gre.ts';
+import { dbusModule } from './dbus.ts';
+import { genlModule } from './genl.ts';
 import { netlinkRouteModule } from './netlink-route.ts';
 import { netlinkModule } from './netlink.ts';
 import { nflogModule } from './nflog.ts';
@@ -172,7 +174,9 @@ export const MODULES: readonly DissectorModule[] = [
   greModule,
   nflogModule,
   netlinkModule,
+  dbusModule,
   netlinkRouteModule,
+  genlModule,
   tlsModule,
   dtlsModule,
   wgModule,

@@ -5,6 +5,7 @@
 import { dissectData } from './data.ts';
 import { bool, bytes, fields, hex, names, proto, text, uint, FieldType, type FieldDef } from './field.ts';
 import { LinkType } from './link-types.ts';
+import { dissectGenl } from './genl.ts';
 import { dissectNetlinkRoute } from './netlink-route.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -13,6 +14,8 @@ import { addBytes } from './tvb-items.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
 
 const ARPHRD_NETLINK = 824;
+const NETLINK_ROUTE = 0;
+const NETLINK_GENERIC = 16;
 const SLL_HEADER_SIZE = 16;
 const NLMSG_ERROR = 2;
 export const NLMSG_MIN_TYPE = 0x10;
@@ -291,6 +294,7 @@ export function dissectNetlinkHeader(
   at: number,
   le: boolean,
   typeDef: FieldDef | null,
+  typeSuffix = '',
 ): number {
   tree.push(F._msghdr, tvb, at, 16);
   tree.add(F.hdr_len, tvb, at, 4, nlU32(tvb, at, le));
@@ -300,6 +304,7 @@ export function dissectNetlinkHeader(
   if (tree.full) {
     if (def === F.hdr_type && type >= NLMSG_MIN_TYPE)
       tree.labelLast(`Message type: Protocol-specific (0x${hex4(type)})`);
+    else if (typeSuffix) tree.labelLast(`${def.name}: ${typeText(def, type)}${typeSuffix}`);
     tree.label(`Netlink message header (type: ${def.strings?.get(type) ?? `0x${hex4(type)}`})`);
   }
   const flags = nlU16(tvb, at + 6, le);
@@ -314,6 +319,14 @@ export function dissectNetlinkHeader(
   tree.add(F.hdr_pid, tvb, at + 12, 4, nlU32(tvb, at + 12, le));
   tree.pop();
   return at + 16;
+}
+
+/** A message type as its field shows it: a family id is an 8-bit hex field read from 16 bits. */
+function typeText(def: FieldDef, type: number): string {
+  const name = def.strings?.get(type);
+  const text =
+    def.base === 'hex' ? `0x${type.toString(16).padStart(Math.ceil((def.bits ?? 16) / 4), '0')}` : `${type}`;
+  return name !== undefined ? `${name} (${text})` : text;
 }
 
 function hex4(v: number): string {
@@ -347,6 +360,8 @@ export type AttributeDecoder = (
 /** The label of the attribute being dissected, for a decoder to append its value to. */
 export class AttrLabel {
   text = '';
+  /** The array element an attribute of a nested list belongs to (its label takes appends too). */
+  constructor(readonly parent: AttrLabel | null = null) {}
   append(s: string): void {
     this.text += s;
   }
@@ -366,6 +381,7 @@ export function dissectNetlinkAttributes(
   nl: NetlinkData,
   typeDef: FieldDef,
   decode: AttributeDecoder,
+  parent: AttrLabel | null = null,
 ): number {
   const padding = (4 - (at - base)) & 3;
   let length = end - at;
@@ -373,7 +389,7 @@ export function dissectNetlinkAttributes(
   at += padding;
   length -= padding;
   const le = nl.le;
-  const label = new AttrLabel();
+  const label = new AttrLabel(parent);
   while (length >= 4) {
     let rtaLen = nlU16(tvb, at, le);
     if (rtaLen < 4) break;
@@ -399,6 +415,43 @@ export function dissectNetlinkAttributes(
     if (!decode(tvb, tree, rtaType, at + 4, rtaLen - 4, inner, label))
       addBytes(tvb, at + 4, rtaLen - 4, tree, F.attr_data);
     if (tree.full) tree.label(label.text);
+    tree.pop();
+    const step = Math.min((rtaLen + 3) & ~3, length);
+    at += step;
+    length -= step;
+  }
+  return at;
+}
+
+/**
+ * A nested list that is an array (Wireshark's dissect_netlink_attributes_array): each element is an
+ * attribute whose type is its index and whose value is a list of attributes.
+ */
+export function dissectNetlinkAttributeArray(
+  tvb: Tvb,
+  tree: Tree,
+  at: number,
+  len: number,
+  nl: NetlinkData,
+  typeDef: FieldDef,
+  decode: AttributeDecoder,
+): number {
+  // The element's offset is aligned by the caller's list: no padding to add here.
+  let length = len;
+  if (length < 0) throw new MalformedError('Malformed Packet', at);
+  const le = nl.le;
+  while (length >= 4) {
+    let rtaLen = nlU16(tvb, at, le);
+    if (rtaLen < 4) break;
+    rtaLen = Math.min(rtaLen, length);
+    tree.push(F._attr, tvb, at, rtaLen);
+    tree.add(F.attr_len, tvb, at, 2, nlU16(tvb, at, le));
+    const index = nlU16(tvb, at + 2, le);
+    tree.add(F.attr_index, tvb, at + 2, 2, index);
+    const element = new AttrLabel();
+    element.text = `Attribute ${index}`;
+    dissectNetlinkAttributes(tvb, tree, at + 4, at + 4, at + rtaLen, nl, typeDef, decode, element);
+    if (tree.full) tree.label(element.text);
     tree.pop();
     const step = Math.min((rtaLen + 3) & ~3, length);
     at += step;
@@ -439,8 +492,11 @@ export function dissectNetlink(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number 
     let dissected = false;
     if (type >= NLMSG_MIN_TYPE && pktLen > 16) {
       const nl: NetlinkData = { le, type };
-      if (family === 0) {
+      if (family === NETLINK_ROUTE) {
         dissectNetlinkRoute(tvb.sub(at, pktLen), pinfo, tree, nl);
+        dissected = true;
+      } else if (family === NETLINK_GENERIC) {
+        dissectGenl(tvb.sub(at, pktLen), pinfo, tree, nl);
         dissected = true;
       }
     }

@@ -1,6 +1,7 @@
 // Linux netlink (link type 253) and rtnetlink on built frames, against tshark: both byte orders,
 // several messages a frame, NLMSG_ERROR and NLMSG_DONE, link/address/route/neighbour messages with
-// their attributes, a legacy dump request, and a family without a dissector (audit).
+// their attributes, a legacy dump request, a family without a dissector (audit), and generic
+// netlink with its controller.
 import { describe, expect, it } from 'vitest';
 import { LinkType } from '../../../app/dissect/link-types.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
@@ -98,6 +99,32 @@ const NEWLINK_BE = msg(
 // iproute2 before 3.9 asks for a dump with a bare rtgenmsg: one family byte, no ifinfomsg.
 const LEGACY_GETLINK = msg(18, 0x301, [17], BE, 1, 0);
 
+// Generic netlink: the controller names family 0x1c (with its operations and multicast groups),
+// a request to a family it never named, and a controller request with no attributes.
+const u32 = (v: number): number[] => int(v, 4, LE);
+const OPS = [
+  ...attr(1, [...attr(1, u32(3), LE), ...attr(2, u32(0x0a), LE)], LE),
+  ...attr(2, [...attr(1, u32(4), LE), ...attr(2, u32(0), LE)], LE),
+];
+const GROUPS = attr(1, [...attr(2, u32(0x15), LE), ...attr(1, [...ascii('config'), 0], LE)], LE);
+const NEWFAMILY = msg(
+  0x10,
+  0,
+  [
+    ...[1, 2, 0, 0],
+    ...attr(2, [...ascii('nl80211'), 0], LE),
+    ...attr(1, int(0x1c, 2, LE), LE),
+    ...attr(3, u32(1), LE),
+    ...attr(4, u32(0), LE),
+    ...attr(5, u32(300), LE),
+    ...attr(6, OPS, LE),
+    ...attr(7, GROUPS, LE),
+    ...attr(8, [1, 2, 3, 4], LE),
+  ],
+  LE,
+);
+const GETFAMILY = msg(0x10, 5, [3, 1, 0, 0, ...attr(2, [...ascii('nl80211'), 0], LE)], LE, 1, 77);
+
 const FRAMES = [
   frame(0, NEWADDR),
   frame(0, NEWROUTE),
@@ -107,6 +134,10 @@ const FRAMES = [
   frame(0, LEGACY_GETLINK),
   frame(9, msg(1100, 5, [...ascii('audit'), 0, 0, 0], LE)),
   frame(0, DONE),
+  frame(16, GETFAMILY),
+  frame(16, NEWFAMILY),
+  frame(16, msg(0x1d, 0x301, [1, 1, 0, 0], LE)),
+  frame(16, msg(0x10, 0, [3, 1, 0, 0], LE)),
 ];
 
 const FIELDS = [
@@ -154,6 +185,20 @@ const FIELDS = [
   'netlink-route.nd_index',
   'netlink-route.nd_state',
   'data.data',
+  'genl.family_id',
+  'genl.cmd',
+  'genl.ctrl.cmd',
+  'genl.version',
+  'genl.ctrl_attr',
+  'genl.ctrl.family_id',
+  'genl.ctrl.family_name',
+  'genl.ctrl.maxattr',
+  'genl.ctrl.op_id',
+  'genl.ctrl.op_flags',
+  'genl.ctrl.op_flags.cmd_cap_do',
+  'genl.ctrl.group_name',
+  'genl.ctrl.group_id',
+  'netlink.attr_index',
 ];
 
 describe('Netlink', () => {
@@ -181,7 +226,11 @@ describe('Netlink', () => {
   });
 
   it.skipIf(!oracleReady)('draws the tree as tshark does', () => {
-    const t = treesOfBoth(FRAMES, /^(Linux (netlink|rtnetlink)|Netlink message|Data \()/, LinkType.NETLINK);
+    const t = treesOfBoth(
+      FRAMES,
+      /^(Linux (netlink|rtnetlink|Generic)|Netlink message|Data \()/,
+      LinkType.NETLINK,
+    );
     expect(t.trawl).toBe(t.tshark);
   });
 });
