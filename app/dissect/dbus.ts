@@ -382,6 +382,8 @@ class Message {
   push(def: FieldDef, text: string): Container {
     const index = this.pushes++;
     const start = this.off;
+    // An item of undefined length needs one byte at least (tvb_ensure_captured_length_remaining).
+    this.tvb.need(start, 1);
     const known = this.lengths?.[index];
     const length = known ?? this.tvb.remaining(start);
     this.tree.push(def, this.tvb, start, length);
@@ -447,13 +449,25 @@ class Message {
     const n = prefix === 1 ? this.tvb.u8(at) : this.u32(at);
     this.tvb.need(at + prefix, n);
     const v = stringValue(this.tvb.bytes, at + prefix, at + prefix + n);
-    const term = this.tvb.u8(at + prefix + n);
     const label = this.tree.full ? `${def.name}: ${v.label}` : undefined;
-    this.item(def, prefix + n + 1, v.field, v.field, label);
-    let cut = at + prefix;
-    while (cut < at + prefix + n && this.tvb.bytes[cut] !== 0) cut++;
-    return cut !== at + prefix + n || term !== 0 ? null : v.field;
+    // The item is added before its final NUL is read, which may be past the end.
+    this.item(def, prefix + n, v.field, v.field, label);
+    const term = this.tvb.u8(this.off);
+    if (this.current.node) this.current.node.length++;
+    this.off++;
+    // Wireshark compares the length of the string it decoded (up to a NUL, bad UTF-8 as U+FFFD)
+    // with the length the message gave.
+    return utf8Length(v.field) !== n || term !== 0 ? null : v.field;
   }
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return n;
 }
 
 /** What reading one signature code gave: the reader to go on with (null: stop) and the value. */
@@ -842,7 +856,8 @@ function headerFields(m: Message): boolean {
       missing = m.path === null || m.iface === null || m.member === null;
   }
   if (missing) {
-    m.expert(array?.node ?? null, 'required_header_field_missing');
+    // After an empty array Wireshark holds no array item to attach the expert to: none is shown.
+    if (array) m.expert(array.node, 'required_header_field_missing');
     return false;
   }
   if (pinfo.wantInfo) {

@@ -270,7 +270,7 @@ const LINUX_AF = names(
   Object.fromEntries(
     [
       'UNSPEC',
-      'UNIX',
+      'LOCAL',
       'INET',
       'AX25',
       'IPX',

@@ -300,7 +300,9 @@ export function dissectNetlinkHeader(
   tree.add(F.hdr_len, tvb, at, 4, nlU32(tvb, at, le));
   const type = nlU16(tvb, at + 4, le);
   const def = type < NLMSG_MIN_TYPE || !typeDef ? F.hdr_type : typeDef;
-  tree.add(def, tvb, at + 4, 2, type);
+  // An 8-bit field (genl's family id) read from the 16-bit type keeps its low byte.
+  const shown = def.bits === 8 ? type & 0xff : type;
+  tree.add(def, tvb, at + 4, 2, shown);
   if (tree.full) {
     if (def === F.hdr_type && type >= NLMSG_MIN_TYPE)
       tree.labelLast(`Message type: Protocol-specific (0x${hex4(type)})`);
@@ -460,11 +462,34 @@ export function dissectNetlinkAttributeArray(
   return at;
 }
 
+const CONTAINED = 'length of contained item exceeds length of containing item';
+
+/**
+ * Runs `f` on the `length` bytes at `at` (Wireshark's tvb_new_subset_length): a message longer
+ * than the frame is cut to it, and reading past the frame's end is a contained-length error.
+ */
+function contained(tvb: Tvb, at: number, length: number, f: (msg: Tvb) => void): void {
+  if (at + length <= tvb.reportedEnd) {
+    f(tvb.sub(at, length));
+    return;
+  }
+  try {
+    f(tvb.sub(at, tvb.reportedEnd - at));
+  } catch (err) {
+    if (err instanceof MalformedError) throw new MalformedError('Malformed Packet', err.offset, CONTAINED);
+    throw err;
+  }
+}
+
 export function dissectNetlink(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
-  if (tvb.u16(o + 2) !== ARPHRD_NETLINK) return -1;
   pinfo.layers.push('netlink');
   pinfo.currentProto = 'NETLINK';
+  if (tvb.u16(o + 2) !== ARPHRD_NETLINK) {
+    // Wireshark's dissector declines: the layer goes again and nothing else is shown.
+    pinfo.layers.pop();
+    return 0;
+  }
   pinfo.setProto('Netlink');
   if (pinfo.wantInfo) pinfo.setInfo('');
   tree.push(F[''], tvb, o, SLL_HEADER_SIZE);
@@ -492,15 +517,16 @@ export function dissectNetlink(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number 
     let dissected = false;
     if (type >= NLMSG_MIN_TYPE && pktLen > 16) {
       const nl: NetlinkData = { le, type };
-      if (family === NETLINK_ROUTE) {
-        dissectNetlinkRoute(tvb.sub(at, pktLen), pinfo, tree, nl);
-        dissected = true;
-      } else if (family === NETLINK_GENERIC) {
-        dissectGenl(tvb.sub(at, pktLen), pinfo, tree, nl);
+      const sub =
+        family === NETLINK_ROUTE ? dissectNetlinkRoute : family === NETLINK_GENERIC ? dissectGenl : null;
+      if (sub) {
+        contained(tvb, at, pktLen, (msg) => sub(msg, pinfo, tree, nl));
         dissected = true;
       }
     }
     if (!dissected) {
+      // A subtree longer than the bytes left is an error of its own (tvb_ensure_bytes_exist).
+      tvb.need(at, pktLen);
       tree.push(F._msg, tvb, at, pktLen);
       let p = dissectNetlinkHeader(tvb, tree, at, le, null);
       if (type === NLMSG_ERROR) {
@@ -508,7 +534,7 @@ export function dissectNetlink(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number 
         p += 4;
         dissectNetlinkHeader(tvb, tree, p, le, null);
       } else if (pktLen > 16) {
-        dissectData(tvb.sub(p, pktLen - 16), pinfo, tree);
+        contained(tvb, p, pktLen - 16, (data) => dissectData(data, pinfo, tree));
       }
       tree.pop();
     }
