@@ -108,15 +108,17 @@ function addStringz(tvb: Tvb, tree: Tree, def: FieldDef, at: number, len: number
   const v = stringValue(tvb.bytes, at, at + n, true);
   tree.add(def, tvb, at, n, v.field);
   if (tree.full && v.label !== v.field) tree.labelLast(`${def.name}: ${v.label}`);
-  return v.label;
+  // Appended to the attribute's label as it is: Wireshark 4.0 escapes nothing there.
+  return v.field;
 }
 
 /** The genlmsghdr: command, family version, reserved. */
 function genlHeader(tvb: Tvb, tree: Tree, at: number, cmdDef: FieldDef): number {
   tree.add(cmdDef, tvb, at, 1, tvb.u8(at));
   tree.add(F.version, tvb, at + 1, 1, tvb.u8(at + 1));
-  tvb.need(at + 2, 2);
-  tree.add(F.reserved, tvb, at + 2, 2);
+  // An FT_NONE item is checked against the reported length only: it shows what bytes there are.
+  if (at + 4 > tvb.reportedEnd) tvb.need(at + 2, 2);
+  tree.add(F.reserved, tvb, at + 2, Math.min(2, tvb.remaining(at + 2)));
   return at + 4;
 }
 

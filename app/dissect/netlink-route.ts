@@ -537,7 +537,8 @@ function addStringz(tvb: Tvb, tree: Tree, def: (typeof F)[keyof typeof F], at: n
   const v = stringValue(tvb.bytes, at, at + n, true);
   tree.add(def, tvb, at, n, v.field);
   if (tree.full && v.label !== v.field) tree.labelLast(`${def.name}: ${v.label}`);
-  return v.label;
+  // Appended to the attribute's label as it is: Wireshark 4.0 escapes nothing there.
+  return v.field;
 }
 
 function colonHex(tvb: Tvb, at: number, len: number): string {

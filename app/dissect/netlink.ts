@@ -11,7 +11,7 @@ import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
 import { addBytes } from './tvb-items.ts';
-import { MalformedError, type Tvb } from './tvb.ts';
+import { MalformedError, TruncatedError, type Tvb } from './tvb.ts';
 
 const ARPHRD_NETLINK = 824;
 const NETLINK_ROUTE = 0;
@@ -396,6 +396,8 @@ export function dissectNetlinkAttributes(
     let rtaLen = nlU16(tvb, at, le);
     if (rtaLen < 4) break;
     rtaLen = Math.min(rtaLen, length);
+    // Its subtree must fit in the bytes there are (proto_tree_add_subtree checks).
+    tvb.need(at, rtaLen);
     tree.push(F._attr, tvb, at, rtaLen);
     tree.add(F.attr_len, tvb, at, 2, nlU16(tvb, at, le));
     const rtaType = nlU16(tvb, at + 2, le);
@@ -474,9 +476,12 @@ function contained(tvb: Tvb, at: number, length: number, f: (msg: Tvb) => void):
     return;
   }
   try {
-    f(tvb.sub(at, tvb.reportedEnd - at));
+    f(tvb.sub(at, length));
   } catch (err) {
-    if (err instanceof MalformedError) throw new MalformedError('Malformed Packet', err.offset, CONTAINED);
+    // Past the message's captured bytes but within its claimed length: where the frame holds all
+    // it reported, that is the frame's end, not a short capture.
+    if (err instanceof TruncatedError && tvb.end === tvb.reportedEnd)
+      throw new MalformedError('Malformed Packet', err.offset, CONTAINED);
     throw err;
   }
 }
@@ -514,6 +519,8 @@ export function dissectNetlink(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number 
       break;
     }
     const type = nlU16(tvb, at + 4, le);
+    // Wireshark reads the port id here (for the direction), so a short header fails in netlink.
+    nlU32(tvb, at + 12, le);
     let dissected = false;
     if (type >= NLMSG_MIN_TYPE && pktLen > 16) {
       const nl: NetlinkData = { le, type };

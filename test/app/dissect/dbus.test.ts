@@ -199,6 +199,8 @@ const FRAMES = [
       w.int(16, 4).pad(8).s('k').int(4, 4).int(9, 4);
     },
   ),
+  // A string that is not UTF-8.
+  message(LE, 1, 21, CALL('Utf', 's'), (w) => w.int(3, 4).raw([0x61, 0xff, 0x62]).y(0)),
   // A string that runs past the end of the frame.
   message(LE, 1, 20, CALL('Short', 's'), (w) => w.int(400, 4).raw([0x61, 0x62])),
 ];
@@ -267,6 +269,7 @@ const FIELDS = [
   'dbus.type.boolean.invalid',
   'dbus.type.array.content_out_of_bounds',
   'dbus.type.array.too_long',
+  'dbus.type.string.invalid',
 ];
 
 describe('D-Bus', () => {

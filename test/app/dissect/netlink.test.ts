@@ -138,6 +138,9 @@ const FRAMES = [
   frame(16, NEWFAMILY),
   frame(16, msg(0x1d, 0x301, [1, 1, 0, 0], LE)),
   frame(16, msg(0x10, 0, [3, 1, 0, 0], LE)),
+  // A message that claims more than the frame holds; a cooked header of another type.
+  frame(0, [...int(400, 4, LE), ...NEWADDR.slice(4)]),
+  new Uint8Array([0, 4, 0, 1, ...new Array<number>(12).fill(0), 1, 2, 3, 4]),
 ];
 
 const FIELDS = [
