@@ -1,5 +1,6 @@
 // The packet list's Source and Destination columns from what the dissectors recorded:
-// the network addresses when there are any, else the link-layer ones (Wireshark's default).
+// names a dissector set (D-Bus), else the network addresses when there are any, else the
+// link-layer ones (Wireshark's default).
 import { formatIPv4, formatIPv6, readIPv4 } from '../format/address.ts';
 import { macNameOrAddress, macWithName } from '../format/mac-names.ts';
 import { AddrKind, type PacketInfo } from './packet-info.ts';
@@ -25,10 +26,12 @@ function address(pinfo: PacketInfo, net: number, dl: number, role = ''): string 
 }
 
 export function sourceColumn(pinfo: PacketInfo): string {
+  if (pinfo.srcName) return pinfo.srcName;
   return address(pinfo, pinfo.netSrc, pinfo.dlSrc, pinfo.dlSrcRole);
 }
 
 export function destinationColumn(pinfo: PacketInfo): string {
+  if (pinfo.dstName) return pinfo.dstName;
   return address(pinfo, pinfo.netDst, pinfo.dlDst, pinfo.dlDstRole);
 }
 

@@ -38,6 +38,10 @@ import { ahModule } from './ah.ts';
 import { udpEncapModule } from './udpencap.ts';
 import { isakmpModule } from './isakmp.ts';
 import { greModule } from './gre.ts';
+import { dbusModule } from './dbus.ts';
+import { genlModule } from './genl.ts';
+import { netlinkRouteModule } from './netlink-route.ts';
+import { netlinkModule } from './netlink.ts';
 import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
@@ -169,6 +173,10 @@ export const MODULES: readonly DissectorModule[] = [
   isakmpModule,
   greModule,
   nflogModule,
+  netlinkModule,
+  dbusModule,
+  netlinkRouteModule,
+  genlModule,
   tlsModule,
   dtlsModule,
   wgModule,

@@ -84,6 +84,12 @@ export class PacketInfo {
   netKind: AddrKind = AddrKind.None;
   netSrc = -1;
   netDst = -1;
+  /**
+   * Addresses that are names (Wireshark's AT_STRINGZ: a D-Bus message's sender and destination),
+   * '' when none: set last, so they win over the addresses below in the Source and Destination columns.
+   */
+  srcName = '';
+  dstName = '';
   /** Transport ports, -1 when absent. */
   srcPort = -1;
   dstPort = -1;

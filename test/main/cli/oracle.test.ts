@@ -26,14 +26,6 @@ interface KnownDiff {
   reason: string;
 }
 
-const COLUMNS = ['_ws.col.Protocol', 'frame.protocols'];
-const noDissector = (file: string, proto: string, frames?: number[]): KnownDiff => ({
-  file,
-  fields: COLUMNS,
-  ...(frames ? { frames } : {}),
-  reason: `Trawl has no ${proto} dissector yet (outside the protocol set of issues #2 and #5): the payload shows as data`,
-});
-
 /** Where Trawl's answer differs from tshark's, and why. */
 const KNOWN_DIFFS: KnownDiff[] = [
   {
@@ -46,8 +38,6 @@ const KNOWN_DIFFS: KnownDiff[] = [
     reason:
       'tshark counts pcapng Custom Blocks as frames, so its frame numbers run ahead of the packet records',
   },
-  noDissector('pcpp__microsecs_big_endian.pcap', 'Netlink route (link type 253)'),
-  noDissector('tcpdump__unsupported-link-type-dbus.pcap', 'D-Bus (link type 231)'),
   {
     file: 'tcpdump__tfo-5c1fa7f9ae91.pcap',
     fields: ['frame.protocols'],
