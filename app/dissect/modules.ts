@@ -21,6 +21,7 @@ import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
+import { mbtcpModule } from './mbtcp.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -151,6 +152,7 @@ export const MODULES: readonly DissectorModule[] = [
   sctpModule,
   ptpModule,
   respModule,
+  mbtcpModule,
   openflowModule,
   rxModule,
   tspModule,
