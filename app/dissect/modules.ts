@@ -22,6 +22,9 @@ import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { mbtcpModule } from './mbtcp.ts';
+import { tpktModule } from './tpkt.ts';
+import { cotpModule } from './cotp.ts';
+import { s7commModule } from './s7comm.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -153,6 +156,9 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   mbtcpModule,
+  tpktModule,
+  cotpModule,
+  s7commModule,
   openflowModule,
   rxModule,
   tspModule,
