@@ -25,6 +25,8 @@ import { mbtcpModule } from './mbtcp.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
+import { gtpModule } from './gtp.ts';
+import { gtpv2Module } from './gtpv2.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -159,6 +161,8 @@ export const MODULES: readonly DissectorModule[] = [
   tpktModule,
   cotpModule,
   s7commModule,
+  gtpModule,
+  gtpv2Module,
   openflowModule,
   rxModule,
   tspModule,
