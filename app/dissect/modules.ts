@@ -27,6 +27,7 @@ import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
 import { gtpModule } from './gtp.ts';
 import { gtpv2Module } from './gtpv2.ts';
+import { telnetModule } from './telnet.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -163,6 +164,7 @@ export const MODULES: readonly DissectorModule[] = [
   s7commModule,
   gtpModule,
   gtpv2Module,
+  telnetModule,
   openflowModule,
   rxModule,
   tspModule,
