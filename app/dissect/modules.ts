@@ -28,6 +28,8 @@ import { s7commModule } from './s7comm.ts';
 import { gtpModule } from './gtp.ts';
 import { gtpv2Module } from './gtpv2.ts';
 import { telnetModule } from './telnet.ts';
+import { wolModule } from './wol.ts';
+import { echoModule } from './echo.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -165,6 +167,8 @@ export const MODULES: readonly DissectorModule[] = [
   gtpModule,
   gtpv2Module,
   telnetModule,
+  wolModule,
+  echoModule,
   openflowModule,
   rxModule,
   tspModule,
