@@ -30,6 +30,8 @@ import { gtpv2Module } from './gtpv2.ts';
 import { telnetModule } from './telnet.ts';
 import { wolModule } from './wol.ts';
 import { echoModule } from './echo.ts';
+import { doipModule } from './doip.ts';
+import { udsModule } from './uds.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -169,6 +171,8 @@ export const MODULES: readonly DissectorModule[] = [
   telnetModule,
   wolModule,
   echoModule,
+  doipModule,
+  udsModule,
   openflowModule,
   rxModule,
   tspModule,
