@@ -32,6 +32,7 @@ import { wolModule } from './wol.ts';
 import { echoModule } from './echo.ts';
 import { doipModule } from './doip.ts';
 import { udsModule } from './uds.ts';
+import { ldapModule } from './ldap.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -173,6 +174,7 @@ export const MODULES: readonly DissectorModule[] = [
   echoModule,
   doipModule,
   udsModule,
+  ldapModule,
   openflowModule,
   rxModule,
   tspModule,
