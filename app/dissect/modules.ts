@@ -21,6 +21,18 @@ import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
+import { mbtcpModule } from './mbtcp.ts';
+import { tpktModule } from './tpkt.ts';
+import { cotpModule } from './cotp.ts';
+import { s7commModule } from './s7comm.ts';
+import { gtpModule } from './gtp.ts';
+import { gtpv2Module } from './gtpv2.ts';
+import { telnetModule } from './telnet.ts';
+import { wolModule } from './wol.ts';
+import { echoModule } from './echo.ts';
+import { doipModule } from './doip.ts';
+import { udsModule } from './uds.ts';
+import { ldapModule } from './ldap.ts';
 import { openflowModule } from './openflow.ts';
 import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
@@ -155,6 +167,18 @@ export const MODULES: readonly DissectorModule[] = [
   sctpModule,
   ptpModule,
   respModule,
+  mbtcpModule,
+  tpktModule,
+  cotpModule,
+  s7commModule,
+  gtpModule,
+  gtpv2Module,
+  telnetModule,
+  wolModule,
+  echoModule,
+  doipModule,
+  udsModule,
+  ldapModule,
   openflowModule,
   rxModule,
   tspModule,

@@ -33,6 +33,8 @@ export type TableName =
   /** OSI network layer protocol ids (IS-IS, ES-IS) after LLC, HDLC, PPP, Frame Relay. */
   | 'nlpid';
 
+export type HeuristicList = 'udp' | 'tcp' | 'cotp';
+
 export class Registry {
   readonly tables: Record<TableName, Map<number, Dissector>> = {
     linkType: new Map(),
@@ -45,7 +47,8 @@ export class Registry {
     igmpType: new Map(),
     nlpid: new Map(),
   };
-  readonly heuristics: Record<'udp' | 'tcp', Heuristic[]> = { udp: [], tcp: [] };
+  /** Heuristic lists: over UDP and TCP, and inside COTP data (S7comm), Wireshark's "cotp" list. */
+  readonly heuristics: Record<HeuristicList, Heuristic[]> = { udp: [], tcp: [], cotp: [] };
   /** Every field, indexed by its id. */
   readonly fields: FieldDef[] = [];
   readonly byName = new Map<string, FieldDef>();
@@ -86,7 +89,7 @@ export class Registry {
   }
 
   /** Tries the heuristic dissectors of `list` in order; true when one took the bytes. */
-  tryHeuristics(list: 'udp' | 'tcp', tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
+  tryHeuristics(list: HeuristicList, tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
     for (const h of this.heuristics[list]) if (h(tvb, pinfo, tree)) return true;
     return false;
   }
