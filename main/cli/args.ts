@@ -15,6 +15,8 @@ export interface CliOptions {
   hex: boolean;
   displayFilter?: string;
   reassemble: boolean;
+  /** -o tls.keylog_file:PATH (alias ssl.keylog_file): an NSS key log for TLS and QUIC decryption. */
+  keylogFile?: string;
   help: boolean;
   version: boolean;
   /** Live capture (-i and its options; see capture.ts). */
@@ -127,7 +129,10 @@ function applyE(opts: CliOptions, spec: string): void {
 function applyPreference(opts: CliOptions, pref: string): void {
   const m = /^([\w.]+):(.*)$/.exec(pref);
   if (!m) throw new UsageError(`Invalid -o flag "${pref}"`);
-  if (m[1] === 'tcp.desegment_tcp_streams') opts.reassemble = (m[2] ?? '').toUpperCase() === 'TRUE';
+  // Wireshark's test suite writes `-o tls.keylog_file: PATH`: the value starts after the blanks.
+  const value = (m[2] ?? '').trim();
+  if (m[1] === 'tcp.desegment_tcp_streams') opts.reassemble = value.toUpperCase() === 'TRUE';
+  else if (m[1] === 'tls.keylog_file' || m[1] === 'ssl.keylog_file') opts.keylogFile = value || undefined;
 }
 
 /** Parses tshark-style arguments (`-r F -T fields -e ip.src -Eheader=y`). */
@@ -259,7 +264,7 @@ export const USAGE = `Usage: trawl [options] ...
   -E <option>=<value>      header=y|n, separator=/t|/s|<char>, occurrence=f|l|a, aggregator=,|/s|<char>
   -V                       print the protocol tree of each packet
   -x                       print a hex and ASCII dump of each packet
-  -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE)
+  -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE, tls.keylog_file:<path>)
 
 Capture:
   -D                       list the interfaces a capture can use

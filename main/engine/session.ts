@@ -11,7 +11,7 @@ import { NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
 import type { EngineError, FileSummary, LoadProgress, Row } from '../../app/protocol/messages.ts';
 import { openCapture, type CaptureFile } from '../pcap/read.ts';
 import { FrameClock, recordBytes } from './frame-meta.ts';
-import { nodeCrypto } from './quic-crypto.ts';
+import { nodeCrypto } from './node-crypto.ts';
 import { toEngineError } from './errors.ts';
 import { PacketIndex, UNKNOWN_STACK, type IndexEntry } from './packet-index.ts';
 

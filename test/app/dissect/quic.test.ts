@@ -6,7 +6,7 @@ import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { initialKeys } from '../../../app/dissect/quic.ts';
 import { FullTree } from '../../../app/dissect/tree.ts';
-import { nodeCrypto } from '../../../main/engine/quic-crypto.ts';
+import { nodeCrypto } from '../../../main/engine/node-crypto.ts';
 import { dissectFile, frameOf, type Frame } from '../../support/dissect-file.ts';
 import { metaFor } from '../../support/dissect-hex.ts';
 
