@@ -558,7 +558,8 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
       // Chunks cut short and not reassembled: Wireshark's chunk walk runs off the end.
       if (chunkedEnd < 0) cutLine = true;
       bodyEnd = chunkedEnd < 0 ? end : chunkedEnd;
-    } else if (headers.contentLength >= 0) {
+    } else if (headers.contentLength >= 0 && !(kind === Kind.Response && noBody(kind, code, answered))) {
+      // (A HEAD, 204 or 304 response's Content-Length describes a body it does not carry.)
       const want = bodyStart + headers.contentLength;
       if (want > end && desegment) return askMore(pinfo, tvb, o, want - end);
       bodyEnd = Math.min(want, end);

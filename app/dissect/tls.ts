@@ -7,7 +7,7 @@ import { dissectData } from './data.ts';
 import { noteFault } from './dissect.ts';
 import { bytes, fields, hex, names, proto, str, text, uint } from './field.ts';
 import { dissectHTTP } from './http.ts';
-import { dissectHTTP2 } from './http2.ts';
+import { dissectHTTP2, heuristicHTTP2, isPreface, startHttp2 } from './http2.ts';
 import { DepthTree, expertItem, firstPass, ipLayer } from './ip-proto.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -792,13 +792,19 @@ function segment(call: Call): void {
 function dispatch(call: Call, data: Tvb, canDesegment: boolean): void {
   const { pinfo, tree } = call;
   finish(call);
+  // The ALPN's protocol, else the heuristics (HTTP/2's preface), else the port's.
   const alpn = call.s.alpn;
-  const dissector =
-    alpn === 'h2'
-      ? dissectHTTP2
-      : alpn.startsWith('http/1') || pinfo.srcPort === 443 || pinfo.dstPort === 443
-        ? dissectHTTP
-        : null;
+  let dissector: ((tvb: Tvb, pinfo: PacketInfo, tree: Tree) => unknown) | null = null;
+  if (alpn === 'h2') {
+    startHttp2(pinfo);
+    dissector = dissectHTTP2;
+  } else if (alpn.startsWith('http/1')) {
+    dissector = dissectHTTP;
+  } else if (isPreface(data.bytes, data.start, data.end)) {
+    dissector = heuristicHTTP2;
+  } else if (pinfo.srcPort === 443 || pinfo.dstPort === 443) {
+    dissector = dissectHTTP;
+  }
   const saved = pinfo.canDesegment;
   pinfo.canDesegment = canDesegment;
   pinfo.desegmentOffset = 0;
