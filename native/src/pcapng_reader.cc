@@ -262,7 +262,8 @@ bool PcapngReader::ParseSecrets(const uint8_t* p, uint32_t len, RecordBatch* bat
   const uint32_t type = U32(p + 8);
   const uint32_t n = U32(p + 12);
   if (n > len - kMinSecrets) {
-    why = "decryption secrets length " + std::to_string(n) + " exceeds its block of " + std::to_string(len) + " bytes";
+    why = "decryption secrets length " + std::to_string(n) + " exceeds its block of " + std::to_string(len) +
+          " bytes";
     return false;
   }
   std::vector<uint8_t> data(p + 16, p + 16 + n);
