@@ -56,7 +56,10 @@ export class SecretStore {
     for (const raw of text.split('\n')) {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) continue;
-      const [label, random, secret] = line.split(/\s+/);
+      const [label, random, rawSecret] = line.split(/\s+/);
+      // Wireshark's pattern is not anchored at the end: what follows the hex digits is ignored
+      // (Wireshark's own test captures have a stray backslash there).
+      const secret = rawSecret === undefined ? undefined : /^[0-9a-fA-F]*/.exec(rawSecret)?.[0];
       const field = label === undefined ? undefined : LABELS[label];
       if (field === undefined || random === undefined || secret === undefined) continue;
       const r = hexBytes(random);
