@@ -99,7 +99,8 @@ const FRAME_TYPES = names({
 function frameInfoName(t: number): string {
   if (t === 0x00) return 'PADDING';
   if (t === 0x01) return 'PING';
-  if (t === 0x02 || t === 0x03) return 'ACK';
+  if (t === 0x02) return 'ACK';
+  if (t === 0x03) return 'ACK_ECN';
   if (t === 0x04) return 'RS';
   if (t === 0x05) return 'SS';
   if (t === 0x06) return 'CRYPTO';
@@ -511,6 +512,8 @@ function packetLength(tvb: Tvb, off: number): number {
 
 /** One QUIC packet; returns where its dissection stopped. */
 function packet(tvb: Tvb, ctx: Ctx): number {
+  // Each coalesced packet's header sets Info anew (col_set_str, col_clear): the last one's shows.
+  ctx.info.length = 0;
   const o = tvb.start;
   const first = tvb.u8(o);
   const { tree } = ctx;
