@@ -167,7 +167,9 @@ export function prf(
   length: number,
 ): Uint8Array {
   const s = concat(ascii(label), seed);
-  if (version >= 0x0303 || version === 0xfefd) return pHash(crypto, hash, secret, s, length);
+  // TLS 1.2 and DTLS 1.2 (0xfefd); DTLS 1.0 (0xfeff) is TLS 1.1's PRF.
+  if ((version >= 0x0303 && version < 0xfe00) || version === 0xfefd)
+    return pHash(crypto, hash, secret, s, length);
   const half = Math.ceil(secret.length / 2);
   const md5 = pHash(crypto, 'md5', secret.subarray(0, half), s, length);
   const sha1 = pHash(crypto, 'sha1', secret.subarray(secret.length - half), s, length);
