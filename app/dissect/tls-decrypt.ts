@@ -251,13 +251,17 @@ export function decryptRecord(
   body: Uint8Array,
   tls13: boolean,
   seq8?: Uint8Array,
+  noAad = false,
 ): Opened | null {
   const s = d.suite;
   const seq = seq8 ?? seqBytes(d.seq);
   let opened: Opened | null = null;
   if (tls13) {
     if (s.aead === null) return null;
-    const aad = Uint8Array.of(ct, version >> 8, version & 0xff, body.length >> 8, body.length & 0xff);
+    // TLS 1.3 drafts before 25 authenticated no record header.
+    const aad = noAad
+      ? new Uint8Array(0)
+      : Uint8Array.of(ct, version >> 8, version & 0xff, body.length >> 8, body.length & 0xff);
     const plain = crypto.aeadDecrypt(s.aead, d.key, xorNonce(d.iv, seq), aad, body, s.tagLen);
     if (plain === null) return null;
     let end = plain.length;

@@ -655,6 +655,9 @@ function openRecord(
   }
   const d = call.server ? crypt.server : crypt.client;
   if (!opened && d) opened = decryptRecord(crypto, d, ct, version, body, tls13);
+  // A TLS 1.3 draft before 25 (draft-20, draft-23): no additional data. Tried only when the
+  // record failed with the session's keys.
+  if (!opened && d && tls13) opened = decryptRecord(crypto, d, ct, version, body, tls13, undefined, true);
   st.opened.set(key, opened);
   return opened;
 }
