@@ -377,6 +377,7 @@ function changeCipher(call: Call): void {
 /** The plaintext of the record at `off` (first pass: decrypted; revisit: as the first pass found it). */
 function openRecord(call: Call, off: number, ct: number, version: number, len: number): Opened | null {
   const { tvb, pinfo } = call;
+  if (pinfo.state.secrets.empty) return null;
   const key = `${pinfo.meta.number}/${tvb.source}/${off}`;
   if (!call.first) return call.st.opened.get(key) ?? null;
   const crypt = conversationOf(pinfo, call.st).crypt;

@@ -630,6 +630,17 @@ function verifyRetry(tvb: Tvb, odcid: Uint8Array, version: number, crypto: Crypt
   return opened !== null;
 }
 
+/** The memo of a packet nothing was learnt about (never written). */
+const NO_MEMO: PacketMemo = {
+  pn: -1,
+  pnLen: 0,
+  first: 0,
+  plain: null,
+  handshakes: new Map(),
+  repeats: new Set(),
+  retryVerified: null,
+};
+
 function memoOf(ctx: Ctx): PacketMemo {
   const key = `${ctx.pinfo.meta.number}/${ctx.index}`;
   let m = ctx.dg.st.memo.get(key);
@@ -852,8 +863,9 @@ function shortHeader(tvb: Tvb, ctx: Ctx): number {
   const first = tvb.u8(o);
   const conn = dg.conn;
   const dcil = conn ? (dg.server ? conn.clientCid.length : conn.serverCid.length) : 0;
-  const memo = memoOf(ctx);
-  if (dg.first && conn) unprotectShort(tvb, ctx, memo, o + 1 + dcil);
+  // Without secrets a 1-RTT packet keeps no memo: nothing is stored per packet.
+  const memo = conn && !pinfo.state.secrets.empty ? memoOf(ctx) : NO_MEMO;
+  if (dg.first && conn && memo !== NO_MEMO) unprotectShort(tvb, ctx, memo, o + 1 + dcil);
   tree.push(F.short, tvb, o, tvb.remaining(o));
   tree.add(F.header_form, tvb, o, 1, 0);
   tree.add(F.fixed_bit, tvb, o, 1, (first & 0x40) !== 0);

@@ -630,6 +630,8 @@ function openRecord(
   len: number,
 ): Opened | null {
   const { pinfo, s } = call;
+  // No secrets (now, so none when the first pass ran either): no work per record.
+  if (pinfo.state.secrets.empty) return null;
   const st = pinfo.state.of<TlsState>('tls', newState);
   const key = `${pinfo.meta.number}/${rec.source}/${off}`;
   if (!call.first) return st.opened.get(key) ?? null;
