@@ -23,6 +23,11 @@ export interface RecordBatch {
   data: Uint8Array;
   /** Packet comments from pcapng options: [index in batch, text]. */
   comments: [number, string][];
+  /**
+   * pcapng Decryption Secrets Blocks, in file order: [index of the record they precede (count when
+   * after the last), secrets type (0x544c534b TLS key log, 0x57474b4c WireGuard key log), data].
+   */
+  secrets?: [number, number, Uint8Array][];
 }
 
 export interface InterfaceInfo {

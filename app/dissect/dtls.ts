@@ -2,12 +2,14 @@
 // epoch and sequence number, handshake messages with their fragment headers (fragments
 // reassembled as Wireshark does), alerts, change cipher spec and application data. Handshake
 // bodies are TLS's (tls-handshake.ts) under Wireshark's `dtls.handshake.*` names. No decryption.
+import { dissectData } from './data.ts';
 import { noteFault } from './dissect.ts';
 import { FieldType, bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
 import { expert, firstPass, ipLayer } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { FieldNode, FieldValue, NodeFlag, Tree } from './tree.ts';
+import { decryptRecord, suiteOf, tls12Decoders, type Decoder, type Opened } from './tls-decrypt.ts';
 import { HANDSHAKE_TYPES, HS, QP, VERSIONS, handshakeBody, type HandshakeResult } from './tls-handshake.ts';
 import { ALERT_DESCRIPTION_NAMES } from './tls-names.ts';
 import { Tvb } from './tvb.ts';
@@ -152,6 +154,18 @@ interface Conversation {
   live: Session;
   /** The session as each call on the first pass found it, for re-dissection. */
   at: Map<string, Session>;
+  /** Decryption with a key log's CLIENT_RANDOM master secret (first pass only). */
+  crypt: Crypt;
+}
+
+/** What decryption needs of a DTLS session (Wireshark's SslDecryptSession). */
+interface Crypt {
+  clientRandom: Uint8Array | null;
+  serverRandom: Uint8Array | null;
+  /** The server's port, from its ServerHello (-1 before). */
+  serverPort: number;
+  client: Decoder | null;
+  server: Decoder | null;
 }
 
 /** A handshake message being reassembled from its fragments. */
@@ -167,16 +181,27 @@ interface Message {
 interface DtlsState {
   conversations: Map<number, Conversation>;
   messages: Map<string, Message>;
+  /** Decrypted records by frame, data source and offset (null: not decrypted), for revisits. */
+  opened: Map<string, Opened | null>;
 }
 
-const newState = (): DtlsState => ({ conversations: new Map(), messages: new Map() });
+const newState = (): DtlsState => ({ conversations: new Map(), messages: new Map(), opened: new Map() });
 
-function sessionFor(tvb: Tvb, pinfo: PacketInfo, st: DtlsState): Session {
+function conversationOf(pinfo: PacketInfo, st: DtlsState): Conversation {
   let conv = st.conversations.get(pinfo.conversation);
   if (!conv) {
-    conv = { live: { version: 0, cipherSuite: -1 }, at: new Map() };
+    conv = {
+      live: { version: 0, cipherSuite: -1 },
+      at: new Map(),
+      crypt: { clientRandom: null, serverRandom: null, serverPort: -1, client: null, server: null },
+    };
     st.conversations.set(pinfo.conversation, conv);
   }
+  return conv;
+}
+
+function sessionFor(tvb: Tvb, pinfo: PacketInfo, st: DtlsState): Session {
+  const conv = conversationOf(pinfo, st);
   if (pinfo.inError) return { ...conv.live };
   const callKey = `${pinfo.meta.number}/${tvb.source}/${tvb.start}`;
   if (firstPass(pinfo.state, pinfo)) {
@@ -202,6 +227,8 @@ interface Call {
   st: DtlsState;
   s: Session;
   info: string;
+  /** First pass: records are decrypted and the decoders move (a revisit reads `opened`). */
+  first: boolean;
 }
 
 function appendInfo(call: Call, text: string): void {
@@ -212,7 +239,15 @@ export function dissectDTLS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   const st = pinfo.state.of<DtlsState>('dtls', newState);
   const s = sessionFor(tvb, pinfo, st);
-  const call: Call = { tvb, pinfo, tree, st, s, info: '' };
+  const call: Call = {
+    tvb,
+    pinfo,
+    tree,
+    st,
+    s,
+    info: '',
+    first: !pinfo.inError && firstPass(pinfo.state, pinfo),
+  };
   pinfo.layers.push('dtls');
   pinfo.setProto('DTLS');
   tree.push(F[''], tvb, o, tvb.remaining(o));
@@ -271,9 +306,16 @@ function record(call: Call, off: number): number {
   const next = tvb.u8(body);
   if (s.version === 0) trySetVersion(s, ct, next, version);
   pinfo.setProto(shortName(s.version));
+  const opened = epoch > 0 && len > 0 ? openRecord(call, off, ct, version, len) : null;
+  if (opened) {
+    decrypted(call, opened, off, len);
+    tree.pop();
+    return body + len;
+  }
   switch (ct) {
     case 20:
       appendInfo(call, 'Change Cipher Spec');
+      if (call.first && !pinfo.inError) changeCipher(call);
       tree.add(F.change_cipher_spec, tvb, body, 1);
       if (tree.full) {
         tree.labelLast('Change Cipher Spec Message');
@@ -310,6 +352,91 @@ function record(call: Call, off: number): number {
   }
   tree.pop();
   return body + len;
+}
+
+/** Whether this datagram comes from the server (known from its ServerHello). */
+function fromServer(call: Call): boolean {
+  const crypt = conversationOf(call.pinfo, call.st).crypt;
+  return crypt.serverPort >= 0 && call.pinfo.srcPort === crypt.serverPort;
+}
+
+/** A side's Change Cipher Spec: its decoder from the key log's master secret (RFC 6347 uses TLS 1.2's keys). */
+function changeCipher(call: Call): void {
+  const { pinfo, s } = call;
+  const crypt = conversationOf(pinfo, call.st).crypt;
+  const crypto = pinfo.options.crypto;
+  const suite = suiteOf(s.cipherSuite);
+  if (!crypto || !suite || !crypt.clientRandom || !crypt.serverRandom || pinfo.state.secrets.empty) return;
+  const master = pinfo.state.secrets.tlsSecrets(crypt.clientRandom)?.master;
+  if (!master) return;
+  const d = tls12Decoders(crypto, suite, s.version, master, crypt.clientRandom, crypt.serverRandom);
+  if (fromServer(call)) crypt.server = d.server;
+  else crypt.client = d.client;
+}
+
+/** The plaintext of the record at `off` (first pass: decrypted; revisit: as the first pass found it). */
+function openRecord(call: Call, off: number, ct: number, version: number, len: number): Opened | null {
+  const { tvb, pinfo } = call;
+  if (pinfo.state.secrets.empty) return null;
+  const key = `${pinfo.meta.number}/${tvb.source}/${off}`;
+  if (!call.first) return call.st.opened.get(key) ?? null;
+  const crypt = conversationOf(pinfo, call.st).crypt;
+  const d = fromServer(call) ? crypt.server : crypt.client;
+  const crypto = pinfo.options.crypto;
+  if (!d || !crypto || !tvb.has(off, 13 + len)) return null;
+  // The record's epoch and sequence number stand in for TLS's implicit counter.
+  const seq8 = tvb.bytes.subarray(off + 3, off + 11);
+  const opened = decryptRecord(
+    crypto,
+    d,
+    ct,
+    version,
+    tvb.bytes.subarray(off + 13, off + 13 + len),
+    false,
+    seq8,
+  );
+  call.st.opened.set(key, opened);
+  return opened;
+}
+
+/** A decrypted record's contents under its record subtree. */
+function decrypted(call: Call, opened: Opened, off: number, len: number): void {
+  const { pinfo, tree, s } = call;
+  const data = opened.data;
+  const source = pinfo.addSource('Decrypted DTLS', data);
+  const plain = new Tvb(data, 0, data.length, data.length, source);
+  const saved = call.tvb;
+  call.tvb = plain;
+  try {
+    switch (opened.type) {
+      case 21:
+        alert(call, 0);
+        break;
+      case 22:
+        handshake(call, 0, data.length);
+        break;
+      case 23: {
+        appendInfo(call, 'Application Data');
+        const app = PORT_PROTOCOLS.get(pinfo.srcPort) ?? PORT_PROTOCOLS.get(pinfo.dstPort) ?? '';
+        if (tree.full) {
+          tree.label(
+            `${shortName(s.version)} Record Layer: Application Data Protocol: ${app || 'Application Data'}`,
+          );
+        }
+        tree.add(F.app_data, saved, off + 13, len);
+        if (app) tree.add(F.app_data_proto, saved, saved.start, 0, app);
+        // What the application protocol is Trawl does not know for DTLS: the bytes as Data, at the top.
+        tree.reopen(null);
+        dissectData(plain, pinfo, tree);
+        tree.pop();
+        break;
+      }
+      default:
+        break;
+    }
+  } finally {
+    call.tvb = saved;
+  }
 }
 
 function alert(call: Call, off: number): void {
@@ -448,6 +575,18 @@ function body(call: Call, sub: Tvb, type: number, length: number): void {
     return;
   }
   if (type === 1 || type === 2) s.cipherSuite = -1;
+  if ((type === 1 || type === 2) && call.first && !pinfo.inError && sub.has(off + 2, 32)) {
+    const crypt = conversationOf(pinfo, call.st).crypt;
+    const random = sub.slice(off + 2, 32);
+    if (type === 1) {
+      crypt.clientRandom = random;
+      crypt.client = null;
+      crypt.server = null;
+    } else {
+      crypt.serverRandom = random;
+      crypt.serverPort = pinfo.srcPort;
+    }
+  }
   if (type === 2) {
     const v = sub.u16(off);
     if (v === DTLS10 || v === DTLS12 || v === DTLS10_OPENSSL) s.version = v;

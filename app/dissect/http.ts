@@ -238,6 +238,8 @@ interface Request {
   tsNsec: number;
   method: string;
   fullUri: string;
+  /** What a response shows as its request's URI: the full URI, else the bare one (Wireshark's conv_data). */
+  shownUri: string;
   number: number;
   responseIn: number;
 }
@@ -556,11 +558,17 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
       // Chunks cut short and not reassembled: Wireshark's chunk walk runs off the end.
       if (chunkedEnd < 0) cutLine = true;
       bodyEnd = chunkedEnd < 0 ? end : chunkedEnd;
-    } else if (headers.contentLength >= 0) {
+    } else if (headers.contentLength >= 0 && !(kind === Kind.Response && noBody(kind, code, answered))) {
+      // (A HEAD, 204 or 304 response's Content-Length describes a body it does not carry.)
       const want = bodyStart + headers.contentLength;
       if (want > end && desegment) return askMore(pinfo, tvb, o, want - end);
       bodyEnd = Math.min(want, end);
     } else if (!noBody(kind, code, answered)) {
+      // A body that runs to the end of the connection: inside TLS, whose records never show that
+      // end, Wireshark keeps asking for more (DESEGMENT_UNTIL_FIN), so the response is never complete.
+      if (desegment && kind === Kind.Response && pinfo.layers.includes('tls')) {
+        return askMore(pinfo, tvb, o, DESEGMENT_ONE_MORE_SEGMENT);
+      }
       bodyEnd = end;
     }
   } else {
@@ -668,7 +676,7 @@ function pair(
 ): void {
   const st = httpState(pinfo);
   const frame = pinfo.meta.number;
-  const fullUri = kind === Kind.Request ? fullUriOf(uri, host) : '';
+  const fullUri = kind === Kind.Request ? fullUriOf(uri, host, pinfo.layers.includes('tls')) : '';
   if (kind === Kind.Request) {
     let req = st.requestAt.get(key);
     if (!req && firstVisit && stream >= 0) {
@@ -679,6 +687,7 @@ function pair(
         tsNsec: pinfo.meta.tsNsec,
         method,
         fullUri,
+        shownUri: fullUri || uri,
         number: conv.requests.length + 1,
         responseIn: 0,
       };
@@ -722,9 +731,9 @@ function pair(
         if (tree.full) tree.labelLast(`[Time since request: ${t} seconds]`);
         tree.add(F.request_in, tvb, o, 0, req.frame);
         if (tree.full) tree.labelLast(`[Request in frame: ${req.frame}]`);
-        if (req.fullUri) {
-          tree.add(F['response_for.uri'], tvb, o, 0, req.fullUri);
-          if (tree.full) tree.labelLast(`[Request URI: ${req.fullUri}]`);
+        if (req.shownUri) {
+          tree.add(F['response_for.uri'], tvb, o, 0, req.shownUri);
+          if (tree.full) tree.labelLast(`[Request URI: ${req.shownUri}]`);
         }
       }
     }
@@ -787,10 +796,10 @@ function pendingMethod(st: HttpState, stream: number): string {
   return c?.requests[c.pending]?.method ?? '';
 }
 
-function fullUriOf(uri: string, host: string): string {
+function fullUriOf(uri: string, host: string, tls: boolean): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri;
   if (!host) return '';
-  return `http://${host}${uri}`;
+  return `${tls ? 'https' : 'http'}://${host}${uri}`;
 }
 
 function timeSince(pinfo: PacketInfo, req: Request): string {

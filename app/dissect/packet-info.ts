@@ -2,6 +2,7 @@
 // the protocol stack, and the capture-wide state of stateful dissectors (TCP streams, ...).
 import type { CryptoProvider } from './crypto.ts';
 import type { Registry } from './registry.ts';
+import { SecretStore } from './tls-keylog.ts';
 import type { Tvb } from './tvb.ts';
 
 /** What the file reader knows about one record. */
@@ -33,6 +34,8 @@ export const enum AddrKind {
 /** Capture-wide state of stateful dissectors, one slot per dissector, made on first use. */
 export class CaptureState {
   private readonly slots = new Map<string, unknown>();
+  /** Decryption secrets (key log file, pcapng Decryption Secrets Blocks) for TLS, DTLS, QUIC, WireGuard. */
+  readonly secrets = new SecretStore();
   /**
    * Reads frame `n`'s bytes again, for a revisit that needs bytes of earlier frames (a reassembled
    * TCP message); set by an engine that keeps its file open. A single pass (the CLI) needs none.
@@ -59,7 +62,7 @@ export interface DissectOptions {
   wantInfo: boolean;
   /** TCP reassembly (issue 5); off means a packet-at-a-time decode. */
   reassemble?: boolean;
-  /** Crypto for QUIC Initial decryption (the engine and CLI pass node:crypto); absent: no decryption. */
+  /** Crypto for decryption (QUIC Initial, sessions with secrets; the engine and CLI pass node:crypto); absent: none. */
   crypto?: CryptoProvider;
 }
 

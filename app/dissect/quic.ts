@@ -1,14 +1,17 @@
 // QUIC (RFC 9000, RFC 9001, RFC 9369) and Google QUIC's Q046 header: long and short headers,
 // coalesced packets, Version Negotiation, Retry (with its integrity tag checked), and Initial
 // packets decrypted with the version's initial salt so their frames and the TLS ClientHello /
-// ServerHello in CRYPTO frames show, as tshark shows them without a key log.
-import { hkdfExpandLabel, type CryptoProvider } from './crypto.ts';
+// ServerHello in CRYPTO frames show, as tshark shows them without a key log. With the session's
+// secrets (a key log, a pcapng Decryption Secrets Block) Handshake, 0-RTT and 1-RTT packets are
+// decrypted too (RFC 9001 §5.1: "quic key", "quic iv", "quic hp"; §6: key updates).
+import { hkdfExpandLabel, type AeadName, type CryptoProvider } from './crypto.ts';
 import { bool, bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
 import { expert, expertItem, firstPass, ipLayer } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import type { Tree } from './tree.ts';
 import { F as TLS } from './tls.ts';
+import { suiteOf } from './tls-decrypt.ts';
 import { SUBTREE, dissectHandshakes, type HandshakeResult } from './tls-handshake.ts';
 import { MalformedError, Tvb } from './tvb.ts';
 
@@ -17,6 +20,8 @@ const enum Lpt {
   ZeroRtt = 1,
   Handshake = 2,
   Retry = 3,
+  /** Not a long header type: the short header's packets, for the CRYPTO streams' keys. */
+  OneRtt = 4,
 }
 
 const LPT_NAMES = names({ 0: 'Initial', 1: '0-RTT', 2: 'Handshake', 3: 'Retry' });
@@ -94,7 +99,8 @@ const FRAME_TYPES = names({
 function frameInfoName(t: number): string {
   if (t === 0x00) return 'PADDING';
   if (t === 0x01) return 'PING';
-  if (t === 0x02 || t === 0x03) return 'ACK';
+  if (t === 0x02) return 'ACK';
+  if (t === 0x03) return 'ACK_ECN';
   if (t === 0x04) return 'RS';
   if (t === 0x05) return 'SS';
   if (t === 0x06) return 'CRYPTO';
@@ -198,6 +204,17 @@ export const F = fields('quic', {
   'nt.length': uint('(Token) Length', 64),
   'nt.token': bytes('Token'),
   'stream.stream_id': uint('Stream ID', 64),
+  'stream.fin': bool('Fin', 8, 0x01, { tf: ['True', 'False'] }),
+  'stream.len': bool('Len(gth)', 8, 0x02, { tf: ['True', 'False'] }),
+  'stream.off': bool('Off(set)', 8, 0x04, { tf: ['True', 'False'] }),
+  'stream.initiator': uint('Stream initiator', 64, {
+    mask: 0x01,
+    strings: names({ 0: 'Client-initiated', 1: 'Server-initiated' }),
+  }),
+  'stream.direction': uint('Stream direction', 64, {
+    mask: 0x02,
+    strings: names({ 0: 'Bidirectional', 1: 'Unidirectional' }),
+  }),
   'stream.offset': uint('Offset', 64),
   'stream.length': uint('Length', 64),
   stream_data: bytes('Stream Data'),
@@ -246,6 +263,39 @@ export interface Keys {
   key: Uint8Array;
   iv: Uint8Array;
   hp: Uint8Array;
+  /** Packet protection and header protection ciphers (Initial keys: AES-128-GCM). */
+  aead?: AeadName;
+  hpCipher?: 'aes-128' | 'aes-256' | 'chacha20';
+  /** The traffic secret (1-RTT keys update from it) and the suite's hash. */
+  secret?: Uint8Array;
+  suite?: number;
+}
+
+/** Keys from a TLS traffic secret of cipher suite `suite` (RFC 9001 §5.1), null for a suite Trawl lacks. */
+function secretKeys(crypto: CryptoProvider, version: number, suite: number, secret: Uint8Array): Keys | null {
+  const s = suiteOf(suite);
+  if (!s?.aead) return null;
+  const p = isV2(version) ? 'quicv2 ' : 'quic ';
+  const hpCipher = s.aead === 'chacha20-poly1305' ? 'chacha20' : s.keyLen === 16 ? 'aes-128' : 'aes-256';
+  return {
+    key: hkdfExpandLabel(crypto, secret, `${p}key`, s.keyLen, s.hash),
+    iv: hkdfExpandLabel(crypto, secret, `${p}iv`, 12, s.hash),
+    hp: hkdfExpandLabel(crypto, secret, `${p}hp`, s.keyLen, s.hash),
+    aead: s.aead,
+    hpCipher,
+    secret,
+    suite,
+  };
+}
+
+/** The next 1-RTT key phase (RFC 9001 §6.1): a new secret, the same header protection key. */
+function updatedKeys(crypto: CryptoProvider, version: number, k: Keys): Keys | null {
+  const s = suiteOf(k.suite ?? -1);
+  if (!s || !k.secret) return null;
+  const label = isV2(version) ? 'quicv2 ku' : 'quic ku';
+  const secret = hkdfExpandLabel(crypto, k.secret, label, s.hash === 'sha384' ? 48 : 32, s.hash);
+  const next = secretKeys(crypto, version, k.suite ?? -1, secret);
+  return next && { ...next, hp: k.hp };
 }
 
 export function initialKeys(
@@ -294,6 +344,13 @@ interface Connection {
   clientCid: Uint8Array;
   serverCid: Uint8Array;
   keys: [Keys | null, Keys | null];
+  /** From the ClientHello and ServerHello in CRYPTO frames: what finds and shapes the key log's secrets. */
+  clientRandom: Uint8Array | null;
+  suite: number;
+  /** Handshake, 0-RTT and 1-RTT keys by `${dir}/${space}` (null: looked for, none). */
+  tlsKeys: Map<string, Keys | null>;
+  /** The 1-RTT key phase bit in use per direction. */
+  phase: [number, number];
   /** Largest packet number per direction (0 client, 1 server) and space. */
   largest: Map<string, number>;
   crypto: Map<string, CryptoStream>;
@@ -360,6 +417,10 @@ function lookup(pinfo: PacketInfo, tvb: Tvb, create: boolean): Datagram {
       clientCid: new Uint8Array(0),
       serverCid: new Uint8Array(0),
       keys: [null, null],
+      clientRandom: null,
+      suite: -1,
+      tlsKeys: new Map(),
+      phase: [0, 0],
       largest: new Map(),
       crypto: new Map(),
     };
@@ -451,6 +512,8 @@ function packetLength(tvb: Tvb, off: number): number {
 
 /** One QUIC packet; returns where its dissection stopped. */
 function packet(tvb: Tvb, ctx: Ctx): number {
+  // Each coalesced packet's header sets Info anew (col_set_str, col_clear): the last one's shows.
+  ctx.info.length = 0;
   const o = tvb.start;
   const first = tvb.u8(o);
   const { tree } = ctx;
@@ -567,6 +630,17 @@ function verifyRetry(tvb: Tvb, odcid: Uint8Array, version: number, crypto: Crypt
   return opened !== null;
 }
 
+/** The memo of a packet nothing was learnt about (never written). */
+const NO_MEMO: PacketMemo = {
+  pn: -1,
+  pnLen: 0,
+  first: 0,
+  plain: null,
+  handshakes: new Map(),
+  repeats: new Set(),
+  retryVerified: null,
+};
+
 function memoOf(ctx: Ctx): PacketMemo {
   const key = `${ctx.pinfo.meta.number}/${ctx.index}`;
   let m = ctx.dg.st.memo.get(key);
@@ -590,7 +664,7 @@ function longHeader(tvb: Tvb, ctx: Ctx, version: number, type: Lpt): number {
   const o = tvb.start;
   learnCids(tvb, ctx, type, version);
   const memo = memoOf(ctx);
-  if (ctx.dg.first && type === Lpt.Initial) unprotect(tvb, ctx, version, memo);
+  if (ctx.dg.first) unprotect(tvb, ctx, version, memo, type);
   const raw = tvb.u8(o);
   tree.add(F.fixed_bit, tvb, o, 1, (raw & 0x40) !== 0);
   tree.add(isV2(version) ? F['long.packet_type_v2'] : F['long.packet_type'], tvb, o, 1, (raw >> 4) & 3);
@@ -611,7 +685,7 @@ function longHeader(tvb: Tvb, ctx: Ctx, version: number, type: Lpt): number {
   const [len, n] = varint(tvb, off);
   tree.add(F.length, tvb, off, n, len);
   off += n;
-  if (!memo.pnLen) {
+  if (!memo.pnLen || (type !== Lpt.Initial && !memo.plain)) {
     const why = type === Lpt.Initial ? 'Failed to decrypt packet number' : 'Secrets are not available';
     const msg = type === Lpt.Initial ? why : `Failed to create decryption context: ${why}`;
     decryptionNote(pinfo, tree, tvb, off, msg);
@@ -633,31 +707,96 @@ function decryptionNote(pinfo: PacketInfo, tree: Tree, tvb: Tvb, off: number, ms
   expert(pinfo, tree, tvb, off, 0, 'Warning', 'Decryption', msg);
 }
 
-/**
- * Removes header protection and decrypts an Initial packet (first pass), filling `memo`.
- * Needs the crypto provider and the client's first DCID; otherwise leaves `memo` empty.
- */
-function unprotect(tvb: Tvb, ctx: Ctx, version: number, memo: PacketMemo): void {
+/** The keys of a packet space other than Initial, from the key log (first pass; null: none). */
+function sessionKeys(ctx: Ctx, version: number, space: 'hs' | '0rtt' | 'app'): Keys | null {
   const { conn, crypto, server } = ctx.dg;
-  if (!conn || !crypto || !conn.initialDcid) return;
+  if (!conn || !crypto || !conn.clientRandom || ctx.pinfo.state.secrets.empty) return null;
+  const key = `${server ? 1 : 0}/${space}`;
+  const known = conn.tlsKeys.get(key);
+  if (known !== undefined) return known;
+  const secrets = ctx.pinfo.state.secrets.tlsSecrets(conn.clientRandom);
+  const secret =
+    space === '0rtt'
+      ? secrets?.clientEarly
+      : space === 'hs'
+        ? server
+          ? secrets?.serverHandshake
+          : secrets?.clientHandshake
+        : server
+          ? secrets?.server0
+          : secrets?.client0;
+  // 0-RTT comes before the ServerHello names the suite: TLS_AES_128_GCM_SHA256 until then.
+  const suite = conn.suite >= 0 ? conn.suite : 0x1301;
+  const keys = secret ? secretKeys(crypto, version, suite, secret) : null;
+  // Not found yet: the secrets may come later (a Decryption Secrets Block), so look again then.
+  if (keys) conn.tlsKeys.set(key, keys);
+  return keys;
+}
+
+function headerMask(crypto: CryptoProvider, keys: Keys, sample: Uint8Array): Uint8Array | null {
+  const cipher = keys.hpCipher ?? 'aes-128';
+  if (cipher === 'aes-128' && !crypto.headerMask) return crypto.aesEcbEncryptBlock(keys.hp, sample);
+  return crypto.headerMask ? crypto.headerMask(cipher, keys.hp, sample) : null;
+}
+
+/**
+ * Removes header protection and decrypts a long-header packet (first pass), filling `memo`:
+ * Initial packets with the version's initial keys, the others with the key log's secrets.
+ * Leaves `memo` empty without the keys.
+ */
+function unprotect(tvb: Tvb, ctx: Ctx, version: number, memo: PacketMemo, type: Lpt): void {
+  const { conn, crypto, server } = ctx.dg;
+  if (!conn || !crypto) return;
   const dir = server ? 1 : 0;
-  let keys = conn.keys[dir];
-  if (!keys) {
-    keys = initialKeys(crypto, conn.version || version, conn.initialDcid, server);
+  let keys: Keys | null;
+  if (type === Lpt.Initial) {
+    if (!conn.initialDcid) return;
+    keys = conn.keys[dir] ?? null;
+    if (!keys) {
+      keys = initialKeys(crypto, conn.version || version, conn.initialDcid, server);
+      if (!keys) return;
+      conn.keys[dir] = keys;
+    }
+  } else {
+    keys = sessionKeys(ctx, version, type === Lpt.Handshake ? 'hs' : '0rtt');
     if (!keys) return;
-    conn.keys[dir] = keys;
   }
   const o = tvb.start;
   const dcil = tvb.u8(o + 5);
   const scil = tvb.u8(o + 6 + dcil);
   let pnOff = o + 7 + dcil + scil;
-  const [tl, tln] = varint(tvb, pnOff);
-  pnOff += tln + tl;
+  if (type === Lpt.Initial) {
+    const [tl, tln] = varint(tvb, pnOff);
+    pnOff += tln + tl;
+  }
   const [len, ln] = varint(tvb, pnOff);
   pnOff += ln;
-  if (!tvb.has(pnOff + 4, 16) || len < 20 || !tvb.has(pnOff, len)) return;
-  const mask = crypto.aesEcbEncryptBlock(keys.hp, tvb.bytes.subarray(pnOff + 4, pnOff + 20));
-  const first = (tvb.bytes[o] as number) ^ ((mask[0] as number) & 0x0f);
+  const space = type === Lpt.Initial ? 'initial' : type === Lpt.Handshake ? 'handshake' : 'app';
+  open(tvb, ctx, memo, keys, pnOff, len, 0x0f, `${dir}/${space}`);
+}
+
+/**
+ * Header protection off, then the payload opened (RFC 9001 §5.3, §5.4): fills `memo` with the
+ * packet number and, when it authenticates, the plaintext. Returns whether it did.
+ */
+function open(
+  tvb: Tvb,
+  ctx: Ctx,
+  memo: PacketMemo,
+  keys: Keys,
+  pnOff: number,
+  len: number,
+  bits: number,
+  spaceKey: string,
+  commit = true,
+): boolean {
+  const { conn, crypto } = ctx.dg;
+  if (!conn || !crypto) return false;
+  const o = tvb.start;
+  if (!tvb.has(pnOff + 4, 16) || len < 20 || !tvb.has(pnOff, len)) return false;
+  const mask = headerMask(crypto, keys, tvb.bytes.subarray(pnOff + 4, pnOff + 20));
+  if (!mask) return false;
+  const first = (tvb.bytes[o] as number) ^ ((mask[0] as number) & bits);
   const pnLen = (first & 3) + 1;
   const header = tvb.bytes.slice(o, pnOff + pnLen);
   header[0] = first;
@@ -667,17 +806,44 @@ function unprotect(tvb: Tvb, ctx: Ctx, version: number, memo: PacketMemo): void 
     header[pnOff - o + i] = b;
     truncated = truncated * 256 + b;
   }
-  const spaceKey = `${dir}/initial`;
   const pn = decodePacketNumber(conn.largest.get(spaceKey) ?? -1, truncated, pnLen * 8);
   const nonce = keys.iv.slice();
   for (let i = 0, v = pn; i < 8; i++, v = Math.floor(v / 256))
     nonce[11 - i] = (nonce[11 - i] as number) ^ (v & 0xff);
-  const plain = crypto.aesGcmDecrypt(keys.key, nonce, header, tvb.bytes.subarray(pnOff + pnLen, pnOff + len));
+  const body = tvb.bytes.subarray(pnOff + pnLen, pnOff + len);
+  const plain = keys.aead
+    ? crypto.aeadDecrypt(keys.aead, keys.key, nonce, header, body, 16)
+    : crypto.aesGcmDecrypt(keys.key, nonce, header, body);
+  if (!plain && !commit) return false;
   memo.pn = pn;
   memo.pnLen = pnLen;
   memo.first = first;
   memo.plain = plain;
   if (plain) conn.largest.set(spaceKey, Math.max(pn, conn.largest.get(spaceKey) ?? -1));
+  return plain !== null;
+}
+
+/** A 1-RTT packet's header protection and payload (first pass), following key updates. */
+function unprotectShort(tvb: Tvb, ctx: Ctx, memo: PacketMemo, pnOff: number): void {
+  const { conn, crypto, server } = ctx.dg;
+  if (!conn || !crypto) return;
+  const keys = sessionKeys(ctx, conn.version, 'app');
+  if (!keys) return;
+  const dir = server ? 1 : 0;
+  const len = tvb.end - pnOff;
+  const spaceKey = `${dir}/app`;
+  if (!open(tvb, ctx, memo, keys, pnOff, len, 0x1f, spaceKey, false)) {
+    // Maybe the other key phase: the next generation of keys (RFC 9001 §6).
+    const next = updatedKeys(crypto, conn.version, keys);
+    if (next && open(tvb, ctx, memo, next, pnOff, len, 0x1f, spaceKey, false)) {
+      conn.tlsKeys.set(`${dir}/app`, next);
+      conn.phase[dir] = (memo.first >> 2) & 1;
+      return;
+    }
+    open(tvb, ctx, memo, keys, pnOff, len, 0x1f, spaceKey);
+    return;
+  }
+  conn.phase[dir] = (memo.first >> 2) & 1;
 }
 
 /** RFC 9000 §A.3. */
@@ -692,35 +858,52 @@ function decodePacketNumber(largest: number, truncated: number, bits: number): n
 }
 
 function shortHeader(tvb: Tvb, ctx: Ctx): number {
-  const { tree, dg } = ctx;
+  const { tree, dg, pinfo } = ctx;
   const o = tvb.start;
   const first = tvb.u8(o);
+  const conn = dg.conn;
+  const dcil = conn ? (dg.server ? conn.clientCid.length : conn.serverCid.length) : 0;
+  // Without secrets a 1-RTT packet keeps no memo: nothing is stored per packet.
+  const memo = conn && !pinfo.state.secrets.empty ? memoOf(ctx) : NO_MEMO;
+  if (dg.first && conn && memo !== NO_MEMO) unprotectShort(tvb, ctx, memo, o + 1 + dcil);
   tree.push(F.short, tvb, o, tvb.remaining(o));
   tree.add(F.header_form, tvb, o, 1, 0);
   tree.add(F.fixed_bit, tvb, o, 1, (first & 0x40) !== 0);
   tree.add(F.spin_bit, tvb, o, 1, (first & 0x20) !== 0);
+  const opened = memo.plain !== null && memo.pnLen > 0;
+  if (opened) {
+    tree.add(F['short.reserved'], tvb, o, 1, (memo.first >> 3) & 3);
+    tree.add(F.key_phase, tvb, o, 1, (memo.first & 4) !== 0);
+    tree.add(F.packet_number_length, tvb, o, 1, memo.first & 3);
+  }
   // The key phase bit is under header protection; with no 1-RTT keys Wireshark reports phase 0.
-  ctx.info.push('Protected Payload (KP0)');
+  ctx.info.push(`Protected Payload (KP${opened ? (memo.first >> 2) & 1 : 0})`);
   let off = o + 1;
-  const conn = dg.conn;
-  const dcil = conn ? (dg.server ? conn.clientCid.length : conn.serverCid.length) : 0;
+  let label = 'QUIC Short Header';
   if (dcil > 0) {
     tree.add(F.dcid, tvb, off, dcil);
     const cid = cidText(tvb.slice(off, dcil));
     ctx.info.push(`DCID=${cid}`);
-    if (tree.full) tree.label(`QUIC Short Header DCID=${cid}`);
+    label += ` DCID=${cid}`;
     off += dcil;
   }
+  if (!opened) {
+    if (tree.full) tree.label(label);
+    tree.pop();
+    if (conn)
+      decryptionNote(pinfo, tree, tvb, off, 'Failed to create decryption context: Secrets are not available');
+    return off;
+  }
+  tree.add(F.packet_number, tvb, off, memo.pnLen, memo.pn);
+  ctx.info.push(`PKN: ${memo.pn}`);
+  off += memo.pnLen;
+  tree.add(F.protected_payload, tvb, off, tvb.remaining(off));
+  if (tree.full) tree.label(`${label} PKN=${memo.pn}`);
   tree.pop();
-  if (conn)
-    decryptionNote(
-      ctx.pinfo,
-      tree,
-      tvb,
-      off,
-      'Failed to create decryption context: Secrets are not available',
-    );
-  return off;
+  const plain = memo.plain as Uint8Array;
+  const src = pinfo.addSource('Decrypted QUIC', plain);
+  frames(new Tvb(plain, 0, plain.length, plain.length, src), ctx, memo, Lpt.OneRtt);
+  return tvb.reportedEnd;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -733,15 +916,24 @@ function frames(tvb: Tvb, ctx: Ctx, memo: PacketMemo, type: Lpt): void {
   while (off < tvb.end) {
     const [ft, n] = varint(tvb, off);
     const start = off;
-    const name = frameInfoName(ft);
+    // Wireshark names a STREAM frame's stream in Info: STREAM(4).
+    const name = ft >= 0x08 && ft <= 0x0f ? `STREAM(${varint(tvb, off + n)[0]})` : frameInfoName(ft);
     ctx.info.push(name);
     tree.push(F.frame, tvb, start, 0);
     if (tree.full) tree.label(FRAME_TYPES.get(ft) ?? 'UNKNOWN');
-    tree.add(F.frame_type, tvb, off, n, ft);
-    if (tree.full)
-      tree.labelLast(
-        `Frame Type: ${FRAME_TYPES.get(ft) ?? 'Unknown'} (0x${ft.toString(16).padStart(16, '0')})`,
-      );
+    const typeLabel = `Frame Type: ${FRAME_TYPES.get(ft) ?? 'Unknown'} (0x${ft.toString(16).padStart(16, '0')})`;
+    if (ft >= 0x08 && ft <= 0x0f) {
+      // A STREAM frame's type carries its FIN, LEN and OFF bits.
+      tree.push(F.frame_type, tvb, off, n, ft);
+      if (tree.full) tree.label(typeLabel);
+      tree.add(F['stream.fin'], tvb, off, n, (ft & 1) !== 0);
+      tree.add(F['stream.len'], tvb, off, n, (ft & 2) !== 0);
+      tree.add(F['stream.off'], tvb, off, n, (ft & 4) !== 0);
+      tree.pop();
+    } else {
+      tree.add(F.frame_type, tvb, off, n, ft);
+      if (tree.full) tree.labelLast(typeLabel);
+    }
     off += n;
     off = frameBody(tvb, ctx, memo, type, ft, off, index);
     tree.pop(off - start);
@@ -866,12 +1058,23 @@ function frameBody(
     }
     default:
       if (ft >= 0x08 && ft <= 0x0f) {
-        const r = reader(tvb, tree, off);
-        r.take(F['stream.stream_id']);
-        if (ft & 0x04) r.take(F['stream.offset']);
+        const [id, idn] = varint(tvb, off);
+        const initiator = id % 2;
+        const direction = Math.floor(id / 2) % 2;
+        tree.push(F['stream.stream_id'], tvb, off, idn, id);
+        tree.add(F['stream.initiator'], tvb, off, idn, initiator);
+        tree.add(F['stream.direction'], tvb, off, idn, direction);
+        tree.pop();
+        const r = reader(tvb, tree, off + idn);
+        const at = ft & 0x04 ? r.take(F['stream.offset']) : 0;
         const n = ft & 0x02 ? r.take(F['stream.length']) : tvb.end - r.at;
         tree.add(F.stream_data, tvb, r.at, n);
         tvb.need(r.at, n);
+        if (tree.full) {
+          const dir = direction ? 'Unidirectional' : 'Bidirectional';
+          const origin = initiator ? 'Server-initiated' : 'Client-initiated';
+          tree.label(`STREAM id=${id} fin=${ft & 1} off=${at} len=${n} dir=${dir} origin=${origin}`);
+        }
         return r.at + n;
       }
       // An unknown frame type: nothing after it can be parsed.
@@ -930,8 +1133,24 @@ function gatherCrypto(
     end += len;
   }
   if (end > s.consumed) {
-    memo.handshakes.set(index, s.data.slice(s.consumed, end));
+    const hs = s.data.slice(s.consumed, end);
+    memo.handshakes.set(index, hs);
     s.consumed = end;
+    noteHellos(conn, hs);
+  }
+}
+
+/** The ClientHello's random and the ServerHello's cipher suite, which the key log's secrets need. */
+function noteHellos(conn: Connection, hs: Uint8Array): void {
+  for (let p = 0; p + 4 <= hs.length;) {
+    const type = hs[p] as number;
+    const len = ((hs[p + 1] as number) << 16) | ((hs[p + 2] as number) << 8) | (hs[p + 3] as number);
+    if (type === 1 && len >= 34) conn.clientRandom = hs.slice(p + 6, p + 38);
+    if (type === 2 && len >= 38) {
+      const at = p + 39 + (hs[p + 38] ?? 0);
+      if (at + 2 <= p + 4 + len) conn.suite = ((hs[at] as number) << 8) | (hs[at + 1] as number);
+    }
+    p += 4 + len;
   }
 }
 

@@ -178,7 +178,10 @@ export const HS = fields('tls', {
   'handshake.yc': bytes('Pubkey'),
   'handshake.sig_len': uint('Signature Length', 16),
   'handshake.sig': bytes('Signature'),
-  'handshake.verify_data': bytes('Verify Data'),
+  'handshake.verify_data': text('Verify Data'),
+  'handshake.client_cert_vrfy.sig_len': uint('Signature length', 16),
+  'handshake.client_cert_vrfy.sig': bytes('Signature'),
+  'early_data.max_early_data_size': uint('Maximum Early Data Size', 32),
   'handshake.session_ticket_lifetime_hint': uint('Session Ticket Lifetime Hint', 32),
   'handshake.session_ticket_age_add': uint('Session Ticket Age Add', 32),
   'handshake.session_ticket_nonce_length': uint('Session Ticket Nonce Length', 8),
@@ -400,7 +403,7 @@ export function handshakeBody(
       serverKeyExchange(tvb, body, end, ctx, tree);
       break;
     case 15:
-      signature(tvb, body, end, tree);
+      signature(tvb, body, end, tree, true);
       break;
     case 16:
       clientKeyExchange(tvb, body, end, ctx, tree);
@@ -684,6 +687,13 @@ function extension(
         return 0;
       }
       return num(tree, HS['handshake.extensions.supported_version'], tvb, off, 2);
+    case 42:
+      // Only a NewSessionTicket's early_data has a body: max_early_data_size.
+      if (kind === Hello.Ticket && len >= 4) {
+        num(tree, HS['early_data.max_early_data_size'], tvb, off, 4);
+        return 0;
+      }
+      break;
     case 45: {
       const n = num(tree, HS['extension.psk_ke_modes_length'], tvb, off, 1);
       for (let p = off + 1; p < Math.min(end, off + 1 + n); p++)
@@ -786,7 +796,9 @@ function certificate(tvb: Tvb, off: number, end: number, ctx: HandshakeContext, 
     }
     off += 3 + n;
     if (ctx.version === 0x0304 && off + 2 <= stop) {
-      off += 2 + tvb.u16(off);
+      const e = tvb.u16(off);
+      extensionBlock(tvb, off, Math.min(stop, off + 2 + e), Hello.Encrypted, tree);
+      off += 2 + e;
     }
   }
   tree.pop();
@@ -864,13 +876,14 @@ function serverKeyExchange(tvb: Tvb, off: number, end: number, ctx: HandshakeCon
 }
 
 /** A signature: algorithm (TLS 1.2+), length, bytes. */
-function signature(tvb: Tvb, off: number, end: number, tree: Tree): void {
+function signature(tvb: Tvb, off: number, end: number, tree: Tree, verify = false): void {
   if (end - off >= 4 && end - off !== 2 + tvb.u16(off)) {
     sigAlg(tvb, off, tree);
     off += 2;
   }
-  const n = num(tree, HS['handshake.sig_len'], tvb, off, 2);
-  if (n > 0) tree.add(HS['handshake.sig'], tvb, off + 2, n);
+  // A CertificateVerify's length and signature have fields of their own in Wireshark.
+  const n = num(tree, HS[verify ? 'handshake.client_cert_vrfy.sig_len' : 'handshake.sig_len'], tvb, off, 2);
+  if (n > 0) tree.add(HS[verify ? 'handshake.client_cert_vrfy.sig' : 'handshake.sig'], tvb, off + 2, n);
   tvb.need(off + 2, n);
 }
 

@@ -1,11 +1,25 @@
 // Transport Layer Security over TCP (RFC 5246, RFC 8446): the record layer, alerts, change
 // cipher spec, handshake messages (tls-handshake.ts) and application data, with the session's
-// version tracked per conversation as Wireshark does for the Protocol column. No decryption.
+// version tracked per conversation as Wireshark does for the Protocol column. With secrets (a key
+// log, a pcapng Decryption Secrets Block) records are decrypted (tls-decrypt.ts) and what they
+// carry is dissected: handshake messages, alerts, and the application protocol (HTTP, HTTP/2).
+import { dissectData } from './data.ts';
 import { noteFault } from './dissect.ts';
 import { bytes, fields, hex, names, proto, str, text, uint } from './field.ts';
-import { expertItem, firstPass, ipLayer } from './ip-proto.ts';
+import { dissectHTTP } from './http.ts';
+import { dissectHTTP2, heuristicHTTP2, isPreface, startHttp2 } from './http2.ts';
+import { DepthTree, expertItem, firstPass, ipLayer } from './ip-proto.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
+import {
+  decryptRecord,
+  suiteOf,
+  tls12Decoders,
+  tls13Decoder,
+  tls13Update,
+  type Decoder,
+  type Opened,
+} from './tls-decrypt.ts';
 import type { Tree } from './tree.ts';
 import {
   HS,
@@ -16,7 +30,7 @@ import {
   type HandshakeResult,
 } from './tls-handshake.ts';
 import { ALERT_DESCRIPTION_NAMES } from './tls-names.ts';
-import type { Tvb } from './tvb.ts';
+import { Tvb } from './tvb.ts';
 
 const CONTENT_TYPES = names({
   20: 'Change Cipher Spec',
@@ -46,6 +60,11 @@ export const F = fields('tls', {
   ignored_unknown_record: text('Ignored Unknown Record'),
 });
 
+/** The Content Type a TLS 1.3 record hides inside, shown generated after decryption. */
+const INNER = fields('tls', {
+  'record.content_type': uint('Content Type', 8, { strings: CONTENT_TYPES, generated: true }),
+});
+
 /** TCP ports tshark 4.0 hands to TLS (`tshark -G decodes`); any other port goes by the heuristic. */
 export const TLS_TCP_PORTS = [
   324, 443, 465, 636, 802, 853, 993, 995, 1300, 2221, 2443, 3249, 3250, 3251, 3252, 3496, 5061, 5671, 5684,
@@ -66,7 +85,38 @@ interface Session {
   alpn: string;
 }
 
+/**
+ * What decryption needs of a conversation (Wireshark's SslDecryptSession). Made at the first
+ * ClientHello; decoders exist only once the key log had the session's secrets.
+ */
+interface Crypt {
+  clientRandom: Uint8Array | null;
+  serverRandom: Uint8Array | null;
+  /** Version and cipher suite the ServerHello chose (0 and -1 before). */
+  version: number;
+  suite: number;
+  /** The ClientHello offered early data; `seen0rtt` once the first early record was tried. */
+  earlyData: boolean;
+  seen0rtt: boolean;
+  client: Decoder | null;
+  server: Decoder | null;
+}
+
+/** Decrypted application data the protocol above asked more for (Wireshark's desegment_ssl). */
+interface Pending {
+  data: Uint8Array;
+  /** Bytes the message needs in all. */
+  need: number;
+}
+
+/** How a decrypted application data record was shown, for revisits: null, a segment of a later message. */
+type Shown = { data: Uint8Array; length: number; reassembled: boolean } | null;
+
 interface Conversation {
+  crypt: Crypt | null;
+  /** Application data waiting for more, by direction. */
+  pendingClient: Pending | null;
+  pendingServer: Pending | null;
   live: Session;
   /** The session as it was when each call on the first pass began, for re-dissection. */
   at: Map<string, Session>;
@@ -77,9 +127,12 @@ interface Conversation {
 interface TlsState {
   /** By transport conversation (pinfo.conversation), or by address and port pair without one. */
   conversations: Map<number | string, Conversation>;
+  /** Each decrypted record by frame, data source and offset (null: it did not decrypt), for revisits. */
+  opened: Map<string, Opened | null>;
+  shown: Map<string, Shown>;
 }
 
-const newState = (): TlsState => ({ conversations: new Map() });
+const newState = (): TlsState => ({ conversations: new Map(), opened: new Map(), shown: new Map() });
 
 function conversationKey(pinfo: PacketInfo): number | string {
   if (pinfo.conversation >= 0) return pinfo.conversation;
@@ -108,18 +161,25 @@ const sameSession = (a: Session, b: Session): boolean =>
  * The session this call works on: the live one on the first pass, else a copy of what it was
  * when this call first ran (so a re-dissected frame shows what it showed the first time).
  */
-function sessionFor(tvb: Tvb, pinfo: PacketInfo): Session {
+function conversationFor(pinfo: PacketInfo): Conversation {
   const st = pinfo.state.of<TlsState>('tls', newState);
   const key = conversationKey(pinfo);
   let conv = st.conversations.get(key);
   if (!conv) {
     conv = {
+      crypt: null,
+      pendingClient: null,
+      pendingServer: null,
       live: { version: 0, cipherSuite: -1, clientCcs: 0, serverCcs: 0, serverPort: 0, alpn: '' },
       at: new Map(),
       last: null,
     };
     st.conversations.set(key, conv);
   }
+  return conv;
+}
+
+function sessionFor(tvb: Tvb, pinfo: PacketInfo, conv: Conversation): Session {
   if (pinfo.inError) return { ...conv.live };
   const callKey = `${pinfo.meta.number}/${tvb.source}/${tvb.start}`;
   if (firstPass(pinfo.state, pinfo)) {
@@ -169,6 +229,9 @@ interface Call {
   desegment: boolean;
   /** Info text before TLS's fence (TCP's analysis notes), '' when none. */
   fenced: string;
+  conv: Conversation;
+  /** First pass over this frame: decrypt and move the decoders (a revisit reads `opened`). */
+  first: boolean;
 }
 
 export function dissectTLS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
@@ -193,7 +256,8 @@ export function dissectTLS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       return captured;
     }
   }
-  const s = sessionFor(tvb, pinfo);
+  const conv = conversationFor(pinfo);
+  const s = sessionFor(tvb, pinfo, conv);
   const fenced = pinfo.wantInfo ? (TCP_NOTES.exec(pinfo.info)?.[0] ?? '') : '';
   const call: Call = {
     tvb,
@@ -204,6 +268,8 @@ export function dissectTLS(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     info: [],
     desegment: false,
     fenced,
+    conv,
+    first: !pinfo.inError && firstPass(pinfo.state, pinfo),
   };
   pinfo.layers.push('tls');
   pinfo.setProto(versionShortName(s.version));
@@ -252,6 +318,7 @@ function finish(call: Call): void {
   const text = before && mine ? `${before}, ${mine}` : before || mine;
   infoSoFar.set(pinfo, text);
   pinfo.setInfo(text);
+  call.info.length = 0;
 }
 
 function records(call: Call): void {
@@ -315,6 +382,17 @@ function record(call: Call, off: number): number {
   }
   const short = versionShortName(shown, 'TLS');
   const rec = tvb.sub(off, 5 + len);
+  const opened = call.conv.crypt && len > 0 ? openRecord(call, rec, off, ct, version, len) : null;
+  if (opened) {
+    const n = opened.data.length;
+    const source = pinfo.addSource('Decrypted TLS', opened.data);
+    const plain = new Tvb(opened.data, 0, n, n, source);
+    // TLS 1.3 hides the real type inside; tshark shows it as a generated Content Type.
+    if (opaque) tree.add(INNER['record.content_type'], rec, off, 1, opened.type);
+    decryptedRecord(call, rec, off, len, opened.type, plain, short);
+    tree.pop();
+    return off + 5 + len;
+  }
   switch (ct) {
     case 20:
       call.info.push('Change Cipher Spec');
@@ -323,6 +401,7 @@ function record(call: Call, off: number): number {
       if (tree.full) tree.labelLast('Change Cipher Spec Message');
       if (call.server) s.serverCcs ||= pinfo.meta.number;
       else s.clientCcs ||= pinfo.meta.number;
+      if (call.conv.crypt && call.first && s.version !== 0x0304) changeCipher(call, call.conv.crypt);
       break;
     case 21:
       alert(call, rec, body, len);
@@ -413,9 +492,9 @@ function looksEncrypted(call: Call, tvb: Tvb, off: number, len: number): boolean
   return maybe;
 }
 
-function handshake(call: Call, tvb: Tvb, off: number, len: number, short: string): void {
+function handshake(call: Call, tvb: Tvb, off: number, len: number, short: string, decrypted = false): void {
   const { tree, s, pinfo } = call;
-  if (looksEncrypted(call, tvb, off, len)) {
+  if (!decrypted && looksEncrypted(call, tvb, off, len)) {
     call.info.push('Encrypted Handshake Message');
     if (tree.full) tree.label(`${short} Record Layer: Handshake Protocol: Encrypted Handshake Message`);
     tree.add(HS.handshake, tvb, off, len);
@@ -452,6 +531,308 @@ function handshake(call: Call, tvb: Tvb, off: number, len: number, short: string
     s.version = result.serverVersion;
     pinfo.setProto(versionShortName(s.version));
   }
+  if (call.first && !pinfo.inError) keySchedule(call, tvb, off, stop, result, decrypted);
+}
+
+/**
+ * What the handshake messages in [off, end) change for decryption (first pass only): the
+ * randoms of the hellos, TLS 1.3's handshake keys at the ServerHello and traffic keys at each
+ * side's Finished, a KeyUpdate, the end of early data.
+ */
+function keySchedule(
+  call: Call,
+  tvb: Tvb,
+  off: number,
+  end: number,
+  result: HandshakeResult,
+  decrypted: boolean,
+): void {
+  const { pinfo } = call;
+  const crypto = pinfo.options.crypto;
+  let crypt = call.conv.crypt;
+  for (let p = off; p + 4 <= end; p += 4 + tvb.u24(p + 1)) {
+    const type = tvb.u8(p);
+    const len = tvb.u24(p + 1);
+    if (p + 4 + len > end) break;
+    if (type === 1 && !decrypted && len >= 34) {
+      // A new ClientHello starts over (renegotiation or a new session on the same connection).
+      crypt = call.conv.crypt = {
+        clientRandom: tvb.slice(p + 6, 32),
+        serverRandom: null,
+        version: 0,
+        suite: -1,
+        earlyData: result.earlyData === true,
+        seen0rtt: false,
+        client: null,
+        server: null,
+      };
+      continue;
+    }
+    if (!crypt || pinfo.state.secrets.empty) continue;
+    const secrets = crypt.clientRandom ? pinfo.state.secrets.tlsSecrets(crypt.clientRandom) : undefined;
+    if (type === 2 && !decrypted && len >= 34) {
+      crypt.serverRandom = tvb.slice(p + 6, 32);
+      crypt.suite = call.s.cipherSuite;
+      crypt.version = call.s.version;
+      if (crypt.version !== 0x0304) continue;
+      const suite = suiteOf(crypt.suite);
+      if (!suite || !secrets || !crypto) continue;
+      // The client keeps its early-data keys while its early records still decrypt.
+      if (!crypt.earlyData || (crypt.seen0rtt && !crypt.client)) {
+        crypt.client = secrets.clientHandshake ? tls13Decoder(crypto, suite, secrets.clientHandshake) : null;
+      }
+      crypt.server = secrets.serverHandshake ? tls13Decoder(crypto, suite, secrets.serverHandshake) : null;
+      continue;
+    }
+    if (crypt.version !== 0x0304 || !decrypted) continue;
+    const suite = suiteOf(crypt.suite);
+    if (!crypto || !suite || !secrets) continue;
+    if (type === 20) {
+      const secret = call.server ? secrets.server0 : secrets.client0;
+      const d = secret ? tls13Decoder(crypto, suite, secret) : null;
+      if (call.server) crypt.server = d;
+      else crypt.client = d;
+    } else if (type === 24) {
+      if (call.server && crypt.server) crypt.server = tls13Update(crypto, crypt.server);
+      else if (!call.server && crypt.client) crypt.client = tls13Update(crypto, crypt.client);
+    } else if (type === 5 && !call.server) {
+      crypt.client = secrets.clientHandshake ? tls13Decoder(crypto, suite, secrets.clientHandshake) : null;
+      crypt.earlyData = false;
+    }
+  }
+}
+
+/** TLS ≤ 1.2: a side's Change Cipher Spec turns on its decoder, made from the master secret. */
+function changeCipher(call: Call, crypt: Crypt): void {
+  const crypto = call.pinfo.options.crypto;
+  const suite = suiteOf(crypt.suite);
+  if (!crypto || !suite || !crypt.clientRandom || !crypt.serverRandom) return;
+  const master = call.pinfo.state.secrets.tlsSecrets(crypt.clientRandom)?.master;
+  if (!master) return;
+  const d = tls12Decoders(crypto, suite, crypt.version, master, crypt.clientRandom, crypt.serverRandom);
+  if (call.server) crypt.server = d.server;
+  else crypt.client = d.client;
+}
+
+/** TLS 1.3 ciphers early data may use: Wireshark tries each on the first early record. */
+const TLS13_SUITES = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305];
+
+/**
+ * The plaintext of the record at `off` (first pass: decrypted and kept; revisit: what the first
+ * pass kept), or null when this side has no keys or the record does not authenticate.
+ */
+function openRecord(
+  call: Call,
+  rec: Tvb,
+  off: number,
+  ct: number,
+  version: number,
+  len: number,
+): Opened | null {
+  const { pinfo, s } = call;
+  // No secrets (now, so none when the first pass ran either): no work per record.
+  if (pinfo.state.secrets.empty) return null;
+  const st = pinfo.state.of<TlsState>('tls', newState);
+  const key = `${pinfo.meta.number}/${rec.source}/${off}`;
+  if (!call.first) return st.opened.get(key) ?? null;
+  const crypt = call.conv.crypt;
+  const crypto = pinfo.options.crypto;
+  if (!crypt || !crypto || pinfo.state.secrets.empty) return null;
+  const tls13 = s.version === 0x0304;
+  // TLS 1.3 encrypts only what it labels Application Data.
+  if (tls13 && ct !== 23) return null;
+  const body = rec.bytes.subarray(off + 5, off + 5 + len);
+  let opened: Opened | null = null;
+  if (tls13 && ct === 23 && crypt.earlyData && !call.server) {
+    opened = earlyData(call, crypt, crypto, body, version);
+    if (!opened) {
+      // The early records are over (or undecryptable): the client's handshake keys follow.
+      const secrets = crypt.clientRandom ? pinfo.state.secrets.tlsSecrets(crypt.clientRandom) : undefined;
+      const suite = suiteOf(crypt.suite);
+      if (crypt.serverRandom && suite && secrets?.clientHandshake) {
+        crypt.client = tls13Decoder(crypto, suite, secrets.clientHandshake);
+      }
+      crypt.earlyData = false;
+    }
+  }
+  const d = call.server ? crypt.server : crypt.client;
+  if (!opened && d) opened = decryptRecord(crypto, d, ct, version, body, tls13);
+  // A TLS 1.3 draft before 25 (draft-20, draft-23): no additional data. Tried only when the
+  // record failed with the session's keys.
+  if (!opened && d && tls13) opened = decryptRecord(crypto, d, ct, version, body, tls13, undefined, true);
+  st.opened.set(key, opened);
+  return opened;
+}
+
+function earlyData(
+  call: Call,
+  crypt: Crypt,
+  crypto: NonNullable<PacketInfo['options']['crypto']>,
+  body: Uint8Array,
+  version: number,
+): Opened | null {
+  if (crypt.seen0rtt)
+    return crypt.client ? decryptRecord(crypto, crypt.client, 23, version, body, true) : null;
+  crypt.seen0rtt = true;
+  const secret = crypt.clientRandom && call.pinfo.state.secrets.tlsSecrets(crypt.clientRandom)?.clientEarly;
+  if (!secret) return null;
+  for (const id of TLS13_SUITES) {
+    const suite = suiteOf(id);
+    if (!suite) continue;
+    const d = tls13Decoder(crypto, suite, secret);
+    const opened = decryptRecord(crypto, d, 23, version, body, true);
+    if (opened) {
+      crypt.client = d;
+      return opened;
+    }
+  }
+  return null;
+}
+
+/** A decrypted record's contents under its record subtree; application data goes to its protocol. */
+function decryptedRecord(
+  call: Call,
+  rec: Tvb,
+  off: number,
+  len: number,
+  type: number,
+  plain: Tvb,
+  short: string,
+): void {
+  const { tree, pinfo } = call;
+  const n = plain.end;
+  switch (type) {
+    case 20:
+      call.info.push('Change Cipher Spec');
+      if (tree.full) tree.label(`${short} Record Layer: Change Cipher Spec Protocol: Change Cipher Spec`);
+      tree.add(F.change_cipher_spec, plain, 0, n);
+      if (tree.full) tree.labelLast('Change Cipher Spec Message');
+      break;
+    case 21:
+      alert(call, plain, 0, n);
+      break;
+    case 22:
+      handshake(call, plain, 0, n, short, true);
+      break;
+    case 23: {
+      call.info.push('Application Data');
+      const app = appProtocol(call.s.alpn, pinfo);
+      if (tree.full)
+        tree.label(`${short} Record Layer: Application Data Protocol: ${app || 'Application Data'}`);
+      tree.add(F.app_data, rec, off + 5, len);
+      if (app) tree.add(F.app_data_proto, rec, off, 0, app);
+      handOff(call, plain, `${pinfo.meta.number}/${rec.source}/${off}`);
+      break;
+    }
+    default:
+      if (tree.full) tree.label(`${short} Record Layer: ${CONTENT_TYPES.get(type) ?? 'unknown'} Protocol`);
+      break;
+  }
+}
+
+const SEGMENT_NOTE = '[TLS segment of a reassembled PDU]';
+
+/**
+ * Decrypted application data to its protocol (the ALPN's, else the port's, else Data), at the top
+ * of the tree as Wireshark's process_ssl_payload does. A message longer than its record waits
+ * for the next records of its direction (Wireshark's desegment_ssl); until then the record is
+ * a segment of it. Info so far stays in front of what the protocol writes.
+ */
+function handOff(call: Call, plain: Tvb, key: string): void {
+  const { pinfo } = call;
+  const st = pinfo.state.of<TlsState>('tls', newState);
+  if (!call.first) {
+    const shown = st.shown.get(key);
+    if (shown === null) return segment(call);
+    if (shown === undefined) return;
+    const source = shown.reassembled ? pinfo.addSource('Reassembled TLS', shown.data) : plain.source;
+    dispatch(call, new Tvb(shown.data, 0, shown.length, shown.length, source), false);
+    return;
+  }
+  const conv = call.conv;
+  const pending = call.server ? conv.pendingServer : conv.pendingClient;
+  let data = plain.bytes.subarray(0, plain.end);
+  if (pending) data = concat(pending.data, data);
+  const keep = (p: Pending | null): void => {
+    if (call.server) conv.pendingServer = p;
+    else conv.pendingClient = p;
+  };
+  if (pending && data.length < pending.need) {
+    keep({ data, need: pending.need });
+    st.shown.set(key, null);
+    return segment(call);
+  }
+  const layers = pinfo.layers.length;
+  const source = pending ? pinfo.addSource('Reassembled TLS', data) : plain.source;
+  const tvb = new Tvb(data, 0, data.length, data.length, source);
+  dispatch(call, tvb, true);
+  const from = pinfo.desegmentOffset;
+  const more = pinfo.desegmentLen;
+  pinfo.desegmentOffset = 0;
+  pinfo.desegmentLen = 0;
+  if (more > 0 && from < data.length) {
+    const rest = data.slice(from);
+    keep({ data: rest, need: more === DESEGMENT_ONE_MORE_SEGMENT ? rest.length + 1 : rest.length + more });
+    if (from === 0) {
+      pinfo.layers.length = layers;
+      st.shown.set(key, null);
+      return segment(call);
+    }
+    st.shown.set(key, { data, length: from, reassembled: pending !== null });
+    return;
+  }
+  keep(null);
+  st.shown.set(key, { data, length: data.length, reassembled: pending !== null });
+}
+
+/** A record whose data waits for more: TLS keeps the columns (Wireshark's col_set_str). */
+function segment(call: Call): void {
+  const { pinfo } = call;
+  pinfo.setProto(versionShortName(call.s.version));
+  call.info.length = 0;
+  infoSoFar.delete(pinfo);
+  call.info.push(SEGMENT_NOTE);
+}
+
+function dispatch(call: Call, data: Tvb, canDesegment: boolean): void {
+  const { pinfo, tree } = call;
+  finish(call);
+  // The ALPN's protocol, else the heuristics (HTTP/2's preface), else the port's.
+  const alpn = call.s.alpn;
+  let dissector: ((tvb: Tvb, pinfo: PacketInfo, tree: Tree) => unknown) | null = null;
+  if (alpn === 'h2') {
+    startHttp2(pinfo);
+    dissector = dissectHTTP2;
+  } else if (alpn.startsWith('http/1')) {
+    dissector = dissectHTTP;
+  } else if (isPreface(data.bytes, data.start, data.end)) {
+    dissector = heuristicHTTP2;
+  } else if (pinfo.srcPort === 443 || pinfo.dstPort === 443) {
+    dissector = dissectHTTP;
+  }
+  const saved = pinfo.canDesegment;
+  pinfo.canDesegment = canDesegment;
+  pinfo.desegmentOffset = 0;
+  pinfo.desegmentLen = 0;
+  tree.reopen(null);
+  const sink = tree.full ? new DepthTree(tree) : tree;
+  try {
+    if (dissector) dissector(data, pinfo, sink);
+    else dissectData(data, pinfo, sink);
+  } catch (err) {
+    sink.unwind();
+    noteFault(err, data, pinfo, tree);
+  }
+  tree.pop();
+  pinfo.canDesegment = saved;
+  if (pinfo.wantInfo) infoSoFar.set(pinfo, pinfo.info);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Wireshark's is_sslv3_or_tls: a plausible first record header on any TCP port. */
@@ -484,7 +865,7 @@ function heuristic(tvb: Tvb, pinfo: PacketInfo, tree: Tree): boolean {
 }
 
 export const tlsModule = {
-  fields: { ...F, ...HS, ...QP },
+  fields: { ...F, ...HS, ...QP, innerContentType: INNER['record.content_type'] },
   handoff(reg: Registry): void {
     for (const port of TLS_TCP_PORTS) reg.register('tcpPort', port, dissectTLS);
     reg.heuristics.tcp.push(heuristic);

@@ -21,6 +21,8 @@ export interface CliOptions {
   quiet: boolean;
   /** -z follow,PROTO,MODE,STREAM */
   follow?: FollowRequest;
+  /** -o tls.keylog_file:PATH (alias ssl.keylog_file): an NSS key log for TLS and QUIC decryption. */
+  keylogFile?: string;
   help: boolean;
   version: boolean;
   /** Live capture (-i and its options; see capture.ts). */
@@ -160,7 +162,10 @@ function applyE(opts: CliOptions, spec: string): void {
 function applyPreference(opts: CliOptions, pref: string): void {
   const m = /^([\w.]+):(.*)$/.exec(pref);
   if (!m) throw new UsageError(`Invalid -o flag "${pref}"`);
-  if (m[1] === 'tcp.desegment_tcp_streams') opts.reassemble = (m[2] ?? '').toUpperCase() === 'TRUE';
+  // Wireshark's test suite writes `-o tls.keylog_file: PATH`: the value starts after the blanks.
+  const value = (m[2] ?? '').trim();
+  if (m[1] === 'tcp.desegment_tcp_streams') opts.reassemble = value.toUpperCase() === 'TRUE';
+  else if (m[1] === 'tls.keylog_file' || m[1] === 'ssl.keylog_file') opts.keylogFile = value || undefined;
 }
 
 /** Parses tshark-style arguments (`-r F -T fields -e ip.src -Eheader=y`). */
@@ -303,7 +308,7 @@ export const USAGE = `Usage: trawl [options] ...
   -z follow,tcp|udp,ascii|hex|raw|yaml,<stream>
                            print the payload of a TCP or UDP stream, as tshark
   -x                       print a hex and ASCII dump of each packet
-  -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE)
+  -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE, tls.keylog_file:<path>)
 
 Capture:
   -D                       list the interfaces a capture can use

@@ -1,6 +1,7 @@
 // One packet loop for `trawl -r` and `trawl -i`: each record is dissected as deep as the output
 // and the -Y filter need, tested, and printed as a summary line, -T fields line or -V tree (with
 // -x bytes); or, when the caller writes a file, only tested.
+import { readFileSync } from 'node:fs';
 import { dissect } from '../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import {
@@ -15,7 +16,8 @@ import { FollowTap } from '../../app/follow/follow-tap.ts';
 import type { FollowResult } from '../../app/follow/follow.ts';
 import type { RecordBatch } from '../../native/index.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
-import { nodeCrypto } from '../engine/quic-crypto.ts';
+import { addSecrets } from '../engine/secrets.ts';
+import { nodeCrypto } from '../engine/node-crypto.ts';
 import type { CliOptions } from './args.ts';
 import type { Output } from './output.ts';
 import { fieldsLine, hexDumpLines, summaryLine, treeLines, type FieldColumn } from './print.ts';
@@ -58,6 +60,7 @@ export class PacketPrinter {
     // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
     const wantInfo = !writing && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
     this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
+    if (opts.keylogFile !== undefined) this.loadKeyLog(opts.keylogFile);
     if (fields && opts.header && !opts.quiet) out.line(opts.fields.join(opts.separator));
   }
 
@@ -66,8 +69,20 @@ export class PacketPrinter {
     return this.follow?.follower.result() ?? null;
   }
 
+  /** The key log's secrets; tshark goes on without them when the file cannot be read. */
+  private loadKeyLog(path: string): void {
+    let text: string;
+    try {
+      text = readFileSync(path, 'latin1');
+    } catch {
+      return;
+    }
+    this.state.secrets.addKeyLog(text);
+  }
+
   /** Record `i` of `batch`: printed (unless writing) and returned if it passes -Y, else null. */
   take(batch: RecordBatch, i: number): KeptPacket | null {
+    addSecrets(this.state, batch, i);
     const meta = this.clock.next(batch, i);
     const bytes = recordBytes(batch, i);
     const { registry, state, options, collector, opts, out } = this;

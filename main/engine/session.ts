@@ -11,7 +11,8 @@ import { NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
 import type { EngineError, FileSummary, LoadProgress, Row } from '../../app/protocol/messages.ts';
 import { openCapture, type CaptureFile } from '../pcap/read.ts';
 import { FrameClock, recordBytes } from './frame-meta.ts';
-import { nodeCrypto } from './quic-crypto.ts';
+import { nodeCrypto } from './node-crypto.ts';
+import { addSecrets } from './secrets.ts';
 import { toEngineError } from './errors.ts';
 import { PacketIndex, UNKNOWN_STACK, type IndexEntry } from './packet-index.ts';
 
@@ -139,6 +140,7 @@ export class CaptureSession {
     for (; i < batch.count; i++) {
       if ((i & SLICE_CHECK) === SLICE_CHECK && performance.now() > deadline) break;
       const meta = this.clock.next(batch, i);
+      addSecrets(this.state, batch, i);
       const pinfo = dissect(this.registry, meta, recordBytes(batch, i), NULL_TREE, this.state, INDEX_ONLY);
       e.dataOffset = batch.dataOffset[i] ?? 0;
       e.tsSec = meta.tsSec;

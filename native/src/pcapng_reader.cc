@@ -18,6 +18,7 @@ constexpr uint32_t kInterfaceDescription = 1;
 constexpr uint32_t kObsoletePacket = 2;
 constexpr uint32_t kSimplePacket = 3;
 constexpr uint32_t kEnhancedPacket = 6;
+constexpr uint32_t kDecryptionSecrets = 10;
 constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 
 constexpr uint32_t kMinBlock = 12;
@@ -25,6 +26,7 @@ constexpr uint32_t kMinSectionHeader = 28;
 constexpr uint32_t kMinInterface = 20;
 constexpr uint32_t kMinPacket = 32;  // EPB and OPB
 constexpr uint32_t kMinSimplePacket = 16;
+constexpr uint32_t kMinSecrets = 20;
 /** Largest block accepted: a 128 MiB packet (libpcap's D-Bus maximum) plus room for options. */
 constexpr uint32_t kMaxBlock = (128u << 20) + (128u << 10) + kMinPacket;
 
@@ -138,6 +140,8 @@ PcapngReader::Step PcapngReader::BlockFault(const char* code, int64_t offset, co
 }
 
 ReadStatus PcapngReader::FillRecords(RecordBatch& batch, const std::atomic<bool>& cancel) {
+  for (auto& [type, data] : primedSecrets_) batch.AddSecrets(type, std::move(data));
+  primedSecrets_.clear();
   for (;;) {
     if (batch.Full()) return ReadStatus::kMore;
     if (cancel.load(std::memory_order_relaxed)) return ReadStatus::kCancelled;
@@ -239,12 +243,36 @@ PcapngReader::Step PcapngReader::ReadBlock(RecordBatch* batch) {
       if (step != Step::kBlock) return step;
       break;
     }
+    case kDecryptionSecrets:
+      if (!ParseSecrets(p, len, batch, why)) return BlockFault("BAD_RECORD", at, why);
+      break;
     default:
-      // Name resolution, statistics, decryption secrets, custom and unknown blocks: skipped.
+      // Name resolution, statistics, custom and unknown blocks: skipped.
       break;
   }
   pos_ += len;
   return Step::kBlock;
+}
+
+bool PcapngReader::ParseSecrets(const uint8_t* p, uint32_t len, RecordBatch* batch, std::string& why) {
+  if (len < kMinSecrets) {
+    why = "decryption secrets block of " + std::to_string(len) + " bytes";
+    return false;
+  }
+  const uint32_t type = U32(p + 8);
+  const uint32_t n = U32(p + 12);
+  if (n > len - kMinSecrets) {
+    why = "decryption secrets length " + std::to_string(n) + " exceeds its block of " + std::to_string(len) +
+          " bytes";
+    return false;
+  }
+  std::vector<uint8_t> data(p + 16, p + 16 + n);
+  if (batch == nullptr) {
+    primedSecrets_.emplace_back(type, std::move(data));
+  } else {
+    batch->AddSecrets(type, std::move(data));
+  }
+  return true;
 }
 
 bool PcapngReader::ParseSectionHeader(const uint8_t* p, uint32_t len, bool swapped, std::string& why) {

@@ -55,6 +55,8 @@ class PcapngReader : public CaptureSource {
   /** Parses an SHB whose byte order is `swapped`; false (with `why`) when it is unusable. */
   bool ParseSectionHeader(const uint8_t* p, uint32_t len, bool swapped, std::string& why);
   bool ParseInterface(const uint8_t* p, uint32_t len, std::string& why);
+  /** A Decryption Secrets Block: to `batch`, or kept for the first batch while priming. */
+  bool ParseSecrets(const uint8_t* p, uint32_t len, RecordBatch* batch, std::string& why);
   void ToTime(const Interface& iface, uint64_t ts, RecordMeta& meta) const;
 
   /** Makes n bytes from the cursor available if the file has them; returns how many are. */
@@ -81,6 +83,8 @@ class PcapngReader : public CaptureSource {
   /** 0-based index of the section being read, and whether a section header was seen yet. */
   uint32_t sectionIndex_ = 0;
   bool sawSection_ = false;
+  /** Decryption Secrets Blocks read while priming: they go out with the first batch. */
+  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> primedSecrets_;
 };
 
 }  // namespace trawl

@@ -220,6 +220,19 @@ Napi::Object Reader::MakeBatch(Napi::Env env, const RecordBatch& batch, Napi::Ar
     comments.Set(k++, pair);
   }
   b.Set("comments", comments);
+  Napi::Array secrets = Napi::Array::New(env, batch.secrets().size());
+  k = 0;
+  for (const auto& s : batch.secrets()) {
+    // Copied into memory JS owns (no external buffers).
+    Napi::ArrayBuffer bytes = Napi::ArrayBuffer::New(env, s.data.size());
+    if (!s.data.empty()) std::memcpy(bytes.Data(), s.data.data(), s.data.size());
+    Napi::Array entry = Napi::Array::New(env, 3);
+    entry.Set(0u, s.before);
+    entry.Set(1u, static_cast<double>(s.type));
+    entry.Set(2u, Napi::Uint8Array::New(env, s.data.size(), bytes, 0));
+    secrets.Set(k++, entry);
+  }
+  b.Set("secrets", secrets);
   return b;
 }
 

@@ -69,6 +69,10 @@ void RecordBatch::Add(const RecordMeta& meta, const uint8_t* bytes) {
   dataUsed_ += meta.capLen;
 }
 
+void RecordBatch::AddSecrets(uint32_t type, std::vector<uint8_t> data) {
+  secrets_.push_back({static_cast<uint32_t>(count_), type, std::move(data)});
+}
+
 void RecordBatch::AddComment(std::string text) {
   if (count_ == 0) return;
   comments_.emplace_back(static_cast<uint32_t>(count_ - 1), std::move(text));

@@ -55,6 +55,9 @@ class RecordBatch {
   /** Attaches a comment to the record added last. */
   void AddComment(std::string text);
 
+  /** A Decryption Secrets Block read before the next record (pcapng secrets type and data). */
+  void AddSecrets(uint32_t type, std::vector<uint8_t> data);
+
   size_t count() const { return count_; }
   size_t recordCapacity() const { return recordCapacity_; }
   size_t dataUsed() const { return dataUsed_; }
@@ -62,6 +65,13 @@ class RecordBatch {
   /** The single oversized record's bytes, when there is one (then data buffer is unused). */
   const std::vector<uint8_t>& overflow() const { return overflow_; }
   const std::vector<std::pair<uint32_t, std::string>>& comments() const { return comments_; }
+  struct Secrets {
+    /** Index of the record the block precedes (count() when none followed in this batch). */
+    uint32_t before;
+    uint32_t type;
+    std::vector<uint8_t> data;
+  };
+  const std::vector<Secrets>& secrets() const { return secrets_; }
 
  private:
   double* tsSec_;
@@ -81,6 +91,7 @@ class RecordBatch {
   size_t dataUsed_ = 0;
   std::vector<uint8_t> overflow_;
   std::vector<std::pair<uint32_t, std::string>> comments_;
+  std::vector<Secrets> secrets_;
 };
 
 }  // namespace trawl

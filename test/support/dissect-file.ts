@@ -6,7 +6,7 @@ import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { CaptureState, type DissectOptions } from '../../app/dissect/packet-info.ts';
 import { FullTree } from '../../app/dissect/tree.ts';
 import { FrameClock, recordBytes } from '../../main/engine/frame-meta.ts';
-import { nodeCrypto } from '../../main/engine/quic-crypto.ts';
+import { nodeCrypto } from '../../main/engine/node-crypto.ts';
 import { openCapture } from '../../main/pcap/read.ts';
 import { CORPUS_FILES } from './corpus.ts';
 import { dissected, type Dissected } from './dissect-hex.ts';

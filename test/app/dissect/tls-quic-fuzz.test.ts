@@ -9,7 +9,7 @@ import { dissect } from '../../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../../app/dissect/modules.ts';
 import { CaptureState, type DissectOptions } from '../../../app/dissect/packet-info.ts';
 import { FullTree, type FieldNode, type Tree } from '../../../app/dissect/tree.ts';
-import { nodeCrypto } from '../../../main/engine/quic-crypto.ts';
+import { nodeCrypto } from '../../../main/engine/node-crypto.ts';
 import { dissectFile } from '../../support/dissect-file.ts';
 import { metaFor, walk } from '../../support/dissect-hex.ts';
 import { allSinks, rng } from '../../support/fuzz.ts';
@@ -30,6 +30,9 @@ const identityCrypto: CryptoProvider = {
   hkdfExpand: (prk, info, length) => nodeCrypto.hkdfExpand(prk, info, length),
   aesEcbEncryptBlock: () => new Uint8Array(16),
   aesGcmDecrypt: (_k, _n, _a, data) => (data.length >= 16 ? data.slice(0, data.length - 16) : null),
+  hmac: (hash, key, ...parts) => nodeCrypto.hmac(hash, key, ...parts),
+  aeadDecrypt: (_c, _k, _n, _a, data, tag) => (data.length >= tag ? data.slice(0, data.length - tag) : null),
+  cbcDecrypt: (_c, _k, _iv, data) => data.slice(),
 };
 
 interface Sample {
