@@ -205,11 +205,25 @@ export class TcpStream {
   constructor(
     private readonly serverPort: number,
     private readonly clientPort = 40000,
-    clientIsn = 1000,
-    serverIsn = 5000,
+    private readonly clientIsn = 1000,
+    private readonly serverIsn = 5000,
   ) {
     this.cseq = clientIsn + 1;
     this.sseq = serverIsn + 1;
+  }
+
+  /** The client's SYN and the server's SYN/ACK that open the connection. */
+  handshake(): Uint8Array[] {
+    const [c, s] = [this.clientPort, this.serverPort];
+    return [
+      ipFrame(6, tcpSegment({ sport: c, dport: s, seq: this.clientIsn, flags: 0x02 }), 1, 2),
+      ipFrame(
+        6,
+        tcpSegment({ sport: s, dport: c, seq: this.serverIsn, ack: this.clientIsn + 1, flags: 0x12 }),
+        2,
+        1,
+      ),
+    ];
   }
 
   /** The next PSH/ACK segment with `payload`, to the server or from it (on `port` if given). */

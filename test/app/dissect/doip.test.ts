@@ -9,9 +9,7 @@ import {
   fieldsOfBoth,
   fuzzFrames,
   hex,
-  ipFrame,
   oracleReady,
-  tcpSegment,
   TcpStream,
   treesOfBoth,
   udpIpFrame,
@@ -47,8 +45,7 @@ const stream = new TcpStream(13400);
 const seg = (toServer: boolean, payload: string): Uint8Array => stream.segment(toServer, hex(payload));
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 13400, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 13400, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(true, '02fd00050000000b0e80000000000000000000'),
   seg(false, '02fd0006000000090e804010100000000000'),
   seg(true, '02fd8001000000060e8040101003'),

@@ -4,14 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  ipFrame,
-  oracleReady,
-  tcpSegment,
-  TcpStream,
-} from '../../support/proto-oracle.ts';
+import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream } from '../../support/proto-oracle.ts';
 import { latin1 } from '../../support/tcp-frames.ts';
 
 function cat(...parts: (Uint8Array | number[])[]): Uint8Array {
@@ -55,8 +48,7 @@ const PB = Uint8Array.from([0x08, 0x96, 0x01, 0x12, 0x02, 0x68, 0x69]);
 const BIG = msg(PB.subarray(0, 7));
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 80, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 80, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(true, cat(latin1('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), h2(4, 0, 0, []), h2(1, 0x04, 1, REQUEST))),
   // Two messages in one DATA, then one whose head and body come in separate DATA frames.
   seg(true, h2(0, 0, 1, cat(msg(JSON_BODY), msg(PB)))),

@@ -11,9 +11,7 @@ import {
   fieldsOfBoth,
   fuzzFrames,
   hex,
-  ipFrame,
   oracleReady,
-  tcpSegment,
   TcpStream,
   treesOfBoth,
 } from '../../support/proto-oracle.ts';
@@ -79,8 +77,7 @@ const BIND1 =
   '30740201026050020103043b636e3d41646d696e6973747261746f722c636e3d55736572732c64633d636c6f7564736861726b2d612c64633d6578616d706c652c64633d636f6d800e636c6f7564736861726b31323321a01d301b0419312e332e362e312e342e312e34322e322e32372e382e352e31';
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 389, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 389, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(true, BIND1),
   seg(false, msg(2, result(0x61, 0))),
   seg(true, SEARCH1),

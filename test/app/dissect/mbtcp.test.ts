@@ -9,9 +9,7 @@ import {
   fieldsOfBoth,
   fuzzFrames,
   hex,
-  ipFrame,
   oracleReady,
-  tcpSegment,
   TcpStream,
   treesOfBoth,
 } from '../../support/proto-oracle.ts';
@@ -43,8 +41,7 @@ const stream = new TcpStream(502);
 const seg = (toServer: boolean, payload: string): Uint8Array => stream.segment(toServer, hex(payload));
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 502, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 502, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   // Read Input Registers 600, 100 words (ModbusRequest.dat's PDU).
   seg(true, '001100000006ff0402580064'),
   seg(false, '001100000007ff0404000a0014'),

@@ -3,14 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  ipFrame,
-  oracleReady,
-  tcpSegment,
-  TcpStream,
-} from '../../support/proto-oracle.ts';
+import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream } from '../../support/proto-oracle.ts';
 import { latin1 } from '../../support/tcp-frames.ts';
 
 const FIELDS = [
@@ -26,8 +19,7 @@ const stream = new TcpStream(6379);
 const seg = (toServer: boolean, payload: string): Uint8Array => stream.segment(toServer, latin1(payload));
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 6379, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 6379, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(true, '*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n'),
   seg(false, '+OK\r\n'),
   seg(true, 'PING\r\n\r\nPING\r\n'),

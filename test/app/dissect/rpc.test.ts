@@ -10,7 +10,6 @@ import {
   fuzzFrames,
   ipFrame,
   oracleReady,
-  tcpSegment,
   TcpStream,
   treesOfBoth,
   udpIpFrame,
@@ -137,8 +136,7 @@ function tcpFrames(port: number): Uint8Array[] {
   const dumpRec = record(dump);
   const big = xdr(call(0x3003, 100000, 2, 3), 100003, 3, 6, 0);
   return [
-    ipFrame(6, tcpSegment({ sport: 40000, dport: port, seq: 1000, flags: 0x02 }), 1, 2),
-    ipFrame(6, tcpSegment({ sport: port, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+    ...stream.handshake(),
     seg(true, record(xdr(call(0x3001, 100000, 2, 3), 100003, 3, 6, 0)), port),
     seg(false, record(reply(0x3001, 2049)), port),
     // Two calls in one segment.

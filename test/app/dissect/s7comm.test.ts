@@ -9,9 +9,7 @@ import {
   fieldsOfBoth,
   fuzzFrames,
   hex,
-  ipFrame,
   oracleReady,
-  tcpSegment,
   TcpStream,
   treesOfBoth,
 } from '../../support/proto-oracle.ts';
@@ -51,8 +49,7 @@ const dt = (s7: string): string => {
 };
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 102, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 102, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   // CR with TPDU size, a printable and a binary TSAP; the CC answering it.
   seg(true, '0300001611e00000000100c0010ac1024d57c2020102'),
   seg(false, '0300001611d00001000400c0010ac1020100c2020102'),

@@ -5,15 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  ipFrame,
-  oracleReady,
-  tcpSegment,
-  TcpStream,
-  treesOfBoth,
-} from '../../support/proto-oracle.ts';
+import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream, treesOfBoth } from '../../support/proto-oracle.ts';
 
 const le16 = (v: number): number[] => [v & 0xff, (v >> 8) & 0xff];
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
@@ -149,8 +141,7 @@ const seg = (toServer: boolean, bytes: number[], framed = true): Uint8Array =>
 
 const split = [0, 0, 0, read().length, ...read()];
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 445, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 445, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(true, negotiateRequest()),
   seg(false, negotiateResponse()),
   seg(true, treeConnect()),

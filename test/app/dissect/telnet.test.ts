@@ -9,9 +9,7 @@ import {
   fieldsOfBoth,
   fuzzFrames,
   hex,
-  ipFrame,
   oracleReady,
-  tcpSegment,
   TcpStream,
   treesOfBoth,
 } from '../../support/proto-oracle.ts';
@@ -39,8 +37,7 @@ const seg = (toServer: boolean, payload: string): Uint8Array => stream.segment(t
 const ascii = (s: string): string => Buffer.from(s, 'latin1').toString('hex');
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 23, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 23, dport: 40000, seq: 5000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(false, 'fffb03fffd18fffd1ffffd20fffd21fffd22fffa22010bfff0'),
   seg(
     false,

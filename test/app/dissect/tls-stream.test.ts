@@ -4,14 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  ipFrame,
-  oracleReady,
-  tcpSegment,
-  TcpStream,
-} from '../../support/proto-oracle.ts';
+import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   '_ws.col.Protocol',
@@ -78,8 +71,7 @@ const seg = (toServer: boolean, payload: number[]): Uint8Array =>
   stream.segment(toServer, Uint8Array.from(payload));
 
 const FRAMES = [
-  ipFrame(6, tcpSegment({ sport: 40000, dport: 443, seq: 1000, flags: 0x02 }), 1, 2),
-  ipFrame(6, tcpSegment({ sport: 443, dport: 40000, seq: 7000, ack: 1001, flags: 0x12 }), 2, 1),
+  ...stream.handshake(),
   seg(true, CLIENT_HELLO.slice(0, 30)),
   seg(true, CLIENT_HELLO.slice(30)),
   seg(false, [...DRAFT_SERVER_HELLO, ...APP_DATA]),
