@@ -329,15 +329,7 @@ function record(call: Call, off: number): number {
       handshake(call, body, len);
       break;
     case 23: {
-      appendInfo(call, 'Application Data');
-      const app = PORT_PROTOCOLS.get(pinfo.srcPort) ?? PORT_PROTOCOLS.get(pinfo.dstPort) ?? '';
-      if (tree.full) {
-        tree.label(
-          `${shortName(s.version)} Record Layer: Application Data Protocol: ${app || 'Application Data'}`,
-        );
-      }
-      tree.add(F.app_data, tvb, body, len);
-      if (app) tree.add(F.app_data_proto, tvb, tvb.start, 0, app);
+      applicationData(call, tvb, body, len);
       break;
     }
     case 24:
@@ -399,9 +391,23 @@ function openRecord(call: Call, off: number, ct: number, version: number, len: n
   return opened;
 }
 
+/** An application data record's label, Info and items (its `len` bytes at `off` of `tvb`). */
+function applicationData(call: Call, tvb: Tvb, off: number, len: number): void {
+  const { pinfo, tree, s } = call;
+  appendInfo(call, 'Application Data');
+  const app = PORT_PROTOCOLS.get(pinfo.srcPort) ?? PORT_PROTOCOLS.get(pinfo.dstPort) ?? '';
+  if (tree.full) {
+    tree.label(
+      `${shortName(s.version)} Record Layer: Application Data Protocol: ${app || 'Application Data'}`,
+    );
+  }
+  tree.add(F.app_data, tvb, off, len);
+  if (app) tree.add(F.app_data_proto, tvb, tvb.start, 0, app);
+}
+
 /** A decrypted record's contents under its record subtree. */
 function decrypted(call: Call, opened: Opened, off: number, len: number): void {
-  const { pinfo, tree, s } = call;
+  const { pinfo, tree } = call;
   const data = opened.data;
   const source = pinfo.addSource('Decrypted DTLS', data);
   const plain = new Tvb(data, 0, data.length, data.length, source);
@@ -416,15 +422,7 @@ function decrypted(call: Call, opened: Opened, off: number, len: number): void {
         handshake(call, 0, data.length);
         break;
       case 23: {
-        appendInfo(call, 'Application Data');
-        const app = PORT_PROTOCOLS.get(pinfo.srcPort) ?? PORT_PROTOCOLS.get(pinfo.dstPort) ?? '';
-        if (tree.full) {
-          tree.label(
-            `${shortName(s.version)} Record Layer: Application Data Protocol: ${app || 'Application Data'}`,
-          );
-        }
-        tree.add(F.app_data, saved, off + 13, len);
-        if (app) tree.add(F.app_data_proto, saved, saved.start, 0, app);
+        applicationData(call, saved, off + 13, len);
         // What the application protocol is Trawl does not know for DTLS: the bytes as Data, at the top.
         tree.reopen(null);
         dissectData(plain, pinfo, tree);

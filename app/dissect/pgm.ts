@@ -1,6 +1,7 @@
 // Pragmatic General Multicast (RFC 3208), IP protocol 113: the common header, each type's
 // sequence number, options skipped by their lengths, ODATA/RDATA payloads as data, as tshark 4.0
 // shows them (Info `ODATA sqn 0xd6a9 gsi 3329041eba74 tsdulen 105`).
+import { formatHex } from '../format/address.ts';
 import { dissectData } from './data.ts';
 import { bool, bytes, fields, hex, names, proto, text, uint } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -79,7 +80,7 @@ export function dissectPGM(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const type = tvb.u8(o + 4);
   const opts = tvb.u8(o + 5);
   tvb.need(o + 8, 8);
-  const gsi = hexOf(tvb.bytes, o + 8, 6);
+  const gsi = formatHex(tvb.bytes, o + 8, 6);
   const tsdulen = tvb.u16(o + 14);
   const name = TYPES.get(type) ?? 'Unknown';
   tree.push(F[''], tvb, o, tvb.remaining(o));
@@ -140,12 +141,6 @@ function skipOptions(tvb: Tvb, p: number, tree: Tree): number {
     q += len;
   }
   return Math.max(q, end);
-}
-
-function hexOf(b: Uint8Array, o: number, n: number): string {
-  let s = '';
-  for (let i = o; i < o + n; i++) s += (b[i] as number).toString(16).padStart(2, '0');
-  return s;
 }
 
 export const pgmModule = {

@@ -630,8 +630,8 @@ function verifyRetry(tvb: Tvb, odcid: Uint8Array, version: number, crypto: Crypt
   return opened !== null;
 }
 
-/** The memo of a packet nothing was learnt about (never written). */
-const NO_MEMO: PacketMemo = {
+/** A packet's memo before anything is learnt about it. */
+const newMemo = (): PacketMemo => ({
   pn: -1,
   pnLen: 0,
   first: 0,
@@ -639,21 +639,16 @@ const NO_MEMO: PacketMemo = {
   handshakes: new Map(),
   repeats: new Set(),
   retryVerified: null,
-};
+});
+
+/** The memo of a packet nothing was learnt about (never written). */
+const NO_MEMO: PacketMemo = newMemo();
 
 function memoOf(ctx: Ctx): PacketMemo {
   const key = `${ctx.pinfo.meta.number}/${ctx.index}`;
   let m = ctx.dg.st.memo.get(key);
   if (!m) {
-    m = {
-      pn: -1,
-      pnLen: 0,
-      first: 0,
-      plain: null,
-      handshakes: new Map(),
-      repeats: new Set(),
-      retryVerified: null,
-    };
+    m = newMemo();
     if (ctx.dg.first) ctx.dg.st.memo.set(key, m);
   }
   return m;

@@ -359,7 +359,7 @@ function dissectOne(
   // Reads past the message's own length are malformed, not a peek into the next message.
   const tvb = whole.sub(off, 4 + len);
   let name = HANDSHAKE_TYPES.get(type) ?? 'Encrypted Handshake Message';
-  if (type === 2 && len >= 34 && hexOf(tvb.slice(off + 6, 32)) === HRR_RANDOM) name = 'Hello Retry Request';
+  if (type === 2 && len >= 34 && formatHex(tvb.slice(off + 6, 32)) === HRR_RANDOM) name = 'Hello Retry Request';
   result.names.push(name);
   tree.push(HS.handshake, tvb, off, 4 + len);
   if (tree.full) tree.label(`Handshake Protocol: ${name}`);
@@ -422,12 +422,6 @@ const enum Hello {
   Retry,
   Encrypted,
   Ticket,
-}
-
-function hexOf(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
 }
 
 /**
