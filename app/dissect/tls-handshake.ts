@@ -359,7 +359,8 @@ function dissectOne(
   // Reads past the message's own length are malformed, not a peek into the next message.
   const tvb = whole.sub(off, 4 + len);
   let name = HANDSHAKE_TYPES.get(type) ?? 'Encrypted Handshake Message';
-  if (type === 2 && len >= 34 && formatHex(tvb.slice(off + 6, 32)) === HRR_RANDOM) name = 'Hello Retry Request';
+  if (type === 2 && len >= 34 && formatHex(tvb.slice(off + 6, 32)) === HRR_RANDOM)
+    name = 'Hello Retry Request';
   result.names.push(name);
   tree.push(HS.handshake, tvb, off, 4 + len);
   if (tree.full) tree.label(`Handshake Protocol: ${name}`);
