@@ -124,6 +124,12 @@ export interface ViewState {
   filtering: boolean;
 }
 
+/** Preferences that change how packets are dissected (Wireshark's Protocols preferences). */
+export interface DissectionPrefs {
+  /** TLS's "(Pre)-Master-Secret log filename" (tls.keylog_file): an NSS key log; null: none. */
+  tlsKeylogFile: string | null;
+}
+
 /** request name → params and result. */
 export interface Requests {
   /** `discard`: drop an unsaved live capture (else that fails with UNSAVED). */
@@ -144,6 +150,8 @@ export interface Requests {
   'frame.detail': { params: { number: number }; result: FrameDetail };
   /** The payload of the TCP or UDP stream frame `number` belongs to (Follow TCP/UDP Stream). */
   'follow.stream': { params: { proto: FollowProto; number: number }; result: FollowResult };
+  /** Sets the preferences files opened and captures started from now on are dissected with. */
+  'prefs.set': { params: DissectionPrefs; result: DissectionPrefs };
   'capture.interfaces': { params: Record<string, never>; result: CaptureInterface[] };
   /** Interface counters now (the welcome screen's sparklines take the differences). */
   'capture.counters': {
@@ -179,6 +187,7 @@ export const REQUEST_NAMES = {
   'view.find': 1,
   'frame.detail': 1,
   'follow.stream': 1,
+  'prefs.set': 1,
   'capture.interfaces': 1,
   'capture.counters': 1,
   'capture.validateFilter': 1,

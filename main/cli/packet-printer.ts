@@ -1,7 +1,6 @@
 // One packet loop for `trawl -r` and `trawl -i`: each record is dissected as deep as the output
 // and the -Y filter need, tested, and printed as a summary line, -T fields line or -V tree (with
 // -x bytes); or, when the caller writes a file, only tested.
-import { readFileSync } from 'node:fs';
 import { dissect } from '../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import {
@@ -16,7 +15,7 @@ import { FollowTap } from '../../app/follow/follow-tap.ts';
 import type { FollowResult } from '../../app/follow/follow.ts';
 import type { RecordBatch } from '../../native/index.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
-import { addSecrets } from '../engine/secrets.ts';
+import { addSecrets, KeyLogFile } from '../engine/secrets.ts';
 import { nodeCrypto } from '../engine/node-crypto.ts';
 import type { CliOptions } from './args.ts';
 import type { Output } from './output.ts';
@@ -60,24 +59,14 @@ export class PacketPrinter {
     // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
     const wantInfo = !writing && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
     this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
-    if (opts.keylogFile !== undefined) this.loadKeyLog(opts.keylogFile);
+    // The key log's secrets; tshark goes on without them when the file cannot be read.
+    if (opts.keylogFile !== undefined) new KeyLogFile(opts.keylogFile).refresh(this.state.secrets);
     if (fields && opts.header && !opts.quiet) out.line(opts.fields.join(opts.separator));
   }
 
   /** The followed stream (-z follow), once every packet has been taken. */
   followResult(): FollowResult | null {
     return this.follow?.follower.result() ?? null;
-  }
-
-  /** The key log's secrets; tshark goes on without them when the file cannot be read. */
-  private loadKeyLog(path: string): void {
-    let text: string;
-    try {
-      text = readFileSync(path, 'latin1');
-    } catch {
-      return;
-    }
-    this.state.secrets.addKeyLog(text);
   }
 
   /** Record `i` of `batch`: printed (unless writing) and returned if it passes -Y, else null. */

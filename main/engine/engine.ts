@@ -6,11 +6,12 @@ import { writeCaptureFile } from './save.ts';
 import { frameDetail } from './detail.ts';
 import { followStream } from './follow.ts';
 import { EngineFailure } from './errors.ts';
+import { checkKeyLogFile } from './secrets.ts';
 import { CaptureSession } from './session.ts';
 import { View } from './view.ts';
 import { FilterScan } from './filter-scan.ts';
 import { compileFilter } from '../../app/filter/compile.ts';
-import type { CaptureStartOptions } from '../../app/protocol/messages.ts';
+import type { CaptureStartOptions, DissectionPrefs } from '../../app/protocol/messages.ts';
 import { defaultCaptureProvider, type CaptureProvider } from './capture-provider.ts';
 import { LiveSession } from './live.ts';
 import { formatCount } from '../../app/format/count.ts';
@@ -25,6 +26,9 @@ export class Engine {
 
   /** The live capture feeding `session`, while it runs and after it stopped. */
   private live: LiveSession | null = null;
+
+  /** What files opened and captures started from now on are dissected with. */
+  private prefs: DissectionPrefs = { tlsKeylogFile: null };
 
   constructor(
     private readonly emit: (event: EngineEvent) => void,
@@ -90,6 +94,19 @@ export class Engine {
       // A running capture is followed as far as it has got; a file once it is all indexed.
       const whole = !this.live?.running;
       return followStream(session, proto, number - 1, whole, () => this.session !== session);
+    },
+    'prefs.set': ({ tlsKeylogFile }) => {
+      const path = tlsKeylogFile?.trim() || null;
+      if (path !== null) {
+        try {
+          checkKeyLogFile(path);
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          throw new EngineFailure('BAD_REQUEST', `Cannot read the TLS key log file ${path}: ${why}`);
+        }
+      }
+      this.prefs = { tlsKeylogFile: path };
+      return this.prefs;
     },
     'capture.interfaces': () => this.capture.listInterfaces(),
     'capture.counters': async () => ({ time: Date.now(), counters: await this.capture.readCounters() }),
@@ -168,11 +185,15 @@ export class Engine {
 
   private async open(path: string) {
     this.close();
-    const session = CaptureSession.open(path, {
-      onProgress: (progress) => this.session === session && this.emit({ type: 'load.progress', progress }),
-      onError: (error, packets) =>
-        this.session === session && this.emit({ type: 'load.error', error, packets }),
-    });
+    const session = CaptureSession.open(
+      path,
+      {
+        onProgress: (progress) => this.session === session && this.emit({ type: 'load.progress', progress }),
+        onError: (error, packets) =>
+          this.session === session && this.emit({ type: 'load.error', error, packets }),
+      },
+      this.prefs,
+    );
     this.session = session;
     this.view = new View(session);
     this.emit({ type: 'file.opened', file: session.summary });
@@ -204,14 +225,19 @@ export class Engine {
   private async startLive(options: CaptureStartOptions) {
     let live: LiveSession | null = null;
     const mine = (): boolean => live !== null && this.live === live;
-    live = await LiveSession.start(this.capture, options, {
-      onProgress: (progress) => mine() && this.emit({ type: 'load.progress', progress }),
-      onError: (error, packets) => mine() && this.emit({ type: 'load.error', error, packets }),
-      onStats: (stats) => mine() && this.emit({ type: 'capture.stats', stats }),
-      onEnded: (capture) =>
-        mine() &&
-        this.emit({ type: capture.state === 'failed' ? 'capture.failed' : 'capture.stopped', capture }),
-    });
+    live = await LiveSession.start(
+      this.capture,
+      options,
+      {
+        onProgress: (progress) => mine() && this.emit({ type: 'load.progress', progress }),
+        onError: (error, packets) => mine() && this.emit({ type: 'load.error', error, packets }),
+        onStats: (stats) => mine() && this.emit({ type: 'capture.stats', stats }),
+        onEnded: (capture) =>
+          mine() &&
+          this.emit({ type: capture.state === 'failed' ? 'capture.failed' : 'capture.stopped', capture }),
+      },
+      this.prefs,
+    );
     this.close();
     this.live = live;
     this.session = live.session;

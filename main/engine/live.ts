@@ -8,6 +8,7 @@ import type {
   CaptureStartOptions,
   CaptureStatsInfo,
   CaptureStatus,
+  DissectionPrefs,
   FileSummary,
   LoadProgress,
 } from '../../app/protocol/messages.ts';
@@ -345,6 +346,7 @@ export class LiveSession {
     provider: CaptureProvider,
     options: CaptureStartOptions,
     listener: LiveListener,
+    prefs: Partial<DissectionPrefs> = {},
   ): Promise<LiveSession> {
     let capture: LiveCapture;
     try {
@@ -357,7 +359,7 @@ export class LiveSession {
     capture.onBatch((batch) => batches.push(batch));
     // Records JS never got (it fell behind) are in the file: read them back, in file order.
     capture.onGap?.((gap) => batches.pushGap(gap));
-    const session = CaptureSession.tail(capture.path, batches, listener);
+    const session = CaptureSession.tail(capture.path, batches, listener, prefs);
     return new LiveSession(options, capture, batches, session, listener);
   }
 

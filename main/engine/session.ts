@@ -8,11 +8,17 @@ import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { CaptureState, type FrameMeta } from '../../app/dissect/packet-info.ts';
 import type { Registry } from '../../app/dissect/registry.ts';
 import { NULL_TREE, type Tree } from '../../app/dissect/tree.ts';
-import type { EngineError, FileSummary, LoadProgress, Row } from '../../app/protocol/messages.ts';
+import type {
+  DissectionPrefs,
+  EngineError,
+  FileSummary,
+  LoadProgress,
+  Row,
+} from '../../app/protocol/messages.ts';
 import { openCapture, type CaptureFile } from '../pcap/read.ts';
 import { FrameClock, recordBytes } from './frame-meta.ts';
 import { nodeCrypto } from './node-crypto.ts';
-import { addSecrets } from './secrets.ts';
+import { addSecrets, KeyLogFile } from './secrets.ts';
 import { toEngineError } from './errors.ts';
 import { PacketIndex, UNKNOWN_STACK, type IndexEntry } from './packet-index.ts';
 
@@ -65,12 +71,17 @@ export class CaptureSession {
   private closed = false;
   private growthWaiters: (() => void)[] = [];
 
+  /** The TLS key log preference's file, read again before each batch (it grows during a capture). */
+  private readonly keyLog: KeyLogFile | null;
+
   private constructor(
     path: string,
     file: CaptureFile,
     private readonly listener: LoadListener,
+    prefs: Partial<DissectionPrefs>,
   ) {
     this.file = file;
+    this.keyLog = prefs.tlsKeylogFile ? new KeyLogFile(prefs.tlsKeylogFile) : null;
     this.fd = openSync(path, 'r');
     const info = file.info;
     this.summary = {
@@ -92,19 +103,25 @@ export class CaptureSession {
   }
 
   /** Opens `path` and starts indexing it in the background. Throws CaptureFileError. */
-  static open(path: string, listener: LoadListener): CaptureSession {
-    return new CaptureSession(path, openCapture(path), listener);
+  static open(path: string, listener: LoadListener, prefs: Partial<DissectionPrefs> = {}): CaptureSession {
+    return new CaptureSession(path, openCapture(path), listener, prefs);
   }
 
   /** Indexes the batches `source` delivers as they come: a live capture tailing its file. */
-  static tail(path: string, source: CaptureFile, listener: LoadListener): CaptureSession {
-    return new CaptureSession(path, source, listener);
+  static tail(
+    path: string,
+    source: CaptureFile,
+    listener: LoadListener,
+    prefs: Partial<DissectionPrefs> = {},
+  ): CaptureSession {
+    return new CaptureSession(path, source, listener, prefs);
   }
 
   private async load(): Promise<void> {
     let lastReport = 0;
     try {
       for await (const batch of this.file) {
+        this.keyLog?.refresh(this.state.secrets);
         // In slices, with a turn of the event loop between them: requests (rows, a detail, a
         // filter) are answered while a big file indexes, and the first rows as soon as they exist.
         for (let from = 0; from < batch.count;) {
