@@ -5,6 +5,7 @@
 import { EngineClient, type Transport } from './client/engine-client.ts';
 import { browserHost, electronHost, type Host } from './client/host.ts';
 import { startOpen } from './client/open.ts';
+import { applySavedPrefs } from './app/prefs.ts';
 import {
   engineSocketUrl,
   messagePortTransport,
@@ -37,11 +38,14 @@ async function start(): Promise<void> {
     // The file to open on start is asked for now, so the engine reads it while the window is
     // built; its events wait for the window (App releases them once it listens).
     client.holdEvents();
+    // The saved preferences go first: the engine takes requests in order, so the file opened on
+    // start is dissected with them (a TLS key log decrypts it).
+    const prefsStarted = applySavedPrefs(client);
     const path = new URLSearchParams(window.location.search).get('open');
     const initialOpen = path ? startOpen(client, path) : null;
     const { showWindow } = await windowCode;
     splash?.remove();
-    showWindow(rootEl, { client, host, initialOpen, inPageMenu: host.kind === 'browser' });
+    showWindow(rootEl, { client, host, initialOpen, prefsStarted, inPageMenu: host.kind === 'browser' });
     document.body.dataset['engine'] = 'ready';
   } catch (err) {
     console.error(err);

@@ -26,6 +26,7 @@ export const MENU_ACTIONS = [
   'capture-options',
   'follow-tcp',
   'follow-udp',
+  'preferences',
 ] as const;
 
 export type MenuAction = (typeof MENU_ACTIONS)[number];

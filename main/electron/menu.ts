@@ -109,6 +109,8 @@ export function menuTemplate(state: MenuState, on: MenuHandlers): MenuItemConstr
         { role: 'selectAll' },
         { type: 'separator' },
         page('find-filter', '&Find Packet / Apply Filter', 'CmdOrCtrl+/'),
+        { type: 'separator' },
+        page('preferences', 'Pr&eferences…', 'CmdOrCtrl+Shift+P'),
       ],
     },
     {

@@ -21,6 +21,7 @@ export type Action =
   | 'capture-options'
   | 'follow-tcp'
   | 'follow-udp'
+  | 'preferences'
   | `time-format:${TimeFormat}`;
 
 const SIMPLE = new Set<string>([
@@ -42,6 +43,7 @@ const SIMPLE = new Set<string>([
   'capture-options',
   'follow-tcp',
   'follow-udp',
+  'preferences',
 ]);
 
 export function isAction(v: unknown): v is Action {
@@ -80,6 +82,7 @@ export function actionForKey(e: KeyboardEvent): Action | null {
   if (key === 'o' && !e.shiftKey) return 'open';
   if (key === 's' && e.shiftKey) return 'save-as';
   if (key === 'g' && !e.shiftKey) return 'goto';
+  if (key === 'p' && e.shiftKey) return 'preferences';
   if (key === '/') return 'find-filter';
   // Ctrl+E starts, or stops a running capture (Wireshark's toggle); Ctrl+K is Capture → Options.
   if (key === 'e' && !e.shiftKey) return 'capture-start';

@@ -46,6 +46,9 @@ import { copyText } from './clipboard.ts';
 import { ExportDialog, type ExportChoice } from '../filter/export-dialog.tsx';
 import { FilterBar, type FilterBarHandle } from '../filter/filter-bar.tsx';
 import { FollowDialog } from '../detail/follow-dialog.tsx';
+import { PreferencesDialog } from '../chrome/preferences-dialog.tsx';
+import type { DissectionPrefs } from '../../app/protocol/messages.ts';
+import { applyPrefs, savedPrefs } from './prefs.ts';
 import type { FollowProto } from '../../app/follow/follow.ts';
 import { filterMenuItems } from '../filter/tree-filter-menu.ts';
 import { useDisplayFilter } from '../filter/use-display-filter.ts';
@@ -68,11 +71,13 @@ export interface AppProps {
   host: Host;
   /** The file asked for on start (browser mode's `?open=`), its `file.open` already sent. */
   initialOpen: Opening | null;
+  /** The saved preferences handed to the engine on start: an error to show, or null. */
+  prefsStarted: Promise<string | null>;
   /** Draw the in-page menu bar (browser mode; Electron has its native menu). */
   inPageMenu: boolean;
 }
 
-type DialogKind = 'open' | 'save' | 'goto' | 'capture' | 'export' | null;
+type DialogKind = 'open' | 'save' | 'goto' | 'capture' | 'export' | 'preferences' | null;
 
 interface ContextMenuState {
   x: number;
@@ -100,7 +105,7 @@ function loadErrorText(error: EngineError, packets: number): string {
   return `The capture file appears to be damaged or cut short: ${error.message}. ${kept}`;
 }
 
-export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
+export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: AppProps) {
   const [file, setFile] = useState<FileSummary | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
@@ -130,6 +135,7 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
     null,
   );
   const [recent, setRecent] = useState<string[]>(recentFiles);
+  const [prefs, setPrefs] = useState<DissectionPrefs>(savedPrefs);
   const [panes, setPanes] = useState<number[]>(() => load('panes', [0.5, 0.28], isNumberArray));
   const [dragging, setDragging] = useState(false);
 
@@ -325,6 +331,30 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
     [client, notify],
   );
 
+  const prefsRef = useRef(prefs);
+  prefsRef.current = prefs;
+  /**
+   * Edit → Preferences → OK: the engine takes the preferences (or says why not, shown in the
+   * dialog); an opened file is read again to be dissected with them, as Wireshark re-dissects. A
+   * capture keeps its packets as they were dissected; the preferences apply from its next packets.
+   */
+  const changePrefs = useCallback(
+    async (next: DissectionPrefs): Promise<string | null> => {
+      const result = await applyPrefs(client, next);
+      if ('error' in result) return result.error;
+      setDialog(null);
+      const changed = result.prefs.tlsKeylogFile !== prefsRef.current.tlsKeylogFile;
+      setPrefs(result.prefs);
+      const open = fileRef.current;
+      if (changed && open && !captureRef.current.status) void openFile(open.path);
+      return null;
+    },
+    [client, openFile],
+  );
+  useEffect(() => {
+    void prefsStarted.then((error) => error && notify(error));
+  }, [prefsStarted, notify]);
+
   const goToPacket = useCallback(
     async (n: number) => {
       setDialog(null);
@@ -502,6 +532,9 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
           setOptionsIface(null);
           setDialog('capture');
           break;
+        case 'preferences':
+          setDialog('preferences');
+          break;
         case 'goto':
           if (fileRef.current) setDialog('goto');
           break;
@@ -652,6 +685,14 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
         { label: 'Save As…', shortcut: 'Ctrl+Shift+S', disabled: !file, onClick: () => runAction('save-as') },
         { label: 'Export Specified Packets…', disabled: !file, onClick: () => setDialog('export') },
         { label: 'Close', disabled: !file, onClick: () => runAction('close') },
+      ],
+    },
+    {
+      label: 'Edit',
+      items: [
+        { label: 'Find Packet / Apply Filter', shortcut: 'Ctrl+/', onClick: () => runAction('find-filter') },
+        SEPARATOR,
+        { label: 'Preferences…', shortcut: 'Ctrl+Shift+P', onClick: () => runAction('preferences') },
       ],
     },
     {
@@ -946,6 +987,9 @@ export function App({ client, host, initialOpen, inPageMenu }: AppProps) {
       )}
       {dialog === 'goto' && (
         <GoToDialog max={view?.total ?? 0} onGo={(n) => void goToPacket(n)} onClose={() => setDialog(null)} />
+      )}
+      {dialog === 'preferences' && (
+        <PreferencesDialog prefs={prefs} onApply={changePrefs} onClose={() => setDialog(null)} />
       )}
       {following && (
         <FollowDialog

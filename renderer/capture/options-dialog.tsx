@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CaptureInterface, CaptureStartOptions } from '../../app/protocol/messages.ts';
 import type { EngineClient } from '../client/engine-client.ts';
-import { Dialog } from '../chrome/dialogs.tsx';
+import { Dialog, DialogButtons } from '../chrome/dialogs.tsx';
 import { CaptureFilterField, useFilterCheck } from './filter-field.tsx';
 import { Sparkline } from './sparkline.tsx';
 import { useInterfaces, useTraffic } from './use-interfaces.ts';
@@ -248,21 +248,14 @@ export function CaptureOptionsDialog(props: {
           </fieldset>
         </div>
 
-        <div className="dialog-buttons">
+        <DialogButtons
+          submit="Start"
+          disabled={!canStart || iface === null}
+          onCancel={props.onClose}
+          submitTestId="options-start"
+        >
           <span className="status-dim">{iface ? `Capture on ${iface}` : 'Choose an interface'}</span>
-          <span className="grow" />
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button primary"
-            disabled={!canStart || iface === null}
-            data-testid="options-start"
-          >
-            Start
-          </button>
-        </div>
+        </DialogButtons>
       </form>
     </Dialog>
   );

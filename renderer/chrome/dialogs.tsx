@@ -37,6 +37,36 @@ export function Dialog(props: {
   );
 }
 
+/**
+ * A form dialog's last row: whatever `children` says on the left, then Cancel and the submit button
+ * (the form's Enter) on the right.
+ */
+export function DialogButtons(props: {
+  submit: string;
+  disabled?: boolean;
+  onCancel(): void;
+  submitTestId?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="dialog-buttons">
+      {props.children}
+      <span className="grow" />
+      <button type="button" className="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button
+        type="submit"
+        className="button primary"
+        disabled={props.disabled}
+        data-testid={props.submitTestId}
+      >
+        {props.submit}
+      </button>
+    </div>
+  );
+}
+
 function EntryIcon({ dir }: { dir: boolean }) {
   return (
     <svg className="entry-icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden>
@@ -252,15 +282,7 @@ export function SaveDialog(props: {
             Displayed packets only
           </label>
         </div>
-        <div className="dialog-buttons">
-          <span className="grow" />
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={!path.trim()}>
-            Save
-          </button>
-        </div>
+        <DialogButtons submit="Save" disabled={!path.trim()} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

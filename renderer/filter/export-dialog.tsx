@@ -2,7 +2,7 @@
 // of frame numbers) out of which set (captured, or displayed by the filter), written as pcap by
 // the engine's save path.
 import { useState } from 'react';
-import { Dialog } from '../chrome/dialogs.tsx';
+import { Dialog, DialogButtons } from '../chrome/dialogs.tsx';
 import { formatCount } from '../../app/format/count.ts';
 
 export interface ExportChoice {
@@ -105,15 +105,7 @@ export function ExportDialog(props: {
             spellCheck={false}
           />
         </div>
-        <div className="dialog-buttons">
-          <span className="grow" />
-          <button type="button" className="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={!ready}>
-            Export
-          </button>
-        </div>
+        <DialogButtons submit="Export" disabled={!ready} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

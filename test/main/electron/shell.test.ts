@@ -177,6 +177,7 @@ describe('electron shell: menus', () => {
     expect(accel('capture-restart')).toBe('CmdOrCtrl+R');
     expect(accel('follow-tcp')).toBe('CmdOrCtrl+Alt+Shift+T');
     expect(accel('follow-udp')).toBe('CmdOrCtrl+Alt+Shift+U');
+    expect(accel('preferences')).toBe('CmdOrCtrl+Shift+P');
     expect(menuItem(menu(), 'copy').role).toBe('copy');
     expect(menuItem(menu(), 'save-as').enabled).toBe(false);
     expect(menuItem(menu(), 'devtools').role).toBe('toggleDevTools');
@@ -197,6 +198,7 @@ describe('electron shell: menus', () => {
       'goto',
       'last-packet',
       'find-filter',
+      'preferences',
       'expand-all',
       'time-format:utc',
       'toggle-colouring',
@@ -218,6 +220,7 @@ describe('electron shell: menus', () => {
       'goto',
       'last-packet',
       'find-filter',
+      'preferences',
       'expand-all',
       'time-format:utc',
       'toggle-colouring',
