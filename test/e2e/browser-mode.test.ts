@@ -1,7 +1,6 @@
 // Trawl in a real Chromium against the browser mode, on real captures: the packet list, tree
 // and hex view must show exactly what the engine (and the CLI) say about the file.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import {
   pageUrl,
   serve,
 } from './harness.ts';
+import { scratchDir } from '../support/scratch.ts';
 
 const TCP = join(CORPUS_FILES, 'pcpp__tls.pcap');
 const DNS = join(CORPUS_FILES, 'pcpp__DnsPackets.pcap');
@@ -269,7 +269,7 @@ describe('browser mode: protocol tree and hex view', () => {
 
 describe('browser mode: broken files and access', () => {
   it('shows the good packets of a truncated file and the error bar', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trawl-e2e-'));
+    const dir = scratchDir('trawl-e2e-');
     const cut = join(dir, 'cut.pcap');
     const whole = readFileSync(DNS);
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2) + 7));
@@ -302,7 +302,7 @@ describe('browser mode: broken files and access', () => {
   });
 
   it('opens a file through the Open dialog and remembers it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trawl-e2e-open-'));
+    const dir = scratchDir('trawl-e2e-open-');
     copyFileSync(TCP, join(dir, 'picked.pcap'));
     const page = await newPage();
     await page.goto(pageUrl(server));

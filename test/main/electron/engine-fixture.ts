@@ -2,8 +2,7 @@
 // (into a temporary folder, so the tests need no prior build), or served in-process over a real
 // worker_threads MessageChannel; and a MessagePortMain stand-in over a real Node MessagePort.
 import { build } from 'esbuild';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -11,6 +10,7 @@ import type { EngineHost } from '../../../main/electron/engine-host.ts';
 import type { ClientPortLike, EngineRelay } from '../../../main/electron/port-relay.ts';
 import { serveEngine } from '../../../main/engine/port.ts';
 import { CORPUS_FILES, ROOT } from '../../support/corpus.ts';
+import { scratchDir } from '../../support/scratch.ts';
 
 export const ADDON = join(ROOT, 'native/build/Release/trawl.node');
 export const HAVE_ADDON = existsSync(ADDON) || Boolean(process.env['TRAWL_ADDON']);
@@ -18,7 +18,7 @@ export const SAMPLE = join(CORPUS_FILES, 'pcpp__TcpPacketWithOptions.pcap');
 
 /** Bundles main/engine/worker.ts and returns its URL; the worker finds the addon through TRAWL_ADDON. */
 export async function bundleEngineWorker(): Promise<URL> {
-  const outdir = mkdtempSync(join(tmpdir(), 'trawl-engine-worker-'));
+  const outdir = scratchDir('trawl-engine-worker-');
   await build({
     entryPoints: { 'engine-worker': join(ROOT, 'main/engine/worker.ts') },
     outdir,

@@ -2,8 +2,7 @@
 // hand-off, menus whose File actions reach a real engine (over a real MessageChannel) and whose
 // view actions reach the page, and a capture file named on the command line.
 import type { MenuItemConstructorOptions } from 'electron';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { serveEngine } from '../../../main/engine/port.ts';
 import { isAction } from '../../../renderer/app/actions.ts';
 import { HAVE_ADDON, PageClient, SAMPLE, until } from './engine-fixture.ts';
 import { click, createFakeElectron, hasMenuItem, menuItem, prevented } from './fake-electron.ts';
+import { scratchDir } from '../../support/scratch.ts';
 
 /** A real engine in this thread; every request that reaches its port is recorded. */
 function recordingEngine() {
@@ -38,7 +38,7 @@ function recordingEngine() {
 }
 
 async function startShell(argv: string[] = ['/usr/lib/trawl/trawl-gui'], isPackaged = false) {
-  const userData = mkdtempSync(join(tmpdir(), 'trawl-shell-'));
+  const userData = scratchDir('trawl-shell-');
   const fake = createFakeElectron(userData, isPackaged);
   const engine = recordingEngine();
   const shell = await runShell(fake.api, {
@@ -288,7 +288,7 @@ describe.skipIf(!HAVE_ADDON)('electron shell: files through the engine', () => {
   it('File → Save As saves through the engine as pcap, and never over the open file', async () => {
     const { fake, menu, shell, engine } = await startShell();
     expect(await shell.openCapture(SAMPLE)).toBe(true);
-    const out = join(mkdtempSync(join(tmpdir(), 'trawl-saveas-')), 'copy');
+    const out = join(scratchDir('trawl-saveas-'), 'copy');
     fake.dialogs.save.push({ canceled: false, filePath: out });
     click(menuItem(menu(), 'save-as'));
     await until(() => existsSync(`${out}.pcap`) && engine.requests.length === 2, 'the saved file');

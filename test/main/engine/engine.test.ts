@@ -1,11 +1,11 @@
 // The engine over real files: open, rows, detail, sort, save, and a broken file.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, TreeNodeDto } from '../../../app/protocol/messages.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import { CORPUS_FILES, trawl } from '../../support/corpus.ts';
+import { scratchDir } from '../../support/scratch.ts';
 
 function engineWithEvents(): { engine: Engine; events: EngineEvent[] } {
   const events: EngineEvent[] = [];
@@ -75,7 +75,7 @@ describe('engine', () => {
     const { engine } = engineWithEvents();
     const src = join(CORPUS_FILES, 'pcpp__tls.pcap');
     await openFully(engine, src);
-    const out = join(mkdtempSync(join(tmpdir(), 'trawl-save-')), 'copy.pcap');
+    const out = join(scratchDir('trawl-save-'), 'copy.pcap');
     const saved = await engine.handle('file.save', { path: out, which: 'all' });
     expect(saved.packets).toBe((await engine.handle('view.state', {})).total);
     const fields = [
@@ -95,7 +95,7 @@ describe('engine', () => {
 
   it('keeps the packets before a fault and reports where the file breaks', async () => {
     const whole = readFileSync(join(CORPUS_FILES, 'pcpp__tls.pcap'));
-    const cut = join(mkdtempSync(join(tmpdir(), 'trawl-cut-')), 'cut.pcap');
+    const cut = join(scratchDir('trawl-cut-'), 'cut.pcap');
     writeFileSync(cut, whole.subarray(0, 3000));
     const { engine, events } = engineWithEvents();
     await openFully(engine, cut);

@@ -1,7 +1,6 @@
 // A live capture in the engine, driven by a stand-in LiveCapture that writes a real pcap file and
 // emits the reader's batches with their file offsets (test/support/stand-in-capture.ts).
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CaptureStatus, EngineEvent } from '../../../app/protocol/messages.ts';
@@ -13,12 +12,13 @@ import { createCaptureWriter } from '../../../main/pcap/write.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
 import { framesOf, standInProvider, type StandInOptions } from '../../support/stand-in-capture.ts';
 import { udpFrame } from '../../support/tcp-frames.ts';
+import { scratchDir } from '../../support/scratch.ts';
 
 const SOURCE = join(CORPUS_FILES, 'pcpp__DnsPackets.pcap');
 
 async function setup(source: Partial<StandInOptions> = {}) {
   const frames = await framesOf(SOURCE);
-  const dir = mkdtempSync(join(tmpdir(), 'trawl-live-'));
+  const dir = scratchDir('trawl-live-');
   const provider = standInProvider(dir, { frames, perBatch: 7, intervalMs: 15, ...source });
   const events: EngineEvent[] = [];
   const engine = new Engine((e) => events.push(e), provider);
@@ -232,7 +232,7 @@ describe('live capture in the engine', () => {
 
   it('reads back from the file the records a capture skipped (JS fell behind)', async () => {
     const frames = (await framesOf(SOURCE)).slice(0, 5);
-    const path = join(mkdtempSync(join(tmpdir(), 'trawl-gap-')), 'gap.pcap');
+    const path = join(scratchDir('trawl-gap-'), 'gap.pcap');
     const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
     const offsets = frames.map((f, i) => {
       const at = writer.position();
@@ -257,7 +257,7 @@ describe('live capture in the engine', () => {
   });
 
   it('reads a big gap back in bounded batches, each naming the rest', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'trawl-gap-')), 'big.pcap');
+    const path = join(scratchDir('trawl-gap-'), 'big.pcap');
     const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
     const bytes = new Uint8Array(60);
     const offsets: number[] = [];

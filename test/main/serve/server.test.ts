@@ -1,6 +1,6 @@
 // The browser mode's server: token and origin checks, static files, the serve-only API, and the
 // WebSocket bridge to a real engine (hosted in-process: tests run from source).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { parseServeArgs } from '../../../main/serve/serve-command.ts';
 import { startServer, type RunningServer } from '../../../main/serve/server.ts';
 import { decodeWire, encodeWire } from '../../../app/protocol/wire.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
+import { scratchDir } from '../../support/scratch.ts';
 
 const FILE = join(CORPUS_FILES, 'pcpp__TcpPacketWithOptions.pcap');
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
+  rmSync(staticDir, { recursive: true, force: true });
 });
 
 /** A client on the engine socket: sends requests, collects everything that comes back. */
@@ -148,7 +150,7 @@ describe('serve: access', () => {
 
 describe('serve: api', () => {
   it('lists a directory, folders first', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trawl-list-'));
+    const dir = scratchDir('trawl-list-');
     mkdirSync(join(dir, 'zsub'));
     writeFileSync(join(dir, 'a.pcap'), 'abc');
     const res = await fetch(`${base}/api/list?token=${server.token}&dir=${encodeURIComponent(dir)}`);
