@@ -33,25 +33,36 @@ export class KeyLogFile {
       return;
     }
     try {
-      const size = fstatSync(fd).size;
-      if (size < this.seen) this.done = 0; // rewritten from the start
-      if (size === this.seen) return;
-      this.seen = size;
-      const bytes = Buffer.alloc(size - this.done);
-      const n = readSync(fd, bytes, 0, bytes.length, this.done);
-      const text = bytes.toString('latin1', 0, n);
-      // A line still being written waits for the next refresh; the last line of a file that does
-      // not end in a newline is added too (and again once it is complete).
-      const complete = text.lastIndexOf('\n') + 1;
-      this.done += complete;
-      store.addKeyLog(text);
+      this.readNew(fd, store);
+    } catch {
+      // read failed (a directory, an I/O error): nothing added, tried again next time
     } finally {
       closeSync(fd);
     }
+  }
+
+  private readNew(fd: number, store: SecretStore): void {
+    const size = fstatSync(fd).size;
+    if (size < this.seen) this.done = 0; // rewritten from the start
+    if (size === this.seen) return;
+    this.seen = size;
+    const bytes = Buffer.alloc(size - this.done);
+    const n = readSync(fd, bytes, 0, bytes.length, this.done);
+    const text = bytes.toString('latin1', 0, n);
+    // A line still being written waits for the next refresh; the last line of a file that does
+    // not end in a newline is added too (and again once it is complete).
+    const complete = text.lastIndexOf('\n') + 1;
+    this.done += complete;
+    store.addKeyLog(text);
   }
 }
 
 /** Checks that `path` can be read as a key log; throws an Error saying why not. */
 export function checkKeyLogFile(path: string): void {
-  closeSync(openSync(path, 'r'));
+  const fd = openSync(path, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -53,6 +53,10 @@ describe('dissection preferences', () => {
       code: 'BAD_REQUEST',
       message: expect.stringMatching(/^Cannot read the TLS key log file .*no-such\.log: ENOENT/),
     });
+    await expect(engine.handle('prefs.set', { tlsKeylogFile: dir.dir })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: `Cannot read the TLS key log file ${dir.dir}: not a regular file`,
+    });
     engine.close();
   });
 
