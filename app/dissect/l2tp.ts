@@ -4,7 +4,19 @@
 // show their session ID and their payload as data (Wireshark's default cookie and sublayer
 // preferences, with no session learned from the signalling).
 import { dissectData } from './data.ts';
-import { bool, bytes, fields, FieldType, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
+import {
+  bool,
+  bytes,
+  fields,
+  FieldType,
+  hex,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  type FieldDef,
+} from './field.ts';
 import { expertItem } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { dissectPpp } from './ppp.ts';
@@ -584,9 +596,7 @@ function v2(whole: Tvb, pinfo: PacketInfo, tree: Tree, control: number): void {
       const at = p + 4 + (control & 0x0800 ? 4 : 0);
       const avpType = whole.u16(at + 4);
       pinfo.setInfo(
-        avpType === 0
-          ? `${CONTROL_MSG} - ${shortType(whole.u16(at + 6))} ${ids}`
-          : `${CONTROL_MSG} ${ids}`,
+        avpType === 0 ? `${CONTROL_MSG} - ${shortType(whole.u16(at + 6))} ${ids}` : `${CONTROL_MSG} ${ids}`,
       );
     }
   }
@@ -747,16 +757,15 @@ function controlAvps(
       if (tree.full) {
         const who = `Vendor ${ENTERPRISES.get(vendor) ?? 'Unknown'} (${vendor})`;
         tree.label(
-          cisco
-            ? `${who}: ${CISCO_TYPES.get(type) ?? `Unknown (${type})`} AVP`
-            : `${who} AVP Type ${type}`,
+          cisco ? `${who}: ${CISCO_TYPES.get(type) ?? `Unknown (${type})`} AVP` : `${who} AVP Type ${type}`,
         );
       }
       avpHeader(tvb, tree, p, word);
       if (!hidden) {
         tree.add(F['avp.vendor_id'], tvb, p + 2, 2, vendor);
         tree.add(cisco ? F['avp.ciscotype'] : F['avp.type'], tvb, p + 4, 2, type);
-        if (cisco) ciscoAvp(tvb, pinfo, tree, type, p + 6, avpLen - 6, info);
+        // Vendor AVPs are read within their own length (Wireshark's AVP subset).
+        if (cisco) ciscoAvp(tvb.sub(p, avpLen), pinfo, tree, type, p + 6, avpLen - 6, info);
         else vendorData(pinfo, tree, tvb, p + 6, avpLen - 6);
       }
       tree.pop();
@@ -984,7 +993,13 @@ function ietfAvp(
     case 74:
     case 75:
       if (len < 8) return;
-      tree.add(type === 74 ? F['avp.tx_connect_speed_v3'] : F['avp.rx_connect_speed_v3'], tvb, v, 8, tvb.u64(v));
+      tree.add(
+        type === 74 ? F['avp.tx_connect_speed_v3'] : F['avp.rx_connect_speed_v3'],
+        tvb,
+        v,
+        8,
+        tvb.u64(v),
+      );
       return;
     default:
       if (len > 0) vendorData(pinfo, tree, tvb, v, len);
