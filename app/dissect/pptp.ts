@@ -110,7 +110,9 @@ export const F = fields('pptp', {
   dialed_number: str('Dialed Number'),
   dialing_number_length: uint('Dialing Number Length', 16),
   dialing_number: str('Dialing Number'),
-  in_result: uint('Result Code', 8, { strings: names({ 1: 'Connect', 2: 'General error', 3: 'Do Not Accept' }) }),
+  in_result: uint('Result Code', 8, {
+    strings: names({ 1: 'Connect', 2: 'General error', 3: 'Do Not Accept' }),
+  }),
   disc_result: uint('Result Code', 8, {
     strings: names({ 1: 'Lost Carrier', 2: 'General Error', 3: 'Admin Shutdown', 4: 'Request' }),
   }),
@@ -199,10 +201,7 @@ const BODIES = new Map<number, readonly Item[]>([
   [10, [[F.call_id, 2], [F.peer_call_id, 2], [F.in_result, 1], [F.error, 1], ...WINDOW, RESERVED2]],
   [11, [[F.peer_call_id, 2], RESERVED2, [F.connect_speed, 4], ...WINDOW, [F.framing_type, 4]]],
   [12, [[F.call_id, 2], RESERVED2]],
-  [
-    13,
-    [[F.call_id, 2], [F.disc_result, 1], [F.error, 1], [F.cause, 2], RESERVED2, [F.call_Statistics, 64]],
-  ],
+  [13, [[F.call_id, 2], [F.disc_result, 1], [F.error, 1], [F.cause, 2], RESERVED2, [F.call_Statistics, 64]]],
   [
     14,
     [
