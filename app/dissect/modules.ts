@@ -128,6 +128,8 @@ import { cfmModule } from './cfm.ts';
 import { nshModule } from './nsh.ts';
 import { dtpModule } from './dtp.ts';
 import { pppoeModule } from './pppoe.ts';
+import { l2tpModule } from './l2tp.ts';
+import { pptpModule } from './pptp.ts';
 import { mplsEchoModule } from './mpls-echo.ts';
 import { q933Module } from './q933.ts';
 import { radiotapModule } from './radiotap.ts';
@@ -277,6 +279,8 @@ export const MODULES: readonly DissectorModule[] = [
   nshModule,
   dtpModule,
   pppoeModule,
+  l2tpModule,
+  pptpModule,
   mplsEchoModule,
   q933Module,
   radiotapModule,
