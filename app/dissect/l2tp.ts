@@ -822,11 +822,7 @@ function ciscoAvp(
     case 1:
       return u32(F['cisco.assigned_control_connection_id']);
     case 2:
-      tree.push(SUBTREE, tvb, v, len);
-      if (tree.full) tree.label('Pseudowire Capabilities List');
-      for (let q = v; q + 2 <= v + len; q += 2) tree.add(F['cisco.pw_type'], tvb, q, 2, tvb.u16(q));
-      tree.pop();
-      return;
+      return pseudowireList(tvb, tree, v, len, F['cisco.pw_type']);
     case 3:
       return u32(F['cisco.local_session_id']);
     case 4:
@@ -866,6 +862,14 @@ function ciscoAvp(
 /** What the AVPs of one message share: the v3 control connection ID (null for v2). */
 interface ControlInfo {
   ccid: number | null;
+}
+
+/** A Pseudowire Capabilities List AVP's value: one pseudowire type per 2 bytes. */
+function pseudowireList(tvb: Tvb, tree: Tree, v: number, len: number, type: FieldDef): void {
+  tree.push(SUBTREE, tvb, v, len);
+  if (tree.full) tree.label('Pseudowire Capabilities List');
+  for (let q = v; q + 2 <= v + len; q += 2) tree.add(type, tvb, q, 2, tvb.u16(q));
+  tree.pop();
 }
 
 function avpHeader(tvb: Tvb, tree: Tree, p: number, word: number): void {
@@ -969,11 +973,7 @@ function ietfAvp(
       if (len > 5) addAsciiString(tvb, v + 5, len - 5, pinfo, tree, F['avp.cause_code_message']);
       return;
     case 62:
-      tree.push(SUBTREE, tvb, v, len);
-      if (tree.full) tree.label('Pseudowire Capabilities List');
-      for (let q = v; q + 2 <= v + len; q += 2) tree.add(F['avp.pw_type'], tvb, q, 2, tvb.u16(q));
-      tree.pop();
-      return;
+      return pseudowireList(tvb, tree, v, len, F['avp.pw_type']);
     case 63:
     case 64: {
       const id = tvb.u32(v);
