@@ -126,7 +126,6 @@ export const F = fields('cflow', {
   protocol: uint('Protocol', 8, { strings: IP_PROTO_NAMES }),
   tos: hex('IP ToS', 8),
   tcpflags: hex('TCP Flags', 8),
-  tcpflags16: hex('TCP Flags', 16),
   'tcpflags.zero': hex('Zero (Header Length)', 16, { mask: 0xf000 }),
   'tcpflags.reserved': hex('Reserved', 8, { mask: 0xc0 }),
   'tcpflags.reserved16': hex('Reserved', 16, { mask: 0x0e00 }),
@@ -170,6 +169,11 @@ export const F = fields('cflow', {
     }),
   }),
   observation_domain_name: str('Observation Domain Name'),
+  octetsexp: uint('OctetsExp', 64),
+  packetsexp: uint('PacketsExp', 64),
+  flowsexp: uint('FlowsExp', 64),
+  string_len_short: uint('String_len_short', 8),
+  string_len_long: uint('String_len_short', 8),
   scope_system: bytes('ScopeSystem'),
   scope_interface: uint('ScopeInterface', 32),
   scope_linecard: uint('ScopeLinecard', 32),
@@ -184,6 +188,9 @@ export const F = fields('cflow', {
     generated: true,
   },
 });
+
+/** The 16-bit TCP flags of IPFIX: another header field under the same name in Wireshark. */
+const F16 = fields('cflow', { tcpflags: hex('TCP Flags', 16) });
 
 /** Byte sizes of the fixed records of v1 and v5. */
 const V1_PDU = 48;
@@ -215,7 +222,7 @@ interface DomainSeq {
 interface CflowState {
   /** By exporter addresses and ports, domain and template id; each version since its frame. */
   templates: Map<string, { since: number; t: Template }[]>;
-  domains: Map<number, DomainSeq>;
+  domains: Map<string, DomainSeq>;
   /** Frames whose sequence number was not the expected one: what was expected, and since which frame. */
   unexpected: Map<number, DomainSeq>;
   /** Highest frame whose templates and sequence were recorded. */
@@ -333,8 +340,9 @@ function body(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, hdr: Hdr, coun
     srcAt = p;
     hdr.srcId = tvb.u32(p);
     if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} Obs-Domain-ID=${String(hdr.srcId).padStart(5)}`);
-    hdr.exporter = exporterKey(pinfo);
   }
+  // Templates and sequence numbers belong to one exporter's conversation and domain.
+  hdr.exporter = exporterKey(pinfo);
   const seqResult = version !== 1 && !hdr.record ? hdr.st.unexpected.get(hdr.frame) : undefined;
   const addSequence = (result: DomainSeq | undefined): void => {
     if (seqAt < 0) return;
@@ -432,7 +440,7 @@ function insertSequence(
 function sequenceAnalysis(hdr: Hdr, seq: number, flows: number): DomainSeq | undefined {
   const st = hdr.st;
   // Wireshark tracks a domain only once a template came from it, and starts over at each template.
-  const d = st.domains.get(hdr.srcId);
+  const d = st.domains.get(`${hdr.exporter}/${hdr.srcId}`);
   if (d === undefined) return undefined;
   let result: DomainSeq | undefined;
   if (d.set && seq !== d.next) {
@@ -545,11 +553,13 @@ function flowset(
     const name = FLOWSET_IDS.get(id) ?? (id >= 256 ? '(Data)' : 'Unknown');
     tree.labelLast(`FlowSet Id: ${name} (${id})`);
   }
-  tree.add(F.flowset_length, tvb, p + 2, 2, length);
   if (length < 4) {
+    tree.push(F.flowset_length, tvb, p + 2, 2, length);
     expert(pinfo, tree, tvb, p + 2, 2, 'Warning', 'Malformed', `Flowset Length (${length}) too short`);
+    tree.pop();
     return tvb.reportedRemaining(p);
   }
+  tree.add(F.flowset_length, tvb, p + 2, 2, length);
   const end = p + length;
   if (id === 0 || id === 2) dataTemplates(tvb, pinfo, tree, p + 4, end, hdr, id, head);
   else if (id === 1 || id === 3) optionsTemplates(tvb, pinfo, tree, p + 4, end, hdr, id, head);
@@ -566,7 +576,7 @@ function templateKey(hdr: Hdr, id: number): string {
 
 function storeTemplate(hdr: Hdr, id: number, t: Template): void {
   if (!hdr.record) return;
-  hdr.st.domains.set(hdr.srcId, { next: 0, frame: 0 });
+  hdr.st.domains.set(`${hdr.exporter}/${hdr.srcId}`, { next: 0, frame: 0 });
   const key = templateKey(hdr, id);
   const versions = hdr.st.templates.get(key);
   if (versions) versions.push({ since: hdr.frame, t });
@@ -868,6 +878,10 @@ const SIMPLE: ReadonlyMap<number, (typeof F)[keyof typeof F]> = new Map([
   [83, F.if_descr],
   [136, F.flow_end_reason],
   [300, F.observation_domain_name],
+  [40, F.octetsexp],
+  [41, F.packetsexp],
+  [42, F.flowsexp],
+  [149, F.od_id],
 ]);
 
 function record(tvb: Tvb, tree: Tree, p: number, entries: readonly Entry[], hdr: Hdr): number {
@@ -877,7 +891,9 @@ function record(tvb: Tvb, tree: Tree, p: number, entries: readonly Entry[], hdr:
   for (const e of entries) {
     let length = e.length;
     if (length === 0) continue;
+    let lengthAt = -1;
     if (length === VARIABLE) {
+      lengthAt = p;
       length = tvb.u8(p);
       p += 1;
       if (length === 255) {
@@ -917,7 +933,15 @@ function record(tvb: Tvb, tree: Tree, p: number, entries: readonly Entry[], hdr:
           break;
         case FieldType.String: {
           const s = stringValue(tvb.bytes, p, p + length, true);
-          tree.add(def, tvb, p, length, s.field);
+          if (lengthAt < 0) {
+            tree.add(def, tvb, p, length, s.field);
+            break;
+          }
+          // A variable-length string shows its length octets under it.
+          tree.push(def, tvb, p, length, s.field);
+          if (p - lengthAt === 1) tree.add(F.string_len_short, tvb, lengthAt, 1, length);
+          else tree.add(F.string_len_long, tvb, lengthAt + 1, 2, length);
+          tree.pop();
           break;
         }
         default:
@@ -968,7 +992,7 @@ function tcpFlags(tvb: Tvb, tree: Tree, p: number, length: number): void {
     return;
   }
   const v = tvb.u16(p);
-  tree.push(F.tcpflags16, tvb, p, 2, v);
+  tree.push(F16.tcpflags, tvb, p, 2, v);
   const bits = [
     F['tcpflags.ns'],
     F['tcpflags.cwr'],
@@ -1055,7 +1079,7 @@ function deltaText(a: [number, number], b: [number, number]): string {
 }
 
 export const cflowModule = {
-  fields: F,
+  fields: { ...F, tcpflags16: F16.tcpflags },
   handoff(reg: Registry): void {
     for (const port of [2055, 9996, 4739]) reg.register('udpPort', port, dissectCflow);
   },
