@@ -25,6 +25,7 @@ import { mbtcpModule } from './mbtcp.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
+import { cflowModule } from './cflow.ts';
 import { gtpModule } from './gtp.ts';
 import { gtpv2Module } from './gtpv2.ts';
 import { telnetModule } from './telnet.ts';
@@ -174,6 +175,7 @@ export const MODULES: readonly DissectorModule[] = [
   cotpModule,
   s7commModule,
   gtpModule,
+  cflowModule,
   gtpv2Module,
   telnetModule,
   wolModule,
