@@ -674,8 +674,23 @@ function dataTemplates(
     tree.pop(p - start);
     storeTemplate(hdr, tid, { frame: hdr.frame, length: recordLength(entries), scopes: [], entries });
   }
-  if (tree.full) tree.label(`${head} (Data Template): ${ids.join(',')}`);
-  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} [Data-Template:${ids.join(',')}]`);
+  templateSetEnd(tvb, pinfo, tree, p, end, head, 'Data', ids);
+}
+
+/** A template set's label (`… (Data Template): 256,257`), its Info note and its padding. */
+function templateSetEnd(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  p: number,
+  end: number,
+  head: string,
+  kind: 'Data' | 'Options',
+  ids: readonly number[],
+): void {
+  const list = ids.join(',');
+  if (tree.full) tree.label(`${head} (${kind} Template): ${list}`);
+  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} [${kind}-Template:${list}]`);
   if (p < end) tree.add(F.padding, tvb, p, end - p);
 }
 
@@ -691,7 +706,7 @@ function optionsTemplates(
 ): void {
   const v10 = id === 3;
   const ids: number[] = [];
-  while (end - p >= (v10 ? 6 : 6)) {
+  while (end - p >= 6) {
     const tid = tvb.u16(p);
     ids.push(tid);
     const start = p;
@@ -729,9 +744,7 @@ function optionsTemplates(
       entries,
     });
   }
-  if (tree.full) tree.label(`${head} (Options Template): ${ids.join(',')}`);
-  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} [Options-Template:${ids.join(',')}]`);
-  if (p < end) tree.add(F.padding, tvb, p, end - p);
+  templateSetEnd(tvb, pinfo, tree, p, end, head, 'Options', ids);
 }
 
 function data(

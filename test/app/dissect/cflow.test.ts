@@ -207,7 +207,7 @@ const FRAMES = [
 ];
 
 describe('NetFlow/IPFIX', () => {
-  it('decodes v9 data with the template seen before', () => {
+  it('names a v5 export by its flow count', () => {
     const d = dissectHex(FRAMES[0] as Uint8Array, 1);
     expect(d.pinfo.info).toBe('total: 3 (v5) flows');
     expect(d.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:cflow');
