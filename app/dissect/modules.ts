@@ -21,6 +21,7 @@ import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
+import { iec104Module } from './iec104.ts';
 import { mbtcpModule } from './mbtcp.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
@@ -168,6 +169,7 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   mbtcpModule,
+  iec104Module,
   tpktModule,
   cotpModule,
   s7commModule,
