@@ -22,6 +22,7 @@ import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { iec104Module } from './iec104.ts';
+import { dnp3Module } from './dnp3.ts';
 import { mbtcpModule } from './mbtcp.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
@@ -170,6 +171,7 @@ export const MODULES: readonly DissectorModule[] = [
   respModule,
   mbtcpModule,
   iec104Module,
+  dnp3Module,
   tpktModule,
   cotpModule,
   s7commModule,
