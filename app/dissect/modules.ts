@@ -21,6 +21,8 @@ import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
+import { iec104Module } from './iec104.ts';
+import { dnp3Module } from './dnp3.ts';
 import { mbtcpModule } from './mbtcp.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
@@ -171,6 +173,8 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   mbtcpModule,
+  iec104Module,
+  dnp3Module,
   tpktModule,
   cotpModule,
   s7commModule,

@@ -1,0 +1,105 @@
+// DNP 3.0 on a built TCP stream to and from port 20000 and over UDP, against tshark: link layer
+// frames (user data, link status, reset, two in one segment), transport and
+// application headers of single-segment messages (class reads, responses with internal
+// indications, an unsolicited response, confirm, delay measurement). Link CRCs are computed here.
+import { describe, expect, it } from 'vitest';
+import { CaptureState } from '../../../app/dissect/packet-info.ts';
+import { dissectHex } from '../../support/dissect-hex.ts';
+import {
+  fieldsOfBoth,
+  fuzzFrames,
+  hex,
+  oracleReady,
+  TcpStream,
+  udpIpFrame,
+} from '../../support/proto-oracle.ts';
+
+const FIELDS = [
+  'frame.protocols',
+  '_ws.col.Protocol',
+  '_ws.col.Info',
+  'dnp3.start',
+  'dnp3.len',
+  'dnp3.ctl',
+  'dnp3.ctl.dir',
+  'dnp3.ctl.prm',
+  'dnp3.ctl.prifunc',
+  'dnp3.ctl.secfunc',
+  'dnp3.dst',
+  'dnp3.src',
+  'dnp3.hdr.CRC',
+  'dnp3.tr.ctl',
+  'dnp3.tr.fin',
+  'dnp3.tr.fir',
+  'dnp3.tr.seq',
+  'dnp3.al.ctl',
+  'dnp3.al.con',
+  'dnp3.al.uns',
+  'dnp3.al.seq',
+  'dnp3.al.func',
+  'dnp3.al.iin',
+  'dnp3.al.obj',
+  'dnp3.al.objq.range',
+];
+
+/** DNP3's CRC-16 (polynomial 0x3D65, reflected), low byte first. */
+function crc(bytes: readonly number[]): number[] {
+  let c = 0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let i = 0; i < 8; i++) c = c & 1 ? (c >>> 1) ^ 0xa6bc : c >>> 1;
+  }
+  c = ~c & 0xffff;
+  return [c & 0xff, c >> 8];
+}
+
+/** A data link frame from `src` to `dst` with control `ctl` and `user` data, CRCs included. */
+function link(ctl: number, dst: number, src: number, user = ''): string {
+  const data = [...hex(user.replace(/ /g, ''))];
+  const head = [0x05, 0x64, 5 + data.length, ctl, dst & 0xff, dst >> 8, src & 0xff, src >> 8];
+  const out = [...head, ...crc(head)];
+  for (let i = 0; i < data.length; i += 16) {
+    const block = data.slice(i, i + 16);
+    out.push(...block, ...crc(block));
+  }
+  return out.map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const stream = new TcpStream(20000);
+const seg = (toServer: boolean, payload: string): Uint8Array => stream.segment(toServer, hex(payload));
+
+const FRAMES = [
+  ...stream.handshake(),
+  // Read class 1, 2, 3 and its empty response; read class 0, a response with IIN bits.
+  seg(true, link(0xc4, 10, 1, 'c0 c1 01 3c0206 3c0306 3c0406')),
+  seg(false, link(0x44, 1, 10, 'c0 c1 81 0000')),
+  seg(true, link(0xc4, 10, 1, 'c1 c2 01 3c0106')),
+  seg(false, link(0x44, 1, 10, 'c1 c2 81 9000')),
+  // Unsolicited response, confirm, delay measurement.
+  seg(false, link(0x44, 1, 10, 'c2 f3 82 0600')),
+  seg(true, link(0xc4, 10, 1, 'c3 d3 00')),
+  seg(true, link(0xc4, 10, 1, 'c4 c4 17')),
+  // Request link status and its answer; reset of link and a link status request in one segment.
+  seg(true, link(0xc9, 10, 1)),
+  seg(false, link(0x0b, 1, 10)),
+  seg(true, link(0xc0, 10, 1) + link(0xc9, 10, 1)),
+  // Over UDP.
+  udpIpFrame(40001, 20000, hex(link(0xc4, 10, 1, 'c5 c5 01 3c0106'))),
+];
+
+describe('DNP 3.0', () => {
+  it('names link and application functions', () => {
+    const state = new CaptureState();
+    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    expect(d[2]?.pinfo.proto).toBe('DNP 3.0');
+    expect(d[2]?.pinfo.info).toBe('Read, Class 123');
+    expect(d[6]?.pinfo.info).toBe('Unsolicited Response');
+  });
+
+  it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 20000));
+
+  it.skipIf(!oracleReady)('agrees with tshark', () => {
+    const f = fieldsOfBoth(FRAMES, FIELDS);
+    expect(f.trawl).toBe(f.tshark);
+  });
+});
