@@ -61,6 +61,7 @@ import { dtlsModule } from './dtls.ts';
 import { wgModule } from './wg.ts';
 import { sipModule } from './sip.ts';
 import { rtpModule } from './rtp.ts';
+import { rtcpModule } from './rtcp.ts';
 import { sdpModule } from './sdp.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
@@ -207,6 +208,7 @@ export const MODULES: readonly DissectorModule[] = [
   sipModule,
   sdpModule,
   rtpModule,
+  rtcpModule,
   quicModule,
   gquicModule,
   dnsModule,
