@@ -62,6 +62,7 @@ import { wgModule } from './wg.ts';
 import { sipModule } from './sip.ts';
 import { rtpModule } from './rtp.ts';
 import { rtcpModule } from './rtcp.ts';
+import { stunModule } from './stun.ts';
 import { sdpModule } from './sdp.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
@@ -209,6 +210,7 @@ export const MODULES: readonly DissectorModule[] = [
   sdpModule,
   rtpModule,
   rtcpModule,
+  stunModule,
   quicModule,
   gquicModule,
   dnsModule,
