@@ -22,6 +22,7 @@ import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { mbtcpModule } from './mbtcp.ts';
+import { mqttModule } from './mqtt.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
@@ -170,6 +171,7 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   mbtcpModule,
+  mqttModule,
   tpktModule,
   cotpModule,
   s7commModule,
