@@ -24,6 +24,7 @@ import { respModule } from './resp.ts';
 import { iec104Module } from './iec104.ts';
 import { dnp3Module } from './dnp3.ts';
 import { mbtcpModule } from './mbtcp.ts';
+import { mqttModule } from './mqtt.ts';
 import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
@@ -64,6 +65,8 @@ import { dtlsModule } from './dtls.ts';
 import { wgModule } from './wg.ts';
 import { sipModule } from './sip.ts';
 import { rtpModule } from './rtp.ts';
+import { rtcpModule } from './rtcp.ts';
+import { stunModule } from './stun.ts';
 import { sdpModule } from './sdp.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
@@ -175,6 +178,7 @@ export const MODULES: readonly DissectorModule[] = [
   mbtcpModule,
   iec104Module,
   dnp3Module,
+  mqttModule,
   tpktModule,
   cotpModule,
   s7commModule,
@@ -215,6 +219,8 @@ export const MODULES: readonly DissectorModule[] = [
   sipModule,
   sdpModule,
   rtpModule,
+  rtcpModule,
+  stunModule,
   quicModule,
   gquicModule,
   dnsModule,

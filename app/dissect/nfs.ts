@@ -192,7 +192,7 @@ export const F = fields('nfs', {
 
 /** CRC-32 (IEEE 802.3), tshark's crc32_ccitt: what nfs.fh.hash is. */
 let crcTable: Uint32Array | null = null;
-function crc32(b: Uint8Array, from: number, to: number): number {
+export function crc32(b: Uint8Array, from: number, to: number): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
