@@ -7,7 +7,7 @@ import { expert, expertItem } from './ip-proto.ts';
 import { ntpTimestamp } from './ntp.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { streamOf, type MediaStream } from './rtp.ts';
+import { MEDIA_FIELDS, streamOf, type MediaStream } from './rtp.ts';
 import { asciiString, isPrintable } from './text-format.ts';
 import type { FieldNode, Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
@@ -73,14 +73,7 @@ const typeName = (pt: number): string => PACKET_TYPES[pt] ?? 'Unknown';
 
 const F = fields('rtcp', {
   '': proto('Real-time Transport Control Protocol'),
-  setup: str('Stream setup', { generated: true }),
-  'setup-frame': { name: 'Setup frame', type: FieldType.FrameNum, generated: true },
-  'setup-method': str('Setup Method', { generated: true }),
-  version: uint('Version', 8, {
-    mask: 0xc0,
-    strings: names({ 0: 'Old VAT Version', 1: 'First Draft Version', 2: 'RFC 1889 Version' }),
-  }),
-  padding: bool('Padding', 8, 0x20, { tf: ['True', 'False'] }),
+  ...MEDIA_FIELDS,
   rc: uint('Reception report count', 8, { mask: 0x1f }),
   sc: uint('Source count', 8, { mask: 0x1f }),
   'app.subtype': uint('Subtype', 8, { mask: 0x1f }),

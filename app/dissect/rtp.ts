@@ -50,8 +50,8 @@ export function payloadTypeName(pt: number): string {
 
 const PT_NAMES = names(PAYLOAD_TYPES);
 
-const F = fields('rtp', {
-  '': proto('Real-Time Transport Protocol'),
+/** The fields RTP and RTCP both have: how the stream was set up, and the first byte's version and padding. */
+export const MEDIA_FIELDS = {
   setup: str('Stream setup', { generated: true }),
   'setup-frame': { name: 'Setup frame', type: FieldType.FrameNum, generated: true },
   'setup-method': str('Setup Method', { generated: true }),
@@ -60,6 +60,11 @@ const F = fields('rtp', {
     strings: names({ 0: 'Old VAT Version', 1: 'First Draft Version', 2: 'RFC 1889 Version' }),
   }),
   padding: bool('Padding', 8, 0x20, { tf: ['True', 'False'] }),
+};
+
+const F = fields('rtp', {
+  '': proto('Real-Time Transport Protocol'),
+  ...MEDIA_FIELDS,
   ext: bool('Extension', 8, 0x10, { tf: ['True', 'False'] }),
   cc: uint('Contributing source identifiers count', 8, { mask: 0x0f }),
   marker: bool('Marker', 8, 0x80, { tf: ['True', 'False'] }),
