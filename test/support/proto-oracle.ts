@@ -3,6 +3,7 @@
 // first line matches, at any depth), from the built CLI and from tshark on the same pcap.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import { CLI, trawl } from './corpus.ts';
 import { hexToBytes } from './dissect-hex.ts';
 import { pcapFile, tempDir } from './pcap-bytes.ts';
@@ -173,6 +174,26 @@ export function fieldsOfBoth(
 export function treesOfBoth(frames: readonly Uint8Array[], heads: RegExp, linkType = 1): Outputs {
   const out = both(frames, ['-V'], linkType);
   return { trawl: subtrees(out.trawl, heads), tshark: subtrees(out.tshark, heads) };
+}
+
+/**
+ * A protocol test file's two tshark tests: on `frames`, Trawl's `-T fields` of `fields` and its
+ * `-V` subtrees headed by `heads` are tshark's (both skipped where tshark or the CLI is missing).
+ */
+export function itAgreesWithTshark(
+  frames: readonly Uint8Array[],
+  fields: readonly string[],
+  heads: RegExp,
+  linkType = 1,
+): void {
+  it.skipIf(!oracleReady)('agrees with tshark field by field', () => {
+    const f = fieldsOfBoth(frames, fields, linkType);
+    expect(f.trawl).toBe(f.tshark);
+  });
+  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
+    const t = treesOfBoth(frames, heads, linkType);
+    expect(t.trawl).toBe(t.tshark);
+  });
 }
 
 /**

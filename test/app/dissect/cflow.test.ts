@@ -4,13 +4,7 @@
 // template was never seen, another domain, and cut or malformed lengths.
 import { describe, expect, it } from 'vitest';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  oracleReady,
-  treesOfBoth,
-  udpIpFrame,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, udpIpFrame, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -215,13 +209,5 @@ describe('NetFlow/IPFIX', () => {
 
   it('survives mutated exports', () => fuzzFrames(FRAMES, 42, 2055));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^Cisco NetFlow\/IPFIX$/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^Cisco NetFlow\/IPFIX$/);
 });

@@ -5,15 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  oracleReady,
-  TcpStream,
-  treesOfBoth,
-  udpIpFrame,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, hex, TcpStream, udpIpFrame, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -81,13 +73,5 @@ describe('DoIP', () => {
 
   it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 13400));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^(DoIP|Unified Diagnostic)/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^(DoIP|Unified Diagnostic)/);
 });

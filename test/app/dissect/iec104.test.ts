@@ -7,14 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  oracleReady,
-  TcpStream,
-  treesOfBoth,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -108,13 +101,5 @@ describe('IEC 60870-5-104', () => {
 
   it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 2404));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^(IEC 60870|\[Malformed)/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^(IEC 60870|\[Malformed)/);
 });

@@ -5,15 +5,7 @@
 // malformed AVP lengths, a Length past the datagram and cut headers.
 import { describe, expect, it } from 'vitest';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  ipFrame,
-  oracleReady,
-  treesOfBoth,
-  udpIpFrame,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, hex, ipFrame, udpIpFrame, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -222,13 +214,5 @@ describe('L2TP', () => {
 
   it('survives mutated datagrams', () => fuzzFrames(FRAMES, 34, 1701));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^(Layer 2 Tunneling|Point-to-Point Protocol|PPP|Data \(|\[Malformed)/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^(Layer 2 Tunneling|Point-to-Point Protocol|PPP|Data \(|\[Malformed)/);
 });

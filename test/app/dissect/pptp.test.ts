@@ -5,15 +5,7 @@
 // PPP carrying IPv4.
 import { describe, expect, it } from 'vitest';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  ipFrame,
-  oracleReady,
-  TcpStream,
-  treesOfBoth,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, hex, ipFrame, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -128,13 +120,5 @@ describe('PPTP', () => {
 
   it('survives mutated segments', () => fuzzFrames(FRAMES, 54, 1723));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^(Point-to-Point|Generic Routing|PPP|Data \(|\[Malformed)/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^(Point-to-Point|Generic Routing|PPP|Data \(|\[Malformed)/);
 });

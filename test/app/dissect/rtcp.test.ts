@@ -5,13 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
 import {
-  fieldsOfBoth,
   fuzzFrames,
   ipFrame,
-  oracleReady,
-  treesOfBoth,
   udpDatagram,
   udpIpFrame,
+  itAgreesWithTshark,
 } from '../../support/proto-oracle.ts';
 import { latin1 } from '../../support/tcp-frames.ts';
 
@@ -167,13 +165,5 @@ describe('RTCP', () => {
 
   it('survives mutated packets', () => fuzzFrames(FRAMES, 42, 3550));
 
-  it.skipIf(!oracleReady)('agrees with tshark on RTCP fields', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('agrees with tshark on the RTCP trees', () => {
-    const t = treesOfBoth(FRAMES, /^Real-time Transport Control Protocol/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^Real-time Transport Control Protocol/);
 });

@@ -5,14 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  oracleReady,
-  TcpStream,
-  treesOfBoth,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -91,13 +84,5 @@ describe('TPKT/COTP/S7comm', () => {
 
   it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 102));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^(TPKT|ISO 8073|S7 Communication|Data)/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^(TPKT|ISO 8073|S7 Communication|Data)/);
 });

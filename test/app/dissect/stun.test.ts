@@ -6,14 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { crc32 } from '../../../app/dissect/nfs.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  ipFrame,
-  oracleReady,
-  treesOfBoth,
-  udpDatagram,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, ipFrame, udpDatagram, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -180,13 +173,5 @@ describe('STUN', () => {
 
   it('survives mutated packets', () => fuzzFrames(FRAMES, 42, 5389));
 
-  it.skipIf(!oracleReady)('agrees with tshark on STUN fields', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('agrees with tshark on the STUN trees', () => {
-    const t = treesOfBoth(FRAMES, /^(Session Traversal Utilities for NAT|Data \()/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^(Session Traversal Utilities for NAT|Data \()/);
 });

@@ -5,14 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  oracleReady,
-  TcpStream,
-  treesOfBoth,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -66,13 +59,5 @@ describe('Telnet', () => {
 
   it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 23));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^Telnet/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^Telnet/);
 });

@@ -5,14 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  fieldsOfBoth,
-  fuzzFrames,
-  ipFrame,
-  oracleReady,
-  treesOfBoth,
-  udpDatagram,
-} from '../../support/proto-oracle.ts';
+import { fuzzFrames, ipFrame, udpDatagram, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -105,13 +98,5 @@ describe('WireGuard', () => {
 
   it('survives mutated datagrams', () => fuzzFrames(FRAMES, 42, 51820, 30));
 
-  it.skipIf(!oracleReady)('agrees with tshark field by field', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('agrees with tshark on the tree', () => {
-    const t = treesOfBoth(FRAMES, /^WireGuard Protocol/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^WireGuard Protocol/);
 });

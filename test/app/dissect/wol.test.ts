@@ -2,15 +2,7 @@
 // and in UDP datagrams found by the heuristic, a near miss (one MAC copy differs), against tshark.
 import { describe, expect, it } from 'vitest';
 import { dissectHex } from '../../support/dissect-hex.ts';
-import {
-  ethFrame,
-  fieldsOfBoth,
-  fuzzFrames,
-  hex,
-  oracleReady,
-  treesOfBoth,
-  udpIpFrame,
-} from '../../support/proto-oracle.ts';
+import { ethFrame, fuzzFrames, hex, udpIpFrame, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
   'frame.protocols',
@@ -44,13 +36,5 @@ describe('WOL', () => {
 
   it('survives mutated frames', () => fuzzFrames(FRAMES, 14, 9));
 
-  it.skipIf(!oracleReady)('agrees with tshark', () => {
-    const f = fieldsOfBoth(FRAMES, FIELDS);
-    expect(f.trawl).toBe(f.tshark);
-  });
-
-  it.skipIf(!oracleReady)('draws the same tree as tshark', () => {
-    const t = treesOfBoth(FRAMES, /^Wake On LAN/);
-    expect(t.trawl).toBe(t.tshark);
-  });
+  itAgreesWithTshark(FRAMES, FIELDS, /^Wake On LAN/);
 });
