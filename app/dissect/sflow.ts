@@ -7,13 +7,14 @@
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
 import { bool, bytes, fields, hex, ipv4, ipv6, names, proto, text, uint } from './field.ts';
+import { secondsText } from './icmp.ts';
 import { dissectQuoted } from './ip-proto.ts';
 import { LinkType } from './link-types.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { msecsText } from './smb.ts';
+
 import type { Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { Tvb } from './tvb.ts';
 import { formatIPv4, formatIPv6 } from '../format/address.ts';
 
 export const UDP_PORT_SFLOW = 6343;
@@ -168,7 +169,7 @@ const F = fields('sflow', {
   'flow_sample.output_interface': hex('Output interface', 32),
   'flow_sample.output_interface_format': uint('Output interface format', 32, {
     mask: 0xc0000000,
-    strings: names({ 0: 'ifindex', 1: 'packet discarded', 2: 'multiple output interfaces' }),
+    strings: names({ 0: 'ifindex', 1: 'packet discarded', 2: 'multiple interfaces' }),
   }),
   'flow_sample.output_interface_value': uint('Output interface value', 32, { mask: 0x3fffffff }),
   'flow_sample.output_interface.format': uint('Output interface format', 32, { mask: 0x7fffffff }),
@@ -242,7 +243,7 @@ function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, addrType: nu
   tree.add(F245.sequence_number, tvb, p + 4, 4, seq);
   const up = tvb.u32(p + 8);
   tree.add(F245.sysuptime, tvb, p + 8, 4, up);
-  if (tree.full) tree.labelLast(`SysUptime: ${msecsText(up)} (${up}ms)`);
+  if (tree.full) tree.labelLast(`SysUptime: ${secondsText(Math.floor(up / 1000))} (${up}ms)`);
   const count = tvb.u32(p + 12);
   if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}, ${count} samples`);
   tree.add(F245.numsamples, tvb, p + 12, 4, count);
@@ -251,12 +252,12 @@ function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, addrType: nu
   for (let i = 0; i < (count & 0xff); i++) p = sample(tvb, pinfo, tree, p);
 }
 
-/** The Enterprise word of a sample or record: its bit picture is drawn from the masked value. */
+/** The Enterprise word: Wireshark draws its bit picture from the unshifted value under the mask. */
 function enterprise(tvb: Tvb, tree: Tree, p: number, ent: number): void {
   tree.add(F.enterprise, tvb, p, 4, ent);
   if (tree.full) {
     const what = ent === 0 ? 'standard sFlow' : 'Non-standard sFlow';
-    tree.labelLast(`${bitPicture(F.enterprise, 0)} = Enterprise: ${what} (${ent})`);
+    tree.labelLast(`${bitPicture(F.enterprise, Math.floor(ent / 4096))} = Enterprise: ${what} (${ent})`);
   }
 }
 
@@ -278,7 +279,14 @@ function sample(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number {
   const word = tvb.u32(p);
   const ent = Math.floor(word / 4096);
   const format = word & 0xfff;
-  if (ent !== 0) return foreign(tvb, tree, p, ent);
+  if (ent !== 0) {
+    // A sample of another enterprise ends the samples Wireshark reads.
+    tree.push(F._sample, tvb, p, tvb.remaining(p));
+    if (tree.full) tree.label('Unknown enterprise format');
+    enterprise(tvb, tree, p, ent);
+    tree.pop();
+    return tvb.end;
+  }
   const start = p;
   tree.push(F._sample, tvb, p, tvb.remaining(p));
   try {
@@ -370,10 +378,8 @@ function flowRecord(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number 
     if (format === 1) p = sampledHeader(tvb, pinfo, tree, p);
     else if (format === 1001) p = extendedSwitch(tvb, tree, p);
     else if (format === 1002) p = extendedRouter(tvb, tree, p);
-    else {
-      tvb.need(p, length);
-      p += length;
-    }
+    // Wireshark does not skip the data of a standard format it does not know: the next record
+    // is read from there.
     tree.pop(p - start);
     return p;
   } catch (e) {
@@ -385,8 +391,10 @@ function flowRecord(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number 
 function sampledHeader(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number {
   const proto = tvb.u32(p);
   tree.add(F245.header_protocol, tvb, p, 4, proto);
-  tree.add(F245['header.frame_length'], tvb, p + 4, 4, tvb.u32(p + 4));
-  tree.add(F245['header.payload_stripped'], tvb, p + 8, 4, tvb.u32(p + 8));
+  const frameLength = tvb.u32(p + 4);
+  tree.add(F245['header.frame_length'], tvb, p + 4, 4, frameLength);
+  const stripped = tvb.u32(p + 8);
+  tree.add(F245['header.payload_stripped'], tvb, p + 8, 4, stripped);
   const len = tvb.u32(p + 12);
   tree.add(F245['header.sampled_header_length'], tvb, p + 12, 4, len);
   p += 16;
@@ -395,7 +403,10 @@ function sampledHeader(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): numb
   tvb.need(p, padded);
   tree.push(F245.header, tvb, p, padded);
   try {
-    const inner = tvb.sub(p, padded);
+    // The sampled packet was as long as the frame less what was stripped: a read past the
+    // sampled bytes within that ends the quote quietly, as Wireshark catches bounds errors there.
+    const reported = Math.max(padded, frameLength - stripped);
+    const inner = new Tvb(tvb.bytes, p, p + padded, p + reported, tvb.source);
     const next =
       proto === 1
         ? (t: Tvb, pi: PacketInfo, tr: Tree): void => {
@@ -485,10 +496,8 @@ function countersRecord(tvb: Tvb, tree: Tree, p: number): number {
         tree.add(F245[key], tvb, p, 4, tvb.u32(p));
         p += 4;
       }
-    } else {
-      tvb.need(p, length);
-      p += length;
     }
+    // As for flow records, the data of an unknown standard format is not skipped.
     tree.pop(p - start);
     return p;
   } catch (e) {
