@@ -7,6 +7,7 @@
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
 import { bool, bytes, fields, hex, ipv4, ipv6, names, proto, text, uint } from './field.ts';
+import type { FieldDef } from './field.ts';
 import { secondsText } from './icmp.ts';
 import { dissectQuoted } from './ip-proto.ts';
 import { LinkType } from './link-types.ts';
@@ -140,11 +141,22 @@ const F245 = fields('sflow_245', {
   dot3StatsFrameTooLongs: uint('Frame Too Longs', 32),
   dot3StatsInternalMacReceiveErrors: uint('Internal Mac Receive Errors', 32),
   dot3StatsSymbolErrors: uint('Symbol Errors', 32),
+  vlan_id: uint('VLAN ID', 32),
+  octets: uint('Octets', 64),
+  ucastPkts: uint('Unicast Packets', 32),
+  multicastPkts: uint('Multicast Packets', 32),
+  broadcastPkts: uint('Broadcast Packets', 32),
+  discards: uint('Discards', 32),
 });
 
 const F5 = fields('sflow_5', {
   sample_length: uint('Sample length (byte)', 32),
   flow_data_length: uint('Flow data length (byte)', 32),
+  cpu_5s: uint('5s CPU Load (100 = 1%)', 32),
+  cpu_1m: uint('1m CPU Load (100 = 1%)', 32),
+  cpu_5m: uint('5m CPU Load (100 = 1%)', 32),
+  total_memory: uint('Total Memory', 64),
+  free_memory: uint('Free Memory', 64),
 });
 
 const F = fields('sflow', {
@@ -200,6 +212,24 @@ const ETHERNET: readonly (keyof typeof F245)[] = [
   'dot3StatsCarrierSenseErrors', 'dot3StatsFrameTooLongs', 'dot3StatsInternalMacReceiveErrors',
   'dot3StatsSymbolErrors',
 ]; // prettier-ignore
+
+/** Counters records that are a list of words: each field and its size. */
+type Words = readonly (readonly [FieldDef, number])[];
+const VLAN: Words = [
+  [F245.vlan_id, 4], [F245.octets, 8], [F245.ucastPkts, 4], [F245.multicastPkts, 4],
+  [F245.broadcastPkts, 4], [F245.discards, 4],
+]; // prettier-ignore
+const PROCESSOR: Words = [
+  [F5.cpu_5s, 4], [F5.cpu_1m, 4], [F5.cpu_5m, 4], [F5.total_memory, 8], [F5.free_memory, 8],
+]; // prettier-ignore
+
+function words(tvb: Tvb, tree: Tree, p: number, list: Words): number {
+  for (const [def, size] of list) {
+    tree.add(def, tvb, p, size, size === 8 ? tvb.u64(p) : tvb.u32(p));
+    p += size;
+  }
+  return p;
+}
 
 export function dissectSflow(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
@@ -496,7 +526,8 @@ function countersRecord(tvb: Tvb, tree: Tree, p: number): number {
         tree.add(F245[key], tvb, p, 4, tvb.u32(p));
         p += 4;
       }
-    }
+    } else if (format === 5) p = words(tvb, tree, p, VLAN);
+    else if (format === 1001) p = words(tvb, tree, p, PROCESSOR);
     // As for flow records, the data of an unknown standard format is not skipped.
     tree.pop(p - start);
     return p;

@@ -63,6 +63,12 @@ const FIELDS = [
   'sflow_245.ifinoct',
   'sflow_245.ifpromisc',
   'sflow_245.dot3StatsSymbolErrors',
+  'sflow_245.vlan_id',
+  'sflow_245.octets',
+  'sflow_245.discards',
+  'sflow_5.cpu_5m',
+  'sflow_5.total_memory',
+  'sflow_5.free_memory',
   'sflow.enterprise.length',
   'sflow.enterprise.data',
 ];
@@ -117,6 +123,8 @@ const generic = rec(
     .u32(7, 8, 9, 10, 11, 1).bytes,
 );
 const ethernet = rec(2, new Bytes().u32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13).bytes);
+const vlan = rec(5, new Bytes().u32(100).u64(5000000000n).u32(10, 20, 30, 40).bytes);
+const processor = rec(1001, new Bytes().u32(1500, 1200, 900).u64(16000000000n).u64(4000000000n).bytes);
 const foreignRecord = rec((9 << 12) | 5, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
 
 function flow(seq: number, records: Uint8Array[], out = 7): Uint8Array {
@@ -177,7 +185,7 @@ const FRAMES = [
       flow(4, [rawHeader(Uint8Array.of(1, 2, 3, 4, 5, 6), 9, 6, 0)], 4),
     ]),
   ),
-  sf(datagram(5, [counters(3, [ethernet]), rec((3 << 12) | 1, Uint8Array.of(9, 9, 9, 9))])),
+  sf(datagram(5, [counters(3, [ethernet, vlan, processor]), rec((3 << 12) | 1, Uint8Array.of(9, 9, 9, 9))])),
   // Malformed: the datagram cut inside a sample and inside the sampled header, a sample length
   // beyond the datagram, a record count above the records sent, no samples.
   sf(full.slice(0, 100)),
