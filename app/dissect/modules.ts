@@ -29,6 +29,7 @@ import { tpktModule } from './tpkt.ts';
 import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
 import { cflowModule } from './cflow.ts';
+import { sflowModule } from './sflow.ts';
 import { gtpModule } from './gtp.ts';
 import { gtpv2Module } from './gtpv2.ts';
 import { telnetModule } from './telnet.ts';
@@ -184,6 +185,7 @@ export const MODULES: readonly DissectorModule[] = [
   s7commModule,
   gtpModule,
   cflowModule,
+  sflowModule,
   gtpv2Module,
   telnetModule,
   wolModule,
