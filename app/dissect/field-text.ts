@@ -168,3 +168,14 @@ export function nodeLabel(node: FieldNode): string {
   }
   return def.generated ? `[${text}]` : text;
 }
+
+/** Cuts a label to the 239 UTF-8 bytes a Wireshark item label holds (ITEM_LABEL_LENGTH). */
+export function labelBytes(label: string): string {
+  let bytes = 0;
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    if (bytes > 239) return label.slice(0, i);
+  }
+  return label;
+}

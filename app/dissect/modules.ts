@@ -68,6 +68,7 @@ import { sipModule } from './sip.ts';
 import { rtpModule } from './rtp.ts';
 import { rtcpModule } from './rtcp.ts';
 import { stunModule } from './stun.ts';
+import { coapModule } from './coap.ts';
 import { sdpModule } from './sdp.ts';
 import { dnsModule } from './dns.ts';
 import { dhcpModule } from './dhcp.ts';
@@ -223,6 +224,7 @@ export const MODULES: readonly DissectorModule[] = [
   rtpModule,
   rtcpModule,
   stunModule,
+  coapModule,
   quicModule,
   gquicModule,
   dnsModule,

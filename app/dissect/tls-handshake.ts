@@ -1,6 +1,7 @@
 // TLS handshake messages (RFC 5246 §7.4, RFC 8446 §4), shared by TLS over TCP (inside records)
 // and QUIC (inside CRYPTO frames, RFC 9001 §4). Field names are Wireshark's `tls.handshake.*`.
 import { absTime, bytes, fields, hex, names, str, text, uint, FieldType, type FieldDef } from './field.ts';
+import { labelBytes } from './field-text.ts';
 import { formatHex } from '../format/address.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
 import { expertInfo } from './dissect.ts';
@@ -816,17 +817,6 @@ function secondsText(total: number): string {
     if (n > 0) parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`);
   }
   return parts.join(', ');
-}
-
-/** Cuts a label to the 239 UTF-8 bytes a Wireshark item label holds (ITEM_LABEL_LENGTH). */
-function labelBytes(label: string): string {
-  let bytes = 0;
-  for (let i = 0; i < label.length; i++) {
-    const c = label.charCodeAt(i);
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-    if (bytes > 239) return label.slice(0, i);
-  }
-  return label;
 }
 
 /** Key exchange algorithm of a TLS 1.2 suite: 'ecdhe', 'dhe', 'rsa' or '' when unknown. */
