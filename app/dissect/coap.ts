@@ -455,6 +455,24 @@ function options(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: number
   return p;
 }
 
+/**
+ * An option's delta or length nibble with the extension bytes after it (13: one more byte, 14: two);
+ * `at` is where the extension starts (or would have). Null for 15, the payload marker's nibble.
+ */
+function extended(tvb: Tvb, nibble: number, at: number): { value: number; at: number; size: number } | null {
+  if (nibble === 13) return { value: 13 + tvb.u8(at), at, size: 1 };
+  if (nibble === 14) return { value: 269 + tvb.u16(at), at, size: 2 };
+  if (nibble === 15) return null;
+  return { value: nibble, at, size: 0 };
+}
+
+/** A 15 nibble next to a delta or length that is not 15 (tshark names the other half); ends the options. */
+function badMarker(pinfo: PacketInfo, tree: Tree, tvb: Tvb, other: 'length' | 'delta'): number {
+  const message = `end-of-options marker found, but option ${other} isn't 15`;
+  expert(pinfo, tree, tvb, tvb.start, 0, 'Warning', 'Malformed', message);
+  return -1;
+}
+
 function option(
   tvb: Tvb,
   pinfo: PacketInfo,
@@ -468,61 +486,14 @@ function option(
 ): number {
   const jump = tvb.u8(start);
   if (jump === 0xff) return start;
-  let p = start + 1;
-  let delta = jump >> 4;
-  let deltaExt = -1;
-  let deltaExtLen = 0;
-  if (delta === 13) {
-    deltaExt = p;
-    deltaExtLen = 1;
-    delta = 13 + tvb.u8(p);
-    p += 1;
-  } else if (delta === 14) {
-    deltaExt = p;
-    deltaExtLen = 2;
-    delta = 269 + tvb.u16(p);
-    p += 2;
-  } else if (delta === 15) {
-    expert(
-      pinfo,
-      tree,
-      tvb,
-      tvb.start,
-      0,
-      'Warning',
-      'Malformed',
-      "end-of-options marker found, but option length isn't 15",
-    );
-    return -1;
-  }
-  const num = (prev + delta) >>> 0;
+  const delta = extended(tvb, jump >> 4, start + 1);
+  if (delta === null) return badMarker(pinfo, tree, tvb, 'length');
+  const num = (prev + delta.value) >>> 0;
   setNum(num);
-  let len = jump & 0x0f;
-  let lenExt = -1;
-  let lenExtLen = 0;
-  if (len === 13) {
-    lenExt = p;
-    lenExtLen = 1;
-    len = 13 + tvb.u8(p);
-    p += 1;
-  } else if (len === 14) {
-    lenExt = p;
-    lenExtLen = 2;
-    len = 269 + tvb.u16(p);
-    p += 2;
-  } else if (len === 15) {
-    expert(
-      pinfo,
-      tree,
-      tvb,
-      tvb.start,
-      0,
-      'Warning',
-      'Malformed',
-      "end-of-options marker found, but option delta isn't 15",
-    );
-    return -1;
-  }
+  const length = extended(tvb, jump & 0x0f, delta.at + delta.size);
+  if (length === null) return badMarker(pinfo, tree, tvb, 'delta');
+  const len = length.value;
+  const p = length.at + length.size;
   if (len > end - p) {
     expert(pinfo, tree, tvb, tvb.start, 0, 'Warning', 'Malformed', 'option longer than the package');
     return -1;
@@ -552,9 +523,9 @@ function option(
   tree.add(F['opt.desc'], tvb, start, p - start + len, desc);
   tree.add(F['opt.delta'], tvb, start, 1, jump >> 4);
   tree.add(F['opt.length'], tvb, start, 1, jump & 0x0f);
-  if (deltaExtLen)
-    tree.add(F['opt.delta_ext'], tvb, deltaExt, deltaExtLen, optUint(tvb, deltaExt, deltaExtLen));
-  if (lenExtLen) tree.add(F['opt.length_ext'], tvb, lenExt, lenExtLen, optUint(tvb, lenExt, lenExtLen));
+  if (delta.size) tree.add(F['opt.delta_ext'], tvb, delta.at, delta.size, optUint(tvb, delta.at, delta.size));
+  if (length.size)
+    tree.add(F['opt.length_ext'], tvb, length.at, length.size, optUint(tvb, length.at, length.size));
   tvb.need(p, len);
   const uintOpt = (def: (typeof F)['opt.max_age']): void => {
     const v = optUint(tvb, p, len) >>> 0;
