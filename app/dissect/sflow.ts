@@ -391,7 +391,19 @@ function flowRecords(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): void {
   for (let i = 0; i < (count & 0xff); i++) p = flowRecord(tvb, pinfo, tree, p);
 }
 
-function flowRecord(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number {
+/**
+ * A flow or counters record: its enterprise/format word (a foreign enterprise's record is shown as
+ * data), its length, and its data read by `body` from the offset after them. Wireshark does not
+ * skip the data of a standard format it does not know: the next record is read from there.
+ */
+function record(
+  tvb: Tvb,
+  tree: Tree,
+  p: number,
+  formats: ReadonlyMap<number, string>,
+  formatField: FieldDef,
+  body: (format: number, p: number) => number,
+): number {
   const word = tvb.u32(p);
   const ent = Math.floor(word / 4096);
   if (ent !== 0) return foreign(tvb, tree, p, ent);
@@ -399,23 +411,27 @@ function flowRecord(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number 
   const start = p;
   tree.push(F._record, tvb, p, tvb.remaining(p));
   try {
-    if (tree.full) tree.label(FLOW_FORMATS.get(format) ?? 'Unknown sample format');
+    if (tree.full) tree.label(formats.get(format) ?? 'Unknown sample format');
     enterprise(tvb, tree, p, 0);
-    tree.add(F245.flow_record_format, tvb, p, 4, format);
+    tree.add(formatField, tvb, p, 4, format);
     const length = tvb.u32(p + 4);
     tree.add(F5.flow_data_length, tvb, p + 4, 4, length);
-    p += 8;
-    if (format === 1) p = sampledHeader(tvb, pinfo, tree, p);
-    else if (format === 1001) p = extendedSwitch(tvb, tree, p);
-    else if (format === 1002) p = extendedRouter(tvb, tree, p);
-    // Wireshark does not skip the data of a standard format it does not know: the next record
-    // is read from there.
-    tree.pop(p - start);
-    return p;
+    const end = body(format, p + 8);
+    tree.pop(end - start);
+    return end;
   } catch (e) {
     tree.pop();
     throw e;
   }
+}
+
+function flowRecord(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number): number {
+  return record(tvb, tree, at, FLOW_FORMATS, F245.flow_record_format, (format, p) => {
+    if (format === 1) return sampledHeader(tvb, pinfo, tree, p);
+    if (format === 1001) return extendedSwitch(tvb, tree, p);
+    if (format === 1002) return extendedRouter(tvb, tree, p);
+    return p;
+  });
 }
 
 function sampledHeader(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): number {
@@ -498,20 +514,8 @@ function countersSample(tvb: Tvb, tree: Tree, p: number, expanded: boolean): voi
   for (let i = 0; i < (count & 0xff); i++) p = countersRecord(tvb, tree, p);
 }
 
-function countersRecord(tvb: Tvb, tree: Tree, p: number): number {
-  const word = tvb.u32(p);
-  const ent = Math.floor(word / 4096);
-  if (ent !== 0) return foreign(tvb, tree, p, ent);
-  const format = word & 0xfff;
-  const start = p;
-  tree.push(F._record, tvb, p, tvb.remaining(p));
-  try {
-    if (tree.full) tree.label(COUNTER_FORMATS.get(format) ?? 'Unknown sample format');
-    enterprise(tvb, tree, p, 0);
-    tree.add(F245.counters_record_format, tvb, p, 4, format);
-    const length = tvb.u32(p + 4);
-    tree.add(F5.flow_data_length, tvb, p + 4, 4, length);
-    p += 8;
+function countersRecord(tvb: Tvb, tree: Tree, at: number): number {
+  return record(tvb, tree, at, COUNTER_FORMATS, F245.counters_record_format, (format, p) => {
     if (format === 1) {
       for (const [key, size] of GENERIC) {
         const def = F245[key];
@@ -528,13 +532,8 @@ function countersRecord(tvb: Tvb, tree: Tree, p: number): number {
       }
     } else if (format === 5) p = words(tvb, tree, p, VLAN);
     else if (format === 1001) p = words(tvb, tree, p, PROCESSOR);
-    // As for flow records, the data of an unknown standard format is not skipped.
-    tree.pop(p - start);
     return p;
-  } catch (e) {
-    tree.pop();
-    throw e;
-  }
+  });
 }
 
 export const sflowModule = {
