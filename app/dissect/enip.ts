@@ -67,6 +67,8 @@ const ITEM_CONNECTED_ADDRESS = 0x00a1;
 const ITEM_CONNECTED_DATA = 0x00b1;
 const ITEM_UNCONNECTED_DATA = 0x00b2;
 const ITEM_LIST_SERVICES = 0x0100;
+const ITEM_SOCKADDR_OT = 0x8000;
+const ITEM_SOCKADDR_TO = 0x8001;
 const ITEM_SEQUENCED_ADDRESS = 0x8002;
 const ITEM_TYPES = names({
   [ITEM_NULL]: 'Null Address Item',
@@ -78,13 +80,13 @@ const ITEM_TYPES = names({
   [ITEM_CONNECTED_DATA]: 'Connected Data Item',
   [ITEM_UNCONNECTED_DATA]: 'Unconnected Data Item',
   [ITEM_LIST_SERVICES]: 'List Services Response',
-  0x8000: 'Socket Address Info O->T',
-  0x8001: 'Socket Address Info T->O',
+  [ITEM_SOCKADDR_OT]: 'Socket Address Info O->T',
+  [ITEM_SOCKADDR_TO]: 'Socket Address Info T->O',
   [ITEM_SEQUENCED_ADDRESS]: 'Sequenced Address Item',
   0x8003: 'Unconnected Message over UDP',
 });
 /** Items whose contents tshark decodes in ways not done here: shown by their type and length only. */
-const UNDECODED = new Set([0x86, 0x87, 0x88, 0x8000, 0x8001, 0x8003]);
+const UNDECODED = new Set([0x86, 0x87, 0x88, 0x8003]);
 
 const TRUE_FALSE = ['True', 'False'] as const;
 
@@ -364,6 +366,10 @@ function cpf(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, cmd: number, m
           }
           break;
         }
+        case ITEM_SOCKADDR_OT:
+        case ITEM_SOCKADDR_TO:
+          sockaddr(tvb, tree, o);
+          break;
         case ITEM_LIST_SERVICES:
           listServices(tvb, pinfo, tree, o);
           break;
@@ -414,11 +420,7 @@ function identity(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number): void {
   const s = at + 2;
   tree.push(SUBTREE, tvb, s, 16);
   if (tree.full) tree.label('Socket Address');
-  tree.add(F.sinfamily, tvb, s, 2, tvb.u16(s));
-  tree.add(F.sinport, tvb, s + 2, 2, tvb.u16(s + 2));
-  tree.add(F.sinaddr, tvb, s + 4, 4, tvb.u32(s + 4));
-  tvb.need(s + 8, 8);
-  tree.add(F.sinzero, tvb, s + 8, 8);
+  sockaddr(tvb, tree, s);
   tree.pop();
   const d = s + 16;
   tree.add(F['lir.vendor'], tvb, d, 2, tvb.u16le(d));
@@ -436,6 +438,15 @@ function identity(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number): void {
   tree.add(F['lir.name'], tvb, d + 15, n, name);
   appendInfo(pinfo, '', `, ${name}`);
   tree.add(F['lir.state'], tvb, d + 15 + n, 1, tvb.u8(d + 15 + n));
+}
+
+/** A sockaddr_in in network order (identity item, socket address info items). */
+function sockaddr(tvb: Tvb, tree: Tree, s: number): void {
+  tree.add(F.sinfamily, tvb, s, 2, tvb.u16(s));
+  tree.add(F.sinport, tvb, s + 2, 2, tvb.u16(s + 2));
+  tree.add(F.sinaddr, tvb, s + 4, 4, tvb.u32(s + 4));
+  tvb.need(s + 8, 8);
+  tree.add(F.sinzero, tvb, s + 8, 8);
 }
 
 /** The communications item of a List Services reply. */

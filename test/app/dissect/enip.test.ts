@@ -84,6 +84,22 @@ const CONNECTED = [...le16(5), 0x4c, 2, 0x91, 4, ...ascii('Tag1'), ...le16(1)];
 const WITH_CIP = [
   ...cipStream.handshake(),
   cipSeg(true, encap(0x6f, [...RR, ...cpf(item(0, []), item(0xb2, REQ))], SESSION)),
+  // A third item: the O->T socket address of a connection.
+  cipSeg(
+    true,
+    encap(
+      0x6f,
+      [
+        ...RR,
+        ...cpf(
+          item(0, []),
+          item(0xb2, REQ),
+          item(0x8000, [0, 2, 0x08, 0xae, 239, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ),
+      ],
+      SESSION,
+    ),
+  ),
   cipSeg(false, encap(0x6f, [...le32(0), ...le16(0), ...cpf(item(0, []), item(0xb2, RSP))], SESSION)),
   cipSeg(
     true,
@@ -152,6 +168,8 @@ const ENIP_FIELDS = [
   'cip.seq',
   'enip.response_to',
   'enip.time',
+  'enip.sinport',
+  'enip.sinaddr',
 ];
 
 describe('EtherNet/IP', () => {
