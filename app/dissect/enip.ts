@@ -22,7 +22,7 @@ import { expert } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { tcpDissectPdus, type PduSpec } from './tcp-pdus.ts';
-import type { Tree } from './tree.ts';
+import type { FieldNode, Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
 const ENCAP_PORT = 44818;
@@ -214,6 +214,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   // The session handle and sender context are read (for request tracking) before the tree is.
   tvb.need(o + 4, 16);
   tree.push(F[''], tvb, o, tvb.reportedRemaining(o));
+  const node = tree.full ? tree.current() : null;
   tree.push(SUBTREE, tvb, o, HEADER);
   if (tree.full) tree.label('Encapsulation Header');
   tree.add(F.command, tvb, o, 2, cmd);
@@ -247,7 +248,6 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
 
   // Command Specific Data: a subtree over the length the header gives (none when it is 0).
   const csd = o + HEADER;
-  let connId: number | null = null;
   if (len > 0) {
     if (tvb.reportedRemaining(csd) < len) tvb.need(csd, len);
     tree.push(SUBTREE, tvb, csd, len);
@@ -272,14 +272,13 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       tree.add(iface, tvb, csd, 4, tvb.u32le(csd));
       tree.add(F.timeout, tvb, csd + 4, 2, tvb.u16le(csd + 4));
       const key = `${pinfo.conversation}:${session}:${hexOf(tvb.slice(o + 12, 8))}`;
-      connId = cpf(tvb, pinfo, tree, csd + 6, cmd, { kind, key }).connId;
+      cpf(tvb, pinfo, tree, csd + 6, cmd, { kind, key, node, label });
       break;
     }
     default:
       break;
   }
   if (len > 0) tree.pop();
-  if (connId !== null && tree.full) tree.label(`${label}, Connection ID: ${hex8(connId)}`);
   tree.pop();
   pinfo.fenceColumns();
 }
@@ -298,20 +297,22 @@ function appendInfo(pinfo: PacketInfo, sep: string, text: string): void {
   pinfo.setInfo(pinfo.info ? `${pinfo.info}${sep}${text}` : text);
 }
 
-/** What the CPF leaves to its caller: a connection id for the ENIP label, I/O data to show after. */
+/** What the CPF leaves to its caller: I/O data to show after the ENIP tree. */
 interface Cpf {
-  connId: number | null;
   io: [number, number] | null;
 }
 
 interface Match {
   kind: Kind;
   key: string;
+  /** The ENIP node (full trees only) and its label, for the connection id. */
+  node: FieldNode | null;
+  label: string;
 }
 
 /** Wireshark's dissect_cpf: the item count, then each item's type, length and contents. */
 function cpf(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, cmd: number, match: Match | null): Cpf {
-  const out: Cpf = { connId: null, io: null };
+  const out: Cpf = { io: null };
   const count = tvb.u16le(at);
   tree.push(F['cpf.itemcount'], tvb, at, 2, count);
   let o = at + 2;
@@ -340,7 +341,8 @@ function cpf(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, cmd: number, m
           tree.add(F['cpf.cai.connid'], tvb, o, 4, id);
           tree.add(C.connid, tvb, o, 4, id);
           appendInfo(pinfo, '', `, Connection: ID=${hex8(id)}`);
-          out.connId = id;
+          // The ENIP node's label gets it at once (proto_item_append_text), whatever follows.
+          if (match?.node) match.node.label = `${match.label}, Connection ID: ${hex8(id)}`;
           break;
         }
         case ITEM_UNCONNECTED_DATA:

@@ -101,6 +101,9 @@ const WITH_CIP = [
     ),
   ),
   cipSeg(false, encap(0x6f, [...le32(0), ...le16(0), ...cpf(item(0, []), item(0xb2, RSP))], SESSION)),
+  // A keep-alive byte, and a connected data item too short for its sequence count.
+  cipSeg(true, [0]),
+  cipSeg(true, encap(0x70, [...le32(0), ...le16(0), ...cpf(item(0xa1, le32(1)), item(0xb1, [5]))], SESSION)),
   cipSeg(
     true,
     encap(
@@ -170,6 +173,7 @@ const ENIP_FIELDS = [
   'enip.time',
   'enip.sinport',
   'enip.sinaddr',
+  '_ws.malformed',
 ];
 
 describe('EtherNet/IP', () => {
