@@ -18,6 +18,7 @@ import {
   uint,
   type FieldDef,
 } from './field.ts';
+import { dissectData } from './data.ts';
 import { expert } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -248,6 +249,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
 
   // Command Specific Data: a subtree over the length the header gives (none when it is 0).
   const csd = o + HEADER;
+  let later: Cpf['later'] = [];
   if (len > 0) {
     if (tvb.reportedRemaining(csd) < len) tvb.need(csd, len);
     tree.push(SUBTREE, tvb, csd, len);
@@ -260,7 +262,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     case LIST_SERVICES:
     case LIST_IDENTITY:
     case LIST_INTERFACES:
-      if (kind === Kind.Response) cpf(tvb, pinfo, tree, csd, cmd, null);
+      if (kind === Kind.Response) later = cpf(tvb, pinfo, tree, csd, cmd, 0, null).later;
       break;
     case REGISTER_SESSION:
       tree.add(F['rs.version'], tvb, csd, 2, tvb.u16le(csd));
@@ -268,11 +270,11 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       break;
     case SEND_RR_DATA:
     case SEND_UNIT_DATA: {
-      const iface = cmd === SEND_RR_DATA ? F['srrd.iface'] : F['sud.iface'];
-      tree.add(iface, tvb, csd, 4, tvb.u32le(csd));
+      const iface = tvb.u32le(csd);
+      tree.add(cmd === SEND_RR_DATA ? F['srrd.iface'] : F['sud.iface'], tvb, csd, 4, iface);
       tree.add(F.timeout, tvb, csd + 4, 2, tvb.u16le(csd + 4));
       const key = `${pinfo.conversation}:${session}:${hexOf(tvb.slice(o + 12, 8))}`;
-      cpf(tvb, pinfo, tree, csd + 6, cmd, { kind, key, node, label });
+      later = cpf(tvb, pinfo, tree, csd + 6, cmd, iface, { kind, key, node, label }).later;
       break;
     }
     default:
@@ -280,6 +282,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   }
   if (len > 0) tree.pop();
   tree.pop();
+  afterTree(tvb, pinfo, tree, later);
   pinfo.fenceColumns();
 }
 
@@ -297,9 +300,12 @@ function appendInfo(pinfo: PacketInfo, sep: string, text: string): void {
   pinfo.setInfo(pinfo.info ? `${pinfo.info}${sep}${text}` : text);
 }
 
-/** What the CPF leaves to its caller: I/O data to show after the ENIP tree. */
+/**
+ * What the CPF leaves to its caller: payloads tshark shows beside the ENIP tree, not in it (class
+ * 0/1 I/O data; an unconnected message for an interface other than CIP, as plain data).
+ */
 interface Cpf {
-  io: [number, number] | null;
+  later: { at: number; len: number; io: boolean }[];
 }
 
 interface Match {
@@ -311,8 +317,16 @@ interface Match {
 }
 
 /** Wireshark's dissect_cpf: the item count, then each item's type, length and contents. */
-function cpf(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, cmd: number, match: Match | null): Cpf {
-  const out: Cpf = { io: null };
+function cpf(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  at: number,
+  cmd: number,
+  iface: number,
+  match: Match | null,
+): Cpf {
+  const out: Cpf = { later: [] };
   const count = tvb.u16le(at);
   tree.push(F['cpf.itemcount'], tvb, at, 2, count);
   let o = at + 2;
@@ -347,12 +361,12 @@ function cpf(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, cmd: number, m
         }
         case ITEM_UNCONNECTED_DATA:
           if (match && cmd === SEND_RR_DATA) matched = findRequest(pinfo, match);
-          tvb.need(o, 0);
+          if (iface !== 0) out.later.push({ at: o, len, io: false });
           break;
         case ITEM_CONNECTED_DATA:
           if (cmd === SEND_UNIT_DATA) {
             tree.add(C.seq, tvb, o, 2, tvb.u16le(o));
-          } else if (cmd === NO_COMMAND) out.io = [o, len];
+          } else if (cmd === NO_COMMAND) out.later.push({ at: o, len, io: true });
           break;
         case ITEM_IDENTITY:
           identity(tvb, pinfo, tree, o);
@@ -472,6 +486,13 @@ function listServices(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number): void
   appendInfo(pinfo, '', `, ${name}`);
 }
 
+function afterTree(tvb: Tvb, pinfo: PacketInfo, tree: Tree, later: Cpf['later']): void {
+  for (const p of later) {
+    if (p.io) ioData(tvb, pinfo, tree, p.at, p.len);
+    else if (tvb.reportedRemaining(p.at) > 0) dissectData(tvb.sub(p.at, p.len), pinfo, tree);
+  }
+}
+
 /** CIP class 0/1 data with no known connection: its bytes, as tshark's generic I/O display. */
 function ioData(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, len: number): void {
   pinfo.layers.push('cipio');
@@ -487,9 +508,9 @@ export function dissectCipIo(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   pinfo.layers.push('cipio');
   pinfo.setProto('CIP I/O');
   tree.push(F[''], tvb, o, tvb.reportedRemaining(o));
-  const { io } = cpf(tvb, pinfo, tree, o, NO_COMMAND, null);
+  const { later } = cpf(tvb, pinfo, tree, o, NO_COMMAND, 0, null);
   tree.pop();
-  if (io) ioData(tvb, pinfo, tree, io[0], io[1]);
+  afterTree(tvb, pinfo, tree, later);
   return tvb.remaining(o);
 }
 

@@ -101,6 +101,8 @@ const WITH_CIP = [
     ),
   ),
   cipSeg(false, encap(0x6f, [...le32(0), ...le16(0), ...cpf(item(0, []), item(0xb2, RSP))], SESSION)),
+  // An unconnected message for an interface other than CIP: plain data.
+  cipSeg(true, encap(0x6f, [...le32(7), ...le16(0), ...cpf(item(0, []), item(0xb2, [1, 2, 3]))], SESSION)),
   // A keep-alive byte, and a connected data item too short for its sequence count.
   cipSeg(true, [0]),
   cipSeg(true, encap(0x70, [...le32(0), ...le16(0), ...cpf(item(0xa1, le32(1)), item(0xb1, [5]))], SESSION)),
@@ -174,6 +176,7 @@ const ENIP_FIELDS = [
   'enip.sinport',
   'enip.sinaddr',
   '_ws.malformed',
+  'data.data',
 ];
 
 describe('EtherNet/IP', () => {
@@ -195,6 +198,6 @@ describe('EtherNet/IP', () => {
   itAgreesWithTshark(PLAIN, FIELDS, /^(EtherNet\/IP|Common Industrial Protocol, I\/O)/);
 
   describe('carrying CIP', () => {
-    itAgreesWithTshark(WITH_CIP, ENIP_FIELDS, /^EtherNet\/IP/);
+    itAgreesWithTshark(WITH_CIP, ENIP_FIELDS, /^(EtherNet\/IP|Data \(\d+ bytes?\))/);
   });
 });
