@@ -23,6 +23,7 @@ import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { iec104Module } from './iec104.ts';
 import { dnp3Module } from './dnp3.ts';
+import { enipModule } from './enip.ts';
 import { mbtcpModule } from './mbtcp.ts';
 import { mqttModule } from './mqtt.ts';
 import { tpktModule } from './tpkt.ts';
@@ -177,6 +178,7 @@ export const MODULES: readonly DissectorModule[] = [
   sctpModule,
   ptpModule,
   respModule,
+  enipModule,
   mbtcpModule,
   iec104Module,
   dnp3Module,
