@@ -11,6 +11,7 @@ import {
   hex,
   oracleReady,
   TcpStream,
+  treesOfBoth,
   udpIpFrame,
 } from '../../support/proto-oracle.ts';
 
@@ -39,7 +40,21 @@ const FIELDS = [
   'dnp3.al.func',
   'dnp3.al.iin',
   'dnp3.al.obj',
+  'dnp3.al.objq.prefix',
   'dnp3.al.objq.range',
+  'dnp3.al.range.start',
+  'dnp3.al.range.stop',
+  'dnp3.al.range.quantity',
+  'dnp.hdr.CRC.status',
+  'dnp.data_chunk',
+  'dnp.data_chunk_len',
+  'dnp.data_chunk.CRC',
+  'dnp.data_chunk.CRC.status',
+  'dnp3.al.frag_data',
+  'dnp3.al.fragment',
+  'dnp3.al.fragment.count',
+  'dnp3.al.fragment.reassembled.length',
+  '_ws.expert.message',
 ];
 
 /** DNP3's CRC-16 (polynomial 0x3D65, reflected), low byte first. */
@@ -54,13 +69,13 @@ function crc(bytes: readonly number[]): number[] {
 }
 
 /** A data link frame from `src` to `dst` with control `ctl` and `user` data, CRCs included. */
-function link(ctl: number, dst: number, src: number, user = ''): string {
+function link(ctl: number, dst: number, src: number, user = '', badChunk = -1): string {
   const data = [...hex(user.replace(/ /g, ''))];
   const head = [0x05, 0x64, 5 + data.length, ctl, dst & 0xff, dst >> 8, src & 0xff, src >> 8];
   const out = [...head, ...crc(head)];
   for (let i = 0; i < data.length; i += 16) {
     const block = data.slice(i, i + 16);
-    out.push(...block, ...crc(block));
+    out.push(...block, ...(i / 16 === badChunk ? [0, 0] : crc(block)));
   }
   return out.map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -79,6 +94,17 @@ const FRAMES = [
   seg(false, link(0x44, 1, 10, 'c2 f3 82 0600')),
   seg(true, link(0xc4, 10, 1, 'c3 d3 00')),
   seg(true, link(0xc4, 10, 1, 'c4 c4 17')),
+  // A read of several object types over two chunks; a response whose object list spans chunks.
+  seg(
+    true,
+    link(0xc4, 10, 1, 'c5 c6 01 3c0206 3c0306 3c0406 3c0106 010200 0003 1e0106 1e040100000100 1e0306'),
+  ),
+  seg(false, link(0x44, 1, 10, 'c6 c6 81 0600 3c0106 3c0206 3c0306 3c0406 3c0106 3c0206 3c0306 1e0406')),
+  // One response in three transport segments (FIR, middle, FIN), then a bad chunk CRC.
+  seg(false, link(0x44, 1, 10, '40 c7 81 0000 3c0106 3c0206 3c0306')),
+  seg(false, link(0x44, 1, 10, '01 3c0406 3c0106 3c0206')),
+  seg(false, link(0x44, 1, 10, '82 3c0306 3c0406 3c0106')),
+  seg(false, link(0x44, 1, 10, 'c8 c8 81 0000 3c0106 3c0206 3c0306 3c0406 3c0106 3c0206', 0)),
   // Request link status and its answer; reset of link and a link status request in one segment.
   seg(true, link(0xc9, 10, 1)),
   seg(false, link(0x0b, 1, 10)),
@@ -101,5 +127,10 @@ describe('DNP 3.0', () => {
   it.skipIf(!oracleReady)('agrees with tshark', () => {
     const f = fieldsOfBoth(FRAMES, FIELDS);
     expect(f.trawl).toBe(f.tshark);
+  });
+
+  it.skipIf(!oracleReady)('draws the tree as tshark does', () => {
+    const t = treesOfBoth(FRAMES, /^Distributed Network Protocol 3\.0/);
+    expect(t.trawl).toBe(t.tshark);
   });
 });
