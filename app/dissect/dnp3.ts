@@ -4,7 +4,20 @@
 // and the application header, internal indications and object headers with their qualifiers.
 // Point values are not decoded yet: the object list stops at the first object that carries any.
 import { addChecksum, dnp3Crc, type ChecksumFields } from './checksum.ts';
-import { bool, bytes, fields, FieldType, hex, names, proto, text, uint } from './field.ts';
+import { formatAbsoluteUtc } from '../format/time.ts';
+import {
+  absTime,
+  bool,
+  bytes,
+  fields,
+  FieldType,
+  hex,
+  names,
+  proto,
+  text,
+  uint,
+  type FieldSpec,
+} from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { FragmentTable } from './reassembly.ts';
 import type { Registry } from './registry.ts';
@@ -50,8 +63,8 @@ const AL_FUNC = names({
   17: 'Start Application',
   18: 'Stop Application',
   19: 'Save Configuration',
-  20: 'Enable Spontaneous Msg',
-  21: 'Disable Spontaneous Msg',
+  20: 'Enable Spontaneous Messages',
+  21: 'Disable Spontaneous Messages',
   22: 'Assign Classes',
   23: 'Delay Measurement',
   24: 'Record Current Time',
@@ -143,6 +156,57 @@ const OBJECTS = names({
   0x3c04: 'Class 3 Data',
   0x5001: 'Internal Indications',
 });
+/** Group 80's points by index: the IIN bits as tshark names them. */
+const IIN_POINTS = [
+  "Broadcast message Rx'd",
+  'Class 1 Data Available',
+  'Class 2 Data Available',
+  'Class 3 Data Available',
+  'Time Sync Required from Master',
+  'Outputs in Local Mode',
+  'Device Trouble',
+  'Device Restart',
+  'Function Code not implemented',
+  'Requested Objects Unknown',
+  'Parameters Invalid or Out of Range',
+  'Event Buffer Overflow',
+  'Operation Already Executing',
+  'Device Configuration Corrupt',
+];
+
+const CROB_OP = names({ 0: 'NUL Operation', 1: 'Pulse On', 2: 'Pulse Off', 3: 'Latch On', 4: 'Latch Off' });
+const CROB_CLR = names({ 0: 'Not Set', 1: 'Queue', 2: 'Clear', 3: 'Queue and Clear' });
+const CROB_TRIP = names({ 0: 'NUL', 1: 'Close', 2: 'Trip', 3: 'Reserved' });
+const CTRL_STATUS = names({
+  0: 'Req. Accepted/Init/Queued',
+  1: 'Req. Not Accepted; Arm-Timer Expired',
+  2: "Req. Not Accepted; No 'SELECT' Received",
+  3: 'Req. Not Accepted; Format Err. in Ctl Req.',
+  4: 'Ctl Oper. Not Supported For This Point',
+  5: 'Req. Not Accepted; Ctrl Queue Full/Point Active',
+  6: 'Req. Not Accepted; Ctrl Hardware Problems',
+  7: 'Req. Not Accepted; Local/Remote switch in Local',
+  8: 'Req. Not Accepted; Too many operations',
+  9: 'Req. Not Accepted; Insufficient authorization',
+  10: 'Req. Not Accepted; Local automation proc active',
+  11: 'Req. Not Accepted; Processing limited',
+  12: 'Req. Not Accepted; Out of range value',
+  126: 'Req. Not Accepted; Non-participating (NOP request)',
+  127: 'Req. Not Accepted; Undefined error',
+});
+
+/** The object list's heading by function (responses have their own). */
+const SECTIONS = names({
+  1: 'READ Request Data Objects',
+  2: 'WRITE Request Data Objects',
+  3: 'SELECT Request Data Objects',
+  4: 'OPERATE Request Data Objects',
+  5: 'DIRECT OPERATE Request Data Objects',
+  6: 'DIRECT OPERATE Request Data Objects',
+  7: 'Freeze Request Data Objects',
+  20: "Enable Spontaneous Msg's Data Objects",
+});
+
 /** The group names a Read request lists in Info (group 12 is tshark's "Unknown Object Type"). */
 const READ_INFO = names({
   1: 'Binary Input',
@@ -155,6 +219,16 @@ const READ_INFO = names({
   50: 'Time and Date',
   80: 'Internal Indications',
 });
+
+type QualityField = `al.${'bi' | 'bo' | 'ai' | 'ctr'}q.b${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}`;
+
+/** The eight bits of one kind of quality octet (`dnp3.al.biq.b0` … `b7`). */
+function qualityFields(q: string, bitNames: readonly string[]): Record<QualityField, FieldSpec> {
+  return Object.fromEntries(bitNames.map((n, b) => [`al.${q}q.b${b}`, bool(n, 8, 1 << b)])) as Record<
+    QualityField,
+    FieldSpec
+  >;
+}
 
 export const F = fields('dnp3', {
   '': proto('Distributed Network Protocol 3.0'),
@@ -202,19 +276,79 @@ export const F = fields('dnp3', {
   'al.objq.prefix': uint('Prefix Code', 8, { mask: 0x70, strings: PREFIX }),
   'al.objq.range': uint('Range Code', 8, { mask: 0x0f, strings: RANGE }),
   _items: text('Number of Items'),
+  _control: text('Control Code'),
+  'al.count': uint('Count', 8),
+  'al.on_time': uint('On Time', 32),
+  'al.off_time': uint('Off Time', 32),
+  'al.ctrlstatus': uint('Control Status', 8, { mask: 0x7f, strings: CTRL_STATUS }),
+  _point: text('Point Number'),
+  _quality: text('Quality'),
+  'al.point_index': uint('Point Index', 32, { generated: true }),
+  'al.index': uint('Index (8 bit)', 8),
+  'al.bit': bool('Value (bit)', 8, 0x01, { tf: ['On', 'Off'] }),
+  'al.ana.int': { name: 'Value (16 bit)', type: FieldType.Int, base: 'dec', bits: 16 },
+  'al.cnt': uint('Counter (16 bit)', 16),
+  'al.timestamp': absTime('Timestamp'),
+  ...qualityFields('bi', [
+    'Online',
+    'Restart',
+    'Comm Fail',
+    'Remote Force',
+    'Local Force',
+    'Chatter Filter',
+    'Reserved',
+    'Point Value',
+  ]),
+  ...qualityFields('bo', [
+    'Online',
+    'Restart',
+    'Comm Fail',
+    'Remote Force',
+    'Local Force',
+    'Reserved',
+    'Reserved',
+    'Point Value',
+  ]),
+  ...qualityFields('ai', [
+    'Online',
+    'Restart',
+    'Comm Fail',
+    'Remote Force',
+    'Local Force',
+    'Over-Range',
+    'Reference Check',
+    'Reserved',
+  ]),
+  ...qualityFields('ctr', [
+    'Online',
+    'Restart',
+    'Comm Fail',
+    'Remote Force',
+    'Local Force',
+    'Roll-Over',
+    'Discontinuity',
+    'Reserved',
+  ]),
   'al.range.start': uint('Start (8 bit)', 8),
   'al.range.stop': uint('Stop (8 bit)', 8),
   'al.range.quantity': uint('Quantity (8 bit)', 8),
 });
 
 /** The checksum fields Wireshark registers under `dnp.` rather than `dnp3.`. */
-const G = fields('dnp', {
-  'hdr.CRC.status': uint('Data Link Header Checksum Status', 8, { generated: true }),
-  data_chunk: bytes('Data Chunk'),
-  data_chunk_len: uint('Data Chunk length', 16, { generated: true }),
-  'data_chunk.CRC': hex('Data Chunk checksum', 16),
-  'data_chunk.CRC.status': uint('Data Chunk Checksum Status', 8, { generated: true }),
-});
+const G = {
+  ...fields('dnp3', {
+    'ctl.op': uint('Operation Type', 8, { mask: 0x0f, strings: CROB_OP }),
+    'ctl.clr': uint('Queue / Clear Field', 8, { mask: 0x30, strings: CROB_CLR }),
+    'ctl.trip': uint('Trip Control Code', 8, { mask: 0xc0, strings: CROB_TRIP }),
+  }),
+  ...fields('dnp', {
+    'hdr.CRC.status': uint('Data Link Header Checksum Status', 8, { generated: true }),
+    data_chunk: bytes('Data Chunk'),
+    data_chunk_len: uint('Data Chunk length', 16, { generated: true }),
+    'data_chunk.CRC': hex('Data Chunk checksum', 16),
+    'data_chunk.CRC.status': uint('Data Chunk Checksum Status', 8, { generated: true }),
+  }),
+};
 
 const HDR_CRC: ChecksumFields = { checksum: F['hdr.CRC'], status: G['hdr.CRC.status'] };
 const CHUNK_CRC: ChecksumFields = { checksum: G['data_chunk.CRC'], status: G['data_chunk.CRC.status'] };
@@ -466,15 +600,17 @@ function application(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     tree.pop();
     p = 4;
   }
-  if ((func === 1 || response) && p + 2 <= end) {
+  // A read's objects carry no values; only a read and a write name their objects in Info.
+  const section = response ? 'RESPONSE Data Objects' : SECTIONS.get(func);
+  if (section !== undefined && p + 2 <= end) {
     tree.push(F._objects, tvb, p, end - p);
-    if (tree.full) tree.label(func === 1 ? 'READ Request Data Objects' : 'RESPONSE Data Objects');
+    if (tree.full) tree.label(section);
     let classes = 0;
     const named: string[] = [];
     while (p + 2 <= end) {
       const group = tvb.u8(p);
       const next = object(tvb, tree, p, func === 1);
-      if (func === 1) {
+      if (func === 1 || func === 2) {
         if (group === 60) classes |= 1 << ((tvb.u8(p + 1) - 1) & 3);
         else named.push(READ_INFO.get(group) ?? 'Unknown Object Type');
       }
@@ -490,8 +626,8 @@ function application(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
 }
 
 /**
- * One object header at `p` with its qualifier and range; returns the next header's offset, or -1
- * when the object's points follow (they are not decoded, so the list stops there).
+ * One object at `p`: its header, qualifier, range and (in a response) its points; returns the next
+ * header's offset, or -1 when the list cannot go on (points of a kind Trawl does not decode).
  */
 function object(tvb: Tvb, tree: Tree, p: number, request: boolean): number {
   const group = tvb.u8(p);
@@ -515,6 +651,8 @@ function object(tvb: Tvb, tree: Tree, p: number, request: boolean): number {
     rangeLen = range === 7 ? 1 : 2;
     items = rangeLen === 1 ? tvb.u8(p + 3) : tvb.u16le(p + 3);
   }
+  if (items < 0) return -1;
+  const kind = POINTS.get(code);
   // Objects without points, or points in a request (a read names them, carries none).
   const bare = range === 6 || (request && prefix === 0);
   const varText = variation === 0 ? 'Default' : variation.toString().padStart(2, '0');
@@ -554,8 +692,208 @@ function object(tvb: Tvb, tree: Tree, p: number, request: boolean): number {
     }
     tree.pop();
   }
+  let next = bare || items === 0 ? after : -1;
+  if (next < 0 && kind !== undefined && !request && !((kind === 'bit' || kind === 'iin') && prefix !== 0)) {
+    const first = range === 0 ? tvb.u8(p + 3) : range === 1 ? tvb.u16le(p + 3) : 0;
+    next = points(tvb, tree, after, kind, prefix, first, items);
+  }
   tree.pop();
-  return bare || items === 0 ? after : -1;
+  return next;
+}
+
+/** How a point of an object is laid out and labelled. */
+type Kind =
+  | 'bit'
+  | 'iin'
+  | 'crob'
+  | 'bi'
+  | 'bo'
+  | 'biTime'
+  | 'ctr32'
+  | 'ctr16'
+  | 'ctr32nf'
+  | 'ctr16nf'
+  | 'ai32'
+  | 'ai16'
+  | 'ai32nf'
+  | 'ai16nf'
+  | 'time';
+
+const POINTS = new Map<number, Kind>([
+  [0x0101, 'bit'],
+  [0x0102, 'bi'],
+  [0x0201, 'bi'],
+  [0x0202, 'biTime'],
+  [0x0a02, 'bo'],
+  [0x1401, 'ctr32'],
+  [0x1402, 'ctr16'],
+  [0x1405, 'ctr32nf'],
+  [0x1406, 'ctr16nf'],
+  [0x1e01, 'ai32'],
+  [0x1e02, 'ai16'],
+  [0x1e03, 'ai32nf'],
+  [0x1e04, 'ai16nf'],
+  [0x2001, 'ai32'],
+  [0x2002, 'ai16'],
+  [0x0c01, 'crob'],
+  [0x3201, 'time'],
+  [0x5001, 'iin'],
+]);
+
+/** The quality flags Wireshark names after Online/Offline and the four common ones. */
+const QUALITY_EXTRA = {
+  bi: [[0x20, 'Chatter Filter']],
+  bo: [],
+  ai: [
+    [0x20, 'Over-Range'],
+    [0x40, 'Reference Check'],
+  ],
+  ctr: [
+    [0x20, 'Roll-over'],
+    [0x40, 'Discontinuity'],
+  ],
+} as const;
+
+type QualityKind = keyof typeof QUALITY_EXTRA;
+
+/** The quality octet's subtree; returns its text (`Online, Restart`). */
+function quality(tvb: Tvb, tree: Tree, at: number, q: QualityKind): string {
+  const flags = tvb.u8(at);
+  let text = flags & 1 ? 'Online' : 'Offline';
+  if (flags & 0x02) text += ', Restart';
+  if (flags & 0x04) text += ', Comm Fail';
+  if (flags & 0x08) text += ', Remote Force';
+  if (flags & 0x10) text += ', Local Force';
+  for (const [mask, name] of QUALITY_EXTRA[q]) if (flags & mask) text += `, ${name}`;
+  tree.push(F._quality, tvb, at, 1);
+  if (tree.full) tree.label(`Quality: ${text}`);
+  for (let b = 7; b >= 0; b--)
+    tree.add(F[`al.${q}q.b${b}` as QualityField], tvb, at, 1, (flags & (1 << b)) !== 0);
+  tree.pop();
+  return text;
+}
+
+/** A 48-bit count of milliseconds since 1970 (DNP3's time), as tshark shows it. */
+function dnpTime(tvb: Tvb, at: number): string {
+  const ms = tvb.u16le(at + 4) * 0x100000000 + tvb.u32le(at);
+  return formatAbsoluteUtc(Math.floor(ms / 1000), (ms % 1000) * 1e6);
+}
+
+/** The points of one object from `o`; returns the offset after them. */
+function points(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  kind: Kind,
+  prefix: number,
+  first: number,
+  items: number,
+): number {
+  let bit = 0;
+  for (let i = 0; i < items; i++) {
+    const start = o;
+    tree.push(F._point, tvb, o, 0);
+    let index = first + i;
+    if (prefix === 0) {
+      tree.add(F['al.point_index'], tvb, o, 0, index);
+    } else {
+      index = prefix === 1 ? tvb.u8(o) : tvb.u16le(o);
+      tree.add(F['al.index'], tvb, o, prefix, index);
+      if (tree.full && prefix === 2) tree.labelLast(`Index (16 bit): ${index}`);
+      o += prefix;
+    }
+    let label = `Point Number ${index}`;
+    switch (kind) {
+      case 'bit': {
+        const v = (tvb.u8(o) >> bit) & 1;
+        tree.add(F['al.bit'], tvb, o, 1, v === 1);
+        label += `, Value: ${v}`;
+        bit++;
+        if (bit > 7 || i === items - 1) {
+          bit = 0;
+          o += 1;
+        }
+        break;
+      }
+      case 'bi':
+      case 'bo':
+      case 'biTime': {
+        const flags = tvb.u8(o);
+        label += ` (Quality: ${quality(tvb, tree, o, kind === 'bo' ? 'bo' : 'bi')}), Value: ${flags >> 7}`;
+        o += 1;
+        if (kind === 'biTime') {
+          const time = dnpTime(tvb, o);
+          tree.add(F['al.timestamp'], tvb, o, 6, time);
+          label += `, Timestamp: ${time.slice(0, -4)}`;
+          o += 6;
+        }
+        break;
+      }
+      case 'ctr32':
+      case 'ctr16':
+      case 'ctr32nf':
+      case 'ctr16nf': {
+        if (kind === 'ctr32' || kind === 'ctr16') label += ` (Quality: ${quality(tvb, tree, o++, 'ctr')})`;
+        const wide = kind === 'ctr32' || kind === 'ctr32nf';
+        const v = wide ? tvb.u32le(o) : tvb.u16le(o);
+        tree.add(F['al.cnt'], tvb, o, wide ? 4 : 2, v);
+        if (tree.full && wide) tree.labelLast(`Counter (32 bit): ${v}`);
+        label += `, Count: ${v}`;
+        o += wide ? 4 : 2;
+        break;
+      }
+      case 'ai32':
+      case 'ai16':
+      case 'ai32nf':
+      case 'ai16nf': {
+        if (kind === 'ai32' || kind === 'ai16') label += ` (Quality: ${quality(tvb, tree, o++, 'ai')})`;
+        const wide = kind === 'ai32' || kind === 'ai32nf';
+        const v = wide ? tvb.u32le(o) | 0 : (tvb.u16le(o) << 16) >> 16;
+        tree.add(F['al.ana.int'], tvb, o, wide ? 4 : 2, v);
+        if (tree.full && wide) tree.labelLast(`Value (32 bit): ${v}`);
+        label += `, Value: ${v}`;
+        o += wide ? 4 : 2;
+        break;
+      }
+      case 'iin': {
+        // As tshark 4.0: every point of a byte shows that byte's lowest bit.
+        const v = tvb.u8(o) & 1;
+        tree.add(F['al.bit'], tvb, o, 1, v === 1);
+        label += ` (${IIN_POINTS[index] ?? 'Invalid IIN bit'}), Value: ${v}`;
+        bit++;
+        if (bit > 7 || i === items - 1) {
+          bit = 0;
+          o += 1;
+        }
+        break;
+      }
+      case 'crob': {
+        const cc = tvb.u8(o);
+        label += ` [${CROB_OP.get(cc & 0x0f) ?? 'Invalid Operation'}] [${CROB_TRIP.get(cc >> 6) ?? ''}]`;
+        tree.push(F._control, tvb, o, 1);
+        if (tree.full) tree.label(`Control Code [${hex2(cc)}]`);
+        tree.add(G['ctl.op'], tvb, o, 1, cc & 0x0f);
+        tree.add(G['ctl.clr'], tvb, o, 1, (cc >> 4) & 3);
+        tree.add(G['ctl.trip'], tvb, o, 1, cc >> 6);
+        tree.pop();
+        tree.add(F['al.count'], tvb, o + 1, 1, tvb.u8(o + 1));
+        tree.add(F['al.on_time'], tvb, o + 2, 4, tvb.u32le(o + 2));
+        tree.add(F['al.off_time'], tvb, o + 6, 4, tvb.u32le(o + 6));
+        tree.add(F['al.ctrlstatus'], tvb, o + 10, 1, tvb.u8(o + 10) & 0x7f);
+        o += 11;
+        break;
+      }
+      case 'time':
+        break;
+    }
+    tree.pop(o - start, label);
+    if (kind === 'time') {
+      // Wireshark adds the time to the object, after its point.
+      tree.add(F['al.timestamp'], tvb, o, 6, dnpTime(tvb, o));
+      o += 6;
+    }
+  }
+  return o;
 }
 
 export const dnp3Module = {
