@@ -23,7 +23,7 @@ import { FragmentTable } from './reassembly.ts';
 import type { Registry } from './registry.ts';
 import { tcpDissectPdus, type PduSpec } from './tcp-pdus.ts';
 import type { Tree } from './tree.ts';
-import { Tvb } from './tvb.ts';
+import { MalformedError, Tvb } from './tvb.ts';
 
 const PORT = 20000;
 
@@ -361,21 +361,32 @@ function frameLength(tvb: Tvb, at: number): number {
 
 const PDUS: PduSpec = { fixed: 10, length: frameLength, dissect: frame, name: 'DNP 3.0' };
 
+/** Wireshark's check before it claims the bytes: the start bytes, a length of at least 5, a good header CRC. */
+function isDnp3(tvb: Tvb, o: number): boolean {
+  return (
+    tvb.has(o, 10) &&
+    tvb.u16(o) === 0x0564 &&
+    tvb.u8(o + 2) >= 5 &&
+    tvb.u16le(o + 8) === dnp3Crc(tvb.bytes, o, 8)
+  );
+}
+
 export function dissectDnp3(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
-  // Wireshark's check before it claims the bytes: the start bytes and a length of at least 5.
-  if (!tvb.has(o, 3) || tvb.u16(o) !== 0x0564 || tvb.u8(o + 2) < 5) return 0;
+  if (!isDnp3(tvb, o)) return 0;
   pinfo.layers.push('dnp3');
   return tcpDissectPdus(tvb, pinfo, tree, PDUS);
 }
 
 function dissectDnp3Udp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
-  if (!tvb.has(o, 3) || tvb.u16(o) !== 0x0564 || tvb.u8(o + 2) < 5) return 0;
+  if (!isDnp3(tvb, o)) return 0;
   pinfo.layers.push('dnp3');
   frame(tvb, pinfo, tree);
   return tvb.remaining(o);
 }
+
+const CONTAINED = 'length of contained item exceeds length of containing item';
 
 function hex2(n: number): string {
   return `0x${n.toString(16).padStart(2, '0')}`;
@@ -467,6 +478,8 @@ function userData(
   let good = true;
   for (let i = 0; i < chunks; i++) {
     const k = Math.min(16, n - i * 16);
+    // Wireshark adds the chunk as one item: one that runs past the frame is malformed as such.
+    if (o + k + 2 > tvb.reportedEnd) throw new MalformedError('Malformed Packet', o, CONTAINED);
     tree.push(F._chunk, tvb, o, k + 2);
     if (tree.full) tree.label(`Data Chunk: ${i}`);
     const data = tvb.slice(o, k);
