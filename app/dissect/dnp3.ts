@@ -500,7 +500,8 @@ function userData(
   // Wireshark drops the message when any chunk's CRC is wrong.
   if (!good) return;
   const fragment = out.subarray(1);
-  const whole = reassemble(pinfo, `${src}>${dst}`, fir, fin, fragment);
+  const dir = `${pinfo.srcPort}>${pinfo.dstPort}/${src}>${dst}`;
+  const whole = reassemble(pinfo, at, dir, fir, fin, fragment);
   if (!whole) {
     const source = pinfo.addSource('DNP 3.0 Application Layer message', fragment.slice());
     const data = new Tvb(fragment, 0, fragment.length, fragment.length, source);
@@ -541,13 +542,20 @@ interface DnpState {
   table: FragmentTable;
   /** Per direction, the message in progress: its id, the next fragment's offset. */
   open: Map<string, Pending>;
-  /** Per frame, the message and offset its fragment was given on the first pass. */
-  frames: Map<number, { key: string; offset: number }>;
+  /** Per frame and link frame in it, the message and offset its fragment got on the first pass (null: no message open). */
+  frames: Map<string, { key: string; offset: number } | null>;
   messages: number;
 }
 
 /** Adds this transport segment's fragment; returns the message when this frame completes it. */
-function reassemble(pinfo: PacketInfo, dir: string, fir: boolean, fin: boolean, bytes: Uint8Array) {
+function reassemble(
+  pinfo: PacketInfo,
+  at: number,
+  dir: string,
+  fir: boolean,
+  fin: boolean,
+  bytes: Uint8Array,
+) {
   const st = pinfo.state.of<DnpState>('dnp3.fragments', () => ({
     table: new FragmentTable(),
     open: new Map(),
@@ -555,19 +563,21 @@ function reassemble(pinfo: PacketInfo, dir: string, fir: boolean, fin: boolean, 
     messages: 0,
   }));
   const frame = pinfo.meta.number;
-  let placed = st.frames.get(frame);
-  if (!placed) {
+  const id = `${frame}@${at}`;
+  let placed = st.frames.get(id);
+  if (placed === undefined) {
     let cur = st.open.get(dir);
-    if (fir || !cur) {
+    if (fir) {
       cur = { next: 0, length: 0, message: ++st.messages };
       st.open.set(dir, cur);
     }
-    placed = { key: `${dir}#${cur.message}`, offset: cur.next };
-    cur.next += bytes.length;
+    // A segment without FIR and no message open belongs to none (tshark leaves it unreassembled).
+    placed = cur ? { key: `${dir}#${cur.message}`, offset: cur.next } : null;
+    if (cur) cur.next += bytes.length;
     if (fin) st.open.delete(dir);
-    st.frames.set(frame, placed);
+    st.frames.set(id, placed);
   }
-  return st.table.add(placed.key, frame, placed.offset, bytes, !fin);
+  return placed && st.table.add(placed.key, frame, placed.offset, bytes, !fin);
 }
 
 /** The application header and object headers of a whole message; sets Info. */

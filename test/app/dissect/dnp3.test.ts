@@ -169,6 +169,8 @@ const FRAMES = [
   // An unsolicited response with events, in two transport segments.
   seg(false, link(0x44, 1, 10, '43 fe 82 0200 020117 03 05 81 07 01 09 00 200217 02 04 41 fe7f')),
   seg(false, link(0x44, 1, 10, '84 05 01 0080')),
+  // A final segment with no first one before it: left unreassembled.
+  seg(false, link(0x44, 1, 10, '86 cf 81 0000')),
   // Control relay output blocks: select, operate, direct operate and its answer; write IIN and time;
   // an immediate freeze; enable unsolicited responses.
   seg(true, link(0xc4, 10, 1, 'd0 c5 03 0c0117 01 03 41 01 e8030000 d0070000 00')),
