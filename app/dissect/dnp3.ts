@@ -1,8 +1,8 @@
 // DNP 3.0 on TCP and UDP 20000 (`dnp3.*`) as tshark 4.0 decodes it: the data link header and its
 // CRC, the transport octet, the user data chunks with their CRCs (checked, then stripped into a
 // new data source), application fragments reassembled across frames by the transport FIR/FIN bits,
-// and the application header, internal indications and object headers with their qualifiers.
-// Point values are not decoded yet: the object list stops at the first object that carries any.
+// and the application header, internal indications, and the objects of the common groups with
+// their qualifiers and points. The object list stops at the first object Trawl does not decode.
 import { addChecksum, dnp3Crc, type ChecksumFields } from './checksum.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
 import {
@@ -207,17 +207,29 @@ const SECTIONS = names({
   20: "Enable Spontaneous Msg's Data Objects",
 });
 
-/** The group names a Read request lists in Info (group 12 is tshark's "Unknown Object Type"). */
+/** The group names a read or write lists in Info (others, group 12 among them, are "Unknown Object Type"). */
 const READ_INFO = names({
+  0: 'Device Attribute',
   1: 'Binary Input',
   2: 'Binary Input Change',
+  3: 'Double-bit Input',
+  4: 'Double-bit Input Change',
   10: 'Binary Output',
-  12: 'Unknown Object Type',
+  11: 'Binary Output Change',
   20: 'Counter',
+  21: 'Frozen Counter',
+  22: 'Counter Change',
+  23: 'Frozen Counter Change',
   30: 'Analog Input',
   32: 'Analog Input Change',
+  40: 'Analog Output',
+  42: 'Analog Output Change',
   50: 'Time and Date',
+  70: 'File Control',
   80: 'Internal Indications',
+  110: 'Octet String',
+  111: 'Octet String Event',
+  113: 'Virtual Terminal Event Data',
 });
 
 type QualityField = `al.${'bi' | 'bo' | 'ai' | 'ctr'}q.b${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7}`;
@@ -332,6 +344,7 @@ export const F = fields('dnp3', {
   'al.range.start': uint('Start (8 bit)', 8),
   'al.range.stop': uint('Stop (8 bit)', 8),
   'al.range.quantity': uint('Quantity (8 bit)', 8),
+  'al.range.abs': uint('Address (8 bit)', 8),
 });
 
 /** The checksum fields Wireshark registers under `dnp.` rather than `dnp3.`. */
@@ -660,24 +673,22 @@ function object(tvb: Tvb, tree: Tree, p: number, request: boolean): number {
   const range = q & 0x0f;
   const code = (group << 8) | variation;
   const name = OBJECTS.get(code);
-  if (name === undefined || prefix > 2 || ![0, 1, 6, 7, 8].includes(range)) return -1;
-  // The range field: start/stop indexes, or a count of points.
-  let items = 0;
-  let rangeLen = 0;
-  if (range === 0 || range === 1) {
-    rangeLen = range === 0 ? 2 : 4;
-    const half = rangeLen / 2;
-    const start = half === 1 ? tvb.u8(p + 3) : tvb.u16le(p + 3);
-    const stop = half === 1 ? tvb.u8(p + 4) : tvb.u16le(p + 5);
-    items = stop - start + 1;
-  } else if (range === 7 || range === 8) {
-    rangeLen = range === 7 ? 1 : 2;
-    items = rangeLen === 1 ? tvb.u8(p + 3) : tvb.u16le(p + 3);
-  }
-  if (items < 0) return -1;
+  if (name === undefined || prefix > 2 || range > 9) return -1;
+  // The range field: start/stop indexes, one absolute address, or a count of points.
+  const width = [1, 2, 4, 1, 2, 4, 0, 1, 2, 4][range] as number;
+  const read = (at: number): number =>
+    width === 1 ? tvb.u8(at) : width === 2 ? tvb.u16le(at) : tvb.u32le(at);
+  const startStop = range <= 2;
+  const rangeLen = startStop ? 2 * width : width;
+  const first = range === 6 || range >= 7 ? 0 : read(p + 3);
+  const items = startStop ? read(p + 3 + width) - first + 1 : range <= 5 ? 1 : range === 6 ? 0 : read(p + 3);
+  // tshark counts in a C int: a count past it is bogus there.
+  if (items < 0 || items > 0x7fffffff) return -1;
   const kind = POINTS.get(code);
-  // Objects without points, or points in a request (a read names them, carries none).
-  const bare = range === 6 || (request && prefix === 0);
+  // A read's objects carry no values (unless indexed); a class or default variation none at all.
+  const bare = items === 0 || (request && prefix === 0);
+  const decodable = kind !== undefined && !request && !((kind === 'bit' || kind === 'iin') && prefix !== 0);
+  if (!bare && !decodable) return -1;
   const varText = variation === 0 ? 'Default' : variation.toString().padStart(2, '0');
   const head = `Object(s): ${name} (Obj:${group.toString().padStart(2, '0')}, Var:${varText}) (0x${code.toString(16).padStart(4, '0')})`;
   const after = p + 3 + rangeLen;
@@ -689,37 +700,32 @@ function object(tvb: Tvb, tree: Tree, p: number, request: boolean): number {
   tree.add(F['al.objq.prefix'], tvb, p + 2, 1, prefix);
   tree.add(F['al.objq.range'], tvb, p + 2, 1, range);
   tree.pop();
+  const bits = `(${width * 8} bit)`;
   if (range === 6) {
     tree.add(F._items, tvb, p + 3, 0);
     if (tree.full) tree.labelLast('Number of Items: 0');
-  } else if (range === 0 || range === 1) {
+  } else if (range <= 5) {
+    // Start/stop and an address give a computed count; a quantity field is the count.
     tree.push(F._items, tvb, p + 3, 0);
     if (tree.full) tree.label(`[Number of Items: ${items}]`);
-    if (range === 0) {
-      tree.add(F['al.range.start'], tvb, p + 3, 1, tvb.u8(p + 3));
-      tree.add(F['al.range.stop'], tvb, p + 4, 1, tvb.u8(p + 4));
+    if (startStop) {
+      tree.add(F['al.range.start'], tvb, p + 3, width, first);
+      if (tree.full) tree.labelLast(`Start ${bits}: ${first}`);
+      tree.add(F['al.range.stop'], tvb, p + 3 + width, width, first + items - 1);
+      if (tree.full) tree.labelLast(`Stop ${bits}: ${first + items - 1}`);
     } else {
-      tree.add(F['al.range.start'], tvb, p + 3, 2, tvb.u16le(p + 3));
-      if (tree.full) tree.labelLast(`Start (16 bit): ${tvb.u16le(p + 3)}`);
-      tree.add(F['al.range.stop'], tvb, p + 5, 2, tvb.u16le(p + 5));
-      if (tree.full) tree.labelLast(`Stop (16 bit): ${tvb.u16le(p + 5)}`);
+      tree.add(F['al.range.abs'], tvb, p + 3, width, first);
+      if (tree.full) tree.labelLast(`Address ${bits}: ${first}`);
     }
     tree.pop();
   } else {
     tree.push(F._items, tvb, p + 3, 0);
     if (tree.full) tree.label(`Number of Items: ${items}`);
-    if (range === 7) tree.add(F['al.range.quantity'], tvb, p + 3, 1, items);
-    else {
-      tree.add(F['al.range.quantity'], tvb, p + 3, 2, items);
-      if (tree.full) tree.labelLast(`Quantity (16 bit): ${items}`);
-    }
+    tree.add(F['al.range.quantity'], tvb, p + 3, width, items);
+    if (tree.full) tree.labelLast(`Quantity ${bits}: ${items}`);
     tree.pop();
   }
-  let next = bare || items === 0 ? after : -1;
-  if (next < 0 && kind !== undefined && !request && !((kind === 'bit' || kind === 'iin') && prefix !== 0)) {
-    const first = range === 0 ? tvb.u8(p + 3) : range === 1 ? tvb.u16le(p + 3) : 0;
-    next = points(tvb, tree, after, kind, prefix, first, items);
-  }
+  const next = bare ? after : points(tvb, tree, after, kind as Kind, prefix, first, items);
   tree.pop();
   return next;
 }

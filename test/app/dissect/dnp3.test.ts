@@ -169,6 +169,17 @@ const FRAMES = [
   // An unsolicited response with events, in two transport segments.
   seg(false, link(0x44, 1, 10, '43 fe 82 0200 020117 03 05 81 07 01 09 00 200217 02 04 41 fe7f')),
   seg(false, link(0x44, 1, 10, '84 05 01 0080')),
+  // 32-bit start and stop, absolute addresses of 8, 16 and 32 bits, a 32-bit quantity.
+  seg(
+    false,
+    link(
+      0x44,
+      1,
+      10,
+      'd0 d0 81 0000 1e0402 00000000 01000000 3412 ffff 1e0403 05 3412 1e0404 0500 3412 1e0405 05000000 3412 1e0409 02000000 3412 ffff 010103 05 01',
+    ),
+  ),
+  seg(true, link(0xc4, 10, 1, 'd6 d1 01 1e0102 00000000 01000000 1e0103 05 1e0109 02000000 3c0106')),
   // A final segment with no first one before it: left unreassembled.
   seg(false, link(0x44, 1, 10, '86 cf 81 0000')),
   // Control relay output blocks: select, operate, direct operate and its answer; write IIN and time;
