@@ -455,7 +455,9 @@ function frame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const stored = tvb.u16le(o + 8);
   addChecksum(pinfo, tree, tvb, o + 8, stored, dnp3Crc(tvb.bytes, o, 8), HDR_CRC, badCrc('Data Link Header'));
   tree.pop();
-  if (prm && (func === 3 || func === 4) && len > 5) userData(tvb, pinfo, tree, o + 10, len - 5, src, dst);
+  // As tshark: every function but reset link / ACK, link status request and status of link carries
+  // a transport octet, whatever the direction (a frame too short for it is malformed).
+  if (func !== 0 && func !== 9 && func !== 11) userData(tvb, pinfo, tree, o + 10, len - 5, src, dst);
   tree.pop();
 }
 

@@ -195,6 +195,12 @@ const FRAMES = [
   seg(true, link(0xc9, 10, 1)),
   seg(false, link(0x0b, 1, 10)),
   seg(true, link(0xc0, 10, 1) + link(0xc9, 10, 1)),
+  // Transport data in confirmed user data (FCB, FCV), a test link frame and a NACK; a link service
+  // answer too short for its transport octet (malformed to tshark too).
+  seg(true, link(0xf3, 10, 1, 'c0 c1 01 3c0106')),
+  seg(true, link(0xc2, 10, 1, 'c0 c2 01 3c0206')),
+  seg(false, link(0x01, 1, 10, 'c0 c2 81 0000')),
+  seg(false, link(0x2f, 1, 10)),
   // Over UDP.
   udpIpFrame(40001, 20000, hex(link(0xc4, 10, 1, 'c5 c5 01 3c0106'))),
   // Cut short inside the first chunk and inside the second: malformed, as tshark has it.
