@@ -549,7 +549,6 @@ function userData(
 
 interface Pending {
   next: number;
-  length: number;
   message: number;
 }
 
@@ -583,7 +582,7 @@ function reassemble(
   if (placed === undefined) {
     let cur = st.open.get(dir);
     if (fir) {
-      cur = { next: 0, length: 0, message: ++st.messages };
+      cur = { next: 0, message: ++st.messages };
       st.open.set(dir, cur);
     }
     // A segment without FIR and no message open belongs to none (tshark leaves it unreassembled).
