@@ -75,3 +75,17 @@ export function pseudoHeaderSum(len: number, proto: number): number {
 function hex4(n: number): string {
   return `0x${n.toString(16).padStart(4, '0')}`;
 }
+
+let dnpTable: Uint16Array | undefined;
+
+/** DNP3's CRC-16 (polynomial 0x3D65 reflected as 0xA6BC, initial 0, complemented) of `len` bytes at `o`. */
+export function dnp3Crc(bytes: Uint8Array, o: number, len: number): number {
+  const table = (dnpTable ??= Uint16Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let i = 0; i < 8; i++) c = c & 1 ? (c >>> 1) ^ 0xa6bc : c >>> 1;
+    return c;
+  }));
+  let c = 0;
+  for (let i = o; i < o + len; i++) c = (c >>> 8) ^ (table[(c ^ (bytes[i] as number)) & 0xff] as number);
+  return ~c & 0xffff;
+}
