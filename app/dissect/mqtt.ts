@@ -2,6 +2,7 @@
 // control packet's variable header and payload, several messages in a segment and one over
 // several (tcp-pdus.ts). MQTT 5.0 adds properties, reason codes, subscription options and AUTH.
 import { bool, bytes, fields, hex, names, proto, str, text, uint } from './field.ts';
+import { dissectJsonMedia, dissectTextLines, isJsonMedia } from './http.ts';
 import { expert, firstPass } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
@@ -146,8 +147,8 @@ const RC_SUBACK = reasons([0x00, 0x01, 0x02, 0x80, 0x83, 0x87, 0x8f, 0x91, 0x97,
 const RC_UNSUBACK = reasons([0x00, 0x11, 0x83, 0x87, 0x8f, 0x91]);
 const RC_DISCONNECT = reasons(
   [
-    0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96,
-    0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
+    0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95,
+    0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
   ],
   { 0: 'Normal disconnection' },
 );
@@ -292,6 +293,7 @@ const newAliases = (): Map<number, Map<number, string>> => new Map();
 interface Props {
   next: number;
   alias: number;
+  contentType?: string;
 }
 
 /** A variable byte integer at `at` that must be there (cut short: the bounds error tshark raises). */
@@ -311,6 +313,7 @@ function properties(tvb: Tvb, tree: Tree, def: Def, at: number): Props {
   tree.add(F.property_len, tvb, at, total.size, total.value);
   let p = at + total.size;
   let alias = 0;
+  let contentType: string | undefined;
   while (p < end) {
     const id = tvb.u8(p);
     tree.add(F.property_id, tvb, p, 1, id);
@@ -334,7 +337,8 @@ function properties(tvb: Tvb, tree: Tree, def: Def, at: number): Props {
     } else if (id === 0x03) {
       const n = tvb.u16(p);
       tvb.need(p + 2, n);
-      tree.add(F['property.content_type'], tvb, p, 2 + n, stringAt(tvb, p + 2, n));
+      contentType = stringAt(tvb, p + 2, n);
+      tree.add(F['property.content_type'], tvb, p, 2 + n, contentType);
       p += 2 + n;
     } else if (STRING_PROPS.has(id)) {
       p = lenString(tvb, tree, F.prop_string_len, F.prop_string, p).next;
@@ -347,11 +351,19 @@ function properties(tvb: Tvb, tree: Tree, def: Def, at: number): Props {
     }
   }
   tree.pop();
-  return { next: end, alias };
+  return { next: end, alias, contentType };
 }
 
 /** A length-prefixed topic: the topic only when the length is not 0 (tshark warns then). */
-function topicString(tvb: Tvb, pinfo: PacketInfo, tree: Tree, lenDef: Def, def: Def, at: number, warn = true) {
+function topicString(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  lenDef: Def,
+  def: Def,
+  at: number,
+  warn = true,
+) {
   const n = tvb.u16(at);
   if (n > 0) return lenString(tvb, tree, lenDef, def, at);
   tree.push(lenDef, tvb, at, 2, n);
@@ -409,7 +421,8 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const size = rl?.size ?? 1;
   const len = rl?.value ?? 0;
   const name = TYPES[type] ?? 'Unknown';
-  if (pinfo.layers[pinfo.layers.length - 1] !== 'mqtt') pinfo.layers.push('mqtt');
+  // One mqtt layer a frame, however many messages (and payload layers between them) it holds.
+  if (!pinfo.layers.includes('mqtt')) pinfo.layers.push('mqtt');
   pinfo.setProto('MQTT');
   const versions = pinfo.state.of('mqtt.versions', newVersions);
   tree.push(F[''], tvb, o, tvb.remaining(o));
@@ -439,7 +452,7 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   try {
     dissectBody(tvb, pinfo, tree, body);
   } finally {
-    appendInfo(pinfo, body.info);
+    if (!body.infoDone) appendInfo(pinfo, body.info);
   }
   tree.pop();
 }
@@ -452,6 +465,32 @@ interface Body {
   end: number;
   v5: boolean;
   info: string;
+  /** Info already went to the column (before a payload dissector added its own). */
+  infoDone?: boolean;
+}
+
+/**
+ * A PUBLISH payload handed on by its Content Type as tshark's media_type table does, for the
+ * media types Trawl dissects (JSON, plain text): next to MQTT, not under it.
+ */
+function mediaPayload(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  b: Body,
+  contentType: string,
+  at: number,
+): void {
+  // The table matches without regard to case; the text lines show the type as sent.
+  const type = contentType.toLowerCase();
+  if (type !== 'text/plain' && !isJsonMedia(type)) return;
+  appendInfo(pinfo, b.info);
+  b.infoDone = true;
+  const node = tree.current();
+  tree.pop();
+  const body = tvb.sub(at, b.end - at);
+  if (!dissectJsonMedia(body, type, pinfo, tree)) dissectTextLines(body, contentType, pinfo, tree);
+  tree.reopen(node);
 }
 
 /** The variable header and payload of one control packet; returns its Info text. */
@@ -543,8 +582,9 @@ function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
         p += 2;
       }
       let alias = 0;
+      let props: Props | undefined;
       if (v5) {
-        const props = properties(tvb, tree, F.properties, p);
+        props = properties(tvb, tree, F.properties, p);
         p = props.next;
         alias = props.alias;
         if (alias !== 0) {
@@ -557,7 +597,8 @@ function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
             const known = map.get(alias);
             if (known !== undefined) topic = known;
             tree.push(TOPIC_GENERATED, tvb, p, 0, topic);
-            if (known === undefined) expert(pinfo, tree, tvb, p, 0, 'Note', 'Protocol', 'Unknown topic alias');
+            if (known === undefined)
+              expert(pinfo, tree, tvb, p, 0, 'Note', 'Protocol', 'Unknown topic alias');
             tree.pop();
           }
         }
@@ -573,6 +614,7 @@ function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
         tvb.need(p, end - p);
         tree.add(F.msg, tvb, p, end - p);
       }
+      if (props?.contentType !== undefined) mediaPayload(tvb, pinfo, tree, b, props.contentType, p);
       break;
     }
     case 4:
@@ -594,7 +636,8 @@ function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
       tree.add(F.msgid, tvb, p, 2, id);
       b.info += ` (id=${id})`;
       if (v5) {
-        for (p = properties(tvb, tree, F.properties, p + 2).next; p < end; p++) reasonCode(tvb, tree, type, p);
+        for (p = properties(tvb, tree, F.properties, p + 2).next; p < end; p++)
+          reasonCode(tvb, tree, type, p);
       }
       break;
     }

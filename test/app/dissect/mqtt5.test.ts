@@ -1,6 +1,6 @@
 // MQTT 5.0 on a built TCP stream to port 1883 against tshark, per the OASIS MQTT 5.0 spec:
 // CONNECT with properties and will properties, CONNACK with properties, PUBLISH at QoS 0, 1 and 2
-// with properties (topic alias, user properties, content type), the acknowledgements with and
+// with properties (topic alias, user properties, content types handed on as JSON and text), the acknowledgements with and
 // without reason code and properties, SUBSCRIBE with options, SUBACK, UNSUBSCRIBE/UNSUBACK,
 // AUTH, DISCONNECT with reason and properties, and a properties block longer than its packet.
 import { describe, expect, it } from 'vitest';
@@ -147,6 +147,12 @@ const PUB0 = pkt(0x30, [
 ]);
 const PUB0_ALIAS = pkt(0x30, [...str(''), ...props([0x23, ...u16(3)]), ...ascii('21.7')]);
 const PUB0_UNKNOWN = pkt(0x30, [...str(''), ...props([0x23, ...u16(9)]), ...ascii('?')]);
+const PUB_JSON = pkt(0x30, [
+  ...str('j'),
+  ...props([0x03, ...str('application/json')]),
+  ...ascii('{"t":21.5}'),
+]);
+const PUB_TEXT = pkt(0x30, [...str('x'), ...props([0x03, ...str('Text/Plain')]), ...ascii('hi\nthere')]);
 const PUB1 = pkt(0x32, [...str('a/b'), ...u16(7), ...props([0x0b, ...vbi(300)], [0x02, ...u32(60)]), 0x01]);
 const PUB2 = pkt(0x34, [...str('a/c'), ...u16(8), ...props(), ...ascii('x')]);
 
@@ -164,6 +170,7 @@ const FRAMES = [
   c(PUB0_ALIAS),
   c(PUB0_UNKNOWN),
   c(PUB1),
+  c([...PUB_JSON, ...PUB_TEXT]),
   s(pkt(0x40, u16(7))),
   c(PUB2),
   s(pkt(0x50, [...u16(8), 0x10])),
@@ -190,7 +197,12 @@ const FRAMES = [
   c(pkt(0xf0, [])),
   c(pkt(0xf0, [0x19, ...props([0x15, ...str('SCRAM')])])),
   c(pkt(0xe0, [0x04])),
-  c(pkt(0xe0, [0x8b, ...props([0x11, ...u32(0)], [0x1f, ...str('bye')], [0x1c, ...str('srv2')], user('a', 'b'))])),
+  c(
+    pkt(0xe0, [
+      0x8b,
+      ...props([0x11, ...u32(0)], [0x1f, ...str('bye')], [0x1c, ...str('srv2')], user('a', 'b')),
+    ]),
+  ),
   // A properties block that claims more bytes than its packet holds.
   c(pkt(0x40, [...u16(11), 0x00, 0x20, 0x1f, ...str('x')])),
   // A property the spec does not define.
@@ -208,5 +220,9 @@ describe('MQTT 5.0', () => {
 
   it('survives mutated streams', () => fuzzFrames(FRAMES, 54, 1885));
 
-  itAgreesWithTshark(FRAMES, FIELDS, /^MQ Telemetry Transport Protocol/);
+  itAgreesWithTshark(
+    FRAMES,
+    FIELDS,
+    /^(MQ Telemetry Transport Protocol|JavaScript Object Notation|Line-based text data)/,
+  );
 });
