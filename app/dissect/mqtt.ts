@@ -275,9 +275,7 @@ function lenString(tvb: Tvb, tree: Tree, lenDef: Def, def: Def, at: number): { t
   const n = tvb.u16(at);
   tree.add(lenDef, tvb, at, 2, n);
   tvb.need(at + 2, n);
-  let end = at + 2;
-  while (end < at + 2 + n && tvb.bytes[end] !== 0) end++;
-  const text = asciiString(tvb.bytes, at + 2, end);
+  const text = stringAt(tvb, at + 2, n);
   tree.add(def, tvb, at + 2, n, text);
   return { text, next: at + 2 + n };
 }
@@ -296,12 +294,18 @@ interface Props {
   contentType?: string;
 }
 
-/** A variable byte integer at `at` that must be there (cut short: the bounds error tshark raises). */
+/**
+ * A variable byte integer at `at` read as tshark reads it in properties (a protobuf varint of up to
+ * 10 bytes, its low 32 bits kept); size 0 when no byte ends it. Reading past the end throws.
+ */
 function varint(tvb: Tvb, at: number): { value: number; size: number } {
-  const v = remaining(tvb, at);
-  if (v) return v;
-  tvb.need(at, tvb.remaining(at) + 1);
-  return { value: 0, size: 1 };
+  let value = 0;
+  for (let i = 0; i < 10; i++) {
+    const b = tvb.u8(at + i);
+    if (i < 5) value += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) return { value: value % 2 ** 32, size: i + 1 };
+  }
+  return { value: value % 2 ** 32, size: 0 };
 }
 
 /** An MQTT 5.0 properties block (its length a variable byte integer) under `def`. */
@@ -310,7 +314,10 @@ function properties(tvb: Tvb, tree: Tree, def: Def, at: number): Props {
   const end = at + total.size + total.value;
   // tshark adds the block at its stated length and fails only on the first property past the end.
   tree.push(def, tvb, at, Math.min(total.size + total.value, tvb.remaining(at)));
-  tree.add(F.property_len, tvb, at, total.size, total.value);
+  // tshark shows the length's bytes as one big-endian number, not the value they encode.
+  let shown = 0n;
+  for (let i = 0; i < total.size; i++) shown = (shown << 8n) | BigInt(tvb.bytes[at + i] as number);
+  tree.add(F.property_len, tvb, at, total.size, total.size > 6 ? shown : Number(shown));
   let p = at + total.size;
   let alias = 0;
   let contentType: string | undefined;

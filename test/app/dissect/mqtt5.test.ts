@@ -153,6 +153,8 @@ const PUB_JSON = pkt(0x30, [
   ...ascii('{"t":21.5}'),
 ]);
 const PUB_TEXT = pkt(0x30, [...str('x'), ...props([0x03, ...str('Text/Plain')]), ...ascii('hi\nthere')]);
+// Properties longer than 127 bytes: a length of two bytes.
+const PUB_LONG = pkt(0x30, [...str('l'), ...props(user('big', 'v'.repeat(150))), 0x00]);
 const PUB1 = pkt(0x32, [...str('a/b'), ...u16(7), ...props([0x0b, ...vbi(300)], [0x02, ...u32(60)]), 0x01]);
 const PUB2 = pkt(0x34, [...str('a/c'), ...u16(8), ...props(), ...ascii('x')]);
 
@@ -170,6 +172,7 @@ const FRAMES = [
   c(PUB0_ALIAS),
   c(PUB0_UNKNOWN),
   c(PUB1),
+  c(PUB_LONG),
   c([...PUB_JSON, ...PUB_TEXT]),
   s(pkt(0x40, u16(7))),
   c(PUB2),
@@ -205,6 +208,9 @@ const FRAMES = [
   ),
   // A properties block that claims more bytes than its packet holds.
   c(pkt(0x40, [...u16(11), 0x00, 0x20, 0x1f, ...str('x')])),
+  // A property length of five bytes (the spec allows four) and one that no byte ends.
+  c(pkt(0x40, [...u16(13), 0x00, 0x80, 0x80, 0x80, 0x80, 0x00])),
+  c(pkt(0x40, [...u16(14), 0x00, 0x81, 0x80, 0x80, 0x80, 0x80])),
   // A property the spec does not define.
   c(pkt(0x50, [...u16(12), 0x80, ...props([0x7f, 0x41, 0x42])])),
   c(pkt(0xe0, [])),
