@@ -208,6 +208,9 @@ const FRAMES = [
   ),
   // A properties block that claims more bytes than its packet holds.
   c(pkt(0x40, [...u16(11), 0x00, 0x20, 0x1f, ...str('x')])),
+  // Empty topics with no alias to stand for them.
+  c(pkt(0x30, [...str(''), ...props(), 0x21])),
+  c(pkt(0xa2, [...u16(15), ...props(), ...str('')])),
   // A property length of five bytes (the spec allows four) and one that no byte ends.
   c(pkt(0x40, [...u16(13), 0x00, 0x80, 0x80, 0x80, 0x80, 0x00])),
   c(pkt(0x40, [...u16(14), 0x00, 0x81, 0x80, 0x80, 0x80, 0x80])),
