@@ -1,12 +1,14 @@
-// MQ Telemetry Transport (MQTT 3.1 and 3.1.1) on TCP 1883: the fixed header and every control
-// packet's variable header and payload, several messages in a segment and one over several
-// (tcp-pdus.ts). MQTT 5.0 properties are not decoded yet.
-import { bool, bytes, fields, hex, names, proto, str, uint } from './field.ts';
+// MQ Telemetry Transport (MQTT 3.1, 3.1.1 and 5.0) on TCP 1883: the fixed header and every
+// control packet's variable header and payload, several messages in a segment and one over
+// several (tcp-pdus.ts). MQTT 5.0 adds properties, reason codes, subscription options and AUTH.
+import { bool, bytes, fields, hex, names, proto, str, text, uint } from './field.ts';
+import { dissectJsonMedia, dissectTextLines, isJsonMedia } from './http.ts';
+import { expert, firstPass } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { appendInfo, tcpDissectPdus, type PduSpec } from './tcp-pdus.ts';
 import { asciiString } from './text-format.ts';
-import type { Tree } from './tree.ts';
+import { NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
 const TYPES: Record<number, string> = {
@@ -33,6 +35,124 @@ const QOS: Record<number, string> = {
   3: 'Reserved',
 };
 const QOS_NAMES = names(QOS);
+
+const PROPERTIES: Record<number, string> = {
+  0x01: 'Payload Format Indicator',
+  0x02: 'Publication Expiry Interval',
+  0x03: 'Content Type',
+  0x08: 'Response Topic',
+  0x09: 'Correlation Data',
+  0x0b: 'Subscription Identifier',
+  0x11: 'Session Expiry Interval',
+  0x12: 'Assigned Client Identifier',
+  0x13: 'Server Keep Alive',
+  0x15: 'Authentication Method',
+  0x16: 'Authentication Data',
+  0x17: 'Request Problem Information',
+  0x18: 'Will Delay Interval',
+  0x19: 'Request Response Information',
+  0x1a: 'Response Information',
+  0x1c: 'Server Reference',
+  0x1f: 'Reason String',
+  0x21: 'Receive Maximum',
+  0x22: 'Topic Alias Maximum',
+  0x23: 'Topic Alias',
+  0x24: 'Maximum QoS',
+  0x25: 'Retain Available',
+  0x26: 'User Property',
+  0x27: 'Maximum Packet Size',
+  0x28: 'Wildcard Subscription Available',
+  0x29: 'Subscription Identifier Available',
+  0x2a: 'Shared Subscription Available',
+};
+
+/** How many bytes each fixed-size numeric property's value takes (tshark's mqtt.prop_number). */
+const NUMBER_SIZE: Record<number, number> = {
+  0x01: 1,
+  0x17: 1,
+  0x19: 1,
+  0x25: 1,
+  0x28: 1,
+  0x29: 1,
+  0x2a: 1,
+  0x13: 2,
+  0x21: 2,
+  0x22: 2,
+  0x02: 4,
+  0x11: 4,
+  0x18: 4,
+  0x27: 4,
+};
+/** Properties holding a length-prefixed string or binary value (tshark's mqtt.prop_string). */
+const STRING_PROPS = new Set([0x08, 0x09, 0x12, 0x15, 0x16, 0x1a, 0x1c, 0x1f]);
+
+// MQTT 5.0 reason codes: each packet type names only the codes it may carry.
+const RC: Record<number, string> = {
+  0x00: 'Success',
+  0x04: 'Disconnect with Will Message',
+  0x10: 'No matching subscribers',
+  0x11: 'No subscription existed',
+  0x18: 'Continue authentication',
+  0x19: 'Re-authenticate',
+  0x80: 'Unspecified error',
+  0x81: 'Malformed Packet',
+  0x82: 'Protocol Error',
+  0x83: 'Implementation specific error',
+  0x84: 'Unsupported Protocol Version',
+  0x85: 'Client Identifier not valid',
+  0x86: 'Bad User Name or Password',
+  0x87: 'Not authorized',
+  0x88: 'Server unavailable',
+  0x89: 'Server busy',
+  0x8a: 'Banned',
+  0x8b: 'Server shutting down',
+  0x8c: 'Bad authentication method',
+  0x8d: 'Keep Alive timeout',
+  0x8e: 'Session taken over',
+  0x8f: 'Topic Filter invalid',
+  0x90: 'Topic Name invalid',
+  0x91: 'Packet Identifier in use',
+  0x92: 'Packet Identifier not found',
+  0x93: 'Receive Maximum exceeded',
+  0x94: 'Topic Alias invalid',
+  0x95: 'Packet too large',
+  0x96: 'Message rate too high',
+  0x97: 'Quota exceeded',
+  0x98: 'Administrative action',
+  0x99: 'Payload format invalid',
+  0x9a: 'Retain not supported',
+  0x9b: 'QoS not supported',
+  0x9c: 'Use another server',
+  0x9d: 'Server moved',
+  0x9e: 'Shared Subscription not supported',
+  0x9f: 'Connection rate exceeded',
+  0xa0: 'Maximum connect time',
+  0xa1: 'Subscription Identifiers not supported',
+  0xa2: 'Wildcard Subscription not supported',
+};
+function reasons(codes: number[], overrides: Record<number, string> = {}): ReadonlyMap<number, string> {
+  return new Map(codes.map((c) => [c, overrides[c] ?? (RC[c] as string)]));
+}
+const RC_CONNACK = reasons([
+  0x00, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8c, 0x90, 0x95, 0x97, 0x9a, 0x9b,
+  0x9c, 0x9d, 0x9f,
+]);
+const RC_PUBACK = reasons([0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x97, 0x99]);
+const RC_PUBREL = reasons([0x00, 0x92]);
+const RC_SUBACK = reasons([0x00, 0x01, 0x02, 0x80, 0x83, 0x87, 0x8f, 0x91, 0x97, 0x9e, 0xa1, 0xa2], {
+  0: 'Granted QoS 0',
+  1: 'Granted QoS 1',
+  2: 'Granted QoS 2',
+});
+const RC_UNSUBACK = reasons([0x00, 0x11, 0x83, 0x87, 0x8f, 0x91]);
+const RC_DISCONNECT = reasons(
+  [
+    0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95,
+    0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
+  ],
+  { 0: 'Normal disconnection' },
+);
+const RC_AUTH = reasons([0x00, 0x18, 0x19]);
 
 const F = fields('mqtt', {
   '': proto('MQ Telemetry Transport Protocol'),
@@ -84,6 +204,44 @@ const F = fields('mqtt', {
   msg: bytes('Message'),
   'sub.qos': uint('Requested QoS', 8, { strings: QOS_NAMES }),
   'suback.qos': uint('Granted QoS', 8, { strings: names({ ...QOS, 128: 'Failure' }) }),
+  subscription_options: hex('Subscription Options', 8),
+  subscription_options_qos: uint('QoS', 8, { mask: 0x03, strings: QOS_NAMES }),
+  subscription_options_nl: bool('No Local', 8, 0x04),
+  subscription_options_rap: bool('Retain As Published', 8, 0x08),
+  subscription_options_retain: uint('Retain Handling', 8, {
+    mask: 0x30,
+    strings: names({
+      0: 'Send msgs at subscription time',
+      1: 'Send msgs if subscription does not exist',
+      2: 'Do not send msgs at subscription time',
+      3: 'Reserved',
+    }),
+  }),
+  subscription_options_reserved: hex('Reserved', 8, { mask: 0xc0 }),
+  'connack.reason_code': uint('Reason Code', 8, { strings: RC_CONNACK }),
+  'puback.reason_code': uint('Reason Code', 8, { strings: RC_PUBACK }),
+  'pubrec.reason_code': uint('Reason Code', 8, { strings: RC_PUBACK }),
+  'pubrel.reason_code': uint('Reason Code', 8, { strings: RC_PUBREL }),
+  'pubcomp.reason_code': uint('Reason Code', 8, { strings: RC_PUBREL }),
+  'suback.reason_code': uint('Reason Code', 8, { strings: RC_SUBACK }),
+  'unsuback.reason_code': uint('Reason Code', 8, { strings: RC_UNSUBACK }),
+  'disconnect.reason_code': uint('Reason Code', 8, { strings: RC_DISCONNECT }),
+  'auth.reason_code': uint('Reason Code', 8, { strings: RC_AUTH }),
+  properties: text('Properties'),
+  will_properties: text('Will Properties'),
+  property_len: uint('Total Length', 64),
+  property_id: hex('ID', 8, { strings: names(PROPERTIES) }),
+  prop_number: uint('Value', 32),
+  'property.content_type': str('Content Type'),
+  'property.max_qos': uint('QoS', 8, { strings: QOS_NAMES }),
+  'property.topic_alias': uint('Topic Alias', 16),
+  prop_unknown: str('Unknown Property'),
+  prop_string_len: uint('Length', 32),
+  prop_string: str('Value'),
+  prop_key_len: uint('Key Length', 32),
+  prop_key: str('Key'),
+  prop_value_len: uint('Value Length', 32),
+  prop_value: str('Value'),
 });
 
 type Def = (typeof F)['topic'];
@@ -92,6 +250,9 @@ type Def = (typeof F)['topic'];
 const RESERVED_31 = fields('mqtt', { 'conack.flags.reserved': bool('Reserved', 8, 0) })[
   'conack.flags.reserved'
 ];
+
+/** The topic a PUBLISH's topic alias stands for: a generated mqtt.topic. */
+const TOPIC_GENERATED = fields('mqtt', { topic: str('Topic', { generated: true }) }).topic;
 
 /** The protocol version each conversation's CONNECT announced. */
 const newVersions = (): Map<number, number> => new Map();
@@ -114,15 +275,149 @@ function lenString(tvb: Tvb, tree: Tree, lenDef: Def, def: Def, at: number): { t
   const n = tvb.u16(at);
   tree.add(lenDef, tvb, at, 2, n);
   tvb.need(at + 2, n);
-  let end = at + 2;
-  while (end < at + 2 + n && tvb.bytes[end] !== 0) end++;
-  const text = asciiString(tvb.bytes, at + 2, end);
+  const text = stringAt(tvb, at + 2, n);
   tree.add(def, tvb, at + 2, n, text);
   return { text, next: at + 2 + n };
 }
 
 function flagBit(tree: Tree, tvb: Tvb, def: Def, at: number, v: number): void {
   tree.add(def, tvb, at, 1, (v & (def.mask ?? 0)) !== 0);
+}
+
+/** The topic alias → topic name map of each conversation (MQTT 5.0). */
+const newAliases = (): Map<number, Map<number, string>> => new Map();
+
+/** What a properties block told the rest of the packet. */
+interface Props {
+  next: number;
+  alias: number;
+  contentType?: string;
+}
+
+/**
+ * A variable byte integer at `at` read as tshark reads it in properties (a protobuf varint of up to
+ * 10 bytes, its low 32 bits kept); size 0 when no byte ends it. Reading past the end throws.
+ */
+function varint(tvb: Tvb, at: number): { value: number; size: number } {
+  let value = 0;
+  for (let i = 0; i < 10; i++) {
+    const b = tvb.u8(at + i);
+    if (i < 5) value += (b & 0x7f) * 2 ** (7 * i);
+    if (b < 0x80) return { value: value % 2 ** 32, size: i + 1 };
+  }
+  return { value: value % 2 ** 32, size: 0 };
+}
+
+/** An MQTT 5.0 properties block (its length a variable byte integer) under `def`. */
+function properties(tvb: Tvb, tree: Tree, def: Def, at: number): Props {
+  const total = varint(tvb, at);
+  const end = at + total.size + total.value;
+  // tshark adds the block at its stated length and fails only on the first property past the end.
+  tree.push(def, tvb, at, Math.min(total.size + total.value, tvb.remaining(at)));
+  // tshark shows the length's bytes as one big-endian number, not the value they encode.
+  let shown = 0n;
+  for (let i = 0; i < total.size; i++) shown = (shown << 8n) | BigInt(tvb.bytes[at + i] as number);
+  tree.add(F.property_len, tvb, at, total.size, total.size > 6 ? shown : Number(shown));
+  let p = at + total.size;
+  let alias = 0;
+  let contentType: string | undefined;
+  while (p < end) {
+    const id = tvb.u8(p);
+    tree.add(F.property_id, tvb, p, 1, id);
+    p++;
+    const size = NUMBER_SIZE[id];
+    if (size !== undefined) {
+      const v = size === 1 ? tvb.u8(p) : size === 2 ? tvb.u16(p) : tvb.u32(p);
+      tree.add(F.prop_number, tvb, p, size, v);
+      p += size;
+    } else if (id === 0x24) {
+      tree.add(F['property.max_qos'], tvb, p, 1, tvb.u8(p));
+      p++;
+    } else if (id === 0x23) {
+      alias = tvb.u16(p);
+      tree.add(F['property.topic_alias'], tvb, p, 2, alias);
+      p += 2;
+    } else if (id === 0x0b) {
+      const v = varint(tvb, p);
+      tree.add(F.prop_number, tvb, p, v.size, v.value);
+      p += v.size;
+    } else if (id === 0x03) {
+      const n = tvb.u16(p);
+      tvb.need(p + 2, n);
+      contentType = stringAt(tvb, p + 2, n);
+      tree.add(F['property.content_type'], tvb, p, 2 + n, contentType);
+      p += 2 + n;
+    } else if (STRING_PROPS.has(id)) {
+      p = lenString(tvb, tree, F.prop_string_len, F.prop_string, p).next;
+    } else if (id === 0x26) {
+      p = lenString(tvb, tree, F.prop_key_len, F.prop_key, p).next;
+      p = lenString(tvb, tree, F.prop_value_len, F.prop_value, p).next;
+    } else {
+      tree.add(F.prop_unknown, tvb, p, end - p, stringAt(tvb, p, end - p));
+      p = end;
+    }
+  }
+  tree.pop();
+  return { next: end, alias, contentType };
+}
+
+/** A length-prefixed topic: the topic only when the length is not 0 (tshark warns then). */
+function topicString(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  lenDef: Def,
+  def: Def,
+  at: number,
+  warn = true,
+) {
+  const n = tvb.u16(at);
+  if (n > 0) return lenString(tvb, tree, lenDef, def, at);
+  tree.push(lenDef, tvb, at, 2, n);
+  if (warn) expert(pinfo, tree, tvb, at, 2, 'Warning', 'Protocol', 'Length cannot be 0');
+  tree.pop();
+  return { text: '', next: at + 2 };
+}
+
+const REASON: Partial<Record<number, Def>> = {
+  2: F['connack.reason_code'],
+  4: F['puback.reason_code'],
+  5: F['pubrec.reason_code'],
+  6: F['pubrel.reason_code'],
+  7: F['pubcomp.reason_code'],
+  9: F['suback.reason_code'],
+  11: F['unsuback.reason_code'],
+  14: F['disconnect.reason_code'],
+  15: F['auth.reason_code'],
+};
+
+function reasonCode(tvb: Tvb, tree: Tree, type: number, at: number): void {
+  const def = REASON[type];
+  if (def) tree.add(def, tvb, at, 1, tvb.u8(at));
+}
+
+/** The text of `n` bytes at `at` as tshark shows a string (up to a NUL). */
+function stringAt(tvb: Tvb, at: number, n: number): string {
+  let end = at;
+  while (end < at + n && tvb.bytes[end] !== 0) end++;
+  return asciiString(tvb.bytes, at, end);
+}
+
+function subscriptionOptions(tvb: Tvb, tree: Tree, at: number): void {
+  const f = tvb.u8(at);
+  const retain = F.subscription_options_retain.strings?.get((f >> 4) & 3) ?? '';
+  let label = `Subscription Options: 0x${f.toString(16).padStart(2, '0')}, Retain Handling: ${retain}`;
+  if (f & 0x08) label += ', Retain As Published';
+  if (f & 0x04) label += ', No Local';
+  label += `, QoS: ${QOS[f & 3]}`;
+  tree.push(F.subscription_options, tvb, at, 1, f);
+  if (tree.full) tree.label(label);
+  tree.add(F.subscription_options_reserved, tvb, at, 1, (f >> 6) & 3);
+  tree.add(F.subscription_options_retain, tvb, at, 1, (f >> 4) & 3);
+  flagBit(tree, tvb, F.subscription_options_rap, at, f);
+  flagBit(tree, tvb, F.subscription_options_nl, at, f);
+  tree.add(F.subscription_options_qos, tvb, at, 1, f & 3);
+  tree.pop();
 }
 
 function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
@@ -133,7 +428,8 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const size = rl?.size ?? 1;
   const len = rl?.value ?? 0;
   const name = TYPES[type] ?? 'Unknown';
-  if (pinfo.layers[pinfo.layers.length - 1] !== 'mqtt') pinfo.layers.push('mqtt');
+  // One mqtt layer a frame, however many messages (and payload layers between them) it holds.
+  if (!pinfo.layers.includes('mqtt')) pinfo.layers.push('mqtt');
   pinfo.setProto('MQTT');
   const versions = pinfo.state.of('mqtt.versions', newVersions);
   tree.push(F[''], tvb, o, tvb.remaining(o));
@@ -157,14 +453,64 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   }
   tree.pop();
   tree.add(F.len, tvb, o + 1, size, len);
-  let p = o + 1 + size;
-  const end = tvb.reportedEnd;
-  let info = name;
+  const v5 = versions.get(pinfo.conversation) === 5;
+  const body: Body = { type, qos, len, p: o + 1 + size, end: tvb.reportedEnd, v5, info: name };
+  // Info keeps what was read before a malformed field, as tshark's column does.
+  try {
+    dissectBody(tvb, pinfo, tree, body);
+  } finally {
+    if (!body.infoDone) appendInfo(pinfo, body.info);
+  }
+  tree.pop();
+}
+
+interface Body {
+  type: number;
+  qos: number;
+  len: number;
+  p: number;
+  end: number;
+  v5: boolean;
+  info: string;
+  /** Info already went to the column (before a payload dissector added its own). */
+  infoDone?: boolean;
+}
+
+/**
+ * A PUBLISH payload handed on by its Content Type as tshark's media_type table does, for the
+ * media types Trawl dissects (JSON, plain text): next to MQTT, not under it.
+ */
+function mediaPayload(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  b: Body,
+  contentType: string,
+  at: number,
+): void {
+  // The table matches without regard to case; the text lines show the type as sent.
+  const type = contentType.toLowerCase();
+  if (type !== 'text/plain' && !isJsonMedia(type)) return;
+  appendInfo(pinfo, b.info);
+  b.infoDone = true;
+  const node = tree.current();
+  tree.pop();
+  const body = tvb.sub(at, b.end - at);
+  if (!dissectJsonMedia(body, type, pinfo, tree)) dissectTextLines(body, contentType, pinfo, tree);
+  tree.reopen(node);
+}
+
+/** The variable header and payload of one control packet; returns its Info text. */
+function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
+  const { type, qos, len, end, v5 } = b;
+  let { p } = b;
+  const versions = pinfo.state.of('mqtt.versions', newVersions);
   switch (type) {
     case 1: {
       p = lenString(tvb, tree, F.proto_len, F.protoname, p).next;
-      tree.add(F.ver, tvb, p, 1, tvb.u8(p));
-      versions.set(pinfo.conversation, tvb.u8(p));
+      const ver = tvb.u8(p);
+      tree.add(F.ver, tvb, p, 1, ver);
+      versions.set(pinfo.conversation, ver);
       p++;
       const f = tvb.u8(p);
       let label = `Connect Flags: 0x${f.toString(16).padStart(2, '0')}`;
@@ -188,9 +534,11 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       p++;
       tree.add(F.kalive, tvb, p, 2, tvb.u16(p));
       p += 2;
+      if (ver === 5) p = properties(tvb, tree, F.properties, p).next;
       p = lenString(tvb, tree, F.clientid_len, F.clientid, p).next;
       if (f & 0x04) {
-        p = lenString(tvb, tree, F.willtopic_len, F.willtopic, p).next;
+        if (ver === 5) p = properties(tvb, tree, F.will_properties, p).next;
+        p = topicString(tvb, pinfo, tree, F.willtopic_len, F.willtopic, p).next;
         const n = tvb.u16(p);
         tree.add(F.willmsg_len, tvb, p, 2, n);
         tvb.need(p + 2, n);
@@ -210,50 +558,110 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
         break;
       }
       tree.push(F['conack.flags'], tvb, p, 1, f);
+      let label = `Acknowledge Flags: 0x${f.toString(16).padStart(2, '0')}`;
+      if (f & 0xfe) label += ', Reserved';
+      if (f & 0x01) label += ', Session Present';
+      if (tree.full) tree.label(label);
       flagBit(tree, tvb, F['conack.flags.reserved'], p, f);
       flagBit(tree, tvb, F['conack.flags.sp'], p, f);
       tree.pop();
-      tree.add(F['conack.val'], tvb, p + 1, 1, tvb.u8(p + 1));
+      if (v5) {
+        reasonCode(tvb, tree, type, p + 1);
+        properties(tvb, tree, F.properties, p + 2);
+      } else {
+        tree.add(F['conack.val'], tvb, p + 1, 1, tvb.u8(p + 1));
+      }
       break;
     }
     case 3: {
-      const t = lenString(tvb, tree, F.topic_len, F.topic, p);
+      const n = tvb.u16(p);
+      tree.push(F.topic_len, tvb, p, 2, n);
+      const lenNode = tree.current();
+      tree.pop();
+      const t = n > 0 ? lenString(tvb, NULL_TREE, F.topic_len, F.topic, p) : { text: '', next: p + 2 };
+      if (n > 0) tree.add(F.topic, tvb, p + 2, n, t.text);
       p = t.next;
+      let topic = t.text;
       if (qos > 0) {
         const id = tvb.u16(p);
         tree.add(F.msgid, tvb, p, 2, id);
-        info += ` (id=${id})`;
+        b.info += ` (id=${id})`;
         p += 2;
       }
-      info += ` [${t.text}]`;
+      let alias = 0;
+      let props: Props | undefined;
+      if (v5) {
+        props = properties(tvb, tree, F.properties, p);
+        p = props.next;
+        alias = props.alias;
+        if (alias !== 0) {
+          const aliases = pinfo.state.of('mqtt.aliases', newAliases);
+          let map = aliases.get(pinfo.conversation);
+          if (!map) aliases.set(pinfo.conversation, (map = new Map()));
+          if (firstPass(pinfo.state, pinfo) && topic !== '') {
+            map.set(alias, topic);
+          } else {
+            const known = map.get(alias);
+            if (known !== undefined) topic = known;
+            tree.push(TOPIC_GENERATED, tvb, p, 0, topic);
+            if (known === undefined)
+              expert(pinfo, tree, tvb, p, 0, 'Note', 'Protocol', 'Unknown topic alias');
+            tree.pop();
+          }
+        }
+      }
+      if (n === 0 && alias === 0) {
+        // tshark warns on the empty Topic Length when no alias stands for the topic.
+        if (lenNode) tree.reopen(lenNode);
+        expert(pinfo, tree, tvb, t.next - 2, 2, 'Warning', 'Protocol', 'Length cannot be 0');
+        if (lenNode) tree.pop();
+      }
+      b.info += ` [${topic}]`;
       if (end > p) {
         tvb.need(p, end - p);
         tree.add(F.msg, tvb, p, end - p);
       }
+      if (props?.contentType !== undefined) mediaPayload(tvb, pinfo, tree, b, props.contentType, p);
       break;
     }
     case 4:
     case 5:
     case 6:
-    case 7:
+    case 7: {
+      const id = tvb.u16(p);
+      tree.add(F.msgid, tvb, p, 2, id);
+      b.info += ` (id=${id})`;
+      // MQTT 5.0 leaves out the reason code (Success) and the properties when there are none.
+      if (v5 && len > 2) {
+        reasonCode(tvb, tree, type, p + 2);
+        if (len > 3) properties(tvb, tree, F.properties, p + 3);
+      }
+      break;
+    }
     case 11: {
       const id = tvb.u16(p);
       tree.add(F.msgid, tvb, p, 2, id);
-      info += ` (id=${id})`;
+      b.info += ` (id=${id})`;
+      if (v5) {
+        for (p = properties(tvb, tree, F.properties, p + 2).next; p < end; p++)
+          reasonCode(tvb, tree, type, p);
+      }
       break;
     }
     case 8:
     case 10: {
       const id = tvb.u16(p);
       tree.add(F.msgid, tvb, p, 2, id);
-      info += ` (id=${id})`;
+      b.info += ` (id=${id})`;
       p += 2;
+      if (v5) p = properties(tvb, tree, F.properties, p).next;
       while (p < end) {
-        const t = lenString(tvb, tree, F.topic_len, F.topic, p);
+        const t = topicString(tvb, pinfo, tree, F.topic_len, F.topic, p);
         p = t.next;
         if (type === 8) {
-          info += ` [${t.text}]`;
-          tree.add(F['sub.qos'], tvb, p, 1, tvb.u8(p));
+          b.info += ` [${t.text}]`;
+          if (v5) subscriptionOptions(tvb, tree, p);
+          else tree.add(F['sub.qos'], tvb, p, 1, tvb.u8(p));
           p++;
         }
       }
@@ -262,15 +670,26 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     case 9: {
       const id = tvb.u16(p);
       tree.add(F.msgid, tvb, p, 2, id);
-      info += ` (id=${id})`;
-      for (p += 2; p < end; p++) tree.add(F['suback.qos'], tvb, p, 1, tvb.u8(p));
+      b.info += ` (id=${id})`;
+      p += 2;
+      if (v5) {
+        for (p = properties(tvb, tree, F.properties, p).next; p < end; p++) reasonCode(tvb, tree, type, p);
+      } else {
+        for (; p < end; p++) tree.add(F['suback.qos'], tvb, p, 1, tvb.u8(p));
+      }
       break;
     }
+    case 14:
+    case 15:
+      // MQTT 5.0: both may end after the reason code, or before it (Success, no properties).
+      if (v5 && len > 0) {
+        reasonCode(tvb, tree, type, p);
+        if (len >= 2) properties(tvb, tree, F.properties, p + 1);
+      }
+      break;
     default:
       break;
   }
-  tree.pop();
-  appendInfo(pinfo, info);
 }
 
 const PDUS: PduSpec = {
@@ -291,7 +710,7 @@ function dissectMqtt(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 }
 
 export const mqttModule = {
-  fields: { ...F, reserved31: RESERVED_31 },
+  fields: { ...F, reserved31: RESERVED_31, topicGenerated: TOPIC_GENERATED },
   handoff(reg: Registry): void {
     reg.register('tcpPort', 1883, dissectMqtt);
   },
