@@ -47,6 +47,12 @@ export function metaFor(bytes: Uint8Array, linkType: number, extra: Partial<Fram
 }
 
 /** Dissects `hex` as a frame of `linkType` (1 = Ethernet) with a fresh capture state. */
+/** Every frame of `frames` in order, as frames 1…n of one capture (one capture-wide state). */
+export function dissectFrames(frames: readonly Uint8Array[], linkType = 1): Dissected[] {
+  const state = new CaptureState();
+  return frames.map((f, i) => dissectHex(f, linkType, { number: i + 1 }, state));
+}
+
 export function dissectHex(
   hex: string | Uint8Array,
   linkType = 1,

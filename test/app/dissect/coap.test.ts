@@ -2,8 +2,7 @@
 // message id, every option kind with extended deltas and lengths, Block1/Block2, payloads by
 // Content-Format (text, JSON, octets), a retransmission, and malformed and cut-short messages.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -136,8 +135,7 @@ const FRAMES = [
 
 describe('CoAP', () => {
   it('words Info as tshark does', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[1]?.pinfo.proto).toBe('CoAP');
     expect(d[1]?.pinfo.info).toBe('CON, MID:1235, GET, TKN:0a 0b, :5683/sensors/temp?a=1&b=2');
   });

@@ -4,8 +4,7 @@
 // segments, reads, responses and unsolicited responses with the points of the common object
 // groups, control relay output blocks, writes, frames cut short. Link CRCs are computed here.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -228,8 +227,7 @@ const FRAMES = [
 
 describe('DNP 3.0', () => {
   it('names link and application functions', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.proto).toBe('DNP 3.0');
     expect(d[2]?.pinfo.info).toBe('Read, Class 123');
     expect(d[6]?.pinfo.info).toBe('Unsolicited Response');

@@ -3,8 +3,7 @@
 // diagnostic message, diagnostic NACK, the invalid protocol version, vehicle announcement, entity
 // status response; the UDS services and the segmenting cases are built here.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, hex, TcpStream, udpIpFrame, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -64,8 +63,7 @@ const FRAMES = [
 
 describe('DoIP', () => {
   it('names payload types and hands diagnostics to UDS', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.info).toBe('Routing activation request');
     expect(d[4]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:doip:uds');
     expect(d[4]?.pinfo.proto).toBe('UDS');

@@ -2,8 +2,7 @@
 // per datagram, a ServerKeyExchange fragmented over two datagrams (reassembled), encrypted
 // records, alerts, the heuristic on an unregistered port and the CoAP port's app data label.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -128,8 +127,7 @@ FRAMES.push(c2s(rec(23, 1, 7, bytes(20, 0xaa)), 5684), c2s([0x47, 0x45, 0x54, 0x
 
 describe('DTLS', () => {
   it('names records and messages as tshark does, and reassembles fragments', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[0]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:dtls');
     expect(d[0]?.pinfo.proto).toBe('DTLS');
     expect(d[0]?.pinfo.info).toBe('Client Hello');

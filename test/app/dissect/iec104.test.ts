@@ -5,8 +5,7 @@
 // raw), cause flags, two APDUs in one segment, bytes before START, a short ASDU and an APDU cut
 // over two segments.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -91,8 +90,7 @@ const FRAMES = [
 
 describe('IEC 60870-5-104', () => {
   it('names APCI formats and ASDUs', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.info).toBe('<- U (STARTDT act) ');
     expect(d[6]?.pinfo.info).toBe('<- U (STOPDT act)  | <- U (STOPDT con) ');
     expect(d[7]?.pinfo.proto).toBe('IEC 60870-5 ASDU');

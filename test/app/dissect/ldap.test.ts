@@ -5,8 +5,7 @@
 // modify, add, delete, modify DN, compare, abandon, unbind, extended operations, an error text,
 // two messages in a segment and one cut over two.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -139,8 +138,7 @@ const FRAMES = [
 
 describe('LDAP', () => {
   it('writes Info as tshark does', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[3]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:ldap');
     expect(d[3]?.pinfo.proto).toBe('LDAP');
     expect(d[3]?.pinfo.info).toBe('bindResponse(2) success ');

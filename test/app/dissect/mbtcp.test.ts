@@ -3,8 +3,7 @@
 // messages in one segment, a message cut over two segments; the first query is PcapPlusPlus's
 // ModbusRequest.dat (Tests/Packet++Test/PacketExamples), its MBAP header and PDU.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -59,8 +58,7 @@ const FRAMES = [
 
 describe('Modbus/TCP', () => {
   it('names queries and responses and finds the query of a response', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:mbtcp:modbus');
     expect(d[2]?.pinfo.proto).toBe('Modbus/TCP');
     expect(d[2]?.pinfo.info).toBe('   Query: Trans:    17; Unit: 255, Func:   4: Read Input Registers');

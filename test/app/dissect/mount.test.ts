@@ -1,8 +1,7 @@
 // MOUNT on built UDP frames against tshark, found by the RPC heuristic on the server's port:
 // MNT in versions 1 and 3 with the handle it answers or its error, UMNT, DUMP and EXPORT lists.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -62,8 +61,7 @@ const FRAMES = [
 
 describe('MOUNT', () => {
   it('shows paths in Info and the handle MNT answers', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[0]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:rpc:mount');
     expect(d[0]?.pinfo.proto).toBe('MOUNT');
     expect(d[0]?.pinfo.info).toBe('V3 MNT Call /export/home');

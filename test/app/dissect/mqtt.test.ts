@@ -3,8 +3,7 @@
 // UNSUBSCRIBE/UNSUBACK, PINGREQ and a PUBLISH in one segment, a PUBLISH over two segments,
 // DISCONNECT.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream, treesOfBoth } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -106,8 +105,7 @@ const FRAMES = [
 
 describe('MQTT', () => {
   it('words Info as tshark does', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.proto).toBe('MQTT');
     expect(d[5]?.pinfo.info).toBe('Publish Message (id=7) [a/c]');
   });

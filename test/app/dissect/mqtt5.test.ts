@@ -4,8 +4,7 @@
 // without reason code and properties, SUBSCRIBE with options, SUBACK, UNSUBSCRIBE/UNSUBACK,
 // AUTH, DISCONNECT with reason and properties, and a properties block longer than its packet.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, itAgreesWithTshark, TcpStream } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -221,8 +220,7 @@ const FRAMES = [
 
 describe('MQTT 5.0', () => {
   it('words Info as tshark does', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.proto).toBe('MQTT');
     expect(d[7]?.pinfo.info).toBe('Publish Message [sensors/t]');
   });

@@ -1,8 +1,7 @@
 // NFS v2 and v3 on built UDP and TCP frames against tshark: file handles and their hashes, names,
 // attributes, status and errors, and the Info text of each procedure.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -118,8 +117,7 @@ const FRAMES = [
 
 describe('NFS', () => {
   it('shows handles by their hash and names in Info', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[0]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:rpc:nfs');
     expect(d[0]?.pinfo.proto).toBe('NFS');
     expect(d[2]?.pinfo.info).toMatch(/^V3 LOOKUP Call, DH: 0x[0-9a-f]{8}\/hello\.txt$/);

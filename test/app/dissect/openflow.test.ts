@@ -2,8 +2,7 @@
 // it claims the stream, one from it before that stays data), several messages per segment,
 // versions 1.0 and 1.3, a packet-in carrying a frame, the 1.0 FLOW_MOD tshark 4.0 finds malformed.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -60,8 +59,7 @@ const FRAMES = [
 
 describe('OpenFlow', () => {
   it('adds a layer per message and claims 6633 streams from their first segment to the server', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[1]?.pinfo.layers.slice(1).join(':')).toBe(
       'eth:ethertype:ip:tcp:openflow:openflow_v4:openflow_v1',
     );

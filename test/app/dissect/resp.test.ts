@@ -1,8 +1,7 @@
 // RESP (Redis) on built TCP streams to and from port 6379 against tshark: commands as arrays and
 // inline text, every reply type, pipelined replies, values split over segments (reassembled).
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream } from '../../support/proto-oracle.ts';
 import { latin1 } from '../../support/tcp-frames.ts';
 
@@ -33,8 +32,7 @@ const FRAMES = [
 
 describe('RESP', () => {
   it('words Info by direction and value type, and reassembles values across segments', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:resp');
     expect(d[2]?.pinfo.proto).toBe('RESP');
     expect(d[2]?.pinfo.info).toBe('Request: SET key value');

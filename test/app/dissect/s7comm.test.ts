@@ -3,8 +3,7 @@
 // is PcapPlusPlus's s7comm_ack_data.dat, Tests/Packet++Test/PacketExamples), two TPKTs in one
 // segment, a DT fragment, a userdata Read SZL request, a disconnect, and bytes that are no TPKT.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -74,8 +73,7 @@ const FRAMES = [
 
 describe('TPKT/COTP/S7comm', () => {
   it('decodes a connection and S7 jobs', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:tpkt:cotp');
     expect(d[2]?.pinfo.info).toBe('CR TPDU src-ref: 0x0001 dst-ref: 0x0000');
     expect(d[4]?.pinfo.proto).toBe('S7COMM');

@@ -2,7 +2,7 @@
 // with compact headers, a REGISTER with two bindings, and the RTP streams the SDP bodies set up.
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectHex, dissectFrames } from '../../support/dissect-hex.ts';
 import {
   fieldsOfBoth,
   fuzzFrames,
@@ -218,8 +218,7 @@ Content-Length: 0
 
 describe('SIP', () => {
   it('words Info as tshark does and sets up RTP from SDP', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[0]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:sip:sdp');
     expect(d[0]?.pinfo.proto).toBe('SIP/SDP');
     expect(d[0]?.pinfo.info).toBe('Request: INVITE sip:bob@example.com | ');

@@ -3,9 +3,8 @@
 // XOR-MAPPED-ADDRESS, a right and a wrong FINGERPRINT, a bad attribute length, and messages on
 // other ports found by the heuristic.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { crc32 } from '../../../app/dissect/nfs.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, ipFrame, udpDatagram, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -165,8 +164,7 @@ const FRAMES = [
 
 describe('STUN', () => {
   it('words Info as tshark does', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[0]?.pinfo.proto).toBe('STUN');
     expect(d[0]?.pinfo.info).toBe('Binding Request user: alice:bob');
   });

@@ -3,8 +3,7 @@
 // (Tests/Packet++Test/PacketExamples); the others are built here: terminal type and window size
 // suboptions, a suboption of the wrong length, one-byte commands, an escaped 0xff in data, CR NUL.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, hex, TcpStream, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -50,8 +49,7 @@ const FRAMES = [
 
 describe('Telnet', () => {
   it('shows commands and text lines', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:telnet');
     expect(d[2]?.pinfo.proto).toBe('TELNET');
     expect(d[2]?.pinfo.info).toBe('Telnet Data ...');

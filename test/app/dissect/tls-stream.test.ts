@@ -2,8 +2,7 @@
 // Info is cleared, as dissect_ssl does before it finds the record incomplete) and a ServerHello
 // of TLS 1.3 draft 20, which has no session id and no compression method.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fieldsOfBoth, fuzzFrames, oracleReady, TcpStream } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -80,8 +79,7 @@ const FRAMES = [
 
 describe('TLS over a built TCP stream', () => {
   it('clears Info on a segment that holds only the start of a record, and reads draft-20 hellos', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[2]?.pinfo.proto).toBe('TCP');
     expect(d[2]?.pinfo.info).toBe('[TCP segment of a reassembled PDU]');
     expect(d[3]?.pinfo.info).toBe('Client Hello');

@@ -3,8 +3,7 @@
 // bytes that only the conversation an initiation claimed makes WireGuard, and look-alikes the
 // heuristic must leave alone.
 import { describe, expect, it } from 'vitest';
-import { CaptureState } from '../../../app/dissect/packet-info.ts';
-import { dissectHex } from '../../support/dissect-hex.ts';
+import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, ipFrame, udpDatagram, itAgreesWithTshark } from '../../support/proto-oracle.ts';
 
 const FIELDS = [
@@ -82,8 +81,7 @@ const FRAMES = [
 
 describe('WireGuard', () => {
   it('links handshakes and data into sessions as tshark does', () => {
-    const state = new CaptureState();
-    const d = FRAMES.map((f, i) => dissectHex(f, 1, { number: i + 1 }, state));
+    const d = dissectFrames(FRAMES);
     expect(d[0]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:udp:wg');
     expect(d[0]?.pinfo.proto).toBe('WireGuard');
     expect(d[0]?.pinfo.info).toBe('Handshake Initiation, sender=0x11223344');
