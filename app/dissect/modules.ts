@@ -29,6 +29,9 @@ import { cotpModule } from './cotp.ts';
 import { s7commModule } from './s7comm.ts';
 import { cflowModule } from './cflow.ts';
 import { gtpModule } from './gtp.ts';
+import { bvlcModule } from './bvlc.ts';
+import { bacnetModule } from './bacnet.ts';
+import { bacappModule } from './bacapp.ts';
 import { gtpv2Module } from './gtpv2.ts';
 import { telnetModule } from './telnet.ts';
 import { wolModule } from './wol.ts';
@@ -179,6 +182,9 @@ export const MODULES: readonly DissectorModule[] = [
   cotpModule,
   s7commModule,
   gtpModule,
+  bvlcModule,
+  bacnetModule,
+  bacappModule,
   cflowModule,
   gtpv2Module,
   telnetModule,
