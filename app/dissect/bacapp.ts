@@ -274,6 +274,8 @@ function header(c: Apdu, o: number, first: number): void {
     throw STOP;
   }
   c.info = column(type);
+  // Wireshark reads a PDU's whole header before it shows any of it.
+  tvb.need(o, headerLength(type, first));
   switch (type) {
     case 0:
     case 3: {
@@ -361,6 +363,22 @@ function header(c: Apdu, o: number, first: number): void {
       c.info += `${name}[${pad3(invoke)}] `;
       return;
     }
+  }
+}
+
+function headerLength(type: number, first: number): number {
+  const segmented = (first & 0x08) !== 0 ? 2 : 0;
+  switch (type) {
+    case 0:
+      return 4 + segmented;
+    case 3:
+      return 3 + segmented;
+    case 1:
+      return 2;
+    case 4:
+      return 4;
+    default:
+      return 3;
   }
 }
 
@@ -601,18 +619,16 @@ function presentValue(c: Apdu, t: Tag): number {
     case 5:
       if (t.len !== 8) throw STOP;
       return field(c, F['present_value.double'], t, formatDouble(tvb.view.getFloat64(v)));
-    case 10:
-    case 11:
-    case 12:
-      return appValue(c, t, '');
     default:
+      // Dates, times, object identifiers and strings take other forms under present-value.
       throw STOP;
   }
 }
 
 /** The values of property `prop` up to the closing tag `close` (itself not read). */
 function propertyValues(c: Apdu, at: number, prop: number, close: number): number {
-  for (;;) {
+  // Wireshark reads values while bytes remain: a missing closing tag is no error.
+  while (c.tvb.reportedRemaining(at) > 0) {
     const t = readTag(c.tvb, at);
     if (t.closing && t.num === close) return at;
     if (t.context) throw STOP;
@@ -621,6 +637,7 @@ function propertyValues(c: Apdu, at: number, prop: number, close: number): numbe
     else if (t.num === 12) at = objectId(c, t);
     else at = appValue(c, t, `${PROPERTIES.get(prop) ?? ''}: `);
   }
+  return at;
 }
 
 /** `{[n]`, the values, `}[n]`. */
@@ -629,6 +646,7 @@ function bracketedValues(c: Apdu, at: number, prop: number, num: number): number
   if (!open.opening || open.num !== num) throw STOP;
   tagTree(c, open);
   at = propertyValues(c, at + 1, prop, num);
+  if (c.tvb.reportedRemaining(at) <= 0) return at;
   tagTree(c, readTag(c.tvb, at));
   return at + 1;
 }

@@ -31,15 +31,15 @@ const MESSAGES = names({
   0x12: 'What-Is-Networknumber',
   0x13: 'Networknumber-Is',
 });
-const REJECT_REASONS = [
-  'Other error.',
-  'The router is not directly connected to DNET and cannot find a router to DNET on any directly connected network using Who-Is-Router-To-Network messages.',
-  'The router is busy and unable to accept messages for the specified DNET at the present time.',
-  'It is an unknown network layer message type.',
-  'The message is too long to be routed to this DNET.',
-  'The router is no longer directly connected to DNET but can reconnect if requested.',
-  'The router is no longer directly connected to DNET and cannot reconnect even if requested.',
-];
+const REJECT_REASONS = names({
+  0: 'Other error.',
+  1: 'The router is not directly connected to DNET and cannot find a router to DNET on any directly connected network using Who-Is-Router-To-Network messages.',
+  2: 'The router is busy and unable to accept messages for the specified DNET at the present time.',
+  3: 'It is an unknown network layer message type.',
+  4: 'The message is too long to be routed to this DNET.',
+  5: 'The router is no longer directly connected to DNET but can reconnect if requested.',
+  6: 'The router is no longer directly connected to DNET and cannot reconnect even if requested.',
+});
 const ZERO_OR_ONE = ['Shall be zero, but is one.', 'Shall be zero and is zero.'] as const;
 
 export const F = fields('bacnet', {
@@ -87,7 +87,7 @@ export const F = fields('bacnet', {
   mesgtyp: hex('Network Layer Message Type', 8, { strings: MESSAGES }),
   vendor: uint('Vendor ID', 16),
   perf: uint('Performance Index', 8),
-  rejectreason: uint('Reject Reason', 8),
+  rejectreason: uint('Reject Reason', 8, { strings: REJECT_REASONS }),
   rportnum: uint('Number of Port Mappings', 8),
   pinfolen: uint('Port Info Length', 8),
   pinfo: bytes('Port Inf'),
@@ -213,16 +213,10 @@ function message(tvb: Tvb, tree: Tree, at: number, type: number): number {
       tree.add(F.dnet, tvb, at, 2, tvb.u16(at));
       tree.add(F.perf, tvb, at + 2, 1, tvb.u8(at + 2));
       return at + 3;
-    case 0x03: {
-      const reason = tvb.u8(at);
-      tree.add(F.rejectreason, tvb, at, 1, reason);
-      if (tree.full) {
-        const why = REJECT_REASONS[reason] ?? 'Invalid Rejection Reason.';
-        tree.labelLast(`${F.rejectreason.name}: ${reason} (${why})`);
-      }
+    case 0x03:
+      tree.add(F.rejectreason, tvb, at, 1, tvb.u8(at));
       tree.add(F.dnet, tvb, at + 1, 2, tvb.u16(at + 1));
       return at + 3;
-    }
     case 0x00:
     case 0x01:
     case 0x04:
