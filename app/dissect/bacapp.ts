@@ -248,6 +248,13 @@ export function dissectBacapp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (pinfo.wantInfo) pinfo.setInfo('');
   const c = new Apdu(tvb, pinfo, tree);
   const first = tvb.u8(o);
+  const type = first >> 4;
+  if (type <= 7) {
+    c.info = column(type);
+    // Wireshark reads a PDU's whole header before it shows any of it.
+    if (!tvb.has(o, headerLength(type, first)) && pinfo.wantInfo) pinfo.setInfo(c.info);
+    tvb.need(o, headerLength(type, first));
+  }
   tree.push(F[''], tvb, o, tvb.remaining(o));
   try {
     header(c, o, first);
@@ -273,9 +280,6 @@ function header(c: Apdu, o: number, first: number): void {
     tree.add(F.type, tvb, o, 1, type);
     throw STOP;
   }
-  c.info = column(type);
-  // Wireshark reads a PDU's whole header before it shows any of it.
-  tvb.need(o, headerLength(type, first));
   switch (type) {
     case 0:
     case 3: {
@@ -569,6 +573,7 @@ function appValue(c: Apdu, t: Tag, prefix: string): number {
   const { tvb } = c;
   const v = t.at + t.hdr;
   if (t.context) throw STOP;
+  tvb.need(v, t.len);
   switch (t.num) {
     case 0:
       return labelled(c, t, `${prefix}NULL`);
@@ -584,8 +589,13 @@ function appValue(c: Apdu, t: Tag, prefix: string): number {
     case 5:
       if (t.len !== 8) throw STOP;
       return labelled(c, t, `${prefix}${tvb.view.getFloat64(v).toFixed(6)} (Double)`);
-    case 7:
-      return labelled(c, t, `${prefix}UTF-8 '${charString(c, t)}'`);
+    case 7: {
+      c.push(SUBTREE, t.at, t.hdr + t.len, undefined, `${prefix}UTF-8 '${charString(c, t)}'`);
+      tagTree(c, t);
+      c.tree.add(F.string_character_set, tvb, v, 1, 0);
+      c.pop();
+      return v + t.len;
+    }
     case 10:
       if (t.len !== 4) throw STOP;
       return labelled(c, t, `${prefix || 'Date: '}${dateText(tvb, v)}`);
@@ -604,6 +614,7 @@ function presentValue(c: Apdu, t: Tag): number {
   const { tvb } = c;
   const v = t.at + t.hdr;
   if (t.context) throw STOP;
+  tvb.need(v, t.len);
   switch (t.num) {
     case 0:
       return field(c, F['present_value.null'], t, 'NULL');
@@ -757,7 +768,6 @@ function unconfirmedRequest(c: Apdu, at: number, service: number): void {
       c.push(SUBTREE, vendor.at, vendor.hdr + vendor.len, undefined, `Vendor ID: ${vname} (${vid})`);
       tagTree(c, vendor);
       c.tree.add(F.vendor_identifier, tvb, vendor.at + vendor.hdr, vendor.len, vid);
-      if (c.tree.full) c.tree.labelLast(`Vendor Identifier: ${vname} (${vid})`);
       c.pop();
       return;
     }
