@@ -87,6 +87,8 @@ const UNCONFIRMED = names(
       'writeGroup',
       'unconfirmedCovNotificationMultiple',
       'unconfirmedAuditNotification',
+      'who-am-I',
+      'you-are',
     ].entries(),
   ),
 );
@@ -277,8 +279,8 @@ function header(c: Apdu, o: number, first: number): void {
   const { tvb, tree } = c;
   const type = first >> 4;
   if (type > 7) {
-    tree.add(F.type, tvb, o, 1, type);
-    throw STOP;
+    c.info = '# unknown APDU #';
+    return;
   }
   switch (type) {
     case 0:
@@ -309,8 +311,11 @@ function header(c: Apdu, o: number, first: number): void {
       tree.add(F.confirmed_service, tvb, at, 1, service);
       c.info += `${CONFIRMED.get(service) ?? 'unknown service'}[${pad3(invoke)}] `;
       at++;
-      // Segments are reassembled by Wireshark before their parameters are read.
-      if (segmented) throw STOP;
+      // A segment alone is a fragment to Wireshark: its parameters wait for reassembly.
+      if (segmented) {
+        c.info += ` (Message fragment ${tvb.u8(at - 3)})`;
+        throw STOP;
+      }
       if (type === 0) confirmedRequest(c, at, service);
       else complexAck(c, at, service);
       return;
@@ -362,8 +367,7 @@ function header(c: Apdu, o: number, first: number): void {
       const def = type === 6 ? F.reject_reason : F.abort_reason;
       tree.add(def, tvb, o + 2, 1, reason);
       c.pop();
-      const name = def.strings?.get(reason);
-      if (name === undefined) throw STOP;
+      const name = def.strings?.get(reason) ?? reserved(reason, 64);
       c.info += `${name}[${pad3(invoke)}] `;
       return;
     }
@@ -464,12 +468,12 @@ function signed(tvb: Tvb, at: number, len: number): number {
   return v >= top / 2 ? v - top : v;
 }
 
-function objectTypeName(type: number): string {
-  return (
-    OBJECT_TYPES.get(type) ??
-    `(${type}) ${type < 128 ? 'Reserved for Use by ASHRAE' : 'Vendor Proprietary Value'}`
-  );
+/** An unnamed enumeration value as Wireshark names it: reserved below `proprietary`, else proprietary. */
+function reserved(v: number, proprietary: number): string {
+  return `(${v}) ${v < proprietary ? 'Reserved for Use by ASHRAE' : 'Vendor Proprietary Value'}`;
 }
+
+const objectTypeName = (type: number): string => OBJECT_TYPES.get(type) ?? reserved(type, 128);
 
 // ---- values ----
 
@@ -480,7 +484,6 @@ function objectId(c: Apdu, t: Tag, label = 'ObjectIdentifier'): number {
   const v = tvb.u32(t.at + t.hdr);
   const type = Math.floor(v / 0x400000);
   const inst = v % 0x400000;
-  if (!OBJECT_TYPES.has(type)) throw STOP;
   const name = objectTypeName(type);
   c.push(SUBTREE, t.at, t.hdr + 4, undefined, `${label}: ${name}, ${inst}`);
   tagTree(c, t);
@@ -493,8 +496,7 @@ function objectId(c: Apdu, t: Tag, label = 'ObjectIdentifier'): number {
 
 function propertyId(c: Apdu, t: Tag): { at: number; prop: number } {
   const prop = unsigned(c.tvb, t.at + t.hdr, t.len);
-  const name = PROPERTIES.get(prop);
-  if (name === undefined) throw STOP;
+  const name = PROPERTIES.get(prop) ?? reserved(prop, 512);
   c.push(SUBTREE, t.at, t.hdr + t.len, undefined, `Property Identifier: ${name} (${prop})`);
   tagTree(c, t);
   c.tree.add(F.property_identifier, c.tvb, t.at + t.hdr, t.len, prop);
@@ -642,7 +644,7 @@ function propertyValues(c: Apdu, at: number, prop: number, close: number): numbe
   while (c.tvb.reportedRemaining(at) > 0) {
     const t = readTag(c.tvb, at);
     if (t.closing && t.num === close) return at;
-    if (t.context) throw STOP;
+    if (t.context || !PROPERTIES.has(prop)) throw STOP;
     if (prop === 85) at = presentValue(c, t);
     else if (prop === 77 && t.num === 7) at = objectName(c, t);
     else if (t.num === 12) at = objectId(c, t);
@@ -819,10 +821,11 @@ function unconfirmedRequest(c: Apdu, at: number, service: number): void {
 /** An Error PDU's error class and code (application-tagged enumerations). */
 function errorPdu(c: Apdu, at: number): void {
   const { tvb } = c;
-  if (tvb.reportedRemaining(at) <= 0) return;
-  const cls = expectApp(c, at, 9);
+  const cls = readTag(tvb, at);
+  if (cls.context || cls.num !== 9) throw STOP;
   at = field(c, F.error_class, cls, unsigned(tvb, cls.at + cls.hdr, cls.len));
-  const code = expectApp(c, at, 9);
+  const code = readTag(tvb, at);
+  if (code.context || code.num !== 9) throw STOP;
   field(c, F.error_code, code, unsigned(tvb, code.at + code.hdr, code.len));
 }
 

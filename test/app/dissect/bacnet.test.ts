@@ -220,6 +220,22 @@ const FRAMES = [
   unicast('0d05010203'),
   unicast('20'),
   unicast('1000c40200'),
+  // Unknown APDU types, lone segments, unnamed object types, properties and reasons.
+  unicast('8005'),
+  unicast('f0'),
+  unicast('0d05010203 0c00000001 1955', true),
+  unicast('3c01020305 0c00000001'),
+  unicast('0005010c 0c10400001 1955', true),
+  unicast('0005010c 0c00000001 1a0200', true),
+  unicast('60060a'),
+  unicast('600640'),
+  unicast('70073f'),
+  unicast('100d'),
+  unicast('0005010e', true),
+  unicast('0005012a', true),
+  // Errors without their code, or without anything.
+  unicast('50050f 9102'),
+  unicast('50050f'),
 ];
 
 /** Frames whose whole tree this dissector draws (the rest stop early by design, see bacapp.ts). */
