@@ -1,5 +1,5 @@
 // BACnet/IP (BVLC, NPDU, APDU) on UDP 47808 against tshark. The datagrams are built here after
-// ASHRAE 135 Annex J and clauses 6, 20 and 21: every BVLC function with its own fields, NPDUs with
+// ASHRAE 135 Annexes J and U and clauses 6, 20 and 21: every BVLC function with its own fields, NPDUs with
 // destination and source addresses and network layer messages, the APDU types and the common
 // services with application-tagged values, and cut or mis-sized ones.
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,12 @@ const FIELDS = [
   'bvlc.fdt_timeout',
   'bvlc.fwd_ip',
   'bvlc.fwd_port',
+  'bvlc.function_ipv6',
+  'bvlc.virtual_source',
+  'bvlc.virtual_dest',
+  'bvlc.orig_source_addr',
+  'bvlc.orig_source_port',
+  'bvlc.fdt_ipv6',
   'bacnet.version',
   'bacnet.control',
   'bacnet.control_net',
@@ -233,6 +239,28 @@ const FRAMES = [
   unicast('100d'),
   unicast('0005010e', true),
   unicast('0005012a', true),
+  // BACnet/IPv6 (Annex U): every function but Secure-BVLL, a short length, a declined header.
+  ...[
+    '8200LLLL000001 0030',
+    '8201LLLL000001000002 01001008',
+    '8202LLLL000001 01001008',
+    '8203LLLL000001000002',
+    '8204LLLL00000100000220010db8000000000000000000000001bac0',
+    '8205LLLL000001000002',
+    '8206LLLL000001',
+    '8207LLLL000001000002',
+    '8208LLLL00000120010db8000000000000000000000001bac0 01001008',
+    '8209LLLL000001003c',
+    '820aLLLL00000120010db8000000000000000000000001bac0',
+    '820cLLLL000001 01001008',
+    '820dLLLL000001 01001008',
+    '8201LLLL0000',
+    '8202000a000001 01001008',
+  ].map((h) => {
+    const body = h.replace(/ /g, '');
+    const len = (body.length / 2).toString(16).padStart(4, '0');
+    return udpIpFrame(47808, 47808, hex(body.replace('LLLL', len)));
+  }),
   // Errors without their code, or without anything.
   unicast('50050f 9102'),
   unicast('50050f'),
