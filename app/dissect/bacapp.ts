@@ -190,6 +190,8 @@ export const F = fields('bacapp', {
   }),
   tag_class: bool('Tag Class', 8, 0x08, { tf: ['Context Specific Tag', 'Application Tag'] }),
   LVT: uint('Length Value Type', 8),
+  unused_bits: uint('Unused bits', 8),
+  bit: bool('bit', 8, 0),
   processId: uint('ProcessIdentifier', 32),
 });
 
@@ -647,10 +649,34 @@ function propertyValues(c: Apdu, at: number, prop: number, close: number): numbe
     if (t.context || !PROPERTIES.has(prop)) throw STOP;
     if (prop === 85) at = presentValue(c, t);
     else if (prop === 77 && t.num === 7) at = objectName(c, t);
+    else if (prop === 111 && t.num === 8) at = statusFlags(c, t);
     else if (t.num === 12) at = objectId(c, t);
     else at = appValue(c, t, `${PROPERTIES.get(prop) ?? ''}: `);
   }
   return at;
+}
+
+const STATUS_FLAGS = ['in-alarm', 'fault', 'overridden', 'out-of-service'];
+
+/** A status-flags bit string: its flags as T/F, the unused bits, each flag by name. */
+function statusFlags(c: Apdu, t: Tag): number {
+  const { tvb, tree } = c;
+  const v = t.at + t.hdr;
+  if (t.len !== 2) throw STOP;
+  const unused = tvb.u8(v);
+  const bits = tvb.u8(v + 1);
+  if (unused < 4 || unused > 7) throw STOP;
+  const set = STATUS_FLAGS.slice(0, 8 - unused).map((_, i) => (bits & (0x80 >> i)) !== 0);
+  const flags = set.map((b) => (b ? 'T' : 'F')).join('');
+  c.push(SUBTREE, t.at, t.hdr + t.len, undefined, `status-flags: (Bit String) (${flags})`);
+  tagTree(c, t);
+  tree.add(F.unused_bits, tvb, v, 1, unused);
+  set.forEach((b, i) => {
+    tree.add(F.bit, tvb, v + 1, 1, b);
+    if (tree.full) tree.labelLast(`${STATUS_FLAGS[i] ?? ''} = ${b ? 'TRUE' : 'FALSE'}`);
+  });
+  c.pop();
+  return v + t.len;
 }
 
 /** `{[n]`, the values, `}[n]`. */

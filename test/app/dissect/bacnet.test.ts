@@ -102,6 +102,8 @@ const FIELDS = [
   'bacapp.context_tag_number',
   'bacapp.named_tag',
   'bacapp.LVT',
+  'bacapp.unused_bits',
+  'bacapp.bit',
 ];
 
 /** A BVLL of function `func` whose length field counts the whole datagram (or says `length`). */
@@ -143,8 +145,10 @@ const FRAMES = [
   unicast('700704'),
   unicast('4008 0001'),
   unicast('4309 0203'),
-  // COV notification with one real value; SubscribeCOV; TimeSynchronization; Who-Has; I-Have.
+  // COV notifications (a real, then status-flags too); SubscribeCOV; TimeSynchronization;
+  // Who-Has; I-Have.
   unicast('1002 0901 1c020004d2 2c00000001 3900 4e 0955 2e4442480000 2f 4f'),
+  unicast('1002 0901 1c020004d2 2c00000001 3900 4e 0955 2e4442480000 2f 096f 2e820400 2f 4f'),
   unicast('00050505 0912 1c00000001 2901 390a', true),
   unicast('00050505 0912 1c00000001 2900 3a0e8d', true),
   unicast('1006 a47a010f04 b40c1e0000'),
@@ -174,6 +178,7 @@ const FRAMES = [
   ack('1c', 'c400000001'),
   ack('1c', '7506004142434445'),
   ack('4b', 'c400000001'),
+  ...['820400', '820480', '8204f0', '820450', '820500', '820700'].map((v) => ack('6f', v)),
   // A signed value whose length runs over the closing tag: read as value, no closing tag.
   ack('55', '3280'),
   // Network layer messages.
