@@ -175,6 +175,7 @@ export const F = fields('bacapp', {
   'present_value.int': { name: 'Present Value (int)', type: FieldType.Int, base: 'dec', bits: 64 },
   'present_value.real': { name: 'Present Value (real)', type: FieldType.Float },
   'present_value.double': { name: 'Present Value (double)', type: FieldType.Float },
+  'present_value.enum_index': uint('Present Value (enum index)', 32),
   'who_is.low_limit': uint('Device Instance Range Low Limit', 32),
   'who_is.high_limit': uint('Device Instance Range High Limit', 32),
   reject_reason: uint('Reject Reason', 8, { strings: REJECT_REASONS }),
@@ -634,6 +635,8 @@ function presentValue(c: Apdu, t: Tag): number {
     case 5:
       if (t.len !== 8) throw STOP;
       return field(c, F['present_value.double'], t, formatDouble(tvb.view.getFloat64(v)));
+    case 9:
+      return field(c, F['present_value.enum_index'], t, unsigned(tvb, v, t.len));
     default:
       // Dates, times, object identifiers and strings take other forms under present-value.
       throw STOP;
