@@ -2,10 +2,11 @@
 // header of every PDU type (flags, segment limits, invoke id, service choice, reasons) and the
 // tagged parameters of the common services: Who-Is, I-Am, Who-Has, I-Have, ReadProperty (request
 // and ACK), WriteProperty, SubscribeCOV, COV notifications, TimeSynchronization and Error.
-// Values are decoded where their form is known for sure (application-tagged primitives); at the
-// first parameter this file does not know (a constructed value, an enumeration whose names depend
-// on the property, a bit string, a segmented message) it stops rather than guess, so what it
-// shows agrees with tshark, which goes on.
+// Values are decoded where their form is known for sure (application-tagged primitives, status
+// flags); at the first parameter this file does not know (a constructed value, an enumeration or
+// bit string whose names depend on the property, an octet string, a lone segment, another
+// service's parameters) it stops rather than guess, so what it shows agrees with tshark, which
+// goes on.
 import {
   ABORT_REASONS,
   ERROR_CLASSES,
