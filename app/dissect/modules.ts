@@ -32,6 +32,9 @@ import { s7commModule } from './s7comm.ts';
 import { cflowModule } from './cflow.ts';
 import { sflowModule } from './sflow.ts';
 import { gtpModule } from './gtp.ts';
+import { bvlcModule } from './bvlc.ts';
+import { bacnetModule } from './bacnet.ts';
+import { bacappModule } from './bacapp.ts';
 import { gtpv2Module } from './gtpv2.ts';
 import { telnetModule } from './telnet.ts';
 import { wolModule } from './wol.ts';
@@ -187,6 +190,9 @@ export const MODULES: readonly DissectorModule[] = [
   cotpModule,
   s7commModule,
   gtpModule,
+  bvlcModule,
+  bacnetModule,
+  bacappModule,
   cflowModule,
   sflowModule,
   gtpv2Module,
