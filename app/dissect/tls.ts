@@ -556,8 +556,9 @@ function keySchedule(
     if (p + 4 + len > end) break;
     if (type === 1 && !decrypted && len >= 34) {
       // A new ClientHello starts over (renegotiation or a new session on the same connection).
+      // The randoms are copied: a view would keep the reader's whole batch alive with the session.
       crypt = call.conv.crypt = {
-        clientRandom: tvb.slice(p + 6, 32),
+        clientRandom: tvb.slice(p + 6, 32).slice(),
         serverRandom: null,
         version: 0,
         suite: -1,
@@ -571,7 +572,7 @@ function keySchedule(
     if (!crypt || pinfo.state.secrets.empty) continue;
     const secrets = crypt.clientRandom ? pinfo.state.secrets.tlsSecrets(crypt.clientRandom) : undefined;
     if (type === 2 && !decrypted && len >= 34) {
-      crypt.serverRandom = tvb.slice(p + 6, 32);
+      crypt.serverRandom = tvb.slice(p + 6, 32).slice();
       crypt.suite = call.s.cipherSuite;
       crypt.version = call.s.version;
       if (crypt.version !== 0x0304) continue;
