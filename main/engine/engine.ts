@@ -26,6 +26,11 @@ export class Engine {
 
   /** The live capture feeding `session`, while it runs and after it stopped. */
   private live: LiveSession | null = null;
+  /**
+   * Settles when the last file.open has its first batch indexed (or failed): the view's requests
+   * wait for it, so a client may send them right behind file.open and get the new file's rows.
+   */
+  private opening: Promise<unknown> = Promise.resolve();
 
   /** What files opened and captures started from now on are dissected with. */
   private prefs: DissectionPrefs = { tlsKeylogFile: null };
@@ -38,9 +43,10 @@ export class Engine {
   }
 
   private readonly handlers: Handlers = {
-    'file.open': async ({ path, discard }) => {
-      await this.dropLive(discard);
-      return this.open(path);
+    'file.open': ({ path, discard }) => {
+      const opened = this.dropLive(discard).then(() => this.open(path));
+      this.opening = opened.catch(() => {});
+      return opened;
     },
     'file.close': async ({ discard }) => {
       await this.dropLive(discard);
@@ -57,8 +63,12 @@ export class Engine {
       this.session?.cancelLoad();
       return null;
     },
-    'view.state': () => this.current().view.state(),
-    'view.rows': ({ start, end }) => {
+    'view.state': async () => {
+      await this.opening;
+      return this.current().view.state();
+    },
+    'view.rows': async ({ start, end }) => {
+      await this.opening;
       const { session, view } = this.current();
       const last = Math.min(end, view.displayed);
       const rows = [];

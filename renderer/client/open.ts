@@ -1,6 +1,6 @@
-// Opening a file and its first screen of rows in as few round trips as the engine allows: the
-// first block and the view's state are asked for as soon as file.open answers (no earlier: the
-// engine answers it once its first batch is indexed), not when the packet list gets round to it.
+// Opening a file and its first screen of rows in one round trip: the first block and the view's
+// state are asked for right behind file.open (the engine answers them once the new file's first
+// batch is indexed), not when the packet list gets round to it.
 import type { FileSummary, Row, ViewState } from '../../app/protocol/messages.ts';
 import type { EngineClient } from './engine-client.ts';
 
@@ -21,15 +21,11 @@ export interface Opening {
 
 export function startOpen(client: EngineClient, path: string, discard?: boolean): Opening {
   const opened = client.request('file.open', discard === undefined ? { path } : { path, discard });
-  const first = opened.then(async () => {
-    const [rows, state] = await Promise.all([
-      client.request('view.rows', { start: 0, end: LIST_BLOCK }),
-      client.request('view.state', {}),
-    ]);
-    return { rows, state };
-  });
+  const rows = client.request('view.rows', { start: 0, end: LIST_BLOCK });
+  const state = client.request('view.state', {});
+  // When the open fails, so do the two behind it: the open's error is the one to show.
+  const first = opened.then(async () => ({ rows: await rows, state: await state }));
   // Whoever awaits these handles a failure; a failure nobody awaited yet is not "unhandled".
-  opened.catch(() => {});
-  first.catch(() => {});
+  for (const p of [opened, rows, state, first]) p.catch(() => {});
   return { path, opened, first };
 }

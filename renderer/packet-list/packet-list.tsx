@@ -225,7 +225,9 @@ export function PacketList(props: PacketListProps) {
       prefetched = null;
       if (pre && start === 0 && end === BLOCK && !sorted) {
         const rows = await pre;
-        if (rows) return rows;
+        // A short first block was read while the file had fewer packets than the view now knows
+        // of: taken as it is, it would end the grid there. Ask again.
+        if (rows && (rows.length === BLOCK || rows.length >= countRef.current)) return rows;
       }
       return client.request('view.rows', { start, end });
     };

@@ -49,6 +49,27 @@ describe('engine', () => {
     expect(events.some((e) => e.type === 'load.progress' && e.progress.done)).toBe(true);
   });
 
+  it('answers view requests sent right behind file.open with the new file, once it has rows', async () => {
+    const { engine } = engineWithEvents();
+    await openFully(engine, file);
+    const tls = join(CORPUS_FILES, 'pcpp__tls.pcap');
+    // As the renderer sends them: all three at once, none awaited before the next.
+    const opened = engine.handle('file.open', { path: tls });
+    const rows = engine.handle('view.rows', { start: 0, end: 2 });
+    const state = engine.handle('view.state', {});
+    expect((await opened).name).toBe('pcpp__tls.pcap');
+    const cli = trawl(['-r', tls]).stdout.trim().split('\n');
+    const first = await rows;
+    expect(first.map((r) => r.number)).toEqual([1, 2]);
+    first.forEach((row, i) => expect(cli[i]).toContain(`${row.source} → ${row.destination}`));
+    expect((await state).total).toBeGreaterThan(0);
+    // A file that cannot be opened fails its open; the requests behind it get no file.
+    const missing = engine.handle('file.open', { path: join(scratchDir('trawl-open-'), 'none.pcap') });
+    const after = engine.handle('view.rows', { start: 0, end: 2 });
+    await expect(missing).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(after).rejects.toMatchObject({ code: 'NO_FILE' });
+  });
+
   it('gives the detail of a frame with field offsets into its bytes', async () => {
     const { engine } = engineWithEvents();
     await openFully(engine, file);
