@@ -1,46 +1,31 @@
 // The main window: menu and filter bar, packet list, protocol tree, hex view, status bar.
 // All packet data comes from the engine through the client; this component keeps only what
 // is on screen (the selected frame's detail) and the user's choices.
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import type {
-  EngineError,
-  FileSummary,
-  FrameDetail,
-  LoadProgress,
-  Row,
-  TreeNodeDto,
-  ViewState,
-} from '../../app/protocol/messages.ts';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
 import { engineErrorOf, type EngineClient } from '../client/engine-client.ts';
 import type { Host } from '../client/host.ts';
-import { startOpen, type Opening } from '../client/open.ts';
+import type { Opening } from '../client/open.ts';
 import { isOwnWindowMessage } from '../client/transport.ts';
 import { GoToDialog, OpenDialog, SaveDialog } from '../chrome/dialogs.tsx';
 import { ErrorBar, type Notice } from '../chrome/error-bar.tsx';
-import { ContextMenu, MenuBar, SEPARATOR, type MenuItem } from '../chrome/menu.tsx';
+import { ContextMenu, MenuBar, type MenuItem } from '../chrome/menu.tsx';
 import { Splitter } from '../chrome/splitter.tsx';
 import { StatusBar } from '../chrome/status-bar.tsx';
 import { HexView } from '../detail/hex-view.tsx';
 import { ProtocolTree } from '../detail/protocol-tree.tsx';
-import {
-  ancestorsOf,
-  expandableNodes,
-  expandKey,
-  filterExpression,
-  findField,
-  innermostAt,
-  nodeAt,
-  type NodePath,
-} from '../detail/tree-model.ts';
+import { nodeAt, type NodePath } from '../detail/tree-model.ts';
 import { DEFAULT_RULES } from '../packet-list/colouring.ts';
 import { COLUMN_IDS, COLUMN_TITLES, PacketList, type PacketListHandle } from '../packet-list/packet-list.tsx';
-import { isTimeFormat, TIME_FORMATS, type TimeFormat, type TimeRef } from '../packet-list/time-format.ts';
+import { isTimeFormat, type TimeFormat } from '../packet-list/time-format.ts';
 import { actionForKey, parseShellMessage, type Action } from './actions.ts';
 import { CaptureToolbar } from '../capture/capture-toolbar.tsx';
 import { CaptureStatusPart, captureFileLabel } from '../capture/capture-status.tsx';
 import { CaptureOptionsDialog } from '../capture/options-dialog.tsx';
 import { UnsavedDialog } from '../capture/unsaved-dialog.tsx';
 import { useCapture } from '../capture/use-capture.ts';
+import { useFrameDetail } from './use-frame-detail.ts';
+import { menuBar, treeMenu } from './app-menus.ts';
+import { useOpenFile, ZERO_REF } from './use-open-file.ts';
 import { WelcomeScreen } from '../capture/welcome.tsx';
 import { copyText } from './clipboard.ts';
 import { ExportDialog, type ExportChoice } from '../filter/export-dialog.tsx';
@@ -50,7 +35,6 @@ import { PreferencesDialog } from '../chrome/preferences-dialog.tsx';
 import type { DissectionPrefs } from '../../app/protocol/messages.ts';
 import { applyPrefs, savedPrefs } from './prefs.ts';
 import type { FollowProto } from '../../app/follow/follow.ts';
-import { filterMenuItems } from '../filter/tree-filter-menu.ts';
 import { useDisplayFilter } from '../filter/use-display-filter.ts';
 import {
   addRecentFile,
@@ -62,9 +46,6 @@ import {
   save,
 } from './settings.ts';
 import { formatCount } from '../../app/format/count.ts';
-
-/** A selection that moves again within this (ms) is still moving: its detail waits. */
-const DETAIL_SETTLE_MS = 80;
 
 export interface AppProps {
   client: EngineClient;
@@ -85,44 +66,12 @@ interface ContextMenuState {
   items: MenuItem[];
 }
 
-const ZERO_REF: TimeRef = { sec: 0, nsec: 0 };
-
 function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
 }
 
-/** The first rows of an opening, or null when it failed (the packet list then asks itself). */
-function firstRowsOf(o: Opening): Promise<Row[] | null> {
-  return o.first.then(
-    (f) => f.rows,
-    () => null,
-  );
-}
-
-function loadErrorText(error: EngineError, packets: number): string {
-  const kept = `${formatCount(packets)} packet${packets === 1 ? '' : 's'} read before the fault ${packets === 1 ? 'is' : 'are'} shown.`;
-  return `The capture file appears to be damaged or cut short: ${error.message}. ${kept}`;
-}
-
 export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: AppProps) {
-  const [file, setFile] = useState<FileSummary | null>(null);
-  const [view, setView] = useState<ViewState | null>(null);
-  const [progress, setProgress] = useState<LoadProgress | null>(null);
-  const [loadMs, setLoadMs] = useState<number | null>(null);
-  const [loadStop, setLoadStop] = useState<'cancelled' | 'failed' | null>(null);
-  const [generation, setGeneration] = useState(0);
-  // The first block of the file being opened goes to the packet list of its file.opened event.
-  const nextFirstRows = useRef<Promise<Row[] | null> | null>(initialOpen && firstRowsOf(initialOpen));
-  const [firstRows, setFirstRows] = useState<Promise<Row[] | null> | null>(null);
-  const [timeRef, setTimeRef] = useState<TimeRef>(ZERO_REF);
-  const [selected, setSelected] = useState<{ row: number; frame: number } | null>(null);
-  const [detail, setDetail] = useState<FrameDetail | null>(null);
-  const [selectedPath, setSelectedPath] = useState<NodePath | null>(null);
-  const [source, setSource] = useState(0);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(
-    () => new Set(load('expanded', [], isStrings)),
-  );
   const [timeFormat, setTimeFormat] = useState<TimeFormat>(() =>
     load('timeFormat', 'relative', isTimeFormat),
   );
@@ -144,21 +93,6 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
   const filterBar = useRef<FilterBarHandle | null>(null);
   const mainEl = useRef<HTMLDivElement | null>(null);
   const noticeId = useRef(0);
-  const loadStarted = useRef(0);
-  const detailSeq = useRef(0);
-  const lastSelection = useRef(-Infinity);
-  /** The field selected in the tree, re-selected when another packet is shown (as Wireshark does). */
-  const selectedField = useRef<string | null>(null);
-  const fileRef = useRef(file);
-  fileRef.current = file;
-  const selectedRef = useRef(selected);
-  selectedRef.current = selected;
-  const viewRef = useRef(view);
-  viewRef.current = view;
-  /** The protocols of the selected packet's tree (what Follow can follow). */
-  const layers = useMemo(() => new Set((detail?.tree ?? []).flatMap((n) => n.field ?? [])), [detail]);
-  const layersRef = useRef(layers);
-  layersRef.current = layers;
 
   const notify = useCallback((message: string, kind: Notice['kind'] = 'error', detailText?: string) => {
     const id = ++noticeId.current;
@@ -168,9 +102,25 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
     ]);
   }, []);
   const notifyError = useCallback((err: unknown) => notify(engineErrorOf(err).message), [notify]);
+  const frame = useFrameDetail(client, notifyError);
+  const { detail, layers, expandAll, collapseAll, clear: clearFrame } = frame;
+  const frameRef = useRef(frame);
+  frameRef.current = frame;
   const capture = useCapture(client, notify);
   const captureRef = useRef(capture);
   captureRef.current = capture;
+  // After useCapture: the engine's held events are released once every listener is subscribed.
+  const files = useOpenFile(client, initialOpen, {
+    notify,
+    onNewFile: clearFrame,
+    onCaptureSaved: (saved) => setRecent(addRecentFile(saved.path)),
+  });
+  const { file, view, setView, progress, loadMs, loadStop, generation, firstRows, timeRef, setTimeRef } =
+    files;
+  const fileRef = useRef(file);
+  fileRef.current = file;
+  const viewRef = useRef(view);
+  viewRef.current = view;
   const [captureFilter, setCaptureFilter] = useState(() => capture.lastOptions?.filter ?? '');
   const [optionsIface, setOptionsIface] = useState<string | null>(null);
   /** What to do once the capture is saved (the user chose Save in the unsaved-packets question). */
@@ -194,92 +144,13 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
     );
   }, [client, captureTotal, timeRef]);
 
-  // Engine events: the file's life and its view's counts.
-  useEffect(() => {
-    const off = client.onEvent((event) => {
-      switch (event.type) {
-        case 'file.opened':
-          loadStarted.current = performance.now();
-          setFile(event.file);
-          setView(null);
-          setProgress({ packets: 0, bytesRead: 0, sizeBytes: event.file.sizeBytes, done: false });
-          setLoadMs(null);
-          setLoadStop(null);
-          setGeneration((g) => g + 1);
-          setFirstRows(nextFirstRows.current);
-          nextFirstRows.current = null;
-          setSelected(null);
-          setDetail(null);
-          setSelectedPath(null);
-          setTimeRef(ZERO_REF);
-          break;
-        case 'load.progress': {
-          const p = event.progress;
-          setProgress(p);
-          setView((v) =>
-            v && v.filter === '' && v.sort === null
-              ? { ...v, total: p.packets, displayed: p.packets }
-              : v && { ...v, total: p.packets },
-          );
-          if (p.done) {
-            setLoadMs(performance.now() - loadStarted.current);
-            client.request('view.state', {}).then(setView, () => {});
-          }
-          break;
-        }
-        case 'load.error':
-          setLoadStop(event.error.code === 'CANCELLED' ? 'cancelled' : 'failed');
-          if (event.error.code === 'CANCELLED') {
-            notify(`Loading was cancelled: ${formatCount(event.packets)} packets were read.`, 'warning');
-          } else {
-            notify(loadErrorText(event.error, event.packets));
-          }
-          break;
-        case 'view.changed':
-          setView(event.view);
-          break;
-        case 'capture.saved':
-          setFile(event.file);
-          setRecent(addRecentFile(event.file.path));
-          break;
-        case 'file.closed':
-          setFile(null);
-          setView(null);
-          setProgress(null);
-          setLoadMs(null);
-          setGeneration((g) => g + 1);
-          setFirstRows(null);
-          setSelected(null);
-          setDetail(null);
-          setSelectedPath(null);
-          break;
-      }
-    });
-    const offClose = client.onClose((reason) => notify(reason));
-    // Every listener of the first render is subscribed now (children's effects and this
-    // component's earlier hooks run first): the events held since start can be delivered.
-    client.releaseEvents();
-    return () => {
-      off();
-      offClose();
-    };
-  }, [client, notify]);
-
   const openFile = useCallback(
     async (path: string, initial?: Opening) => {
       setDialog(null);
       const open = async (discard: boolean): Promise<void> => {
-        let opening = initial;
-        if (!opening) {
-          opening = startOpen(client, path, discard);
-          nextFirstRows.current = firstRowsOf(opening);
-        }
-        const summary = await opening.opened;
-        setRecent(addRecentFile(summary.path));
-        const { rows, state } = await opening.first;
-        const first = rows[0];
-        if (first) setTimeRef({ sec: first.tsSec, nsec: first.tsNsec });
-        setView((v) => (v && v.total > state.total ? v : state));
+        const opening = initial ?? files.begin(path, discard);
+        setRecent(addRecentFile((await opening.opened).path));
+        await files.showFirst(opening);
       };
       try {
         // The file opened on start was asked for before any capture could exist.
@@ -289,7 +160,7 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
         notify(`Could not open ${path}: ${e.message}`);
       }
     },
-    [client, notify, capture.guard],
+    [notify, capture.guard, files.begin, files.showFirst],
   );
 
   const uploadAndOpen = useCallback(
@@ -393,95 +264,6 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
     [client, notify],
   );
 
-  // The detail of the selected packet; stale answers are dropped. While the selection moves fast
-  // (a held arrow or PageDown key) the request waits for the key to rest, so the list scrolls
-  // without redrawing the tree and the bytes for every row passed.
-  useEffect(() => {
-    if (!selected) return;
-    const seq = ++detailSeq.current;
-    const now = performance.now();
-    const moving = now - lastSelection.current < DETAIL_SETTLE_MS;
-    lastSelection.current = now;
-    const timer = setTimeout(
-      () =>
-        client.request('frame.detail', { number: selected.frame }).then(
-          (d) => {
-            if (seq !== detailSeq.current) return;
-            setDetail(d);
-            setSource(0);
-            setSelectedPath(selectedField.current ? findField(d.tree, selectedField.current) : null);
-          },
-          (err: unknown) => seq === detailSeq.current && notifyError(err),
-        ),
-      moving ? DETAIL_SETTLE_MS : 0,
-    );
-    return () => clearTimeout(timer);
-  }, [client, selected, notifyError]);
-
-  const selectNode = useCallback(
-    (path: NodePath) => {
-      setSelectedPath(path);
-      const node = detail && nodeAt(detail.tree, path);
-      selectedField.current = node?.field ?? null;
-      if (node && node.source !== source) setSource(node.source);
-    },
-    [detail, source],
-  );
-
-  const setExpandedSaved = useCallback((next: ReadonlySet<string>) => {
-    setExpanded(next);
-    save('expanded', [...next]);
-  }, []);
-
-  const toggleNode = useCallback(
-    (node: TreeNodeDto, open: boolean) => {
-      const next = new Set(expanded);
-      if (open) next.add(expandKey(node));
-      else next.delete(expandKey(node));
-      setExpandedSaved(next);
-    },
-    [expanded, setExpandedSaved],
-  );
-
-  const expandAll = useCallback(
-    (under?: NodePath) => {
-      if (!detail) return;
-      const base = under ? nodeAt(detail.tree, under) : undefined;
-      const roots = base ? [base] : detail.tree;
-      const next = new Set(expanded);
-      for (const { node } of expandableNodes(roots)) next.add(expandKey(node));
-      setExpandedSaved(next);
-    },
-    [detail, expanded, setExpandedSaved],
-  );
-
-  const collapseAll = useCallback(
-    (under?: NodePath) => {
-      if (!under || !detail) return setExpandedSaved(new Set());
-      const base = nodeAt(detail.tree, under);
-      const next = new Set(expanded);
-      if (base) for (const { node } of expandableNodes([base])) next.delete(expandKey(node));
-      setExpandedSaved(next);
-    },
-    [detail, expanded, setExpandedSaved],
-  );
-
-  const onByteClick = useCallback(
-    (offset: number) => {
-      if (!detail) return;
-      const path = innermostAt(detail.tree, source, offset);
-      if (path === null) return;
-      const next = new Set(expanded);
-      for (const a of ancestorsOf(path)) {
-        const n = nodeAt(detail.tree, a);
-        if (n) next.add(expandKey(n));
-      }
-      if (next.size !== expanded.size) setExpandedSaved(next);
-      selectNode(path);
-    },
-    [detail, source, expanded, setExpandedSaved, selectNode],
-  );
-
   const chooseTimeFormat = useCallback((f: TimeFormat) => {
     setTimeFormat(f);
     save('timeFormat', f);
@@ -565,9 +347,9 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
         case 'follow-tcp':
         case 'follow-udp': {
           const proto = action === 'follow-tcp' ? 'tcp' : 'udp';
-          const frame = selectedRef.current?.frame;
-          if (frame !== undefined && layersRef.current.has(proto)) {
-            setFollowing({ proto, frame, back: viewRef.current?.filter ?? '' });
+          const { selected, layers: shown } = frameRef.current;
+          if (selected && shown.has(proto)) {
+            setFollowing({ proto, frame: selected.frame, back: viewRef.current?.filter ?? '' });
           }
           break;
         }
@@ -621,44 +403,25 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
     if (f) void uploadAndOpen(f);
   };
 
-  const selectedNode = detail && selectedPath !== null ? nodeAt(detail.tree, selectedPath) : undefined;
-  const bytes = detail?.sources[source]?.bytes ?? detail?.sources[0]?.bytes ?? null;
-  const highlight =
-    selectedNode && selectedNode.source === source && selectedNode.length > 0
-      ? { offset: selectedNode.offset, length: selectedNode.length }
-      : null;
-
-  const treeMenu = (path: NodePath, x: number, y: number): void => {
+  const showTreeMenu = (path: NodePath, x: number, y: number): void => {
     const node = detail && nodeAt(detail.tree, path);
     if (!node) return;
-    const expr = filterExpression(node);
-    const copy = (text: string): void => void copyText(text).catch(notifyError);
-    setMenu({
-      x,
-      y,
-      items: [
-        { label: 'Copy Value', disabled: node.value === undefined, onClick: () => copy(node.value ?? '') },
-        { label: 'Copy as Filter', disabled: expr === null, onClick: () => copy(expr ?? '') },
-        { label: 'Copy Field Name', disabled: !node.field, onClick: () => copy(node.field ?? '') },
-        { label: 'Copy Description', onClick: () => copy(node.label) },
-        SEPARATOR,
-        ...filterMenuItems(expr, view?.filter ?? '', {
-          apply: (e) => {
-            displayFilter.setText(e);
-            void displayFilter.apply(e);
-          },
-          prepare: (e) => {
-            displayFilter.setText(e);
-            filterBar.current?.focus();
-          },
-        }),
-        SEPARATOR,
-        { label: 'Expand Subtrees', disabled: !node.children?.length, onClick: () => expandAll(path) },
-        { label: 'Collapse Subtrees', disabled: !node.children?.length, onClick: () => collapseAll(path) },
-        { label: 'Expand All', shortcut: 'Ctrl+→', onClick: () => expandAll() },
-        { label: 'Collapse All', shortcut: 'Ctrl+←', onClick: () => collapseAll() },
-      ],
+    const items = treeMenu(node, path, view?.filter ?? '', {
+      copy: (text) => void copyText(text).catch(notifyError),
+      filter: {
+        apply: (e) => {
+          displayFilter.setText(e);
+          void displayFilter.apply(e);
+        },
+        prepare: (e) => {
+          displayFilter.setText(e);
+          filterBar.current?.focus();
+        },
+      },
+      expandAll,
+      collapseAll,
     });
+    setMenu({ x, y, items });
   };
 
   const columnItems = (): MenuItem[] => {
@@ -671,115 +434,19 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
     }));
   };
 
-  const menus = [
+  const menus = menuBar(
     {
-      label: 'File',
-      items: [
-        { label: 'Open…', shortcut: 'Ctrl+O', onClick: () => runAction('open') },
-        {
-          label: 'Open Recent',
-          disabled: recent.length === 0,
-          submenu: recent.map((p) => ({ label: p, onClick: () => void openFile(p) })),
-        },
-        SEPARATOR,
-        { label: 'Save As…', shortcut: 'Ctrl+Shift+S', disabled: !file, onClick: () => runAction('save-as') },
-        { label: 'Export Specified Packets…', disabled: !file, onClick: () => setDialog('export') },
-        { label: 'Close', disabled: !file, onClick: () => runAction('close') },
-      ],
+      hasFile: file !== null,
+      hasDetail: detail !== null,
+      layers,
+      recent,
+      timeFormat,
+      colouring,
+      capturing: capture.running,
+      columns: columnItems(),
     },
-    {
-      label: 'Edit',
-      items: [
-        { label: 'Find Packet / Apply Filter', shortcut: 'Ctrl+/', onClick: () => runAction('find-filter') },
-        SEPARATOR,
-        { label: 'Preferences…', shortcut: 'Ctrl+Shift+P', onClick: () => runAction('preferences') },
-      ],
-    },
-    {
-      label: 'View',
-      items: [
-        {
-          label: 'Time Display Format',
-          submenu: TIME_FORMATS.map((f) => ({
-            label: f.label,
-            checked: timeFormat === f.id,
-            onClick: () => runAction(`time-format:${f.id}`),
-          })),
-        },
-        { label: 'Colorize Packet List', checked: colouring, onClick: () => runAction('toggle-colouring') },
-        { label: 'Columns', submenu: columnItems() },
-        SEPARATOR,
-        {
-          label: 'Expand All',
-          shortcut: 'Ctrl+→',
-          disabled: !detail,
-          onClick: () => runAction('expand-all'),
-        },
-        {
-          label: 'Collapse All',
-          shortcut: 'Ctrl+←',
-          disabled: !detail,
-          onClick: () => runAction('collapse-all'),
-        },
-      ],
-    },
-    {
-      label: 'Go',
-      items: [
-        { label: 'Go to Packet…', shortcut: 'Ctrl+G', disabled: !file, onClick: () => runAction('goto') },
-        { label: 'Next Packet', disabled: !file, onClick: () => runAction('next-packet') },
-        { label: 'Previous Packet', disabled: !file, onClick: () => runAction('previous-packet') },
-        { label: 'First Packet', disabled: !file, onClick: () => runAction('first-packet') },
-        { label: 'Last Packet', disabled: !file, onClick: () => runAction('last-packet') },
-      ],
-    },
-    {
-      label: 'Analyze',
-      items: [
-        {
-          label: 'Follow',
-          submenu: [
-            {
-              label: 'TCP Stream',
-              shortcut: 'Ctrl+Alt+Shift+T',
-              disabled: !layers.has('tcp'),
-              onClick: () => runAction('follow-tcp'),
-            },
-            {
-              label: 'UDP Stream',
-              shortcut: 'Ctrl+Alt+Shift+U',
-              disabled: !layers.has('udp'),
-              onClick: () => runAction('follow-udp'),
-            },
-          ],
-        },
-      ],
-    },
-    {
-      label: 'Capture',
-      items: [
-        { label: 'Options…', shortcut: 'Ctrl+K', onClick: () => runAction('capture-options') },
-        {
-          label: 'Start',
-          shortcut: 'Ctrl+E',
-          disabled: capture.running,
-          onClick: () => runAction('capture-start'),
-        },
-        {
-          label: 'Stop',
-          shortcut: 'Ctrl+E',
-          disabled: !capture.running,
-          onClick: () => runAction('capture-stop'),
-        },
-        {
-          label: 'Restart',
-          shortcut: 'Ctrl+R',
-          disabled: !capture.running,
-          onClick: () => runAction('capture-restart'),
-        },
-      ],
-    },
-  ];
+    { run: runAction, openRecent: (p) => void openFile(p), exportPackets: () => setDialog('export') },
+  );
 
   const mainHeight = (): number => mainEl.current?.clientHeight ?? 600;
   const resizePane = (i: number, px: number): void => {
@@ -843,7 +510,7 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
               colouring={colouring}
               rules={DEFAULT_RULES}
               firstRows={firstRows}
-              onSelect={(row, frame) => setSelected({ row, frame })}
+              onSelect={(row, number) => frame.select({ row, frame: number })}
               onError={notifyError}
               onHeaderMenu={(x, y) => setMenu({ x, y, items: columnItems() })}
             />
@@ -874,11 +541,11 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
             <ProtocolTree
               ref={treeEl}
               tree={detail.tree}
-              expanded={expanded}
-              selected={selectedPath}
-              onSelect={selectNode}
-              onToggle={toggleNode}
-              onContextMenu={treeMenu}
+              expanded={frame.expanded}
+              selected={frame.selectedPath}
+              onSelect={frame.selectNode}
+              onToggle={frame.toggleNode}
+              onContextMenu={showTreeMenu}
             />
           ) : (
             <div className="pane-empty">{file ? 'Select a packet to see its protocol tree' : ''}</div>
@@ -886,9 +553,9 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
         </div>
         <Splitter getSize={() => treeFr * mainHeight()} onResize={(px) => resizePane(1, px)} />
         <div className="pane hex-pane">
-          {bytes ? (
+          {frame.bytes ? (
             <>
-              <HexView bytes={bytes} highlight={highlight} onByteClick={onByteClick} />
+              <HexView bytes={frame.bytes} highlight={frame.highlight} onByteClick={frame.selectByte} />
               {detail && detail.sources.length > 1 && (
                 <div className="source-tabs" role="tablist">
                   {detail.sources.map((s, i) => (
@@ -896,9 +563,9 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
                       key={i}
                       type="button"
                       role="tab"
-                      aria-selected={i === source}
-                      className={'source-tab' + (i === source ? ' active' : '')}
-                      onClick={() => setSource(i)}
+                      aria-selected={i === frame.source}
+                      className={'source-tab' + (i === frame.source ? ' active' : '')}
+                      onClick={() => frame.setSource(i)}
                     >
                       {s.name} ({s.bytes.length} bytes)
                     </button>
@@ -965,7 +632,7 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
           filtered={!!view && view.filter !== ''}
           displayed={view?.displayed ?? 0}
           total={view?.total ?? 0}
-          selectedFrame={selected?.frame ?? null}
+          selectedFrame={frame.selected?.frame ?? null}
           onExport={(choice) => void exportPackets(choice)}
           onClose={() => setDialog(null)}
         />
@@ -1008,8 +675,4 @@ export function App({ client, host, initialOpen, prefsStarted, inPageMenu }: App
       {dragging && <div className="drop-overlay">Drop a capture file to open it</div>}
     </div>
   );
-}
-
-function isStrings(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
