@@ -22,6 +22,7 @@ import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
 import { pgsqlModule } from './pgsql.ts';
+import { mysqlModule } from './mysql.ts';
 import { iec104Module } from './iec104.ts';
 import { dnp3Module } from './dnp3.ts';
 import { enipModule } from './enip.ts';
@@ -183,6 +184,7 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   pgsqlModule,
+  mysqlModule,
   enipModule,
   mbtcpModule,
   iec104Module,
