@@ -5,6 +5,7 @@
 // keeps the state it was first dissected in, so a revisit reads it as the first pass did.
 import {
   FieldType,
+  applyMask,
   bool,
   bytes,
   fields,
