@@ -21,6 +21,8 @@ import { dccpModule } from './dccp.ts';
 import { sctpModule } from './sctp.ts';
 import { ptpModule } from './ptp.ts';
 import { respModule } from './resp.ts';
+import { pgsqlModule } from './pgsql.ts';
+import { mysqlModule } from './mysql.ts';
 import { iec104Module } from './iec104.ts';
 import { dnp3Module } from './dnp3.ts';
 import { enipModule } from './enip.ts';
@@ -181,6 +183,8 @@ export const MODULES: readonly DissectorModule[] = [
   sctpModule,
   ptpModule,
   respModule,
+  pgsqlModule,
+  mysqlModule,
   enipModule,
   mbtcpModule,
   iec104Module,
