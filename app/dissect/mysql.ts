@@ -770,9 +770,14 @@ function execValue(p: Pkt, type: number, unsigned: boolean, value: { at: number 
 }
 
 function otherCommand(p: Pkt, at: number): number {
+  return unknownPayload(p, at, 'Unknown/invalid command code');
+}
+
+/** The rest as payload with tshark's warning; the conversation's state is lost. */
+function unknownPayload(p: Pkt, at: number, warning: string): number {
   const n = remaining(p, at);
   p.tree.push(F.payload, p.tvb, at, n);
-  expert(p.pinfo, p.tree, p.tvb, at, n, 'Warning', 'Protocol', 'Unknown/invalid command code');
+  expert(p.pinfo, p.tree, p.tvb, at, n, 'Warning', 'Protocol', warning);
   p.tree.pop();
   setState(p, State.Undefined);
   return at + n;
@@ -1048,12 +1053,7 @@ function columnCount(p: Pkt, at: number): number {
 }
 
 function unknownResponse(p: Pkt, at: number): number {
-  const n = remaining(p, at);
-  p.tree.push(F.payload, p.tvb, at, n);
-  expert(p.pinfo, p.tree, p.tvb, at, n, 'Warning', 'Protocol', 'unknown/invalid response');
-  p.tree.pop();
-  setState(p, State.Undefined);
-  return at + n;
+  return unknownPayload(p, at, 'unknown/invalid response');
 }
 
 /** What any other first byte is, by the state (tshark's default branch). */
