@@ -1,9 +1,9 @@
 // EtherNet/IP encapsulation (`enip.*`) on TCP and UDP 44818, and CIP I/O (class 0/1) datagrams on
 // UDP 2222, as tshark 4.0 shows them: the 24-byte header, the commands and the Common Packet
-// Format items. The CIP message an unconnected or connected data item carries is not decoded here
-// (tshark hands it to its `cip` dissector); a reply to a Send RR Data request finds its request by
-// session handle and sender context.
+// Format items. The CIP message an unconnected or connected data item carries goes to cip.ts, with
+// the request a reply answers: a reply finds its request by session handle and sender context.
 import { formatDelta } from '../format/time.ts';
+import { dissectCip } from './cip.ts';
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
 import {
   bool,
@@ -302,10 +302,11 @@ function appendInfo(pinfo: PacketInfo, sep: string, text: string): void {
 
 /**
  * What the CPF leaves to its caller: payloads tshark shows beside the ENIP tree, not in it (class
- * 0/1 I/O data; an unconnected message for an interface other than CIP, as plain data).
+ * 0/1 I/O data; a CIP message, with the frame of the request a reply answers; an unconnected
+ * message for an interface other than CIP, as plain data).
  */
 interface Cpf {
-  later: { at: number; len: number; io: boolean }[];
+  later: { at: number; len: number; io: boolean; cip?: { requestFrame: number | null } }[];
 }
 
 interface Match {
@@ -362,10 +363,13 @@ function cpf(
         case ITEM_UNCONNECTED_DATA:
           if (match && cmd === SEND_RR_DATA) matched = findRequest(pinfo, match);
           if (iface !== 0) out.later.push({ at: o, len, io: false });
+          else if (cmd === SEND_RR_DATA) out.later.push(cipItem(o, len, matched));
           break;
         case ITEM_CONNECTED_DATA:
           if (cmd === SEND_UNIT_DATA) {
             tree.add(C.seq, tvb, o, 2, tvb.u16le(o));
+            if (match) matched = findRequest(pinfo, match);
+            if (len > 2) out.later.push(cipItem(o + 2, len - 2, matched));
           } else if (cmd === NO_COMMAND) out.later.push({ at: o, len, io: true });
           break;
         case ITEM_IDENTITY:
@@ -411,6 +415,10 @@ function cpf(
     }
   }
   return out;
+}
+
+function cipItem(at: number, len: number, matched: Request | null | undefined): Cpf['later'][number] {
+  return { at, len, io: false, cip: { requestFrame: matched?.frame ?? null } };
 }
 
 /** A Send RR Data request remembered, or the request a response answers (first pass decides). */
@@ -488,7 +496,8 @@ function listServices(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number): void
 
 function afterTree(tvb: Tvb, pinfo: PacketInfo, tree: Tree, later: Cpf['later']): void {
   for (const p of later) {
-    if (p.io) ioData(tvb, pinfo, tree, p.at, p.len);
+    if (p.cip) dissectCip(tvb, pinfo, tree, p.at, p.len, p.cip.requestFrame);
+    else if (p.io) ioData(tvb, pinfo, tree, p.at, p.len);
     else if (tvb.reportedRemaining(p.at) > 0) dissectData(tvb.sub(p.at, p.len), pinfo, tree);
   }
 }

@@ -24,6 +24,7 @@ import { respModule } from './resp.ts';
 import { iec104Module } from './iec104.ts';
 import { dnp3Module } from './dnp3.ts';
 import { enipModule } from './enip.ts';
+import { cipModule } from './cip.ts';
 import { mbtcpModule } from './mbtcp.ts';
 import { mqttModule } from './mqtt.ts';
 import { tpktModule } from './tpkt.ts';
@@ -182,6 +183,7 @@ export const MODULES: readonly DissectorModule[] = [
   ptpModule,
   respModule,
   enipModule,
+  cipModule,
   mbtcpModule,
   iec104Module,
   dnp3Module,

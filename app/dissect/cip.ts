@@ -1,0 +1,479 @@
+// CIP (Common Industrial Protocol) messages carried by EtherNet/IP, as tshark 4.0's packet-cip.c
+// shows them: the message router request (service, request path) and response (general and
+// additional status, the request path replayed from the request), the common services
+// (Get/Set Attribute Single/All, Multiple Service Packet) with the Identity object's attributes,
+// the Connection Manager (cip-cm.ts) and "CIP Class Generic" for the rest. EtherNet/IP hands each
+// unconnected or connected data item here with the request a response answers.
+import { cipCm, cmFields, CM_SERVICES, isCmService, isUnconnectedReply } from './cip-cm.ts';
+import { CIP_CLASSES, CIP_GENERAL_STATUS } from './cip-names.ts';
+import {
+  dissectPath,
+  P,
+  pathFields,
+  replayPath,
+  SUBTREE,
+  wordsText,
+  type CipRequest,
+  type Ctx,
+  type PathInfo,
+  type Result,
+} from './cip-path.ts';
+import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
+import { bytes, fields, hex, names, proto, str, uint } from './field.ts';
+import type { PacketInfo } from './packet-info.ts';
+import type { Tree } from './tree.ts';
+import type { Tvb } from './tvb.ts';
+
+const GET_ATTRIBUTES_ALL = 0x01;
+const MULTIPLE_SERVICE_PACKET = 0x0a;
+const GET_ATTRIBUTE_SINGLE = 0x0e;
+const IDENTITY = 0x01;
+
+/** The common services (cip_sc_vals). */
+export const SERVICES = names({
+  0x01: 'Get Attributes All',
+  0x02: 'Set Attributes All',
+  0x03: 'Get Attribute List',
+  0x04: 'Set Attribute List',
+  0x05: 'Reset',
+  0x06: 'Start',
+  0x07: 'Stop',
+  0x08: 'Create',
+  0x09: 'Delete',
+  0x0a: 'Multiple Service Packet',
+  0x0d: 'Apply Attributes',
+  0x0e: 'Get Attribute Single',
+  0x10: 'Set Attribute Single',
+  0x11: 'Find Next Object Instance',
+  0x15: 'Restore',
+  0x16: 'Save',
+  0x17: 'Nop',
+  0x18: 'Get Member',
+  0x19: 'Set Member',
+  0x1a: 'Insert Member',
+  0x1b: 'Remove Member',
+  0x1c: 'Group Sync',
+});
+
+export const F = fields('cip', {
+  '': proto('Common Industrial Protocol'),
+  service: hex('Service', 8),
+  rr: hex('Request/Response', 8, { mask: 0x80, strings: names({ 0: 'Request', 1: 'Response' }) }),
+  sc: hex('Service', 8, { mask: 0x7f, strings: SERVICES }),
+  genstat: hex('General Status', 8, { strings: CIP_GENERAL_STATUS }),
+  addstat_size: uint('Additional Status Size', 8),
+  addstat: hex('Additional Status', 16),
+  data: bytes('Data'),
+  'msp.num_services': uint('Number of Services', 16),
+  'msp.offset': uint('Offset', 16),
+  pad: hex('Pad Byte', 8),
+  'id.vendor_id': hex('Vendor ID', 16, { strings: CIP_VENDORS }),
+  'id.device_type': hex('Device Type', 16, { strings: CIP_DEVICE_TYPES }),
+  'id.product_code': uint('Product Code', 16),
+  'id.major_rev': uint('Major Revision', 8),
+  'id.minor_rev': uint('Minor Revision', 8),
+  'id.status': hex('Status', 16),
+  'id.owned': uint('Owned', 16, { mask: 0x0001 }),
+  'id.conf': uint('Configured', 16, { mask: 0x0004 }),
+  'id.ext': hex('Extended Device Status', 16, { mask: 0x00f0 }),
+  'id.minor_fault1': uint('Minor Recoverable Fault', 16, { mask: 0x0100 }),
+  'id.minor_fault2': uint('Minor Unrecoverable Fault', 16, { mask: 0x0200 }),
+  'id.major_fault1': uint('Major Recoverable Fault', 16, { mask: 0x0400 }),
+  'id.major_fault2': uint('Major Unrecoverable Fault', 16, { mask: 0x0800 }),
+  'id.ext2': hex('Extended Device Status 2', 16, { mask: 0xf000 }),
+  'id.serial_number': hex('Serial Number', 32),
+  'id.product_name': str('Product Name'),
+});
+export const CLS = fields('cipcls', { '': proto('CIP Class Generic') });
+
+interface CipState {
+  /** Top-level requests by frame number. */
+  requests: Map<number, CipRequest>;
+}
+
+const newState = (): CipState => ({ requests: new Map() });
+
+/**
+ * A CIP message of `len` bytes at `at` in an EtherNet/IP data item. `requestFrame` is the frame of
+ * the request a response answers (or this frame for a request).
+ */
+export function dissectCip(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  at: number,
+  len: number,
+  requestFrame: number | null,
+): void {
+  const st = pinfo.state.of('cip', newState);
+  const matched = requestFrame === null ? null : (st.requests.get(requestFrame) ?? null);
+  pinfo.layers.push('cip');
+  pinfo.setProto('CIP');
+  if (pinfo.wantInfo) pinfo.setInfo('');
+  const c: Ctx = { tvb, pinfo, tree, depth: 0, ...HOOKS };
+  const r = message(c, at, len, (tvb.u8(at) & 0x80) === 0 ? null : matched);
+  if (r.request && (tvb.u8(at) & 0x80) === 0) st.requests.set(pinfo.meta.number, r.request);
+  if (pinfo.wantInfo) pinfo.setInfo(r.info);
+}
+
+/** One message (top level, embedded in an Unconnected Send, or in a Multiple Service Packet). */
+export function message(c: Ctx, at: number, len: number, matched: CipRequest | null): Result {
+  const { tvb, tree } = c;
+  const svc = tvb.u8(at);
+  tree.push(F[''], tvb, at, len);
+  serviceItem(tvb, tree, at, svc);
+  const r = (svc & 0x80) === 0 ? request(c, at, len, svc) : response(c, at, len, svc, matched);
+  return r;
+}
+
+function serviceItem(tvb: Tvb, tree: Tree, at: number, svc: number): void {
+  const sc = svc & 0x7f;
+  tree.push(F.service, tvb, at, 1, svc);
+  if (tree.full) {
+    const name = SERVICES.get(sc) ?? `Unknown Service (0x${hex2(sc)})`;
+    tree.label(`Service: ${name} (${svc & 0x80 ? 'Response' : 'Request'})`);
+  }
+  tree.add(F.rr, tvb, at, 1, svc >> 7);
+  tree.add(F.sc, tvb, at, 1, sc);
+  tree.pop();
+}
+
+function request(c: Ctx, at: number, len: number, svc: number): Result {
+  const { tvb, tree } = c;
+  const words = tvb.u8(at + 1);
+  tree.add(P.request_path_size, tvb, at + 1, 1, words);
+  if (tree.full) tree.labelLast(`Request Path Size: ${wordsText(words)}`);
+  const info = dissectPath(tvb, tree, at + 2, words, 'Request Path', attributeName);
+  const req: CipRequest = { service: svc, path: tvb.slice(at + 2, words * 2).slice(), words, info };
+  const body = at + 2 + words * 2;
+  const end = at + len;
+  let suffix = '';
+  if (isCmService(info.cls, svc)) {
+    tree.pop(body - at);
+    suffix = cipCm(c, at, body, end, svc, req, null);
+  } else if (SERVICES.has(svc)) {
+    suffix = commonRequest(c, body, end, svc, req);
+    tree.pop();
+  } else {
+    tree.pop();
+    classGeneric(c, body, end);
+  }
+  return { info: `${requestPrefix(info, svc)}${suffix}`, request: req };
+}
+
+/** `Identity - Get Attribute Single`, `'Tag' - Service (0x4c)`, `Class (0x64) - Reset`. */
+function requestPrefix(info: PathInfo, svc: number): string {
+  const name = serviceName(info.cls, svc & 0x7f);
+  const target = classText(info);
+  return target ? `${target} - ${name}` : name;
+}
+
+function classText(info: PathInfo): string {
+  if (info.cls !== undefined) return CIP_CLASSES.get(info.cls) ?? `Class (0x${hex2(info.cls)})`;
+  return info.symbol !== undefined ? `'${info.symbol}'` : '';
+}
+
+/** The name Info gives a service: the class's own, a common one, or its number. */
+export function serviceName(cls: number | undefined, sc: number): string {
+  return cmServiceName(cls, sc) ?? SERVICES.get(sc) ?? `Service (0x${hex2(sc)})`;
+}
+
+function cmServiceName(cls: number | undefined, sc: number): string | undefined {
+  return cls === 0x06 ? CM_SERVICES.get(sc) : undefined;
+}
+
+/** A common service's request data (in the CIP tree); returns what Info adds after the service. */
+function commonRequest(c: Ctx, body: number, end: number, svc: number, req: CipRequest): string {
+  const { tvb, tree } = c;
+  tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
+  if (tree.full) tree.label(`${SERVICES.get(svc) ?? ''} (Request)`);
+  let suffix = '';
+  if (svc === MULTIPLE_SERVICE_PACKET) suffix = multipleRequest(c, body, end, req);
+  else if (end > body) tree.add(F.data, tvb, body, end - body);
+  tree.pop();
+  return suffix;
+}
+
+function response(c: Ctx, at: number, len: number, svc: number, matched: CipRequest | null): Result {
+  const { tvb, tree } = c;
+  const gs = tvb.u8(at + 2);
+  const addWords = tvb.u8(at + 3);
+  statusItem(tvb, tree, at, gs, addWords);
+  const body = at + 4 + addWords * 2;
+  const end = at + len;
+  const sc = svc & 0x7f;
+  // A reply from an Unconnected Send's target carries the embedded request's service.
+  const req =
+    matched && ((matched.service & 0x7f) === sc || isUnconnectedReply(matched, svc)) ? matched : null;
+  if (req)
+    replayPath(
+      c,
+      at,
+      req.path,
+      req.words,
+      P.request_path_size,
+      'Request Path Size',
+      'Request Path',
+      attributeName,
+    );
+  const status = `${statusName(gs)}: `;
+  if (req && isCmService(req.info.cls, req.service)) {
+    tree.pop(body - at);
+    const suffix = cipCm(c, at, body, end, svc, req, gs);
+    const ucs = isUnconnectedReply(req, svc);
+    return { info: ucs ? suffix : `${status}${requestPrefix(req.info, svc)}${suffix}`, request: null };
+  }
+  if (!SERVICES.has(sc)) {
+    tree.pop();
+    classGeneric(c, body, end);
+    return {
+      info: `${status}${req ? requestPrefix(req.info, svc) : serviceName(undefined, sc)}`,
+      request: null,
+    };
+  }
+  const suffix = commonResponse(c, body, end, sc, gs, req);
+  tree.pop();
+  if (sc === MULTIPLE_SERVICE_PACKET)
+    return { info: `${status}${SERVICES.get(sc) ?? ''}${suffix}`, request: null };
+  const prefix = req ? requestPrefix(req.info, svc) : serviceName(undefined, sc);
+  return { info: `${status}${prefix}${suffix}`, request: null };
+}
+
+export function statusName(gs: number): string {
+  return CIP_GENERAL_STATUS.get(gs) ?? 'Unknown Response';
+}
+
+function statusItem(tvb: Tvb, tree: Tree, at: number, gs: number, addWords: number): void {
+  tree.push(SUBTREE, tvb, at + 2, 2 + addWords * 2);
+  if (tree.full) tree.label(`Status: ${statusName(gs)}: `);
+  tree.add(F.genstat, tvb, at + 2, 1, gs);
+  tree.add(F.addstat_size, tvb, at + 3, 1, addWords);
+  if (tree.full) tree.labelLast(`Additional Status Size: ${wordsText(addWords)}`);
+  if (addWords > 0) {
+    tvb.need(at + 4, addWords * 2);
+    tree.push(SUBTREE, tvb, at + 4, addWords * 2);
+    if (tree.full) tree.label('Additional Status');
+    for (let i = 0; i < addWords; i++) tree.add(F.addstat, tvb, at + 4 + i * 2, 2, tvb.u16le(at + 4 + i * 2));
+    tree.pop();
+  }
+  tree.pop();
+}
+
+/** A common service's response data; returns what Info adds after the service. */
+function commonResponse(
+  c: Ctx,
+  body: number,
+  end: number,
+  sc: number,
+  gs: number,
+  req: CipRequest | null,
+): string {
+  const { tvb, tree } = c;
+  tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
+  let title = `${SERVICES.get(sc) ?? ''} (Response)`;
+  let suffix = '';
+  if (sc === MULTIPLE_SERVICE_PACKET) suffix = multipleResponse(c, body, end, req);
+  else if (gs === 0 || end > body) title += attributeData(c, body, end, sc, gs, req);
+  if (tree.full) tree.label(title);
+  tree.pop();
+  return suffix;
+}
+
+/** Response data: the Identity attributes tshark decodes, else bytes. Returns a title suffix. */
+function attributeData(
+  c: Ctx,
+  body: number,
+  end: number,
+  sc: number,
+  gs: number,
+  req: CipRequest | null,
+): string {
+  const { tvb, tree } = c;
+  const cls = req?.info.cls;
+  const attr = req?.info.attribute;
+  if (gs === 0 && cls === IDENTITY && req) {
+    if (sc === GET_ATTRIBUTE_SINGLE && attr !== undefined) {
+      const a = IDENTITY_ATTRIBUTES.get(attr);
+      if (a) {
+        a.read(tvb, tree, body);
+        return ` (${a.name})`;
+      }
+    } else if (sc === GET_ATTRIBUTES_ALL) {
+      identityAll(tvb, tree, body, end);
+      return '';
+    }
+  }
+  if (end > body) tree.add(F.data, tvb, body, end - body);
+  return '';
+}
+
+interface Attribute {
+  name: string;
+  /** Adds the attribute's fields at `at`; returns its length. */
+  read(tvb: Tvb, tree: Tree, at: number): number;
+}
+
+const u16Attr =
+  (def: (typeof F)['id.vendor_id']) =>
+  (tvb: Tvb, tree: Tree, at: number): number => {
+    tree.add(def, tvb, at, 2, tvb.u16le(at));
+    return 2;
+  };
+
+function revision(tvb: Tvb, tree: Tree, at: number): number {
+  tree.add(F['id.major_rev'], tvb, at, 1, tvb.u8(at));
+  tree.add(F['id.minor_rev'], tvb, at + 1, 1, tvb.u8(at + 1));
+  return 2;
+}
+
+const STATUS_BITS = [
+  ['id.owned', 0x0001, 0],
+  ['id.conf', 0x0004, 2],
+  ['id.ext', 0x00f0, 4],
+  ['id.minor_fault1', 0x0100, 8],
+  ['id.minor_fault2', 0x0200, 9],
+  ['id.major_fault1', 0x0400, 10],
+  ['id.major_fault2', 0x0800, 11],
+  ['id.ext2', 0xf000, 12],
+] as const;
+
+function deviceStatus(tvb: Tvb, tree: Tree, at: number): number {
+  const v = tvb.u16le(at);
+  tree.push(F['id.status'], tvb, at, 2, v);
+  for (const [key, mask, shift] of STATUS_BITS) tree.add(F[key], tvb, at, 2, (v & mask) >> shift);
+  tree.pop();
+  return 2;
+}
+
+function serial(tvb: Tvb, tree: Tree, at: number): number {
+  tree.add(F['id.serial_number'], tvb, at, 4, tvb.u32le(at));
+  return 4;
+}
+
+function productName(tvb: Tvb, tree: Tree, at: number): number {
+  const n = tvb.u8(at);
+  tree.add(F['id.product_name'], tvb, at + 1, n, tvb.ascii(at + 1, n));
+  return 1 + n;
+}
+
+/** The Identity object's instance attributes tshark 4.0 decodes (1 to 7). */
+const IDENTITY_ATTRIBUTES = new Map<number, Attribute>([
+  [1, { name: 'Vendor ID', read: u16Attr(F['id.vendor_id']) }],
+  [2, { name: 'Device Type', read: u16Attr(F['id.device_type']) }],
+  [3, { name: 'Product Code', read: u16Attr(F['id.product_code']) }],
+  [4, { name: 'Revision', read: revision }],
+  [5, { name: 'Status', read: deviceStatus }],
+  [6, { name: 'Serial Number', read: serial }],
+  [7, { name: 'Product Name', read: productName }],
+]);
+
+export function attributeName(cls: number, attr: number): string | undefined {
+  return cls === IDENTITY ? IDENTITY_ATTRIBUTES.get(attr)?.name : undefined;
+}
+
+/** A Get Attributes All reply from the Identity object: attributes 1 to 7 in order, while data lasts. */
+function identityAll(tvb: Tvb, tree: Tree, at: number, end: number): void {
+  let o = at;
+  for (const [id, a] of IDENTITY_ATTRIBUTES) {
+    if (o >= end) break;
+    tree.push(pathFields.attribute, tvb, o, 0, id);
+    if (tree.full) tree.label(`Attribute: ${id} (${a.name})`);
+    const used = a.read(tvb, tree, o);
+    tree.pop(used);
+    o += used;
+  }
+}
+
+/** The number of services and their offsets; returns the offsets. */
+function mspOffsets(tvb: Tvb, tree: Tree, body: number): number[] {
+  const n = tvb.u16le(body);
+  tree.add(F['msp.num_services'], tvb, body, 2, n);
+  tree.push(SUBTREE, tvb, body + 2, n * 2);
+  if (tree.full) tree.label('Offset List');
+  const offsets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const off = tvb.u16le(body + 2 + i * 2);
+    tree.add(F['msp.offset'], tvb, body + 2 + i * 2, 2, off);
+    offsets.push(off);
+  }
+  tree.pop();
+  return offsets;
+}
+
+/** Each embedded message of a Multiple Service Packet, under "Service Packet #n: <its Info>". */
+function mspServices(
+  c: Ctx,
+  body: number,
+  end: number,
+  each: (at: number, len: number, i: number) => Result,
+): string[] {
+  const { tvb, tree } = c;
+  const offsets = mspOffsets(tvb, tree, body);
+  const infos: string[] = [];
+  offsets.forEach((off, i) => {
+    const at = body + off;
+    const next = offsets[i + 1];
+    const len = (next === undefined ? end : body + next) - at;
+    if (len <= 0 || at >= end) return;
+    tree.push(SUBTREE, tvb, at, len);
+    tree.add(F['msp.offset'], tvb, body + 2 + i * 2, 2, off);
+    const r = each(at, len, i);
+    if (tree.full) tree.label(`Service Packet #${i + 1}: ${r.info}`);
+    tree.pop();
+    infos.push(r.info);
+  });
+  return infos;
+}
+
+function multipleRequest(c: Ctx, body: number, end: number, req: CipRequest): string {
+  const inner: Ctx = { ...c, depth: c.depth + 1 };
+  const services: (CipRequest | null)[] = [];
+  const names: string[] = [];
+  mspServices(c, body, end, (at, len) => {
+    const r = message(inner, at, len, null);
+    services.push(r.request);
+    names.push(serviceName(r.request?.info.cls, c.tvb.u8(at) & 0x7f));
+    return r;
+  });
+  req.services = services;
+  return names.length ? `: ${names.join(', ')}` : '';
+}
+
+function multipleResponse(c: Ctx, body: number, end: number, req: CipRequest | null): string {
+  const inner: Ctx = { ...c, depth: c.depth + 1 };
+  const names: string[] = [];
+  mspServices(c, body, end, (at, len, i) => {
+    const sent = req?.services?.[i] ?? null;
+    const r = message(inner, at, len, sent);
+    names.push(serviceName(sent?.info.cls, c.tvb.u8(at) & 0x7f));
+    return r;
+  });
+  return names.length ? `: ${names.join(', ')}` : '';
+}
+
+/** A service no class dissector here knows: tshark's "CIP Class Generic" with the data as bytes. */
+function classGeneric(c: Ctx, body: number, end: number): void {
+  const { tvb, tree, pinfo } = c;
+  if (!pinfo.layers.includes('cipcls')) pinfo.layers.push('cipcls');
+  tree.push(CLS[''], tvb, body, Math.max(0, end - body));
+  tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
+  if (tree.full) tree.label('Command Specific Data');
+  if (end > body) tree.add(F.data, tvb, body, end - body);
+  tree.pop();
+  tree.pop();
+}
+
+const hex2 = (v: number): string => v.toString(16).padStart(2, '0');
+
+const HOOKS = {
+  message,
+  responseData: commonResponse,
+  attrName: attributeName,
+  serviceName,
+  classText,
+  statusName,
+};
+
+export const cipModule = {
+  fields: { ...F, ...CLS, ...pathFields, ...cmFields },
+};
