@@ -115,6 +115,7 @@ const CM = fields('cip', {
   'cm.route_path_size': uint('Route Path Size', 8),
   pad: hex('Pad Byte', 8),
   connection: uint('CIP Connection Index', 32),
+  connid: hex('Connection ID', 32, { hidden: true }),
   fwd_open_in: { name: 'Forward Open Request In', type: FieldType.FrameNum },
   'cm.ot_timeout': { name: 'O->T Timeout Threshold', type: FieldType.Float },
   'cm.to_timeout': { name: 'T->O Timeout Threshold', type: FieldType.Float },
@@ -258,6 +259,17 @@ function timeoutFields(tvb: Tvb, tree: Tree, at: number): void {
   if (tree.full) tree.labelLast(`Actual Time Out: ${ms}ms`);
 }
 
+/** The O->T and T->O connection ids (each also as the hidden `cip.connid`). */
+function connectionIds(tvb: Tvb, tree: Tree, at: number): [number, number] {
+  const ot = tvb.u32le(at);
+  const to = tvb.u32le(at + 4);
+  tree.add(CM['cm.ot_connid'], tvb, at, 4, ot);
+  tree.add(CM.connid, tvb, at, 4, ot);
+  tree.add(CM['cm.to_connid'], tvb, at + 4, 4, to);
+  tree.add(CM.connid, tvb, at + 4, 4, to);
+  return [ot, to];
+}
+
 /** Connection serial number, originator vendor and serial number: the connection triad. */
 function triad(tvb: Tvb, tree: Tree, at: number): string {
   const serial = tvb.u16le(at);
@@ -310,8 +322,7 @@ const noAttributes: AttributeNames = () => undefined;
 function forwardOpenRequest(c: Ctx, at: number, req: CipRequest, large: boolean): string {
   const { tvb, tree } = c;
   timeoutFields(tvb, tree, at);
-  tree.add(CM['cm.ot_connid'], tvb, at + 2, 4, tvb.u32le(at + 2));
-  tree.add(CM['cm.to_connid'], tvb, at + 6, 4, tvb.u32le(at + 6));
+  connectionIds(tvb, tree, at + 2);
   const key = triad(tvb, tree, at + 10);
   const multiplier = tvb.u8(at + 18);
   tree.add(CM['cm.timeout_multiplier'], tvb, at + 18, 1, multiplier);
@@ -337,10 +348,7 @@ function forwardOpenRequest(c: Ctx, at: number, req: CipRequest, large: boolean)
 
 function forwardOpenReply(c: Ctx, at: number, req: CipRequest): void {
   const { tvb, tree } = c;
-  const otId = tvb.u32le(at);
-  const toId = tvb.u32le(at + 4);
-  tree.add(CM['cm.ot_connid'], tvb, at, 4, otId);
-  tree.add(CM['cm.to_connid'], tvb, at + 4, 4, toId);
+  const [otId, toId] = connectionIds(tvb, tree, at);
   const key = triad(tvb, tree, at + 8);
   const otApi = tvb.u32le(at + 16);
   const toApi = tvb.u32le(at + 20);
@@ -431,16 +439,56 @@ function openedConnection(c: Ctx, conn: Connection): void {
   const { tvb, tree } = c;
   const o = tvb.start;
   const r = conn.request;
-  tree.add(CM.connection, tvb, o, 0, conn.index);
-  if (tree.full) tree.labelLast(`[CIP Connection Index: ${conn.index}]`);
+  generatedItems(tree, tvb, [[CM.connection, conn.index, `CIP Connection Index: ${conn.index}`]]);
   replayPath(c, o, r.path, r.words, null, '', 'Forward Open Connection Path', noAttributes);
-  generatedItems(c, [
+  generatedItems(tree, tvb, [
     [CM.fwd_open_in, r.frame, `Forward Open Request In: ${r.frame}`],
-    [CM['cm.otapi'], conn.otApi, `O->T API: ${(conn.otApi / 1000).toFixed(3)}ms`],
-    [CM['cm.toapi'], conn.toApi, `T->O API: ${(conn.toApi / 1000).toFixed(3)}ms`],
+    ...apiItems(conn),
     [CM['cm.ot_timeout'], threshold(conn.otApi, r.multiplier), ''],
     [CM['cm.to_timeout'], threshold(conn.toApi, r.multiplier), ''],
   ]);
+}
+
+function apiItems(conn: Connection): [FieldDef, number, string][] {
+  return [
+    [CM['cm.otapi'], conn.otApi, `O->T API: ${(conn.otApi / 1000).toFixed(3)}ms`],
+    [CM['cm.toapi'], conn.toApi, `T->O API: ${(conn.toApi / 1000).toFixed(3)}ms`],
+  ];
+}
+
+/**
+ * EtherNet/IP's "Connection Information" for a connected message on connection `id`, when a
+ * Forward Open reply set it up: the path, APIs, index and the Forward Open request's frame
+ * (`requestIn`, EtherNet/IP's own field).
+ */
+export function connectedInformation(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  id: number,
+  requestIn: FieldDef,
+): void {
+  const conn = connectionById(pinfo, id);
+  if (!conn) return;
+  const r = conn.request;
+  tree.push(SUBTREE, tvb, tvb.start, 0);
+  if (tree.full) tree.label('[Connection Information]');
+  replayPath(
+    { tree, tvb },
+    tvb.start,
+    r.path,
+    r.words,
+    null,
+    '',
+    'Forward Open Connection Path',
+    noAttributes,
+  );
+  generatedItems(tree, tvb, [
+    ...apiItems(conn),
+    [CM.connection, conn.index, `CIP Connection Index: ${conn.index}`],
+    [requestIn, r.frame, `Forward Open Request In: ${r.frame}`],
+  ]);
+  tree.pop();
 }
 
 /** A connection's time-out in milliseconds: its API times the time-out multiplier. */
@@ -448,10 +496,10 @@ function threshold(apiUs: number, multiplier: number): number {
   return (apiUs * (4 << multiplier)) / 1000;
 }
 
-function generatedItems(c: Ctx, items: [FieldDef, number, string][]): void {
+function generatedItems(tree: Tree, tvb: Tvb, items: [FieldDef, number, string][]): void {
   for (const [def, v, label] of items) {
-    c.tree.add(def, c.tvb, c.tvb.start, 0, v);
-    if (c.tree.full) c.tree.labelLast(`[${label || `${def.name}: ${v}`}]`);
+    tree.add(def, tvb, tvb.start, 0, v);
+    if (tree.full) tree.labelLast(`[${label || `${def.name}: ${v}`}]`);
   }
 }
 
@@ -463,10 +511,7 @@ function forwardCloseReply(c: Ctx, at: number, req: CipRequest): void {
   if (!sent) return;
   const conn = c.pinfo.state.of('cipcm', newState).byTriad.get(key);
   connectionInformation(c, end, () => {
-    if (conn) {
-      tree.add(CM.connection, tvb, tvb.start, 0, conn.index);
-      if (tree.full) tree.labelLast(`[CIP Connection Index: ${conn.index}]`);
-    }
+    if (conn) generatedItems(tree, tvb, [[CM.connection, conn.index, `CIP Connection Index: ${conn.index}`]]);
     replayPath(
       c,
       tvb.start,
@@ -567,7 +612,12 @@ function unconnectedReply(
   return `${c.statusName(gs)}: ${cls ? `${cls} - ` : ''}${name}${suffix}`;
 }
 
-export const cmFields = { ...CM, ...prefixed('large', LARGE), ...prefixed('24', RESERVED24), ...PROTO };
+export const cmFields = {
+  ...CM,
+  ...prefixed('large', LARGE),
+  ...prefixed('24', RESERVED24),
+  cipcm: PROTO[''],
+};
 
 function prefixed(tag: string, defs: Record<string, FieldDef>): Record<string, FieldDef> {
   const out: Record<string, FieldDef> = {};

@@ -133,7 +133,7 @@ export function wordsText(n: number): string {
  * `sizeDef` is null, then its segments under `title`.
  */
 export function replayPath(
-  c: Ctx,
+  c: { tree: Tree; tvb: Tvb },
   at: number,
   path: Uint8Array,
   words: number,

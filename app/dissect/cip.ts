@@ -19,7 +19,7 @@ import {
   type Result,
 } from './cip-path.ts';
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
-import { bytes, fields, hex, names, proto, str, uint } from './field.ts';
+import { bytes, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
@@ -465,6 +465,12 @@ function classGeneric(c: Ctx, body: number, end: number): void {
 
 const hex2 = (v: number): string => v.toString(16).padStart(2, '0');
 
+function prefixed(tag: string, defs: Record<string, FieldDef>): Record<string, FieldDef> {
+  const out: Record<string, FieldDef> = {};
+  for (const [k, v] of Object.entries(defs)) out[`${tag}:${k}`] = v;
+  return out;
+}
+
 const HOOKS = {
   message,
   responseData: commonResponse,
@@ -475,5 +481,6 @@ const HOOKS = {
 };
 
 export const cipModule = {
-  fields: { ...F, ...CLS, ...pathFields, ...cmFields },
+  // Keys apart: the Connection Manager repeats some of the message's fields (same filter names).
+  fields: { ...F, cipcls: CLS[''], ...pathFields, ...prefixed('cm', cmFields) },
 };

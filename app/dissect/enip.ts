@@ -3,6 +3,7 @@
 // Format items. The CIP message an unconnected or connected data item carries goes to cip.ts, with
 // the request a reply answers: a reply finds its request by session handle and sender context.
 import { formatDelta } from '../format/time.ts';
+import { connectedInformation } from './cip-cm.ts';
 import { dissectCip } from './cip.ts';
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
 import {
@@ -132,6 +133,7 @@ export const F = fields('enip', {
   'lsr.capaflags.udp': bool('Supports CIP Class 0 or 1 via UDP', 16, 0x0100, { tf: TRUE_FALSE }),
   'lsr.servicename': str('Name of Service'),
   response_to: { name: 'Request In', type: FieldType.FrameNum, generated: true },
+  fwd_open_in: { name: 'Forward Open Request In', type: FieldType.FrameNum },
   time: { name: 'Time', type: FieldType.RelTime, unit: 'seconds', generated: true },
 });
 
@@ -250,6 +252,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   // Command Specific Data: a subtree over the length the header gives (none when it is 0).
   const csd = o + HEADER;
   let later: Cpf['later'] = [];
+  let connId: number | undefined;
   if (len > 0) {
     if (tvb.reportedRemaining(csd) < len) tvb.need(csd, len);
     tree.push(SUBTREE, tvb, csd, len);
@@ -274,13 +277,16 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       tree.add(cmd === SEND_RR_DATA ? F['srrd.iface'] : F['sud.iface'], tvb, csd, 4, iface);
       tree.add(F.timeout, tvb, csd + 4, 2, tvb.u16le(csd + 4));
       const key = `${pinfo.conversation}:${session}:${hexOf(tvb.slice(o + 12, 8))}`;
-      later = cpf(tvb, pinfo, tree, csd + 6, cmd, iface, { kind, key, node, label }).later;
+      ({ later, connId } = cpf(tvb, pinfo, tree, csd + 6, cmd, iface, { kind, key, node, label }));
       break;
     }
     default:
       break;
   }
   if (len > 0) tree.pop();
+  if (cmd === SEND_UNIT_DATA && connId !== undefined) {
+    connectedInformation(tvb, pinfo, tree, connId, F.fwd_open_in);
+  }
   tree.pop();
   afterTree(tvb, pinfo, tree, later);
   pinfo.fenceColumns();
@@ -307,6 +313,8 @@ function appendInfo(pinfo: PacketInfo, sep: string, text: string): void {
  */
 interface Cpf {
   later: { at: number; len: number; io: boolean; cip?: { requestFrame: number | null } }[];
+  /** The connected address item's connection id. */
+  connId?: number;
 }
 
 interface Match {
@@ -355,6 +363,7 @@ function cpf(
           const id = tvb.u32le(o);
           tree.add(F['cpf.cai.connid'], tvb, o, 4, id);
           tree.add(C.connid, tvb, o, 4, id);
+          out.connId = id;
           appendInfo(pinfo, '', `, Connection: ID=${hex8(id)}`);
           // The ENIP node's label gets it at once (proto_item_append_text), whatever follows.
           if (match?.node) match.node.label = `${match.label}, Connection ID: ${hex8(id)}`;
