@@ -2,7 +2,7 @@
 // Forward Open, Forward Close and Unconnected Send, requests and replies. A Forward Open reply
 // registers its connection (by connection triad and by connection id) so a Forward Close and the
 // connected messages of EtherNet/IP can show where it was opened.
-import { CIP_CLASSES } from './cip-names.ts';
+import { CIP_CLASSES, CIP_CM_EXTENDED_STATUS, CIP_GENERAL_STATUS } from './cip-names.ts';
 import {
   dissectPath,
   P,
@@ -114,6 +114,10 @@ const CM = fields('cip', {
   'cm.msg_req_size': uint('Embedded Message Request Size', 16),
   'cm.route_path_size': uint('Route Path Size', 8),
   pad: hex('Pad Byte', 8),
+  'cm.genstat': hex('General Status', 8, { strings: CIP_GENERAL_STATUS }),
+  'cm.addstat_size': uint('Additional Status Size', 8),
+  'cm.ext_status': hex('Extended Status', 16, { strings: CIP_CM_EXTENDED_STATUS }),
+  'cm.addstat': hex('Additional Status', 16),
   connection: uint('CIP Connection Index', 32),
   connid: hex('Connection ID', 32, { hidden: true }),
   fwd_open_in: { name: 'Forward Open Request In', type: FieldType.FrameNum },
@@ -193,7 +197,7 @@ export function cipCm(
   if (ucsReply) suffix = unconnectedReply(c, at, body, end, svc, req, gs);
   else {
     cmService(tvb, tree, at, svc);
-    suffix = gs === null ? cmRequest(c, body, end, req) : cmResponse(c, body, end, req, gs);
+    suffix = gs === null ? cmRequest(c, body, end, req) : cmResponse(c, at, body, end, req, gs);
   }
   tree.pop();
   return suffix;
@@ -231,9 +235,10 @@ function cmRequest(c: Ctx, body: number, end: number, req: CipRequest): string {
   return suffix;
 }
 
-function cmResponse(c: Ctx, body: number, end: number, req: CipRequest, gs: number): string {
+function cmResponse(c: Ctx, at: number, body: number, end: number, req: CipRequest, gs: number): string {
+  if (gs !== 0) cmStatus(c.tvb, c.tree, at + 2, gs);
   commandData(c.tvb, c.tree, body, end);
-  if (gs !== 0 && req.service !== UNCONNECTED_SEND) openCloseError(c.tvb, c.tree, body, end);
+  if (gs !== 0 && req.service !== UNCONNECTED_SEND) openCloseError(c, body, end, req);
   else if (req.service === FORWARD_CLOSE) forwardCloseReply(c, body, req);
   else if (req.service === UNCONNECTED_SEND) unconnectedError(c.tvb, c.tree, body, end);
   else forwardOpenReply(c, body, req);
@@ -525,13 +530,59 @@ function forwardCloseReply(c: Ctx, at: number, req: CipRequest): void {
   });
 }
 
-/** A failed Forward Open or Forward Close: the triad and the remaining path size. */
-function openCloseError(tvb: Tvb, tree: Tree, at: number, end: number): void {
+/** A failed Forward Open or Forward Close: the triad, the remaining path size, the path sent. */
+function openCloseError(c: Ctx, at: number, end: number, req: CipRequest): void {
+  const { tvb, tree } = c;
   if (end - at < 8) return;
   triad(tvb, tree, at);
   if (end - at < 10) return;
-  tree.add(CM['cm.remain_path_size'], tvb, at + 8, 1, tvb.u8(at + 8));
+  const words = tvb.u8(at + 8);
+  tree.add(CM['cm.remain_path_size'], tvb, at + 8, 1, words);
+  if (tree.full) tree.labelLast(`Remaining Path Size: ${wordsText(words)}`);
   tree.add(CM.reserved, tvb, at + 9, 1, tvb.u8(at + 9));
+  const sent = req.connection;
+  if (!sent) return;
+  replayPath(
+    c,
+    tvb.start,
+    sent.path,
+    sent.words,
+    CM['cm.connpath_size'],
+    'Connection Path Size',
+    'Route/Connection Path',
+    noAttributes,
+  );
+}
+
+/**
+ * A failed reply's status, again in the Connection Manager's terms: a connection failure's first
+ * additional status word is its extended status.
+ */
+function cmStatus(tvb: Tvb, tree: Tree, at: number, gs: number): void {
+  const words = tvb.u8(at + 1);
+  const ext = gs === 0x01 && words > 0 ? tvb.u16le(at + 2) : null;
+  tree.push(SUBTREE, tvb, at, 2 + words * 2);
+  if (tree.full) {
+    const name = CIP_GENERAL_STATUS.get(gs) ?? 'Unknown Response';
+    const extName =
+      ext === null
+        ? ''
+        : `, Extended: ${CIP_CM_EXTENDED_STATUS.get(ext) ?? `Unknown (0x${ext.toString(16).padStart(4, '0')})`}`;
+    tree.label(`Status: ${name}${extName}`);
+  }
+  tree.add(CM['cm.genstat'], tvb, at, 1, gs);
+  tree.add(CM['cm.addstat_size'], tvb, at + 1, 1, words);
+  if (tree.full) tree.labelLast(`Additional Status Size: ${wordsText(words)}`);
+  let o = at + 2;
+  if (ext !== null) {
+    tree.add(CM['cm.ext_status'], tvb, o, 2, ext);
+    o += 2;
+  }
+  tree.push(SUBTREE, tvb, o, at + 2 + words * 2 - o);
+  if (tree.full) tree.label('Additional Status');
+  for (; o < at + 2 + words * 2; o += 2) tree.add(CM['cm.addstat'], tvb, o, 2, tvb.u16le(o));
+  tree.pop();
+  tree.pop();
 }
 
 function unconnectedError(tvb: Tvb, tree: Tree, at: number, end: number): void {

@@ -20,6 +20,8 @@ import {
 } from './cip-path.ts';
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
 import { bytes, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
+import { noteFault } from './dissect.ts';
+import { DepthTree } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
@@ -110,10 +112,20 @@ export function dissectCip(
   pinfo.layers.push('cip');
   pinfo.setProto('CIP');
   if (pinfo.wantInfo) pinfo.setInfo('');
-  const c: Ctx = { tvb, pinfo, tree, depth: 0, ...HOOKS };
-  const r = message(c, at, len, (tvb.u8(at) & 0x80) === 0 ? null : matched);
-  if (r.request && (tvb.u8(at) & 0x80) === 0) st.requests.set(pinfo.meta.number, r.request);
-  if (pinfo.wantInfo) pinfo.setInfo(r.info);
+  // A fault inside the message is CIP's (`[Malformed Packet: CIP]`); EtherNet/IP goes on.
+  const sink = tree.full ? new DepthTree(tree) : tree;
+  try {
+    const isRequest = (tvb.u8(at) & 0x80) === 0;
+    const r = message({ tvb, pinfo, tree: sink, depth: 0, ...HOOKS }, at, len, isRequest ? null : matched);
+    if (r.request && isRequest) st.requests.set(pinfo.meta.number, r.request);
+    if (pinfo.wantInfo) pinfo.setInfo(r.info);
+  } catch (err) {
+    sink.unwind();
+    const saved = pinfo.currentProto;
+    pinfo.currentProto = 'CIP';
+    noteFault(err, tvb, pinfo, tree);
+    pinfo.currentProto = saved;
+  }
 }
 
 /** One message (top level, embedded in an Unconnected Send, or in a Multiple Service Packet). */
