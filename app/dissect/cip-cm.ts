@@ -563,7 +563,7 @@ function cmStatus(tvb: Tvb, tree: Tree, at: number, gs: number): void {
   const ext = gs === 0x01 && words > 0 ? tvb.u16le(at + 2) : null;
   tree.push(SUBTREE, tvb, at, 2 + words * 2);
   if (tree.full) {
-    const name = CIP_GENERAL_STATUS.get(gs) ?? 'Unknown Response';
+    const name = CIP_GENERAL_STATUS.get(gs) ?? `Unknown Response (${gs.toString(16)})`;
     const extName =
       ext === null
         ? ''

@@ -164,7 +164,7 @@ export interface PathInfo {
 }
 
 /** Names of attributes, by class, that tshark's attribute tables know (and this file decodes). */
-export type AttributeNames = (cls: number, attr: number) => string | undefined;
+export type AttributeNames = (cls: number, instance: number | undefined, attr: number) => string | undefined;
 
 type Logical = 'cls' | 'instance' | 'member' | 'conpoint' | 'attribute';
 const LOGICAL_KEYS: readonly (Logical | null)[] = [
@@ -191,7 +191,7 @@ function logicalText(
     case 'cls':
       return CIP_CLASSES.get(v) ?? `Class: ${hexv}`;
     case 'attribute': {
-      const name = info.cls === undefined ? undefined : attrName(info.cls, v);
+      const name = info.cls === undefined ? undefined : attrName(info.cls, info.instance, v);
       return name ? `Attribute: ${v} (${name})` : `Attribute: ${v}`;
     }
     case 'instance':

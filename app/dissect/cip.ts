@@ -4,6 +4,7 @@
 // (Get/Set Attribute Single/All, Multiple Service Packet) with the Identity object's attributes,
 // the Connection Manager (cip-cm.ts) and "CIP Class Generic" for the rest. EtherNet/IP hands each
 // unconnected or connected data item here with the request a response answers.
+import { allAttributes, A as ATTRIBUTES, attributeName, singleAttribute } from './cip-attributes.ts';
 import { cipCm, cmFields, CM_SERVICES, isCmService, isUnconnectedReply } from './cip-cm.ts';
 import { CIP_CLASSES, CIP_GENERAL_STATUS } from './cip-names.ts';
 import {
@@ -18,8 +19,7 @@ import {
   type PathInfo,
   type Result,
 } from './cip-path.ts';
-import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
-import { bytes, fields, hex, names, proto, str, uint, type FieldDef } from './field.ts';
+import { bytes, fields, hex, names, proto, uint, type FieldDef } from './field.ts';
 import { noteFault } from './dissect.ts';
 import { DepthTree } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -29,7 +29,6 @@ import type { Tvb } from './tvb.ts';
 const GET_ATTRIBUTES_ALL = 0x01;
 const MULTIPLE_SERVICE_PACKET = 0x0a;
 const GET_ATTRIBUTE_SINGLE = 0x0e;
-const IDENTITY = 0x01;
 
 /** The common services (cip_sc_vals). */
 export const SERVICES = names({
@@ -69,22 +68,6 @@ export const F = fields('cip', {
   'msp.num_services': uint('Number of Services', 16),
   'msp.offset': uint('Offset', 16),
   pad: hex('Pad Byte', 8),
-  'id.vendor_id': hex('Vendor ID', 16, { strings: CIP_VENDORS }),
-  'id.device_type': hex('Device Type', 16, { strings: CIP_DEVICE_TYPES }),
-  'id.product_code': uint('Product Code', 16),
-  'id.major_rev': uint('Major Revision', 8),
-  'id.minor_rev': uint('Minor Revision', 8),
-  'id.status': hex('Status', 16),
-  'id.owned': uint('Owned', 16, { mask: 0x0001 }),
-  'id.conf': uint('Configured', 16, { mask: 0x0004 }),
-  'id.ext': hex('Extended Device Status', 16, { mask: 0x00f0 }),
-  'id.minor_fault1': uint('Minor Recoverable Fault', 16, { mask: 0x0100 }),
-  'id.minor_fault2': uint('Minor Unrecoverable Fault', 16, { mask: 0x0200 }),
-  'id.major_fault1': uint('Major Recoverable Fault', 16, { mask: 0x0400 }),
-  'id.major_fault2': uint('Major Unrecoverable Fault', 16, { mask: 0x0800 }),
-  'id.ext2': hex('Extended Device Status 2', 16, { mask: 0xf000 }),
-  'id.serial_number': hex('Serial Number', 32),
-  'id.product_name': str('Product Name'),
 });
 export const CLS = fields('cipcls', { '': proto('CIP Class Generic') });
 
@@ -252,7 +235,7 @@ function response(c: Ctx, at: number, len: number, svc: number, matched: CipRequ
 }
 
 export function statusName(gs: number): string {
-  return CIP_GENERAL_STATUS.get(gs) ?? 'Unknown Response';
+  return CIP_GENERAL_STATUS.get(gs) ?? `Unknown Response (${gs.toString(16)})`;
 }
 
 function statusItem(tvb: Tvb, tree: Tree, at: number, gs: number, addWords: number): void {
@@ -291,7 +274,7 @@ function commonResponse(
   return suffix;
 }
 
-/** Response data: the Identity attributes tshark decodes, else bytes. Returns a title suffix. */
+/** Response data: the attributes tshark decodes, else bytes. Returns a title suffix. */
 function attributeData(
   c: Ctx,
   body: number,
@@ -303,97 +286,18 @@ function attributeData(
   const { tvb, tree } = c;
   const cls = req?.info.cls;
   const attr = req?.info.attribute;
-  if (gs === 0 && cls === IDENTITY && req) {
+  let o = body;
+  if (gs === 0 && cls !== undefined && req) {
+    const instance = req.info.instance;
     if (sc === GET_ATTRIBUTE_SINGLE && attr !== undefined) {
-      const a = IDENTITY_ATTRIBUTES.get(attr);
-      if (a) {
-        a.read(tvb, tree, body);
-        return ` (${a.name})`;
-      }
+      const suffix = singleAttribute(tvb, tree, body, cls, instance, attr);
+      if (suffix !== null) return suffix;
     } else if (sc === GET_ATTRIBUTES_ALL) {
-      identityAll(tvb, tree, body, end);
-      return '';
+      o = allAttributes(tvb, tree, body, end, cls, instance, pathFields.attribute) ?? body;
     }
   }
-  if (end > body) tree.add(F.data, tvb, body, end - body);
+  if (end > o) tree.add(F.data, tvb, o, end - o);
   return '';
-}
-
-interface Attribute {
-  name: string;
-  /** Adds the attribute's fields at `at`; returns its length. */
-  read(tvb: Tvb, tree: Tree, at: number): number;
-}
-
-const u16Attr =
-  (def: (typeof F)['id.vendor_id']) =>
-  (tvb: Tvb, tree: Tree, at: number): number => {
-    tree.add(def, tvb, at, 2, tvb.u16le(at));
-    return 2;
-  };
-
-function revision(tvb: Tvb, tree: Tree, at: number): number {
-  tree.add(F['id.major_rev'], tvb, at, 1, tvb.u8(at));
-  tree.add(F['id.minor_rev'], tvb, at + 1, 1, tvb.u8(at + 1));
-  return 2;
-}
-
-const STATUS_BITS = [
-  ['id.owned', 0x0001, 0],
-  ['id.conf', 0x0004, 2],
-  ['id.ext', 0x00f0, 4],
-  ['id.minor_fault1', 0x0100, 8],
-  ['id.minor_fault2', 0x0200, 9],
-  ['id.major_fault1', 0x0400, 10],
-  ['id.major_fault2', 0x0800, 11],
-  ['id.ext2', 0xf000, 12],
-] as const;
-
-function deviceStatus(tvb: Tvb, tree: Tree, at: number): number {
-  const v = tvb.u16le(at);
-  tree.push(F['id.status'], tvb, at, 2, v);
-  for (const [key, mask, shift] of STATUS_BITS) tree.add(F[key], tvb, at, 2, (v & mask) >> shift);
-  tree.pop();
-  return 2;
-}
-
-function serial(tvb: Tvb, tree: Tree, at: number): number {
-  tree.add(F['id.serial_number'], tvb, at, 4, tvb.u32le(at));
-  return 4;
-}
-
-function productName(tvb: Tvb, tree: Tree, at: number): number {
-  const n = tvb.u8(at);
-  tree.add(F['id.product_name'], tvb, at + 1, n, tvb.ascii(at + 1, n));
-  return 1 + n;
-}
-
-/** The Identity object's instance attributes tshark 4.0 decodes (1 to 7). */
-const IDENTITY_ATTRIBUTES = new Map<number, Attribute>([
-  [1, { name: 'Vendor ID', read: u16Attr(F['id.vendor_id']) }],
-  [2, { name: 'Device Type', read: u16Attr(F['id.device_type']) }],
-  [3, { name: 'Product Code', read: u16Attr(F['id.product_code']) }],
-  [4, { name: 'Revision', read: revision }],
-  [5, { name: 'Status', read: deviceStatus }],
-  [6, { name: 'Serial Number', read: serial }],
-  [7, { name: 'Product Name', read: productName }],
-]);
-
-export function attributeName(cls: number, attr: number): string | undefined {
-  return cls === IDENTITY ? IDENTITY_ATTRIBUTES.get(attr)?.name : undefined;
-}
-
-/** A Get Attributes All reply from the Identity object: attributes 1 to 7 in order, while data lasts. */
-function identityAll(tvb: Tvb, tree: Tree, at: number, end: number): void {
-  let o = at;
-  for (const [id, a] of IDENTITY_ATTRIBUTES) {
-    if (o >= end) break;
-    tree.push(pathFields.attribute, tvb, o, 0, id);
-    if (tree.full) tree.label(`Attribute: ${id} (${a.name})`);
-    const used = a.read(tvb, tree, o);
-    tree.pop(used);
-    o += used;
-  }
 }
 
 /** The number of services and their offsets; returns the offsets. */
@@ -494,5 +398,5 @@ const HOOKS = {
 
 export const cipModule = {
   // Keys apart: the Connection Manager repeats some of the message's fields (same filter names).
-  fields: { ...F, cipcls: CLS[''], ...pathFields, ...prefixed('cm', cmFields) },
+  fields: { ...F, cipcls: CLS[''], ...ATTRIBUTES, ...pathFields, ...prefixed('cm', cmFields) },
 };

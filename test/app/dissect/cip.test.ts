@@ -1,7 +1,8 @@
 // CIP inside EtherNet/IP against tshark, on messages built per the ODVA spec (CIP Vol. 1 chapters
 // 2-3 and appendix C, Vol. 2 chapter 2): Get Attribute Single and Get Attributes All with their
 // replies (a vendor class as bytes, the Identity object's attributes decoded), an error reply with
-// additional status, Forward Open, Large Forward Open and Forward Close with replies, Unconnected
+// additional status (and one with a status code tshark has no name for), class attributes
+// (instance 0), Set Attribute Single, a path with an extended port segment and a member, Forward Open, Large Forward Open and Forward Close with replies, Unconnected
 // Send with the embedded request and its reply, Multiple Service Packet both ways, a symbolic
 // (ANSI extended symbol) path, a 32-bit instance, a path longer than the message, and connected
 // Send Unit Data messages on the connection the Forward Open set up.
@@ -97,6 +98,26 @@ const FORWARD_CLOSE = [0x4e, 2, ...CM_PATH, 0x0a, 0x0e, ...TRIAD, CONN_PATH.leng
 const FC_REPLY = [0xce, 0, 0, 0, ...TRIAD, 0, 0];
 
 const GAA_IDENTITY = [0x01, 2, 0x20, 0x01, 0x24, 0x01];
+const CLASS_ALL = [...le16(1), ...le16(1), ...le16(1), ...le16(0), 0, 0, ...le16(7), ...le16(10)];
+const SET_SINGLE = [0x10, 3, 0x20, 0x64, 0x24, 0x01, 0x30, 0x05, 1, 2, 3];
+/** A route over an extended port segment (an IP address), a port other than the backplane, a member. */
+const ODD_PATHS = [
+  0x0e,
+  12,
+  0x12,
+  12,
+  ...ascii('192.168.1.10'),
+  0x02,
+  7,
+  0x20,
+  0x64,
+  0x24,
+  1,
+  0x28,
+  3,
+  0x30,
+  1,
+];
 const IDENTITY_ALL = [
   ...le16(1),
   ...le16(12),
@@ -182,6 +203,16 @@ const FRAMES = [
   rr(false, [0x81, 0, 0, 0, ...IDENTITY_ALL]),
   rr(true, GAS_NAME),
   rr(false, [0x8e, 0, 0, 0, 5, ...ascii('ABCDE')]),
+  rr(true, [0x01, 2, 0x20, 0x01, 0x24, 0x00]),
+  rr(false, [0x81, 0, 0, 0, ...CLASS_ALL]),
+  rr(true, [0x0e, 3, 0x20, 0xf5, 0x24, 0x00, 0x30, 0x03]),
+  rr(false, [0x8e, 0, 0, 0, ...le16(1)]),
+  rr(true, [0x01, 2, 0x20, 0x01, 0x24, 0x01]),
+  rr(false, [0x81, 0, 0, 0, ...IDENTITY_ALL, 3, ...le16(0x1234), 5]),
+  rr(true, SET_SINGLE),
+  rr(false, [0x90, 0, 0x99, 0]),
+  rr(true, ODD_PATHS),
+  rr(false, [0x8e, 0, 0, 0, 1]),
   rr(true, GAS_NAME),
   rr(false, [0x8e, 0, 0x05, 1, ...le16(0x1234)]),
   rr(true, FORWARD_OPEN),
@@ -226,7 +257,10 @@ const FIELDS = [
   'cip.class',
   'cip.instance',
   'cip.attribute',
+  'cip.member',
   'cip.port',
+  'cip.linkaddress_size',
+  'cip.linkaddress.string',
   'cip.ex_linkaddress',
   'cip.linkaddress.byte',
   'cip.data_segment.type',
@@ -247,6 +281,14 @@ const FIELDS = [
   'cip.id.ext',
   'cip.id.serial_number',
   'cip.id.product_name',
+  'cip.id.state',
+  'cip.id.config_value',
+  'cip.id.heartbeat',
+  'cip.class_revision',
+  'cip.max_instance',
+  'cip.num_instance',
+  'cip.num_class_attr',
+  'cip.num_inst_attr',
   'cip.cm.sc',
   'cip.cm.priority',
   'cip.cm.tick_time',
@@ -291,15 +333,15 @@ describe('CIP', () => {
     expect(d[2]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:enip:cip');
     expect(cols(2)).toBe('CIP | Class (0x64) - Get Attribute Single');
     expect(cols(3)).toBe('CIP | Success: Class (0x64) - Get Attribute Single');
-    expect(cols(9)).toBe('CIP | Path destination unknown: Identity - Get Attribute Single');
-    expect(cols(10)).toBe('CIP CM | Connection Manager - Forward Open (Message Router)');
-    expect(cols(18)).toBe('CIP CM | Connection Manager - Unconnected Send: Identity - Get Attributes All');
-    expect(cols(19)).toBe('CIP | Success: Identity - Get Attributes All');
+    expect(cols(19)).toBe('CIP | Path destination unknown: Identity - Get Attribute Single');
+    expect(cols(20)).toBe('CIP CM | Connection Manager - Forward Open (Message Router)');
+    expect(cols(28)).toBe('CIP CM | Connection Manager - Unconnected Send: Identity - Get Attributes All');
+    expect(cols(29)).toBe('CIP | Success: Identity - Get Attributes All');
     expect(d[5]?.value('cip.id.product_name')).toBe('ABCD');
   });
 
   it('survives mutated messages', () => {
-    fuzzFrames(FRAMES, 54, 0xc1b);
+    fuzzFrames(FRAMES, 54, 0xc1b, 25);
   });
 
   itAgreesWithTshark(
