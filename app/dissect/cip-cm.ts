@@ -6,6 +6,7 @@ import { CIP_CLASSES, CIP_CM_EXTENDED_STATUS, CIP_GENERAL_STATUS } from './cip-n
 import {
   dissectPath,
   P,
+  InfoText,
   replayPath,
   SUBTREE,
   wordsText,
@@ -187,20 +188,23 @@ export function cipCm(
   svc: number,
   req: CipRequest,
   gs: number | null,
-): string {
+): void {
   const { tvb, tree, pinfo } = c;
   const ucsReply = gs !== null && isUnconnectedReply(req, svc);
   if (!pinfo.layers.includes('cipcm')) pinfo.layers.push('cipcm');
   if (c.depth === 0 && !ucsReply) pinfo.setProto('CIP CM');
   tree.push(PROTO[''], tvb, at, Math.max(0, end - at));
-  let suffix: string;
-  if (ucsReply) suffix = unconnectedReply(c, at, body, end, svc, req, gs);
+  const outer = pinfo.currentProto;
+  pinfo.currentProto = 'CIPCM';
+  if (ucsReply) unconnectedReply(c, at, body, end, svc, req, gs);
   else {
     cmService(tvb, tree, at, svc);
-    suffix = gs === null ? cmRequest(c, body, end, req) : cmResponse(c, at, body, end, req, gs);
+    // No data after the header: nothing more to read (and no fault).
+    if (gs === null && body < end) cmRequest(c, body, end, req);
+    else if (gs !== null) cmResponse(c, at, body, end, req, gs);
   }
+  pinfo.currentProto = outer;
   tree.pop();
-  return suffix;
 }
 
 function cmService(tvb: Tvb, tree: Tree, at: number, svc: number): void {
@@ -218,32 +222,24 @@ function commandData(tvb: Tvb, tree: Tree, body: number, end: number): void {
   if (tree.full) tree.label('Command Specific Data');
 }
 
-function cmRequest(c: Ctx, body: number, end: number, req: CipRequest): string {
+function cmRequest(c: Ctx, body: number, end: number, req: CipRequest): void {
   commandData(c.tvb, c.tree, body, end);
-  let suffix: string;
-  switch (req.service) {
-    case FORWARD_CLOSE:
-      suffix = forwardCloseRequest(c, body, req);
-      break;
-    case UNCONNECTED_SEND:
-      suffix = unconnectedSend(c, body, req);
-      break;
-    default:
-      suffix = forwardOpenRequest(c, body, req, req.service === LARGE_FORWARD_OPEN);
-  }
+  if (req.service === FORWARD_CLOSE) forwardCloseRequest(c, body, req);
+  else if (req.service === UNCONNECTED_SEND) unconnectedSend(c, body, req);
+  else forwardOpenRequest(c, body, req, req.service === LARGE_FORWARD_OPEN);
   c.tree.pop();
-  return suffix;
 }
 
-function cmResponse(c: Ctx, at: number, body: number, end: number, req: CipRequest, gs: number): string {
+function cmResponse(c: Ctx, at: number, body: number, end: number, req: CipRequest, gs: number): void {
   if (gs !== 0) cmStatus(c.tvb, c.tree, at + 2, gs);
+  if (body >= end) return;
   commandData(c.tvb, c.tree, body, end);
-  if (gs !== 0 && req.service !== UNCONNECTED_SEND) openCloseError(c, body, end, req);
+  if (gs !== 0 && req.service !== UNCONNECTED_SEND) openCloseError(c, body, req);
   else if (req.service === FORWARD_CLOSE) forwardCloseReply(c, body, req);
   else if (req.service === UNCONNECTED_SEND) unconnectedError(c.tvb, c.tree, body, end);
   else forwardOpenReply(c, body, req);
   c.tree.pop();
-  return connectionSuffix(req.connection?.info);
+  c.out.add(connectionSuffix(req.connection?.info));
 }
 
 /** ` (Message Router)`: the class the connection path leads to, as Info shows it. */
@@ -255,9 +251,9 @@ function connectionSuffix(info: PathInfo | undefined): string {
 /** Priority/tick time, time-out ticks and the time-out they make. */
 function timeoutFields(tvb: Tvb, tree: Tree, at: number): void {
   const b = tvb.u8(at);
-  const ticks = tvb.u8(at + 1);
   tree.add(CM['cm.priority'], tvb, at, 1, (b >> 4) & 1);
   tree.add(CM['cm.tick_time'], tvb, at, 1, b & 0x0f);
+  const ticks = tvb.u8(at + 1);
   tree.add(CM['cm.timeout_tick'], tvb, at + 1, 1, ticks);
   const ms = (1 << (b & 0x0f)) * ticks;
   tree.add(CM['cm.timeout'], tvb, at, 2, ms);
@@ -267,9 +263,9 @@ function timeoutFields(tvb: Tvb, tree: Tree, at: number): void {
 /** The O->T and T->O connection ids (each also as the hidden `cip.connid`). */
 function connectionIds(tvb: Tvb, tree: Tree, at: number): [number, number] {
   const ot = tvb.u32le(at);
-  const to = tvb.u32le(at + 4);
   tree.add(CM['cm.ot_connid'], tvb, at, 4, ot);
   tree.add(CM.connid, tvb, at, 4, ot);
+  const to = tvb.u32le(at + 4);
   tree.add(CM['cm.to_connid'], tvb, at + 4, 4, to);
   tree.add(CM.connid, tvb, at + 4, 4, to);
   return [ot, to];
@@ -278,18 +274,20 @@ function connectionIds(tvb: Tvb, tree: Tree, at: number): [number, number] {
 /** Connection serial number, originator vendor and serial number: the connection triad. */
 function triad(tvb: Tvb, tree: Tree, at: number): string {
   const serial = tvb.u16le(at);
-  const vendor = tvb.u16le(at + 2);
-  const orig = tvb.u32le(at + 4);
   tree.add(CM['cm.conn_serial_num'], tvb, at, 2, serial);
+  const vendor = tvb.u16le(at + 2);
   tree.add(CM['cm.vendor'], tvb, at + 2, 2, vendor);
+  const orig = tvb.u32le(at + 4);
   tree.add(CM['cm.orig_serial_num'], tvb, at + 4, 4, orig);
   return `${serial}:${vendor}:${orig}`;
 }
 
 /** A time in microseconds as tshark's RPI and API items show it: `500.000ms`. */
-function usItem(tvb: Tvb, tree: Tree, def: FieldDef, at: number, us: number): void {
+function usItem(tvb: Tvb, tree: Tree, def: FieldDef, at: number): number {
+  const us = tvb.u32le(at);
   tree.add(def, tvb, at, 4, us);
   if (tree.full) tree.labelLast(`${def.name}: ${(us / 1000).toFixed(3)}ms`);
+  return us;
 }
 
 function netParams(tvb: Tvb, tree: Tree, at: number, large: boolean, to: boolean): void {
@@ -324,7 +322,7 @@ function transportTrigger(tvb: Tvb, tree: Tree, at: number): void {
 
 const noAttributes: AttributeNames = () => undefined;
 
-function forwardOpenRequest(c: Ctx, at: number, req: CipRequest, large: boolean): string {
+function forwardOpenRequest(c: Ctx, at: number, req: CipRequest, large: boolean): void {
   const { tvb, tree } = c;
   timeoutFields(tvb, tree, at);
   connectionIds(tvb, tree, at + 2);
@@ -333,11 +331,9 @@ function forwardOpenRequest(c: Ctx, at: number, req: CipRequest, large: boolean)
   tree.add(CM['cm.timeout_multiplier'], tvb, at + 18, 1, multiplier);
   tree.add(RESERVED24.reserved, tvb, at + 19, 3, tvb.u24(at + 19));
   const p = large ? 4 : 2;
-  const otRpi = tvb.u32le(at + 22);
-  usItem(tvb, tree, CM['cm.otrpi'], at + 22, otRpi);
+  const otRpi = usItem(tvb, tree, CM['cm.otrpi'], at + 22);
   netParams(tvb, tree, at + 26, large, false);
-  const toRpi = tvb.u32le(at + 26 + p);
-  usItem(tvb, tree, CM['cm.torpi'], at + 26 + p, toRpi);
+  const toRpi = usItem(tvb, tree, CM['cm.torpi'], at + 26 + p);
   netParams(tvb, tree, at + 30 + p, large, true);
   transportTrigger(tvb, tree, at + 30 + 2 * p);
   const sizeAt = at + 31 + 2 * p;
@@ -348,17 +344,15 @@ function forwardOpenRequest(c: Ctx, at: number, req: CipRequest, large: boolean)
   const path = tvb.slice(sizeAt + 1, words * 2).slice();
   const frame = c.pinfo.meta.number;
   req.connection = { triad: key, frame, otRpi, toRpi, multiplier, path, words, info };
-  return connectionSuffix(info);
+  c.out.add(connectionSuffix(info));
 }
 
 function forwardOpenReply(c: Ctx, at: number, req: CipRequest): void {
   const { tvb, tree } = c;
   const [otId, toId] = connectionIds(tvb, tree, at);
   const key = triad(tvb, tree, at + 8);
-  const otApi = tvb.u32le(at + 16);
-  const toApi = tvb.u32le(at + 20);
-  usItem(tvb, tree, CM['cm.otapi'], at + 16, otApi);
-  usItem(tvb, tree, CM['cm.toapi'], at + 20, toApi);
+  const otApi = usItem(tvb, tree, CM['cm.otapi'], at + 16);
+  const toApi = usItem(tvb, tree, CM['cm.toapi'], at + 20);
   const replyEnd = appReply(tvb, tree, at + 24);
   const sent = req.connection;
   if (sent?.triad === key) register(c.pinfo, sent, otApi, toApi, otId, toId);
@@ -414,7 +408,7 @@ function connectionInformation(c: Ctx, at: number, body: () => void): void {
   c.tree.pop();
 }
 
-function forwardCloseRequest(c: Ctx, at: number, req: CipRequest): string {
+function forwardCloseRequest(c: Ctx, at: number, req: CipRequest): void {
   const { tvb, tree } = c;
   timeoutFields(tvb, tree, at);
   const key = triad(tvb, tree, at + 2);
@@ -436,7 +430,7 @@ function forwardCloseRequest(c: Ctx, at: number, req: CipRequest): string {
   };
   const conn = c.pinfo.state.of('cipcm', newState).byTriad.get(key);
   if (conn) connectionInformation(c, at + 12 + words * 2, () => openedConnection(c, conn));
-  return connectionSuffix(info);
+  c.out.add(connectionSuffix(info));
 }
 
 /** Where a closed connection was opened: index, path, request frame, APIs and time-outs. */
@@ -531,11 +525,9 @@ function forwardCloseReply(c: Ctx, at: number, req: CipRequest): void {
 }
 
 /** A failed Forward Open or Forward Close: the triad, the remaining path size, the path sent. */
-function openCloseError(c: Ctx, at: number, end: number, req: CipRequest): void {
+function openCloseError(c: Ctx, at: number, req: CipRequest): void {
   const { tvb, tree } = c;
-  if (end - at < 8) return;
   triad(tvb, tree, at);
-  if (end - at < 10) return;
   const words = tvb.u8(at + 8);
   tree.add(CM['cm.remain_path_size'], tvb, at + 8, 1, words);
   if (tree.full) tree.labelLast(`Remaining Path Size: ${wordsText(words)}`);
@@ -589,7 +581,7 @@ function unconnectedError(tvb: Tvb, tree: Tree, at: number, end: number): void {
   if (end > at) tree.add(CM['cm.remain_path_size'], tvb, at, 1, tvb.u8(at));
 }
 
-function unconnectedSend(c: Ctx, at: number, req: CipRequest): string {
+function unconnectedSend(c: Ctx, at: number, req: CipRequest): void {
   const { tvb, tree } = c;
   timeoutFields(tvb, tree, at);
   const size = tvb.u16le(at + 2);
@@ -599,7 +591,8 @@ function unconnectedSend(c: Ctx, at: number, req: CipRequest): string {
   tvb.need(msgAt, size);
   tree.push(SUBTREE, tvb, msgAt, size);
   if (tree.full) tree.label('CIP Embedded Message Request');
-  const r = c.message({ ...c, depth: c.depth + 1 }, msgAt, size, null);
+  c.out.add(': ');
+  req.inner = c.message({ ...c, depth: c.depth + 1, out: new InfoText(c.out) }, msgAt, size, null).request;
   tree.pop();
   let o = msgAt + size;
   if (size & 1) {
@@ -611,9 +604,7 @@ function unconnectedSend(c: Ctx, at: number, req: CipRequest): string {
   if (tree.full) tree.labelLast(`Route Path Size: ${wordsText(words)}`);
   tree.add(CM.reserved, tvb, o + 1, 1, tvb.u8(o + 1));
   dissectPath(tvb, tree, o + 2, words, 'Route Path', noAttributes);
-  req.inner = r.request;
   req.route = { path: tvb.slice(o + 2, words * 2).slice(), words };
-  return `: ${r.info}`;
 }
 
 /** A reply from an Unconnected Send's target: the embedded request and route replayed, then its data. */
@@ -625,7 +616,7 @@ function unconnectedReply(
   svc: number,
   req: CipRequest,
   gs: number,
-): string {
+): void {
   const { tvb, tree } = c;
   tree.add(CM['cm.sc'], tvb, at, 0, (0x80 | UNCONNECTED_SEND) & 0x7f);
   if (tree.full) tree.labelLast('[Service: Unconnected Send (Response)]');
@@ -656,11 +647,10 @@ function unconnectedReply(
     );
   }
   const sc = svc & 0x7f;
-  const suffix = c.responseData(c, body, end, sc, gs, inner);
   const target = inner?.info;
-  const name = c.serviceName(target?.cls, sc);
   const cls = target ? c.classText(target) : '';
-  return `${c.statusName(gs)}: ${cls ? `${cls} - ` : ''}${name}${suffix}`;
+  c.out.add(`${cls ? `${cls} - ` : ''}${c.serviceName(target?.cls, sc)}`);
+  c.responseData(c, body, end, sc, gs, inner);
 }
 
 export const cmFields = {

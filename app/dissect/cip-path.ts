@@ -107,16 +107,35 @@ export interface Result {
   request: CipRequest | null;
 }
 
+/**
+ * Info text written as the message is read, so that a fault keeps what came before it (tshark
+ * appends to the column as it goes). An embedded message's text can flow into its parent's.
+ */
+export class InfoText {
+  text = '';
+
+  constructor(private readonly parent: InfoText | null = null) {}
+
+  add(s: string): void {
+    this.text += s;
+    this.parent?.add(s);
+  }
+}
+
 /** How a message is being dissected, and the message-level dissectors embedded messages need. */
 export interface Ctx {
   tvb: Tvb;
   pinfo: PacketInfo;
   tree: Tree;
   depth: number;
+  /** This message's Info text. */
+  out: InfoText;
+  /** Keeps a top-level request for its reply as soon as its path is read. */
+  keep?: (req: CipRequest) => void;
   /** One CIP message (embedded in an Unconnected Send). */
   message(c: Ctx, at: number, len: number, matched: CipRequest | null): Result;
   /** A common service's response data, under its "<Service> (Response)" subtree. */
-  responseData(c: Ctx, body: number, end: number, sc: number, gs: number, req: CipRequest | null): string;
+  responseData(c: Ctx, body: number, end: number, sc: number, gs: number, req: CipRequest | null): void;
   attrName: AttributeNames;
   /** Names as Info shows them: a service of a class, the class a path addresses, a status. */
   serviceName(cls: number | undefined, sc: number): string;

@@ -14,6 +14,7 @@ import {
   replayPath,
   SUBTREE,
   wordsText,
+  InfoText,
   type CipRequest,
   type Ctx,
   type PathInfo,
@@ -21,7 +22,7 @@ import {
 } from './cip-path.ts';
 import { bytes, fields, hex, names, proto, uint, type FieldDef } from './field.ts';
 import { noteFault } from './dissect.ts';
-import { DepthTree } from './ip-proto.ts';
+import { DepthTree, expert } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
@@ -97,18 +98,21 @@ export function dissectCip(
   if (pinfo.wantInfo) pinfo.setInfo('');
   // A fault inside the message is CIP's (`[Malformed Packet: CIP]`); EtherNet/IP goes on.
   const sink = tree.full ? new DepthTree(tree) : tree;
+  const out = new InfoText();
+  const keep = (req: CipRequest): void => void st.requests.set(pinfo.meta.number, req);
+  const saved = pinfo.currentProto;
+  // What a fault is named after: the Connection Manager names its own (cip-cm.ts).
+  pinfo.currentProto = 'CIP';
   try {
     const isRequest = (tvb.u8(at) & 0x80) === 0;
-    const r = message({ tvb, pinfo, tree: sink, depth: 0, ...HOOKS }, at, len, isRequest ? null : matched);
-    if (r.request && isRequest) st.requests.set(pinfo.meta.number, r.request);
-    if (pinfo.wantInfo) pinfo.setInfo(r.info);
+    message({ tvb, pinfo, tree: sink, depth: 0, out, keep, ...HOOKS }, at, len, isRequest ? null : matched);
+    if (pinfo.wantInfo) pinfo.setInfo(out.text);
   } catch (err) {
     sink.unwind();
-    const saved = pinfo.currentProto;
-    pinfo.currentProto = 'CIP';
+    if (pinfo.wantInfo) pinfo.setInfo(out.text);
     noteFault(err, tvb, pinfo, tree);
-    pinfo.currentProto = saved;
   }
+  pinfo.currentProto = saved;
 }
 
 /** One message (top level, embedded in an Unconnected Send, or in a Multiple Service Packet). */
@@ -140,20 +144,21 @@ function request(c: Ctx, at: number, len: number, svc: number): Result {
   if (tree.full) tree.labelLast(`Request Path Size: ${wordsText(words)}`);
   const info = dissectPath(tvb, tree, at + 2, words, 'Request Path', attributeName);
   const req: CipRequest = { service: svc, path: tvb.slice(at + 2, words * 2).slice(), words, info };
+  if (c.depth === 0) c.keep?.(req);
+  c.out.add(requestPrefix(info, svc));
   const body = at + 2 + words * 2;
   const end = at + len;
-  let suffix = '';
   if (isCmService(info.cls, svc)) {
     tree.pop(body - at);
-    suffix = cipCm(c, at, body, end, svc, req, null);
+    cipCm(c, at, body, end, svc, req, null);
   } else if (SERVICES.has(svc)) {
-    suffix = commonRequest(c, body, end, svc, req);
+    commonRequest(c, body, end, svc, req);
     tree.pop();
   } else {
     tree.pop();
     classGeneric(c, body, end);
   }
-  return { info: `${requestPrefix(info, svc)}${suffix}`, request: req };
+  return { info: c.out.text, request: req };
 }
 
 /** `Identity - Get Attribute Single`, `'Tag' - Service (0x4c)`, `Class (0x64) - Reset`. */
@@ -177,23 +182,21 @@ function cmServiceName(cls: number | undefined, sc: number): string | undefined 
   return cls === 0x06 ? CM_SERVICES.get(sc) : undefined;
 }
 
-/** A common service's request data (in the CIP tree); returns what Info adds after the service. */
-function commonRequest(c: Ctx, body: number, end: number, svc: number, req: CipRequest): string {
+/** A common service's request data (in the CIP tree). */
+function commonRequest(c: Ctx, body: number, end: number, svc: number, req: CipRequest): void {
   const { tvb, tree } = c;
   tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
   if (tree.full) tree.label(`${SERVICES.get(svc) ?? ''} (Request)`);
-  let suffix = '';
-  if (svc === MULTIPLE_SERVICE_PACKET) suffix = multipleRequest(c, body, end, req);
+  if (svc === MULTIPLE_SERVICE_PACKET) multipleRequest(c, body, end, req);
   else if (end > body) tree.add(F.data, tvb, body, end - body);
   tree.pop();
-  return suffix;
 }
 
 function response(c: Ctx, at: number, len: number, svc: number, matched: CipRequest | null): Result {
   const { tvb, tree } = c;
   const gs = tvb.u8(at + 2);
-  const addWords = tvb.u8(at + 3);
-  statusItem(tvb, tree, at, gs, addWords);
+  c.out.add(`${statusName(gs)}: `);
+  const addWords = statusItem(tvb, tree, at, gs);
   const body = at + 4 + addWords * 2;
   const end = at + len;
   const sc = svc & 0x7f;
@@ -211,37 +214,36 @@ function response(c: Ctx, at: number, len: number, svc: number, matched: CipRequ
       'Request Path',
       attributeName,
     );
-  const status = `${statusName(gs)}: `;
   if (req && isCmService(req.info.cls, req.service)) {
+    // An Unconnected Send's reply names the embedded request instead (cip-cm.ts).
+    if (!isUnconnectedReply(req, svc)) c.out.add(requestPrefix(req.info, svc));
     tree.pop(body - at);
-    const suffix = cipCm(c, at, body, end, svc, req, gs);
-    const ucs = isUnconnectedReply(req, svc);
-    return { info: ucs ? suffix : `${status}${requestPrefix(req.info, svc)}${suffix}`, request: null };
+    cipCm(c, at, body, end, svc, req, gs);
+    return { info: c.out.text, request: null };
   }
-  if (!SERVICES.has(sc)) {
+  // A Multiple Service Packet reply names no class.
+  const msp = sc === MULTIPLE_SERVICE_PACKET && SERVICES.has(sc);
+  c.out.add(req && !msp ? requestPrefix(req.info, svc) : serviceName(undefined, sc));
+  if (SERVICES.has(sc)) {
+    commonResponse(c, body, end, sc, gs, req);
+    tree.pop();
+  } else {
     tree.pop();
     classGeneric(c, body, end);
-    return {
-      info: `${status}${req ? requestPrefix(req.info, svc) : serviceName(undefined, sc)}`,
-      request: null,
-    };
   }
-  const suffix = commonResponse(c, body, end, sc, gs, req);
-  tree.pop();
-  if (sc === MULTIPLE_SERVICE_PACKET)
-    return { info: `${status}${SERVICES.get(sc) ?? ''}${suffix}`, request: null };
-  const prefix = req ? requestPrefix(req.info, svc) : serviceName(undefined, sc);
-  return { info: `${status}${prefix}${suffix}`, request: null };
+  return { info: c.out.text, request: null };
 }
 
 export function statusName(gs: number): string {
   return CIP_GENERAL_STATUS.get(gs) ?? `Unknown Response (${gs.toString(16)})`;
 }
 
-function statusItem(tvb: Tvb, tree: Tree, at: number, gs: number, addWords: number): void {
-  tree.push(SUBTREE, tvb, at + 2, 2 + addWords * 2);
+/** The general status and the additional status words; returns how many of those there are. */
+function statusItem(tvb: Tvb, tree: Tree, at: number, gs: number): number {
+  tree.push(SUBTREE, tvb, at + 2, 2);
   if (tree.full) tree.label(`Status: ${statusName(gs)}: `);
   tree.add(F.genstat, tvb, at + 2, 1, gs);
+  const addWords = tvb.u8(at + 3);
   tree.add(F.addstat_size, tvb, at + 3, 1, addWords);
   if (tree.full) tree.labelLast(`Additional Status Size: ${wordsText(addWords)}`);
   if (addWords > 0) {
@@ -251,10 +253,11 @@ function statusItem(tvb: Tvb, tree: Tree, at: number, gs: number, addWords: numb
     for (let i = 0; i < addWords; i++) tree.add(F.addstat, tvb, at + 4 + i * 2, 2, tvb.u16le(at + 4 + i * 2));
     tree.pop();
   }
-  tree.pop();
+  tree.pop(2 + addWords * 2);
+  return addWords;
 }
 
-/** A common service's response data; returns what Info adds after the service. */
+/** A common service's response data, under "<Service> (Response)". */
 function commonResponse(
   c: Ctx,
   body: number,
@@ -262,16 +265,15 @@ function commonResponse(
   sc: number,
   gs: number,
   req: CipRequest | null,
-): string {
+): void {
   const { tvb, tree } = c;
   tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
   let title = `${SERVICES.get(sc) ?? ''} (Response)`;
-  let suffix = '';
-  if (sc === MULTIPLE_SERVICE_PACKET) suffix = multipleResponse(c, body, end, req);
+  if (tree.full) tree.label(title);
+  if (sc === MULTIPLE_SERVICE_PACKET) multipleResponse(c, body, end, req);
   else if (gs === 0 || end > body) title += attributeData(c, body, end, sc, gs, req);
   if (tree.full) tree.label(title);
   tree.pop();
-  return suffix;
 }
 
 /** Response data: the attributes tshark decodes, else bytes. Returns a title suffix. */
@@ -300,10 +302,32 @@ function attributeData(
   return '';
 }
 
-/** The number of services and their offsets; returns the offsets. */
-function mspOffsets(tvb: Tvb, tree: Tree, body: number): number[] {
+const INVALID_OFFSET = 'Multiple Service Packet service invalid offset';
+
+/** The number of services and their offsets; returns the offsets (none when the count is missing). */
+function mspOffsets(c: Ctx, body: number, end: number): number[] {
+  const { tvb, tree, pinfo } = c;
+  if (end - body < 2) {
+    const msg = 'Multiple Service Packet service missing Number of Services field';
+    expert(pinfo, tree, tvb, body, 0, 'Error', 'Malformed', msg);
+    if (end > body) tree.add(F.data, tvb, body, end - body);
+    return [];
+  }
   const n = tvb.u16le(body);
   tree.add(F['msp.num_services'], tvb, body, 2, n);
+  if (2 + n * 2 > end - body) {
+    expert(
+      pinfo,
+      tree,
+      tvb,
+      body,
+      2,
+      'Warning',
+      'Malformed',
+      'Multiple Service Packet too many services for packet',
+    );
+  }
+  tvb.need(body + 2, n * 2);
   tree.push(SUBTREE, tvb, body + 2, n * 2);
   if (tree.full) tree.label('Offset List');
   const offsets: number[] = [];
@@ -316,61 +340,68 @@ function mspOffsets(tvb: Tvb, tree: Tree, body: number): number[] {
   return offsets;
 }
 
-/** Each embedded message of a Multiple Service Packet, under "Service Packet #n: <its Info>". */
+/**
+ * Each embedded message of a Multiple Service Packet, under "Service Packet #n: <its Info>"; Info
+ * gets `: ` and the service names, comma-separated, as they are read.
+ */
 function mspServices(
   c: Ctx,
   body: number,
   end: number,
-  each: (at: number, len: number, i: number) => Result,
-): string[] {
-  const { tvb, tree } = c;
-  const offsets = mspOffsets(tvb, tree, body);
-  const infos: string[] = [];
+  each: (inner: Ctx, at: number, len: number, i: number) => Result,
+): void {
+  const { tvb, tree, pinfo } = c;
+  const offsets = mspOffsets(c, body, end);
+  if (offsets.length === 0) return;
+  c.out.add(': ');
   offsets.forEach((off, i) => {
     const at = body + off;
     const next = offsets[i + 1];
     const len = (next === undefined ? end : body + next) - at;
-    if (len <= 0 || at >= end) return;
-    tree.push(SUBTREE, tvb, at, len);
+    if (i > 0) c.out.add(', ');
+    // The service's bytes must all be there before its subtree is made (tvb_new_subset_length).
+    if (len > 0) tvb.need(at, len);
+    tree.push(SUBTREE, tvb, at, Math.max(0, len));
+    const node = tree.full ? tree.current() : null;
+    if (node) node.label = `Service Packet #${i + 1}: `;
     tree.add(F['msp.offset'], tvb, body + 2 + i * 2, 2, off);
-    const r = each(at, len, i);
-    if (tree.full) tree.label(`Service Packet #${i + 1}: ${r.info}`);
+    const out = new InfoText();
+    try {
+      if (len > 0) each({ ...c, depth: c.depth + 1, out }, at, len, i);
+      else expert(pinfo, tree, tvb, at, 0, 'Warning', 'Malformed', INVALID_OFFSET);
+    } finally {
+      // What the service's Info got to, even when it failed.
+      if (node) node.label = `Service Packet #${i + 1}: ${out.text}`;
+    }
     tree.pop();
-    infos.push(r.info);
   });
-  return infos;
 }
 
-function multipleRequest(c: Ctx, body: number, end: number, req: CipRequest): string {
-  const inner: Ctx = { ...c, depth: c.depth + 1 };
+function multipleRequest(c: Ctx, body: number, end: number, req: CipRequest): void {
   const services: (CipRequest | null)[] = [];
-  const names: string[] = [];
-  mspServices(c, body, end, (at, len) => {
+  req.services = services;
+  mspServices(c, body, end, (inner, at, len) => {
     const r = message(inner, at, len, null);
     services.push(r.request);
-    names.push(serviceName(r.request?.info.cls, c.tvb.u8(at) & 0x7f));
+    c.out.add(serviceName(r.request?.info.cls, c.tvb.u8(at) & 0x7f));
     return r;
   });
-  req.services = services;
-  return names.length ? `: ${names.join(', ')}` : '';
 }
 
-function multipleResponse(c: Ctx, body: number, end: number, req: CipRequest | null): string {
-  const inner: Ctx = { ...c, depth: c.depth + 1 };
-  const names: string[] = [];
-  mspServices(c, body, end, (at, len, i) => {
+function multipleResponse(c: Ctx, body: number, end: number, req: CipRequest | null): void {
+  mspServices(c, body, end, (inner, at, len, i) => {
     const sent = req?.services?.[i] ?? null;
     const r = message(inner, at, len, sent);
-    names.push(serviceName(sent?.info.cls, c.tvb.u8(at) & 0x7f));
+    c.out.add(serviceName(sent?.info.cls, c.tvb.u8(at) & 0x7f));
     return r;
   });
-  return names.length ? `: ${names.join(', ')}` : '';
 }
 
 /** A service no class dissector here knows: tshark's "CIP Class Generic" with the data as bytes. */
 function classGeneric(c: Ctx, body: number, end: number): void {
   const { tvb, tree, pinfo } = c;
   if (!pinfo.layers.includes('cipcls')) pinfo.layers.push('cipcls');
+  if (body >= end) return;
   tree.push(CLS[''], tvb, body, Math.max(0, end - body));
   tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
   if (tree.full) tree.label('Command Specific Data');
