@@ -4,6 +4,8 @@
 // values are decoded for the class attributes and the Identity object (others show their bytes).
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
 import { fields, hex, names, str, uint, type FieldDef } from './field.ts';
+import { expert } from './ip-proto.ts';
+import type { PacketInfo } from './packet-info.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
@@ -45,8 +47,17 @@ export const A = fields('cip', {
   'id.heartbeat': hex('Heartbeat Interval', 8),
 });
 
-/** Adds an attribute's fields at `at`; returns its length. */
-type Reader = (tvb: Tvb, tree: Tree, at: number) => number;
+/**
+ * Adds an attribute's fields at `at` (the reply ends at `end`); returns its length, or -1 when it
+ * is cut short and tshark notes that rather than failing.
+ */
+type Reader = (tvb: Tvb, tree: Tree, at: number, end: number, pinfo: PacketInfo) => number;
+
+/** tshark's check of an attribute's length: an expert note instead of a read past the end. */
+function short(pinfo: PacketInfo, tree: Tree, tvb: Tvb, at: number, message: string): number {
+  expert(pinfo, tree, tvb, at, 0, 'Error', 'Malformed', message);
+  return -1;
+}
 
 interface Attribute {
   name: string;
@@ -68,7 +79,8 @@ const u16 =
     return 2;
   };
 
-const revision: Reader = (tvb, tree, at) => {
+const revision: Reader = (tvb, tree, at, end, pinfo) => {
+  if (end - at < 2) return short(pinfo, tree, tvb, at, 'Malformed Identity revision');
   tree.add(A['id.major_rev'], tvb, at, 1, tvb.u8(at));
   tree.add(A['id.minor_rev'], tvb, at + 1, 1, tvb.u8(at + 1));
   return 2;
@@ -85,7 +97,8 @@ const STATUS_BITS = [
   ['id.ext2', 0xf000, 12],
 ] as const;
 
-const deviceStatus: Reader = (tvb, tree, at) => {
+const deviceStatus: Reader = (tvb, tree, at, end, pinfo) => {
+  if (end - at < 2) return short(pinfo, tree, tvb, at, 'Malformed Identity status');
   const v = tvb.u16le(at);
   tree.push(A['id.status'], tvb, at, 2, v);
   for (const [key, mask, shift] of STATUS_BITS) tree.add(A[key], tvb, at, 2, (v & mask) >> shift);
@@ -98,8 +111,9 @@ const serial: Reader = (tvb, tree, at) => {
   return 4;
 };
 
-const productName: Reader = (tvb, tree, at) => {
+const productName: Reader = (tvb, tree, at, end, pinfo) => {
   const n = tvb.u8(at);
+  if (end - at < 1 + n) return short(pinfo, tree, tvb, at, 'Missing string data');
   tree.add(A['id.product_name'], tvb, at + 1, n, tvb.ascii(at + 1, n));
   return 1 + n;
 };
@@ -232,16 +246,18 @@ export function attributeName(cls: number, instance: number | undefined, attr: n
  * suffix ` (Name)`), else null.
  */
 export function singleAttribute(
+  pinfo: PacketInfo,
   tvb: Tvb,
   tree: Tree,
   at: number,
+  end: number,
   cls: number,
   instance: number | undefined,
   attr: number,
 ): string | null {
   const a = table(cls, instance)?.get(attr);
   if (!a?.read) return null;
-  a.read(tvb, tree, at);
+  a.read(tvb, tree, at, end, pinfo);
   return ` (${a.name})`;
 }
 
@@ -250,6 +266,7 @@ export function singleAttribute(
  * "Attribute: n (Name)", while data lasts; returns where they end (or null without a table).
  */
 export function allAttributes(
+  pinfo: PacketInfo,
   tvb: Tvb,
   tree: Tree,
   at: number,
@@ -266,8 +283,9 @@ export function allAttributes(
     if (o >= end || !a.read) break;
     tree.push(attrDef, tvb, o, 0, id);
     if (tree.full) tree.label(`Attribute: ${id} (${a.name})`);
-    const used = a.read(tvb, tree, o);
-    tree.pop(used);
+    const used = a.read(tvb, tree, o, end, pinfo);
+    tree.pop(used < 0 ? end - o : used);
+    if (used < 0) return end;
     o += used;
   }
   return o;

@@ -292,10 +292,10 @@ function attributeData(
   if (gs === 0 && cls !== undefined && req) {
     const instance = req.info.instance;
     if (sc === GET_ATTRIBUTE_SINGLE && attr !== undefined) {
-      const suffix = singleAttribute(tvb, tree, body, cls, instance, attr);
+      const suffix = singleAttribute(c.pinfo, tvb, tree, body, end, cls, instance, attr);
       if (suffix !== null) return suffix;
     } else if (sc === GET_ATTRIBUTES_ALL) {
-      o = allAttributes(tvb, tree, body, end, cls, instance, pathFields.attribute) ?? body;
+      o = allAttributes(c.pinfo, tvb, tree, body, end, cls, instance, pathFields.attribute) ?? body;
     }
   }
   if (end > o) tree.add(F.data, tvb, o, end - o);

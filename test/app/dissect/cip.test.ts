@@ -5,7 +5,8 @@
 // (instance 0), Set Attribute Single, a path with an extended port segment and a member, Forward Open, Large Forward Open and Forward Close with replies, Unconnected
 // Send with the embedded request and its reply, Multiple Service Packet both ways, a symbolic
 // (ANSI extended symbol) path, a 32-bit instance, a path longer than the message, and connected
-// Send Unit Data messages on the connection the Forward Open set up.
+// Send Unit Data messages on the connection the Forward Open set up; then many of those messages cut
+// after every byte.
 import { describe, expect, it } from 'vitest';
 import { dissectFrames } from '../../support/dissect-hex.ts';
 import { fuzzFrames, itAgreesWithTshark, TcpStream } from '../../support/proto-oracle.ts';
@@ -236,6 +237,39 @@ const FRAMES = [
   stream.segment(false, new Uint8Array(encap(0x6f, rrData([0x8e, 0, 0x08, 0]), 0x77))),
 ];
 
+/**
+ * Each request or reply cut after every byte (a request and a reply share a sender context, so a
+ * cut reply still finds the last cut request): what tshark marks malformed, and how far its Info
+ * and tree get.
+ */
+const CUT_STREAM = new TcpStream(44818, 40002);
+function cuts(pairs: [number[], number[]][]): Uint8Array[] {
+  const frames = CUT_STREAM.handshake();
+  let ctx = 0x80;
+  for (const [req, rsp] of pairs) {
+    ctx++;
+    for (const [msg, toServer] of [
+      [req, true],
+      [rsp, false],
+    ] as const) {
+      for (let n = 1; n < msg.length; n++) {
+        frames.push(CUT_STREAM.segment(toServer, new Uint8Array(encap(0x6f, rrData(msg.slice(0, n)), ctx))));
+      }
+    }
+  }
+  return frames;
+}
+
+const CUT = cuts([
+  [FORWARD_OPEN, FO_REPLY],
+  [FORWARD_CLOSE, FC_REPLY],
+  [LARGE_FORWARD_OPEN, FO_FAILED],
+  [UNCONNECTED_SEND, [0x81, 0, 0, 0, ...IDENTITY_ALL]],
+  [MSP, MSP_REPLY],
+  [READ_TAG, READ_TAG_REPLY],
+  [ODD_PATHS, [0x8e, 0, 0x05, 1, ...le16(0x1234)]],
+]);
+
 const FIELDS = [
   'frame.protocols',
   '_ws.col.Protocol',
@@ -349,4 +383,20 @@ describe('CIP', () => {
     FIELDS,
     /^(EtherNet\/IP|Common Industrial Protocol|CIP (Connection Manager|Class Generic))/,
   );
+
+  describe('cut short', () => {
+    itAgreesWithTshark(
+      CUT,
+      [
+        'frame.protocols',
+        '_ws.col.Protocol',
+        '_ws.col.Info',
+        '_ws.malformed',
+        '_ws.expert',
+        'cip.sc',
+        'cip.genstat',
+      ],
+      /^(Common Industrial Protocol|CIP (Connection Manager|Class Generic)|\[Malformed Packet)/,
+    );
+  });
 });
