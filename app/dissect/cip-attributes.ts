@@ -2,6 +2,7 @@
 // attributes (instance 0), and the instance attributes of the Identity, Message Router, Connection
 // Manager, TCP/IP Interface, Ethernet Link, QoS and Time Sync objects. Names label request paths;
 // values are decoded for the class attributes and the Identity object (others show their bytes).
+import { CIP_GENERAL_STATUS } from './cip-names.ts';
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
 import { fields, hex, names, str, uint, type FieldDef } from './field.ts';
 import { expert } from './ip-proto.ts';
@@ -45,6 +46,9 @@ export const A = fields('cip', {
   }),
   'id.config_value': hex('Configuration Consistency Value', 16),
   'id.heartbeat': hex('Heartbeat Interval', 8),
+  'getlist.attr_count': uint('Attribute Count', 16),
+  'getlist.attr_status': hex('Attribute Status', 8, { strings: CIP_GENERAL_STATUS }),
+  'create.instance': uint('Instance', 16),
 });
 
 /**
@@ -239,6 +243,24 @@ export function attributeName(cls: number, instance: number | undefined, attr: n
   const known = table(cls, instance)?.get(attr)?.name;
   if (known !== undefined || instance === 0) return known;
   return NAMED[cls]?.[attr - 1] || undefined;
+}
+
+/**
+ * One attribute's value at `at` when the table has a reader for it: returns its length (-1 when
+ * it was cut short), or null when it cannot be decoded here.
+ */
+export function readAttribute(
+  pinfo: PacketInfo,
+  tvb: Tvb,
+  tree: Tree,
+  at: number,
+  end: number,
+  cls: number,
+  instance: number | undefined,
+  attr: number,
+): number | null {
+  const read = table(cls, instance)?.get(attr)?.read;
+  return read ? read(tvb, tree, at, end, pinfo) : null;
 }
 
 /**

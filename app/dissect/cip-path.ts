@@ -58,7 +58,7 @@ export const P = fields('cip', {
   symbol: str('ANSI Symbol'),
 });
 /** The wider forms of the logical values (same filter names, wider hex). */
-const P16 = fields('cip', {
+export const P16 = fields('cip', {
   class: hex('Class', 16, { strings: CIP_CLASSES }),
   instance: hex('Instance', 16),
   member: hex('Member', 16),

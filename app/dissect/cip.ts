@@ -4,12 +4,19 @@
 // (Get/Set Attribute Single/All, Multiple Service Packet) with the Identity object's attributes,
 // the Connection Manager (cip-cm.ts) and "CIP Class Generic" for the rest. EtherNet/IP hands each
 // unconnected or connected data item here with the request a response answers.
-import { allAttributes, A as ATTRIBUTES, attributeName, singleAttribute } from './cip-attributes.ts';
+import {
+  allAttributes,
+  A as ATTRIBUTES,
+  attributeName,
+  readAttribute,
+  singleAttribute,
+} from './cip-attributes.ts';
 import { cipCm, cmFields, CM_SERVICES, isCmService, isUnconnectedReply } from './cip-cm.ts';
 import { CIP_CLASSES, CIP_GENERAL_STATUS } from './cip-names.ts';
 import {
   dissectPath,
   P,
+  P16,
   pathFields,
   replayPath,
   SUBTREE,
@@ -30,6 +37,9 @@ import type { Tvb } from './tvb.ts';
 const GET_ATTRIBUTES_ALL = 0x01;
 const MULTIPLE_SERVICE_PACKET = 0x0a;
 const GET_ATTRIBUTE_SINGLE = 0x0e;
+const GET_ATTRIBUTE_LIST = 0x03;
+const CREATE = 0x08;
+const SET_ATTRIBUTE_SINGLE = 0x10;
 
 /** The common services (cip_sc_vals). */
 export const SERVICES = names({
@@ -188,8 +198,67 @@ function commonRequest(c: Ctx, body: number, end: number, svc: number, req: CipR
   tree.push(SUBTREE, tvb, body, Math.max(0, end - body));
   if (tree.full) tree.label(`${SERVICES.get(svc) ?? ''} (Request)`);
   if (svc === MULTIPLE_SERVICE_PACKET) multipleRequest(c, body, end, req);
-  else if (end > body) tree.add(F.data, tvb, body, end - body);
+  else if (svc === GET_ATTRIBUTE_LIST) getListRequest(c, body, req);
+  else if (!(svc === SET_ATTRIBUTE_SINGLE && setSingle(c, body, end, req)) && end > body) {
+    tree.add(F.data, tvb, body, end - body);
+  }
   tree.pop();
+}
+
+/** A Set Attribute Single request's value, where the attribute table decodes it. */
+function setSingle(c: Ctx, body: number, end: number, req: CipRequest): boolean {
+  const { cls, instance, attribute } = req.info;
+  if (cls === undefined || attribute === undefined || end <= body) return false;
+  return readAttribute(c.pinfo, c.tvb, c.tree, body, end, cls, instance, attribute) !== null;
+}
+
+/** `Attribute: 7 (Product Name)` for an attribute of the class and instance `req` addressed. */
+function attributeLabel(req: CipRequest | null, attr: number): string {
+  const { cls, instance } = req?.info ?? {};
+  const name = cls === undefined ? undefined : attributeName(cls, instance, attr);
+  return name ? `Attribute: ${attr} (${name})` : `Attribute: ${attr}`;
+}
+
+/** Get Attribute List: the count and the attribute ids. */
+function getListRequest(c: Ctx, body: number, req: CipRequest): void {
+  const { tvb, tree } = c;
+  const n = tvb.u16le(body);
+  tree.add(ATTRIBUTES['getlist.attr_count'], tvb, body, 2, n);
+  tree.push(SUBTREE, tvb, body + 2, n * 2);
+  if (tree.full) tree.label('Attribute List');
+  for (let i = 0, o = body + 2; i < n; i++, o += 2) {
+    const attr = tvb.u16le(o);
+    tree.add(P16.attribute, tvb, o, 2, attr);
+    if (tree.full) tree.labelLast(attributeLabel(req, attr));
+  }
+  tree.pop();
+}
+
+/** Get Attribute List reply: each attribute's id, status and (where decoded here) value. */
+function getListResponse(c: Ctx, body: number, end: number, req: CipRequest | null): number {
+  const { tvb, tree, pinfo } = c;
+  const n = tvb.u16le(body);
+  tree.add(ATTRIBUTES['getlist.attr_count'], tvb, body, 2, n);
+  tree.push(SUBTREE, tvb, body + 2, Math.max(0, end - body - 2));
+  if (tree.full) tree.label('Attribute List');
+  let o = body + 2;
+  for (let i = 0; i < n && o < end; i++) {
+    const attr = tvb.u16le(o);
+    tree.push(P16.attribute, tvb, o, 4, attr);
+    if (tree.full) tree.label(attributeLabel(req, attr));
+    const status = tvb.u8(o + 2);
+    tree.add(ATTRIBUTES['getlist.attr_status'], tvb, o + 2, 1, status);
+    const cls = req?.info.cls;
+    const used =
+      status !== 0 || cls === undefined
+        ? 0
+        : readAttribute(pinfo, tvb, tree, o + 4, end, cls, req?.info.instance, attr);
+    tree.pop(4 + Math.max(0, used ?? 0));
+    if (used === null || used < 0) return used === null ? o : end;
+    o += 4 + used;
+  }
+  tree.pop();
+  return o;
 }
 
 function response(c: Ctx, at: number, len: number, svc: number, matched: CipRequest | null): Result {
@@ -257,6 +326,12 @@ function statusItem(tvb: Tvb, tree: Tree, at: number, gs: number): number {
   return addWords;
 }
 
+/** An Unconnected Send target's reply data: a common service's, or CIP Class Generic. */
+function replyData(c: Ctx, body: number, end: number, sc: number, gs: number, req: CipRequest | null): void {
+  if (SERVICES.has(sc)) commonResponse(c, body, end, sc, gs, req);
+  else classGeneric(c, body, end);
+}
+
 /** A common service's response data, under "<Service> (Response)". */
 function commonResponse(
   c: Ctx,
@@ -297,6 +372,11 @@ function attributeData(
     } else if (sc === GET_ATTRIBUTES_ALL) {
       o = allAttributes(c.pinfo, tvb, tree, body, end, cls, instance, pathFields.attribute) ?? body;
     }
+  }
+  if (gs === 0 && sc === GET_ATTRIBUTE_LIST && end > body) o = getListResponse(c, body, end, req);
+  if (gs === 0 && sc === CREATE && end - body >= 2) {
+    tree.add(ATTRIBUTES['create.instance'], tvb, body, 2, tvb.u16le(body));
+    o = body + 2;
   }
   if (end > o) tree.add(F.data, tvb, o, end - o);
   return '';
@@ -420,7 +500,7 @@ function prefixed(tag: string, defs: Record<string, FieldDef>): Record<string, F
 
 const HOOKS = {
   message,
-  responseData: commonResponse,
+  responseData: replyData,
   attrName: attributeName,
   serviceName,
   classText,

@@ -2,7 +2,7 @@
 // 2-3 and appendix C, Vol. 2 chapter 2): Get Attribute Single and Get Attributes All with their
 // replies (a vendor class as bytes, the Identity object's attributes decoded), an error reply with
 // additional status (and one with a status code tshark has no name for), class attributes
-// (instance 0), Set Attribute Single, a path with an extended port segment and a member, Forward Open, Large Forward Open and Forward Close with replies, Unconnected
+// (instance 0), Set Attribute Single, Get Attribute List, Create, a path with an extended port segment and a member, Forward Open, Large Forward Open and Forward Close with replies, Unconnected
 // Send with the embedded request and its reply, Multiple Service Packet both ways, a symbolic
 // (ANSI extended symbol) path, a 32-bit instance, a path longer than the message, and connected
 // Send Unit Data messages on the connection the Forward Open set up; then many of those messages cut
@@ -214,6 +214,16 @@ const FRAMES = [
   rr(false, [0x90, 0, 0x99, 0]),
   rr(true, ODD_PATHS),
   rr(false, [0x8e, 0, 0, 0, 1]),
+  // Get Attribute List, Set Attribute Single of the product name, Create, and a Read Tag routed
+  // by Unconnected Send.
+  rr(true, [0x03, 2, 0x20, 1, 0x24, 1, ...le16(2), ...le16(1), ...le16(7)]),
+  rr(false, [0x83, 0, 0, 0, ...le16(2), ...le16(1), 0, 0, ...le16(1), ...le16(7), 0, 0, 2, ...ascii('AB')]),
+  rr(true, [0x10, 3, 0x20, 1, 0x24, 1, 0x30, 7, 2, ...ascii('AB')]),
+  rr(false, [0x90, 0, 0, 0]),
+  rr(true, [0x08, 2, 0x20, 4, 0x24, 0, 1, 2]),
+  rr(false, [0x88, 0, 0, 0, ...le16(5)]),
+  rr(true, [0x52, 2, ...CM_PATH, 0x0a, 0x0e, ...le16(READ_TAG.length), ...READ_TAG, 1, 0, 1, 0]),
+  rr(false, READ_TAG_REPLY),
   rr(true, GAS_NAME),
   rr(false, [0x8e, 0, 0x05, 1, ...le16(0x1234)]),
   rr(true, FORWARD_OPEN),
@@ -323,6 +333,9 @@ const FIELDS = [
   'cip.num_instance',
   'cip.num_class_attr',
   'cip.num_inst_attr',
+  'cip.getlist.attr_count',
+  'cip.getlist.attr_status',
+  'cip.create.instance',
   'cip.cm.sc',
   'cip.cm.priority',
   'cip.cm.tick_time',
@@ -367,10 +380,10 @@ describe('CIP', () => {
     expect(d[2]?.pinfo.layers.slice(1).join(':')).toBe('eth:ethertype:ip:tcp:enip:cip');
     expect(cols(2)).toBe('CIP | Class (0x64) - Get Attribute Single');
     expect(cols(3)).toBe('CIP | Success: Class (0x64) - Get Attribute Single');
-    expect(cols(19)).toBe('CIP | Path destination unknown: Identity - Get Attribute Single');
-    expect(cols(20)).toBe('CIP CM | Connection Manager - Forward Open (Message Router)');
-    expect(cols(28)).toBe('CIP CM | Connection Manager - Unconnected Send: Identity - Get Attributes All');
-    expect(cols(29)).toBe('CIP | Success: Identity - Get Attributes All');
+    expect(cols(27)).toBe('CIP | Path destination unknown: Identity - Get Attribute Single');
+    expect(cols(28)).toBe('CIP CM | Connection Manager - Forward Open (Message Router)');
+    expect(cols(36)).toBe('CIP CM | Connection Manager - Unconnected Send: Identity - Get Attributes All');
+    expect(cols(37)).toBe('CIP | Success: Identity - Get Attributes All');
     expect(d[5]?.value('cip.id.product_name')).toBe('ABCD');
   });
 
