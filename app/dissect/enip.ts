@@ -1,9 +1,10 @@
 // EtherNet/IP encapsulation (`enip.*`) on TCP and UDP 44818, and CIP I/O (class 0/1) datagrams on
 // UDP 2222, as tshark 4.0 shows them: the 24-byte header, the commands and the Common Packet
-// Format items. The CIP message an unconnected or connected data item carries is not decoded here
-// (tshark hands it to its `cip` dissector); a reply to a Send RR Data request finds its request by
-// session handle and sender context.
+// Format items. The CIP message an unconnected or connected data item carries goes to cip.ts, with
+// the request a reply answers: a reply finds its request by session handle and sender context.
 import { formatDelta } from '../format/time.ts';
+import { connectedInformation } from './cip-cm.ts';
+import { dissectCip } from './cip.ts';
 import { CIP_DEVICE_TYPES, CIP_VENDORS } from './enip-names.ts';
 import {
   bool,
@@ -132,6 +133,7 @@ export const F = fields('enip', {
   'lsr.capaflags.udp': bool('Supports CIP Class 0 or 1 via UDP', 16, 0x0100, { tf: TRUE_FALSE }),
   'lsr.servicename': str('Name of Service'),
   response_to: { name: 'Request In', type: FieldType.FrameNum, generated: true },
+  fwd_open_in: { name: 'Forward Open Request In', type: FieldType.FrameNum },
   time: { name: 'Time', type: FieldType.RelTime, unit: 'seconds', generated: true },
 });
 
@@ -250,6 +252,7 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   // Command Specific Data: a subtree over the length the header gives (none when it is 0).
   const csd = o + HEADER;
   let later: Cpf['later'] = [];
+  let connId: number | undefined;
   if (len > 0) {
     if (tvb.reportedRemaining(csd) < len) tvb.need(csd, len);
     tree.push(SUBTREE, tvb, csd, len);
@@ -274,13 +277,16 @@ function pdu(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
       tree.add(cmd === SEND_RR_DATA ? F['srrd.iface'] : F['sud.iface'], tvb, csd, 4, iface);
       tree.add(F.timeout, tvb, csd + 4, 2, tvb.u16le(csd + 4));
       const key = `${pinfo.conversation}:${session}:${hexOf(tvb.slice(o + 12, 8))}`;
-      later = cpf(tvb, pinfo, tree, csd + 6, cmd, iface, { kind, key, node, label }).later;
+      ({ later, connId } = cpf(tvb, pinfo, tree, csd + 6, cmd, iface, { kind, key, node, label }));
       break;
     }
     default:
       break;
   }
   if (len > 0) tree.pop();
+  if (cmd === SEND_UNIT_DATA && connId !== undefined) {
+    connectedInformation(tvb, pinfo, tree, connId, F.fwd_open_in);
+  }
   tree.pop();
   afterTree(tvb, pinfo, tree, later);
   pinfo.fenceColumns();
@@ -302,10 +308,13 @@ function appendInfo(pinfo: PacketInfo, sep: string, text: string): void {
 
 /**
  * What the CPF leaves to its caller: payloads tshark shows beside the ENIP tree, not in it (class
- * 0/1 I/O data; an unconnected message for an interface other than CIP, as plain data).
+ * 0/1 I/O data; a CIP message, with the frame of the request a reply answers; an unconnected
+ * message for an interface other than CIP, as plain data).
  */
 interface Cpf {
-  later: { at: number; len: number; io: boolean }[];
+  later: { at: number; len: number; io: boolean; cip?: { requestFrame: number | null } }[];
+  /** The connected address item's connection id. */
+  connId?: number;
 }
 
 interface Match {
@@ -354,6 +363,7 @@ function cpf(
           const id = tvb.u32le(o);
           tree.add(F['cpf.cai.connid'], tvb, o, 4, id);
           tree.add(C.connid, tvb, o, 4, id);
+          out.connId = id;
           appendInfo(pinfo, '', `, Connection: ID=${hex8(id)}`);
           // The ENIP node's label gets it at once (proto_item_append_text), whatever follows.
           if (match?.node) match.node.label = `${match.label}, Connection ID: ${hex8(id)}`;
@@ -362,10 +372,13 @@ function cpf(
         case ITEM_UNCONNECTED_DATA:
           if (match && cmd === SEND_RR_DATA) matched = findRequest(pinfo, match);
           if (iface !== 0) out.later.push({ at: o, len, io: false });
+          else if (cmd === SEND_RR_DATA) out.later.push(cipItem(o, len, matched));
           break;
         case ITEM_CONNECTED_DATA:
           if (cmd === SEND_UNIT_DATA) {
             tree.add(C.seq, tvb, o, 2, tvb.u16le(o));
+            if (match) matched = findRequest(pinfo, match);
+            if (len > 2) out.later.push(cipItem(o + 2, len - 2, matched));
           } else if (cmd === NO_COMMAND) out.later.push({ at: o, len, io: true });
           break;
         case ITEM_IDENTITY:
@@ -411,6 +424,10 @@ function cpf(
     }
   }
   return out;
+}
+
+function cipItem(at: number, len: number, matched: Request | null | undefined): Cpf['later'][number] {
+  return { at, len, io: false, cip: { requestFrame: matched?.frame ?? null } };
 }
 
 /** A Send RR Data request remembered, or the request a response answers (first pass decides). */
@@ -488,7 +505,8 @@ function listServices(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number): void
 
 function afterTree(tvb: Tvb, pinfo: PacketInfo, tree: Tree, later: Cpf['later']): void {
   for (const p of later) {
-    if (p.io) ioData(tvb, pinfo, tree, p.at, p.len);
+    if (p.cip) dissectCip(tvb, pinfo, tree, p.at, p.len, p.cip.requestFrame);
+    else if (p.io) ioData(tvb, pinfo, tree, p.at, p.len);
     else if (tvb.reportedRemaining(p.at) > 0) dissectData(tvb.sub(p.at, p.len), pinfo, tree);
   }
 }

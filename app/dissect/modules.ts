@@ -26,6 +26,7 @@ import { mysqlModule } from './mysql.ts';
 import { iec104Module } from './iec104.ts';
 import { dnp3Module } from './dnp3.ts';
 import { enipModule } from './enip.ts';
+import { cipModule } from './cip.ts';
 import { mbtcpModule } from './mbtcp.ts';
 import { mqttModule } from './mqtt.ts';
 import { tpktModule } from './tpkt.ts';
@@ -186,6 +187,7 @@ export const MODULES: readonly DissectorModule[] = [
   pgsqlModule,
   mysqlModule,
   enipModule,
+  cipModule,
   mbtcpModule,
   iec104Module,
   dnp3Module,

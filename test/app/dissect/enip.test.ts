@@ -2,8 +2,8 @@
 // chapter 2): List Identity, List Services and List Interfaces over UDP 44818 with their replies,
 // a Register Session exchange, Send RR Data and Send Unit Data over TCP 44818, two messages in
 // one segment, one cut over two segments, an unknown command, bad lengths, and a class 1 I/O
-// datagram on UDP 2222. The CIP messages inside the data items are not decoded by Trawl (tshark
-// shows them as `cip`): for those frames only the `enip.*` fields and the ENIP tree are compared.
+// datagram on UDP 2222. The CIP messages inside the data items are compared too (cip.test.ts
+// covers CIP itself).
 import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
@@ -159,6 +159,9 @@ const FIELDS = [
 ];
 
 const ENIP_FIELDS = [
+  'frame.protocols',
+  '_ws.col.Protocol',
+  '_ws.col.Info',
   'enip.command',
   'enip.length',
   'enip.session',
@@ -198,6 +201,10 @@ describe('EtherNet/IP', () => {
   itAgreesWithTshark(PLAIN, FIELDS, /^(EtherNet\/IP|Common Industrial Protocol, I\/O)/);
 
   describe('carrying CIP', () => {
-    itAgreesWithTshark(WITH_CIP, ENIP_FIELDS, /^(EtherNet\/IP|Data \(\d+ bytes?\))/);
+    itAgreesWithTshark(
+      WITH_CIP,
+      ENIP_FIELDS,
+      /^(EtherNet\/IP|Data \(\d+ bytes?\)|Common Industrial Protocol|CIP Class Generic)/,
+    );
   });
 });
