@@ -22,6 +22,7 @@ import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta } from '../format/time.ts';
 import { dissectData } from './data.ts';
+import { dissectGssapi } from './gssapi.ts';
 
 const CMD_NAMES = [
   'Negotiate Protocol', 'Session Setup', 'Session Logoff', 'Tree Connect', 'Tree Disconnect', 'Create',
@@ -792,7 +793,7 @@ function negotiateResponse(m: Msg, at: number): number {
   p += 54;
   const blob = olb16(m, p);
   p += 4;
-  blobBytes(m, blob, F.security_blob);
+  securityBlob(m, blob);
   const nco = tvb.u32le(p);
   tree.add(F['negotiate_context.offset'], tvb, p, 4, nco);
   p += 4;
@@ -900,7 +901,7 @@ function sessionSetupRequest(m: Msg, at: number): number {
   tvb.need(p, 8);
   tree.add(F.previous_sesid, tvb, p, 8, tvb.view.getBigUint64(p, true));
   p += 8;
-  blobBytes(m, blob, F.security_blob);
+  securityBlob(m, blob);
   return Math.max(p, blob.end);
 }
 
@@ -916,7 +917,7 @@ function sessionSetupResponse(m: Msg, at: number): number {
   p += 2;
   const blob = olb16(m, p);
   p += 4;
-  blobBytes(m, blob, F.security_blob);
+  securityBlob(m, blob);
   return Math.max(p, blob.end);
 }
 
@@ -1304,6 +1305,19 @@ function blobBytes(m: Msg, o: Olb, def: FieldDef): void {
   }
   m.tree.add(def, m.tvb, o.start, Math.min(o.len, m.tvb.remaining(o.start)));
   m.tvb.need(o.start, o.len);
+}
+
+/** The security blob with its GSS-API / SPNEGO / NTLMSSP / Kerberos decode under it. */
+function securityBlob(m: Msg, o: Olb): void {
+  if (o.len === 0) return blobBytes(m, o, F.security_blob);
+  olbItems(m, o);
+  m.tree.push(F.security_blob, m.tvb, o.start, Math.min(o.len, m.tvb.remaining(o.start)));
+  try {
+    m.tvb.need(o.start, o.len);
+    dissectGssapi(m.tvb.sub(o.start, o.len), m.pinfo, m.tree);
+  } finally {
+    m.tree.pop();
+  }
 }
 
 /** A buffer shown as a subtree of its own (FT_NONE) after its offset and length. */
