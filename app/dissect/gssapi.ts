@@ -3,7 +3,7 @@
 // mechListMIC, the inner token handed to NTLMSSP or to Kerberos (the KRB5 GSS-API wrapper:
 // krb5_blob, its OID and token id). Security blobs of SMB, SMB2 and HTTP auth headers come here.
 import { berHeader, berOid, type BerHeader } from './asn1.ts';
-import { bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
+import { bool, bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
 import { dissectKerberosEmbedded } from './kerberos.ts';
 import { dissectNtlmssp } from './ntlmssp.ts';
 import type { PacketInfo } from './packet-info.ts';
@@ -37,6 +37,10 @@ const KRB5_TOKEN_IDS = names({
 export const G = fields('gss-api', {
   '': proto('GSS-API Generic Security Service Application Program Interface'),
   OID: str('OID'),
+  // Known to filters; Trawl does not produce them (DCE/RPC auth verifiers, reassembly).
+  token_object: bytes('Token object'),
+  auth_verifier: bytes('Authentication verifier'),
+  auth_credentials: bytes('Authentication credentials'),
 });
 
 export const S = fields('spnego', {
@@ -57,6 +61,30 @@ export const S = fields('spnego', {
   'krb5.blob': bytes('krb5_blob'),
   krb5_oid: str('KRB5 OID'),
   'krb5.tok_id': hex('krb5_tok_id', 16, { strings: KRB5_TOKEN_IDS }),
+  // Known to filters; Trawl does not decode per-message (wrap / MIC) tokens yet.
+  wraptoken: text('wrapToken'),
+  'krb5.sgn_alg': hex('krb5_sgn_alg', 16),
+  'krb5.seal_alg': hex('krb5_seal_alg', 16),
+  'krb5.snd_seq': bytes('krb5_snd_seq'),
+  'krb5.sgn_cksum': bytes('krb5_sgn_cksum'),
+  'krb5.confounder': bytes('krb5_confounder'),
+  'krb5.filler': bytes('krb5_filler'),
+  'krb5.cfx_flags': hex('krb5_cfx_flags', 8),
+  'krb5.send_by_acceptor': bool('SendByAcceptor', 8, 0x01),
+  'krb5.sealed': bool('Sealed', 8, 0x02),
+  'krb5.acceptor_subkey': bool('AcceptorSubkey', 8, 0x04),
+  'krb5.cfx_ec': uint('krb5_cfx_ec', 16),
+  'krb5.cfx_rrc': uint('krb5_cfx_rrc', 16),
+  'krb5.cfx_seq': uint('krb5_cfx_seq', 64),
+  thisMech: str('thisMech'),
+  innerContextToken_element: text('innerContextToken'),
+  'ContextFlags.delegFlag': bool('delegFlag', 8, 0x80),
+  'ContextFlags.mutualFlag': bool('mutualFlag', 8, 0x40),
+  'ContextFlags.replayFlag': bool('replayFlag', 8, 0x20),
+  'ContextFlags.sequenceFlag': bool('sequenceFlag', 8, 0x10),
+  'ContextFlags.anonFlag': bool('anonFlag', 8, 0x08),
+  'ContextFlags.confFlag': bool('confFlag', 8, 0x04),
+  'ContextFlags.integFlag': bool('integFlag', 8, 0x02),
 });
 
 interface Ctx {
@@ -135,11 +163,16 @@ function spnego(c: Ctx, from: number, to: number): void {
 }
 
 /** Each element of a constructed element's contents, with its context tag (or -1) and contents. */
-function eachTagged(c: Ctx, h: BerHeader, each: (tag: number, inner: BerHeader, outer: BerHeader) => void): void {
+function eachTagged(
+  c: Ctx,
+  h: BerHeader,
+  each: (tag: number, inner: BerHeader, outer: BerHeader) => void,
+): void {
   let p = h.start;
   while (p < h.end) {
     const outer = berHeader(c.tvb, p, h.end);
-    if (outer.cls === 0x80 && outer.constructed) each(outer.tag, berHeader(c.tvb, outer.start, outer.end), outer);
+    if (outer.cls === 0x80 && outer.constructed)
+      each(outer.tag, berHeader(c.tvb, outer.start, outer.end), outer);
     else each(-1, outer, outer);
     p = outer.end;
   }
@@ -171,7 +204,7 @@ function initField(c: Ctx, tag: number, inner: BerHeader): void {
 function mechTypes(c: Ctx, h: BerHeader): void {
   const { tvb, tree } = c;
   const oids: [BerHeader, string][] = [];
-  for (let p = h.start; p < h.end; ) {
+  for (let p = h.start; p < h.end;) {
     const e = berHeader(tvb, p, h.end);
     oids.push([e, berOid(tvb, e.start, e.length)]);
     p = e.end;

@@ -904,7 +904,12 @@ function headerLines(
 }
 
 /** Headers whose NTLM / Negotiate tokens tshark decodes (its check_auth_ntlmssp). */
-const AUTH_HEADERS = new Set(['authorization', 'proxy-authorization', 'www-authenticate', 'proxy-authenticate']);
+const AUTH_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'proxy-authenticate',
+]);
 
 /** A label past Wireshark's 240-byte item label, cut and marked as tshark 4.0 prints it. */
 function cutLabel(label: string): string {
