@@ -166,6 +166,25 @@ function secBuf(c: Ctx, at: number): SecBuf {
   return { at, len: c.tvb.u16le(at), maxlen: c.tvb.u16le(at + 2), offset: c.tvb.u32le(at + 4) };
 }
 
+/** The names an AUTHENTICATE message carried (SMB2 shows them with its session). */
+export interface NtlmAuth {
+  user: string;
+  domain: string;
+  host: string;
+}
+
+class NtlmsspState {
+  /** The AUTHENTICATE of each frame that had one. */
+  readonly auths = new Map<number, NtlmAuth>();
+}
+
+const ntlmState = (pinfo: PacketInfo): NtlmsspState => pinfo.state.of('ntlmssp', () => new NtlmsspState());
+
+/** The AUTHENTICATE message this frame carried, if any. */
+export function ntlmsspAuthIn(pinfo: PacketInfo): NtlmAuth | undefined {
+  return ntlmState(pinfo).auths.get(pinfo.meta.number);
+}
+
 function appendInfo(pinfo: PacketInfo, s: string): void {
   if (pinfo.wantInfo) pinfo.setInfo(pinfo.info ? `${pinfo.info}, ${s}` : s);
 }
@@ -437,6 +456,7 @@ function authenticate(c: Ctx): void {
   const host = secString(c, o + 44, unicode, F['auth.hostname']);
   dataStart = Math.min(dataStart, domain.b.offset, user.b.offset, host.b.offset);
   appendInfo(c.pinfo, `User: ${domain.s}\\${user.s}`);
+  ntlmState(c.pinfo).auths.set(c.pinfo.meta.number, { user: user.s, domain: domain.s, host: host.s });
   secBlob(c, o + 52, F['auth.sesskey']);
   authTail(c, 60, dataStart);
 }

@@ -23,6 +23,7 @@ import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta } from '../format/time.ts';
 import { dissectData } from './data.ts';
 import { dissectGssapi } from './gssapi.ts';
+import { ntlmsspAuthIn, type NtlmAuth } from './ntlmssp.ts';
 
 const CMD_NAMES = [
   'Negotiate Protocol', 'Session Setup', 'Session Logoff', 'Tree Connect', 'Tree Disconnect', 'Create',
@@ -157,6 +158,10 @@ export const F = fields('smb2', {
   tree: str('Tree'),
   share_type: hex('Share Type', 8, { strings: SHARE_TYPES }),
   tcon_frame: uint('Connected in Frame', 32),
+  acct: str('Account', { generated: true }),
+  domain: str('Domain', { generated: true }),
+  host: str('Host', { generated: true }),
+  auth_frame: uint('Authenticated in Frame', 32, { generated: true }),
   response_in: { name: 'Response in', type: FieldType.FrameNum, generated: true },
   response_to: { name: 'Response to', type: FieldType.FrameNum, generated: true },
   time: { name: 'Time from request', type: FieldType.RelTime, generated: true, unit: 'seconds' },
@@ -357,6 +362,8 @@ interface Saved {
 interface Session {
   trees: Map<number, { name: string; shareType: number; frame: number }>;
   files: Map<string, string>;
+  /** Who authenticated the session (NTLMSSP AUTHENTICATE) and in which frame. */
+  auth?: NtlmAuth & { frame: number };
 }
 
 class Smb2State {
@@ -517,7 +524,7 @@ function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, data: Tvb[]): { msg: Ms
   }
   tvb.need(o + 40, 8);
   const sesid = tvb.view.getBigUint64(o + 40, true);
-  tree.add(F.sesid, tvb, o + 40, 8, sesid);
+  sessionId(tvb, pinfo, tree, o + 40, sesid);
   tree.add(F.signature, tvb, o + 48, 16);
   const st = pinfo.state.of('smb2', () => new Smb2State());
   const msg: Msg = {
@@ -574,6 +581,28 @@ function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, data: Tvb[]): { msg: Ms
     }
   }
   return { msg, chain };
+}
+
+/**
+ * The session id, with the account that authenticated the session in an earlier frame (tshark
+ * reads the capture once, so the authenticating frame itself does not show it).
+ */
+function sessionId(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, sesid: bigint): void {
+  const auth = pinfo.state.of('smb2', () => new Smb2State()).sessions.get(sesid)?.auth;
+  if (!auth || auth.frame >= pinfo.meta.number) {
+    tree.add(F.sesid, tvb, at, 8, sesid);
+    return;
+  }
+  tree.push(F.sesid, tvb, at, 8, sesid);
+  if (tree.full)
+    tree.label(
+      `Session Id: 0x${sesid.toString(16).padStart(16, '0')} Acct:${auth.user} Domain:${auth.domain} Host:${auth.host}`,
+    );
+  tree.add(F.acct, tvb, at, 0, auth.user, 1);
+  tree.add(F.domain, tvb, at, 0, auth.domain, 1);
+  tree.add(F.host, tvb, at, 0, auth.host, 1);
+  tree.add(F.auth_frame, tvb, at, 0, auth.frame, 1);
+  tree.pop();
 }
 
 /** The message's title: command and direction, or an oplock/lease break's own name. */
@@ -902,6 +931,8 @@ function sessionSetupRequest(m: Msg, at: number): number {
   tree.add(F.previous_sesid, tvb, p, 8, tvb.view.getBigUint64(p, true));
   p += 8;
   securityBlob(m, blob);
+  const auth = ntlmsspAuthIn(m.pinfo);
+  if (auth) session(m).auth = { ...auth, frame: m.pinfo.meta.number };
   return Math.max(p, blob.end);
 }
 

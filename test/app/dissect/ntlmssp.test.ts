@@ -90,11 +90,16 @@ const FIELDS = [
   'ntlmssp.authenticate.mic',
   'ntlmssp.verf.vers',
   'ntlmssp.verf.body',
+  'smb2.sesid',
+  'smb2.acct',
+  'smb2.domain',
+  'smb2.host',
+  'smb2.auth_frame',
 ];
 
-/** The GSS-API / NTLMSSP subtrees, wherever they hang (SMB2, SMB, HTTP headers). */
+/** The GSS-API / NTLMSSP subtrees, wherever they hang (SMB2, SMB, HTTP headers), and SMB2 headers (session account). */
 const HEADS =
-  /^(GSS-API|NTLM Secure Service Provider|Security Blob:|(\[truncated\])?(WWW-Authenticate|Authorization):)/;
+  /^(SMB2 Header|GSS-API|NTLM Secure Service Provider|Security Blob:|(\[truncated\])?(WWW-Authenticate|Authorization):)/;
 
 describe('NTLMSSP, GSS-API and SPNEGO', () => {
   it('names the messages in Info and the layers in frame.protocols', () => {
@@ -111,6 +116,10 @@ describe('NTLMSSP, GSS-API and SPNEGO', () => {
     expect(d[4]?.value('ntlmssp.ntlmserverchallenge')).toBe('0102030405060708');
     expect(d[5]?.value('ntlmssp.auth.username')).toBe('alice');
     expect(d[5]?.value('ntlmssp.ntlmv2_response.ntproofstr')).toBe('31383f464d545b626970777e858c939a');
+    // The session shows who authenticated it from the next frame on.
+    expect(d[5]?.value('smb2.acct')).toBe('');
+    expect(d[6]?.value('smb2.acct')).toBe('alice');
+    expect(d[6]?.value('smb2.auth_frame')).toBe('6');
   });
 
   it('hands Kerberos tokens to the Kerberos dissector without touching the columns', () => {
