@@ -138,7 +138,8 @@ function gssToken(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const oid = berOid(tvb, oidH.start, oidH.length);
   addOid(tree, G.OID, tvb, oidH, oid);
   if (oid === OID_SPNEGO) spnego({ tvb, pinfo, tree, mech: '' }, oidH.end, app.end);
-  else if (oid === OID_KRB5 || oid === OID_MS_KRB5) krb5Blob(tvb.sub(o, app.end - o), pinfo, tree);
+  else if (oid === OID_KRB5 || oid === OID_MS_KRB5)
+    krb5Blob(tvb.sub(oidH.end, app.end - oidH.end), pinfo, tree);
   else if (oid === OID_NTLMSSP) dissectNtlmssp(tvb.sub(oidH.end, app.end - oidH.end), pinfo, tree);
 }
 

@@ -317,6 +317,13 @@ export function httpFrames(): Uint8Array[] {
         `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate ${b64(negTokenResp({ result: 1, mech: NTLM, token: ntlmChallenge() }))}\r\nContent-Length: 0\r\n\r\n`,
       ),
     ),
+    // A bare Kerberos GSS-API token (no SPNEGO), as some clients send with Negotiate.
+    s.segment(
+      true,
+      text(
+        `GET /c HTTP/1.1\r\nHost: web\r\nAuthorization: Negotiate ${b64(krb5Token([1, 0], apReq()))}\r\n\r\n`,
+      ),
+    ),
   ];
 }
 
