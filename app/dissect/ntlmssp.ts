@@ -4,7 +4,8 @@
 import { absTime, bool, bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
 import { labelBytes } from './field-text.ts';
 import type { PacketInfo } from './packet-info.ts';
-import { stringValue, asciiString } from './text-format.ts';
+import { stringValue } from './text-format.ts';
+import { expertInfo } from './dissect.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
@@ -176,6 +177,8 @@ export interface NtlmAuth {
 class NtlmsspState {
   /** The AUTHENTICATE of each frame that had one. */
   readonly auths = new Map<number, NtlmAuth>();
+  /** The flags of each conversation's last CHALLENGE: they say whether AUTHENTICATE strings are Unicode. */
+  readonly challengeFlags = new Map<number, number>();
 }
 
 const ntlmState = (pinfo: PacketInfo): NtlmsspState => pinfo.state.of('ntlmssp', () => new NtlmsspState());
@@ -225,11 +228,24 @@ function message(c: Ctx): void {
   tvb.need(base, 8);
   tree.add(F.identifier, tvb, base, 8, stringValue(tvb.bytes, base, base + 8, true).field);
   const type = tvb.u32le(base + 8);
-  tree.add(F.messagetype, tvb, base + 8, 4, type);
+  tree.push(F.messagetype, tvb, base + 8, 4, type);
+  if (type < 1 || type > 3)
+    expertInfo(tree, tvb, base + 8, 4, 'Warning', 'Protocol', 'Unrecognized NTLMSSP Message');
+  tree.pop();
   appendInfo(c.pinfo, MESSAGE_TYPES.get(type) ?? 'Unknown NTLMSSP message type');
   if (type === 1) negotiate(c);
   else if (type === 2) challenge(c);
   else if (type === 3) authenticate(c);
+}
+
+/**
+ * Where the payload starts: the lowest offset of the non-empty buffers (the fixed part may end
+ * earlier in older messages, without version or MIC), at most the message's length.
+ */
+function dataStart(c: Ctx, bufs: readonly SecBuf[]): number {
+  let start = c.tvb.reportedEnd - c.base;
+  for (const b of bufs) if (b.len > 0) start = Math.min(start, b.offset);
+  return start;
 }
 
 function flags(c: Ctx, at: number): number {
@@ -279,10 +295,10 @@ function secString(c: Ctx, at: number, unicode: boolean, def: FieldDef): { s: st
   }
   const start = c.base + b.offset;
   tvb.need(start, b.len);
-  const s = unicode
-    ? utf16(tvb, start, b.len & ~1)
-    : asciiString(tvb.bytes, start, start + b.len).replace(/\0.*$/s, '');
+  const oem = unicode ? null : stringValue(tvb.bytes, start, start + b.len, true);
+  const s = oem ? oem.field : utf16(tvb, start, b.len & ~1);
   tree.push(def, tvb, start, b.len, s);
+  if (oem?.stray) expertInfo(tree, tvb, start, b.len, 'Warning', 'Undecoded', 'Trailing stray characters');
   bufferItems(c, b, F['string.length'], F['string.maxlen'], F['string.offset'], unicode ? b.len & ~1 : b.len);
   tree.pop();
   return { s, b };
@@ -299,7 +315,8 @@ function secBlob(c: Ctx, at: number, def: FieldDef, inner?: (start: number, len:
   const { tvb, tree } = c;
   const b = secBuf(c, at);
   if (b.len === 0) {
-    tree.add(def, tvb, at, 8, '');
+    // The item's bytes are the security buffer itself (tshark adds it with no value of its own).
+    tree.add(def, tvb, at, 8);
     if (tree.full) tree.labelLast(`${def.name}: Empty`);
     return b;
   }
@@ -320,26 +337,24 @@ function negotiate(c: Ctx): void {
   const f = flags(c, o + 12);
   const domain = secString(c, o + 16, false, F['negotiate.domain']).b;
   const host = secString(c, o + 24, false, F['negotiate.callingworkstation']).b;
-  const dataStart = Math.min(domain.offset, host.offset);
-  if (32 < dataStart && f & NEGOTIATE_VERSION) version(c, o + 32);
+  if (32 < dataStart(c, [domain, host]) && f & NEGOTIATE_VERSION) version(c, o + 32);
 }
 
 function challenge(c: Ctx): void {
   const { tvb, tree } = c;
   const o = c.base;
   const f = tvb.u32le(o + 20);
+  if (c.pinfo.conversation >= 0) ntlmState(c.pinfo).challengeFlags.set(c.pinfo.conversation, f);
   const target = secString(c, o + 12, (f & NEGOTIATE_UNICODE) !== 0, F['challenge.target_name']).b;
-  let dataStart = target.offset;
   flags(c, o + 20);
   tree.add(F.ntlmserverchallenge, tvb, o + 24, 8);
   tvb.need(o + 24, 8);
-  if (32 >= dataStart) return;
+  if (32 >= dataStart(c, [target])) return;
   tree.add(F.reserved, tvb, o + 32, 8);
   tvb.need(o + 32, 8);
-  if (40 >= dataStart) return;
+  if (40 >= dataStart(c, [target])) return;
   const info = targetInfo(c, o + 40);
-  dataStart = Math.min(dataStart, info.offset);
-  if (48 < dataStart && f & NEGOTIATE_VERSION) version(c, o + 48);
+  if (48 < dataStart(c, [target, info]) && f & NEGOTIATE_VERSION) version(c, o + 48);
 }
 
 function targetInfo(c: Ctx, at: number): SecBuf {
@@ -441,24 +456,20 @@ function filetime(tvb: Tvb, at: number): string {
 }
 
 function authenticate(c: Ctx): void {
-  const { tvb } = c;
   const o = c.base;
-  let dataStart = tvb.u32le(o + 16);
   const lm = secBlob(c, o + 12, F['auth.lmresponse']);
   lmChallenge(c, lm);
   const nt = secBlob(c, o + 20, F['auth.ntresponse'], (start, len) => {
     if (len > 24) ntlmv2Response(c, start, len);
   });
-  dataStart = Math.min(dataStart, nt.offset);
   const unicode = authUnicode(c);
   const domain = secString(c, o + 28, unicode, F['auth.domain']);
   const user = secString(c, o + 36, unicode, F['auth.username']);
   const host = secString(c, o + 44, unicode, F['auth.hostname']);
-  dataStart = Math.min(dataStart, domain.b.offset, user.b.offset, host.b.offset);
   appendInfo(c.pinfo, `User: ${domain.s}\\${user.s}`);
   ntlmState(c.pinfo).auths.set(c.pinfo.meta.number, { user: user.s, domain: domain.s, host: host.s });
   secBlob(c, o + 52, F['auth.sesskey']);
-  authTail(c, 60, dataStart);
+  authTail(c, 60, dataStart(c, [lm, nt, domain.b, user.b, host.b]));
 }
 
 /** Flags, version and MIC where the fixed part leaves room for them before the payload. */
@@ -479,11 +490,13 @@ function authTail(c: Ctx, from: number, dataStart: number): void {
   }
 }
 
-/** Strings are Unicode when the message's own flags say so (and they are there). */
+/**
+ * Strings are Unicode when the conversation's CHALLENGE said so (tshark's rule: the flags of
+ * AUTHENTICATE itself may be missing); OEM when no CHALLENGE was seen.
+ */
 function authUnicode(c: Ctx): boolean {
-  const { tvb } = c;
-  if (!tvb.has(c.base + 60, 4) || tvb.u32le(c.base + 16) < 64) return true;
-  return (tvb.u32le(c.base + 60) & NEGOTIATE_UNICODE) !== 0;
+  const f = ntlmState(c.pinfo).challengeFlags.get(c.pinfo.conversation) ?? 0;
+  return (f & NEGOTIATE_UNICODE) !== 0;
 }
 
 /** An LMv2 response (its last 16 bytes zero) shows its client challenge. */

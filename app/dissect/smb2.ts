@@ -949,6 +949,9 @@ function sessionSetupResponse(m: Msg, at: number): number {
   const blob = olb16(m, p);
   p += 4;
   securityBlob(m, blob);
+  // tshark dates the session's authentication to the response that accepted it.
+  const auth = m.status === NT_SUCCESS ? session(m).auth : undefined;
+  if (auth) auth.frame = m.pinfo.meta.number;
   return Math.max(p, blob.end);
 }
 

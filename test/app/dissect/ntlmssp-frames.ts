@@ -358,3 +358,38 @@ export function smb1Frames(): Uint8Array[] {
     ),
   ];
 }
+
+// ---- Older and sparser messages: no version, no target info, NTLMv1 responses, empty names ----
+
+const V1_FLAGS = 0x00008207;
+
+function negotiateBare(): number[] {
+  return [...SIG, ...le32(1), ...le32(V1_FLAGS), ...zeros(16)];
+}
+
+function challengeOem(): number[] {
+  return ntlmMessage(
+    (b) => [...SIG, ...le32(2), ...b(0), ...le32(0x00008206), ...seqBytes(8, 0x21)],
+    [ascii('SRV')],
+  );
+}
+
+function authV1(): number[] {
+  return ntlmMessage(
+    (b) => [...SIG, ...le32(3), ...b(0), ...b(1), ...b(2), ...b(3), ...b(4), ...b(5), ...le32(V1_FLAGS)],
+    [seqBytes(24, 0x11), seqBytes(24, 0x41), [], utf16('guest'), [], []],
+  );
+}
+
+/** Raw NTLMSSP security blobs (no SPNEGO) of an NTLMv1-style exchange. */
+export function smb2NtlmV1Frames(): Uint8Array[] {
+  const s = new TcpStream(445, 40004);
+  return [
+    ...s.handshake(),
+    nbss(s, true, sessionSetupRequest(1, 0, negotiateBare())),
+    nbss(s, false, sessionSetupResponse(1, 0x99, MORE, challengeOem())),
+    nbss(s, true, sessionSetupRequest(2, 0x99, authV1())),
+    nbss(s, false, sessionSetupResponse(2, 0x99, 0, [])),
+    nbss(s, true, sessionSetupRequest(3, 0x99, [...SIG, ...le32(9), ...zeros(8)])),
+  ];
+}

@@ -11,12 +11,19 @@ import {
   oracleReady,
   treesOfBoth,
 } from '../../support/proto-oracle.ts';
-import { httpFrames, smb1Frames, smb2KerberosFrames, smb2NtlmFrames } from './ntlmssp-frames.ts';
+import {
+  httpFrames,
+  smb1Frames,
+  smb2KerberosFrames,
+  smb2NtlmFrames,
+  smb2NtlmV1Frames,
+} from './ntlmssp-frames.ts';
 
 const NTLM = smb2NtlmFrames();
 const KRB = smb2KerberosFrames();
 const HTTP = httpFrames();
 const SMB1 = smb1Frames();
+const V1 = smb2NtlmV1Frames();
 
 const FIELDS = [
   'frame.protocols',
@@ -138,6 +145,7 @@ describe('NTLMSSP, GSS-API and SPNEGO', () => {
     expect(d[2]?.pinfo.info).toBe('GET /a HTTP/1.1 , NTLMSSP_NEGOTIATE');
     expect(d[4]?.pinfo.info).toBe('GET /a HTTP/1.1 , NTLMSSP_AUTH, User: CONTOSO\\bob');
     expect(d[7]?.pinfo.layers.slice(-4).join(':')).toBe('http:gss-api:spnego:ntlmssp');
+    expect(d[8]?.pinfo.layers.slice(-3).join(':')).toBe('http:gss-api:spnego-krb5');
   });
 
   it('survives mutated exchanges', () => {
@@ -145,11 +153,14 @@ describe('NTLMSSP, GSS-API and SPNEGO', () => {
     fuzzFrames(KRB.slice(2), 54, 7002);
     fuzzFrames(HTTP.slice(2), 54, 7003, 30);
     fuzzFrames(SMB1.slice(2), 54, 7004, 30);
+    fuzzFrames(V1.slice(2), 54, 7005, 30);
   });
 
   describe('SMB2 session setup with NTLMv2', () => itAgreesWithTshark(NTLM, FIELDS, HEADS));
   describe('SMB2 session setup with Kerberos', () => itAgreesWithTshark(KRB, FIELDS, HEADS));
   describe('HTTP NTLM and Negotiate', () => itAgreesWithTshark(HTTP, FIELDS, HEADS));
+  describe('raw NTLMSSP without version, target info or NTLMv2, OEM strings, unknown type', () =>
+    itAgreesWithTshark(V1, FIELDS, HEADS));
 
   it.skipIf(!oracleReady)('SMB1 extended security: fields and the blob subtree as tshark', () => {
     const f = fieldsOfBoth(SMB1, FIELDS);
