@@ -9,7 +9,9 @@ import { dissectNtlmssp } from './ntlmssp.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { stringValue } from './text-format.ts';
 import type { Tree } from './tree.ts';
-import { Tvb } from './tvb.ts';
+import { TruncatedError, Tvb } from './tvb.ts';
+import { dissectData } from './data.ts';
+import { noteFault } from './dissect.ts';
 import { base64ToBytes } from '../protocol/wire.ts';
 
 const OID_SPNEGO = '1.3.6.1.5.5.2';
@@ -113,13 +115,32 @@ export function dissectGssapi(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     dissectNtlmssp(tvb, pinfo, tree);
     return;
   }
+  const depth = pinfo.layers.length;
   pinfo.layers.push('gss-api');
   tree.push(G[''], tvb, o, tvb.remaining(o));
+  let fault: unknown = null;
   try {
     gssToken(tvb, pinfo, tree);
+  } catch (err) {
+    if (err instanceof TruncatedError) throw err;
+    fault = err;
   } finally {
     tree.pop();
   }
+  if (fault !== null) gssFault(fault, tvb, pinfo, tree, depth);
+}
+
+/**
+ * A malformed token: tshark's GSS-API catches the exception, notes it, drops its layer and shows
+ * the blob as data, and the protocol that carried the blob goes on.
+ */
+function gssFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree, depth: number): void {
+  pinfo.layers.length = depth;
+  const outer = pinfo.currentProto;
+  pinfo.currentProto = 'GSS-API';
+  noteFault(err, tvb, pinfo, tree);
+  pinfo.currentProto = outer;
+  dissectData(tvb, pinfo, tree);
 }
 
 function isNtlmssp(tvb: Tvb, o: number): boolean {
