@@ -9,6 +9,7 @@ import { expert, firstPass } from './ip-proto.ts';
 import { dissectJSON, formatText } from './json.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
+import { dissectHttpAuth } from './gssapi.ts';
 import { setConversationDissector, tcpLayer } from './tcp.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import { Tvb } from './tvb.ts';
@@ -851,6 +852,8 @@ function headerLines(
       break;
     }
     if (!detail) {
+      const auth = authValue(b, o, l.eol);
+      if (auth !== null) dissectHttpAuth(auth, pinfo, tree);
       o = l.next;
       continue;
     }
@@ -883,6 +886,14 @@ function headerLines(
         at += pair.length + 1;
       }
       tree.pop();
+    } else if (AUTH_HEADERS.has(name)) {
+      tree.push(def, tvb, o, len, headerValue);
+      if (tree.full) tree.label(cutLabel(line));
+      try {
+        dissectHttpAuth(value, pinfo, tree);
+      } finally {
+        tree.pop();
+      }
     } else {
       tree.add(def, tvb, o, len, headerValue);
       if (tree.full) tree.labelLast(line);
@@ -890,7 +901,30 @@ function headerLines(
     tree.add(lineDef, tvb, o, len, raw);
     o = l.next;
   }
-  void pinfo;
+}
+
+/** Headers whose NTLM / Negotiate tokens tshark decodes (its check_auth_ntlmssp). */
+const AUTH_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'www-authenticate',
+  'proxy-authenticate',
+]);
+
+/** A label past Wireshark's 240-byte item label, cut and marked as tshark 4.0 prints it. */
+function cutLabel(label: string): string {
+  return label.length >= 240 ? ` [truncated]${label}`.slice(0, 238) : label;
+}
+
+/** An auth header's value when the line at `o` is one (summary mode: no tree, but Info and layers). */
+function authValue(b: Uint8Array, o: number, eol: number): string | null {
+  const c = (b[o] as number) | 0x20;
+  if (c !== 0x61 && c !== 0x70 && c !== 0x77) return null;
+  const colon = b.indexOf(0x3a, o);
+  if (colon <= o || colon >= eol || !AUTH_HEADERS.has(latin1(b, o, colon).toLowerCase())) return null;
+  let v = colon + 1;
+  while (v < eol && (b[v] === 0x20 || b[v] === 0x09)) v++;
+  return asciiText(b, v, eol);
 }
 
 /** Shows the chunks and returns the de-chunked body as its own data source. */

@@ -678,8 +678,15 @@ function eData(c: Ctx, h: BerHeader): void {
 /** The message types tshark accepts at the start of a datagram (its sanity check). */
 const APP_TAGS = new Set([1, 2, 3, 10, 11, 12, 13, 14, 15, 25, 26, 27, 28, 29, 20, 21, 30]);
 
-function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, infoSet: boolean): void {
-  const c: Ctx = { tvb, tree, pinfo, infoSet, wantInfo: pinfo.wantInfo };
+function dissectMessage(
+  tvb: Tvb,
+  o: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+  infoSet: boolean,
+  wantInfo = pinfo.wantInfo,
+): void {
+  const c: Ctx = { tvb, tree, pinfo, infoSet, wantInfo };
   const app = berHeader(tvb, o, tvb.reportedEnd);
   if (app.cls !== 0x40) throw new MalformedError('Malformed Packet', o);
   switch (app.tag) {
@@ -725,6 +732,20 @@ export function dissectKerberosUdp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): num
     tree.pop();
   }
   return tvb.remaining(o);
+}
+
+/**
+ * A Kerberos message inside another protocol's token (GSS-API's KRB5 wrapper): the `Kerberos`
+ * tree only, as tshark's dissect_kerberos_main with do_col_info off (no layer, no columns).
+ */
+export function dissectKerberosEmbedded(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
+  const o = tvb.start;
+  tree.push(F[''], tvb, o, tvb.remaining(o));
+  try {
+    dissectMessage(tvb, o, pinfo, tree, true, false);
+  } finally {
+    tree.pop();
+  }
 }
 
 function dissectKerberosTcp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {

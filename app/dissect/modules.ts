@@ -158,6 +158,8 @@ import { rpcModule } from './rpc.ts';
 import { portmapModule } from './portmap.ts';
 import { nfsModule } from './nfs.ts';
 import { kerberosModule } from './kerberos.ts';
+import { gssapiModule } from './gssapi.ts';
+import { ntlmsspModule } from './ntlmssp.ts';
 import { mountModule } from './mount.ts';
 import { Registry, type DissectorModule } from './registry.ts';
 
@@ -324,6 +326,8 @@ export const MODULES: readonly DissectorModule[] = [
   portmapModule,
   nfsModule,
   kerberosModule,
+  gssapiModule,
+  ntlmsspModule,
   mountModule,
 ];
 

@@ -18,6 +18,7 @@ import {
 import { FrameMap } from './frame-map.ts';
 import { formatDelta } from '../format/time.ts';
 import { dissectData } from './data.ts';
+import { dissectGssapi } from './gssapi.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { dissectMailslot } from './mailslot.ts';
 import { ntStatusName, ntStatusText } from './smb2.ts';
@@ -156,6 +157,7 @@ export const F = fields('smb', {
   bcc: uint('Byte Count (BCC)', 16),
   words: bytes('Words'),
   bytes: bytes('Bytes'),
+  security_blob: bytes('Security Blob'),
   buffer_format: uint('Buffer Format', 8, { strings: BUFFER_FORMATS }),
   dialect: str('Dialect'),
   'dialect.name': str('Name'),
@@ -359,14 +361,18 @@ function command(s: Smb, cmd: number, at: number): void {
     if (cmd === 0x72 && s.request) end = negotiateRequest(s, at);
     else if (cmd === 0x72) end = negotiateResponse(s, at);
     else if (cmd === 0x25 && s.request) end = transRequest(s, at);
+    else if (cmd === 0x73) end = generic(s, at, securityBlobLength(s, at));
     else end = generic(s, at);
   } finally {
     tree.pop(Math.max(0, end - at));
   }
 }
 
-/** Word count, the parameter words, byte count and the bytes, undecoded. */
-function generic(s: Smb, at: number): number {
+/**
+ * Word count, the parameter words, byte count and the bytes, undecoded; a security blob of
+ * `blobLength` bytes at the start of the bytes is shown as one and handed to GSS-API.
+ */
+function generic(s: Smb, at: number, blobLength = 0): number {
   const { tvb, tree } = s;
   const wct = tvb.u8(at);
   tree.add(F.wct, tvb, at, 1, wct);
@@ -376,8 +382,25 @@ function generic(s: Smb, at: number): number {
   const bcc = tvb.u16le(p);
   tree.add(F.bcc, tvb, p, 2, bcc);
   p += 2;
-  if (bcc > 0) tree.add(F.bytes, tvb, p, Math.min(bcc, tvb.remaining(p)));
+  if (blobLength > 0 && blobLength <= bcc) {
+    tree.push(F.security_blob, tvb, p, Math.min(blobLength, tvb.remaining(p)));
+    try {
+      dissectGssapi(tvb.sub(p, blobLength), s.pinfo, tree);
+    } finally {
+      tree.pop();
+    }
+    if (bcc > blobLength)
+      tree.add(F.bytes, tvb, p + blobLength, Math.min(bcc - blobLength, tvb.remaining(p + blobLength)));
+  } else if (bcc > 0) tree.add(F.bytes, tvb, p, Math.min(bcc, tvb.remaining(p)));
   return p + bcc;
+}
+
+/** Session Setup AndX with extended security (request WCT 12, response WCT 4): its blob length. */
+function securityBlobLength(s: Smb, at: number): number {
+  const wct = s.tvb.u8(at);
+  if (s.request && wct === 12) return s.tvb.u16le(at + 15);
+  if (!s.request && wct === 4) return s.tvb.u16le(at + 7);
+  return 0;
 }
 
 function negotiateRequest(s: Smb, at: number): number {

@@ -22,6 +22,8 @@ import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta } from '../format/time.ts';
 import { dissectData } from './data.ts';
+import { dissectGssapi } from './gssapi.ts';
+import { ntlmsspAuthIn, type NtlmAuth } from './ntlmssp.ts';
 
 const CMD_NAMES = [
   'Negotiate Protocol', 'Session Setup', 'Session Logoff', 'Tree Connect', 'Tree Disconnect', 'Create',
@@ -156,6 +158,10 @@ export const F = fields('smb2', {
   tree: str('Tree'),
   share_type: hex('Share Type', 8, { strings: SHARE_TYPES }),
   tcon_frame: uint('Connected in Frame', 32),
+  acct: str('Account', { generated: true }),
+  domain: str('Domain', { generated: true }),
+  host: str('Host', { generated: true }),
+  auth_frame: uint('Authenticated in Frame', 32, { generated: true }),
   response_in: { name: 'Response in', type: FieldType.FrameNum, generated: true },
   response_to: { name: 'Response to', type: FieldType.FrameNum, generated: true },
   time: { name: 'Time from request', type: FieldType.RelTime, generated: true, unit: 'seconds' },
@@ -356,6 +362,8 @@ interface Saved {
 interface Session {
   trees: Map<number, { name: string; shareType: number; frame: number }>;
   files: Map<string, string>;
+  /** Who authenticated the session (NTLMSSP AUTHENTICATE) and in which frame. */
+  auth?: NtlmAuth & { frame: number };
 }
 
 class Smb2State {
@@ -516,7 +524,7 @@ function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, data: Tvb[]): { msg: Ms
   }
   tvb.need(o + 40, 8);
   const sesid = tvb.view.getBigUint64(o + 40, true);
-  tree.add(F.sesid, tvb, o + 40, 8, sesid);
+  sessionId(tvb, pinfo, tree, o + 40, sesid);
   tree.add(F.signature, tvb, o + 48, 16);
   const st = pinfo.state.of('smb2', () => new Smb2State());
   const msg: Msg = {
@@ -573,6 +581,28 @@ function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, data: Tvb[]): { msg: Ms
     }
   }
   return { msg, chain };
+}
+
+/**
+ * The session id, with the account that authenticated the session in an earlier frame (tshark
+ * reads the capture once, so the authenticating frame itself does not show it).
+ */
+function sessionId(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, sesid: bigint): void {
+  const auth = pinfo.state.of('smb2', () => new Smb2State()).sessions.get(sesid)?.auth;
+  if (!auth || auth.frame >= pinfo.meta.number) {
+    tree.add(F.sesid, tvb, at, 8, sesid);
+    return;
+  }
+  tree.push(F.sesid, tvb, at, 8, sesid);
+  if (tree.full)
+    tree.label(
+      `Session Id: 0x${sesid.toString(16).padStart(16, '0')} Acct:${auth.user} Domain:${auth.domain} Host:${auth.host}`,
+    );
+  tree.add(F.acct, tvb, at, 0, auth.user, 1);
+  tree.add(F.domain, tvb, at, 0, auth.domain, 1);
+  tree.add(F.host, tvb, at, 0, auth.host, 1);
+  tree.add(F.auth_frame, tvb, at, 0, auth.frame, 1);
+  tree.pop();
 }
 
 /** The message's title: command and direction, or an oplock/lease break's own name. */
@@ -792,7 +822,7 @@ function negotiateResponse(m: Msg, at: number): number {
   p += 54;
   const blob = olb16(m, p);
   p += 4;
-  blobBytes(m, blob, F.security_blob);
+  securityBlob(m, blob);
   const nco = tvb.u32le(p);
   tree.add(F['negotiate_context.offset'], tvb, p, 4, nco);
   p += 4;
@@ -900,7 +930,9 @@ function sessionSetupRequest(m: Msg, at: number): number {
   tvb.need(p, 8);
   tree.add(F.previous_sesid, tvb, p, 8, tvb.view.getBigUint64(p, true));
   p += 8;
-  blobBytes(m, blob, F.security_blob);
+  securityBlob(m, blob);
+  const auth = ntlmsspAuthIn(m.pinfo);
+  if (auth) session(m).auth = { ...auth, frame: m.pinfo.meta.number };
   return Math.max(p, blob.end);
 }
 
@@ -916,7 +948,10 @@ function sessionSetupResponse(m: Msg, at: number): number {
   p += 2;
   const blob = olb16(m, p);
   p += 4;
-  blobBytes(m, blob, F.security_blob);
+  securityBlob(m, blob);
+  // tshark dates the session's authentication to the response that accepted it.
+  const auth = m.status === NT_SUCCESS ? session(m).auth : undefined;
+  if (auth) auth.frame = m.pinfo.meta.number;
   return Math.max(p, blob.end);
 }
 
@@ -1304,6 +1339,19 @@ function blobBytes(m: Msg, o: Olb, def: FieldDef): void {
   }
   m.tree.add(def, m.tvb, o.start, Math.min(o.len, m.tvb.remaining(o.start)));
   m.tvb.need(o.start, o.len);
+}
+
+/** The security blob with its GSS-API / SPNEGO / NTLMSSP / Kerberos decode under it. */
+function securityBlob(m: Msg, o: Olb): void {
+  if (o.len === 0) return blobBytes(m, o, F.security_blob);
+  olbItems(m, o);
+  m.tree.push(F.security_blob, m.tvb, o.start, Math.min(o.len, m.tvb.remaining(o.start)));
+  try {
+    m.tvb.need(o.start, o.len);
+    dissectGssapi(m.tvb.sub(o.start, o.len), m.pinfo, m.tree);
+  } finally {
+    m.tree.pop();
+  }
 }
 
 /** A buffer shown as a subtree of its own (FT_NONE) after its offset and length. */
