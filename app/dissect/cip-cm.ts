@@ -2,7 +2,7 @@
 // Forward Open, Forward Close and Unconnected Send, requests and replies. A Forward Open reply
 // registers its connection (by connection triad and by connection id) so a Forward Close and the
 // connected messages of EtherNet/IP can show where it was opened.
-import { CIP_CLASSES, CIP_CM_EXTENDED_STATUS, CIP_GENERAL_STATUS } from './cip-names.ts';
+import { CIP_CLASSES, CIP_CM_EXTENDED_STATUS, CIP_GENERAL_STATUS, COMMON_SERVICES } from './cip-names.ts';
 import {
   dissectPath,
   P,
@@ -29,28 +29,7 @@ const FORWARD_OPEN = 0x54;
 const LARGE_FORWARD_OPEN = 0x5b;
 
 export const CM_SERVICES = names({
-  0x01: 'Get Attributes All',
-  0x02: 'Set Attributes All',
-  0x03: 'Get Attribute List',
-  0x04: 'Set Attribute List',
-  0x05: 'Reset',
-  0x06: 'Start',
-  0x07: 'Stop',
-  0x08: 'Create',
-  0x09: 'Delete',
-  0x0a: 'Multiple Service Packet',
-  0x0d: 'Apply Attributes',
-  0x0e: 'Get Attribute Single',
-  0x10: 'Set Attribute Single',
-  0x11: 'Find Next Object Instance',
-  0x15: 'Restore',
-  0x16: 'Save',
-  0x17: 'Nop',
-  0x18: 'Get Member',
-  0x19: 'Set Member',
-  0x1a: 'Insert Member',
-  0x1b: 'Remove Member',
-  0x1c: 'Group Sync',
+  ...COMMON_SERVICES,
   [FORWARD_CLOSE]: 'Forward Close',
   [UNCONNECTED_SEND]: 'Unconnected Send',
   [FORWARD_OPEN]: 'Forward Open',

@@ -3,6 +3,32 @@
 // `tshark -G values` (cip.class, cip.genstat, cip.cm.ext_status).
 import { names } from './field.ts';
 
+/** The common services' names (cip_sc_vals), which the Connection Manager's table extends. */
+export const COMMON_SERVICES: Readonly<Record<number, string>> = {
+  0x01: 'Get Attributes All',
+  0x02: 'Set Attributes All',
+  0x03: 'Get Attribute List',
+  0x04: 'Set Attribute List',
+  0x05: 'Reset',
+  0x06: 'Start',
+  0x07: 'Stop',
+  0x08: 'Create',
+  0x09: 'Delete',
+  0x0a: 'Multiple Service Packet',
+  0x0d: 'Apply Attributes',
+  0x0e: 'Get Attribute Single',
+  0x10: 'Set Attribute Single',
+  0x11: 'Find Next Object Instance',
+  0x15: 'Restore',
+  0x16: 'Save',
+  0x17: 'Nop',
+  0x18: 'Get Member',
+  0x19: 'Set Member',
+  0x1a: 'Insert Member',
+  0x1b: 'Remove Member',
+  0x1c: 'Group Sync',
+};
+
 /** Object classes (cip.class). */
 export const CIP_CLASSES = names({
   0x01: 'Identity',

@@ -12,7 +12,7 @@ import {
   singleAttribute,
 } from './cip-attributes.ts';
 import { cipCm, cmFields, CM_SERVICES, isCmService, isUnconnectedReply } from './cip-cm.ts';
-import { CIP_CLASSES, CIP_GENERAL_STATUS } from './cip-names.ts';
+import { CIP_CLASSES, CIP_GENERAL_STATUS, COMMON_SERVICES } from './cip-names.ts';
 import {
   dissectPath,
   P,
@@ -42,30 +42,7 @@ const CREATE = 0x08;
 const SET_ATTRIBUTE_SINGLE = 0x10;
 
 /** The common services (cip_sc_vals). */
-export const SERVICES = names({
-  0x01: 'Get Attributes All',
-  0x02: 'Set Attributes All',
-  0x03: 'Get Attribute List',
-  0x04: 'Set Attribute List',
-  0x05: 'Reset',
-  0x06: 'Start',
-  0x07: 'Stop',
-  0x08: 'Create',
-  0x09: 'Delete',
-  0x0a: 'Multiple Service Packet',
-  0x0d: 'Apply Attributes',
-  0x0e: 'Get Attribute Single',
-  0x10: 'Set Attribute Single',
-  0x11: 'Find Next Object Instance',
-  0x15: 'Restore',
-  0x16: 'Save',
-  0x17: 'Nop',
-  0x18: 'Get Member',
-  0x19: 'Set Member',
-  0x1a: 'Insert Member',
-  0x1b: 'Remove Member',
-  0x1c: 'Group Sync',
-});
+export const SERVICES = names(COMMON_SERVICES);
 
 export const F = fields('cip', {
   '': proto('Common Industrial Protocol'),
