@@ -239,6 +239,8 @@ interface Message {
   blockMore: number;
   uri: string;
   query: string;
+  /** The number of the last option read (the next one's delta is from it). */
+  lastOption: number;
 }
 
 /** coap_get_opt_uint: the big-endian value of 0 to 4 bytes as a C int; -1 for longer. */
@@ -295,14 +297,8 @@ function dissectCoap(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   return reported;
 }
 
-function message(
-  tvb: Tvb,
-  pinfo: PacketInfo,
-  tree: Tree,
-  o: number,
-  end: number,
-  node: FieldNode | null,
-): void {
+/** The fixed header and token from `o`; the token as text (null when there is none). */
+function header(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number): string | null {
   const b0 = tvb.u8(o);
   const ttype = (b0 >> 4) & 3;
   const tokenLen = b0 & 0x0f;
@@ -316,14 +312,134 @@ function message(
   const codeName = CODES[code] ?? `Unknown ${code}`;
   if (pinfo.wantInfo) pinfo.setInfo(`${TYPES_SHORT[ttype]}, MID:${mid}, ${codeName}`);
   if (tree.full) tree.label(`Constrained Application Protocol, ${TYPES[ttype]}, ${codeName}, MID:${mid}`);
-  let p = o + 4;
-  let token: string | null = null;
-  if (tokenLen > 0) {
-    tvb.need(p, tokenLen);
-    token = hexPunct(tvb.bytes, p, tokenLen);
-    tree.add(F.token, tvb, p, tokenLen);
-    p += tokenLen;
+  if (tokenLen === 0) return null;
+  tvb.need(o + 4, tokenLen);
+  const token = hexPunct(tvb.bytes, o + 4, tokenLen);
+  tree.add(F.token, tvb, o + 4, tokenLen);
+  return token;
+}
+
+const isResponse = (codeClass: number): boolean => codeClass >= 2 && codeClass <= 5;
+
+/**
+ * The request/response exchange of message `mid` under `token`: made on the first pass when a
+ * request opens the token's transaction, noted with the frames of its request and response.
+ */
+function trackExchange(pinfo: PacketInfo, m: Message, token: string, mid: number): Exchange | undefined {
+  const all = pinfo.state.of('coap.transactions', newTransactions);
+  const key = `${pinfo.conversation}:${token}`;
+  const first = firstPass(pinfo.state, pinfo);
+  let t = all.get(key);
+  if (!t) {
+    if (!first || m.codeClass !== 0) return undefined;
+    t = { uri: m.uri, exchanges: new Map() };
+    all.set(key, t);
+  } else if (isResponse(m.codeClass)) {
+    m.uri = t.uri;
   }
+  let exchange = t.exchanges.get(mid);
+  if (!first) return exchange;
+  if (!exchange) {
+    exchange = { req: 0, reqSec: 0, reqNsec: 0, rsp: 0 };
+    t.exchanges.set(mid, exchange);
+  }
+  if (m.codeClass === 0) {
+    if (exchange.req === 0) {
+      exchange.req = pinfo.meta.number;
+      exchange.reqSec = pinfo.meta.tsSec;
+      exchange.reqNsec = pinfo.meta.tsNsec;
+    }
+  } else if (isResponse(m.codeClass) && exchange.rsp === 0) {
+    exchange.rsp = pinfo.meta.number;
+  }
+  return exchange;
+}
+
+/** The bytes after the options: the payload, or a block of it (whole only when it is the lone block). */
+function payloadOrBlock(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  p: number,
+  end: number,
+  m: Message,
+  node: FieldNode | null,
+): void {
+  if (m.blockNumber === NO_BLOCK) {
+    payload(tvb, pinfo, tree, p, end, m, node);
+    return;
+  }
+  tvb.need(p, end - p);
+  tree.add(F.block_payload, tvb, p, end - p);
+  if (tree.full) tree.labelLast('Block Payload');
+  tree.add(F.block_length, tvb, p, 0, end - p);
+  // A lone block (number 0, no more to come) is whole at once; others wait for reassembly.
+  if (m.blockNumber === 0 && m.blockMore === 0) payload(tvb, pinfo, tree, p, end, m, node);
+}
+
+/** Info's token, block and URI parts, and the reconstructed URI. */
+function infoSuffix(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  m: Message,
+  token: string | null,
+): void {
+  if (token !== null) appendInfo(pinfo, `, TKN:${token}`);
+  if (m.blockNumber !== NO_BLOCK) {
+    const used =
+      (m.blockOption === 1 && m.codeClass === 0) || (m.blockOption === 2 && isResponse(m.codeClass));
+    appendInfo(pinfo, `, ${m.blockMore || !used ? '' : 'End of '}Block #${m.blockNumber}`);
+  }
+  if (m.uri.length > 0) {
+    appendInfo(pinfo, `, ${formatText(m.uri)}`);
+    tree.add(F['opt.uri_path_recon'], tvb, o, 0, m.uri);
+  }
+  if (m.query.length > 0) appendInfo(pinfo, formatText(m.query));
+}
+
+/** The links between a request and its response, and retransmissions of either. */
+function exchangeLinks(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  m: Message,
+  exchange: Exchange,
+  ttype: number,
+): void {
+  const n = pinfo.meta.number;
+  const confirmable = ttype === 0 || ttype === 1;
+  if (m.codeClass === 0) {
+    if (exchange.rsp) frameItem(tvb, tree, F.response_in, exchange.rsp, 'Response In');
+    if (confirmable && exchange.req !== n) {
+      appendInfo(pinfo, ' [Retransmission]');
+      retransmission(tvb, pinfo, tree, F.request_first_in, exchange.req, 'Retransmission of request in');
+    }
+  } else if (isResponse(m.codeClass)) {
+    if (exchange.req) {
+      frameItem(tvb, tree, F.response_to, exchange.req, 'Request In');
+      const d = formatDelta(pinfo.meta.tsSec, pinfo.meta.tsNsec, exchange.reqSec, exchange.reqNsec);
+      tree.add(F.response_time, tvb, o, 0, d);
+    }
+    if (confirmable && exchange.rsp !== n) {
+      appendInfo(pinfo, ' [Retransmission]');
+      retransmission(tvb, pinfo, tree, F.response_first_in, exchange.rsp, 'Retransmission of response in');
+    }
+  }
+}
+
+function message(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  end: number,
+  node: FieldNode | null,
+): void {
+  const token = header(tvb, pinfo, tree, o);
+  const code = tvb.u8(o + 1);
   const m: Message = {
     codeClass: code >> 5,
     ctype: NO_CTYPE,
@@ -333,91 +449,15 @@ function message(
     blockMore: 0,
     uri: '',
     query: '',
+    lastOption: 0,
   };
-  const after = options(tvb, pinfo, tree, p, end, m);
-  if (after < 0) return;
-  p = after;
-
-  let exchange: Exchange | undefined;
-  if (token !== null && code !== 0) {
-    const all = pinfo.state.of('coap.transactions', newTransactions);
-    const key = `${pinfo.conversation}:${token}`;
-    const first = firstPass(pinfo.state, pinfo);
-    let t = all.get(key);
-    if (!t) {
-      if (first && m.codeClass === 0) {
-        t = { uri: m.uri, exchanges: new Map() };
-        all.set(key, t);
-      }
-    } else if (m.codeClass >= 2 && m.codeClass <= 5) {
-      m.uri = t.uri;
-    }
-    if (t) {
-      exchange = t.exchanges.get(mid);
-      if (first) {
-        if (!exchange) {
-          exchange = { req: 0, reqSec: 0, reqNsec: 0, rsp: 0 };
-          t.exchanges.set(mid, exchange);
-        }
-        if (m.codeClass === 0) {
-          if (exchange.req === 0) {
-            exchange.req = pinfo.meta.number;
-            exchange.reqSec = pinfo.meta.tsSec;
-            exchange.reqNsec = pinfo.meta.tsNsec;
-          }
-        } else if (m.codeClass >= 2 && m.codeClass <= 5 && exchange.rsp === 0) {
-          exchange.rsp = pinfo.meta.number;
-        }
-      }
-    }
-  }
-
-  if (end > p) {
-    if (m.blockNumber === NO_BLOCK) {
-      payload(tvb, pinfo, tree, p, end, m, node);
-    } else {
-      tvb.need(p, end - p);
-      tree.add(F.block_payload, tvb, p, end - p);
-      if (tree.full) tree.labelLast('Block Payload');
-      tree.add(F.block_length, tvb, p, 0, end - p);
-      // A lone block (number 0, no more to come) is whole at once; others wait for reassembly.
-      if (m.blockNumber === 0 && m.blockMore === 0) payload(tvb, pinfo, tree, p, end, m, node);
-    }
-  }
-
-  if (token !== null) appendInfo(pinfo, `, TKN:${token}`);
-  if (m.blockNumber !== NO_BLOCK) {
-    const used =
-      (m.blockOption === 1 && m.codeClass === 0) ||
-      (m.blockOption === 2 && m.codeClass >= 2 && m.codeClass <= 5);
-    appendInfo(pinfo, `, ${m.blockMore || !used ? '' : 'End of '}Block #${m.blockNumber}`);
-  }
-  if (m.uri.length > 0) {
-    appendInfo(pinfo, `, ${formatText(m.uri)}`);
-    tree.add(F['opt.uri_path_recon'], tvb, o, 0, m.uri);
-  }
-  if (m.query.length > 0) appendInfo(pinfo, formatText(m.query));
-
-  if (exchange) {
-    const n = pinfo.meta.number;
-    if (m.codeClass === 0) {
-      if (exchange.rsp) frameItem(tvb, tree, F.response_in, exchange.rsp, 'Response In');
-      if ((ttype === 0 || ttype === 1) && exchange.req !== n) {
-        appendInfo(pinfo, ' [Retransmission]');
-        retransmission(tvb, pinfo, tree, F.request_first_in, exchange.req, 'Retransmission of request in');
-      }
-    } else if (m.codeClass >= 2 && m.codeClass <= 5) {
-      if (exchange.req) {
-        frameItem(tvb, tree, F.response_to, exchange.req, 'Request In');
-        const d = formatDelta(pinfo.meta.tsSec, pinfo.meta.tsNsec, exchange.reqSec, exchange.reqNsec);
-        tree.add(F.response_time, tvb, o, 0, d);
-      }
-      if ((ttype === 0 || ttype === 1) && exchange.rsp !== n) {
-        appendInfo(pinfo, ' [Retransmission]');
-        retransmission(tvb, pinfo, tree, F.response_first_in, exchange.rsp, 'Retransmission of response in');
-      }
-    }
-  }
+  const p = options(tvb, pinfo, tree, o + 4 + (tvb.u8(o) & 0x0f), end, m);
+  if (p < 0) return;
+  const mid = tvb.u16(o + 2);
+  const exchange = token !== null && code !== 0 ? trackExchange(pinfo, m, token, mid) : undefined;
+  if (end > p) payloadOrBlock(tvb, pinfo, tree, p, end, m, node);
+  infoSuffix(tvb, pinfo, tree, o, m, token);
+  if (exchange) exchangeLinks(tvb, pinfo, tree, o, m, exchange, (tvb.u8(o) >> 4) & 3);
 }
 
 function frameItem(tvb: Tvb, tree: Tree, def: (typeof F)['response_in'], frame: number, name: string): void {
@@ -441,9 +481,8 @@ function retransmission(
 
 /** The options from `p` on; the offset after them (and the end marker), or -1 when malformed. */
 function options(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: number, m: Message): number {
-  let num = 0;
   for (let i = 1; p < end; i++) {
-    p = option(tvb, pinfo, tree, p, end, i, num, m, (n) => (num = n));
+    p = option(tvb, pinfo, tree, p, end, i, m);
     if (p < 0) return -1;
     if (p >= end) break;
     if (tvb.u8(p) === 0xff) {
@@ -473,6 +512,131 @@ function badMarker(pinfo: PacketInfo, tree: Tree, tvb: Tvb, other: 'length' | 'd
   return -1;
 }
 
+/** Warns of an option number CoAP does not define, or of a length outside the option's range. */
+function checkOption(tvb: Tvb, pinfo: PacketInfo, tree: Tree, start: number, num: number, len: number): void {
+  const range = RANGES[num];
+  if (!range) {
+    if (num >= 2048 && num <= 65535)
+      expert(pinfo, tree, tvb, start, 0, 'Warning', 'Undecoded', `Unknown Option Number ${num}`);
+    else expert(pinfo, tree, tvb, start, 0, 'Warning', 'Malformed', `Invalid Option Number ${num}`);
+  } else if (len < range[0] || len > range[1]) {
+    const message = `Invalid Option Range: ${len} (${range[0]} < x < ${range[1]})`;
+    expert(pinfo, tree, tvb, start, 0, 'Warning', 'Malformed', message);
+  }
+}
+
+/** An unsigned option value; the text for the option's label. */
+function uintOpt(tvb: Tvb, tree: Tree, def: (typeof F)['opt.max_age'], p: number, len: number): string {
+  const v = optUint(tvb, p, len) >>> 0;
+  // Size2 goes to the 3-bit Encoded Block Size field, as Wireshark's does: masked.
+  tree.add(def, tvb, p, len, def.mask ? v & def.mask : v);
+  return `: ${v}`;
+}
+
+/** The text for the label of a string option whose value is `s`. */
+const textHead = (s: string, len: number): string => `: ${formatText(len === 0 ? '(null)' : s)}`;
+
+/** A string option; the text for the option's label. */
+function textOpt(tvb: Tvb, tree: Tree, def: Def, p: number, len: number): string {
+  return textHead(stringOpt(tvb, tree, def, p, len), len);
+}
+
+function contentFormat(tvb: Tvb, tree: Tree, p: number, len: number, m: Message): string {
+  m.ctype = len === 0 ? 0 : optUint(tvb, p, len) >>> 0;
+  m.ctypeStr = CTYPES[m.ctype] ?? `Unknown Type ${m.ctype}`;
+  tree.add(F['opt.ctype'], tvb, p, len, m.ctypeStr);
+  return `: ${m.ctypeStr}`;
+}
+
+function accept(tvb: Tvb, tree: Tree, p: number, len: number): string {
+  const s =
+    len === 0
+      ? '(null)'
+      : (CTYPES[optUint(tvb, p, len) >>> 0] ?? `Unknown Type ${optUint(tvb, p, len) >>> 0}`);
+  tree.add(F['opt.accept'], tvb, p, len, s);
+  return `: ${s}`;
+}
+
+function uriHost(tvb: Tvb, tree: Tree, p: number, len: number, m: Message): string {
+  const s = stringOpt(tvb, tree, F['opt.uri_host'], p, len);
+  m.uri += s.includes(':') ? `coap://[${s}]` : `coap://${s}`;
+  return `: ${formatText(s)}`;
+}
+
+function uriPath(tvb: Tvb, tree: Tree, p: number, len: number, m: Message): string {
+  const s = stringOpt(tvb, tree, F['opt.uri_path'], p, len);
+  m.uri += `/${len === 0 ? '' : s}`;
+  return textHead(s, len);
+}
+
+function uriQuery(tvb: Tvb, tree: Tree, p: number, len: number, m: Message): string {
+  const s = stringOpt(tvb, tree, F['opt.uri_query'], p, len);
+  m.query += `${m.query.length === 0 ? '?' : '&'}${len === 0 ? '' : s}`;
+  return textHead(s, len);
+}
+
+function uriPort(tvb: Tvb, tree: Tree, p: number, len: number, m: Message): string {
+  const v = optUint(tvb, p, len) >>> 0;
+  tree.add(F['opt.uri_port'], tvb, p, len, v);
+  m.uri += `:${v}`;
+  return `: ${v}`;
+}
+
+/** If-Match, ETag and options Trawl does not know: their bytes. */
+function opaqueOpt(tvb: Tvb, tree: Tree, num: number, p: number, len: number): string {
+  const def = num === 1 ? F['opt.if_match'] : num === 4 ? F['opt.etag'] : F['opt.unknown'];
+  tree.add(def, tvb, p, len);
+  return `: ${len === 0 ? '(null)' : hexPunct(tvb.bytes, p, len)}`;
+}
+
+/** The value of option `num` at `p` (`len` bytes); the text it adds to the option's label. */
+function optionValue(tvb: Tvb, tree: Tree, num: number, p: number, len: number, m: Message): string {
+  switch (num) {
+    case 12:
+      return contentFormat(tvb, tree, p, len, m);
+    case 17:
+      return accept(tvb, tree, p, len);
+    case 14:
+      return uintOpt(tvb, tree, F['opt.max_age'], p, len);
+    case 60:
+      return uintOpt(tvb, tree, F['opt.size1'], p, len);
+    case 16:
+      return uintOpt(tvb, tree, F['opt.hop_limit'], p, len);
+    case 6:
+      return uintOpt(tvb, tree, m.codeClass === 0 ? F['opt.observe'] : OBSERVE_RSP, p, len);
+    case 28:
+      return uintOpt(tvb, tree, F['opt.block_size'], p, len);
+    case 35:
+      return textOpt(tvb, tree, F['opt.proxy_uri'], p, len);
+    case 39:
+      return textOpt(tvb, tree, F['opt.proxy_scheme'], p, len);
+    case 8:
+      return textOpt(tvb, tree, F['opt.location_path'], p, len);
+    case 20:
+      return textOpt(tvb, tree, F['opt.location_query'], p, len);
+    case 3:
+      return uriHost(tvb, tree, p, len, m);
+    case 11:
+      return uriPath(tvb, tree, p, len, m);
+    case 15:
+      return uriQuery(tvb, tree, p, len, m);
+    case 7:
+      return uriPort(tvb, tree, p, len, m);
+    case 23:
+    case 27:
+      m.blockOption = num === 23 ? 2 : 1;
+      return block(tvb, tree, p, len, m);
+    case 5:
+      return '';
+    default:
+      return opaqueOpt(tvb, tree, num, p, len);
+  }
+}
+
+/**
+ * Option `count` at `start`, its number the delta from the one before (`m.lastOption`); the
+ * offset after it, or -1 when malformed.
+ */
 function option(
   tvb: Tvb,
   pinfo: PacketInfo,
@@ -480,16 +644,14 @@ function option(
   start: number,
   end: number,
   count: number,
-  prev: number,
   m: Message,
-  setNum: (n: number) => void,
 ): number {
   const jump = tvb.u8(start);
   if (jump === 0xff) return start;
   const delta = extended(tvb, jump >> 4, start + 1);
   if (delta === null) return badMarker(pinfo, tree, tvb, 'length');
-  const num = (prev + delta.value) >>> 0;
-  setNum(num);
+  const num = (m.lastOption + delta.value) >>> 0;
+  m.lastOption = num;
   const length = extended(tvb, jump & 0x0f, delta.at + delta.size);
   if (length === null) return badMarker(pinfo, tree, tvb, 'delta');
   const len = length.value;
@@ -501,24 +663,7 @@ function option(
   const known = OPTIONS[num];
   const name = `#${count}: ${known ?? (num % 14 === 0 ? 'No-Op' : `Unknown Option (${num | 0})`)}`;
   tree.push(F['opt.name'], tvb, start, p - start + len, name);
-  let head = `Opt Name: ${name}`;
-  const range = RANGES[num];
-  if (!range) {
-    if (num >= 2048 && num <= 65535)
-      expert(pinfo, tree, tvb, start, 0, 'Warning', 'Undecoded', `Unknown Option Number ${num}`);
-    else expert(pinfo, tree, tvb, start, 0, 'Warning', 'Malformed', `Invalid Option Number ${num}`);
-  } else if (len < range[0] || len > range[1]) {
-    expert(
-      pinfo,
-      tree,
-      tvb,
-      start,
-      0,
-      'Warning',
-      'Malformed',
-      `Invalid Option Range: ${len} (${range[0]} < x < ${range[1]})`,
-    );
-  }
+  checkOption(tvb, pinfo, tree, start, num, len);
   const desc = `Type ${num}, ${num & 1 ? 'Critical' : 'Elective'}, ${num & 2 ? 'Unsafe' : 'Safe'}${(num & 0x1e) === 0x1c ? ', NoCacheKey' : ''}`;
   tree.add(F['opt.desc'], tvb, start, p - start + len, desc);
   tree.add(F['opt.delta'], tvb, start, 1, jump >> 4);
@@ -527,100 +672,7 @@ function option(
   if (length.size)
     tree.add(F['opt.length_ext'], tvb, length.at, length.size, optUint(tvb, length.at, length.size));
   tvb.need(p, len);
-  const uintOpt = (def: (typeof F)['opt.max_age']): void => {
-    const v = optUint(tvb, p, len) >>> 0;
-    // Size2 goes to the 3-bit Encoded Block Size field, as Wireshark's does: masked.
-    tree.add(def, tvb, p, len, def.mask ? v & def.mask : v);
-    head += `: ${v}`;
-  };
-  const textOpt = (def: Def): string => {
-    const s = stringOpt(tvb, tree, def, p, len);
-    head += `: ${formatText(len === 0 ? '(null)' : s)}`;
-    return s;
-  };
-  switch (num) {
-    case 12: {
-      m.ctype = len === 0 ? 0 : optUint(tvb, p, len) >>> 0;
-      m.ctypeStr = CTYPES[m.ctype] ?? `Unknown Type ${m.ctype}`;
-      tree.add(F['opt.ctype'], tvb, p, len, m.ctypeStr);
-      head += `: ${m.ctypeStr}`;
-      break;
-    }
-    case 17: {
-      const s =
-        len === 0
-          ? '(null)'
-          : (CTYPES[optUint(tvb, p, len) >>> 0] ?? `Unknown Type ${optUint(tvb, p, len) >>> 0}`);
-      tree.add(F['opt.accept'], tvb, p, len, s);
-      head += `: ${s}`;
-      break;
-    }
-    case 14:
-      uintOpt(F['opt.max_age']);
-      break;
-    case 60:
-      uintOpt(F['opt.size1']);
-      break;
-    case 16:
-      uintOpt(F['opt.hop_limit']);
-      break;
-    case 6:
-      uintOpt(m.codeClass === 0 ? F['opt.observe'] : OBSERVE_RSP);
-      break;
-    case 28:
-      uintOpt(F['opt.block_size']);
-      break;
-    case 35:
-      textOpt(F['opt.proxy_uri']);
-      break;
-    case 39:
-      textOpt(F['opt.proxy_scheme']);
-      break;
-    case 8:
-      textOpt(F['opt.location_path']);
-      break;
-    case 20:
-      textOpt(F['opt.location_query']);
-      break;
-    case 3: {
-      const s = stringOpt(tvb, tree, F['opt.uri_host'], p, len);
-      head += `: ${formatText(s)}`;
-      m.uri += s.includes(':') ? `coap://[${s}]` : `coap://${s}`;
-      break;
-    }
-    case 11: {
-      const s = textOpt(F['opt.uri_path']);
-      m.uri += `/${len === 0 ? '' : s}`;
-      break;
-    }
-    case 15: {
-      const s = textOpt(F['opt.uri_query']);
-      m.query += `${m.query.length === 0 ? '?' : '&'}${len === 0 ? '' : s}`;
-      break;
-    }
-    case 7: {
-      const v = optUint(tvb, p, len) >>> 0;
-      tree.add(F['opt.uri_port'], tvb, p, len, v);
-      head += `: ${v}`;
-      m.uri += `:${v}`;
-      break;
-    }
-    case 23:
-    case 27:
-      m.blockOption = num === 23 ? 2 : 1;
-      head += block(tvb, tree, p, len, m);
-      break;
-    case 5:
-      break;
-    case 1:
-    case 4:
-    default: {
-      const def = num === 1 ? F['opt.if_match'] : num === 4 ? F['opt.etag'] : F['opt.unknown'];
-      tree.add(def, tvb, p, len);
-      head += `: ${len === 0 ? '(null)' : hexPunct(tvb.bytes, p, len)}`;
-      break;
-    }
-  }
+  const head = `Opt Name: ${name}${optionValue(tvb, tree, num, p, len, m)}`;
   if (tree.full) tree.label(labelBytes(head));
   tree.pop();
   return p + len;

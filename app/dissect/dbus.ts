@@ -483,203 +483,248 @@ function fail(m: Message): Step {
   return { reader: null, num: 0, text: null };
 }
 
-/** Reads the value of the next signature code of `r` (Wireshark's reader_next). */
-function next(m: Message, r: Reader, hf: FieldDef | null): Step {
-  const c = r.sig[r.pos++];
+/** What reading one signature code did, as bits. */
+const SINGLE = 1; // it read one whole value (not the start of a container)
+const INVALID = 2; // the value was invalid: stop, once the containers it completes are closed
+const ORPHAN = 4; // it closed a container that has no parent reader: stop now
+
+/** y, n, q, i, u, h: an integer of one to four bytes into `s.num`. */
+function integer(m: Message, c: string, hf: FieldDef | null, s: Step): number {
+  if (c === 'y') {
+    s.num = m.u8();
+    m.item(hf ?? F['type.byte'], 1, s.num, String(s.num));
+  } else if (c === 'n' || c === 'q') {
+    s.num = m.u16();
+    if (c === 'n') s.num = (s.num << 16) >> 16;
+    m.item(hf ?? F[c === 'n' ? 'type.int16' : 'type.uint16'], 2, s.num, String(s.num));
+  } else {
+    s.num = m.u32();
+    if (c === 'i') s.num |= 0;
+    const def = hf ?? F[c === 'i' ? 'type.int32' : c === 'u' ? 'type.uint32' : 'type.unix_fd'];
+    m.item(def, 4, s.num, String(s.num));
+  }
+  return SINGLE;
+}
+
+/** b: a 32-bit boolean, invalid past 1. */
+function boolean(m: Message, hf: FieldDef | null, s: Step): number {
+  const first = m.u8();
+  s.num = m.u32();
+  m.item(hf ?? F['type.boolean'], 4, s.num !== 0, s.num !== 0 ? '1' : '0');
+  if (first < 2) return SINGLE;
+  m.expert(m.current.node, 'type.boolean.invalid');
+  return SINGLE | INVALID;
+}
+
+/** x, t, d: a 64-bit integer or a double. */
+function eightBytes(m: Message, c: string, hf: FieldDef | null): number {
   const tvb = m.tvb;
-  let err = false;
-  let single = true;
-  let num = 0;
-  let text: string | null = null;
-  m.pad(c);
+  tvb.need(m.off, 8);
+  if (c === 'd') {
+    const s = formatDouble(tvb.view.getFloat64(m.off, m.le));
+    m.item(hf ?? F['type.double'], 8, s, s);
+  } else {
+    const v = c === 'x' ? tvb.view.getBigInt64(m.off, m.le) : tvb.view.getBigUint64(m.off, m.le);
+    m.item(hf ?? F[c === 'x' ? 'type.int64' : 'type.uint64'], 8, v, v.toString());
+  }
+  return SINGLE;
+}
+
+const INVALID_STRING: Record<string, ExpertKey> = {
+  s: 'type.string.invalid',
+  o: 'type.object_path.invalid',
+  g: 'type.signature.invalid',
+};
+
+/** s, o, g: a string, object path or signature into `s.text`, checked. */
+function stringLike(m: Message, c: string, hf: FieldDef | null, s: Step): number {
+  const def = hf ?? F[c === 's' ? 'type.string' : c === 'o' ? 'type.object_path' : 'type.signature'];
+  const text = m.string(def, c === 'g' ? 1 : 4);
+  s.text = text;
+  const ok = text !== null && (c === 's' || (c === 'o' ? validObjectPath(text) : validSignature(text)));
+  if (ok) return SINGLE;
+  m.expert(m.current.node, INVALID_STRING[c] as ExpertKey);
+  return SINGLE | INVALID;
+}
+
+/** a: an array's length, then a reader for its elements (none for an empty array). */
+function array(m: Message, r: Reader, hf: FieldDef | null, s: Step): number {
+  const dict = r.sig[r.pos] === '{';
+  const container = m.push(hf ?? F['type.array'], dict ? 'Array (Dict)' : 'Array');
+  const len = m.u32();
+  m.item(F['type.array.length'], 4, len, String(len));
+  s.num = len;
+  m.pad(r.sig[r.pos]);
+  if (len === 0) {
+    r.pos = skipType(r.sig, r.pos);
+    m.pop();
+    return SINGLE;
+  }
+  if (len > MAX_ARRAY_LEN) {
+    m.expert(m.current.node, 'type.array.too_long');
+    m.pop();
+    return INVALID;
+  }
+  s.reader = reader(r.sig, r, {
+    pos: r.pos,
+    level: r.level + 1,
+    arrayLevel: r.arrayLevel + 1,
+    arrayStart: r.pos,
+    arrayEnd: m.off + len,
+    container,
+  });
+  return 0;
+}
+
+/** v: a variant's signature into `s.text`, then a reader for its value (none when empty). */
+function variant(m: Message, r: Reader, hf: FieldDef | null, s: Step): number {
+  const container = m.push(hf ?? F['type.variant'], 'Variant');
+  const text = m.string(F['type.variant.signature'], 1);
+  s.text = text;
+  if (text === null || !validSignature(text)) {
+    m.expert(m.current.node, 'type.variant.signature.invalid');
+    m.pop();
+    return INVALID;
+  }
+  if (text === '') {
+    m.pop();
+    return 0;
+  }
+  const child = reader(text, r, {
+    level: r.level + 1,
+    inVariant: true,
+    basicVariant: isBasic(text[0]) && text.length === 1,
+    container,
+  });
+  if (r.inDict && child.basicVariant) r.basicDict = true;
+  s.reader = child;
+  return 0;
+}
+
+/** {: a reader for a dict entry's key and value. */
+function dictEntry(m: Message, r: Reader, hf: FieldDef | null, s: Step): number {
+  const container = m.push(hf ?? F['type.dict_entry'], 'Dict Entry');
+  s.reader = reader(r.sig, r, {
+    pos: r.pos,
+    level: r.level + 1,
+    dictLevel: r.dictLevel + 1,
+    inDict: true,
+    basicDict: isBasic(r.sig[r.pos + 1]),
+    container,
+  });
+  return 0;
+}
+
+/** ) and }: the struct or dict entry ends; its parent reader goes on after it. */
+function close(m: Message, r: Reader, s: Step): number {
+  m.pop();
+  const parent = r.parent;
+  if (!parent) return ORPHAN;
+  parent.pos = r.pos;
+  s.reader = parent;
+  return SINGLE;
+}
+
+/** Reads the value of code `c`, the reader to go on with into `s`; what it did as bits. */
+function readCode(m: Message, r: Reader, c: string | undefined, hf: FieldDef | null, s: Step): number {
   switch (c) {
-    case 'y': {
-      num = m.u8();
-      m.item(hf ?? F['type.byte'], 1, num, String(num));
-      break;
-    }
-    case 'b': {
-      const first = m.u8();
-      num = m.u32();
-      m.item(hf ?? F['type.boolean'], 4, num !== 0, num !== 0 ? '1' : '0');
-      if (first >= 2) {
-        m.expert(m.current.node, 'type.boolean.invalid');
-        err = true;
-      }
-      break;
-    }
+    case 'y':
     case 'n':
-    case 'q': {
-      num = m.u16();
-      if (c === 'n') num = (num << 16) >> 16;
-      m.item(hf ?? F[c === 'n' ? 'type.int16' : 'type.uint16'], 2, num, String(num));
-      break;
-    }
+    case 'q':
     case 'i':
     case 'u':
-    case 'h': {
-      num = m.u32();
-      if (c === 'i') num |= 0;
-      const def = hf ?? F[c === 'i' ? 'type.int32' : c === 'u' ? 'type.uint32' : 'type.unix_fd'];
-      m.item(def, 4, num, String(num));
-      break;
-    }
+    case 'h':
+      return integer(m, c, hf, s);
+    case 'b':
+      return boolean(m, hf, s);
     case 'x':
-    case 't': {
-      tvb.need(m.off, 8);
-      const v = c === 'x' ? tvb.view.getBigInt64(m.off, m.le) : tvb.view.getBigUint64(m.off, m.le);
-      m.item(hf ?? F[c === 'x' ? 'type.int64' : 'type.uint64'], 8, v, v.toString());
-      break;
-    }
-    case 'd': {
-      tvb.need(m.off, 8);
-      const s = formatDouble(tvb.view.getFloat64(m.off, m.le));
-      m.item(hf ?? F['type.double'], 8, s, s);
-      break;
-    }
+    case 't':
+    case 'd':
+      return eightBytes(m, c, hf);
     case 's':
     case 'o':
-    case 'g': {
-      const def = hf ?? F[c === 's' ? 'type.string' : c === 'o' ? 'type.object_path' : 'type.signature'];
-      text = m.string(def, c === 'g' ? 1 : 4);
-      const ok = text !== null && (c === 's' || (c === 'o' ? validObjectPath(text) : validSignature(text)));
-      if (!ok) {
-        const key =
-          c === 's'
-            ? 'type.string.invalid'
-            : c === 'o'
-              ? 'type.object_path.invalid'
-              : 'type.signature.invalid';
-        m.expert(m.current.node, key);
-        err = true;
-      }
-      break;
-    }
-    case 'a': {
-      single = false;
-      const dict = r.sig[r.pos] === '{';
-      const array = m.push(hf ?? F['type.array'], dict ? 'Array (Dict)' : 'Array');
-      const len = m.u32();
-      m.item(F['type.array.length'], 4, len, String(len));
-      num = len;
-      m.pad(r.sig[r.pos]);
-      if (len === 0) {
-        r.pos = skipType(r.sig, r.pos);
-        m.pop();
-        single = true;
-      } else if (len <= MAX_ARRAY_LEN) {
-        r = reader(r.sig, r, {
-          pos: r.pos,
-          level: r.level + 1,
-          arrayLevel: r.arrayLevel + 1,
-          arrayStart: r.pos,
-          arrayEnd: m.off + len,
-          container: array,
-        });
-      } else {
-        m.expert(m.current.node, 'type.array.too_long');
-        err = true;
-        m.pop();
-      }
-      break;
-    }
-    case '(': {
-      single = false;
+    case 'g':
+      return stringLike(m, c, hf, s);
+    case 'a':
+      return array(m, r, hf, s);
+    case '(':
       m.push(hf ?? F['type.struct'], 'Struct');
-      r = reader(r.sig, r, { pos: r.pos, level: r.level + 1, structLevel: r.structLevel + 1 });
-      break;
-    }
-    case 'v': {
-      single = false;
-      const variant = m.push(hf ?? F['type.variant'], 'Variant');
-      text = m.string(F['type.variant.signature'], 1);
-      if (text !== null && validSignature(text)) {
-        if (text !== '') {
-          const child = reader(text, r, {
-            level: r.level + 1,
-            inVariant: true,
-            basicVariant: isBasic(text[0]) && text.length === 1,
-            container: variant,
-          });
-          if (r.inDict && child.basicVariant) r.basicDict = true;
-          r = child;
-        } else {
-          m.pop();
-        }
-      } else {
-        m.expert(m.current.node, 'type.variant.signature.invalid');
-        err = true;
-        m.pop();
-      }
-      break;
-    }
-    case '{': {
-      single = false;
-      const entry = m.push(hf ?? F['type.dict_entry'], 'Dict Entry');
-      r = reader(r.sig, r, {
-        pos: r.pos,
-        level: r.level + 1,
-        dictLevel: r.dictLevel + 1,
-        inDict: true,
-        basicDict: isBasic(r.sig[r.pos + 1]),
-        container: entry,
-      });
-      break;
-    }
+      s.reader = reader(r.sig, r, { pos: r.pos, level: r.level + 1, structLevel: r.structLevel + 1 });
+      return 0;
+    case 'v':
+      return variant(m, r, hf, s);
+    case '{':
+      return dictEntry(m, r, hf, s);
     case ')':
-    case '}': {
-      m.pop();
-      const parent = r.parent;
-      if (!parent) return fail(m);
-      parent.pos = r.pos;
-      r = parent;
-      break;
-    }
+    case '}':
+      return close(m, r, s);
     default:
       // Wireshark asserts here (its signatures were all checked): a dissector bug, malformed.
       throw new MalformedError('Malformed Packet', m.off);
   }
+}
 
-  if (
-    r.level > MAX_TOTAL_NESTING ||
-    r.arrayLevel > MAX_TYPE_NESTING ||
-    r.structLevel > MAX_TYPE_NESTING ||
-    r.dictLevel > MAX_TYPE_NESTING
-  ) {
-    m.expert(m.current.node, 'nested_too_deeply');
-    err = true;
-  } else if (single) {
-    // Arrays and variants end after one complete type: close them, and the ones around them.
-    for (;;) {
-      if (r.arrayStart >= 0) {
-        if (m.off < r.arrayEnd) {
-          r.pos = r.arrayStart;
-          break;
-        } else if (m.off === r.arrayEnd) {
-          m.pop();
-          const parent = r.parent as Reader;
-          parent.pos = r.pos;
-          r = parent;
-        } else {
-          m.expert(r.container?.node ?? null, 'type.array.content_out_of_bounds');
-          err = true;
-          break;
-        }
-      } else if (r.inVariant) {
-        if (r.basicVariant) m.append(r.container, `: ${m.current.repr}`);
+const tooDeep = (r: Reader): boolean =>
+  r.level > MAX_TOTAL_NESTING ||
+  r.arrayLevel > MAX_TYPE_NESTING ||
+  r.structLevel > MAX_TYPE_NESTING ||
+  r.dictLevel > MAX_TYPE_NESTING;
+
+/**
+ * After one whole value: arrays and variants end after one complete type, so close them and the
+ * ones around them, and add the value to the dict entry it is in. The reader to go on with goes
+ * to `s.reader`; false when an array's content overran it.
+ */
+function closeCompleted(m: Message, s: Step): boolean {
+  let r = s.reader as Reader;
+  let ok = true;
+  for (;;) {
+    if (r.arrayStart >= 0) {
+      if (m.off < r.arrayEnd) {
+        r.pos = r.arrayStart;
+        break;
+      } else if (m.off === r.arrayEnd) {
         m.pop();
-        r = r.parent as Reader;
+        const parent = r.parent as Reader;
+        parent.pos = r.pos;
+        r = parent;
       } else {
+        m.expert(r.container?.node ?? null, 'type.array.content_out_of_bounds');
+        ok = false;
         break;
       }
-    }
-    if (r.inDict) {
-      if (r.sig[r.pos - 2] === '{') m.append(r.container, `, ${m.current.repr}`);
-      else if (r.basicDict) m.append(r.container, `: ${m.current.repr}`);
+    } else if (r.inVariant) {
+      if (r.basicVariant) m.append(r.container, `: ${m.current.repr}`);
+      m.pop();
+      r = r.parent as Reader;
+    } else {
+      break;
     }
   }
+  if (r.inDict) {
+    if (r.sig[r.pos - 2] === '{') m.append(r.container, `, ${m.current.repr}`);
+    else if (r.basicDict) m.append(r.container, `: ${m.current.repr}`);
+  }
+  s.reader = r;
+  return ok;
+}
+
+/** Reads the value of the next signature code of `r` (Wireshark's reader_next). */
+function next(m: Message, r: Reader, hf: FieldDef | null): Step {
+  const c = r.sig[r.pos++];
+  const s: Step = { reader: r, num: 0, text: null };
+  m.pad(c);
+  const did = readCode(m, r, c, hf, s);
+  if (did & ORPHAN) return fail(m);
+  let err = (did & INVALID) !== 0;
+  if (tooDeep(s.reader as Reader)) {
+    m.expert(m.current.node, 'nested_too_deeply');
+    err = true;
+  } else if (did & SINGLE) {
+    if (!closeCompleted(m, s)) err = true;
+  }
   if (err) return fail(m);
-  return { reader: r, num, text };
+  return s;
 }
 
 const HEADER_VALUES: Record<number, [string, FieldDef]> = {
@@ -752,129 +797,130 @@ function header(m: Message): boolean {
   return true;
 }
 
+/** Keeps the value of header field `code` (`v` as text, `num` as a number); the expert key when invalid. */
+function keepHeaderField(m: Message, code: number, v: string, num: number): ExpertKey | null {
+  switch (code) {
+    case 1:
+      m.path = v;
+      return null;
+    case 2:
+      m.iface = v;
+      return validInterface(v) ? null : 'interface.invalid';
+    case 3:
+      m.member = v;
+      return validMember(v) ? null : 'member.invalid';
+    case 4:
+      m.errorName = v;
+      return validInterface(v) ? null : 'error_name.invalid';
+    case 5:
+      m.replySerial = num;
+      return num === 0 ? 'serial.invalid' : null;
+    case 6:
+      if (!validBusName(v)) return 'bus_name.invalid';
+      m.pinfo.dstName = v;
+      return null;
+    case 7:
+      if (!validBusName(v)) return 'bus_name.invalid';
+      m.pinfo.srcName = v;
+      return null;
+    case 8:
+      m.signature = v;
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Whether a header field the message type requires is missing. */
+function missingRequired(m: Message): boolean {
+  switch (m.type) {
+    case 1:
+      return m.path === null || m.member === null;
+    case 2:
+      return m.replySerial === 0;
+    case 3:
+      return m.errorName === null || m.replySerial === 0;
+    default:
+      return m.path === null || m.iface === null || m.member === null;
+  }
+}
+
+/** Info for a message whose header is whole. */
+function headerInfo(m: Message): string {
+  switch (m.type) {
+    case 1:
+      return `${m.member ?? ''}() @ ${m.path ?? ''}`;
+    case 4:
+      return `* ${m.member ?? ''}() @ ${m.path ?? ''}`;
+    case 3:
+      return `-> ${m.errorName ?? ''}`;
+    default:
+      return `-> '${m.signature}'`;
+  }
+}
+
+/** Skips the value of an unknown header field, whatever its type; the reader after it, null to stop. */
+function skipHeaderValue(m: Message, r: Reader | null): Reader | null {
+  do {
+    r = next(m, r as Reader, null).reader;
+    if (!r) return null;
+  } while (r.level >= 3);
+  return r;
+}
+
+/** Rejects the header: an expert on the current item, and every container closed. */
+function rejectHeader(m: Message, key: ExpertKey): null {
+  m.expert(m.current.node, key);
+  m.popAll();
+  return null;
+}
+
+/** One dict entry of the header field array: code and variant; the reader after it, null to stop. */
+function headerField(m: Message, r: Reader): Reader | null {
+  let s = next(m, r, null);
+  if (!s.reader) return null;
+  s = next(m, s.reader, F.field_code);
+  if (!s.reader) return null;
+  const code = s.num;
+  m.append(s.reader.container, `, ${FIELD_CODES.get(code) ?? 'Unknown field code'}`);
+  if (code === 0) return rejectHeader(m, 'field_code.invalid');
+  s = next(m, s.reader, null);
+  if (!s.reader) return null;
+  const known = HEADER_VALUES[code];
+  let after: Reader | null;
+  if (known) {
+    if (s.text !== known[0]) return rejectHeader(m, 'field_signature_wrong');
+    s = next(m, s.reader, known[1]);
+    if (!s.reader) return null;
+    const bad = keepHeaderField(m, code, s.text ?? '', s.num);
+    if (bad) return rejectHeader(m, bad);
+    after = s.reader;
+  } else {
+    after = skipHeaderValue(m, s.reader);
+    if (!after) return null;
+  }
+  return next(m, after, null).reader;
+}
+
 /** The header field array (a{yv}); false when it ends the message. */
 function headerFields(m: Message): boolean {
-  let r: Reader | null = reader('a{yv}', null);
-  const step = (hf: FieldDef | null): Step => {
-    const s = next(m, r as Reader, hf);
-    r = s.reader;
-    return s;
-  };
-  step(null);
+  let r: Reader | null = next(m, reader('a{yv}', null), null).reader;
   if (!r) return false;
-  const array = (r as Reader).container;
+  const array = r.container;
   if (array) {
     array.text = 'Header Field Array';
     if (array.node) array.node.label = array.text;
   }
-  const pinfo = m.pinfo;
-  while ((r as Reader).level > 0) {
-    step(null);
-    if (!r) return false;
-    let s = step(F.field_code);
-    if (!r) return false;
-    const code = s.num;
-    const entry = (r as Reader).container;
-    m.append(entry, `, ${FIELD_CODES.get(code) ?? 'Unknown field code'}`);
-    if (code === 0) {
-      m.expert(m.current.node, 'field_code.invalid');
-      m.popAll();
-      return false;
-    }
-    s = step(null);
-    if (!r) return false;
-    const known = HEADER_VALUES[code];
-    if (known && s.text !== known[0]) {
-      m.expert(m.current.node, 'field_signature_wrong');
-      m.popAll();
-      return false;
-    }
-    if (known) {
-      s = step(known[1]);
-      if (!r) return false;
-      const v = s.text ?? '';
-      let bad: ExpertKey | null = null;
-      switch (code) {
-        case 1:
-          m.path = v;
-          break;
-        case 2:
-          m.iface = v;
-          if (!validInterface(v)) bad = 'interface.invalid';
-          break;
-        case 3:
-          m.member = v;
-          if (!validMember(v)) bad = 'member.invalid';
-          break;
-        case 4:
-          m.errorName = v;
-          if (!validInterface(v)) bad = 'error_name.invalid';
-          break;
-        case 5:
-          m.replySerial = s.num;
-          if (s.num === 0) bad = 'serial.invalid';
-          break;
-        case 6:
-          if (!validBusName(v)) bad = 'bus_name.invalid';
-          else pinfo.dstName = v;
-          break;
-        case 7:
-          if (!validBusName(v)) bad = 'bus_name.invalid';
-          else pinfo.srcName = v;
-          break;
-        case 8:
-          m.signature = v;
-          break;
-      }
-      if (bad) {
-        m.expert(m.current.node, bad);
-        m.popAll();
-        return false;
-      }
-    } else {
-      // An unknown field is skipped, whatever its type.
-      do {
-        step(null);
-        if (!r) return false;
-      } while ((r as Reader).level >= 3);
-    }
-    step(null);
+  while (r.level > 0) {
+    r = headerField(m, r);
     if (!r) return false;
   }
-  let missing: boolean;
-  switch (m.type) {
-    case 1:
-      missing = m.path === null || m.member === null;
-      break;
-    case 2:
-      missing = m.replySerial === 0;
-      break;
-    case 3:
-      missing = m.errorName === null || m.replySerial === 0;
-      break;
-    default:
-      missing = m.path === null || m.iface === null || m.member === null;
-  }
-  if (missing) {
+  if (missingRequired(m)) {
     // After an empty array Wireshark holds no array item to attach the expert to: none is shown.
     if (array) m.expert(array.node, 'required_header_field_missing');
     return false;
   }
-  if (pinfo.wantInfo) {
-    switch (m.type) {
-      case 1:
-        pinfo.setInfo(`${m.member ?? ''}() @ ${m.path ?? ''}`);
-        break;
-      case 4:
-        pinfo.setInfo(`* ${m.member ?? ''}() @ ${m.path ?? ''}`);
-        break;
-      case 3:
-        pinfo.setInfo(`-> ${m.errorName ?? ''}`);
-        break;
-      default:
-        pinfo.setInfo(`-> '${m.signature}'`);
-    }
-  }
+  if (m.pinfo.wantInfo) m.pinfo.setInfo(headerInfo(m));
   // The header ends on an 8-byte boundary.
   return !m.pad('(');
 }

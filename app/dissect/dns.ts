@@ -880,143 +880,171 @@ function cString(raw: string): string {
   return z < 0 ? raw : raw.slice(0, z);
 }
 
+function aRecord(ctx: Ctx, at: number): void {
+  const { tvb, tree } = ctx;
+  const addr = tvb.u32(at);
+  const s = formatIPv4(addr);
+  ctx.info.add(` ${s}`);
+  appendLabel(ctx, `, addr ${s}`);
+  tree.add(F.a, tvb, at, 4, addr);
+}
+
+function aaaaRecord(ctx: Ctx, at: number): void {
+  const { tvb, tree } = ctx;
+  tvb.need(at, 16);
+  const s = formatIPv6(tvb.bytes, at);
+  ctx.info.add(` ${s}`);
+  appendLabel(ctx, `, addr ${s}`);
+  tree.add(F.aaaa, tvb, at, 16);
+}
+
+/** NS, CNAME, PTR and DNAME: one domain name. */
+function nameRecord(ctx: Ctx, type: number, at: number): void {
+  const def =
+    type === T.NS ? F.ns : type === T.CNAME ? F.cname : type === T.PTR ? F['ptr.domain_name'] : F.dname;
+  const n = rdName(ctx, def, at);
+  ctx.info.add(` ${n.text}`);
+  const word = type === T.NS ? ', ns ' : type === T.CNAME ? ', cname ' : type === T.PTR ? ', ' : ', dname ';
+  appendLabel(ctx, `${word}${n.text}`);
+}
+
+function soaRecord(ctx: Ctx, at: number): void {
+  const { tvb, tree } = ctx;
+  const m = rdName(ctx, F['soa.mname'], at);
+  ctx.info.add(` ${m.text}`);
+  appendLabel(ctx, `, mname ${m.text}`);
+  let p = at + m.used;
+  p += rdName(ctx, F['soa.rname'], p).used;
+  tree.add(F['soa.serial_number'], tvb, p, 4, tvb.u32(p));
+  p += 4;
+  for (const def of [
+    F['soa.refresh_interval'],
+    F['soa.retry_interval'],
+    F['soa.expire_limit'],
+    F['soa.minimum_ttl'],
+  ]) {
+    const v = tvb.u32(p);
+    tree.add(def, tvb, p, 4, v);
+    if (tree.full) tree.labelLast(`${def.name}: ${v} (${secondsText(v)})`);
+    p += 4;
+  }
+}
+
+function hinfoRecord(ctx: Ctx, at: number): void {
+  const { tvb, tree } = ctx;
+  const cpuLen = tvb.u8(at);
+  const cpu = tvb.ascii(at + 1, cpuLen);
+  const osAt = at + 1 + cpuLen;
+  const osLen = tvb.u8(osAt);
+  const os = tvb.ascii(osAt + 1, osLen);
+  ctx.info.add(` ${cString(cpu)} ${cString(os)}`);
+  appendLabel(ctx, `, CPU ${cString(cpu)}, OS ${cString(os)}`);
+  tree.add(F['hinfo.cpu_length'], tvb, at, 1, cpuLen);
+  tree.add(F['hinfo.cpu'], tvb, at + 1, cpuLen, formatText(cpu));
+  tree.add(F['hinfo.os_length'], tvb, osAt, 1, osLen);
+  tree.add(F['hinfo.os'], tvb, osAt + 1, osLen, formatText(os));
+}
+
+function mxRecord(ctx: Ctx, at: number): void {
+  const { tvb, tree } = ctx;
+  const pref = tvb.u16(at);
+  const n = readName(tvb, at + 2, ctx.msg);
+  const text = formatText(n.raw);
+  ctx.info.add(` ${pref} ${text}`);
+  appendLabel(ctx, `, preference ${pref}, mx ${text}`);
+  tree.add(F['mx.preference'], tvb, at, 2, pref);
+  tree.add(F['mx.mail_exchange'], tvb, at + 2, n.used, text);
+}
+
+/** TXT and SPF: length-prefixed strings to the end of the data. */
+function txtRecord(ctx: Ctx, type: number, at: number, len: number, mdns: boolean): void {
+  const { tvb, tree } = ctx;
+  const lenDef = type === T.TXT ? F['txt.length'] : F['spf.length'];
+  const def = type === T.TXT ? F.txt : F.spf;
+  let p = at;
+  let left = len;
+  while (left > 0) {
+    const n = tvb.u8(p);
+    tree.add(lenDef, tvb, p, 1, n);
+    p++;
+    left--;
+    const s = tvb.ascii(p, n);
+    tree.add(def, tvb, p, n, mdns && type === T.TXT ? formatText(s) : asciiText(s));
+    p += n;
+    left -= n;
+  }
+}
+
+function srvRecord(ctx: Ctx, at: number): void {
+  const { tvb, tree } = ctx;
+  const prio = tvb.u16(at);
+  const weight = tvb.u16(at + 2);
+  const port = tvb.u16(at + 4);
+  tree.add(F['srv.priority'], tvb, at, 2, prio);
+  tree.add(F['srv.weight'], tvb, at + 2, 2, weight);
+  tree.add(F['srv.port'], tvb, at + 4, 2, port);
+  const t = rdName(ctx, F['srv.target'], at + 6);
+  ctx.info.add(` ${prio} ${weight} ${port} ${t.text}`);
+  appendLabel(ctx, `, priority ${prio}, weight ${weight}, port ${port}, target ${t.text}`);
+}
+
+function nsecRecord(ctx: Ctx, at: number, len: number): void {
+  const n = rdName(ctx, F['nsec.next_domain_name'], at);
+  ctx.info.add(` ${n.text}`);
+  appendLabel(ctx, `, next domain name ${n.text}`);
+  typeBitmap(ctx, at + n.used, len - n.used);
+}
+
+/** MD, MF, MB, MG, MR: the owner in Info, one domain name. */
+function mailboxRecord(ctx: Ctx, type: number, at: number, owner: string): void {
+  ctx.info.add(` ${cString(owner)}`);
+  const def = [F.md, F.mf, F.mb, F.mg, F.mr][type - T.MD] as FieldDef;
+  rdName(ctx, def, at);
+}
+
 function rdata(ctx: Ctx, type: number, at: number, len: number, owner: string, mdns: boolean): void {
   const { tvb, tree, info } = ctx;
   switch (type) {
-    case T.A: {
-      const addr = tvb.u32(at);
-      const s = formatIPv4(addr);
-      info.add(` ${s}`);
-      appendLabel(ctx, `, addr ${s}`);
-      tree.add(F.a, tvb, at, 4, addr);
-      return;
-    }
-    case T.AAAA: {
-      tvb.need(at, 16);
-      const s = formatIPv6(tvb.bytes, at);
-      info.add(` ${s}`);
-      appendLabel(ctx, `, addr ${s}`);
-      tree.add(F.aaaa, tvb, at, 16);
-      return;
-    }
+    case T.A:
+      return aRecord(ctx, at);
+    case T.AAAA:
+      return aaaaRecord(ctx, at);
     case T.NS:
     case T.CNAME:
     case T.PTR:
-    case T.DNAME: {
-      const def =
-        type === T.NS ? F.ns : type === T.CNAME ? F.cname : type === T.PTR ? F['ptr.domain_name'] : F.dname;
-      const n = rdName(ctx, def, at);
-      info.add(` ${n.text}`);
-      const word =
-        type === T.NS ? ', ns ' : type === T.CNAME ? ', cname ' : type === T.PTR ? ', ' : ', dname ';
-      appendLabel(ctx, `${word}${n.text}`);
-      return;
-    }
+    case T.DNAME:
+      return nameRecord(ctx, type, at);
     case T.MD:
     case T.MF:
     case T.MB:
     case T.MG:
-    case T.MR: {
-      info.add(` ${cString(owner)}`);
-      const def = [F.md, F.mf, F.mb, F.mg, F.mr][type - T.MD] as FieldDef;
-      rdName(ctx, def, at);
-      return;
-    }
+    case T.MR:
+      return mailboxRecord(ctx, type, at, owner);
     case T.NULL:
       info.add(` ${cString(owner)}`);
       tree.add(F.null, tvb, at, len);
       return;
-    case T.SOA: {
-      const m = rdName(ctx, F['soa.mname'], at);
-      info.add(` ${m.text}`);
-      appendLabel(ctx, `, mname ${m.text}`);
-      let p = at + m.used;
-      p += rdName(ctx, F['soa.rname'], p).used;
-      tree.add(F['soa.serial_number'], tvb, p, 4, tvb.u32(p));
-      p += 4;
-      for (const def of [
-        F['soa.refresh_interval'],
-        F['soa.retry_interval'],
-        F['soa.expire_limit'],
-        F['soa.minimum_ttl'],
-      ]) {
-        const v = tvb.u32(p);
-        tree.add(def, tvb, p, 4, v);
-        if (tree.full) tree.labelLast(`${def.name}: ${v} (${secondsText(v)})`);
-        p += 4;
-      }
-      return;
-    }
-    case T.HINFO: {
-      const cpuLen = tvb.u8(at);
-      const cpu = tvb.ascii(at + 1, cpuLen);
-      const osAt = at + 1 + cpuLen;
-      const osLen = tvb.u8(osAt);
-      const os = tvb.ascii(osAt + 1, osLen);
-      info.add(` ${cString(cpu)} ${cString(os)}`);
-      appendLabel(ctx, `, CPU ${cString(cpu)}, OS ${cString(os)}`);
-      tree.add(F['hinfo.cpu_length'], tvb, at, 1, cpuLen);
-      tree.add(F['hinfo.cpu'], tvb, at + 1, cpuLen, formatText(cpu));
-      tree.add(F['hinfo.os_length'], tvb, osAt, 1, osLen);
-      tree.add(F['hinfo.os'], tvb, osAt + 1, osLen, formatText(os));
-      return;
-    }
+    case T.SOA:
+      return soaRecord(ctx, at);
+    case T.HINFO:
+      return hinfoRecord(ctx, at);
     case T.MINFO: {
       info.add(` ${cString(owner)}`);
       const r = rdName(ctx, F['minfo.r'], at);
       rdName(ctx, F['minfo.e'], at + r.used);
       return;
     }
-    case T.MX: {
-      const pref = tvb.u16(at);
-      const n = readName(tvb, at + 2, ctx.msg);
-      const text = formatText(n.raw);
-      info.add(` ${pref} ${text}`);
-      appendLabel(ctx, `, preference ${pref}, mx ${text}`);
-      tree.add(F['mx.preference'], tvb, at, 2, pref);
-      tree.add(F['mx.mail_exchange'], tvb, at + 2, n.used, text);
-      return;
-    }
+    case T.MX:
+      return mxRecord(ctx, at);
     case T.TXT:
-    case T.SPF: {
-      const lenDef = type === T.TXT ? F['txt.length'] : F['spf.length'];
-      const def = type === T.TXT ? F.txt : F.spf;
-      let p = at;
-      let left = len;
-      while (left > 0) {
-        const n = tvb.u8(p);
-        tree.add(lenDef, tvb, p, 1, n);
-        p++;
-        left--;
-        const s = tvb.ascii(p, n);
-        tree.add(def, tvb, p, n, mdns && type === T.TXT ? formatText(s) : asciiText(s));
-        p += n;
-        left -= n;
-      }
-      return;
-    }
-    case T.SRV: {
-      const prio = tvb.u16(at);
-      const weight = tvb.u16(at + 2);
-      const port = tvb.u16(at + 4);
-      tree.add(F['srv.priority'], tvb, at, 2, prio);
-      tree.add(F['srv.weight'], tvb, at + 2, 2, weight);
-      tree.add(F['srv.port'], tvb, at + 4, 2, port);
-      const t = rdName(ctx, F['srv.target'], at + 6);
-      info.add(` ${prio} ${weight} ${port} ${t.text}`);
-      appendLabel(ctx, `, priority ${prio}, weight ${weight}, port ${port}, target ${t.text}`);
-      return;
-    }
-    case T.NSEC: {
-      const n = rdName(ctx, F['nsec.next_domain_name'], at);
-      info.add(` ${n.text}`);
-      appendLabel(ctx, `, next domain name ${n.text}`);
-      typeBitmap(ctx, at + n.used, len - n.used);
-      return;
-    }
+    case T.SPF:
+      return txtRecord(ctx, type, at, len, mdns);
+    case T.SRV:
+      return srvRecord(ctx, at);
+    case T.NSEC:
+      return nsecRecord(ctx, at, len);
     case T.OPT:
-      ednsOptions(ctx, at, len);
-      return;
+      return ednsOptions(ctx, at, len);
     default:
       // Other types (DNSSEC and the rarer ones) are shown as their raw bytes.
       tree.add(F.data, tvb, at, Math.min(len, tvb.remaining(at)));

@@ -308,6 +308,236 @@ function guessMsOfDay(tvb: Tvb, o: number, comp: number): number {
   return (be - comp) >>> 0 < (le - comp) >>> 0 ? be : le;
 }
 
+const isErrorType = (type: number): boolean =>
+  type === T.UNREACH ||
+  type === T.TIMXCEED ||
+  type === T.PARAMPROB ||
+  type === T.SOURCEQUENCH ||
+  type === T.REDIRECT;
+
+/** Echo, timestamp, information and mask messages: identifier and sequence number, both byte orders. */
+function idAndSeq(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, info: string, ttl: number): void {
+  const id = tvb.u16(o + 4);
+  const seq = tvb.u16(o + 6);
+  tree.add(F.ident, tvb, o + 4, 2, id);
+  tree.add(F.ident_le, tvb, o + 4, 2, tvb.u16le(o + 4));
+  tree.add(F.seq, tvb, o + 6, 2, seq);
+  tree.add(F.seq_le, tvb, o + 6, 2, tvb.u16le(o + 6));
+  if (pinfo.wantInfo) {
+    info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${tvb.u16le(o + 6)}`;
+    if (ttl >= 0) info += `, ttl=${ttl}`;
+    pinfo.setInfo(info);
+  }
+}
+
+/** Destination Unreachable's second word: RFC 4884 length, next-hop MTU, or unused. */
+function unreachWord(tvb: Tvb, tree: Tree, o: number, code: number, origLen4884: number): void {
+  if (origLen4884 > 0) {
+    add4884Length(tvb, o, origLen4884, tree);
+    if (code === 4) tree.add(F.mtu, tvb, o + 6, 2, tvb.u16(o + 6));
+    else tree.add(F.unused, tvb, o + 6, 2);
+  } else if (code === 4) {
+    tree.add(F.unused, tvb, o + 4, 2);
+    tree.add(F.mtu, tvb, o + 6, 2, tvb.u16(o + 6));
+  } else {
+    tree.add(F.unused, tvb, o + 4, 4);
+  }
+}
+
+function paramProbWord(tvb: Tvb, tree: Tree, o: number, origLen4884: number): void {
+  tree.add(F.pointer, tvb, o + 4, 1, tvb.u8(o + 4));
+  if (origLen4884 > 0) {
+    tree.add(F.length, tvb, o + 5, 1, origLen4884);
+    tree.add(F['length.original_datagram'], tvb, o + 5, 1, origLen4884 * 4);
+    tree.add(F.unused, tvb, o + 6, 2);
+  } else {
+    tree.add(F.unused, tvb, o + 5, 3);
+  }
+}
+
+/** The second word of the header (bytes 4 to 7), as the type has it. */
+function secondWord(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  type: number,
+  code: number,
+  origLen4884: number,
+  info: string,
+  ttl: number,
+): void {
+  switch (type) {
+    case T.ECHOREPLY:
+    case T.ECHO:
+    case T.TSTAMP:
+    case T.TSTAMPREPLY:
+    case T.IREQ:
+    case T.IREQREPLY:
+    case T.MASKREQ:
+    case T.MASKREPLY:
+      return idAndSeq(tvb, pinfo, tree, o, info, ttl);
+    case T.UNREACH:
+      return unreachWord(tvb, tree, o, code, origLen4884);
+    case T.RTRADVERT:
+      tree.add(F.num_addrs, tvb, o + 4, 1, tvb.u8(o + 4));
+      tree.add(F.addr_entry_size, tvb, o + 5, 1, tvb.u8(o + 5));
+      tree.add(F.lifetime, tvb, o + 6, 2, tvb.u16(o + 6));
+      if (tree.full) tree.labelLast(`Lifetime: ${tvb.u16(o + 6)} (${secondsText(tvb.u16(o + 6))})`);
+      return;
+    case T.PARAMPROB:
+      return paramProbWord(tvb, tree, o, origLen4884);
+    case T.REDIRECT:
+      tree.add(F.redir_gw, tvb, o + 4, 4, tvb.u32(o + 4));
+      return;
+    case T.TIMXCEED:
+      if (origLen4884 > 0) {
+        add4884Length(tvb, o, origLen4884, tree);
+        tree.add(F.unused, tvb, o + 6, 2);
+      } else {
+        tree.add(F.unused, tvb, o + 4, 4);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/** An error message's quoted datagram (its RFC 4884 length when given), then any extensions. */
+function quotedDatagram(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  type: number,
+  origLen4884: number,
+  reported: number,
+): void {
+  let quote: Tvb;
+  if (type === T.REDIRECT) {
+    quote = tvb.sub(o + 8, (tvb.u8(o + 8) & 0x0f) * 4 + 8);
+  } else if (origLen4884 && reported > 8 + origLen4884 * 4 && tvb.u16(o + 10) > origLen4884 * 4) {
+    quote = tvb.sub(o + 8, ((tvb.u8(o + 8) & 0x0f) + origLen4884) * 4);
+  } else {
+    quote = tvb.sub(o + 8);
+  }
+  const ip = pinfo.registry.tables.etherType.get(0x0800);
+  if (ip) dissectQuoted(ip, quote, pinfo, tree);
+  if (reported > 8 + 128 && tvb.u16(o + 10) <= 128) {
+    dissectExtension(tvb, tree, o + Math.max(origLen4884 * 4, 128) + 8, o + reported);
+  }
+}
+
+/** An echo request or reply: its transaction, then the data (and a timestamp at its start). */
+function echoBody(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  type: number,
+  sum: number,
+  inError: boolean,
+): void {
+  if (!inError) {
+    // A reply's checksum is the request's plus 0x0800 (the type byte changes from 8 to 0).
+    let check = type === T.ECHO ? onesAdd(sum, 0x0800) : sum;
+    if (check === 0xffff) check = 0;
+    echoTransaction(tvb, pinfo, tree, o, type === T.ECHO, check, ECHO);
+  }
+  if (tvb.remaining(o + 8) < 8) {
+    if (tvb.remaining(o + 8) > 0) dissectData(tvb.sub(o + 8), pinfo, tree);
+    return;
+  }
+  const used = dataTimestamp(tvb, pinfo, tree, o + 8);
+  dissectData(tvb.sub(o + 8 + used), pinfo, tree);
+}
+
+/** A router advertisement's addresses and preferences, then Mobile IP extensions. */
+function routerAddresses(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  code: number,
+  reported: number,
+): void {
+  const count = tvb.u8(o + 4);
+  if (tvb.u8(o + 5) !== 2) {
+    dissectData(tvb.sub(o + 8), pinfo, tree);
+    return;
+  }
+  let i = 0;
+  for (; i < count; i++) {
+    tree.add(F.router_address, tvb, o + 8 + i * 8, 4, tvb.u32(o + 8 + i * 8));
+    tree.add(F.pref_level, tvb, o + 12 + i * 8, 4, tvb.u32(o + 12 + i * 8) | 0);
+  }
+  if ((code === 0 || code === 16) && tree.full) mobileIpExtensions(tvb, tree, o + 8 + i * 8, o + reported);
+}
+
+/** One timestamp of a timestamp message, labelled with the time of day it most likely is. */
+function timestamp(
+  tvb: Tvb,
+  tree: Tree,
+  def: typeof F.originate_timestamp,
+  at: number,
+  label: string,
+  frameMs: number,
+): void {
+  const v = tvb.u32(at);
+  tree.add(def, tvb, at, 4, v);
+  if (tree.full)
+    tree.labelLast(`${label}: ${v} (${msecsText(guessMsOfDay(tvb, at, frameMs))} after midnight UTC)`);
+}
+
+function timestamps(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number): void {
+  const m = pinfo.meta;
+  const frameMs = ((m.tsSec % 86400) * 1000 + Math.floor(m.tsNsec / 1000000)) % MSPERDAY;
+  timestamp(tvb, tree, F.originate_timestamp, o + 8, 'Originate Timestamp', frameMs);
+  timestamp(tvb, tree, F.receive_timestamp, o + 12, 'Receive Timestamp', frameMs);
+  timestamp(tvb, tree, F.transmit_timestamp, o + 16, 'Transmit Timestamp', frameMs);
+}
+
+/** What follows the 8-byte header, as the type has it. */
+function messageBody(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  type: number,
+  code: number,
+  origLen4884: number,
+  sum: number,
+  inError: boolean,
+): void {
+  const reported = tvb.reportedRemaining(o);
+  if (isErrorType(type)) return quotedDatagram(tvb, pinfo, tree, o, type, origLen4884, reported);
+  switch (type) {
+    case T.ECHOREPLY:
+    case T.ECHO:
+      return echoBody(tvb, pinfo, tree, o, type, sum, inError);
+    case T.RTRADVERT:
+      return routerAddresses(tvb, pinfo, tree, o, code, reported);
+    case T.TSTAMP:
+    case T.TSTAMPREPLY:
+      return timestamps(tvb, pinfo, tree, o);
+    case T.MASKREQ:
+    case T.MASKREPLY:
+      tree.add(F.address_mask, tvb, o + 8, 4, tvb.u32(o + 8));
+      return;
+    default:
+      return;
+  }
+}
+
+/** Info's type and code (the type padded to 20 characters), set; the text for more to follow. */
+function typeInfo(pinfo: PacketInfo, typeText: string, codeText: string | null): string {
+  if (!pinfo.wantInfo) return '';
+  let info = typeText.padEnd(20, ' ');
+  if (codeText !== null) info += ` (${codeText})`;
+  pinfo.setInfo(info);
+  return info;
+}
+
 export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   // As tshark: the layer and its column before the first read, so a header cut short shows them.
@@ -325,20 +555,8 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (type === T.RTRADVERT && (code === 0 || code === 16)) typeText = 'Mobile IP Advertisement';
   const codes = CODE_NAMES.get(type);
   const codeText = codes ? (codes.get(code) ?? `Unknown code: ${code}`) : null;
-  const isError =
-    type === T.UNREACH ||
-    type === T.TIMXCEED ||
-    type === T.PARAMPROB ||
-    type === T.SOURCEQUENCH ||
-    type === T.REDIRECT;
-  if (isError) pinfo.hints |= Hint.IcmpError;
-
-  let info = '';
-  if (pinfo.wantInfo) {
-    info = typeText.padEnd(20, ' ');
-    if (codeText !== null) info += ` (${codeText})`;
-    pinfo.setInfo(info);
-  }
+  if (isErrorType(type)) pinfo.hints |= Hint.IcmpError;
+  const info = typeInfo(pinfo, typeText, codeText);
 
   const captured = tvb.remaining(o);
   const reported = tvb.reportedRemaining(o);
@@ -350,146 +568,8 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 
   const sum = tvb.u16(o + 2);
   if (tree !== NULL_TREE) addIcmpChecksum(F, tvb, pinfo, tree, o, sum, captured, reported, fragmented);
-
-  switch (type) {
-    case T.ECHOREPLY:
-    case T.ECHO:
-    case T.TSTAMP:
-    case T.TSTAMPREPLY:
-    case T.IREQ:
-    case T.IREQREPLY:
-    case T.MASKREQ:
-    case T.MASKREPLY: {
-      const id = tvb.u16(o + 4);
-      const seq = tvb.u16(o + 6);
-      tree.add(F.ident, tvb, o + 4, 2, id);
-      tree.add(F.ident_le, tvb, o + 4, 2, tvb.u16le(o + 4));
-      tree.add(F.seq, tvb, o + 6, 2, seq);
-      tree.add(F.seq_le, tvb, o + 6, 2, tvb.u16le(o + 6));
-      if (pinfo.wantInfo) {
-        info += ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}/${tvb.u16le(o + 6)}`;
-        if (ttl >= 0) info += `, ttl=${ttl}`;
-        pinfo.setInfo(info);
-      }
-      break;
-    }
-    case T.UNREACH:
-      if (origLen4884 > 0) {
-        add4884Length(tvb, o, origLen4884, tree);
-        if (code === 4) tree.add(F.mtu, tvb, o + 6, 2, tvb.u16(o + 6));
-        else tree.add(F.unused, tvb, o + 6, 2);
-      } else if (code === 4) {
-        tree.add(F.unused, tvb, o + 4, 2);
-        tree.add(F.mtu, tvb, o + 6, 2, tvb.u16(o + 6));
-      } else {
-        tree.add(F.unused, tvb, o + 4, 4);
-      }
-      break;
-    case T.RTRADVERT:
-      tree.add(F.num_addrs, tvb, o + 4, 1, tvb.u8(o + 4));
-      tree.add(F.addr_entry_size, tvb, o + 5, 1, tvb.u8(o + 5));
-      tree.add(F.lifetime, tvb, o + 6, 2, tvb.u16(o + 6));
-      if (tree.full) tree.labelLast(`Lifetime: ${tvb.u16(o + 6)} (${secondsText(tvb.u16(o + 6))})`);
-      break;
-    case T.PARAMPROB:
-      tree.add(F.pointer, tvb, o + 4, 1, tvb.u8(o + 4));
-      if (origLen4884 > 0) {
-        tree.add(F.length, tvb, o + 5, 1, origLen4884);
-        tree.add(F['length.original_datagram'], tvb, o + 5, 1, origLen4884 * 4);
-        tree.add(F.unused, tvb, o + 6, 2);
-      } else {
-        tree.add(F.unused, tvb, o + 5, 3);
-      }
-      break;
-    case T.REDIRECT:
-      tree.add(F.redir_gw, tvb, o + 4, 4, tvb.u32(o + 4));
-      break;
-    case T.TIMXCEED:
-      if (origLen4884 > 0) {
-        add4884Length(tvb, o, origLen4884, tree);
-        tree.add(F.unused, tvb, o + 6, 2);
-      } else {
-        tree.add(F.unused, tvb, o + 4, 4);
-      }
-      break;
-    default:
-      break;
-  }
-
-  switch (type) {
-    case T.UNREACH:
-    case T.TIMXCEED:
-    case T.PARAMPROB:
-    case T.SOURCEQUENCH:
-    case T.REDIRECT: {
-      let quote: Tvb;
-      if (type === T.REDIRECT) {
-        quote = tvb.sub(o + 8, (tvb.u8(o + 8) & 0x0f) * 4 + 8);
-      } else if (origLen4884 && reported > 8 + origLen4884 * 4 && tvb.u16(o + 10) > origLen4884 * 4) {
-        quote = tvb.sub(o + 8, ((tvb.u8(o + 8) & 0x0f) + origLen4884) * 4);
-      } else {
-        quote = tvb.sub(o + 8);
-      }
-      const ip = pinfo.registry.tables.etherType.get(0x0800);
-      if (ip) dissectQuoted(ip, quote, pinfo, tree);
-      if (reported > 8 + 128 && tvb.u16(o + 10) <= 128) {
-        dissectExtension(tvb, tree, o + Math.max(origLen4884 * 4, 128) + 8, o + reported);
-      }
-      break;
-    }
-    case T.ECHOREPLY:
-    case T.ECHO: {
-      if (!inError) {
-        // A reply's checksum is the request's plus 0x0800 (the type byte changes from 8 to 0).
-        let check = type === T.ECHO ? onesAdd(sum, 0x0800) : sum;
-        if (check === 0xffff) check = 0;
-        echoTransaction(tvb, pinfo, tree, o, type === T.ECHO, check, ECHO);
-      }
-      if (tvb.remaining(o + 8) < 8) {
-        if (tvb.remaining(o + 8) > 0) dissectData(tvb.sub(o + 8), pinfo, tree);
-        break;
-      }
-      const used = dataTimestamp(tvb, pinfo, tree, o + 8);
-      dissectData(tvb.sub(o + 8 + used), pinfo, tree);
-      break;
-    }
-    case T.RTRADVERT: {
-      const count = tvb.u8(o + 4);
-      if (tvb.u8(o + 5) === 2) {
-        let i = 0;
-        for (; i < count; i++) {
-          tree.add(F.router_address, tvb, o + 8 + i * 8, 4, tvb.u32(o + 8 + i * 8));
-          tree.add(F.pref_level, tvb, o + 12 + i * 8, 4, tvb.u32(o + 12 + i * 8) | 0);
-        }
-        if ((code === 0 || code === 16) && tree.full)
-          mobileIpExtensions(tvb, tree, o + 8 + i * 8, o + reported);
-      } else {
-        dissectData(tvb.sub(o + 8), pinfo, tree);
-      }
-      break;
-    }
-    case T.TSTAMP:
-    case T.TSTAMPREPLY: {
-      const m = pinfo.meta;
-      const frameMs = ((m.tsSec % 86400) * 1000 + Math.floor(m.tsNsec / 1000000)) % MSPERDAY;
-      const stamp = (def: typeof F.originate_timestamp, at: number, label: string): void => {
-        const v = tvb.u32(at);
-        tree.add(def, tvb, at, 4, v);
-        if (tree.full)
-          tree.labelLast(`${label}: ${v} (${msecsText(guessMsOfDay(tvb, at, frameMs))} after midnight UTC)`);
-      };
-      stamp(F.originate_timestamp, o + 8, 'Originate Timestamp');
-      stamp(F.receive_timestamp, o + 12, 'Receive Timestamp');
-      stamp(F.transmit_timestamp, o + 16, 'Transmit Timestamp');
-      break;
-    }
-    case T.MASKREQ:
-    case T.MASKREPLY:
-      tree.add(F.address_mask, tvb, o + 8, 4, tvb.u32(o + 8));
-      break;
-    default:
-      break;
-  }
+  secondWord(tvb, pinfo, tree, o, type, code, origLen4884, info, ttl);
+  messageBody(tvb, pinfo, tree, o, type, code, origLen4884, sum, inError);
   tree.pop();
   return reported;
 }

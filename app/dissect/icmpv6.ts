@@ -257,6 +257,149 @@ function pseudoHeaderSum(length: number): number {
   return sum;
 }
 
+function appendInfo(pinfo: PacketInfo, text: string): void {
+  if (pinfo.wantInfo) pinfo.setInfo(pinfo.info + text);
+}
+
+/** Echo request (128) or reply (129): identifier, sequence, the transaction, then the data. */
+function echo(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  type: number,
+  sum: number,
+  hlim: number,
+): void {
+  const id = tvb.u16(o + 4);
+  const seq = tvb.u16(o + 6);
+  tree.add(F['echo.identifier'], tvb, o + 4, 2, id);
+  tree.add(F['echo.sequence_number'], tvb, o + 6, 2, seq);
+  appendInfo(pinfo, ` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${hlim}`);
+  if (!pinfo.inError) {
+    // A request's checksum is the reply's plus 0x0100 (the type byte changes from 129 to 128).
+    let check = sum;
+    if (type === 129) {
+      check = onesAdd(sum, 0x0100);
+      if (check === 0) check = 0xffff;
+    }
+    echoTransaction(tvb, pinfo, tree, o, type === 128, check, ECHO);
+  }
+  dissectData(tvb.sub(o + 8), pinfo, tree);
+}
+
+/** MLD query (130), report (131) and done (132); a query of 28 bytes or more is MLDv2's. */
+function mld(tvb: Tvb, tree: Tree, p: number, type: number, captured: number): void {
+  if (type === 130 && captured >= 28) {
+    mldv2Query(tvb, p, tree);
+    return;
+  }
+  tree.add(F['mld.maximum_response_delay'], tvb, p, 2, tvb.u16(p));
+  tree.add(F.reserved, tvb, p + 2, 2);
+  tree.add(F['mld.multicast_address'], tvb, p + 4, 16);
+}
+
+function neighborSolicitation(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: number): void {
+  tree.add(F.reserved, tvb, p, 4);
+  tvb.need(p + 4, 16);
+  tree.add(F['nd.ns.target_address'], tvb, p + 4, 16);
+  appendInfo(pinfo, ` for ${formatIPv6(tvb.bytes, p + 4)}`);
+  ndOptions(tvb, p + 20, end, pinfo, tree);
+}
+
+function neighborAdvertisement(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: number): void {
+  const flags = tvb.u32(p);
+  tree.push(F['nd.na.flag'], tvb, p, 4, flags);
+  const set: string[] = [];
+  const short: string[] = [];
+  for (const [k, abbr] of [
+    ['r', 'rtr'],
+    ['s', 'sol'],
+    ['o', 'ovr'],
+  ] as const) {
+    const def = F[`nd.na.flag.${k}`];
+    const on = (flags & (def.mask as number)) !== 0;
+    tree.add(def, tvb, p, 4, on);
+    if (on) {
+      set.push(def.name);
+      short.push(abbr);
+    }
+  }
+  tree.add(F['nd.na.flag.rsv'], tvb, p, 4, flags & 0x1fffffff);
+  tree.pop(
+    undefined,
+    `Flags: 0x${(flags >>> 0).toString(16).padStart(8, '0')}${set.map((s) => `, ${s}`).join('')}`,
+  );
+  tvb.need(p + 4, 16);
+  tree.add(F['nd.na.target_address'], tvb, p + 4, 16);
+  appendInfo(pinfo, ` ${formatIPv6(tvb.bytes, p + 4)} (${short.length ? short.join(', ') : 'none'})`);
+  ndOptions(tvb, p + 20, end, pinfo, tree);
+}
+
+function redirect(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: number): void {
+  tree.add(F.reserved, tvb, p, 4);
+  tvb.need(p + 4, 32);
+  tree.add(F['nd.rd.target_address'], tvb, p + 4, 16);
+  tree.add(F['rd.na.destination_address'], tvb, p + 20, 16);
+  ndOptions(tvb, p + 36, end, pinfo, tree);
+}
+
+/** A message of 4 reserved bytes, then neighbor discovery options. */
+function reservedThenOptions(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, end: number): void {
+  tree.add(F.reserved, tvb, p, 4);
+  ndOptions(tvb, p + 4, end, pinfo, tree);
+}
+
+/** The message after its type, code and checksum (from `p`), as the type has it; not echo. */
+function messageBody(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  type: number,
+  p: number,
+  end: number,
+  captured: number,
+): void {
+  switch (type) {
+    case 1:
+    case 3:
+      tree.add(F.reserved, tvb, p, 4);
+      return quote(tvb, p + 4, pinfo, tree);
+    case 2:
+      tree.add(F.mtu, tvb, p, 4, tvb.u32(p));
+      return quote(tvb, p + 4, pinfo, tree);
+    case 4:
+      tree.add(F.pointer, tvb, p, 4, tvb.u32(p));
+      return quote(tvb, p + 4, pinfo, tree);
+    case 130:
+    case 131:
+    case 132:
+      return mld(tvb, tree, p, type, captured);
+    case 134:
+      routerAdvertisement(tvb, p, tree);
+      return ndOptions(tvb, p + 12, end, pinfo, tree);
+    case 135:
+      return neighborSolicitation(tvb, pinfo, tree, p, end);
+    case 136:
+      return neighborAdvertisement(tvb, pinfo, tree, p, end);
+    case 137:
+      return redirect(tvb, pinfo, tree, p, end);
+    case 133:
+    case 141:
+    case 142:
+      return reservedThenOptions(tvb, pinfo, tree, p, end);
+    case 143:
+      return mldv2Report(tvb, p, tree);
+    case 151:
+    case 152:
+    case 153:
+      return;
+    default:
+      if (captured > 4) tree.add(F.data, tvb, p, captured - 4);
+      return;
+  }
+}
+
 export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   // As tshark: the layer and its column before the first read, so a header cut short shows them.
@@ -287,126 +430,8 @@ export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     const pseudo = (): number => pseudoHeaderSum(reported);
     addIcmpChecksum(F, tvb, pinfo, tree, o, sum, captured, reported, fragmented, pseudo);
   }
-
-  let p = o + 4;
-  const end = o + reported;
-  const appendInfo = (text: string): void => {
-    if (pinfo.wantInfo) pinfo.setInfo(pinfo.info + text);
-  };
-
-  if (type === 128 || type === 129) {
-    const id = tvb.u16(o + 4);
-    const seq = tvb.u16(o + 6);
-    tree.add(F['echo.identifier'], tvb, o + 4, 2, id);
-    tree.add(F['echo.sequence_number'], tvb, o + 6, 2, seq);
-    appendInfo(` id=0x${id.toString(16).padStart(4, '0')}, seq=${seq}, hop limit=${hlim}`);
-    if (!pinfo.inError) {
-      // A request's checksum is the reply's plus 0x0100 (the type byte changes from 129 to 128).
-      let check = sum;
-      if (type === 129) {
-        check = onesAdd(sum, 0x0100);
-        if (check === 0) check = 0xffff;
-      }
-      echoTransaction(tvb, pinfo, tree, o, type === 128, check, ECHO);
-    }
-    p = o + 8;
-    dissectData(tvb.sub(p), pinfo, tree);
-    tree.pop();
-    return reported;
-  }
-
-  switch (type) {
-    case 1:
-    case 3:
-      tree.add(F.reserved, tvb, p, 4);
-      quote(tvb, p + 4, pinfo, tree);
-      break;
-    case 2:
-      tree.add(F.mtu, tvb, p, 4, tvb.u32(p));
-      quote(tvb, p + 4, pinfo, tree);
-      break;
-    case 4:
-      tree.add(F.pointer, tvb, p, 4, tvb.u32(p));
-      quote(tvb, p + 4, pinfo, tree);
-      break;
-    case 130:
-    case 131:
-    case 132:
-      if (type === 130 && captured >= 28) {
-        mldv2Query(tvb, p, tree);
-      } else {
-        tree.add(F['mld.maximum_response_delay'], tvb, p, 2, tvb.u16(p));
-        tree.add(F.reserved, tvb, p + 2, 2);
-        tree.add(F['mld.multicast_address'], tvb, p + 4, 16);
-      }
-      break;
-    case 133:
-      tree.add(F.reserved, tvb, p, 4);
-      ndOptions(tvb, p + 4, end, pinfo, tree);
-      break;
-    case 134:
-      routerAdvertisement(tvb, p, tree);
-      ndOptions(tvb, p + 12, end, pinfo, tree);
-      break;
-    case 135:
-      tree.add(F.reserved, tvb, p, 4);
-      tvb.need(p + 4, 16);
-      tree.add(F['nd.ns.target_address'], tvb, p + 4, 16);
-      appendInfo(` for ${formatIPv6(tvb.bytes, p + 4)}`);
-      ndOptions(tvb, p + 20, end, pinfo, tree);
-      break;
-    case 136: {
-      const flags = tvb.u32(p);
-      tree.push(F['nd.na.flag'], tvb, p, 4, flags);
-      const set: string[] = [];
-      const short: string[] = [];
-      for (const [k, abbr] of [
-        ['r', 'rtr'],
-        ['s', 'sol'],
-        ['o', 'ovr'],
-      ] as const) {
-        const def = F[`nd.na.flag.${k}`];
-        const on = (flags & (def.mask as number)) !== 0;
-        tree.add(def, tvb, p, 4, on);
-        if (on) {
-          set.push(def.name);
-          short.push(abbr);
-        }
-      }
-      tree.add(F['nd.na.flag.rsv'], tvb, p, 4, flags & 0x1fffffff);
-      tree.pop(
-        undefined,
-        `Flags: 0x${(flags >>> 0).toString(16).padStart(8, '0')}${set.map((s) => `, ${s}`).join('')}`,
-      );
-      tvb.need(p + 4, 16);
-      tree.add(F['nd.na.target_address'], tvb, p + 4, 16);
-      appendInfo(` ${formatIPv6(tvb.bytes, p + 4)} (${short.length ? short.join(', ') : 'none'})`);
-      ndOptions(tvb, p + 20, end, pinfo, tree);
-      break;
-    }
-    case 137:
-      tree.add(F.reserved, tvb, p, 4);
-      tvb.need(p + 4, 32);
-      tree.add(F['nd.rd.target_address'], tvb, p + 4, 16);
-      tree.add(F['rd.na.destination_address'], tvb, p + 20, 16);
-      ndOptions(tvb, p + 36, end, pinfo, tree);
-      break;
-    case 141:
-    case 142:
-      tree.add(F.reserved, tvb, p, 4);
-      ndOptions(tvb, p + 4, end, pinfo, tree);
-      break;
-    case 143:
-      mldv2Report(tvb, p, tree);
-      break;
-    case 151:
-    case 152:
-    case 153:
-      break;
-    default:
-      if (captured > 4) tree.add(F.data, tvb, p, captured - 4);
-      break;
-  }
+  if (type === 128 || type === 129) echo(tvb, pinfo, tree, o, type, sum, hlim);
+  else messageBody(tvb, pinfo, tree, type, o + 4, o + reported, captured);
   tree.pop();
   return reported;
 }
@@ -451,6 +476,170 @@ function addLifetime(tvb: Tvb, p: number, def: (typeof F)['opt.prefix.valid_life
 }
 
 /** Neighbour discovery options: one subtree each, "ICMPv6 Option (Name : value)". */
+/** Source (1) or Target (2) Link-layer Address; the text for the option's label. */
+function linkAddressOpt(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  type: number,
+  d: number,
+  len: number,
+): string {
+  if (len !== 8) {
+    tree.add(F['opt.linkaddr_bytes'], tvb, d, len - 2);
+    return '';
+  }
+  tree.add(F['opt.linkaddr'], tvb, d, 6);
+  tree.add(type === 1 ? F['opt.src_linkaddr'] : F['opt.target_linkaddr'], tvb, d, 6);
+  tvb.need(d, 6);
+  const mac = formatMac(tvb.bytes, d);
+  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}${type === 1 ? ' from' : ' is at'} ${mac}`);
+  return ` : ${mac}`;
+}
+
+/** Prefix Information (3); the text for the option's label. */
+function prefixInformationOpt(tvb: Tvb, tree: Tree, d: number): string {
+  const prefixLen = tvb.u8(d);
+  tree.add(F['opt.prefix.length'], tvb, d, 1, prefixLen);
+  const flags = tvb.u8(d + 1);
+  tree.push(F['opt.prefix.flag'], tvb, d + 1, 1, flags);
+  let flagLabel = `Flag: 0x${hexByte(flags)}`;
+  for (const k of ['l', 'a', 'r'] as const) {
+    const def = F[`opt.prefix.flag.${k}`];
+    const on = (flags & (def.mask as number)) !== 0;
+    tree.add(def, tvb, d + 1, 1, on);
+    if (on) flagLabel += `, ${def.name}`;
+  }
+  tree.add(F['opt.prefix.flag.reserved'], tvb, d + 1, 1, flags & 0x1f);
+  tree.pop(undefined, flagLabel);
+  addLifetime(tvb, d + 2, F['opt.prefix.valid_lifetime'], tree);
+  addLifetime(tvb, d + 6, F['opt.prefix.preferred_lifetime'], tree);
+  tree.add(F['opt.reserved'], tvb, d + 10, 4);
+  tvb.need(d + 14, 16);
+  tree.add(F['opt.prefix'], tvb, d + 14, 16);
+  return ` : ${formatIPv6(tvb.bytes, d + 14)}/${prefixLen}`;
+}
+
+/** Redirected Header (4): the packet it quotes. */
+function redirectedHeaderOpt(tvb: Tvb, pinfo: PacketInfo, tree: Tree, d: number, len: number): string {
+  tree.add(F['opt.reserved'], tvb, d, 6);
+  tree.add(F['opt.redirected_packet'], tvb, d + 6, len - 8);
+  const ip6 = pinfo.registry.tables.etherType.get(0x86dd);
+  if (ip6 && len > 8) dissectQuoted(ip6, tvb.sub(d + 6, len - 8), pinfo, tree);
+  return '';
+}
+
+/** MTU (5) and Advertisement Interval (7): reserved bytes and a 32-bit value (`def`). */
+function u32Opt(tvb: Tvb, tree: Tree, def: (typeof F)['opt.mtu'], d: number): string {
+  tree.add(F['opt.reserved'], tvb, d, 2);
+  const v = tvb.u32(d + 2);
+  tree.add(def, tvb, d + 2, 4, v);
+  return ` : ${v}`;
+}
+
+/** IPv6 addresses (`def`) from `a` to the option's end `optEnd`; the text for the option's label. */
+function addressesOpt(tvb: Tvb, tree: Tree, def: (typeof F)['opt.rdnss'], a: number, optEnd: number): string {
+  let label = '';
+  for (; a + 16 <= optEnd; a += 16) {
+    tvb.need(a, 16);
+    tree.add(def, tvb, a, 16);
+    label += ` ${formatIPv6(tvb.bytes, a)}`;
+  }
+  return label;
+}
+
+/** Route Information (24); the text for the option's label. */
+function routeInformationOpt(tvb: Tvb, tree: Tree, d: number, len: number): string {
+  const prefixLen = tvb.u8(d);
+  tree.add(F['opt.prefix.length'], tvb, d, 1, prefixLen);
+  const flags = tvb.u8(d + 1);
+  tree.push(F['opt.route_info.flag'], tvb, d + 1, 1, flags);
+  const pref = (flags >> 3) & 3;
+  tree.add(F['opt.route_info.flag.route_preference'], tvb, d + 1, 1, pref);
+  tree.add(F['opt.route_info.flag.reserved'], tvb, d + 1, 1, flags & 0xe7);
+  tree.pop();
+  let label = ` : ${ROUTER_PREF.get(pref) ?? `Unknown ${pref}`}`;
+  addLifetime(tvb, d + 2, F['opt.route_lifetime'], tree);
+  const bytesLen = len - 8;
+  if (bytesLen > 0) {
+    // The prefix is sent with only as many bytes as its length needs.
+    const prefix = new Uint8Array(16);
+    prefix.set(tvb.slice(d + 6, Math.min(bytesLen, 16)));
+    tree.add(F['opt.prefix'], tvb, d + 6, bytesLen);
+    label += ` ${formatIPv6(prefix, 0)}/${prefixLen}`;
+  }
+  return label;
+}
+
+/** DNS Search List (31): its domains, then padding; the text for the option's label. */
+function dnsslOpt(tvb: Tvb, tree: Tree, d: number, optEnd: number): string {
+  tree.add(F['opt.reserved'], tvb, d, 2);
+  addLifetime(tvb, d + 2, F['opt.dnssl.lifetime'], tree);
+  let label = '';
+  let a = d + 6;
+  while (a < optEnd && tvb.u8(a) !== 0) {
+    const start = a;
+    const parts: string[] = [];
+    while (a < optEnd) {
+      const n = tvb.u8(a);
+      a++;
+      if (n === 0) break;
+      parts.push(tvb.ascii(a, n));
+      a += n;
+    }
+    const domain = parts.join('.');
+    tree.add(F['opt.dnssl'], tvb, start, a - start, domain);
+    label += ` ${domain}`;
+  }
+  if (a < optEnd) tree.add(F['opt.padding'], tvb, a, optEnd - a);
+  return label;
+}
+
+/** The value of option `type` (`len` bytes from `p`, its value at `p + 2`); the text for its label. */
+function ndOptionValue(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  type: number,
+  p: number,
+  len: number,
+): string {
+  const d = p + 2;
+  switch (type) {
+    case 1:
+    case 2:
+      return linkAddressOpt(tvb, pinfo, tree, type, d, len);
+    case 3:
+      return prefixInformationOpt(tvb, tree, d);
+    case 4:
+      return redirectedHeaderOpt(tvb, pinfo, tree, d, len);
+    case 5:
+      return u32Opt(tvb, tree, F['opt.mtu'], d);
+    case 7:
+      return u32Opt(tvb, tree, F['opt.advertisement_interval'], d);
+    case 8:
+      tree.add(F['opt.reserved'], tvb, d, 2);
+      tree.add(F['opt.home_agent_preference'], tvb, d + 2, 2, tvb.u16(d + 2));
+      tree.add(F['opt.home_agent_lifetime'], tvb, d + 4, 2, tvb.u16(d + 4));
+      return '';
+    case 9:
+    case 10:
+      tree.add(F['opt.reserved'], tvb, d, 6);
+      return addressesOpt(tvb, tree, F['opt.ipv6_address'], d + 6, p + len);
+    case 24:
+      return routeInformationOpt(tvb, tree, d, len);
+    case 25:
+      tree.add(F['opt.reserved'], tvb, d, 2);
+      addLifetime(tvb, d + 2, F['opt.rdnss.lifetime'], tree);
+      return addressesOpt(tvb, tree, F['opt.rdnss'], d + 6, p + len);
+    case 31:
+      return dnsslOpt(tvb, tree, d, p + len);
+    default:
+      if (len > 2) tree.add(F['opt.unknown_data'], tvb, d, len - 2);
+      return '';
+  }
+}
+
 function ndOptions(tvb: Tvb, from: number, end: number, pinfo: PacketInfo, tree: Tree): void {
   let p = from;
   while (p < end) {
@@ -458,7 +647,7 @@ function ndOptions(tvb: Tvb, from: number, end: number, pinfo: PacketInfo, tree:
     const len = tvb.u8(p + 1) * 8;
     const name = OPT_NAMES.get(type) ?? `Unknown ${type}`;
     tree.push(F.opt, tvb, p, Math.min(len, tvb.remaining(p)));
-    let label = `ICMPv6 Option (${name}`;
+    const label = `ICMPv6 Option (${name}`;
     if (tree.full) tree.label(label);
     tree.add(F['opt.type'], tvb, p, 1, type);
     tree.add(F['opt.length'], tvb, p + 1, 1, tvb.u8(p + 1));
@@ -468,137 +657,7 @@ function ndOptions(tvb: Tvb, from: number, end: number, pinfo: PacketInfo, tree:
       tree.pop();
       return;
     }
-    const d = p + 2;
-    switch (type) {
-      case 1:
-      case 2: {
-        if (len === 8) {
-          tree.add(F['opt.linkaddr'], tvb, d, 6);
-          tree.add(type === 1 ? F['opt.src_linkaddr'] : F['opt.target_linkaddr'], tvb, d, 6);
-          tvb.need(d, 6);
-          const mac = formatMac(tvb.bytes, d);
-          if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}${type === 1 ? ' from' : ' is at'} ${mac}`);
-          label += ` : ${mac}`;
-        } else {
-          tree.add(F['opt.linkaddr_bytes'], tvb, d, len - 2);
-        }
-        break;
-      }
-      case 3: {
-        const prefixLen = tvb.u8(d);
-        tree.add(F['opt.prefix.length'], tvb, d, 1, prefixLen);
-        const flags = tvb.u8(d + 1);
-        tree.push(F['opt.prefix.flag'], tvb, d + 1, 1, flags);
-        let flagLabel = `Flag: 0x${hexByte(flags)}`;
-        for (const k of ['l', 'a', 'r'] as const) {
-          const def = F[`opt.prefix.flag.${k}`];
-          const on = (flags & (def.mask as number)) !== 0;
-          tree.add(def, tvb, d + 1, 1, on);
-          if (on) flagLabel += `, ${def.name}`;
-        }
-        tree.add(F['opt.prefix.flag.reserved'], tvb, d + 1, 1, flags & 0x1f);
-        tree.pop(undefined, flagLabel);
-        addLifetime(tvb, d + 2, F['opt.prefix.valid_lifetime'], tree);
-        addLifetime(tvb, d + 6, F['opt.prefix.preferred_lifetime'], tree);
-        tree.add(F['opt.reserved'], tvb, d + 10, 4);
-        tvb.need(d + 14, 16);
-        tree.add(F['opt.prefix'], tvb, d + 14, 16);
-        label += ` : ${formatIPv6(tvb.bytes, d + 14)}/${prefixLen}`;
-        break;
-      }
-      case 4: {
-        tree.add(F['opt.reserved'], tvb, d, 6);
-        tree.add(F['opt.redirected_packet'], tvb, d + 6, len - 8);
-        const ip6 = pinfo.registry.tables.etherType.get(0x86dd);
-        if (ip6 && len > 8) dissectQuoted(ip6, tvb.sub(d + 6, len - 8), pinfo, tree);
-        break;
-      }
-      case 5: {
-        tree.add(F['opt.reserved'], tvb, d, 2);
-        const mtu = tvb.u32(d + 2);
-        tree.add(F['opt.mtu'], tvb, d + 2, 4, mtu);
-        label += ` : ${mtu}`;
-        break;
-      }
-      case 7: {
-        tree.add(F['opt.reserved'], tvb, d, 2);
-        const v = tvb.u32(d + 2);
-        tree.add(F['opt.advertisement_interval'], tvb, d + 2, 4, v);
-        label += ` : ${v}`;
-        break;
-      }
-      case 8:
-        tree.add(F['opt.reserved'], tvb, d, 2);
-        tree.add(F['opt.home_agent_preference'], tvb, d + 2, 2, tvb.u16(d + 2));
-        tree.add(F['opt.home_agent_lifetime'], tvb, d + 4, 2, tvb.u16(d + 4));
-        break;
-      case 9:
-      case 10:
-        tree.add(F['opt.reserved'], tvb, d, 6);
-        for (let a = d + 6; a + 16 <= p + len; a += 16) {
-          tvb.need(a, 16);
-          tree.add(F['opt.ipv6_address'], tvb, a, 16);
-          label += ` ${formatIPv6(tvb.bytes, a)}`;
-        }
-        break;
-      case 24: {
-        const prefixLen = tvb.u8(d);
-        tree.add(F['opt.prefix.length'], tvb, d, 1, prefixLen);
-        const flags = tvb.u8(d + 1);
-        tree.push(F['opt.route_info.flag'], tvb, d + 1, 1, flags);
-        const pref = (flags >> 3) & 3;
-        tree.add(F['opt.route_info.flag.route_preference'], tvb, d + 1, 1, pref);
-        tree.add(F['opt.route_info.flag.reserved'], tvb, d + 1, 1, flags & 0xe7);
-        tree.pop();
-        label += ` : ${ROUTER_PREF.get(pref) ?? `Unknown ${pref}`}`;
-        addLifetime(tvb, d + 2, F['opt.route_lifetime'], tree);
-        const bytesLen = len - 8;
-        if (bytesLen > 0) {
-          // The prefix is sent with only as many bytes as its length needs.
-          const prefix = new Uint8Array(16);
-          prefix.set(tvb.slice(d + 6, Math.min(bytesLen, 16)));
-          tree.add(F['opt.prefix'], tvb, d + 6, bytesLen);
-          label += ` ${formatIPv6(prefix, 0)}/${prefixLen}`;
-        }
-        break;
-      }
-      case 25: {
-        tree.add(F['opt.reserved'], tvb, d, 2);
-        addLifetime(tvb, d + 2, F['opt.rdnss.lifetime'], tree);
-        for (let a = d + 6; a + 16 <= p + len; a += 16) {
-          tvb.need(a, 16);
-          tree.add(F['opt.rdnss'], tvb, a, 16);
-          label += ` ${formatIPv6(tvb.bytes, a)}`;
-        }
-        break;
-      }
-      case 31: {
-        tree.add(F['opt.reserved'], tvb, d, 2);
-        addLifetime(tvb, d + 2, F['opt.dnssl.lifetime'], tree);
-        let a = d + 6;
-        const optEnd = p + len;
-        while (a < optEnd && tvb.u8(a) !== 0) {
-          const start = a;
-          const parts: string[] = [];
-          while (a < optEnd) {
-            const n = tvb.u8(a);
-            a++;
-            if (n === 0) break;
-            parts.push(tvb.ascii(a, n));
-            a += n;
-          }
-          const domain = parts.join('.');
-          tree.add(F['opt.dnssl'], tvb, start, a - start, domain);
-          label += ` ${domain}`;
-        }
-        if (a < optEnd) tree.add(F['opt.padding'], tvb, a, optEnd - a);
-        break;
-      }
-      default:
-        if (len > 2) tree.add(F['opt.unknown_data'], tvb, d, len - 2);
-        break;
-    }
-    tree.pop(undefined, `${label})`);
+    tree.pop(undefined, `${label}${ndOptionValue(tvb, pinfo, tree, type, p, len)})`);
     p += len;
   }
 }

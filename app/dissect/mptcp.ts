@@ -335,6 +335,305 @@ const DSS_FLAGS = [
 ];
 const RST_FLAGS = [OF['flag_U.flag'], OF['flag_V.flag'], OF['flag_W.flag'], OF['flag_T.flag']];
 
+/** MP_CAPABLE's flags byte at `p`, with notes on the crypto algorithm it asks for. */
+function capableFlags(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, version: number): void {
+  const flags = tvb.u8(p);
+  tree.push(OF.flags, tvb, p, 1, flags);
+  flagBits(tree, tvb, p, flags, version === 1 ? CAPABLE_V1 : CAPABLE_V0);
+  if ((flags & CRYPTO_MASK) === 0)
+    expert(pinfo, tree, tvb, p, 1, 'Warning', 'Protocol', 'No crypto algorithm specified');
+  if ((flags & CRYPTO_MASK) !== HMAC_SHA)
+    expert(pinfo, tree, tvb, p, 1, 'Warning', 'Protocol', 'Unsupported algorithm');
+  tree.pop();
+}
+
+/**
+ * The token and IDSN MP_CAPABLE's sender key at `p - 8` stands for, and whether the receiver key
+ * at `p` echoes the other side's key.
+ */
+function capableExpected(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  p: number,
+  len: number,
+  version: number,
+  key: bigint,
+  an: Analysis | null,
+  seg: MptcpSegment,
+): void {
+  let token = 0;
+  let idsn = 0n;
+  let mismatch = false;
+  if (an) {
+    token = an.value(() => {
+      const c = an.fromKey(seg.fwd, version, key);
+      if (c) c.master = seg.stream;
+      return an.metaOf(seg.fwd)?.token ?? 0;
+    });
+    idsn = an.value(() => an.metaOf(seg.fwd)?.baseDsn ?? 0n);
+    // The echoed key is compared with the other side's before it is shown (its note sits on
+    // the expected IDSN item).
+    mismatch = an.value(() => {
+      if (len < 20 || !tvb.has(p, 8)) return false;
+      const rm = an.metaOf(seg.rev);
+      return rm !== null && (rm.flags & META_HAS_KEY) !== 0 && rm.key !== tvb.u64(p);
+    });
+  }
+  tree.add(F.expected_token, tvb, p, 0, token);
+  tree.push(F.expected_idsn, tvb, p, 0, idsn);
+  if (tree.full) tree.label(`[Subflow expected IDSN: ${idsn} (64bits version)]`);
+  if (mismatch) expert(pinfo, tree, tvb, p, 0, 'Warning', 'Protocol', ECHOED_KEY_MISMATCH);
+  tree.pop();
+}
+
+const ECHOED_KEY_MISMATCH =
+  'The echoed key in the ACK of the MPTCP handshake does not match the key of the SYN/ACK';
+
+/** The Data-Level Length at `p` (a warning when 0: infinite mapping). */
+function dataLevelLength(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): void {
+  const dll = tvb.u16(p);
+  tree.add(OF.datalvllen, tvb, p, 2, dll);
+  if (dll === 0) expert(pinfo, tree, tvb, p, 2, 'Warning', 'Protocol', 'Fallback to infinite mapping');
+}
+
+/** MP_CAPABLE (subtype 0) from its version nibble at `p`. */
+function mpCapable(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  p: number,
+  len: number,
+  an: Analysis | null,
+  live: boolean,
+  seg: MptcpSegment,
+): void {
+  const version = tvb.u8(p) & 0x0f;
+  tree.add(OF.version, tvb, p, 1, version);
+  p++;
+  capableFlags(tvb, pinfo, tree, p, version);
+  p++;
+  if (len !== 12 && len !== 20 && len !== 22 && len !== 24) return;
+  const key = tvb.u64(p);
+  tree.add(OF.sendkey, tvb, p, 8, key);
+  p += 8;
+  capableExpected(tvb, pinfo, tree, p, len, version, key, an, seg);
+  if (len >= 20) {
+    const recv = tvb.u64(p);
+    tree.add(OF.recvkey, tvb, p, 8, recv);
+    p += 8;
+    if (an && live) {
+      const rm = an.metaOf(seg.rev);
+      if (!(rm && rm.flags & META_HAS_KEY)) an.fromKey(seg.rev, version, recv);
+    }
+  }
+  if (len >= 22) {
+    dataLevelLength(tvb, pinfo, tree, p);
+    p += 2;
+    if (len === 24) tree.add(OF.checksum, tvb, p, 2, tvb.u16(p));
+  }
+}
+
+/** MP_JOIN (subtype 1): the SYN, SYN/ACK and ACK forms, told apart by length. */
+function mpJoin(
+  tvb: Tvb,
+  tree: Tree,
+  p: number,
+  len: number,
+  an: Analysis | null,
+  live: boolean,
+  seg: MptcpSegment,
+  state: MptcpState,
+): void {
+  if (len === 24) {
+    tree.add(OF.reserved, tvb, p, 2, tvb.u16(p) & 0x0fff);
+    p += 2;
+    tree.add(OF.sendhmac, tvb, p, 20);
+    tvb.need(p, 20);
+    return;
+  }
+  if (len !== 12 && len !== 16) return;
+  addFlags(tree, tvb, p, JOIN_FLAGS);
+  p++;
+  tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
+  p++;
+  if (len === 16) {
+    tree.add(OF.sendtrunchmac, tvb, p, 8, tvb.u64(p));
+    p += 8;
+    tree.add(OF.sendrand, tvb, p, 4, tvb.u32(p));
+    return;
+  }
+  const token = tvb.u32(p);
+  tree.add(OF.recvtok, tvb, p, 4, token);
+  p += 4;
+  if (an && live) {
+    an.fromToken(seg.rev, token);
+    const fm = an.metaOf(seg.fwd);
+    if (fm && fm.version === 1) {
+      const tmp = fm;
+      state.meta[seg.fwd] = an.metaOf(seg.rev);
+      state.meta[seg.rev] = tmp;
+    }
+  }
+  tree.add(OF.sendrand, tvb, p, 4, tvb.u32(p));
+}
+
+/** DSS's Data ACK at `p` (8 bytes when `ack8`, else 4), with its relative value; the offset after it. */
+function dataAck(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  p: number,
+  ack8: boolean,
+  an: Analysis | null,
+  seg: MptcpSegment,
+): number {
+  const raw = ack8 ? tvb.u64(p) : BigInt(tvb.u32(p));
+  tree.add(OF.rawdataack, tvb, p, ack8 ? 8 : 4, raw);
+  if (ack8 && tree.full) tree.labelLast(`${OF.rawdataack.name}: ${raw} (64bits)`);
+  const rel = an ? an.value(() => relativeDsn(raw, an.metaOf(seg.rev), !ack8)) : null;
+  if (rel !== null) {
+    tree.add(F.ack, tvb, o, 0, rel);
+    if (tree.full) tree.labelLast(`[${F.ack.name}: ${rel} (Relative)]`);
+  }
+  return p + (ack8 ? 8 : 4);
+}
+
+/** DSS's mapping at `p`: data sequence number, subflow sequence number, length and checksum. */
+function dataMapping(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  p: number,
+  len: number,
+  flags: number,
+  an: Analysis | null,
+  live: boolean,
+  seg: MptcpSegment,
+): void {
+  const ack8 = (flags & 0x02) !== 0;
+  const dsn8 = (flags & 0x08) !== 0;
+  const dsn = dsn8 ? tvb.u64(p) : BigInt(tvb.u32(p));
+  tree.add(OF.rawdataseqno, tvb, p, dsn8 ? 8 : 4, dsn);
+  if (tree.full) tree.labelLast(`${OF.rawdataseqno.name}: ${dsn}  (${dsn8 ? '64bits' : '32bits'} version)`);
+  if (dsn8 && an && live) {
+    const fm = an.metaOf(seg.fwd);
+    if (fm && !(fm.flags & META_HAS_BASE_DSN_MSB)) fm.flags |= META_HAS_BASE_DSN_MSB;
+  }
+  p += dsn8 ? 8 : 4;
+  tree.add(OF.subflowseqno, tvb, p, 4, tvb.u32(p));
+  p += 4;
+  dataLevelLength(tvb, pinfo, tree, p);
+  p += 2;
+  // Widened by the Data ACK's width, as tshark 4.0 does.
+  const rel = an ? an.value(() => relativeDsn(dsn, an.metaOf(seg.fwd), !ack8)) : null;
+  if (rel !== null) {
+    tree.add(F['dss.dsn'], tvb, o, 0, rel);
+    if (tree.full) tree.labelLast(`[${F['dss.dsn'].name}: ${rel} (Relative)]`);
+  }
+  // tshark 4.0 wants four bytes left for the two-byte checksum.
+  if (len >= p - o + 4) tree.add(OF.checksum, tvb, p, 2, tvb.u16(p));
+}
+
+/** DSS (subtype 2): flags, then the Data ACK and the mapping they say are there. */
+function dss(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  len: number,
+  an: Analysis | null,
+  live: boolean,
+  seg: MptcpSegment,
+): void {
+  let p = o + 3;
+  const flags = tvb.u8(p) & 0x1f;
+  addFlags(tree, tvb, p, DSS_FLAGS);
+  p++;
+  if (flags & 0x01) p = dataAck(tvb, tree, o, p, (flags & 0x02) !== 0, an, seg);
+  if (flags & 0x04) dataMapping(tvb, pinfo, tree, o, p, len, flags, an, live, seg);
+}
+
+/** ADD_ADDR (subtype 3): the address's parts, told apart by the option's length. */
+function addAddr(tvb: Tvb, tree: Tree, p: number, len: number): void {
+  const ipver = tvb.u8(p) & 0x0f;
+  if (ipver === 4 || ipver === 6) tree.add(OF.ipver, tvb, p, 1, ipver);
+  else tree.add(OF.echo, tvb, p, 1, ipver & 0x01);
+  p++;
+  tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
+  p++;
+  if (len === 8 || len === 10 || len === 16 || len === 18) {
+    tree.add(OF.ipv4, tvb, p, 4, tvb.u32(p));
+    p += 4;
+  }
+  if (len === 20 || len === 22 || len === 28 || len === 30) {
+    tvb.need(p, 16);
+    tree.add(OF.ipv6, tvb, p, 16);
+    p += 16;
+  }
+  if (len === 10 || len === 18 || len === 22 || len === 30) {
+    tree.add(OF.port, tvb, p, 2, tvb.u16(p));
+    p += 2;
+  }
+  if (len === 16 || len === 18 || len === 28 || len === 30)
+    tree.add(OF.addaddrtrunchmac, tvb, p, 8, tvb.u64(p));
+}
+
+/** MP_FAIL (6) and MP_FASTCLOSE (7): reserved bits and one 64-bit value (`def`). */
+function reservedThen64(tvb: Tvb, tree: Tree, p: number, def: typeof OF.recvkey): void {
+  tree.add(OF.reserved, tvb, p, 2, tvb.u16(p) & 0x0fff);
+  p += 2;
+  tree.add(def, tvb, p, 8, tvb.u64(p));
+}
+
+/**
+ * The body of MPTCP option `subtype` (`len` bytes at `o`, kind and length included), from the
+ * byte holding the subtype at `o + 2`.
+ */
+function optionBody(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  len: number,
+  subtype: number,
+  an: Analysis | null,
+  live: boolean,
+  seg: MptcpSegment,
+  state: MptcpState,
+): void {
+  const p = o + 2;
+  switch (subtype) {
+    case 0:
+      return mpCapable(tvb, pinfo, tree, p, len, an, live, seg);
+    case 1:
+      return mpJoin(tvb, tree, p, len, an, live, seg, state);
+    case 2:
+      return dss(tvb, pinfo, tree, o, len, an, live, seg);
+    case 3:
+      return addAddr(tvb, tree, p, len);
+    case 4:
+      tree.add(F['rm_addr.count'], tvb, o + 2, 1, (len - 3) & 0xff);
+      for (let q = p + 1; q < o + len; q++) tree.add(OF.addrid, tvb, q, 1, tvb.u8(q));
+      return;
+    case 5:
+      addFlags(tree, tvb, p, JOIN_FLAGS);
+      if (len === 4) tree.add(OF.addrid, tvb, p + 1, 1, tvb.u8(p + 1));
+      return;
+    case 6:
+      return reservedThen64(tvb, tree, p, OF.rawdataseqno);
+    case 7:
+      return reservedThen64(tvb, tree, p, OF.recvkey);
+    case 8:
+      addFlags(tree, tvb, p, RST_FLAGS);
+      tree.add(OF.rst_reason, tvb, p + 1, 1, tvb.u8(p + 1));
+      return;
+    default:
+      return;
+  }
+}
+
 /**
  * Dissects one MPTCP option of `len` bytes at `o` (kind and length included) into the options
  * subtree. Reads past the option's length throw as a cut-short option does in Wireshark.
@@ -362,220 +661,12 @@ export function dissectMptcpOption(
   tree.push(F[''], tvb, o, Math.min(len, tvb.remaining(o)));
   tree.add(tcpFields.kind, tvb, o, 1, tvb.u8(o));
   tree.add(tcpFields.len, tvb, o + 1, 1, tvb.u8(o + 1));
-  const first = tvb.u8(o + 2);
-  const subtype = first >> 4;
+  const subtype = tvb.u8(o + 2) >> 4;
   tree.add(OF.subtype, tvb, o + 2, 1, subtype);
   if (tree.full) tree.label(`${F[''].name}: ${SUBTYPES.get(subtype) ?? `Unknown (${subtype})`}`);
-  if (an && live && !conn && subtype > 1) an.alloc();
-
-  let p = o + 2;
-  const end = o + len;
-  switch (subtype) {
-    case 0: {
-      const version = first & 0x0f;
-      tree.add(OF.version, tvb, p, 1, version);
-      p++;
-      const flags = tvb.u8(p);
-      tree.push(OF.flags, tvb, p, 1, flags);
-      flagBits(tree, tvb, p, flags, version === 1 ? CAPABLE_V1 : CAPABLE_V0);
-      if ((flags & CRYPTO_MASK) === 0)
-        expert(pinfo, tree, tvb, p, 1, 'Warning', 'Protocol', 'No crypto algorithm specified');
-      if ((flags & CRYPTO_MASK) !== HMAC_SHA)
-        expert(pinfo, tree, tvb, p, 1, 'Warning', 'Protocol', 'Unsupported algorithm');
-      tree.pop();
-      p++;
-      if (len !== 12 && len !== 20 && len !== 22 && len !== 24) break;
-      const key = tvb.u64(p);
-      tree.add(OF.sendkey, tvb, p, 8, key);
-      p += 8;
-      let token = 0;
-      let idsn = 0n;
-      let mismatch = false;
-      if (an) {
-        token = an.value(() => {
-          const c = an.fromKey(seg.fwd, version, key);
-          if (c) c.master = seg.stream;
-          return an.metaOf(seg.fwd)?.token ?? 0;
-        });
-        idsn = an.value(() => an.metaOf(seg.fwd)?.baseDsn ?? 0n);
-        // The echoed key is compared with the other side's before it is shown (its note sits on
-        // the expected IDSN item).
-        mismatch = an.value(() => {
-          if (len < 20 || !tvb.has(p, 8)) return false;
-          const rm = an.metaOf(seg.rev);
-          return rm !== null && (rm.flags & META_HAS_KEY) !== 0 && rm.key !== tvb.u64(p);
-        });
-      }
-      tree.add(F.expected_token, tvb, p, 0, token);
-      tree.push(F.expected_idsn, tvb, p, 0, idsn);
-      if (tree.full) tree.label(`[Subflow expected IDSN: ${idsn} (64bits version)]`);
-      if (mismatch)
-        expert(
-          pinfo,
-          tree,
-          tvb,
-          p,
-          0,
-          'Warning',
-          'Protocol',
-          'The echoed key in the ACK of the MPTCP handshake does not match the key of the SYN/ACK',
-        );
-      tree.pop();
-      if (len >= 20) {
-        const recv = tvb.u64(p);
-        tree.add(OF.recvkey, tvb, p, 8, recv);
-        p += 8;
-        if (an && live) {
-          const rm = an.metaOf(seg.rev);
-          if (!(rm && rm.flags & META_HAS_KEY)) an.fromKey(seg.rev, version, recv);
-        }
-      }
-      if (len >= 22) {
-        const dll = tvb.u16(p);
-        tree.add(OF.datalvllen, tvb, p, 2, dll);
-        p += 2;
-        if (dll === 0)
-          expert(pinfo, tree, tvb, p - 2, 2, 'Warning', 'Protocol', 'Fallback to infinite mapping');
-        if (len === 24) tree.add(OF.checksum, tvb, p, 2, tvb.u16(p));
-      }
-      break;
-    }
-    case 1: {
-      if (an && live && len !== 12 && !conn) an.alloc();
-      if (len === 12) {
-        addFlags(tree, tvb, p, JOIN_FLAGS);
-        p++;
-        tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
-        p++;
-        const token = tvb.u32(p);
-        tree.add(OF.recvtok, tvb, p, 4, token);
-        p += 4;
-        if (an && live) {
-          an.fromToken(seg.rev, token);
-          const fm = an.metaOf(seg.fwd);
-          if (fm && fm.version === 1) {
-            const tmp = fm;
-            state.meta[seg.fwd] = an.metaOf(seg.rev);
-            state.meta[seg.rev] = tmp;
-          }
-        }
-        tree.add(OF.sendrand, tvb, p, 4, tvb.u32(p));
-      } else if (len === 16) {
-        addFlags(tree, tvb, p, JOIN_FLAGS);
-        p++;
-        tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
-        p++;
-        tree.add(OF.sendtrunchmac, tvb, p, 8, tvb.u64(p));
-        p += 8;
-        tree.add(OF.sendrand, tvb, p, 4, tvb.u32(p));
-      } else if (len === 24) {
-        tree.add(OF.reserved, tvb, p, 2, tvb.u16(p) & 0x0fff);
-        p += 2;
-        tree.add(OF.sendhmac, tvb, p, 20);
-        tvb.need(p, 20);
-      }
-      break;
-    }
-    case 2: {
-      p++;
-      const flags = tvb.u8(p) & 0x1f;
-      addFlags(tree, tvb, p, DSS_FLAGS);
-      p++;
-      const ack8 = (flags & 0x02) !== 0;
-      if (flags & 0x01) {
-        const raw = ack8 ? tvb.u64(p) : BigInt(tvb.u32(p));
-        tree.add(OF.rawdataack, tvb, p, ack8 ? 8 : 4, raw);
-        if (ack8 && tree.full) tree.labelLast(`${OF.rawdataack.name}: ${raw} (64bits)`);
-        p += ack8 ? 8 : 4;
-        const rel = an ? an.value(() => relativeDsn(raw, an.metaOf(seg.rev), !ack8)) : null;
-        if (rel !== null) {
-          tree.add(F.ack, tvb, o, 0, rel);
-          if (tree.full) tree.labelLast(`[${F.ack.name}: ${rel} (Relative)]`);
-        }
-      }
-      if (flags & 0x04) {
-        const dsn8 = (flags & 0x08) !== 0;
-        const dsn = dsn8 ? tvb.u64(p) : BigInt(tvb.u32(p));
-        tree.add(OF.rawdataseqno, tvb, p, dsn8 ? 8 : 4, dsn);
-        if (tree.full)
-          tree.labelLast(`${OF.rawdataseqno.name}: ${dsn}  (${dsn8 ? '64bits' : '32bits'} version)`);
-        if (dsn8 && an && live) {
-          const fm = an.metaOf(seg.fwd);
-          if (fm && !(fm.flags & META_HAS_BASE_DSN_MSB)) fm.flags |= META_HAS_BASE_DSN_MSB;
-        }
-        p += dsn8 ? 8 : 4;
-        tree.add(OF.subflowseqno, tvb, p, 4, tvb.u32(p));
-        p += 4;
-        const dll = tvb.u16(p);
-        tree.add(OF.datalvllen, tvb, p, 2, dll);
-        p += 2;
-        if (dll === 0)
-          expert(pinfo, tree, tvb, p - 2, 2, 'Warning', 'Protocol', 'Fallback to infinite mapping');
-        // Widened by the Data ACK's width, as tshark 4.0 does.
-        const rel = an ? an.value(() => relativeDsn(dsn, an.metaOf(seg.fwd), !ack8)) : null;
-        if (rel !== null) {
-          tree.add(F['dss.dsn'], tvb, o, 0, rel);
-          if (tree.full) tree.labelLast(`[${F['dss.dsn'].name}: ${rel} (Relative)]`);
-        }
-        // tshark 4.0 wants four bytes left for the two-byte checksum.
-        if (len >= p - o + 4) tree.add(OF.checksum, tvb, p, 2, tvb.u16(p));
-      }
-      break;
-    }
-    case 3: {
-      const ipver = first & 0x0f;
-      if (ipver === 4 || ipver === 6) tree.add(OF.ipver, tvb, p, 1, ipver);
-      else tree.add(OF.echo, tvb, p, 1, first & 0x01);
-      p++;
-      tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
-      p++;
-      if (len === 8 || len === 10 || len === 16 || len === 18) {
-        tree.add(OF.ipv4, tvb, p, 4, tvb.u32(p));
-        p += 4;
-      }
-      if (len === 20 || len === 22 || len === 28 || len === 30) {
-        tvb.need(p, 16);
-        tree.add(OF.ipv6, tvb, p, 16);
-        p += 16;
-      }
-      if (len === 10 || len === 18 || len === 22 || len === 30) {
-        tree.add(OF.port, tvb, p, 2, tvb.u16(p));
-        p += 2;
-      }
-      if (len === 16 || len === 18 || len === 28 || len === 30)
-        tree.add(OF.addaddrtrunchmac, tvb, p, 8, tvb.u64(p));
-      break;
-    }
-    case 4: {
-      tree.add(F['rm_addr.count'], tvb, o + 2, 1, (len - 3) & 0xff);
-      p++;
-      for (; p < end; p++) tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
-      break;
-    }
-    case 5:
-      addFlags(tree, tvb, p, JOIN_FLAGS);
-      p++;
-      if (len === 4) tree.add(OF.addrid, tvb, p, 1, tvb.u8(p));
-      break;
-    case 6:
-      tree.add(OF.reserved, tvb, p, 2, tvb.u16(p) & 0x0fff);
-      p += 2;
-      tree.add(OF.rawdataseqno, tvb, p, 8, tvb.u64(p));
-      break;
-    case 7:
-      tree.add(OF.reserved, tvb, p, 2, tvb.u16(p) & 0x0fff);
-      p += 2;
-      tree.add(OF.recvkey, tvb, p, 8, tvb.u64(p));
-      break;
-    case 8: {
-      addFlags(tree, tvb, p, RST_FLAGS);
-      p++;
-      tree.add(OF.rst_reason, tvb, p, 1, tvb.u8(p));
-      break;
-    }
-    default:
-      break;
-  }
+  // A connection for this subflow, unless an MP_JOIN SYN (length 12) is to find it by its token.
+  if (an && live && !conn && (subtype > 1 || (subtype === 1 && len !== 12))) an.alloc();
+  optionBody(tvb, pinfo, tree, o, len, subtype, an, live, seg, state);
   tree.pop();
 }
 

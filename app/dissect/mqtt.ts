@@ -500,195 +500,241 @@ function mediaPayload(
   tree.reopen(node);
 }
 
-/** The variable header and payload of one control packet; returns its Info text. */
-function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
-  const { type, qos, len, end, v5 } = b;
+/** The CONNECT flags byte at `p`, as one node with a bit per flag. */
+function connectFlags(tvb: Tvb, tree: Tree, p: number, f: number): void {
+  let label = `Connect Flags: 0x${f.toString(16).padStart(2, '0')}`;
+  if (f & 0x80) label += ', User Name Flag';
+  if (f & 0x40) label += ', Password Flag';
+  if (f & 0x20) label += ', Will Retain';
+  label += `, QoS Level: ${QOS[(f >> 3) & 3]}`;
+  if (f & 0x04) label += ', Will Flag';
+  if (f & 0x02) label += ', Clean Session Flag';
+  if (f & 0x01) label += ', (Reserved)';
+  tree.push(F.conflags, tvb, p, 1, f);
+  tree.label(label);
+  flagBit(tree, tvb, F['conflag.uname'], p, f);
+  flagBit(tree, tvb, F['conflag.passwd'], p, f);
+  flagBit(tree, tvb, F['conflag.retain'], p, f);
+  tree.add(F['conflag.qos'], tvb, p, 1, (f >> 3) & 3);
+  flagBit(tree, tvb, F['conflag.willflag'], p, f);
+  flagBit(tree, tvb, F['conflag.cleansess'], p, f);
+  flagBit(tree, tvb, F['conflag.reserved'], p, f);
+  tree.pop();
+}
+
+/** CONNECT's will properties, topic and message at `p`; returns the offset after them. */
+function connectWill(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, ver: number): number {
+  if (ver === 5) p = properties(tvb, tree, F.will_properties, p).next;
+  p = topicString(tvb, pinfo, tree, F.willtopic_len, F.willtopic, p).next;
+  const n = tvb.u16(p);
+  tree.add(F.willmsg_len, tvb, p, 2, n);
+  tvb.need(p + 2, n);
+  tree.add(F.willmsg, tvb, p + 2, n);
+  return p + 2 + n;
+}
+
+function connect(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
+  const { end } = b;
+  let p = lenString(tvb, tree, F.proto_len, F.protoname, b.p).next;
+  const ver = tvb.u8(p);
+  tree.add(F.ver, tvb, p, 1, ver);
+  pinfo.state.of('mqtt.versions', newVersions).set(pinfo.conversation, ver);
+  p++;
+  const f = tvb.u8(p);
+  connectFlags(tvb, tree, p, f);
+  p++;
+  tree.add(F.kalive, tvb, p, 2, tvb.u16(p));
+  p += 2;
+  if (ver === 5) p = properties(tvb, tree, F.properties, p).next;
+  p = lenString(tvb, tree, F.clientid_len, F.clientid, p).next;
+  if (f & 0x04) p = connectWill(tvb, pinfo, tree, p, ver);
+  if (f & 0x80 && p < end) p = lenString(tvb, tree, F.username_len, F.username, p).next;
+  if (f & 0x40 && p < end) lenString(tvb, tree, F.passwd_len, F.passwd, p);
+}
+
+function connack(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
+  const { p, type, v5 } = b;
+  const f = tvb.u8(p);
+  if (pinfo.state.of('mqtt.versions', newVersions).get(pinfo.conversation) === 3) {
+    // MQTT 3.1 has no acknowledge flags: the byte is reserved.
+    tree.add(RESERVED_31, tvb, p, 1, f !== 0);
+    tree.add(F['conack.val'], tvb, p + 1, 1, tvb.u8(p + 1));
+    return;
+  }
+  tree.push(F['conack.flags'], tvb, p, 1, f);
+  let label = `Acknowledge Flags: 0x${f.toString(16).padStart(2, '0')}`;
+  if (f & 0xfe) label += ', Reserved';
+  if (f & 0x01) label += ', Session Present';
+  if (tree.full) tree.label(label);
+  flagBit(tree, tvb, F['conack.flags.reserved'], p, f);
+  flagBit(tree, tvb, F['conack.flags.sp'], p, f);
+  tree.pop();
+  if (v5) {
+    reasonCode(tvb, tree, type, p + 1);
+    properties(tvb, tree, F.properties, p + 2);
+  } else {
+    tree.add(F['conack.val'], tvb, p + 1, 1, tvb.u8(p + 1));
+  }
+}
+
+/**
+ * The topic a PUBLISH's Topic Alias stands for: learnt on the first pass from a PUBLISH that
+ * names both, looked up (and shown as generated) otherwise.
+ */
+function aliasedTopic(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  p: number,
+  alias: number,
+  topic: string,
+): string {
+  const aliases = pinfo.state.of('mqtt.aliases', newAliases);
+  let map = aliases.get(pinfo.conversation);
+  if (!map) aliases.set(pinfo.conversation, (map = new Map()));
+  if (firstPass(pinfo.state, pinfo) && topic !== '') {
+    map.set(alias, topic);
+    return topic;
+  }
+  const known = map.get(alias);
+  if (known !== undefined) topic = known;
+  tree.push(TOPIC_GENERATED, tvb, p, 0, topic);
+  if (known === undefined) expert(pinfo, tree, tvb, p, 0, 'Note', 'Protocol', 'Unknown topic alias');
+  tree.pop();
+  return topic;
+}
+
+/** A message id at `p`, also added to Info. */
+function msgId(tvb: Tvb, tree: Tree, b: Body, p: number): void {
+  const id = tvb.u16(p);
+  tree.add(F.msgid, tvb, p, 2, id);
+  b.info += ` (id=${id})`;
+}
+
+function publish(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
+  const { qos, end, v5 } = b;
   let { p } = b;
-  const versions = pinfo.state.of('mqtt.versions', newVersions);
-  switch (type) {
-    case 1: {
-      p = lenString(tvb, tree, F.proto_len, F.protoname, p).next;
-      const ver = tvb.u8(p);
-      tree.add(F.ver, tvb, p, 1, ver);
-      versions.set(pinfo.conversation, ver);
+  const n = tvb.u16(p);
+  tree.push(F.topic_len, tvb, p, 2, n);
+  const lenNode = tree.current();
+  tree.pop();
+  const t = n > 0 ? lenString(tvb, NULL_TREE, F.topic_len, F.topic, p) : { text: '', next: p + 2 };
+  if (n > 0) tree.add(F.topic, tvb, p + 2, n, t.text);
+  p = t.next;
+  let topic = t.text;
+  if (qos > 0) {
+    msgId(tvb, tree, b, p);
+    p += 2;
+  }
+  let alias = 0;
+  let props: Props | undefined;
+  if (v5) {
+    props = properties(tvb, tree, F.properties, p);
+    p = props.next;
+    alias = props.alias;
+    if (alias !== 0) topic = aliasedTopic(tvb, pinfo, tree, p, alias, topic);
+  }
+  if (n === 0 && alias === 0) {
+    // tshark warns on the empty Topic Length when no alias stands for the topic.
+    if (lenNode) tree.reopen(lenNode);
+    expert(pinfo, tree, tvb, t.next - 2, 2, 'Warning', 'Protocol', 'Length cannot be 0');
+    if (lenNode) tree.pop();
+  }
+  b.info += ` [${topic}]`;
+  if (end > p) {
+    tvb.need(p, end - p);
+    tree.add(F.msg, tvb, p, end - p);
+  }
+  if (props?.contentType !== undefined) mediaPayload(tvb, pinfo, tree, b, props.contentType, p);
+}
+
+/** PUBACK, PUBREC, PUBREL, PUBCOMP. */
+function publishAck(tvb: Tvb, tree: Tree, b: Body): void {
+  const { p, v5, len, type } = b;
+  msgId(tvb, tree, b, p);
+  // MQTT 5.0 leaves out the reason code (Success) and the properties when there are none.
+  if (v5 && len > 2) {
+    reasonCode(tvb, tree, type, p + 2);
+    if (len > 3) properties(tvb, tree, F.properties, p + 3);
+  }
+}
+
+function unsuback(tvb: Tvb, tree: Tree, b: Body): void {
+  const { end, v5, type } = b;
+  msgId(tvb, tree, b, b.p);
+  if (v5) {
+    for (let p = properties(tvb, tree, F.properties, b.p + 2).next; p < end; p++)
+      reasonCode(tvb, tree, type, p);
+  }
+}
+
+/** SUBSCRIBE and UNSUBSCRIBE: a message id and a list of topics (with options when subscribing). */
+function subscribe(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
+  const { type, end, v5 } = b;
+  let p = b.p;
+  msgId(tvb, tree, b, p);
+  p += 2;
+  if (v5) p = properties(tvb, tree, F.properties, p).next;
+  while (p < end) {
+    const t = topicString(tvb, pinfo, tree, F.topic_len, F.topic, p);
+    p = t.next;
+    if (type === 8) {
+      b.info += ` [${t.text}]`;
+      if (v5) subscriptionOptions(tvb, tree, p);
+      else tree.add(F['sub.qos'], tvb, p, 1, tvb.u8(p));
       p++;
-      const f = tvb.u8(p);
-      let label = `Connect Flags: 0x${f.toString(16).padStart(2, '0')}`;
-      if (f & 0x80) label += ', User Name Flag';
-      if (f & 0x40) label += ', Password Flag';
-      if (f & 0x20) label += ', Will Retain';
-      label += `, QoS Level: ${QOS[(f >> 3) & 3]}`;
-      if (f & 0x04) label += ', Will Flag';
-      if (f & 0x02) label += ', Clean Session Flag';
-      if (f & 0x01) label += ', (Reserved)';
-      tree.push(F.conflags, tvb, p, 1, f);
-      tree.label(label);
-      flagBit(tree, tvb, F['conflag.uname'], p, f);
-      flagBit(tree, tvb, F['conflag.passwd'], p, f);
-      flagBit(tree, tvb, F['conflag.retain'], p, f);
-      tree.add(F['conflag.qos'], tvb, p, 1, (f >> 3) & 3);
-      flagBit(tree, tvb, F['conflag.willflag'], p, f);
-      flagBit(tree, tvb, F['conflag.cleansess'], p, f);
-      flagBit(tree, tvb, F['conflag.reserved'], p, f);
-      tree.pop();
-      p++;
-      tree.add(F.kalive, tvb, p, 2, tvb.u16(p));
-      p += 2;
-      if (ver === 5) p = properties(tvb, tree, F.properties, p).next;
-      p = lenString(tvb, tree, F.clientid_len, F.clientid, p).next;
-      if (f & 0x04) {
-        if (ver === 5) p = properties(tvb, tree, F.will_properties, p).next;
-        p = topicString(tvb, pinfo, tree, F.willtopic_len, F.willtopic, p).next;
-        const n = tvb.u16(p);
-        tree.add(F.willmsg_len, tvb, p, 2, n);
-        tvb.need(p + 2, n);
-        tree.add(F.willmsg, tvb, p + 2, n);
-        p += 2 + n;
-      }
-      if (f & 0x80 && p < end) p = lenString(tvb, tree, F.username_len, F.username, p).next;
-      if (f & 0x40 && p < end) lenString(tvb, tree, F.passwd_len, F.passwd, p);
-      break;
     }
-    case 2: {
-      const f = tvb.u8(p);
-      if (versions.get(pinfo.conversation) === 3) {
-        // MQTT 3.1 has no acknowledge flags: the byte is reserved.
-        tree.add(RESERVED_31, tvb, p, 1, f !== 0);
-        tree.add(F['conack.val'], tvb, p + 1, 1, tvb.u8(p + 1));
-        break;
-      }
-      tree.push(F['conack.flags'], tvb, p, 1, f);
-      let label = `Acknowledge Flags: 0x${f.toString(16).padStart(2, '0')}`;
-      if (f & 0xfe) label += ', Reserved';
-      if (f & 0x01) label += ', Session Present';
-      if (tree.full) tree.label(label);
-      flagBit(tree, tvb, F['conack.flags.reserved'], p, f);
-      flagBit(tree, tvb, F['conack.flags.sp'], p, f);
-      tree.pop();
-      if (v5) {
-        reasonCode(tvb, tree, type, p + 1);
-        properties(tvb, tree, F.properties, p + 2);
-      } else {
-        tree.add(F['conack.val'], tvb, p + 1, 1, tvb.u8(p + 1));
-      }
-      break;
-    }
-    case 3: {
-      const n = tvb.u16(p);
-      tree.push(F.topic_len, tvb, p, 2, n);
-      const lenNode = tree.current();
-      tree.pop();
-      const t = n > 0 ? lenString(tvb, NULL_TREE, F.topic_len, F.topic, p) : { text: '', next: p + 2 };
-      if (n > 0) tree.add(F.topic, tvb, p + 2, n, t.text);
-      p = t.next;
-      let topic = t.text;
-      if (qos > 0) {
-        const id = tvb.u16(p);
-        tree.add(F.msgid, tvb, p, 2, id);
-        b.info += ` (id=${id})`;
-        p += 2;
-      }
-      let alias = 0;
-      let props: Props | undefined;
-      if (v5) {
-        props = properties(tvb, tree, F.properties, p);
-        p = props.next;
-        alias = props.alias;
-        if (alias !== 0) {
-          const aliases = pinfo.state.of('mqtt.aliases', newAliases);
-          let map = aliases.get(pinfo.conversation);
-          if (!map) aliases.set(pinfo.conversation, (map = new Map()));
-          if (firstPass(pinfo.state, pinfo) && topic !== '') {
-            map.set(alias, topic);
-          } else {
-            const known = map.get(alias);
-            if (known !== undefined) topic = known;
-            tree.push(TOPIC_GENERATED, tvb, p, 0, topic);
-            if (known === undefined)
-              expert(pinfo, tree, tvb, p, 0, 'Note', 'Protocol', 'Unknown topic alias');
-            tree.pop();
-          }
-        }
-      }
-      if (n === 0 && alias === 0) {
-        // tshark warns on the empty Topic Length when no alias stands for the topic.
-        if (lenNode) tree.reopen(lenNode);
-        expert(pinfo, tree, tvb, t.next - 2, 2, 'Warning', 'Protocol', 'Length cannot be 0');
-        if (lenNode) tree.pop();
-      }
-      b.info += ` [${topic}]`;
-      if (end > p) {
-        tvb.need(p, end - p);
-        tree.add(F.msg, tvb, p, end - p);
-      }
-      if (props?.contentType !== undefined) mediaPayload(tvb, pinfo, tree, b, props.contentType, p);
-      break;
-    }
+  }
+}
+
+function suback(tvb: Tvb, tree: Tree, b: Body): void {
+  const { type, end, v5 } = b;
+  let p = b.p;
+  msgId(tvb, tree, b, p);
+  p += 2;
+  if (v5) {
+    for (p = properties(tvb, tree, F.properties, p).next; p < end; p++) reasonCode(tvb, tree, type, p);
+  } else {
+    for (; p < end; p++) tree.add(F['suback.qos'], tvb, p, 1, tvb.u8(p));
+  }
+}
+
+/** DISCONNECT and AUTH. */
+function disconnectOrAuth(tvb: Tvb, tree: Tree, b: Body): void {
+  const { p, type, len, v5 } = b;
+  // MQTT 5.0: both may end after the reason code, or before it (Success, no properties).
+  if (v5 && len > 0) {
+    reasonCode(tvb, tree, type, p);
+    if (len >= 2) properties(tvb, tree, F.properties, p + 1);
+  }
+}
+
+/** The variable header and payload of one control packet; its Info text goes to `b.info`. */
+function dissectBody(tvb: Tvb, pinfo: PacketInfo, tree: Tree, b: Body): void {
+  switch (b.type) {
+    case 1:
+      return connect(tvb, pinfo, tree, b);
+    case 2:
+      return connack(tvb, pinfo, tree, b);
+    case 3:
+      return publish(tvb, pinfo, tree, b);
     case 4:
     case 5:
     case 6:
-    case 7: {
-      const id = tvb.u16(p);
-      tree.add(F.msgid, tvb, p, 2, id);
-      b.info += ` (id=${id})`;
-      // MQTT 5.0 leaves out the reason code (Success) and the properties when there are none.
-      if (v5 && len > 2) {
-        reasonCode(tvb, tree, type, p + 2);
-        if (len > 3) properties(tvb, tree, F.properties, p + 3);
-      }
-      break;
-    }
-    case 11: {
-      const id = tvb.u16(p);
-      tree.add(F.msgid, tvb, p, 2, id);
-      b.info += ` (id=${id})`;
-      if (v5) {
-        for (p = properties(tvb, tree, F.properties, p + 2).next; p < end; p++)
-          reasonCode(tvb, tree, type, p);
-      }
-      break;
-    }
+    case 7:
+      return publishAck(tvb, tree, b);
     case 8:
-    case 10: {
-      const id = tvb.u16(p);
-      tree.add(F.msgid, tvb, p, 2, id);
-      b.info += ` (id=${id})`;
-      p += 2;
-      if (v5) p = properties(tvb, tree, F.properties, p).next;
-      while (p < end) {
-        const t = topicString(tvb, pinfo, tree, F.topic_len, F.topic, p);
-        p = t.next;
-        if (type === 8) {
-          b.info += ` [${t.text}]`;
-          if (v5) subscriptionOptions(tvb, tree, p);
-          else tree.add(F['sub.qos'], tvb, p, 1, tvb.u8(p));
-          p++;
-        }
-      }
-      break;
-    }
-    case 9: {
-      const id = tvb.u16(p);
-      tree.add(F.msgid, tvb, p, 2, id);
-      b.info += ` (id=${id})`;
-      p += 2;
-      if (v5) {
-        for (p = properties(tvb, tree, F.properties, p).next; p < end; p++) reasonCode(tvb, tree, type, p);
-      } else {
-        for (; p < end; p++) tree.add(F['suback.qos'], tvb, p, 1, tvb.u8(p));
-      }
-      break;
-    }
+    case 10:
+      return subscribe(tvb, pinfo, tree, b);
+    case 9:
+      return suback(tvb, tree, b);
+    case 11:
+      return unsuback(tvb, tree, b);
     case 14:
     case 15:
-      // MQTT 5.0: both may end after the reason code, or before it (Success, no properties).
-      if (v5 && len > 0) {
-        reasonCode(tvb, tree, type, p);
-        if (len >= 2) properties(tvb, tree, F.properties, p + 1);
-      }
-      break;
+      return disconnectOrAuth(tvb, tree, b);
     default:
-      break;
+      return;
   }
 }
 

@@ -149,6 +149,166 @@ export function dissectPIM(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
 }
 
+function hello(tvb: Tvb, tree: Tree, p: number, optNode: FieldNode | null): void {
+  let n = 0;
+  while (tvb.reportedRemaining(p) > 0) {
+    p = helloOption(tvb, tree, p);
+    n++;
+  }
+  if (optNode) optNode.label = `PIM Options: ${n}`;
+}
+
+/**
+ * A Register cut short after its flags: the fault, with Info as it was (Wireshark locks the
+ * columns before it reads on).
+ */
+function registerCutShort(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): void {
+  const info = pinfo.info;
+  tree.unwind();
+  pinfo.currentProto = 'PIM';
+  noteFault(
+    tvb.reportedRemaining(p) > 0 ? new TruncatedError(p) : new MalformedError('Malformed Packet', p),
+    tvb,
+    pinfo,
+    tree,
+  );
+  pinfo.currentProto = '';
+  pinfo.info = info;
+}
+
+/**
+ * Register: flags, then the packet it carries. True when it closed the PIM tree itself (a fault,
+ * or the inner packet, which goes at the top level).
+ */
+function register(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number): boolean {
+  const flags = tvb.u32(p);
+  tree.push(F.register_flag, tvb, p, 4, flags);
+  tree.add(F['register_flag.border'], tvb, p, 4, (flags & 0x80000000) !== 0);
+  tree.add(F['register_flag.null_register'], tvb, p, 4, (flags & 0x40000000) !== 0);
+  tree.pop();
+  p += 4;
+  if (!tvb.has(p, 1)) {
+    registerCutShort(tvb, pinfo, tree, p);
+    return true;
+  }
+  const ipv = tvb.u8(p) >> 4;
+  tree.add(F.ip_version, tvb, p, 1, ipv);
+  if (ipv === 0) {
+    tree.add(F.dummy_header, tvb, p, tvb.remaining(p));
+    return false;
+  }
+  if (ipv !== 4 && ipv !== 6) {
+    expert(pinfo, tree, tvb, p, 1, 'Error', 'Malformed', `Unknown IP version ${ipv}`);
+    return false;
+  }
+  // The inner packet goes at the top level of the tree (Wireshark's pim.payload_tree).
+  tree.pop();
+  tree.pop();
+  registerPayload(tvb.sub(p), pinfo, tree, ipv === 4 ? 0x0800 : 0x86dd);
+  return true;
+}
+
+/**
+ * Bootstrap: the BSR, then each group with its RPs. Where the RPs' reserved bytes are goes to
+ * `trailing`, for the caller to add at the end of the PIM item.
+ */
+function bootstrap(tvb: Tvb, tree: Tree, p: number, trailing: number[]): void {
+  tree.add(F.fragment_tag, tvb, p, 2, tvb.u16(p));
+  tree.add(F.hash_mask_len, tvb, p + 2, 1, tvb.u8(p + 2));
+  tree.add(F.bsr_priority, tvb, p + 3, 1, tvb.u8(p + 3));
+  p = encodedUnicast(tvb, tree, p + 4, F.bsr, F.bsr_ip6, 'BSR');
+  // tshark 4.0's layout: counts and priorities under the group, each RP and its hold
+  // time beside it, the RPs' reserved bytes at the end of the PIM item.
+  for (let g = 0; tvb.reportedRemaining(p) > 0; g++) {
+    p = groupAddr(tvb, tree, p, F.group, F.group_ip6, `Group ${g}`);
+    const groupNode = tree.full ? lastChild(tree) : null;
+    const frps = tvb.u8(p + 1);
+    tree.reopen(groupNode);
+    tree.add(F.rp_count, tvb, p, 1, tvb.u8(p));
+    tree.add(F.frp_count, tvb, p + 1, 1, frps);
+    tree.pop();
+    p += 4;
+    for (let i = 0; i < frps; i++) {
+      p = encodedUnicast(tvb, tree, p, F.rp, F.rp_ip6, `RP ${i}`);
+      tree.add(F.holdtime, tvb, p, 2, tvb.u16(p));
+      tree.reopen(groupNode);
+      tree.add(F.priority, tvb, p + 2, 1, tvb.u8(p + 2));
+      tree.pop();
+      trailing.push(p + 3);
+      p += 4;
+    }
+  }
+}
+
+function assertMessage(tvb: Tvb, tree: Tree, p: number): void {
+  p = groupAddr(tvb, tree, p, F.group, F.group_ip6, 'Group');
+  p = encodedUnicast(tvb, tree, p, F.source, F.source_ip6, 'Source');
+  const pref = tvb.u32(p);
+  tree.add(F.rpt, tvb, p, 1, (pref & 0x80000000) !== 0);
+  tree.add(F.metric_pref, tvb, p, 4, pref & 0x7fffffff);
+  tree.add(F.metric, tvb, p + 4, 4, tvb.u32(p + 4));
+}
+
+function candidateRpAdvertisement(tvb: Tvb, tree: Tree, p: number): void {
+  const n = tvb.u8(p);
+  tree.add(F.prefix_count, tvb, p, 1, n);
+  tree.add(F.priority, tvb, p + 1, 1, tvb.u8(p + 1));
+  tree.add(F.holdtime, tvb, p + 2, 2, tvb.u16(p + 2));
+  p = encodedUnicast(tvb, tree, p + 4, F.rp, F.rp_ip6, 'RP');
+  for (let i = 0; i < n; i++) p = groupAddr(tvb, tree, p, F.group, F.group_ip6, `Group ${i}`);
+}
+
+function dfElection(tvb: Tvb, tree: Tree, p: number): void {
+  p = encodedUnicast(tvb, tree, p, F.rp, F.rp_ip6, 'RP');
+  tree.add(F.metric_pref, tvb, p, 4, tvb.u32(p));
+  if (tree.full) tree.labelLast(`DF Metric Preference: ${tvb.u32(p)}`);
+  tree.add(F.metric, tvb, p + 4, 4, tvb.u32(p + 4));
+}
+
+/** The body of every message type but Register, from `p` under the options item. */
+function messageBody(
+  tvb: Tvb,
+  tree: Tree,
+  type: number,
+  p: number,
+  optNode: FieldNode | null,
+  trailing: number[],
+): void {
+  switch (type) {
+    case 0:
+      return hello(tvb, tree, p, optNode);
+    case 2:
+      p = groupAddr(tvb, tree, p, F.group, F.group_ip6, 'Group');
+      encodedUnicast(tvb, tree, p, F.source, F.source_ip6, 'Source');
+      return;
+    case 3:
+    case 6:
+    case 7:
+      return joinPrune(tvb, tree, p);
+    case 4:
+      return bootstrap(tvb, tree, p, trailing);
+    case 5:
+      return assertMessage(tvb, tree, p);
+    case 8:
+      return candidateRpAdvertisement(tvb, tree, p);
+    case 10:
+      return dfElection(tvb, tree, p);
+    default:
+      return;
+  }
+}
+
+/** Version, type and the byte after them (a DF Election's subtype, else reserved). */
+function typeAndReserved(tvb: Tvb, tree: Tree, o: number, version: number, type: number): void {
+  tree.add(F.version, tvb, o, 1, version);
+  tree.add(F.type, tvb, o, 1, type);
+  if (type === 10) {
+    const b = tvb.u8(o + 1);
+    tree.add(F['df_elect.subtype'], tvb, o + 1, 1, b >> 4);
+    tree.add(F['df_elect.rsvd'], tvb, o + 1, 1, b & 0x0f);
+  } else resBytes(tree, tvb, o + 1, 1);
+}
+
 function pimV2(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   const tv = tvb.u8(o);
@@ -160,138 +320,25 @@ function pimV2(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   tree.push(F[''], tvb, o, tvb.remaining(o));
   let open = true;
   try {
-    tree.add(F.version, tvb, o, 1, version);
-    tree.add(F.type, tvb, o, 1, type);
-    if (type === 10) {
-      const b = tvb.u8(o + 1);
-      tree.add(F['df_elect.subtype'], tvb, o + 1, 1, b >> 4);
-      tree.add(F['df_elect.rsvd'], tvb, o + 1, 1, b & 0x0f);
-    } else resBytes(tree, tvb, o + 1, 1);
+    typeAndReserved(tvb, tree, o, version, type);
     const sum = tvb.u16(o + 2);
     if (version !== 2) {
       tree.add(F.cksum, tvb, o + 2, 2, sum);
       return tvb.remaining(o);
     }
     checksum(tvb, pinfo, tree, o, type === 1 ? Math.min(len, 8) : len, sum);
-    let p = o + 4;
+    const p = o + 4;
     if (tvb.reportedRemaining(p) <= 0) return tvb.remaining(o);
     tree.push(F.option, tvb, p, tvb.remaining(p));
     const optNode = tree.current();
     const trailing: number[] = [];
-    switch (type) {
-      case 0: {
-        let n = 0;
-        while (tvb.reportedRemaining(p) > 0) {
-          p = helloOption(tvb, tree, p);
-          n++;
-        }
-        if (optNode) optNode.label = `PIM Options: ${n}`;
-        break;
-      }
-      case 1: {
-        const flags = tvb.u32(p);
-        tree.push(F.register_flag, tvb, p, 4, flags);
-        tree.add(F['register_flag.border'], tvb, p, 4, (flags & 0x80000000) !== 0);
-        tree.add(F['register_flag.null_register'], tvb, p, 4, (flags & 0x40000000) !== 0);
-        tree.pop();
-        p += 4;
-        if (!tvb.has(p, 1)) {
-          // Wireshark locks the columns before it reads on: the fault leaves Info alone.
-          const info = pinfo.info;
-          tree.unwind();
-          open = false;
-          pinfo.currentProto = 'PIM';
-          noteFault(
-            tvb.reportedRemaining(p) > 0 ? new TruncatedError(p) : new MalformedError('Malformed Packet', p),
-            tvb,
-            pinfo,
-            tree,
-          );
-          pinfo.currentProto = '';
-          pinfo.info = info;
-          return tvb.remaining(o);
-        }
-        const ipv = tvb.u8(p) >> 4;
-        tree.add(F.ip_version, tvb, p, 1, ipv);
-        if (ipv === 0) {
-          tree.add(F.dummy_header, tvb, p, tvb.remaining(p));
-          break;
-        }
-        if (ipv !== 4 && ipv !== 6) {
-          expert(pinfo, tree, tvb, p, 1, 'Error', 'Malformed', `Unknown IP version ${ipv}`);
-          break;
-        }
-        // The inner packet goes at the top level of the tree (Wireshark's pim.payload_tree).
-        tree.pop();
-        tree.pop();
+    if (type === 1) {
+      if (register(tvb, pinfo, tree, p)) {
         open = false;
-        registerPayload(tvb.sub(p), pinfo, tree, ipv === 4 ? 0x0800 : 0x86dd);
         return tvb.remaining(o);
       }
-      case 2:
-        p = groupAddr(tvb, tree, p, F.group, F.group_ip6, 'Group');
-        encodedUnicast(tvb, tree, p, F.source, F.source_ip6, 'Source');
-        break;
-      case 3:
-      case 6:
-      case 7:
-        joinPrune(tvb, tree, p);
-        break;
-      case 4: {
-        tree.add(F.fragment_tag, tvb, p, 2, tvb.u16(p));
-        tree.add(F.hash_mask_len, tvb, p + 2, 1, tvb.u8(p + 2));
-        tree.add(F.bsr_priority, tvb, p + 3, 1, tvb.u8(p + 3));
-        p = encodedUnicast(tvb, tree, p + 4, F.bsr, F.bsr_ip6, 'BSR');
-        // tshark 4.0's layout: counts and priorities under the group, each RP and its hold
-        // time beside it, the RPs' reserved bytes at the end of the PIM item.
-        for (let g = 0; tvb.reportedRemaining(p) > 0; g++) {
-          p = groupAddr(tvb, tree, p, F.group, F.group_ip6, `Group ${g}`);
-          const groupNode = tree.full ? lastChild(tree) : null;
-          const frps = tvb.u8(p + 1);
-          tree.reopen(groupNode);
-          tree.add(F.rp_count, tvb, p, 1, tvb.u8(p));
-          tree.add(F.frp_count, tvb, p + 1, 1, frps);
-          tree.pop();
-          p += 4;
-          for (let i = 0; i < frps; i++) {
-            p = encodedUnicast(tvb, tree, p, F.rp, F.rp_ip6, `RP ${i}`);
-            tree.add(F.holdtime, tvb, p, 2, tvb.u16(p));
-            tree.reopen(groupNode);
-            tree.add(F.priority, tvb, p + 2, 1, tvb.u8(p + 2));
-            tree.pop();
-            trailing.push(p + 3);
-            p += 4;
-          }
-        }
-        break;
-      }
-      case 5: {
-        p = groupAddr(tvb, tree, p, F.group, F.group_ip6, 'Group');
-        p = encodedUnicast(tvb, tree, p, F.source, F.source_ip6, 'Source');
-        const pref = tvb.u32(p);
-        tree.add(F.rpt, tvb, p, 1, (pref & 0x80000000) !== 0);
-        tree.add(F.metric_pref, tvb, p, 4, pref & 0x7fffffff);
-        tree.add(F.metric, tvb, p + 4, 4, tvb.u32(p + 4));
-        break;
-      }
-      case 8: {
-        const n = tvb.u8(p);
-        tree.add(F.prefix_count, tvb, p, 1, n);
-        tree.add(F.priority, tvb, p + 1, 1, tvb.u8(p + 1));
-        tree.add(F.holdtime, tvb, p + 2, 2, tvb.u16(p + 2));
-        p = encodedUnicast(tvb, tree, p + 4, F.rp, F.rp_ip6, 'RP');
-        for (let i = 0; i < n; i++) p = groupAddr(tvb, tree, p, F.group, F.group_ip6, `Group ${i}`);
-        break;
-      }
-      case 10: {
-        p = encodedUnicast(tvb, tree, p, F.rp, F.rp_ip6, 'RP');
-        tree.add(F.metric_pref, tvb, p, 4, tvb.u32(p));
-        if (tree.full) tree.labelLast(`DF Metric Preference: ${tvb.u32(p)}`);
-        tree.add(F.metric, tvb, p + 4, 4, tvb.u32(p + 4));
-        break;
-      }
-      default:
-        break;
+    } else {
+      messageBody(tvb, tree, type, p, optNode, trailing);
     }
     tree.pop();
     for (const at of trailing) resBytes(tree, tvb, at, 1);

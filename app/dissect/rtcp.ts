@@ -309,6 +309,120 @@ function app(
   return o + len;
 }
 
+/** A sender or receiver report from the sender SSRC at `o` on; the offset after it. */
+function report(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  pt: number,
+  count: number,
+  plen: number,
+): number {
+  tree.add(F.rc, tvb, o, 1, count);
+  tree.add(F.pt, tvb, o + 1, 1, pt);
+  lengthField(tvb, tree, o + 2);
+  tree.add(F.senderssrc, tvb, o + 4, 4, tvb.u32(o + 4));
+  o += 8;
+  if (pt !== SR) return reportBlocks(tvb, pinfo, tree, o, count, plen - 8);
+  const start = o;
+  tree.add(F['timestamp.ntp.msw'], tvb, o, 4, tvb.u32(o));
+  tree.add(F['timestamp.ntp.lsw'], tvb, o + 4, 4, tvb.u32(o + 4));
+  tree.add(F['timestamp.ntp'], tvb, o, 8, ntpTimestamp(tvb, o));
+  tree.add(F['timestamp.rtp'], tvb, o + 8, 4, tvb.u32(o + 8));
+  tree.add(F['sender.packetcount'], tvb, o + 12, 4, tvb.u32(o + 12));
+  tree.add(F['sender.octetcount'], tvb, o + 16, 4, tvb.u32(o + 16));
+  o += 20;
+  const len = plen - 8;
+  if (count !== 0) return reportBlocks(tvb, pinfo, tree, o, count, len - (o - start));
+  if (o - start < len) return extensions(tvb, pinfo, tree, o, len - (o - start));
+  return o;
+}
+
+/** The count (or subtype) field, the packet type and the length of the packet at `o`. */
+function countTypeLength(
+  tvb: Tvb,
+  tree: Tree,
+  def: (typeof F)['sc'],
+  o: number,
+  count: number,
+  pt: number,
+): void {
+  tree.add(def, tvb, o, 1, count);
+  tree.add(F.pt, tvb, o + 1, 1, pt);
+  lengthField(tvb, tree, o + 2);
+}
+
+/** One packet of type `pt` (`plen` bytes) at `o`, after its version and padding bits; the offset after it. */
+function packet(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  o: number,
+  pt: number,
+  count: number,
+  plen: number,
+  paddingSet: boolean,
+): number {
+  switch (pt) {
+    case SR:
+    case RR:
+      return report(tvb, pinfo, tree, o, pt, count, plen);
+    case SDES:
+      countTypeLength(tvb, tree, F.sc, o, count, pt);
+      sdes(tvb, tree, o + 4, count);
+      return o + plen;
+    case BYE:
+      countTypeLength(tvb, tree, F.sc, o, count, pt);
+      return bye(tvb, pinfo, tree, o + 4, count, plen - 4);
+    case APP:
+      countTypeLength(tvb, tree, F['app.subtype'], o, count, pt);
+      return app(tvb, pinfo, tree, o + 4, plen - 4, count, paddingSet);
+    case PSFB:
+    default:
+      // Types this dissector does not decode: their header, the rest shown as it is.
+      if (PACKET_TYPES[pt] === undefined || pt === 194 || pt === 195) return o + 1;
+      countTypeLength(tvb, tree, F['app.subtype'], o, count, pt);
+      tree.add(F['ssrc.identifier'], tvb, o + 4, 4, tvb.u32(o + 4));
+      return o + plen;
+  }
+}
+
+/** The padding of the last packet (its count in the byte at `paddingAt`) from `o`; the offset after it. */
+function padding(tvb: Tvb, tree: Tree, o: number, paddingAt: number): number {
+  const padLen = tvb.u8(paddingAt);
+  if (padLen !== 0) {
+    addBytes(tvb, o, padLen - 1, tree, F['padding.data']);
+    o += padLen - 1;
+  }
+  tree.add(F['padding.count'], tvb, o, 1, tvb.u8(o));
+  return o + 1;
+}
+
+/** Whether the packets' lengths add up to the bytes they took (`found`). */
+function lengthCheck(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  base: number,
+  found: number,
+  total: number,
+): void {
+  tree.push(F.length_check, tvb, base, 0, found === total);
+  if (tree.full) {
+    tree.label(
+      found === total
+        ? `[RTCP frame length check: OK - ${found} bytes]`
+        : `[RTCP frame length check: Wrong (expected ${total} bytes, found ${found})]`,
+    );
+  }
+  if (found !== total) {
+    const why = `Incorrect RTCP packet length information (expected ${total} bytes, found ${found})`;
+    expert(pinfo, tree, tvb, base, 0, 'Warning', 'Malformed', why);
+  }
+  tree.pop();
+}
+
 export function dissectRTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree, stream?: MediaStream): number {
   const base = tvb.start;
   pinfo.layers.push('rtcp');
@@ -337,94 +451,15 @@ export function dissectRTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree, stream?: Me
       paddingSet = (b0 & 0x20) !== 0;
       paddingAt = o + plen - 1;
       tree.add(F.padding, tvb, o, 1, paddingSet);
-      const count = b0 & 0x1f;
-      switch (pt) {
-        case SR:
-        case RR: {
-          tree.add(F.rc, tvb, o, 1, count);
-          tree.add(F.pt, tvb, o + 1, 1, pt);
-          lengthField(tvb, tree, o + 2);
-          tree.add(F.senderssrc, tvb, o + 4, 4, tvb.u32(o + 4));
-          o += 8;
-          if (pt === SR) {
-            const start = o;
-            tree.add(F['timestamp.ntp.msw'], tvb, o, 4, tvb.u32(o));
-            tree.add(F['timestamp.ntp.lsw'], tvb, o + 4, 4, tvb.u32(o + 4));
-            tree.add(F['timestamp.ntp'], tvb, o, 8, ntpTimestamp(tvb, o));
-            tree.add(F['timestamp.rtp'], tvb, o + 8, 4, tvb.u32(o + 8));
-            tree.add(F['sender.packetcount'], tvb, o + 12, 4, tvb.u32(o + 12));
-            tree.add(F['sender.octetcount'], tvb, o + 16, 4, tvb.u32(o + 16));
-            o += 20;
-            const len = plen - 8;
-            if (count !== 0) o = reportBlocks(tvb, pinfo, tree, o, count, len - (o - start));
-            else if (o - start < len) o = extensions(tvb, pinfo, tree, o, len - (o - start));
-          } else {
-            o = reportBlocks(tvb, pinfo, tree, o, count, plen - 8);
-          }
-          break;
-        }
-        case SDES:
-          tree.add(F.sc, tvb, o, 1, count);
-          tree.add(F.pt, tvb, o + 1, 1, pt);
-          lengthField(tvb, tree, o + 2);
-          sdes(tvb, tree, o + 4, count);
-          o += plen;
-          break;
-        case BYE:
-          tree.add(F.sc, tvb, o, 1, count);
-          tree.add(F.pt, tvb, o + 1, 1, pt);
-          lengthField(tvb, tree, o + 2);
-          o = bye(tvb, pinfo, tree, o + 4, count, plen - 4);
-          break;
-        case APP:
-          tree.add(F['app.subtype'], tvb, o, 1, count);
-          tree.add(F.pt, tvb, o + 1, 1, pt);
-          lengthField(tvb, tree, o + 2);
-          o = app(tvb, pinfo, tree, o + 4, plen - 4, count, paddingSet);
-          break;
-        case PSFB:
-        default:
-          // Types this dissector does not decode: their header, the rest shown as it is.
-          if (PACKET_TYPES[pt] === undefined || pt === 194 || pt === 195) {
-            o++;
-            break;
-          }
-          tree.add(F['app.subtype'], tvb, o, 1, count);
-          tree.add(F.pt, tvb, o + 1, 1, pt);
-          lengthField(tvb, tree, o + 2);
-          tree.add(F['ssrc.identifier'], tvb, o + 4, 4, tvb.u32(o + 4));
-          o += plen;
-          break;
-      }
+      o = packet(tvb, pinfo, tree, o, pt, b0 & 0x1f, plen, paddingSet);
       tree.pop();
       open = false;
       if (pinfo.wantInfo) pinfo.fenceColumns();
     }
     if (last) tree.reopen(last);
     open = last !== null;
-    if (paddingSet) {
-      const padLen = tvb.u8(paddingAt);
-      if (padLen !== 0) {
-        addBytes(tvb, o, padLen - 1, tree, F['padding.data']);
-        o += padLen - 1;
-      }
-      tree.add(F['padding.count'], tvb, o, 1, tvb.u8(o));
-      o++;
-    }
-    const found = o - base;
-    tree.push(F.length_check, tvb, base, 0, found === total);
-    if (tree.full) {
-      tree.label(
-        found === total
-          ? `[RTCP frame length check: OK - ${found} bytes]`
-          : `[RTCP frame length check: Wrong (expected ${total} bytes, found ${found})]`,
-      );
-    }
-    if (found !== total) {
-      const why = `Incorrect RTCP packet length information (expected ${total} bytes, found ${found})`;
-      expert(pinfo, tree, tvb, base, 0, 'Warning', 'Malformed', why);
-    }
-    tree.pop();
+    if (paddingSet) o = padding(tvb, tree, o, paddingAt);
+    lengthCheck(tvb, pinfo, tree, base, o - base, total);
     if (open) tree.pop();
   } catch (err) {
     if (open || last) tree.unwind();

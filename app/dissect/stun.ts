@@ -137,6 +137,66 @@ function appendInfo(pinfo: PacketInfo, s: string): void {
 }
 
 /** A STUN message or a ChannelData message at `tvb.start`; 0 when it is neither (heuristic use). */
+/** A TURN ChannelData message: channel number, length and the application data. */
+function channelData(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  type: number,
+  len: number,
+  udp: boolean,
+): number {
+  const o = tvb.start;
+  const reported = tvb.reportedRemaining(o);
+  if (type === 0xffff) return 0;
+  if (udp && reported !== len + 4 && reported !== len + 4 + 3 - ((len + 4 + 3) % 4)) return 0;
+  pinfo.layers.push('stun');
+  pinfo.setProto('STUN');
+  if (pinfo.wantInfo) pinfo.setInfo('ChannelData TURN Message');
+  tree.push(F[''], tvb, o, 4);
+  if (tree.full) tree.label('Session Traversal Utilities for NAT, TURN ChannelData Message');
+  tree.add(F.channel, tvb, o, 2, type);
+  tree.add(F.length, tvb, o + 2, 2, len);
+  tree.pop();
+  dissectData(tvb.sub(o + 4, Math.min(len, reported - 4)), pinfo, tree);
+  return reported;
+}
+
+/** The Message Type field with its class, method and method-assignment bits. */
+function messageType(
+  tvb: Tvb,
+  tree: Tree,
+  type: number,
+  cls: number,
+  method: number,
+  typeName: string,
+): void {
+  const o = tvb.start;
+  tree.push(F.type, tvb, o, 2, type);
+  if (tree.full) tree.label(`Message Type: 0x${type.toString(16).padStart(4, '0')} (${typeName})`);
+  tree.add(F['type.class'], tvb, o, 2, (type & 0x0110) >> 4);
+  if (tree.full) {
+    const c = `0x${cls >> 1}${cls & 1}`;
+    tree.labelLast(
+      `${bitPicture(F['type.class'], (type & 0x0110) >> 4)} = Message Class: ${c} ${CLASSES[cls]} (${cls})`,
+    );
+  }
+  tree.add(F['type.method'], tvb, o, 2, method);
+  if (tree.full) {
+    const methodName = METHODS[method] ?? 'Unknown';
+    const m = `0x${method.toString(16).padStart(4, '0')} ${methodName} (0x${method.toString(16).padStart(3, '0')})`;
+    tree.labelLast(`${bitPicture(F['type.method'], type & 0x3eef)} = Message Method: ${m}`);
+  }
+  tree.add(F['type.method-assignment'], tvb, o, 2, (type & 0x2000) >> 13);
+  if (tree.full) {
+    const a = type & 0x2000 ? 'Designated Expert (0x1)' : 'IETF Review (0x0)';
+    tree.labelLast(
+      `${bitPicture(F['type.method-assignment'], (type & 0x2000) >> 13)} = Message Method Assignment: ${a}`,
+    );
+  }
+  tree.pop();
+}
+
 export function dissectSTUN(tvb: Tvb, pinfo: PacketInfo, tree: Tree, udp = true): number {
   const o = tvb.start;
   const captured = tvb.remaining(o);
@@ -144,20 +204,7 @@ export function dissectSTUN(tvb: Tvb, pinfo: PacketInfo, tree: Tree, udp = true)
   const type = tvb.u16(o);
   const len = tvb.u16(o + 2);
   const reported = tvb.reportedRemaining(o);
-  if (type & 0xc000) {
-    if (type === 0xffff) return 0;
-    if (udp && reported !== len + 4 && reported !== len + 4 + 3 - ((len + 4 + 3) % 4)) return 0;
-    pinfo.layers.push('stun');
-    pinfo.setProto('STUN');
-    if (pinfo.wantInfo) pinfo.setInfo('ChannelData TURN Message');
-    tree.push(F[''], tvb, o, 4);
-    if (tree.full) tree.label('Session Traversal Utilities for NAT, TURN ChannelData Message');
-    tree.add(F.channel, tvb, o, 2, type);
-    tree.add(F.length, tvb, o + 2, 2, len);
-    tree.pop();
-    dissectData(tvb.sub(o + 4, Math.min(len, reported - 4)), pinfo, tree);
-    return reported;
-  }
+  if (type & 0xc000) return channelData(tvb, pinfo, tree, type, len, udp);
   if (captured < 20) return 0;
   if (tvb.u32(o + 4) !== COOKIE) return 0;
   if (udp && reported !== len + 20) return 0;
@@ -171,28 +218,7 @@ export function dissectSTUN(tvb: Tvb, pinfo: PacketInfo, tree: Tree, udp = true)
   tree.push(F[''], tvb, o, len + 20);
   try {
     transaction(tvb, pinfo, tree, cls);
-    tree.push(F.type, tvb, o, 2, type);
-    if (tree.full) tree.label(`Message Type: 0x${type.toString(16).padStart(4, '0')} (${typeName})`);
-    tree.add(F['type.class'], tvb, o, 2, (type & 0x0110) >> 4);
-    if (tree.full) {
-      const c = `0x${cls >> 1}${cls & 1}`;
-      tree.labelLast(
-        `${bitPicture(F['type.class'], (type & 0x0110) >> 4)} = Message Class: ${c} ${CLASSES[cls]} (${cls})`,
-      );
-    }
-    tree.add(F['type.method'], tvb, o, 2, method);
-    if (tree.full) {
-      const m = `0x${method.toString(16).padStart(4, '0')} ${methodName} (0x${method.toString(16).padStart(3, '0')})`;
-      tree.labelLast(`${bitPicture(F['type.method'], type & 0x3eef)} = Message Method: ${m}`);
-    }
-    tree.add(F['type.method-assignment'], tvb, o, 2, (type & 0x2000) >> 13);
-    if (tree.full) {
-      const a = type & 0x2000 ? 'Designated Expert (0x1)' : 'IETF Review (0x0)';
-      tree.labelLast(
-        `${bitPicture(F['type.method-assignment'], (type & 0x2000) >> 13)} = Message Method Assignment: ${a}`,
-      );
-    }
-    tree.pop();
+    messageType(tvb, tree, type, cls, method, typeName);
     tree.add(F.length, tvb, o + 2, 2, len);
     tree.add(F.cookie, tvb, o + 4, 4);
     tree.add(F.id, tvb, o + 8, 12);
@@ -297,6 +323,158 @@ function attributes(tvb: Tvb, pinfo: PacketInfo, tree: Tree, msg: number, start:
   tree.pop();
 }
 
+/** The IPv4 address of a (XOR-)MAPPED-ADDRESS at `v`; returns it as text. */
+function mappedIPv4(tvb: Tvb, tree: Tree, v: number, xor: boolean): string {
+  const raw = tvb.u32(v);
+  const ip = (xor ? raw ^ COOKIE : raw) >>> 0;
+  const addr = formatIPv4(ip);
+  if (xor) {
+    tree.add(F['att.ipv4-xord'], tvb, v, 4);
+    tree.add(F['att.ipv4'], tvb, v, 4, ip);
+    if (tree.full) tree.labelLast(`[IP: ${addr}]`);
+  } else {
+    tree.add(F['att.ipv4'], tvb, v, 4, ip);
+  }
+  return addr;
+}
+
+/** The IPv6 address of a (XOR-)MAPPED-ADDRESS at `v` in the message at `msg`; returns it as text. */
+function mappedIPv6(tvb: Tvb, tree: Tree, msg: number, v: number, xor: boolean): string {
+  tvb.need(v, 16);
+  if (!xor) {
+    tree.add(F['att.ipv6'], tvb, v, 16);
+    return formatIPv6(tvb.bytes, v);
+  }
+  // The value is the XOR of the address with the cookie and transaction id (bytes 4–19).
+  const plain = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) {
+    plain[i] = (tvb.bytes[v + i] as number) ^ (tvb.bytes[msg + 4 + i] as number);
+  }
+  const addr = formatIPv6(plain, 0);
+  tree.add(F['att.ipv6-xord'], tvb, v, 16);
+  tree.add(F['att.ipv6'], tvb, v, 16, addr);
+  if (tree.full) tree.labelLast(`[IP: ${addr}]`);
+  return addr;
+}
+
+/** MAPPED-ADDRESS and its XOR- forms: family, port and address. */
+function mappedAddress(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  msg: number,
+  at: number,
+  v: number,
+  len: number,
+): void {
+  if (len < 1) return;
+  tree.add(F['att.reserved'], tvb, v, 1);
+  if (len < 2) return;
+  const family = tvb.u8(v + 1);
+  tree.add(F['att.family'], tvb, v + 1, 1, family);
+  if (len < 4) return;
+  const xor = at !== 0x0001;
+  const port = tvb.u16(v + 2) ^ (xor ? 0x2112 : 0);
+  if (xor) {
+    tree.add(F['att.port-xord'], tvb, v + 2, 2);
+    tree.add(F['att.port'], tvb, v + 2, 2, port);
+    if (tree.full) tree.labelLast(`[Port: ${port}]`);
+  } else {
+    tree.add(F['att.port'], tvb, v + 2, 2, port);
+  }
+  let addr = '';
+  if (family === 1 && len >= 8) addr = mappedIPv4(tvb, tree, v + 4, xor);
+  else if (family === 2 && len >= 20) addr = mappedIPv6(tvb, tree, msg, v + 4, xor);
+  if (addr) {
+    const name = ATTRS[at] ?? 'Unknown';
+    const text = `${addr}:${port}`;
+    tree.label(`${name}: ${text}`);
+    appendInfo(pinfo, ` ${name}: ${text}`);
+  }
+}
+
+function username(tvb: Tvb, pinfo: PacketInfo, tree: Tree, name: string, v: number, len: number): void {
+  const user = string(tvb, tree, F['att.username'], v, len);
+  tree.label(`${name}: ${user}`);
+  appendInfo(pinfo, ` user: ${user}`);
+}
+
+function realmOrNonce(tvb: Tvb, pinfo: PacketInfo, tree: Tree, at: number, v: number, len: number): void {
+  const s = string(tvb, tree, at === 0x0014 ? F['att.realm'] : F['att.nonce'], v, len);
+  tree.label(`${ATTRS[at] ?? 'Unknown'}: ${s}`);
+  appendInfo(pinfo, at === 0x0014 ? ` realm: ${s}` : ' with nonce');
+}
+
+function errorCode(tvb: Tvb, pinfo: PacketInfo, tree: Tree, name: string, v: number, len: number): void {
+  if (len < 4) return;
+  tree.add(F['att.reserved'], tvb, v, 2);
+  const cls = tvb.u8(v + 2) & 0x07;
+  const num = tvb.u8(v + 3);
+  tree.add(F['att.error.class'], tvb, v + 2, 1, cls);
+  tree.add(F['att.error'], tvb, v + 3, 1, num);
+  const code = cls * 100 + num;
+  const meaning = ERRORS[code] ?? 'Unknown';
+  let reason = '';
+  if (len > 4) reason = string(tvb, tree, F['att.error.reason'], v + 4, len - 4);
+  tree.label(`${name} ${code} (${meaning}): ${reason}`);
+  appendInfo(pinfo, ` error-code: ${code} (${meaning}) ${reason}`);
+}
+
+function lifetime(tvb: Tvb, pinfo: PacketInfo, tree: Tree, name: string, v: number, len: number): void {
+  if (len < 4) return;
+  const life = tvb.u32(v);
+  tree.add(F['att.lifetime'], tvb, v, 4, life);
+  tree.label(`${name} ${life}`);
+  appendInfo(pinfo, ` lifetime: ${life}`);
+}
+
+function requestedTransport(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  name: string,
+  v: number,
+  len: number,
+): void {
+  if (len < 1) return;
+  const tr = tvb.u8(v);
+  tree.add(F['att.transp'], tvb, v, 1, tr);
+  const trName = tr === 17 ? 'UDP' : tr === 6 ? 'TCP' : 'Unknown';
+  if (len >= 4) tree.add(F['att.reserved'], tvb, v + 1, 3);
+  tree.label(`${name}: ${trName}`);
+  appendInfo(pinfo, ` ${trName}`);
+}
+
+function channelNumber(tvb: Tvb, pinfo: PacketInfo, tree: Tree, name: string, v: number, len: number): void {
+  if (len < 2) return;
+  const ch = tvb.u16(v);
+  tree.add(F['att.channelnum'], tvb, v, 2, ch);
+  if (len >= 4) tree.add(F['att.reserved'], tvb, v + 2, 2);
+  const t = `0x${ch.toString(16)}`;
+  tree.label(`${name}: ${t}`);
+  appendInfo(pinfo, ` ChannelNumber=${t}`);
+}
+
+const hex8 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+
+/** FINGERPRINT: the CRC-32 of the message before it, checked. */
+function fingerprint(tvb: Tvb, pinfo: PacketInfo, tree: Tree, msg: number, v: number, len: number): void {
+  if (len < 4) return;
+  const got = tvb.u32(v);
+  const want = (crc32(tvb.bytes, msg, v - 4) ^ 0x5354554e) >>> 0;
+  tree.push(F['att.crc32'], tvb, v, 4, got);
+  if (got === want) {
+    tree.label(`CRC-32: ${hex8(got)} [correct]`);
+  } else {
+    tree.label(`CRC-32: ${hex8(got)} incorrect, should be ${hex8(want)}`);
+    expert(pinfo, tree, tvb, v, 4, 'Warning', 'Checksum', `Bad Fingerprint [should be ${hex8(want)}]`);
+  }
+  tree.pop();
+  tree.add(F['att.crc32.status'], tvb, v, 0, got === want ? 1 : 0);
+  if (tree.full) tree.labelLast(`[CRC-32 Status: ${got === want ? 'Good' : 'Bad'}]`);
+}
+
+/** The value of attribute `at` at `v` (`len` bytes) in the message at `msg`. */
 function attribute(
   tvb: Tvb,
   pinfo: PacketInfo,
@@ -311,121 +489,28 @@ function attribute(
     case 0x0001:
     case 0x0020:
     case 0x0012:
-    case 0x0016: {
-      if (len < 1) return;
-      tree.add(F['att.reserved'], tvb, v, 1);
-      if (len < 2) return;
-      const family = tvb.u8(v + 1);
-      tree.add(F['att.family'], tvb, v + 1, 1, family);
-      if (len < 4) return;
-      const xor = at !== 0x0001;
-      const port = tvb.u16(v + 2) ^ (xor ? 0x2112 : 0);
-      if (xor) {
-        tree.add(F['att.port-xord'], tvb, v + 2, 2);
-        tree.add(F['att.port'], tvb, v + 2, 2, port);
-        if (tree.full) tree.labelLast(`[Port: ${port}]`);
-      } else {
-        tree.add(F['att.port'], tvb, v + 2, 2, port);
-      }
-      let addr = '';
-      if (family === 1 && len >= 8) {
-        const raw = tvb.u32(v + 4);
-        const ip = (xor ? raw ^ COOKIE : raw) >>> 0;
-        addr = formatIPv4(ip);
-        if (xor) {
-          tree.add(F['att.ipv4-xord'], tvb, v + 4, 4);
-          tree.add(F['att.ipv4'], tvb, v + 4, 4, ip);
-          if (tree.full) tree.labelLast(`[IP: ${addr}]`);
-        } else {
-          tree.add(F['att.ipv4'], tvb, v + 4, 4, ip);
-        }
-      } else if (family === 2 && len >= 20) {
-        tvb.need(v + 4, 16);
-        if (xor) {
-          // The value is the XOR of the address with the cookie and transaction id (bytes 4–19).
-          const plain = new Uint8Array(16);
-          for (let i = 0; i < 16; i++) {
-            plain[i] = (tvb.bytes[v + 4 + i] as number) ^ (tvb.bytes[msg + 4 + i] as number);
-          }
-          addr = formatIPv6(plain, 0);
-          tree.add(F['att.ipv6-xord'], tvb, v + 4, 16);
-          tree.add(F['att.ipv6'], tvb, v + 4, 16, addr);
-          if (tree.full) tree.labelLast(`[IP: ${addr}]`);
-        } else {
-          addr = formatIPv6(tvb.bytes, v + 4);
-          tree.add(F['att.ipv6'], tvb, v + 4, 16);
-        }
-      }
-      const text = `${addr}:${port}`;
-      if (addr) {
-        tree.label(`${name}: ${text}`);
-        appendInfo(pinfo, ` ${name}: ${text}`);
-      }
-      return;
-    }
-    case 0x0006: {
-      const user = string(tvb, tree, F['att.username'], v, len);
-      tree.label(`${name}: ${user}`);
-      appendInfo(pinfo, ` user: ${user}`);
-      return;
-    }
+    case 0x0016:
+      return mappedAddress(tvb, pinfo, tree, msg, at, v, len);
+    case 0x0006:
+      return username(tvb, pinfo, tree, name, v, len);
     case 0x8022:
       string(tvb, tree, F['att.software'], v, len);
       return;
     case 0x0014:
-    case 0x0015: {
-      const s = string(tvb, tree, at === 0x0014 ? F['att.realm'] : F['att.nonce'], v, len);
-      tree.label(`${name}: ${s}`);
-      appendInfo(pinfo, at === 0x0014 ? ` realm: ${s}` : ' with nonce');
-      return;
-    }
+    case 0x0015:
+      return realmOrNonce(tvb, pinfo, tree, at, v, len);
     case 0x0008:
       tree.add(F['att.hmac'], tvb, v, len);
       tvb.need(v, len);
       return;
-    case 0x0009: {
-      if (len < 4) return;
-      tree.add(F['att.reserved'], tvb, v, 2);
-      const cls = tvb.u8(v + 2) & 0x07;
-      const num = tvb.u8(v + 3);
-      tree.add(F['att.error.class'], tvb, v + 2, 1, cls);
-      tree.add(F['att.error'], tvb, v + 3, 1, num);
-      const code = cls * 100 + num;
-      const meaning = ERRORS[code] ?? 'Unknown';
-      let reason = '';
-      if (len > 4) reason = string(tvb, tree, F['att.error.reason'], v + 4, len - 4);
-      tree.label(`${name} ${code} (${meaning}): ${reason}`);
-      appendInfo(pinfo, ` error-code: ${code} (${meaning}) ${reason}`);
-      return;
-    }
-    case 0x000d: {
-      if (len < 4) return;
-      const life = tvb.u32(v);
-      tree.add(F['att.lifetime'], tvb, v, 4, life);
-      tree.label(`${name} ${life}`);
-      appendInfo(pinfo, ` lifetime: ${life}`);
-      return;
-    }
-    case 0x0019: {
-      if (len < 1) return;
-      const tr = tvb.u8(v);
-      tree.add(F['att.transp'], tvb, v, 1, tr);
-      const trName = tr === 17 ? 'UDP' : tr === 6 ? 'TCP' : 'Unknown';
-      if (len >= 4) tree.add(F['att.reserved'], tvb, v + 1, 3);
-      tree.label(`${name}: ${trName}`);
-      appendInfo(pinfo, ` ${trName}`);
-      return;
-    }
-    case 0x000c: {
-      if (len < 2) return;
-      const ch = tvb.u16(v);
-      tree.add(F['att.channelnum'], tvb, v, 2, ch);
-      if (len >= 4) tree.add(F['att.reserved'], tvb, v + 2, 2);
-      const t = `0x${ch.toString(16)}`;
-      tree.label(`${name}: ${t}`);
-      appendInfo(pinfo, ` ChannelNumber=${t}`);
-      return;
-    }
+    case 0x0009:
+      return errorCode(tvb, pinfo, tree, name, v, len);
+    case 0x000d:
+      return lifetime(tvb, pinfo, tree, name, v, len);
+    case 0x0019:
+      return requestedTransport(tvb, pinfo, tree, name, v, len);
+    case 0x000c:
+      return channelNumber(tvb, pinfo, tree, name, v, len);
     case 0x0024:
       if (len >= 4) tree.add(F['att.priority'], tvb, v, 4, tvb.u32(v));
       return;
@@ -433,23 +518,8 @@ function attribute(
     case 0x802a:
       if (len >= 8) tree.add(F['att.tie-breaker'], tvb, v, 8);
       return;
-    case 0x8028: {
-      if (len < 4) return;
-      const got = tvb.u32(v);
-      const want = (crc32(tvb.bytes, msg, v - 4) ^ 0x5354554e) >>> 0;
-      const h = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
-      tree.push(F['att.crc32'], tvb, v, 4, got);
-      if (got === want) {
-        tree.label(`CRC-32: ${h(got)} [correct]`);
-      } else {
-        tree.label(`CRC-32: ${h(got)} incorrect, should be ${h(want)}`);
-        expert(pinfo, tree, tvb, v, 4, 'Warning', 'Checksum', `Bad Fingerprint [should be ${h(want)}]`);
-      }
-      tree.pop();
-      tree.add(F['att.crc32.status'], tvb, v, 0, got === want ? 1 : 0);
-      if (tree.full) tree.labelLast(`[CRC-32 Status: ${got === want ? 'Good' : 'Bad'}]`);
-      return;
-    }
+    case 0x8028:
+      return fingerprint(tvb, pinfo, tree, msg, v, len);
     case 0x0013:
       if (len > 0) {
         tree.add(F.value, tvb, v, len);

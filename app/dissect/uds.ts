@@ -252,6 +252,241 @@ export function dissectUds(tvb: Tvb, pinfo: PacketInfo, tree: Tree, source: numb
   }
 }
 
+/** Adds to Info. */
+type AddInfo = (s: string) => void;
+
+/** `def` over the bytes from `at` to the message's end (`end`); their number, 0 or less when none. */
+function bytesRest(tvb: Tvb, tree: Tree, def: FieldDef, at: number, end: number): number {
+  const n = end - at;
+  tree.add(def, tvb, at, Math.max(0, n));
+  if (n > 0) tvb.need(at, n);
+  return n;
+}
+
+/** A sub-function type byte at `o + 1` of `def`, named from `table` in Info. */
+function typeByte(
+  tvb: Tvb,
+  tree: Tree,
+  def: FieldDef,
+  table: ReadonlyMap<number, string>,
+  o: number,
+  add: AddInfo,
+): void {
+  const t = tvb.u8(o + 1);
+  tree.add(def, tvb, o + 1, 1, t);
+  add(`   ${name(table, t)}`);
+}
+
+function diagnosticSessionControl(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  len: number,
+  reply: boolean,
+  add: AddInfo,
+): void {
+  typeByte(tvb, tree, F['dsc.type'], DSC_TYPES, o, add);
+  if (reply) {
+    const n = bytesRest(tvb, tree, F['dsc.parameter_record'], o + 2, o + len);
+    if (n !== 0) add(`   ${spaced(tvb, o + 2, n)}`);
+  }
+}
+
+function ecuReset(tvb: Tvb, tree: Tree, o: number, _len: number, _reply: boolean, add: AddInfo): void {
+  typeByte(tvb, tree, F['er.type'], ER_TYPES, o, add);
+}
+
+function readDtcInformation(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  len: number,
+  _reply: boolean,
+  add: AddInfo,
+): void {
+  const t = tvb.u8(o + 1);
+  tree.add(F['rdtci.type'], tvb, o + 1, 1, t);
+  const n = bytesRest(tvb, tree, F['rdtci.record'], o + 2, o + len);
+  if (n > 0) add(`   ${name(RDTCI_TYPES, t)}    ${spaced(tvb, o + 2, n)}`);
+}
+
+function readDataByIdentifier(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  len: number,
+  reply: boolean,
+  add: AddInfo,
+): void {
+  if (reply) {
+    const id = tvb.u16(o + 1);
+    tree.add(F['rdbi.data_identifier'], tvb, o + 1, 2, id);
+    const n = bytesRest(tvb, tree, F['rdbi.data_record'], o + 3, o + len);
+    add(`   ${h4(id)}`);
+    if (n > 0) add(`   ${spaced(tvb, o + 3, n)}`);
+    return;
+  }
+  for (let left = len - 1, at = o + 1; left > 0; at += 2, left -= 2) {
+    const id = tvb.u16(at);
+    tree.add(F['rdbi.data_identifier'], tvb, at, 2, id);
+    add(`   ${h4(id)}`);
+  }
+}
+
+function securityAccess(tvb: Tvb, tree: Tree, o: number, len: number, reply: boolean, add: AddInfo): void {
+  typeByte(tvb, tree, F['sa.type'], SA_TYPES, o, add);
+  const n = len - 2;
+  if (n > 0) {
+    tree.add(reply ? F['sa.seed'] : F['sa.key'], tvb, o + 2, n);
+    add(`   ${spaced(tvb, o + 2, n)}`);
+  }
+}
+
+function writeDataByIdentifier(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  len: number,
+  reply: boolean,
+  add: AddInfo,
+): void {
+  const id = tvb.u16(o + 1);
+  tree.add(F['wdbi.data_identifier'], tvb, o + 1, 2, id);
+  add(`   ${h4(id)}`);
+  if (!reply) {
+    const n = bytesRest(tvb, tree, F['wdbi.data_record'], o + 3, o + len);
+    if (n > 0) add(`   ${spaced(tvb, o + 3, n)}`);
+  }
+}
+
+function ioControlByIdentifier(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  len: number,
+  _reply: boolean,
+  add: AddInfo,
+): void {
+  const id = tvb.u16(o + 1);
+  tree.add(F['iocbi.data_identifier'], tvb, o + 1, 2, id);
+  const p = tvb.u8(o + 3);
+  tree.add(F['iocbi.parameter'], tvb, o + 3, 1, p);
+  const n = bytesRest(tvb, tree, F['iocbi.state'], o + 4, o + len);
+  add(`   ${h4(id)}`);
+  add(`  ${name(IOCBI_PARAMETERS, p)}`);
+  if (n > 0) add(` ${spaced(tvb, o + 4, n)}`);
+}
+
+function routineControl(tvb: Tvb, tree: Tree, o: number, len: number, reply: boolean, add: AddInfo): void {
+  const t = tvb.u8(o + 1);
+  tree.add(F['rc.type'], tvb, o + 1, 1, t);
+  const id = tvb.u16(o + 2);
+  tree.add(F['rc.identifier'], tvb, o + 2, 2, id);
+  add(`   ${name(RC_TYPES, t)} ${h4(id)}`);
+  if (len - 4 <= 0) return;
+  if (!reply) {
+    const n = bytesRest(tvb, tree, F['rc.option_record'], o + 4, o + len);
+    add(`   ${spaced(tvb, o + 4, n)}`);
+    return;
+  }
+  const i = tvb.u8(o + 4);
+  tree.add(F['rc.info'], tvb, o + 4, 1, i);
+  add(`   0x${i.toString(16)}`);
+  if (len - 4 > 1) {
+    const n = bytesRest(tvb, tree, F['rc.status_record'], o + 5, o + len);
+    add(`   ${spaced(tvb, o + 5, n)}`);
+  }
+}
+
+function requestDownload(tvb: Tvb, tree: Tree, o: number, _len: number, reply: boolean, add: AddInfo): void {
+  const f = tvb.u8(o + 1);
+  if (reply) {
+    const n = f >> 4;
+    tree.add(F['rd.max_number_of_block_length_length'], tvb, o + 1, 1, n);
+    const v = uintN(tvb, o + 2, n);
+    tree.add(F['rd.max_number_of_block_length'], tvb, o + 2, n, v);
+    add(`   Max Number Of Block Length 0x${v.toString(16)}`);
+    return;
+  }
+  tree.add(F['rd.compression_method'], tvb, o + 1, 1, f >> 4);
+  tree.add(F['rd.encrypting_method'], tvb, o + 1, 1, f & 0x0f);
+  const a = tvb.u8(o + 2);
+  const sizeLen = a >> 4;
+  const addrLen = a & 0x0f;
+  tree.add(F['rd.memory_size_length'], tvb, o + 2, 1, sizeLen);
+  tree.add(F['rd.memory_address_length'], tvb, o + 2, 1, addrLen);
+  const addr = uintN(tvb, o + 3, addrLen);
+  tree.add(F['rd.memory_address'], tvb, o + 3, addrLen, addr);
+  const size = uintN(tvb, o + 3 + addrLen, sizeLen);
+  tree.add(F['rd.memory_size'], tvb, o + 3 + addrLen, sizeLen, size);
+  add(`   0x${size.toString(16)} bytes at 0x${addr.toString(16)}`);
+  add(`   (Compression:0x${(f >> 4).toString(16)} Encrypting:0x${(f & 0x0f).toString(16)})`);
+}
+
+function transferData(tvb: Tvb, tree: Tree, o: number, _len: number, _reply: boolean, add: AddInfo): void {
+  const n = tvb.u8(o + 1);
+  tree.add(F['td.block_sequence_counter'], tvb, o + 1, 1, n);
+  add(`   Block Sequence Counter ${n}`);
+}
+
+function testerPresent(tvb: Tvb, tree: Tree, o: number, _len: number, reply: boolean, add: AddInfo): void {
+  const a = tvb.u8(o + 1);
+  tree.add(F['tp.suppress_reply'], tvb, o + 1, 1, a & 0x7f);
+  add(`   Sub-function ${(a & 0x7f).toString(16)}`);
+  if (!reply) {
+    tree.add(F['tp.suppress_reply.indification'], tvb, o + 1, 1, (a & 0x80) !== 0);
+    if (a & 0x80) add('   (Reply suppressed)');
+  }
+}
+
+function negativeResponse(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  _len: number,
+  _reply: boolean,
+  add: AddInfo,
+): void {
+  const s = tvb.u8(o + 1);
+  tree.add(F['err.sid'], tvb, o + 1, 1, s);
+  add(`   ${name(SERVICES, s)}`);
+  const c = tvb.u8(o + 2);
+  tree.add(F['err.code'], tvb, o + 2, 1, c);
+  add(` (SID: ${name(RESPONSE_CODES, c)})`);
+}
+
+function controlDtcSetting(
+  tvb: Tvb,
+  tree: Tree,
+  o: number,
+  _len: number,
+  _reply: boolean,
+  add: AddInfo,
+): void {
+  typeByte(tvb, tree, F['cdtcs.type'], CDTCS_TYPES, o, add);
+}
+
+/** The services decoded past their id, by service id (the reply bit cleared). */
+const SERVICE_BODIES: ReadonlyMap<
+  number,
+  (tvb: Tvb, tree: Tree, o: number, len: number, reply: boolean, add: AddInfo) => void
+> = new Map([
+  [0x10, diagnosticSessionControl],
+  [0x11, ecuReset],
+  [0x19, readDtcInformation],
+  [0x22, readDataByIdentifier],
+  [0x27, securityAccess],
+  [0x2e, writeDataByIdentifier],
+  [0x2f, ioControlByIdentifier],
+  [0x31, routineControl],
+  [0x34, requestDownload],
+  [0x36, transferData],
+  [0x3e, testerPresent],
+  [0x3f, negativeResponse],
+  [0x85, controlDtcSetting],
+]);
+
+/** The body of `service` (`len` bytes from its id at `o`) in a subtree named `sname`, if it is one Trawl decodes. */
 function service_(
   tvb: Tvb,
   tree: Tree,
@@ -260,189 +495,13 @@ function service_(
   service: number,
   reply: boolean,
   sname: string,
-  add: (s: string) => void,
+  add: AddInfo,
 ): void {
-  const sub = (): void => {
-    tree.push(SUBTREE, tvb, o, tvb.remaining(o));
-    if (tree.full) tree.label(sname);
-  };
-  const bytesRest = (def: FieldDef, at: number): number => {
-    const n = o + len - at;
-    tree.add(def, tvb, at, Math.max(0, n));
-    if (n > 0) tvb.need(at, n);
-    return n;
-  };
-  switch (service) {
-    case 0x10: {
-      sub();
-      const t = tvb.u8(o + 1);
-      tree.add(F['dsc.type'], tvb, o + 1, 1, t);
-      add(`   ${name(DSC_TYPES, t)}`);
-      if (reply) {
-        const n = bytesRest(F['dsc.parameter_record'], o + 2);
-        if (n !== 0) add(`   ${spaced(tvb, o + 2, n)}`);
-      }
-      break;
-    }
-    case 0x11: {
-      sub();
-      const t = tvb.u8(o + 1);
-      tree.add(F['er.type'], tvb, o + 1, 1, t);
-      add(`   ${name(ER_TYPES, t)}`);
-      break;
-    }
-    case 0x19: {
-      sub();
-      const t = tvb.u8(o + 1);
-      tree.add(F['rdtci.type'], tvb, o + 1, 1, t);
-      const n = bytesRest(F['rdtci.record'], o + 2);
-      if (n > 0) add(`   ${name(RDTCI_TYPES, t)}    ${spaced(tvb, o + 2, n)}`);
-      break;
-    }
-    case 0x22: {
-      sub();
-      if (reply) {
-        const id = tvb.u16(o + 1);
-        tree.add(F['rdbi.data_identifier'], tvb, o + 1, 2, id);
-        const n = bytesRest(F['rdbi.data_record'], o + 3);
-        add(`   ${h4(id)}`);
-        if (n > 0) add(`   ${spaced(tvb, o + 3, n)}`);
-      } else {
-        let left = len - 1;
-        let at = o + 1;
-        while (left > 0) {
-          const id = tvb.u16(at);
-          tree.add(F['rdbi.data_identifier'], tvb, at, 2, id);
-          add(`   ${h4(id)}`);
-          at += 2;
-          left -= 2;
-        }
-      }
-      break;
-    }
-    case 0x27: {
-      sub();
-      const t = tvb.u8(o + 1);
-      tree.add(F['sa.type'], tvb, o + 1, 1, t);
-      add(`   ${name(SA_TYPES, t)}`);
-      const n = len - 2;
-      if (n > 0) {
-        tree.add(reply ? F['sa.seed'] : F['sa.key'], tvb, o + 2, n);
-        add(`   ${spaced(tvb, o + 2, n)}`);
-      }
-      break;
-    }
-    case 0x2e: {
-      sub();
-      const id = tvb.u16(o + 1);
-      tree.add(F['wdbi.data_identifier'], tvb, o + 1, 2, id);
-      add(`   ${h4(id)}`);
-      if (!reply) {
-        const n = bytesRest(F['wdbi.data_record'], o + 3);
-        if (n > 0) add(`   ${spaced(tvb, o + 3, n)}`);
-      }
-      break;
-    }
-    case 0x2f: {
-      sub();
-      const id = tvb.u16(o + 1);
-      tree.add(F['iocbi.data_identifier'], tvb, o + 1, 2, id);
-      const p = tvb.u8(o + 3);
-      tree.add(F['iocbi.parameter'], tvb, o + 3, 1, p);
-      const n = bytesRest(F['iocbi.state'], o + 4);
-      add(`   ${h4(id)}`);
-      add(`  ${name(IOCBI_PARAMETERS, p)}`);
-      if (n > 0) add(` ${spaced(tvb, o + 4, n)}`);
-      break;
-    }
-    case 0x31: {
-      sub();
-      const t = tvb.u8(o + 1);
-      tree.add(F['rc.type'], tvb, o + 1, 1, t);
-      const id = tvb.u16(o + 2);
-      tree.add(F['rc.identifier'], tvb, o + 2, 2, id);
-      add(`   ${name(RC_TYPES, t)} ${h4(id)}`);
-      if (reply) {
-        if (len - 4 > 0) {
-          const i = tvb.u8(o + 4);
-          tree.add(F['rc.info'], tvb, o + 4, 1, i);
-          add(`   0x${i.toString(16)}`);
-          if (len - 4 > 1) {
-            const n = bytesRest(F['rc.status_record'], o + 5);
-            add(`   ${spaced(tvb, o + 5, n)}`);
-          }
-        }
-      } else if (len - 4 > 0) {
-        const n = bytesRest(F['rc.option_record'], o + 4);
-        add(`   ${spaced(tvb, o + 4, n)}`);
-      }
-      break;
-    }
-    case 0x34: {
-      sub();
-      if (reply) {
-        const f = tvb.u8(o + 1);
-        const n = f >> 4;
-        tree.add(F['rd.max_number_of_block_length_length'], tvb, o + 1, 1, n);
-        const v = uintN(tvb, o + 2, n);
-        tree.add(F['rd.max_number_of_block_length'], tvb, o + 2, n, v);
-        add(`   Max Number Of Block Length 0x${v.toString(16)}`);
-      } else {
-        const f = tvb.u8(o + 1);
-        tree.add(F['rd.compression_method'], tvb, o + 1, 1, f >> 4);
-        tree.add(F['rd.encrypting_method'], tvb, o + 1, 1, f & 0x0f);
-        const a = tvb.u8(o + 2);
-        const sizeLen = a >> 4;
-        const addrLen = a & 0x0f;
-        tree.add(F['rd.memory_size_length'], tvb, o + 2, 1, sizeLen);
-        tree.add(F['rd.memory_address_length'], tvb, o + 2, 1, addrLen);
-        const addr = uintN(tvb, o + 3, addrLen);
-        tree.add(F['rd.memory_address'], tvb, o + 3, addrLen, addr);
-        const size = uintN(tvb, o + 3 + addrLen, sizeLen);
-        tree.add(F['rd.memory_size'], tvb, o + 3 + addrLen, sizeLen, size);
-        add(`   0x${size.toString(16)} bytes at 0x${addr.toString(16)}`);
-        add(`   (Compression:0x${(f >> 4).toString(16)} Encrypting:0x${(f & 0x0f).toString(16)})`);
-      }
-      break;
-    }
-    case 0x36: {
-      sub();
-      const n = tvb.u8(o + 1);
-      tree.add(F['td.block_sequence_counter'], tvb, o + 1, 1, n);
-      add(`   Block Sequence Counter ${n}`);
-      break;
-    }
-    case 0x3e: {
-      sub();
-      const a = tvb.u8(o + 1);
-      tree.add(F['tp.suppress_reply'], tvb, o + 1, 1, a & 0x7f);
-      add(`   Sub-function ${(a & 0x7f).toString(16)}`);
-      if (!reply) {
-        tree.add(F['tp.suppress_reply.indification'], tvb, o + 1, 1, (a & 0x80) !== 0);
-        if (a & 0x80) add('   (Reply suppressed)');
-      }
-      break;
-    }
-    case 0x3f: {
-      sub();
-      const s = tvb.u8(o + 1);
-      tree.add(F['err.sid'], tvb, o + 1, 1, s);
-      add(`   ${name(SERVICES, s)}`);
-      const c = tvb.u8(o + 2);
-      tree.add(F['err.code'], tvb, o + 2, 1, c);
-      add(` (SID: ${name(RESPONSE_CODES, c)})`);
-      break;
-    }
-    case 0x85: {
-      sub();
-      const t = tvb.u8(o + 1);
-      tree.add(F['cdtcs.type'], tvb, o + 1, 1, t);
-      add(`   ${name(CDTCS_TYPES, t)}`);
-      break;
-    }
-    default:
-      return;
-  }
+  const body = SERVICE_BODIES.get(service);
+  if (!body) return;
+  tree.push(SUBTREE, tvb, o, tvb.remaining(o));
+  if (tree.full) tree.label(sname);
+  body(tvb, tree, o, len, reply, add);
   tree.pop();
 }
 

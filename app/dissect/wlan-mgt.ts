@@ -543,6 +543,156 @@ function addTags(
   }
 }
 
+function ssidElement(tvb: Tvb, at: number, len: number, pinfo: PacketInfo, tree: Tree, name: string): void {
+  const ssid = tvb.ascii(at, len);
+  const shown = len === 0 ? 'Wildcard SSID' : `"${ssid}"`;
+  tree.add(MGT.ssid, tvb, at, len, len === 0 ? '<MISSING>' : undefined);
+  if (tree.full) {
+    tree.labelLast(`SSID: ${len === 0 ? '<MISSING>' : shown}`);
+    tree.label(`Tag: ${name}: ${shown}`);
+  }
+  if (pinfo.wantInfo)
+    pinfo.setInfo(`${pinfo.info}, SSID=${len === 0 ? 'Wildcard (Broadcast)' : `"${ssid}"`}`);
+}
+
+/** Supported Rates (1) and Extended Supported Rates (50). */
+function ratesElement(tvb: Tvb, number: number, at: number, len: number, tree: Tree, name: string): void {
+  const def = number === 1 ? MGT.supported_rates : MGT.extended_supported_rates;
+  for (let i = 0; i < len; i++) {
+    // The label grows rate by rate, so an element cut short shows those read.
+    if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, i)}`.trimEnd());
+    tree.add(def, tvb, at + i, 1, tvb.u8(at + i));
+  }
+  if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, len)}[Mbit/sec]`);
+}
+
+/** The TIM's partial virtual bitmap (from `at`, `n` bytes), with an item per station that has traffic. */
+function timBitmap(tvb: Tvb, at: number, n: number, ctl: number, tree: Tree): void {
+  tree.add(MGT['tim.partial_virtual_bitmap'], tvb, at, n);
+  // Each bit set is a station with traffic buffered: AID = (2 × offset + byte) × 8 + bit.
+  const first = ctl & 0xfe;
+  for (let i = 0; i < n; i++) {
+    const byte = tvb.u8(at + i);
+    for (let bit = 0; bit < 8; bit++)
+      if (byte & (1 << bit)) {
+        // An 8-bit field: its value keeps the low byte, its label the whole number.
+        const aid = (first + i) * 8 + bit;
+        tree.add(MGT['tim.aid'], tvb, at + i, 1, aid & 0xff);
+        if (tree.full) tree.labelLast(`Association ID: 0x${aid.toString(16).padStart(2, '0')}`);
+      }
+  }
+}
+
+/** Traffic Indication Map (5). */
+function timElement(tvb: Tvb, at: number, len: number, tree: Tree, name: string): void {
+  if (len < 3) return;
+  const count = tvb.u8(at);
+  const period = tvb.u8(at + 1);
+  const ctl = tvb.u8(at + 2);
+  tree.add(MGT['tim.dtim_count'], tvb, at, 1, count);
+  tree.add(MGT['tim.dtim_period'], tvb, at + 1, 1, period);
+  tree.push(MGT['tim.bmapctl'], tvb, at + 2, 1, ctl);
+  tree.add(MGT['tim.bmapctl.multicast'], tvb, at + 2, 1, (ctl & 1) !== 0);
+  tree.add(MGT['tim.bmapctl.offset'], tvb, at + 2, 1, ctl >> 1);
+  tree.pop();
+  if (len > 3) timBitmap(tvb, at + 3, len - 3, ctl, tree);
+  if (tree.full) tree.label(`Tag: ${name}: DTIM ${count} of ${period} bitmap`);
+}
+
+/** One first channel / number of channels / maximum power triplet of a Country element. */
+function countryTriplet(tvb: Tvb, p: number, tree: Tree): void {
+  const first = tvb.u8(p);
+  const count = tvb.u8(p + 1);
+  const power = tvb.view.getInt8(p + 2);
+  tree.push(MGT['country_info.fnm'], tvb, p, 3, 1);
+  if (tree.full)
+    tree.label(
+      `Country Info: First Channel Number: ${first}, Number of Channels: ${count}, Maximum Transmit Power Level: ${power} dBm`,
+    );
+  tree.add(MGT['country_info.fnm.fcn'], tvb, p, 1, first);
+  tree.add(MGT['country_info.fnm.nc'], tvb, p + 1, 1, count);
+  tree.add(MGT['country_info.fnm.mtpl'], tvb, p + 2, 1, power);
+  tree.pop();
+}
+
+/** Country (7). */
+function countryElement(tvb: Tvb, at: number, len: number, tree: Tree, name: string): void {
+  if (len < 3) return;
+  const code = tvb.ascii(at, 2);
+  const env = tvb.u8(at + 2);
+  tree.add(MGT['country_info.code'], tvb, at, 2, code);
+  tree.add(MGT['country_info.environment'], tvb, at + 2, 1, env);
+  if (tree.full)
+    tree.label(`Tag: ${name}: Country Code ${code}, Environment ${ENVIRONMENTS.get(env) ?? 'Unknown'}`);
+  let p = at + 3;
+  for (; p + 3 <= at + len; p += 3) countryTriplet(tvb, p, tree);
+  if (p < at + len) tree.add(MGT['country_info.padding'], tvb, p, at + len - p);
+}
+
+/** ERP Information (42, and 47 as it was numbered before). */
+function erpElement(tvb: Tvb, at: number, len: number, tree: Tree): void {
+  if (len < 1) return;
+  const v = tvb.u8(at);
+  tree.push(MGT.erp_info, tvb, at, 1, v);
+  tree.add(MGT['erp_info.erp_present'], tvb, at, 1, (v & 1) !== 0);
+  tree.add(MGT['erp_info.use_protection'], tvb, at, 1, (v & 2) !== 0);
+  tree.add(MGT['erp_info.barker_preamble_mode'], tvb, at, 1, (v & 4) !== 0);
+  tree.add(MGT['erp_info.reserved'], tvb, at, 1, v >> 3);
+  tree.pop();
+}
+
+/** QBSS Load (11), in its 802.11e CCA version (5 bytes). */
+function qbssLoadElement(tvb: Tvb, at: number, len: number, tree: Tree, name: string): void {
+  if (len !== 5) return;
+  const cu = tvb.u8(at + 2);
+  const adc = tvb.u16le(at + 3);
+  tree.add(MGT['qbss.version'], tvb, at, 0, 2);
+  tree.add(MGT['qbss.scount'], tvb, at, 2, tvb.u16le(at));
+  tree.add(MGT['qbss.cu'], tvb, at + 2, 1, cu);
+  if (tree.full) tree.labelLast(`Channel Utilization: ${cu} (${Math.floor((cu * 100) / 255)}%)`);
+  tree.add(MGT['qbss.adc'], tvb, at + 3, 2, adc);
+  if (tree.full) tree.labelLast(`Available Admission Capacity: ${adc} (${adc * 32} us/s)`);
+  if (tree.full) tree.label(`Tag: ${name} 802.11e CCA Version`);
+}
+
+/** TPC Report (35). */
+function tpcReportElement(tvb: Tvb, at: number, len: number, tree: Tree, name: string): void {
+  if (len < 2) return;
+  const power = tvb.view.getInt8(at);
+  const margin = tvb.view.getInt8(at + 1);
+  tree.add(MGT['tcprep.trsmt_pow'], tvb, at, 1, power);
+  tree.add(MGT['tcprep.link_mrg'], tvb, at + 1, 1, margin);
+  if (tree.full) tree.label(`Tag: ${name} Transmit Power: ${power}, Link Margin: ${margin}`);
+}
+
+/** Supported Operating Classes (59). */
+function operatingClassesElement(tvb: Tvb, at: number, len: number, tree: Tree): void {
+  if (len < 1) return;
+  tree.add(MGT['supopeclass.current'], tvb, at, 1, tvb.u8(at));
+  if (len > 1) {
+    const alt = [];
+    for (let i = 1; i < len; i++) alt.push(tvb.u8(at + i));
+    tree.add(MGT['supopeclass.alt'], tvb, at + 1, len - 1, 1);
+    if (tree.full) tree.labelLast(`Alternate Operating Classes: ${alt.join(', ')}`);
+  }
+}
+
+/** DS Parameter Set (3). */
+function dsParameterElement(tvb: Tvb, at: number, len: number, tree: Tree, name: string): void {
+  if (len < 1) return;
+  const ch = tvb.u8(at);
+  tree.add(MGT['ds.current_channel'], tvb, at, 1, ch);
+  if (tree.full) tree.label(`Tag: ${name}: Current Channel: ${ch}`);
+}
+
+/** Power Constraint (32). */
+function powerConstraintElement(tvb: Tvb, at: number, len: number, tree: Tree, name: string): void {
+  if (len < 1) return;
+  const v = tvb.u8(at);
+  tree.add(MGT['powercon.local'], tvb, at, 1, v);
+  if (tree.full) tree.label(`Tag: ${name}: ${v}`);
+}
+
 function addTagValue(
   tvb: Tvb,
   number: number,
@@ -554,171 +704,52 @@ function addTagValue(
   fromSta: boolean,
 ): void {
   switch (number) {
-    case 0: {
-      const ssid = tvb.ascii(at, len);
-      const shown = len === 0 ? 'Wildcard SSID' : `"${ssid}"`;
-      tree.add(MGT.ssid, tvb, at, len, len === 0 ? '<MISSING>' : undefined);
-      if (tree.full) {
-        tree.labelLast(`SSID: ${len === 0 ? '<MISSING>' : shown}`);
-        tree.label(`Tag: ${name}: ${shown}`);
-      }
-      if (pinfo.wantInfo)
-        pinfo.setInfo(`${pinfo.info}, SSID=${len === 0 ? 'Wildcard (Broadcast)' : `"${ssid}"`}`);
-      break;
-    }
+    case 0:
+      return ssidElement(tvb, at, len, pinfo, tree, name);
     case 1:
-    case 50: {
-      const def = number === 1 ? MGT.supported_rates : MGT.extended_supported_rates;
-      for (let i = 0; i < len; i++) {
-        // The label grows rate by rate, so an element cut short shows those read.
-        if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, i)}`.trimEnd());
-        tree.add(def, tvb, at + i, 1, tvb.u8(at + i));
-      }
-      if (tree.full) tree.label(`Tag: ${name} ${ratesText(tvb, at, len)}[Mbit/sec]`);
-      break;
-    }
+    case 50:
+      return ratesElement(tvb, number, at, len, tree, name);
     case 3:
-      if (len >= 1) {
-        const ch = tvb.u8(at);
-        tree.add(MGT['ds.current_channel'], tvb, at, 1, ch);
-        if (tree.full) tree.label(`Tag: ${name}: Current Channel: ${ch}`);
-      }
-      break;
+      return dsParameterElement(tvb, at, len, tree, name);
     case 5:
-      if (len >= 3) {
-        const count = tvb.u8(at);
-        const period = tvb.u8(at + 1);
-        const ctl = tvb.u8(at + 2);
-        tree.add(MGT['tim.dtim_count'], tvb, at, 1, count);
-        tree.add(MGT['tim.dtim_period'], tvb, at + 1, 1, period);
-        tree.push(MGT['tim.bmapctl'], tvb, at + 2, 1, ctl);
-        tree.add(MGT['tim.bmapctl.multicast'], tvb, at + 2, 1, (ctl & 1) !== 0);
-        tree.add(MGT['tim.bmapctl.offset'], tvb, at + 2, 1, ctl >> 1);
-        tree.pop();
-        if (len > 3) {
-          tree.add(MGT['tim.partial_virtual_bitmap'], tvb, at + 3, len - 3);
-          // Each bit set is a station with traffic buffered: AID = (2 × offset + byte) × 8 + bit.
-          const first = ctl & 0xfe;
-          for (let i = 0; i < len - 3; i++) {
-            const byte = tvb.u8(at + 3 + i);
-            for (let bit = 0; bit < 8; bit++)
-              if (byte & (1 << bit)) {
-                // An 8-bit field: its value keeps the low byte, its label the whole number.
-                const aid = (first + i) * 8 + bit;
-                tree.add(MGT['tim.aid'], tvb, at + 3 + i, 1, aid & 0xff);
-                if (tree.full) tree.labelLast(`Association ID: 0x${aid.toString(16).padStart(2, '0')}`);
-              }
-          }
-        }
-        if (tree.full) tree.label(`Tag: ${name}: DTIM ${count} of ${period} bitmap`);
-      }
-      break;
+      return timElement(tvb, at, len, tree, name);
     case 7:
-      if (len >= 3) {
-        const code = tvb.ascii(at, 2);
-        const env = tvb.u8(at + 2);
-        tree.add(MGT['country_info.code'], tvb, at, 2, code);
-        tree.add(MGT['country_info.environment'], tvb, at + 2, 1, env);
-        if (tree.full)
-          tree.label(`Tag: ${name}: Country Code ${code}, Environment ${ENVIRONMENTS.get(env) ?? 'Unknown'}`);
-        let p = at + 3;
-        for (; p + 3 <= at + len; p += 3) {
-          const first = tvb.u8(p);
-          const count = tvb.u8(p + 1);
-          const power = tvb.view.getInt8(p + 2);
-          tree.push(MGT['country_info.fnm'], tvb, p, 3, 1);
-          if (tree.full)
-            tree.label(
-              `Country Info: First Channel Number: ${first}, Number of Channels: ${count}, Maximum Transmit Power Level: ${power} dBm`,
-            );
-          tree.add(MGT['country_info.fnm.fcn'], tvb, p, 1, first);
-          tree.add(MGT['country_info.fnm.nc'], tvb, p + 1, 1, count);
-          tree.add(MGT['country_info.fnm.mtpl'], tvb, p + 2, 1, power);
-          tree.pop();
-        }
-        if (p < at + len) tree.add(MGT['country_info.padding'], tvb, p, at + len - p);
-      }
-      break;
+      return countryElement(tvb, at, len, tree, name);
     case 42:
     case 47:
-      if (len >= 1) {
-        const v = tvb.u8(at);
-        tree.push(MGT.erp_info, tvb, at, 1, v);
-        tree.add(MGT['erp_info.erp_present'], tvb, at, 1, (v & 1) !== 0);
-        tree.add(MGT['erp_info.use_protection'], tvb, at, 1, (v & 2) !== 0);
-        tree.add(MGT['erp_info.barker_preamble_mode'], tvb, at, 1, (v & 4) !== 0);
-        tree.add(MGT['erp_info.reserved'], tvb, at, 1, v >> 3);
-        tree.pop();
-      }
-      break;
+      return erpElement(tvb, at, len, tree);
     case 48:
-      addRsn(tvb, at, len, pinfo, tree);
-      break;
+      return addRsn(tvb, at, len, pinfo, tree);
     case 127:
       if (tree.full) tree.label(`Tag: ${name} (${len} octets)`);
-      addExtendedCapabilities(tvb, at, len, tree);
-      break;
+      return addExtendedCapabilities(tvb, at, len, tree);
     case 70:
       if (tree.full) tree.label(`Tag: ${name} (${len} octets)`);
-      addRmCapabilities(tvb, at, len, tree);
-      break;
+      return addRmCapabilities(tvb, at, len, tree);
     case 11:
-      if (len === 5) {
-        const cu = tvb.u8(at + 2);
-        const adc = tvb.u16le(at + 3);
-        tree.add(MGT['qbss.version'], tvb, at, 0, 2);
-        tree.add(MGT['qbss.scount'], tvb, at, 2, tvb.u16le(at));
-        tree.add(MGT['qbss.cu'], tvb, at + 2, 1, cu);
-        if (tree.full) tree.labelLast(`Channel Utilization: ${cu} (${Math.floor((cu * 100) / 255)}%)`);
-        tree.add(MGT['qbss.adc'], tvb, at + 3, 2, adc);
-        if (tree.full) tree.labelLast(`Available Admission Capacity: ${adc} (${adc * 32} us/s)`);
-        if (tree.full) tree.label(`Tag: ${name} 802.11e CCA Version`);
-      }
-      break;
+      return qbssLoadElement(tvb, at, len, tree, name);
     case 32:
-      if (len >= 1) {
-        const v = tvb.u8(at);
-        tree.add(MGT['powercon.local'], tvb, at, 1, v);
-        if (tree.full) tree.label(`Tag: ${name}: ${v}`);
-      }
-      break;
+      return powerConstraintElement(tvb, at, len, tree, name);
     case 35:
-      if (len >= 2) {
-        const power = tvb.view.getInt8(at);
-        const margin = tvb.view.getInt8(at + 1);
-        tree.add(MGT['tcprep.trsmt_pow'], tvb, at, 1, power);
-        tree.add(MGT['tcprep.link_mrg'], tvb, at + 1, 1, margin);
-        if (tree.full) tree.label(`Tag: ${name} Transmit Power: ${power}, Link Margin: ${margin}`);
-      }
-      break;
+      return tpcReportElement(tvb, at, len, tree, name);
     case 59:
-      if (len >= 1) {
-        tree.add(MGT['supopeclass.current'], tvb, at, 1, tvb.u8(at));
-        if (len > 1) {
-          const alt = [];
-          for (let i = 1; i < len; i++) alt.push(tvb.u8(at + i));
-          tree.add(MGT['supopeclass.alt'], tvb, at + 1, len - 1, 1);
-          if (tree.full) tree.labelLast(`Alternate Operating Classes: ${alt.join(', ')}`);
-        }
-      }
-      break;
+      return operatingClassesElement(tvb, at, len, tree);
     case 45:
       if (len >= 26) addHtCapabilities(tvb, at, tree);
-      break;
+      return;
     case 61:
       if (len >= 22) addHtInformation(tvb, at, tree);
-      break;
+      return;
     case 191:
       if (len >= 12) addVhtCapabilities(tvb, at, tree);
-      break;
+      return;
     case 192:
       if (len >= 5) addVhtOperation(tvb, at, tree);
-      break;
+      return;
     case 221:
-      addVendor(tvb, at, len, pinfo, tree, name, fromSta);
-      break;
+      return addVendor(tvb, at, len, pinfo, tree, name, fromSta);
     default:
-      break;
+      return;
   }
 }
 
