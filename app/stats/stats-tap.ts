@@ -67,8 +67,9 @@ export class StatsTap {
     layers: readonly string[],
     bytes: Uint8Array,
     roots: readonly FieldNode[] | null,
+    malformed = false,
   ): void {
-    const peers = this.peersByType(c, layers);
+    const peers = this.peersByType(c, tappedLayers(layers, malformed));
     const time = relTime(meta);
     for (const s of this.stats) {
       if (s.test && !s.test(c, bytes)) continue;
@@ -110,6 +111,14 @@ export class StatsTap {
     }
     return out;
   }
+}
+
+/**
+ * The layers whose taps ran. A malformed packet that ends in TCP broke in the TCP header, and
+ * tshark's TCP tap runs only once the header (options included) was read.
+ */
+function tappedLayers(layers: readonly string[], malformed: boolean): readonly string[] {
+  return malformed && layers[layers.length - 1] === 'tcp' ? layers.slice(0, -1) : layers;
 }
 
 function newStat(request: StatRequest, test: PacketTest | null): Stat {

@@ -69,9 +69,10 @@ export function conversationsText(
 }
 
 function endpointLine(e: Endpoint, ports: boolean): string {
-  const port = ports ? `      ${String(e.peer.port ?? '').padStart(5)}` : '';
+  // tshark: `%-20s      %5s     %6…` with the port, `%-20s      %6…` without.
+  const port = ports ? `      ${String(e.peer.port ?? '').padStart(5)}     ` : '      ';
   return (
-    `${e.peer.address.padEnd(20)}${port}      ${num(e.txFrames + e.rxFrames, 6)}     ${num(e.txBytes + e.rxBytes, 9)}` +
+    `${e.peer.address.padEnd(20)}${port}${num(e.txFrames + e.rxFrames, 6)}     ${num(e.txBytes + e.rxBytes, 9)}` +
     `     ${num(e.txFrames, 6)}       ${num(e.txBytes, 9)}      ${num(e.rxFrames, 6)}       ${num(e.rxBytes, 9)}   `
   );
 }

@@ -130,6 +130,6 @@ export class PacketPrinter {
       dissect(this.registry, meta, bytes, tree, this.state, this.options);
       roots = tree.roots;
     }
-    stats.take(collector, meta, pinfo.layers, bytes, roots);
+    stats.take(collector, meta, pinfo.layers, bytes, roots, pinfo.malformed);
   }
 }
