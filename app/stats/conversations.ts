@@ -95,7 +95,9 @@ export class EndpointTable {
  * tshark's order: by total frames, most first; equal totals in the order first seen. Items with
  * no frames are left out (tshark's loop stops at zero).
  */
-export function byFramesDescending<T extends { txFrames: number; rxFrames: number }>(items: readonly T[]): T[] {
+export function byFramesDescending<T extends { txFrames: number; rxFrames: number }>(
+  items: readonly T[],
+): T[] {
   const total = (x: T): number => x.txFrames + x.rxFrames;
   return items
     .map((item, i) => ({ item, i }))

@@ -11,8 +11,7 @@ import { ProtocolHierarchy } from './phs.ts';
 import { conversationsText, endpointsText, hierarchyText, type TableType } from './stats-text.ts';
 
 export type StatRequest =
-  | { kind: 'phs'; filter?: string }
-  | { kind: 'conv' | 'endpoints'; type: TableType; filter?: string };
+  { kind: 'phs'; filter?: string } | { kind: 'conv' | 'endpoints'; type: TableType; filter?: string };
 
 /** The request's own filter, compiled by the caller: whether the packet just collected passes. */
 export type PacketTest = (c: FieldCollector, bytes: Uint8Array) => boolean;
@@ -53,7 +52,10 @@ export class StatsTap {
       if (!d) throw new Error(`stats: no field ${name}`);
       return d;
     };
-    const pair = (t: TableType): [FieldDef, FieldDef] => [def(ADDRESS_FIELDS[t][0]), def(ADDRESS_FIELDS[t][1])];
+    const pair = (t: TableType): [FieldDef, FieldDef] => [
+      def(ADDRESS_FIELDS[t][0]),
+      def(ADDRESS_FIELDS[t][1]),
+    ];
     this.defs = { eth: pair('eth'), ip: pair('ip'), ipv6: pair('ipv6'), tcp: pair('tcp'), udp: pair('udp') };
     this.fieldIds = Object.values(this.defs).flatMap(([s, d]) => [s.id, d.id]);
     this.stats = requests.map((request, i) => newStat(request, tests[i] ?? null));
@@ -102,7 +104,11 @@ export class StatsTap {
       const dst = c.get(dstDef.id)[n];
       if (src === undefined || dst === undefined) continue;
       if (type === 'tcp' || type === 'udp') {
-        if (net) out[type].push([{ ...net[0], port: Number(src) }, { ...net[1], port: Number(dst) }]);
+        if (net)
+          out[type].push([
+            { ...net[0], port: Number(src) },
+            { ...net[1], port: Number(dst) },
+          ]);
         continue;
       }
       const pair: Pair = [{ address: addressText(srcDef, src) }, { address: addressText(dstDef, dst) }];
@@ -137,7 +143,8 @@ function statText(s: Stat): string[] {
 
 /** Ethernet addresses by their resolved names, as tshark's tables show them. */
 function addressText(def: FieldDef, v: Value): string {
-  if (def.abbrev.startsWith('eth.') && v instanceof Uint8Array && v.length >= 6) return macNameOrAddress(v, 0);
+  if (def.abbrev.startsWith('eth.') && v instanceof Uint8Array && v.length >= 6)
+    return macNameOrAddress(v, 0);
   return fieldText(def, v);
 }
 

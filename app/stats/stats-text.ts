@@ -77,7 +77,11 @@ function endpointLine(e: Endpoint, ports: boolean): string {
   );
 }
 
-export function endpointsText(type: TableType, filter: string | undefined, items: readonly Endpoint[]): string[] {
+export function endpointsText(
+  type: TableType,
+  filter: string | undefined,
+  items: readonly Endpoint[],
+): string[] {
   const portHead = hasPorts(type) ? 'Port  ||  ' : '';
   return [
     RULE80,

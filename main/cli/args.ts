@@ -112,8 +112,21 @@ export interface FollowRequest {
   stream: number;
 }
 
-const Z_ARGUMENTS = ['conv,eth', 'conv,ip', 'conv,ipv6', 'conv,tcp', 'conv,udp', 'endpoints,eth',
-  'endpoints,ip', 'endpoints,ipv6', 'endpoints,tcp', 'endpoints,udp', 'follow,tcp', 'follow,udp', 'io,phs'];
+const Z_ARGUMENTS = [
+  'conv,eth',
+  'conv,ip',
+  'conv,ipv6',
+  'conv,tcp',
+  'conv,udp',
+  'endpoints,eth',
+  'endpoints,ip',
+  'endpoints,ipv6',
+  'endpoints,tcp',
+  'endpoints,udp',
+  'follow,tcp',
+  'follow,udp',
+  'io,phs',
+];
 
 /** tshark's answer to a -z it does not know, listing the ones Trawl does. */
 function invalidZ(spec: string): UsageError {
