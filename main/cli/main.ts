@@ -2,7 +2,6 @@
 // fields or trees, or re-writes it; exit statuses as tshark's (1 usage, 2 file or filter).
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
-import { followText } from '../../app/follow/follow-text.ts';
 import { resolveMacNames } from '../engine/mac-names.ts';
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
@@ -96,7 +95,7 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     file.close();
     writer?.close();
   }
-  for (const l of statisticsText(opts, printer)) out.line(l);
+  for (const l of printer.statisticsText()) out.line(l);
   out.flush();
   return status;
 }
@@ -112,14 +111,6 @@ function compileStatFilter(request: StatRequest): CompiledFilter | null {
     `Couldn't register ${TAP_NAMES[request.kind]} tap: Filter "${request.filter}" is invalid - ${result.error.message}`,
     EXIT_USAGE,
   );
-}
-
-/** Every -z statistic's text, the last given first, as tshark prints its taps. */
-function statisticsText(opts: CliOptions, printer: PacketPrinter): string[] {
-  const texts = printer.statsTexts();
-  const follow = printer.followResult();
-  if (follow && opts.follow) texts.splice(opts.followAt ?? 0, 0, followText(follow, opts.follow.mode));
-  return texts.reverse().flat();
 }
 
 function openFileOrFail(path: string): ReturnType<typeof openCapture> {
@@ -153,7 +144,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (opts.capture.listInterfaces) return listInterfacesCommand();
   if (opts.capture.iface !== undefined) {
     try {
-      return await captureCommand(opts, { resolveFieldColumns, compileDisplayFilter });
+      return await captureCommand(opts, { resolveFieldColumns, compileDisplayFilter, compileStatFilter });
     } catch (err) {
       if (err instanceof CliFailure) {
         process.stderr.write(`trawl: ${err.message}\n`);

@@ -12,6 +12,7 @@ import {
 import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
 import type { CompiledFilter } from '../../app/filter/compile.ts';
 import { FollowTap } from '../../app/follow/follow-tap.ts';
+import { followText } from '../../app/follow/follow-text.ts';
 import type { FollowResult } from '../../app/follow/follow.ts';
 import { StatsTap } from '../../app/stats/stats-tap.ts';
 import type { RecordBatch } from '../../native/index.ts';
@@ -84,9 +85,14 @@ export class PacketPrinter {
     return this.follow?.follower.result() ?? null;
   }
 
-  /** The statistics' text (-z io,phs, conv, endpoints), once every packet has been taken. */
-  statsTexts(): string[][] {
-    return this.stats?.texts() ?? [];
+  /** Every -z statistic's text once every packet has been taken, the last given first (tshark's order). */
+  statisticsText(): string[] {
+    const texts = this.stats?.texts() ?? [];
+    const follow = this.followResult();
+    if (follow && this.opts.follow) {
+      texts.splice(this.opts.followAt ?? 0, 0, followText(follow, this.opts.follow.mode));
+    }
+    return texts.reverse().flat();
   }
 
   /** Record `i` of `batch`: printed (unless writing) and returned if it passes -Y, else null. */
