@@ -2,7 +2,8 @@
 // and per layer its Ethernet, IPv4, IPv6, TCP and UDP addresses, read from the collected fields.
 import type { FieldDef } from '../dissect/field.ts';
 import { fieldText } from '../dissect/field-text.ts';
-import type { FrameMeta } from '../dissect/packet-info.ts';
+import { AddrKind, type FrameMeta, type PacketInfo } from '../dissect/packet-info.ts';
+import { formatIPv6 } from '../format/address.ts';
 import type { Registry } from '../dissect/registry.ts';
 import type { FieldCollector, FieldNode, FieldValue } from '../dissect/tree.ts';
 import { macNameOrAddress } from '../format/mac-names.ts';
@@ -70,8 +71,9 @@ export class StatsTap {
     bytes: Uint8Array,
     roots: readonly FieldNode[] | null,
     malformed = false,
+    finalDst?: string,
   ): void {
-    const peers = this.peersByType(c, tappedLayers(layers, malformed));
+    const peers = this.peersByType(c, tappedLayers(layers, malformed), finalDst);
     const time = relTime(meta);
     for (const s of this.stats) {
       if (s.test && !s.test(c, bytes)) continue;
@@ -90,9 +92,14 @@ export class StatsTap {
   }
 
   /** Each layer's source and destination, outermost first; TCP and UDP with their IP addresses. */
-  private peersByType(c: FieldCollector, layers: readonly string[]): Record<TableType, Pair[]> {
+  private peersByType(
+    c: FieldCollector,
+    layers: readonly string[],
+    finalDst: string | undefined,
+  ): Record<TableType, Pair[]> {
     const out: Record<TableType, Pair[]> = { eth: [], ip: [], ipv6: [], tcp: [], udp: [] };
     const seen: Record<TableType, number> = { eth: 0, ip: 0, ipv6: 0, tcp: 0, udp: 0 };
+    const lastIPv6 = layers.filter((l) => l === 'ipv6').length - 1;
     let net: Pair | null = null;
     for (const layer of layers) {
       if (ERROR_CARRIERS.has(layer)) break;
@@ -113,7 +120,10 @@ export class StatsTap {
       }
       const pair: Pair = [{ address: addressText(srcDef, src) }, { address: addressText(dstDef, dst) }];
       out[type].push(pair);
-      if (type !== 'eth') net = pair;
+      if (type === 'eth') continue;
+      // TCP and UDP take pinfo's addresses: past a routing header, the final destination.
+      const final = type === 'ipv6' && n === lastIPv6 ? finalDst : undefined;
+      net = final === undefined ? pair : [pair[0], { address: final }];
     }
     return out;
   }
@@ -125,6 +135,16 @@ export class StatsTap {
  */
 function tappedLayers(layers: readonly string[], malformed: boolean): readonly string[] {
   return malformed && layers[layers.length - 1] === 'tcp' ? layers.slice(0, -1) : layers;
+}
+
+/**
+ * The destination Wireshark's TCP and UDP taps report when a routing header has segments left:
+ * the final one, which the dissection keeps for the columns. Undefined without a routing header.
+ */
+export function finalIPv6Destination(pinfo: PacketInfo, frame: Uint8Array): string | undefined {
+  if (!pinfo.layers.includes('ipv6.routing') || pinfo.netKind !== AddrKind.IPv6) return undefined;
+  if (pinfo.netDst < 0 || pinfo.netDst + 16 > frame.length) return undefined;
+  return formatIPv6(frame, pinfo.netDst);
 }
 
 function newStat(request: StatRequest, test: PacketTest | null): Stat {

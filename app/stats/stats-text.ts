@@ -48,7 +48,7 @@ function conversationLine(c: Conversation, ports: boolean): string {
     .join('');
   const start = toSec(c.start);
   const duration = toSec(c.stop) - start;
-  return `${pair}${counts}  ${start.toFixed(9).padStart(14)} ${duration.toFixed(4).padStart(14)}`;
+  return `${pair}${counts}  ${start.toFixed(9).padStart(14)}   ${duration.toFixed(4).padStart(12)}`;
 }
 
 export function conversationsText(

@@ -14,7 +14,7 @@ import type { CompiledFilter } from '../../app/filter/compile.ts';
 import { FollowTap } from '../../app/follow/follow-tap.ts';
 import { followText } from '../../app/follow/follow-text.ts';
 import type { FollowResult } from '../../app/follow/follow.ts';
-import { StatsTap } from '../../app/stats/stats-tap.ts';
+import { finalIPv6Destination, StatsTap } from '../../app/stats/stats-tap.ts';
 import type { RecordBatch } from '../../native/index.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
 import { addSecrets, KeyLogFile } from '../engine/secrets.ts';
@@ -136,6 +136,7 @@ export class PacketPrinter {
       dissect(this.registry, meta, bytes, tree, this.state, this.options);
       roots = tree.roots;
     }
-    stats.take(collector, meta, pinfo.layers, bytes, roots, pinfo.malformed);
+    const finalDst = finalIPv6Destination(pinfo, bytes);
+    stats.take(collector, meta, pinfo.layers, bytes, roots, pinfo.malformed, finalDst);
   }
 }

@@ -1,6 +1,7 @@
 // -z io,phs, conv and endpoints on the command line, byte for byte against tshark's own output:
 // Ethernet with VLANs, a VXLAN tunnel (every address twice), IPv4, IPv6, TCP and UDP captures,
-// ICMP errors (their quoted packet is not counted), filters, and bad arguments.
+// ICMP errors (their quoted packet is not counted), an IPv6 routing header (TCP and UDP count the
+// final destination), filters, and bad arguments.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ const FILES = [
   'pcpp__EthDot3.pcap',
   'pcpp__tcp-malformed.pcap',
   'tcpdump__dns_udp.pcap',
+  'tcpdump__ipv6-routing-header.pcap',
 ];
 
 describe.runIf(oracleReady)('statistics on the command line', () => {
