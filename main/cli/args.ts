@@ -1,6 +1,8 @@
 // tshark-compatible command line: the subset Trawl speaks, parsed into one options object.
 import { FOLLOW_MODES, type FollowMode } from '../../app/follow/follow-text.ts';
 import type { FollowProto } from '../../app/follow/follow.ts';
+import type { StatRequest } from '../../app/stats/stats-tap.ts';
+import { TABLE_TITLES, type TableType } from '../../app/stats/stats-text.ts';
 
 export type OutputMode = 'summary' | 'fields' | 'tree';
 
@@ -21,6 +23,10 @@ export interface CliOptions {
   quiet: boolean;
   /** -z follow,PROTO,MODE,STREAM */
   follow?: FollowRequest;
+  /** -z io,phs, conv,TYPE and endpoints,TYPE, in command-line order. */
+  statistics: StatRequest[];
+  /** How many of `statistics` came before -z follow (tshark prints the last -z first). */
+  followAt?: number;
   /** -o tls.keylog_file:PATH (alias ssl.keylog_file): an NSS key log for TLS and QUIC decryption. */
   keylogFile?: string;
   help: boolean;
@@ -106,16 +112,48 @@ export interface FollowRequest {
   stream: number;
 }
 
+const Z_ARGUMENTS = [
+  'conv,eth',
+  'conv,ip',
+  'conv,ipv6',
+  'conv,tcp',
+  'conv,udp',
+  'endpoints,eth',
+  'endpoints,ip',
+  'endpoints,ipv6',
+  'endpoints,tcp',
+  'endpoints,udp',
+  'follow,tcp',
+  'follow,udp',
+  'io,phs',
+];
+
+/** tshark's answer to a -z it does not know, listing the ones Trawl does. */
+function invalidZ(spec: string): UsageError {
+  return new UsageError(
+    `Invalid -z argument "${spec}"; it must be one of:\n${Z_ARGUMENTS.map((z) => `     ${z}\n`).join('')}`,
+  );
+}
+
+/** -z io,phs[,FILTER] | conv,TYPE[,FILTER] | endpoints,TYPE[,FILTER], matched as tshark does. */
+function parseTableStatistic(spec: string): StatRequest | null {
+  // tshark matches the registered name as a prefix: "io,phsx" is io,phs without a filter.
+  if (spec.startsWith('io,phs')) {
+    return spec[6] === ',' ? { kind: 'phs', filter: spec.slice(7) } : { kind: 'phs' };
+  }
+  const m = /^(conv|endpoints),(eth|ip|ipv6|tcp|udp)(,.*)?$/.exec(spec);
+  if (!m) return null;
+  const type = m[2] as TableType;
+  const request: StatRequest = { kind: m[1] as 'conv' | 'endpoints', type };
+  if (m[3] !== undefined) request.filter = m[3].slice(1);
+  return TABLE_TITLES[type] ? request : null;
+}
+
 /** -z follow,tcp|udp,ascii|hex|raw|yaml,STREAM (tshark's follow statistics, by stream index). */
-function parseStatistic(spec: string): FollowRequest {
+function parseFollow(spec: string): FollowRequest {
   const parts = spec.split(',');
-  if (parts[0] !== 'follow') {
-    throw new UsageError(`Invalid -z argument "${spec}"; Trawl supports follow,tcp|udp,MODE,STREAM`);
-  }
   const [, proto, mode, stream] = parts;
-  if (proto !== 'tcp' && proto !== 'udp') {
-    throw new UsageError(`Invalid -z argument "${spec}"; follow supports tcp and udp`);
-  }
+  if (proto !== 'tcp' && proto !== 'udp') throw invalidZ(spec);
   if (!FOLLOW_MODES.includes(mode as FollowMode)) {
     throw new UsageError(
       `follow - Invalid display mode "${mode ?? ''}"; expected ${FOLLOW_MODES.join(', ')}`,
@@ -125,6 +163,17 @@ function parseStatistic(spec: string): FollowRequest {
     throw new UsageError(`follow - Invalid stream index "${parts.slice(3).join(',')}"; expected a number`);
   }
   return { proto, mode: mode as FollowMode, stream: Number(stream) };
+}
+
+function applyStatistic(opts: CliOptions, spec: string): void {
+  if (spec.startsWith('follow,')) {
+    opts.follow = parseFollow(spec);
+    opts.followAt = opts.statistics.length;
+    return;
+  }
+  const request = parseTableStatistic(spec);
+  if (!request) throw invalidZ(spec);
+  opts.statistics.push(request);
 }
 
 const SEPARATORS: Record<string, string> = { '/t': '\t', '/s': ' ' };
@@ -180,6 +229,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     hex: false,
     reassemble: true,
     quiet: false,
+    statistics: [],
     help: false,
     version: false,
     capture: { listInterfaces: false, noPromiscuous: false },
@@ -273,7 +323,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         applyAutostop(opts, value);
         break;
       case 'z':
-        opts.follow = parseStatistic(value);
+        applyStatistic(opts, value);
         break;
       case 's': {
         // tshark: 0 means the default (262144).
@@ -307,6 +357,11 @@ export const USAGE = `Usage: trawl [options] ...
   -q                       no per-packet output (with -z)
   -z follow,tcp|udp,ascii|hex|raw|yaml,<stream>
                            print the payload of a TCP or UDP stream, as tshark
+  -z io,phs[,<filter>]     protocol hierarchy statistics
+  -z conv,<type>[,<filter>]
+                           conversations; <type> is eth, ip, ipv6, tcp or udp
+  -z endpoints,<type>[,<filter>]
+                           endpoints of the same types (-z may be repeated)
   -x                       print a hex and ASCII dump of each packet
   -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE, tls.keylog_file:<path>)
 

@@ -8,6 +8,7 @@ import { CaptureError, startCapture, type StartCaptureOptions } from '../capture
 import type { CaptureGap, CaptureStats, LiveCapture } from '../capture/types.ts';
 import { readGap } from '../engine/live.ts';
 import type { RecordBatch } from '../../native/index.ts';
+import type { StatRequest } from '../../app/stats/stats-tap.ts';
 import type { CliOptions } from './args.ts';
 import { Output } from './output.ts';
 import { PacketPrinter } from './packet-printer.ts';
@@ -20,6 +21,13 @@ const EXIT_CAPTURE = 2;
 export interface PrintTools {
   resolveFieldColumns(names: readonly string[]): FieldColumn[];
   compileDisplayFilter(expression: string | undefined): CompiledFilter | null;
+  compileStatFilter(request: StatRequest): CompiledFilter | null;
+}
+
+interface LivePrinter {
+  print(batch: RecordBatch): void;
+  /** Prints the -z statistics, once the capture has ended. */
+  finish(): void;
 }
 
 /** `trawl -D`: `1. eth0`, with libpcap's description in parentheses when there is one. */
@@ -33,7 +41,7 @@ export function listInterfacesCommand(): number {
 }
 
 /** Dissects and prints each packet of a batch as `trawl -r` would. */
-function makePrinter(opts: CliOptions, tools: PrintTools): (batch: RecordBatch) => void {
+function makePrinter(opts: CliOptions, tools: PrintTools): LivePrinter {
   const out = new Output();
   const columns = opts.mode === 'fields' ? tools.resolveFieldColumns(opts.fields) : [];
   const printer = new PacketPrinter(
@@ -42,11 +50,19 @@ function makePrinter(opts: CliOptions, tools: PrintTools): (batch: RecordBatch) 
     tools.compileDisplayFilter(opts.displayFilter),
     out,
     false,
+    6,
+    opts.statistics.map((r) => tools.compileStatFilter(r)),
   );
-  return (batch) => {
-    for (let i = 0; i < batch.count; i++) printer.take(batch, i);
-    // Live output is read as it comes: no holding lines back between batches.
-    out.flush();
+  return {
+    print(batch) {
+      for (let i = 0; i < batch.count; i++) printer.take(batch, i);
+      // Live output is read as it comes: no holding lines back between batches.
+      out.flush();
+    },
+    finish() {
+      for (const l of printer.statisticsText()) out.line(l);
+      out.flush();
+    },
   };
 }
 
@@ -93,7 +109,8 @@ export async function captureCommand(opts: CliOptions, tools: PrintTools): Promi
     return EXIT_USAGE;
   }
   // Field names and the display filter are checked before the capture starts.
-  const print = opts.writeFile ? null : makePrinter(opts, tools);
+  const printer = opts.writeFile ? null : makePrinter(opts, tools);
+  const print = printer ? (batch: RecordBatch): void => printer.print(batch) : null;
   let capture: LiveCapture;
   try {
     capture = startCapture(captureOptionsOf(opts));
@@ -134,6 +151,7 @@ export async function captureCommand(opts: CliOptions, tools: PrintTools): Promi
     process.off('SIGTERM', onSignal);
   }
   if (!opts.writeFile) rmSync(capture.path, { force: true });
+  printer?.finish();
   process.stderr.write(summary(stats));
   return status;
 }

@@ -2,7 +2,6 @@
 // fields or trees, or re-writes it; exit statuses as tshark's (1 usage, 2 file or filter).
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
-import { followText } from '../../app/follow/follow-text.ts';
 import { resolveMacNames } from '../engine/mac-names.ts';
 import { openCapture } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
@@ -11,6 +10,7 @@ import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
 import { Output } from './output.ts';
 import { captureCommand, listInterfacesCommand } from './capture.ts';
 import { PacketPrinter } from './packet-printer.ts';
+import type { StatRequest } from '../../app/stats/stats-tap.ts';
 import { COLUMN_FIELDS, type FieldColumn } from './print.ts';
 
 const EXIT_USAGE = 1;
@@ -68,7 +68,8 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     ? createCaptureWriter(opts.writeFile, { linkType: file.info.linkType, nanosecond: file.info.nanosecond })
     : null;
   const timeDigits = file.info.nanosecond ? 9 : 6;
-  const printer = new PacketPrinter(opts, columns, filter, out, writer !== null, timeDigits);
+  const statFilters = opts.statistics.map(compileStatFilter);
+  const printer = new PacketPrinter(opts, columns, filter, out, writer !== null, timeDigits, statFilters);
   printer.state.interfaceOf = (id) => file.info.interfaces[id];
   let remaining = opts.count ?? Infinity;
   let status = 0;
@@ -94,10 +95,22 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     file.close();
     writer?.close();
   }
-  const follow = printer.followResult();
-  if (follow && opts.follow) for (const l of followText(follow, opts.follow.mode)) out.line(l);
+  for (const l of printer.statisticsText()) out.line(l);
   out.flush();
   return status;
+}
+
+const TAP_NAMES = { phs: 'io,phs', conv: 'conversations', endpoints: 'endpoint' } as const;
+
+/** A -z statistic's own filter, or tshark's failure to register its tap. */
+function compileStatFilter(request: StatRequest): CompiledFilter | null {
+  if (request.filter === undefined || request.filter === '') return null;
+  const result = compileFilter(request.filter, defaultRegistry());
+  if (result.ok) return result.filter;
+  throw new CliFailure(
+    `Couldn't register ${TAP_NAMES[request.kind]} tap: Filter "${request.filter}" is invalid - ${result.error.message}`,
+    EXIT_USAGE,
+  );
 }
 
 function openFileOrFail(path: string): ReturnType<typeof openCapture> {
@@ -131,7 +144,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (opts.capture.listInterfaces) return listInterfacesCommand();
   if (opts.capture.iface !== undefined) {
     try {
-      return await captureCommand(opts, { resolveFieldColumns, compileDisplayFilter });
+      return await captureCommand(opts, { resolveFieldColumns, compileDisplayFilter, compileStatFilter });
     } catch (err) {
       if (err instanceof CliFailure) {
         process.stderr.write(`trawl: ${err.message}\n`);

@@ -12,7 +12,9 @@ import {
 import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
 import type { CompiledFilter } from '../../app/filter/compile.ts';
 import { FollowTap } from '../../app/follow/follow-tap.ts';
+import { followText } from '../../app/follow/follow-text.ts';
 import type { FollowResult } from '../../app/follow/follow.ts';
+import { finalIPv6Destination, StatsTap } from '../../app/stats/stats-tap.ts';
 import type { RecordBatch } from '../../native/index.ts';
 import { FrameClock, recordBytes } from '../engine/frame-meta.ts';
 import { addSecrets, KeyLogFile } from '../engine/secrets.ts';
@@ -34,6 +36,8 @@ export class PacketPrinter {
   private readonly options: DissectOptions;
   /** -z follow: sees every packet, whatever -Y keeps (tshark's taps do). */
   private readonly follow: FollowTap | null;
+  /** -z io,phs, conv and endpoints: like follow, they see every packet. */
+  private readonly stats: StatsTap | null;
 
   /**
    * `writing`: the kept packets go to a file, nothing is printed. `timeDigits`: the summary's
@@ -46,16 +50,28 @@ export class PacketPrinter {
     private readonly out: Output,
     private readonly writing: boolean,
     private readonly timeDigits = 6,
+    statFilters: readonly (CompiledFilter | null)[] = [],
   ) {
     const fields = opts.mode === 'fields' && !writing;
     this.follow = opts.follow ? new FollowTap(this.registry, opts.follow.proto, opts.follow.stream) : null;
+    this.stats = opts.statistics.length
+      ? new StatsTap(
+          this.registry,
+          opts.statistics,
+          statFilters.map((f) => (f ? (c, b) => f.matches(c, b) : null)),
+        )
+      : null;
     const wanted = [
       ...columns.flatMap((c) => (c.kind === 'field' ? [c.id] : [])),
       ...(filter?.fieldIds ?? []),
       ...(this.follow?.fieldIds ?? []),
+      ...(this.stats?.fieldIds ?? []),
+      ...statFilters.flatMap((f) => f?.fieldIds ?? []),
     ];
     this.collector =
-      fields || filter || this.follow ? FieldCollector.of(wanted, this.registry.fields.length) : null;
+      fields || filter || this.follow || this.stats
+        ? FieldCollector.of(wanted, this.registry.fields.length)
+        : null;
     // Info text costs: build it only for the summary, the tree, or an explicit _ws.col.Info.
     const wantInfo = !writing && (opts.mode !== 'fields' || opts.fields.includes('_ws.col.Info'));
     this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
@@ -69,6 +85,16 @@ export class PacketPrinter {
     return this.follow?.follower.result() ?? null;
   }
 
+  /** Every -z statistic's text once every packet has been taken, the last given first (tshark's order). */
+  statisticsText(): string[] {
+    const texts = this.stats?.texts() ?? [];
+    const follow = this.followResult();
+    if (follow && this.opts.follow) {
+      texts.splice(this.opts.followAt ?? 0, 0, followText(follow, this.opts.follow.mode));
+    }
+    return texts.reverse().flat();
+  }
+
   /** Record `i` of `batch`: printed (unless writing) and returned if it passes -Y, else null. */
   take(batch: RecordBatch, i: number): KeptPacket | null {
     addSecrets(this.state, batch, i);
@@ -80,6 +106,7 @@ export class PacketPrinter {
       collector.reset();
       pinfo = dissect(registry, meta, bytes, collector, state, options);
       this.follow?.take(collector, meta, pinfo.malformed);
+      if (this.stats) this.takeStats(collector, meta, bytes, pinfo);
       if (this.filter && !this.filter.matches(collector, bytes)) return null;
     }
     if (this.writing || opts.quiet) return { meta, bytes };
@@ -99,5 +126,17 @@ export class PacketPrinter {
       out.line('');
     }
     return { meta, bytes };
+  }
+
+  private takeStats(collector: FieldCollector, meta: FrameMeta, bytes: Uint8Array, pinfo: PacketInfo): void {
+    const stats = this.stats as StatsTap;
+    let roots = null;
+    if (stats.needsTree) {
+      const tree = new FullTree();
+      dissect(this.registry, meta, bytes, tree, this.state, this.options);
+      roots = tree.roots;
+    }
+    const finalDst = finalIPv6Destination(pinfo, bytes);
+    stats.take(collector, meta, pinfo.layers, bytes, roots, pinfo.malformed, finalDst);
   }
 }

@@ -88,7 +88,7 @@ describe.runIf(oracleReady)('follow on the command line', () => {
   it('refuses a malformed -z with the part that is wrong', () => {
     const file = corpus('pcpp__four_ipv6_http_streams.pcap');
     const cases: [string, RegExp][] = [
-      ['follow,sctp,ascii,0', /follow supports tcp and udp/],
+      ['follow,sctp,ascii,0', /Invalid -z argument "follow,sctp,ascii,0"; it must be one of:/],
       ['follow,tcp,ebcdic,0', /Invalid display mode "ebcdic"/],
       ['follow,tcp,ascii,x', /Invalid stream index "x"/],
       ['follow,tcp,ascii', /Invalid stream index ""/],
