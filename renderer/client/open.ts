@@ -23,7 +23,8 @@ export function startOpen(client: EngineClient, path: string, discard?: boolean)
   const opened = client.request('file.open', discard === undefined ? { path } : { path, discard });
   const rows = client.request('view.rows', { start: 0, end: LIST_BLOCK });
   const state = client.request('view.state', {});
-  // When the open fails, so do the two behind it: the open's error is the one to show.
+  // When the open fails, `first` fails with the open's error (the two behind it then answer for
+  // what stayed open, or say there is no file): that error is the one to show.
   const first = opened.then(async () => ({ rows: await rows, state: await state }));
   // Whoever awaits these handles a failure; a failure nobody awaited yet is not "unhandled".
   for (const p of [opened, rows, state, first]) p.catch(() => {});
