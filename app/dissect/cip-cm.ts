@@ -336,18 +336,7 @@ function forwardOpenReply(c: Ctx, at: number, req: CipRequest): void {
   const sent = req.connection;
   if (sent?.triad === key) register(c.pinfo, sent, otApi, toApi, otId, toId);
   if (!sent) return;
-  connectionInformation(c, replyEnd, () => {
-    replayPath(
-      c,
-      c.tvb.start,
-      sent.path,
-      sent.words,
-      CM['cm.connpath_size'],
-      'Connection Path Size',
-      'Route/Connection Path',
-      noAttributes,
-    );
-  });
+  connectionInformation(c, replyEnd, () => replayConnectionPath(c, sent));
 }
 
 /** Application reply size, reserved byte and reply data; returns where they end. */
@@ -490,16 +479,7 @@ function forwardCloseReply(c: Ctx, at: number, req: CipRequest): void {
   const conn = c.pinfo.state.of('cipcm', newState).byTriad.get(key);
   connectionInformation(c, end, () => {
     if (conn) generatedItems(tree, tvb, [[CM.connection, conn.index, `CIP Connection Index: ${conn.index}`]]);
-    replayPath(
-      c,
-      tvb.start,
-      sent.path,
-      sent.words,
-      CM['cm.connpath_size'],
-      'Connection Path Size',
-      'Route/Connection Path',
-      noAttributes,
-    );
+    replayConnectionPath(c, sent);
   });
 }
 
@@ -513,16 +493,7 @@ function openCloseError(c: Ctx, at: number, req: CipRequest): void {
   tree.add(CM.reserved, tvb, at + 9, 1, tvb.u8(at + 9));
   const sent = req.connection;
   if (!sent) return;
-  replayPath(
-    c,
-    tvb.start,
-    sent.path,
-    sent.words,
-    CM['cm.connpath_size'],
-    'Connection Path Size',
-    'Route/Connection Path',
-    noAttributes,
-  );
+  replayConnectionPath(c, sent);
 }
 
 /**
@@ -643,4 +614,18 @@ function prefixed(tag: string, defs: Record<string, FieldDef>): Record<string, F
   const out: Record<string, FieldDef> = {};
   for (const [k, v] of Object.entries(defs)) out[`${tag}:${k}`] = v;
   return out;
+}
+
+/** The connection path a Forward Open sent, shown again under its reply or a later message. */
+function replayConnectionPath(c: Ctx, sent: ConnectionRequest): void {
+  replayPath(
+    c,
+    c.tvb.start,
+    sent.path,
+    sent.words,
+    CM['cm.connpath_size'],
+    'Connection Path Size',
+    'Route/Connection Path',
+    noAttributes,
+  );
 }
