@@ -148,7 +148,7 @@ export interface CaptureSessionOptions {
   statsIntervalMs?: number;
   /** Hand batches to JS (default true); false when only the file matters (`trawl -i -w`). */
   batches?: boolean;
-  /** Batches waiting for JS at most; a batch that finds the queue full is only in the file. Default 32. */
+  /** Batches waiting for JS at most; a packet that finds the queue full is only in the file (JS reads it back as a gap). Default 4. */
   queueBatches?: number;
 }
 
@@ -202,6 +202,11 @@ export class CaptureSession {
   stats(): CaptureSessionStats;
   /** Asks the thread to stop: it takes what the kernel has, closes the file and sends `end`. */
   stop(): void;
+  /**
+   * While paused, packets go only to the file and JS hears of them as `skipped` with the first
+   * batch after it resumes (or with `end`): nothing is copied for a JS thread that is behind.
+   */
+  pauseBatches(paused: boolean): void;
 }
 
 /**

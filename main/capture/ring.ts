@@ -16,7 +16,7 @@ export const RING_DEFAULTS = {
   blockCount: 16,
   frameSize: 2048,
   timeoutMs: 50,
-  queueBatches: 32,
+  queueBatches: 4,
 } as const;
 
 function toStats(s: CaptureSessionStats): CaptureStats {
@@ -165,6 +165,10 @@ class RingCapture implements LiveCapture {
 
   onGap(listener: (gap: CaptureGap) => void): void {
     this.fanout.onGap(listener);
+  }
+
+  pauseBatches(paused: boolean): void {
+    if (!this.final) this.session.pauseBatches(paused);
   }
 
   stats(): CaptureStats {

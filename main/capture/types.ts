@@ -83,6 +83,11 @@ export interface LiveCapture {
    * their `packets` records are in the file from byte `fromOffset` on, before the next batch.
    */
   onGap?(listener: (gap: CaptureGap) => void): void;
+  /**
+   * Asks the capture to stop (true) or resume (false) handing packets to onBatch while JS is
+   * behind: they still go to the file and arrive through onGap instead, copied by nobody.
+   */
+  pauseBatches?(paused: boolean): void;
 }
 
 export interface CaptureGap {

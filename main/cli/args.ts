@@ -376,7 +376,7 @@ Capture:
   --ring-blocks <n>        ring blocks (default 16)
   --ring-block-size <b>    bytes per ring block (default 4194304)
   --ring-timeout <ms>      block retire timeout (default 50)
-  --ring-queue <n>         batches waiting for the printer (default 32; past that they are read back from the file)
+  --ring-queue <n>         batches waiting for the printer (default 4; past that they are read back from the file)
   -n                       no network name resolution (Trawl resolves only MAC addresses, as tshark -n)
   -h, --help               this help
   -v, --version            version

@@ -176,7 +176,7 @@ function readRun(fd: number, at: number, need: number): Uint8Array {
  * The capture's batches as the CaptureFile the session reads: pushed by the capture thread,
  * pulled by the session's load loop, ended when the capture has stopped and drained.
  */
-class LiveBatches implements CaptureFile {
+export class LiveBatches implements CaptureFile {
   readonly info: FileInfo;
   /** Batches, and gaps to read back from the file when their turn comes. */
   private readonly queue: (RecordBatch | CaptureGap)[] = [];
@@ -188,10 +188,15 @@ class LiveBatches implements CaptureFile {
   received = 0;
   private receivedWaiters: (() => void)[] = [];
 
+  /** The capture thread was asked to stop copying packets for JS (they wait in the file). */
+  private paused = false;
+
   constructor(
     readonly path: string,
     linkType: number,
     snaplen: number,
+    private readonly pauseBatches: ((paused: boolean) => void) | undefined,
+    private readonly queueBytesMax = QUEUE_BYTES_MAX,
   ) {
     this.info = {
       format: 'pcap',
@@ -214,9 +219,11 @@ class LiveBatches implements CaptureFile {
     if (pull) {
       this.puller = null;
       pull(batch);
-    } else if (this.queuedBytes + batch.data.length > QUEUE_BYTES_MAX) {
-      // Backpressure, not growth: the bytes are in the file, kept there until the index gets to them.
+    } else if (this.queuedBytes + batch.data.length > this.queueBytesMax) {
+      // Backpressure, not growth: the bytes are in the file, kept there until the index gets to them,
+      // and the capture thread stops copying packets for JS until it has caught up.
       this.queue.push({ packets: batch.count, fromOffset: batch.recordOffset[0] ?? 0 });
+      this.setPaused(true);
     } else {
       this.queue.push(batch);
       this.queuedBytes += batch.data.length;
@@ -267,6 +274,7 @@ class LiveBatches implements CaptureFile {
   /** The next batch in the queue, a gap's next part read from the file; undefined when empty. */
   private takeNext(): RecordBatch | undefined {
     const item = this.queue.shift();
+    if (this.queue.length === 0) this.setPaused(false);
     if (item === undefined || 'count' in item) {
       if (item) this.queuedBytes -= item.data.length;
       return item;
@@ -274,6 +282,12 @@ class LiveBatches implements CaptureFile {
     const { batch, rest } = readGap(this.path, item, this.info.linkType);
     if (rest) this.queue.unshift(rest);
     return batch;
+  }
+
+  private setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.pauseBatches?.(paused);
   }
 
   next(): Promise<RecordBatch | null> {
@@ -355,7 +369,12 @@ export class LiveSession {
       if (err instanceof EngineFailure && !(err instanceof CaptureError)) throw err;
       throw new CaptureError(toCaptureFailure(err));
     }
-    const batches = new LiveBatches(capture.path, capture.linkType, capture.snaplen);
+    const batches = new LiveBatches(
+      capture.path,
+      capture.linkType,
+      capture.snaplen,
+      capture.pauseBatches?.bind(capture),
+    );
     capture.onBatch((batch) => batches.push(batch));
     // Records JS never got (it fell behind) are in the file: read them back, in file order.
     capture.onGap?.((gap) => batches.pushGap(gap));

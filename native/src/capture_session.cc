@@ -14,11 +14,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kDefaultQueueBatches = 32;
+/** Batches copied for JS and not yet taken by it, at most (8 MiB each). */
+constexpr size_t kDefaultQueueBatches = 4;
 /** A batch is sent once it holds this many bytes (or when no block is ready). */
 constexpr size_t kBatchBytes = 8u << 20;
-/** Batches kept for reuse, and the largest one kept. */
-constexpr size_t kPooledEvents = 4;
+/** Batches kept for reuse (as many as can be in flight, and one being filled), and the largest one kept. */
+constexpr size_t kPooledEvents = 8;
 constexpr size_t kPooledBytesMax = 2 * kBatchBytes;
 constexpr int kPollMs = 100;
 
@@ -77,6 +78,7 @@ Napi::Function CaptureSession::Define(Napi::Env env) {
                                     {
                                         InstanceMethod<&CaptureSession::Stats>("stats"),
                                         InstanceMethod<&CaptureSession::Stop>("stop"),
+                                        InstanceMethod<&CaptureSession::PauseBatches>("pauseBatches"),
                                     });
   return ctor;
 }
@@ -109,6 +111,7 @@ CaptureSession::CaptureSession(const Napi::CallbackInfo& info) : Napi::ObjectWra
   maxSeconds_ = NumberOption(o, "maxSeconds");
   statsIntervalMs_ = U32Option(o, "statsIntervalMs", statsIntervalMs_, 10, 60000);
   const uint32_t queue = U32Option(o, "queueBatches", kDefaultQueueBatches, 1, 4096);
+  queueBatches_ = queue;
   timeoutMs_ = config.timeoutMs;
   Napi::Value batches = o.Get("batches");
   if (!batches.IsUndefined()) {
@@ -195,7 +198,18 @@ void EventPool::Give(std::unique_ptr<CaptureEvent> event) {
   if (free_.size() < kPooledEvents) free_.push_back(std::move(event));
 }
 
-bool CaptureSession::TakeBlock(CaptureEvent& batch) {
+bool CaptureSession::JsTakesBatches() const {
+  return deliverBatches_ && !jsPaused_.load(std::memory_order_relaxed) &&
+         pool_->inFlight.load(std::memory_order_relaxed) < queueBatches_;
+}
+
+void CaptureSession::SkipForJs(int64_t recordOffset) {
+  if (pendingSkippedFrom_ < 0) pendingSkippedFrom_ = recordOffset;
+  pendingSkipped_++;
+  trawlDrops_.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool CaptureSession::TakeBlock(CaptureEvent& batch, bool copy) {
   bool more = true;
   ring_->WalkBlock([&](const RingPacket& p) {
     const int64_t recordOffset = file_->Position();
@@ -209,9 +223,11 @@ bool CaptureSession::TakeBlock(CaptureEvent& batch) {
     m.ifaceId = -1;
     m.recordOffset = recordOffset;
     m.dataOffset = recordOffset + DumpFile::kRecordHeaderBytes;
-    if (deliverBatches_) {
+    if (copy) {
       batch.records.push_back(m);
       batch.data.insert(batch.data.end(), p.bytes, p.bytes + p.capLen);
+    } else if (deliverBatches_) {
+      SkipForJs(recordOffset);
     }
     const uint64_t packets = packets_.load(std::memory_order_relaxed) + 1;
     packets_.store(packets, std::memory_order_relaxed);
@@ -231,12 +247,18 @@ bool CaptureSession::TakeBlock(CaptureEvent& batch) {
 }
 
 void CaptureSession::SendBatch(std::unique_ptr<CaptureEvent> batch) {
-  if (batch->records.empty()) return;
+  // An empty batch still goes when it is the only news of a gap JS has to read from the file,
+  // once JS takes batches again.
+  if (batch->records.empty() && (pendingSkipped_ == 0 || !JsTakesBatches())) {
+    pool_->Give(std::move(batch));
+    return;
+  }
   batch->skippedPackets = pendingSkipped_;
   batch->skippedFromOffset = pendingSkippedFrom_;
   const size_t count = batch->records.size();
-  const int64_t firstOffset = batch->records.front().recordOffset;
+  const int64_t firstOffset = count > 0 ? batch->records.front().recordOffset : -1;
   batch->pool = pool_;
+  pool_->inFlight.fetch_add(1);
   CaptureEvent* raw = batch.release();
   const napi_status status = tsfn_.NonBlockingCall(raw, CallJs);
   if (status == napi_ok) {
@@ -244,7 +266,9 @@ void CaptureSession::SendBatch(std::unique_ptr<CaptureEvent> batch) {
     pendingSkippedFrom_ = -1;
     return;
   }
+  pool_->inFlight.fetch_sub(1);
   pool_->Give(std::unique_ptr<CaptureEvent>(raw));
+  if (count == 0) return;
   // JS fell behind: the packets are in the file, JS hears of them with the next batch.
   trawlDrops_.fetch_add(count);
   if (pendingSkippedFrom_ < 0) pendingSkippedFrom_ = firstOffset;
@@ -266,12 +290,15 @@ void CaptureSession::Run() {
       if (w == RingCapture::Wait::kBlockReady) {
         auto batch = pool_->Take();
         // Hand JS what is ready in one go: fewer, bigger batches when busy (up to kBatchBytes).
+        // While JS cannot take more, the packets only go to the file: JS reads them back from
+        // there as a gap, and nobody copies what would wait in a queue anyway.
         while (running && ring_->UserOwnsBlock()) {
-          if (batch->data.size() >= kBatchBytes) {
+          const bool copy = JsTakesBatches();
+          if (batch->data.size() >= kBatchBytes || (!copy && !batch->records.empty())) {
             SendBatch(std::move(batch));
             batch = pool_->Take();
           }
-          running = TakeBlock(*batch);
+          running = TakeBlock(*batch, copy);
         }
         SendBatch(std::move(batch));
         if (!running) reason = "autostop";
@@ -279,6 +306,9 @@ void CaptureSession::Run() {
         fault = ring_->SocketFault();
         failure = &fault;
         break;
+      } else if (pendingSkipped_ > 0 && JsTakesBatches()) {
+        // JS caught up while the link was quiet: tell it about the packets it has to read back.
+        SendBatch(pool_->Take());
       }
       const auto now = Clock::now();
       if (now - lastStats >= std::chrono::milliseconds(statsIntervalMs_)) {
@@ -298,7 +328,7 @@ void CaptureSession::Run() {
       bool more = true;
       while (more && Clock::now() < deadline) {
         if (ring_->UserOwnsBlock()) {
-          more = TakeBlock(*batch);
+          more = TakeBlock(*batch, deliverBatches_);
           continue;
         }
         const auto left =
@@ -374,7 +404,11 @@ void CaptureSession::CallJs(Napi::Env env, Napi::Function callback, CaptureEvent
     }
     e.Set("type", "batch");
     e.Set("batch", Reader::MakeBatch(env, batch, columns, data));
-    if (owned->pool) owned->pool->Give(std::move(owned));
+    if (owned->pool) {
+      std::shared_ptr<EventPool> pool = owned->pool;
+      pool->inFlight.fetch_sub(1);
+      pool->Give(std::move(owned));
+    }
   }
   callback.Call({e});
 }
@@ -392,6 +426,13 @@ Napi::Object CaptureSession::StatsObject(Napi::Env env) const {
 
 Napi::Value CaptureSession::Stats(const Napi::CallbackInfo& info) {
   return StatsObject(info.Env());
+}
+
+void CaptureSession::PauseBatches(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsBoolean())
+    throw InvalidArgument(info.Env(), "CaptureSession.pauseBatches(paused): paused must be a boolean");
+  const bool paused = info[0].As<Napi::Boolean>().Value();
+  if (jsPaused_.exchange(paused) && !paused && ring_) ring_->Wake();
 }
 
 void CaptureSession::Stop(const Napi::CallbackInfo&) {

@@ -33,6 +33,9 @@ class EventPool {
   /** Keeps `event` for Take (a few, not too big), or frees it. */
   void Give(std::unique_ptr<CaptureEvent> event);
 
+  /** Batches handed to the queue that JS has not taken yet. */
+  std::atomic<uint32_t> inFlight{0};
+
  private:
   std::mutex mutex_;
   std::vector<std::unique_ptr<CaptureEvent>> free_;
@@ -63,10 +66,15 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
  private:
   Napi::Value Stats(const Napi::CallbackInfo& info);
   void Stop(const Napi::CallbackInfo& info);
+  void PauseBatches(const Napi::CallbackInfo& info);
 
   void Run();
   /** Walks one ready block: file first, then the batch; returns false once an autostop is reached. */
-  bool TakeBlock(CaptureEvent& batch);
+  bool TakeBlock(CaptureEvent& batch, bool copy);
+  /** Whether JS wants packets copied to it now (not paused, the queue to it not full). */
+  bool JsTakesBatches() const;
+  /** Marks a packet of the file as one JS gets as part of a gap instead of a batch. */
+  void SkipForJs(int64_t recordOffset);
   void SendBatch(std::unique_ptr<CaptureEvent> batch);
   void Finish(std::string reason, const CaptureFault* fault);
   void UpdateKernelStats();
@@ -86,6 +94,9 @@ class CaptureSession : public Napi::ObjectWrap<CaptureSession> {
   uint32_t timeoutMs_ = 50;
   /** False when JS wants only the file (e.g. `trawl -i -w`): no copies, no batches. */
   bool deliverBatches_ = true;
+  /** JS asked for no batches for now (its own queue is full): the packets wait in the file. */
+  std::atomic<bool> jsPaused_{false};
+  uint32_t queueBatches_ = 4;
   // Written by the capture thread, read by stats() on the JS thread.
   std::atomic<uint64_t> packets_{0};
   std::atomic<uint64_t> bytes_{0};

@@ -321,6 +321,52 @@ describe('ring capture on a veth', () => {
     }
   });
 
+  test('paused batches: packets only go to the file, and JS hears of them as one gap once it resumes on a quiet link', async () => {
+    const path = join(tmp.dir, 'paused.pcap');
+    const batches: RecordBatch[] = [];
+    const skipped: { packets: number; fromOffset: number }[] = [];
+    let resolve!: (e: EndEvent) => void;
+    const ended = new Promise<EndEvent>((r) => (resolve = r));
+    const session = new (addon().CaptureSession)(
+      { iface: pair.host, output: path, filter: 'udp dst port 7041', timeoutMs: 2 },
+      (e) => {
+        if (e.skipped) skipped.push(e.skipped);
+        if (e.type === 'batch') batches.push(e.batch);
+        else resolve(e);
+      },
+    );
+    expect(() => session.pauseBatches('yes' as unknown as boolean)).toThrow(/paused must be a boolean/);
+    const before = sendRaw(pair, { count: 50, dport: 7041, sizes: [100] });
+    await sleep(100);
+    session.pauseBatches(true);
+    await sleep(50);
+    const during = sendRaw(pair, { count: 3000, dport: 7041, sizes: [300] });
+    await sleep(150);
+    // Nothing was copied for JS while paused, and nobody has told it yet.
+    expect(batchRecords(batches)).toHaveLength(before);
+    expect(skipped).toEqual([]);
+    session.pauseBatches(false);
+    await sleep(150);
+    // No new traffic: the gap arrives by itself, starting at the first packet JS did not get.
+    const file = (await readAll(path)).records;
+    expect(file).toHaveLength(before + during);
+    expect(skipped).toEqual([{ packets: during, fromOffset: file[before]?.recordOffset }]);
+    const after = sendRaw(pair, { count: 20, dport: 7041, sizes: [100] });
+    await sleep(100);
+    session.stop();
+    await ended;
+    expect(batchRecords(batches).map((r) => r.recordOffset)).toEqual(
+      [...file.slice(0, before), ...(await readAll(path)).records.slice(before + during)].map(
+        (r) => r.recordOffset,
+      ),
+    );
+    expect(session.stats()).toMatchObject({
+      packets: before + during + after,
+      trawlDrops: during,
+      kernelDrops: 0,
+    });
+  });
+
   test('the interface deleted mid-capture: ENODEV, and every packet before it is in the file', async () => {
     const gone = vethPair('ringdel', 42);
     try {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaptureStatus, EngineEvent } from '../../../app/protocol/messages.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import { toEngineError } from '../../../main/engine/errors.ts';
-import { readGap } from '../../../main/engine/live.ts';
+import { LiveBatches, readGap } from '../../../main/engine/live.ts';
 import { openCapture } from '../../../main/pcap/read.ts';
 import { createCaptureWriter } from '../../../main/pcap/write.ts';
 import { CORPUS_FILES } from '../../support/corpus.ts';
@@ -254,6 +254,39 @@ describe('live capture in the engine', () => {
     // A gap claiming more than the file holds ends with the file.
     const past = readGap(path, { packets: 9, fromOffset: offsets[3] ?? 0 }, 1);
     expect([past.batch.count, past.rest]).toEqual([2, null]);
+  });
+
+  it('a full queue turns batches into gaps and pauses the capture until the index has caught up', async () => {
+    const frames = (await framesOf(SOURCE)).slice(0, 6);
+    const path = join(scratchDir('trawl-gap-'), 'paused.pcap');
+    const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
+    const offsets = frames.map((f, i) => {
+      const at = writer.position();
+      writer.writePacket(1700000000 + i, 0, f.origLen, f.bytes);
+      return at;
+    });
+    writer.close();
+    const batchOf = (from: number, packets: number) =>
+      readGap(path, { packets, fromOffset: offsets[from] ?? 0 }, 1).batch;
+    const pauses: boolean[] = [];
+    const first = batchOf(0, 2);
+    const live = new LiveBatches(path, 1, 65535, (p) => pauses.push(p), first.data.length + 1);
+    live.push(first);
+    expect(pauses).toEqual([]);
+    // The next batch would pass the limit: it stays in the file, and the capture is asked to pause.
+    live.push(batchOf(2, 2));
+    expect(pauses).toEqual([true]);
+    live.pushGap({ packets: 2, fromOffset: offsets[4] ?? 0 });
+    const got: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const b = await live.next();
+      got.push(...Array.from(b?.recordOffset ?? []));
+      // Resumed only once nothing is left to read back.
+      expect(pauses).toEqual(i < 2 ? [true] : [true, false]);
+    }
+    expect(got).toEqual(offsets);
+    live.end();
+    expect(await live.next()).toBeNull();
   });
 
   it('reads a big gap back in bounded batches, each naming the rest', async () => {
