@@ -2,10 +2,11 @@
 // Nothing escapes: a short capture becomes a "Packet size limited" note, anything else a
 // "[Malformed Packet]" node and `_ws.malformed`, as in Wireshark.
 import { fields, names, proto, str, uint } from './field.ts';
+import { labelBytes } from './field-text.ts';
 import { dissectFrame, frameProtocolsText, F as FRAME } from './frame.ts';
 import { CaptureState, PacketInfo, type DissectOptions, type FrameMeta } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { FullTree, NodeFlag, type Tree } from './tree.ts';
+import { FullTree, NodeFlag, TeeTree, type Tree } from './tree.ts';
 import { MalformedError, TruncatedError, Tvb } from './tvb.ts';
 
 export type ExpertSeverity = 'Chat' | 'Note' | 'Warning' | 'Error';
@@ -77,9 +78,13 @@ export function expertInfo(
     tree.push(WS.expert, tvb, offset, length, text);
     const node = tree.current();
     if (node) node.flags |= flags;
-    tree.note(`[${message}]`, tvb, offset, length, NodeFlag.Generated);
-    tree.note(`[Severity level: ${severity}]`, tvb, offset, length, NodeFlag.Generated);
-    tree.note(`[Group: ${group}]`, tvb, offset, length, NodeFlag.Generated);
+    // The message shows alone, cut to the label buffer without a mark (a value-only label).
+    tree.add(WS['expert.message'], tvb, offset, length, message, NodeFlag.Generated);
+    tree.labelLast(`[${labelBytes(message)}]`);
+    tree.add(WS['expert.severity'], tvb, offset, length, SEVERITY_VALUES[severity], NodeFlag.Generated);
+    tree.labelLast(`[Severity level: ${severity}]`);
+    tree.add(WS['expert.group'], tvb, offset, length, GROUP_VALUES[group] ?? 0, NodeFlag.Generated);
+    tree.labelLast(`[Group: ${group}]`);
     tree.pop(undefined, `[${text}]`);
   } else {
     if (tree.wants(WS.expert)) tree.add(WS.expert, tvb, offset, length, text);
@@ -159,13 +164,16 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
  * the visible tree shows the note itself.
  */
 export function markMalformedExpert(tree: Tree, tvb: Tvb, offset: number): void {
-  if (!tree.full && tree.wants(WS.malformed)) tree.add(WS.malformed, tvb, offset, 0, '_ws.malformed');
+  const values = tree instanceof TeeTree ? tree.collector : tree.full ? null : tree;
+  if (values?.wants(WS.malformed)) values.add(WS.malformed, tvb, offset, 0, '_ws.malformed');
 }
 
 function addProtocols(pinfo: PacketInfo, tvb: Tvb, tree: Tree): void {
   const text = frameProtocolsText(pinfo);
-  if (tree instanceof FullTree) {
-    const frameNode = tree.roots[0];
+  if (tree instanceof TeeTree) tree.collector.add(FRAME.protocols, tvb, 0, 0, text);
+  const full = tree instanceof TeeTree ? tree.tree : tree instanceof FullTree ? tree : null;
+  if (full) {
+    const frameNode = full.roots[0];
     frameNode?.children?.push({
       def: FRAME.protocols,
       offset: 0,

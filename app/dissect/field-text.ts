@@ -156,26 +156,55 @@ const TRUNCATED_LENGTH = 238;
 
 /** The whole label of a node: its explicit label, or `Name: value` with bits and brackets. */
 export function nodeLabel(node: FieldNode): string {
-  if (node.label !== undefined) return node.label;
   const def = node.def;
+  if (node.label !== undefined) return markedLabel(node.label);
   if (!def) return '';
   if (def.type === FieldType.Protocol || def.type === FieldType.None) return def.name;
   const value = displayValue(node);
-  let text = `${def.name}: ${value}`;
-  if (text.length >= LABEL_LENGTH) text = `${def.name} [truncated]: ${value}`.slice(0, TRUNCATED_LENGTH);
+  let text = markedLabel(`${def.name}: ${value}`, def.name.length);
   if (def.mask && (def.type === FieldType.UInt || def.type === FieldType.Bool)) {
     text = `${bitPicture(def, Number(node.value ?? 0))} = ${text}`;
   }
   return def.generated ? `[${text}]` : text;
 }
 
+/**
+ * A label too long for Wireshark's buffer, marked as its items mark it, and cut: an explicit label
+ * (a *_format item) at its start, inside the brackets of a generated item; a `Name: value`
+ * label made from the field (label_fill) after the name.
+ */
+function markedLabel(label: string, namePos = 0): string {
+  if (utf8Length(label) < LABEL_LENGTH) return label;
+  if (namePos === 0 && label.startsWith('[') && label.endsWith(']')) {
+    const inner = label.slice(1, -1);
+    return utf8Length(inner) < LABEL_LENGTH ? label : `[${markedLabel(inner)}]`;
+  }
+  return cutToBytes(`${label.slice(0, namePos)} [truncated]${label.slice(namePos)}`, TRUNCATED_LENGTH);
+}
+
 /** Cuts a label to the 239 UTF-8 bytes a Wireshark item label holds (ITEM_LABEL_LENGTH). */
 export function labelBytes(label: string): string {
+  return cutToBytes(label, LABEL_LENGTH - 1);
+}
+
+/** UTF-8 bytes of a UTF-16 unit: a surrogate pair's two count 4. */
+const unitBytes = (c: number): number => (c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3);
+
+function utf8Length(text: string): number {
+  // No character takes more than 3 bytes a unit: a short text cannot be long in bytes.
+  if (text.length * 3 < LABEL_LENGTH) return text.length;
   let bytes = 0;
-  for (let i = 0; i < label.length; i++) {
-    const c = label.charCodeAt(i);
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-    if (bytes > 239) return label.slice(0, i);
+  for (let i = 0; i < text.length; i++) bytes += unitBytes(text.charCodeAt(i));
+  return bytes;
+}
+
+/** The longest start of `text` within `max` UTF-8 bytes, not splitting a character. */
+function cutToBytes(text: string, max: number): string {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes += unitBytes(c);
+    if (bytes > max) return text.slice(0, c >= 0xdc00 && c < 0xe000 ? i - 1 : i);
   }
-  return label;
+  return text;
 }

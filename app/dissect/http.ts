@@ -233,35 +233,42 @@ const STATUS_TEXT = new Map<number, string>([
 /** TCP ports Wireshark 4.0 gives to HTTP (others are found by the heuristic). */
 const PORTS = [80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371];
 
-interface Request {
-  frame: number;
+/**
+ * One request/response record of a conversation (Wireshark 4.0's http_req_res_t): a request
+ * opens one; a response fills the last one, or opens its own when that one has a response.
+ */
+interface Record {
+  /** The request's frame (0: a response whose request was not seen) and time. */
+  reqFrame: number;
   tsSec: number;
   tsNsec: number;
   method: string;
-  fullUri: string;
-  /** What a response shows as its request's URI: the full URI, else the bare one (Wireshark's conv_data). */
-  shownUri: string;
+  /** The response's frame (0: none yet). */
+  resFrame: number;
   number: number;
-  responseIn: number;
 }
 
-/** One HTTP conversation (a TCP stream): requests in order, paired with responses on the first pass. */
+/** One HTTP conversation (a TCP stream): its records in order, and the last request's URI. */
 interface Conversation {
-  requests: Request[];
-  /** Index of the oldest request still waiting for its response. */
-  pending: number;
-  responses: number;
+  records: Record[];
+  /** What a response shows as its request's URI: the last request's full URI, else its bare one. */
+  lastUri: string;
+}
+
+/** What a message found on the first pass, kept for a revisit of its frame. */
+interface Seen {
+  record: Record;
+  /** A response's `Request URI`, as it was when the response came. */
+  uri: string;
 }
 
 interface HttpState {
   convs: Map<number, Conversation>;
-  /** Requests by where they were seen (`frame/message`), so a revisit finds the same one. */
-  requestAt: Map<string, Request>;
-  /** Responses by where they were seen, with the request they answer (null: none). */
-  responseAt: Map<string, { request: Request | null; number: number }>;
+  /** Messages by where they were seen (`frame/message`), so a revisit finds the same record. */
+  seen: Map<string, Seen>;
 }
 
-const newState = (): HttpState => ({ convs: new Map(), requestAt: new Map(), responseAt: new Map() });
+const newState = (): HttpState => ({ convs: new Map(), seen: new Map() });
 let stateOwner: CaptureState | null = null;
 let cached: HttpState | null = null;
 
@@ -596,13 +603,19 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   if (wantsExpert(tree)) expert(pinfo, tree, tvb, o, lineLen, 'Chat', 'Sequence', lineText);
   if (kind === Kind.Request) {
     tree.add(F['request.method'], tvb, o, method.length, method);
-    tree.add(F['request.uri'], tvb, o + sp1 + 1, uri.length, uri);
-    // tshark 4.0 splits a URI into path and query only when it has a query.
+    // tshark 4.0 splits a URI into path and query (under it) only when it has a query.
     const split =
       tree.wants(F['request.uri.path']) ||
       tree.wants(F['request.uri.query']) ||
       tree.wants(F['request.uri.query.parameter']);
-    if (split && uri.includes('?')) uriParts(tvb, o + sp1 + 1, uri, tree);
+    // Only a non-empty query splits (Wireshark 4.0's basic_request_dissector).
+    if (split && uri.indexOf('?') >= 0 && uri.indexOf('?') < uri.length - 1) {
+      tree.push(F['request.uri'], tvb, o + sp1 + 1, uri.length, uri);
+      uriParts(tvb, o + sp1 + 1, uri, tree);
+      tree.pop();
+    } else {
+      tree.add(F['request.uri'], tvb, o + sp1 + 1, uri.length, uri);
+    }
     tree.add(F['request.version'], tvb, o + sp1 + 2 + uri.length, version.length, version);
   } else {
     tree.add(F['response.version'], tvb, o, version.length, version);
@@ -617,8 +630,7 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   if (headers && first) headerLines(tvb, first.next, headers.headerEnd, kind, pinfo, tree);
 
   // Pairing (a message cut inside its headers never gets here in Wireshark).
-  if (!cutLine)
-    pair(kind, key, uri, method, code, headers?.host ?? '', stream, firstVisit, tvb, o, pinfo, tree);
+  if (!cutLine) pair(kind, key, uri, method, headers?.host ?? '', stream, firstVisit, tvb, o, pinfo, tree);
 
   // Body.
   let body: Tvb | null = null;
@@ -640,6 +652,9 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
       if (tree.full) tree.labelLast(`File Data: ${n} bytes`);
     }
   }
+  // Without a Content-Type the body is data inside HTTP; with one, a media type's layer of its own.
+  const contentType = headers?.contentType ?? '';
+  if (body && body.end > body.start && !cutLine && contentType === '') media(body, '', pinfo, tree);
   tree.pop();
   if (cutLine) {
     tree.note('[BoundError Unreassembled Packet: HTTP]', tvb, end, 0, 0);
@@ -656,17 +671,16 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
     if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info}[BoundErrorUnreassembled Packet]`);
     return end - o;
   }
-  if (body && body.end > body.start) media(body, headers?.contentType ?? '', pinfo, tree);
+  if (body && body.end > body.start && contentType !== '') media(body, contentType, pinfo, tree);
   return messageEnd - o;
 }
 
-/** Registers a request, or pairs a response with the oldest unanswered request of its stream. */
+/** Registers a request or a response in its conversation's records, and shows the links. */
 function pair(
   kind: Kind,
   key: string,
   uri: string,
   method: string,
-  code: number,
   host: string,
   stream: number,
   firstVisit: boolean,
@@ -676,69 +690,67 @@ function pair(
   tree: Tree,
 ): void {
   const st = httpState(pinfo);
-  const frame = pinfo.meta.number;
   const fullUri = kind === Kind.Request ? fullUriOf(uri, host, pinfo.layers.includes('tls')) : '';
-  if (kind === Kind.Request) {
-    let req = st.requestAt.get(key);
-    if (!req && firstVisit && stream >= 0) {
-      const conv = conversation(st, stream);
-      req = {
-        frame,
-        tsSec: pinfo.meta.tsSec,
-        tsNsec: pinfo.meta.tsNsec,
-        method,
-        fullUri,
-        shownUri: fullUri || uri,
-        number: conv.requests.length + 1,
-        responseIn: 0,
-      };
-      conv.requests.push(req);
-      st.requestAt.set(key, req);
-    }
-    if (fullUri) {
-      tree.add(F['request.full_uri'], tvb, o, 0, fullUri);
-      if (tree.full) tree.labelLast(`[Full request URI: ${fullUri}]`);
-    }
-    if (req) {
-      const total = conversation(st, stream).requests.length;
-      if (tree.full) tree.note(`[HTTP request ${req.number}/${total}]`, tvb, o, 0, 0);
-      if (req.responseIn !== 0 && req.responseIn !== frame) {
-        tree.add(F.response_in, tvb, o, 0, req.responseIn);
-        if (tree.full) tree.labelLast(`[Response in frame: ${req.responseIn}]`);
-      }
-    }
-  } else {
-    let resp = st.responseAt.get(key);
-    if (!resp && firstVisit && stream >= 0) {
-      const conv = conversation(st, stream);
-      let request: Request | null = null;
-      if (code < 100 || code >= 200 || code === 101) {
-        request = conv.requests[conv.pending] ?? null;
-        if (request) {
-          conv.pending++;
-          request.responseIn = frame;
-        }
-      }
-      resp = { request, number: ++conv.responses };
-      st.responseAt.set(key, resp);
-    }
-    if (resp) {
-      const total = conversation(st, stream).responses;
-      if (tree.full) tree.note(`[HTTP response ${resp.number}/${total}]`, tvb, o, 0, 0);
-      const req = resp.request;
-      if (req) {
-        const t = timeSince(pinfo, req);
-        tree.add(F.time, tvb, o, 0, t);
-        if (tree.full) tree.labelLast(`[Time since request: ${t} seconds]`);
-        tree.add(F.request_in, tvb, o, 0, req.frame);
-        if (tree.full) tree.labelLast(`[Request in frame: ${req.frame}]`);
-        if (req.shownUri) {
-          tree.add(F['response_for.uri'], tvb, o, 0, req.shownUri);
-          if (tree.full) tree.labelLast(`[Request URI: ${req.shownUri}]`);
-        }
-      }
-    }
+  if (fullUri) tree.add(F['request.full_uri'], tvb, o, 0, fullUri);
+  let seen = st.seen.get(key);
+  if (!seen && firstVisit && stream >= 0) {
+    seen = record(conversation(st, stream), kind, fullUri || uri, method, pinfo);
+    st.seen.set(key, seen);
   }
+  if (!seen) return;
+  const r = seen.record;
+  const records = conversation(st, stream).records;
+  const prev = records[r.number - 2];
+  const next = records[r.number];
+  const link = (def: FieldDef, frame: number | undefined, label: string): void => {
+    if (!frame) return;
+    tree.add(def, tvb, o, 0, frame);
+    if (tree.full) tree.labelLast(`[${label}: ${frame}]`);
+  };
+  if (kind === Kind.Request) {
+    tree.add(F.request_number, tvb, o, 0, r.number);
+    if (tree.full) tree.labelLast(`[HTTP request ${r.number}/${records.length}]`);
+    link(F.prev_request_in, prev?.reqFrame, 'Prev request in frame');
+    if (r.resFrame !== pinfo.meta.number) link(F.response_in, r.resFrame, 'Response in frame');
+    link(F.next_request_in, next?.reqFrame, 'Next request in frame');
+    return;
+  }
+  tree.add(F.response_number, tvb, o, 0, r.number);
+  if (tree.full) tree.labelLast(`[HTTP response ${r.number}/${records.length}]`);
+  if (r.reqFrame !== 0) {
+    const t = timeSince(pinfo, r);
+    tree.add(F.time, tvb, o, 0, t);
+    if (tree.full) tree.labelLast(`[Time since request: ${t} seconds]`);
+  }
+  link(F.prev_request_in, prev?.reqFrame, 'Prev request in frame');
+  link(F.prev_response_in, prev?.resFrame, 'Prev response in frame');
+  link(F.request_in, r.reqFrame, 'Request in frame');
+  link(F.next_request_in, next?.reqFrame, 'Next request in frame');
+  link(F.next_response_in, next?.resFrame, 'Next response in frame');
+  if (seen.uri) {
+    tree.add(F['response_for.uri'], tvb, o, 0, seen.uri);
+    if (tree.full) tree.labelLast(`[Request URI: ${seen.uri}]`);
+  }
+}
+
+/** On the first pass: the record a message opens or fills (Wireshark 4.0's push_req/push_res). */
+function record(conv: Conversation, kind: Kind, shownUri: string, method: string, pinfo: PacketInfo): Seen {
+  const m = pinfo.meta;
+  const open = (): Record => {
+    const r = { reqFrame: 0, tsSec: 0, tsNsec: 0, method: '', resFrame: 0, number: conv.records.length + 1 };
+    conv.records.push(r);
+    return r;
+  };
+  if (kind === Kind.Request) {
+    const r = open();
+    Object.assign(r, { reqFrame: m.number, tsSec: m.tsSec, tsNsec: m.tsNsec, method });
+    conv.lastUri = shownUri;
+    return { record: r, uri: '' };
+  }
+  const tail = conv.records[conv.records.length - 1];
+  const r = !tail || tail.resFrame > 0 ? open() : tail;
+  r.resFrame = m.number;
+  return { record: r, uri: conv.lastUri };
 }
 
 /** Whether an Upgrade value names HTTP/2 in Wireshark's http.upgrade table (`h2`, `h2c`, or with a /version). */
@@ -778,23 +790,29 @@ function continuation(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firstI
 function requestSeen(pinfo: PacketInfo): boolean {
   const stream = tcpLayer.stream;
   if (stream < 0) return true;
-  const first = httpState(pinfo).convs.get(stream)?.requests[0];
-  return first !== undefined && first.frame <= pinfo.meta.number;
+  const first = httpState(pinfo)
+    .convs.get(stream)
+    ?.records.find((r) => r.reqFrame !== 0);
+  return first !== undefined && first.reqFrame <= pinfo.meta.number;
 }
 
 function conversation(st: HttpState, stream: number): Conversation {
   let c = st.convs.get(stream);
   if (!c) {
-    c = { requests: [], pending: 0, responses: 0 };
+    c = { records: [], lastUri: '' };
     st.convs.set(stream, c);
   }
   return c;
 }
 
-/** The method of the request a response on this stream answers (HEAD responses have no body). */
+/** The method of the last request on this stream, which a response answers (HEAD: no body). */
 function pendingMethod(st: HttpState, stream: number): string {
-  const c = st.convs.get(stream);
-  return c?.requests[c.pending]?.method ?? '';
+  const records = st.convs.get(stream)?.records ?? [];
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i] as Record;
+    if (r.reqFrame !== 0) return r.method;
+  }
+  return '';
 }
 
 function fullUriOf(uri: string, host: string, tls: boolean): string {
@@ -803,7 +821,7 @@ function fullUriOf(uri: string, host: string, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${host}${uri}`;
 }
 
-function timeSince(pinfo: PacketInfo, req: Request): string {
+function timeSince(pinfo: PacketInfo, req: Record): string {
   let sec = pinfo.meta.tsSec - req.tsSec;
   let nsec = pinfo.meta.tsNsec - req.tsNsec;
   if (nsec < 0) {
@@ -818,18 +836,20 @@ function timeSince(pinfo: PacketInfo, req: Request): string {
   return `${neg ? '-' : ''}${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
-/** The path, query and query parameters of a URI that has a query (`/a?x=1&y=2`). */
+/** The path, and the query with its parameters, of a URI that has a query (`/a?x=1&y=2`). */
 function uriParts(tvb: Tvb, o: number, uri: string, tree: Tree): void {
   const q = uri.indexOf('?');
   const path = uri.slice(0, q);
   tree.add(F['request.uri.path'], tvb, o, path.length, path);
   const query = uri.slice(q + 1);
-  tree.add(F['request.uri.query'], tvb, o + q + 1, query.length, query);
+  tree.push(F['request.uri.query'], tvb, o + q + 1, query.length, query);
   let at = o + q + 1;
   for (const p of query.split('&')) {
-    tree.add(F['request.uri.query.parameter'], tvb, at, p.length, p);
+    // strtok: no empty parameters.
+    if (p) tree.add(F['request.uri.query.parameter'], tvb, at, p.length, p);
     at += p.length + 1;
   }
+  tree.pop();
 }
 
 function headerLines(

@@ -5,7 +5,7 @@ import { formatDelta } from '../format/time.ts';
 import { fields, text, uint, FieldType } from './field.ts';
 import { expert, type ExpertSeverity } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
-import type { Tree } from './tree.ts';
+import { NodeFlag, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
 export const AF = fields('tcp', {
@@ -565,10 +565,9 @@ export function analysisTree(a: FrameAnalysis, tvb: Tvb, o: number, pinfo: Packe
     if (tree.full) tree.label('[TCP Analysis Flags]');
     for (const [bit, key, severity, message] of NOTES) {
       if (!(a.flags & bit)) continue;
-      tree.push(AF[key], tvb, o, 0, 1);
-      if (tree.full) tree.label(`[${AF[key].name}]`);
+      // tshark 4.0 shows only the expert note; the flag's field is there for filters.
+      tree.add(AF[key], tvb, o, 0, 1, NodeFlag.Hidden);
       expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
-      tree.pop();
     }
     if (a.flags & A.DupAck) {
       tree.push(AF['analysis.duplicate_ack'], tvb, o, 0, 1);

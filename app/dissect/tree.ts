@@ -14,6 +14,8 @@ export const enum NodeFlag {
   Malformed = 2,
   Truncated = 4,
   Expert = 8,
+  /** In the tree for filters and -T fields, but not shown (Wireshark's PROTO_ITEM_SET_HIDDEN). */
+  Hidden = 16,
 }
 
 export interface FieldNode {
@@ -29,6 +31,11 @@ export interface FieldNode {
   label?: string;
   flags: NodeFlag;
   children?: FieldNode[];
+}
+
+/** Whether a tree view shows the node: hidden fields and hidden items are left out. */
+export function isShown(node: FieldNode): boolean {
+  return !node.def?.hidden && (node.flags & NodeFlag.Hidden) === 0;
 }
 
 export interface Tree {
@@ -264,6 +271,56 @@ export class FullTree implements Tree {
 
   reopen(node: FieldNode | null): void {
     this.stack.push(node ?? TOP);
+  }
+}
+
+/**
+ * The whole tree and the wanted fields' values from one dissection: a printer that filters and
+ * prints a tree must not dissect a frame twice, as the second time would be a revisit that
+ * knows what later frames said (a reply seen, a message reassembled) where a single pass does not.
+ */
+export class TeeTree implements Tree {
+  readonly full = true;
+
+  constructor(
+    readonly tree: FullTree,
+    readonly collector: FieldCollector,
+  ) {}
+
+  wants(): boolean {
+    return true;
+  }
+  add(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue, flags?: NodeFlag): void {
+    this.tree.add(def, tvb, offset, length, value, flags);
+    this.collector.add(def, tvb, offset, length, value);
+  }
+  push(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    this.tree.push(def, tvb, offset, length, value);
+    this.collector.push(def, tvb, offset, length, value);
+  }
+  pop(length?: number, label?: string): void {
+    this.tree.pop(length, label);
+    this.collector.pop(length);
+  }
+  label(text: string): void {
+    this.tree.label(text);
+  }
+  labelLast(text: string): void {
+    this.tree.labelLast(text);
+  }
+  note(text: string, tvb: Tvb | null, offset: number, length: number, flags: NodeFlag): void {
+    this.tree.note(text, tvb, offset, length, flags);
+  }
+  unwind(): void {
+    this.tree.unwind();
+    this.collector.unwind();
+  }
+  current(): FieldNode | null {
+    return this.tree.current();
+  }
+  reopen(node: FieldNode | null): void {
+    this.tree.reopen(node);
+    this.collector.reopen();
   }
 }
 

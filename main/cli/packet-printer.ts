@@ -9,7 +9,7 @@ import {
   type FrameMeta,
   type PacketInfo,
 } from '../../app/dissect/packet-info.ts';
-import { FieldCollector, FullTree, NULL_TREE } from '../../app/dissect/tree.ts';
+import { FieldCollector, FullTree, NULL_TREE, TeeTree } from '../../app/dissect/tree.ts';
 import type { CompiledFilter } from '../../app/filter/compile.ts';
 import { FollowTap } from '../../app/follow/follow-tap.ts';
 import { followText } from '../../app/follow/follow-text.ts';
@@ -101,21 +101,29 @@ export class PacketPrinter {
     const meta = this.clock.next(batch, i);
     const bytes = recordBytes(batch, i);
     const { registry, state, options, collector, opts, out } = this;
+    const printTree = opts.mode === 'tree' && !this.writing && !opts.quiet;
+    // One dissection gives the tree and the fields (see TeeTree).
+    let tree = printTree || this.stats?.needsTree ? new FullTree() : null;
     let pinfo: PacketInfo | null = null;
     if (collector) {
       collector.reset();
-      pinfo = dissect(registry, meta, bytes, collector, state, options);
+      pinfo = dissect(registry, meta, bytes, tree ? new TeeTree(tree, collector) : collector, state, options);
       this.follow?.take(collector, meta, pinfo.malformed);
-      if (this.stats) this.takeStats(collector, meta, bytes, pinfo);
+      if (this.stats) {
+        const finalDst = finalIPv6Destination(pinfo, bytes);
+        this.stats.take(collector, meta, pinfo.layers, bytes, tree?.roots ?? null, pinfo.malformed, finalDst);
+      }
       if (this.filter && !this.filter.matches(collector, bytes)) return null;
     }
     if (this.writing || opts.quiet) return { meta, bytes };
     if (opts.mode === 'fields' && collector && pinfo) {
       out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, opts));
     } else if (opts.mode === 'tree') {
-      const tree = new FullTree();
-      dissect(registry, meta, bytes, tree, state, options);
-      for (const l of treeLines(tree.roots, 0, [], !opts.hex)) out.line(l);
+      if (!pinfo) {
+        tree = new FullTree();
+        dissect(registry, meta, bytes, tree, state, options);
+      }
+      for (const l of treeLines((tree as FullTree).roots, 0, [], !opts.hex)) out.line(l);
       out.line('');
     } else {
       const summarized = pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
@@ -126,17 +134,5 @@ export class PacketPrinter {
       out.line('');
     }
     return { meta, bytes };
-  }
-
-  private takeStats(collector: FieldCollector, meta: FrameMeta, bytes: Uint8Array, pinfo: PacketInfo): void {
-    const stats = this.stats as StatsTap;
-    let roots = null;
-    if (stats.needsTree) {
-      const tree = new FullTree();
-      dissect(this.registry, meta, bytes, tree, this.state, this.options);
-      roots = tree.roots;
-    }
-    const finalDst = finalIPv6Destination(pinfo, bytes);
-    stats.take(collector, meta, pinfo.layers, bytes, roots, pinfo.malformed, finalDst);
   }
 }

@@ -4,7 +4,7 @@ import { columnsOf } from '../../app/dissect/columns.ts';
 import { fieldText, nodeLabel } from '../../app/dissect/field-text.ts';
 import type { FieldDef } from '../../app/dissect/field.ts';
 import type { FrameMeta, PacketInfo } from '../../app/dissect/packet-info.ts';
-import type { FieldCollector, FieldNode } from '../../app/dissect/tree.ts';
+import { isShown, type FieldCollector, type FieldNode } from '../../app/dissect/tree.ts';
 import { hexByte } from '../../app/format/address.ts';
 import { formatDelta } from '../../app/format/time.ts';
 
@@ -77,7 +77,7 @@ export function treeLines(
   dataHex = false,
 ): string[] {
   for (const n of nodes) {
-    if (n.def?.hidden) continue;
+    if (!isShown(n)) continue;
     out.push(' '.repeat(depth * 4) + nodeLabel(n));
     if (dataHex && n.def?.abbrev === 'data' && n.length > 0) {
       out.push('');

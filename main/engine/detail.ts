@@ -1,7 +1,7 @@
 // Packet detail: the full tree of one frame as data the renderer can show and link to bytes.
 import { fieldText, nodeLabel } from '../../app/dissect/field-text.ts';
 import { FieldType } from '../../app/dissect/field.ts';
-import { FullTree, NodeFlag, type FieldNode } from '../../app/dissect/tree.ts';
+import { FullTree, isShown, NodeFlag, type FieldNode } from '../../app/dissect/tree.ts';
 import type { FrameDetail, TreeNodeDto } from '../../app/protocol/messages.ts';
 import type { CaptureSession } from './session.ts';
 
@@ -23,7 +23,8 @@ export function toDto(node: FieldNode): TreeNodeDto {
   const value = filterValue(node);
   if (value !== undefined) dto.value = value;
   if (node.flags & NodeFlag.Malformed) dto.malformed = true;
-  if (node.children?.length) dto.children = node.children.map(toDto);
+  const children = node.children?.filter(isShown);
+  if (children?.length) dto.children = children.map(toDto);
   return dto;
 }
 
@@ -34,7 +35,7 @@ export function frameDetail(session: CaptureSession, i: number): FrameDetail {
   const pinfo = session.dissectPacket(i, tree, bytes);
   return {
     number: i + 1,
-    tree: tree.roots.map(toDto),
+    tree: tree.roots.filter(isShown).map(toDto),
     sources: [{ name: 'Frame', bytes }, ...pinfo.sources],
   };
 }
