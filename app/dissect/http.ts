@@ -84,6 +84,9 @@ export const F = fields('http', {
 
 export const TEXT_LINES = fields('data-text-lines', { '': proto('Line-based text data') });
 export const MEDIA = fields('media', { '': proto('Media Type') });
+/** The image layers Wireshark names by their own protocols (their inner fields are not decoded). */
+const JFIF = fields('image-jfif', { '': proto('JPEG File Interchange Format') });
+const GIF = fields('image-gif', { '': proto('Compuserve GIF') });
 
 /** Header names (lower case) with a field of their own, as Wireshark's headers[] table. */
 const HEADER_FIELDS = new Map<string, FieldDef>([
@@ -1071,14 +1074,12 @@ function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): v
   if (type === 'image/jpeg') {
     layer = 'image-jfif';
     info = 'JPEG JFIF image';
-    tree.push(MEDIA[''], body, body.start, n);
-    if (tree.full) tree.label('JPEG File Interchange Format');
+    tree.push(JFIF[''], body, body.start, n);
     tree.pop();
   } else if (type === 'image/gif') {
     layer = 'image-gif';
     info = latin1(body.bytes, body.start, Math.min(body.end, body.start + 6));
-    tree.push(MEDIA[''], body, body.start, n);
-    if (tree.full) tree.label('Compuserve GIF');
+    tree.push(GIF[''], body, body.start, n);
     tree.pop();
   } else if (type === '') {
     dissectData(body, pinfo, tree);
@@ -1095,7 +1096,7 @@ function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): v
 }
 
 export const httpModule = {
-  fields: { ...F, textLines: TEXT_LINES[''], media: MEDIA[''] },
+  fields: { ...F, textLines: TEXT_LINES[''], media: MEDIA[''], jfif: JFIF[''], gif: GIF[''] },
   handoff(reg: Registry): void {
     for (const port of PORTS) reg.register('tcpPort', port, dissectHTTP);
     reg.heuristics.tcp.push(heuristicHTTP);

@@ -169,8 +169,21 @@ function addressText(def: FieldDef, v: Value): string {
 }
 
 /** The tree's top-level protocols below the frame itself. */
+/**
+ * The top-level items as tshark's phs tap sees them in its tree without a view: without the list
+ * of a reassembled IPv4 datagram's fragments, and with TCP's list of segments after the protocols
+ * of the message they carried (as tshark 4.0 counts them on the corpus).
+ */
 function topProtocols(roots: readonly FieldNode[]): string[] {
-  const names = roots.flatMap((n) => (n.def ? [n.def.abbrev] : []));
+  const nodes = roots.filter((n) => n.def && n.def.abbrev !== 'ip.fragments');
+  const segments = nodes.findIndex((n) => n.def?.abbrev === 'tcp.segments');
+  if (segments >= 0) {
+    // After the layers dissected from the reassembled bytes (a data source of their own).
+    let after = segments + 1;
+    while (after < nodes.length && (nodes[after] as FieldNode).source !== 0) after++;
+    nodes.splice(after - 1, 0, ...nodes.splice(segments, 1));
+  }
+  const names = nodes.map((n) => n.def?.abbrev ?? '');
   return names[0] === 'frame' ? names.slice(1) : names;
 }
 

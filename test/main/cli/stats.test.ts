@@ -1,7 +1,7 @@
 // -z io,phs, conv and endpoints on the command line, byte for byte against tshark's own output:
 // Ethernet with VLANs, a VXLAN tunnel (every address twice), IPv4, IPv6, TCP and UDP captures,
 // ICMP errors (their quoted packet is not counted), an IPv6 routing header (TCP and UDP count the
-// final destination), filters, and bad arguments.
+// final destination), reassembled TCP messages and IPv4 datagrams, filters, and bad arguments.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,12 @@ const FILES = [
   'pcpp__tcp-malformed.pcap',
   'tcpdump__dns_udp.pcap',
   'tcpdump__ipv6-routing-header.pcap',
+  // Reassembly: TCP's list of segments after the message's layers, no IPv4 fragment list; images.
+  'packetnet__ipv6_http.pcap',
+  'pcpp__tls.pcap',
+  'pcpp__ip4_fragments.pcap',
+  'pcpp__raw_ip.pcap',
+  'pcpp__four_ipv6_http_streams.pcap',
 ];
 
 describe.runIf(oracleReady)('statistics on the command line', () => {
