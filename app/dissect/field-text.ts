@@ -174,10 +174,10 @@ export function nodeLabel(node: FieldNode): string {
  * label made from the field (label_fill) after the name.
  */
 function markedLabel(label: string, namePos = 0): string {
-  if (utf8Length(label) < LABEL_LENGTH) return label;
+  if (fitsLabel(label)) return label;
   if (namePos === 0 && label.startsWith('[') && label.endsWith(']')) {
     const inner = label.slice(1, -1);
-    return utf8Length(inner) < LABEL_LENGTH ? label : `[${markedLabel(inner)}]`;
+    return fitsLabel(inner) ? label : `[${markedLabel(inner)}]`;
   }
   return cutToBytes(`${label.slice(0, namePos)} [truncated]${label.slice(namePos)}`, TRUNCATED_LENGTH);
 }
@@ -190,12 +190,13 @@ export function labelBytes(label: string): string {
 /** UTF-8 bytes of a UTF-16 unit: a surrogate pair's two count 4. */
 const unitBytes = (c: number): number => (c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3);
 
-function utf8Length(text: string): number {
-  // No character takes more than 3 bytes a unit: a short text cannot be long in bytes.
-  if (text.length * 3 < LABEL_LENGTH) return text.length;
+/** Whether `text` fits Wireshark's label buffer (fewer than ITEM_LABEL_LENGTH UTF-8 bytes). */
+function fitsLabel(text: string): boolean {
+  // No unit takes more than 3 bytes: a short text fits without counting.
+  if (text.length * 3 < LABEL_LENGTH) return true;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) bytes += unitBytes(text.charCodeAt(i));
-  return bytes;
+  return bytes < LABEL_LENGTH;
 }
 
 /** The longest start of `text` within `max` UTF-8 bytes, not splitting a character. */

@@ -42,6 +42,13 @@ export const AF = fields('tcp', {
     generated: true,
   },
   'analysis.initial_rtt': { name: 'iRTT', type: FieldType.RelTime, unit: 'seconds', generated: true },
+  'analysis.rto': {
+    name: 'The RTO for this segment was',
+    type: FieldType.RelTime,
+    unit: 'seconds',
+    generated: true,
+  },
+  'analysis.rto_frame': { name: 'RTO based on delta from frame', type: FieldType.FrameNum, generated: true },
   'analysis.bytes_in_flight': uint('Bytes in flight', 32, { generated: true }),
   'analysis.push_bytes_sent': uint('Bytes sent since last PSH flag', 32, { generated: true }),
 });
@@ -89,9 +96,14 @@ export interface FrameAnalysis {
   /** Wireshark's bytes in flight (0: not shown) and bytes since the last PSH. */
   bytesInFlight: number;
   pushBytesSent: number;
-  /** The text of `[The RTT to ACK…]` and of `[iRTT…]` ('' when none). */
+  /** A retransmission's time since its flow's sequence number last advanced, and in which frame (0: none). */
+  rtoSec: number;
+  rtoNsec: number;
+  rtoFrame: number;
+  /** The text of `[The RTT to ACK…]`, of `[iRTT…]` and of `[The RTO…]` ('' when none). */
   ackRtt(): string;
   initialRtt(): string;
+  rto(): string;
 }
 
 /** Growable per-frame columns (indexed by frame number) of what the analysis found. */
@@ -104,6 +116,8 @@ class FrameColumns {
   bif = new Uint32Array(1024);
   push = new Uint32Array(1024);
   readonly dups = new Map<number, [number, number]>();
+  /** Retransmissions' RTO: [sec, nsec, frame the delta is from]. */
+  readonly rtos = new Map<number, [number, number, number]>();
 
   ensure(frame: number): void {
     if (frame < this.has.length) return;
@@ -143,6 +157,8 @@ const MAX_SACK_BLOCKS = 3;
 export class SeqAnalysis {
   private readonly nextseq: number[] = [];
   private readonly nextseqTime: number[] = [];
+  /** Per flow: the frame that first set the next sequence number, and its time (for the RTO). */
+  private readonly nextseqStamp: { frame: number; sec: number; nsec: number }[] = [];
   private readonly maxToBeAcked: number[] = [];
   private readonly lastack: number[] = [];
   private readonly lastackTime: number[] = [];
@@ -180,12 +196,18 @@ export class SeqAnalysis {
       irtt: false,
       bytesInFlight: 0,
       pushBytesSent: 0,
+      rtoSec: 0,
+      rtoNsec: 0,
+      rtoFrame: 0,
       ackRtt(): string {
         const some = this.rttSec !== 0 || this.rttNsec !== 0;
         return this.acksFrame !== 0 && some ? formatDelta(this.rttSec, this.rttNsec, 0, 0) : '';
       },
       initialRtt(): string {
         return this.irtt ? initialRttText(this.conv) : '';
+      },
+      rto(): string {
+        return this.rtoFrame !== 0 ? formatDelta(this.rtoSec, this.rtoNsec, 0, 0) : '';
       },
     };
   }
@@ -254,6 +276,10 @@ export class SeqAnalysis {
     r.rttNsec = x.rttNsec[frame] ?? 0;
     r.bytesInFlight = x.bif[frame] ?? 0;
     r.pushBytesSent = x.push[frame] ?? 0;
+    const rto = x.rtos.get(frame);
+    r.rtoSec = rto?.[0] ?? 0;
+    r.rtoNsec = rto?.[1] ?? 0;
+    r.rtoFrame = rto?.[2] ?? 0;
     r.conv = conv;
     r.irtt = this.firstRttParts[conv] !== undefined;
     return r;
@@ -367,6 +393,9 @@ export class SeqAnalysis {
         f |= A.OutOfOrder;
       else if (notAdvanced) f |= A.Retransmission;
     }
+    // Wireshark's RTO: since the frame that set the flow's next sequence number (shown when not zero).
+    const stamp = this.nextseqStamp[fwd];
+    const rto = f & A.Retransmission && stamp ? [ts.sec - stamp.sec, ts.nsec - stamp.nsec] : null;
 
     const next = seq + seglen + (flags & (SYN | FIN) ? 1 : 0);
     const fwdList = (this.unacked[fwd] ??= []);
@@ -377,6 +406,8 @@ export class SeqAnalysis {
     if ((!known || next > nextseq) && !(flags & RST) && !probe) {
       this.nextseq[fwd] = next;
       this.nextseqTime[fwd] = time;
+      // tshark 4.0 measures a retransmission's RTO from the flow's first such frame, not the latest.
+      this.nextseqStamp[fwd] ??= { frame, sec: ts.sec, nsec: ts.nsec };
     }
     // The highest sequence number the other side may acknowledge moves only with a segment that
     // starts where it stood (Wireshark's maxseqtobeacked): data after a retransmission's hole
@@ -399,6 +430,8 @@ export class SeqAnalysis {
     x.has[frame] = 1;
     x.flags[frame] = f;
     if (f & A.DupAck) x.dups.set(frame, [dupNum, dupFrame]);
+    if (rto && stamp && (rto[0] !== 0 || rto[1] !== 0))
+      x.rtos.set(frame, [rto[0] ?? 0, rto[1] ?? 0, stamp.frame]);
     // An ACK in the same instant as its segment shows no RTT (Wireshark's zero time).
     x.acks[frame] = acked?.frame ?? 0;
     x.rttSec[frame] = acked ? ts.sec - acked.sec : 0;
@@ -568,6 +601,13 @@ export function analysisTree(a: FrameAnalysis, tvb: Tvb, o: number, pinfo: Packe
       // tshark 4.0 shows only the expert note; the flag's field is there for filters.
       tree.add(AF[key], tvb, o, 0, 1, NodeFlag.Hidden);
       expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
+      const rto = bit === A.Retransmission ? a.rto() : '';
+      if (rto) {
+        tree.add(AF['analysis.rto'], tvb, o, 0, rto);
+        if (tree.full) tree.labelLast(`[The RTO for this segment was: ${rto} seconds]`);
+        tree.add(AF['analysis.rto_frame'], tvb, o, 0, a.rtoFrame);
+        if (tree.full) tree.labelLast(`[RTO based on delta from frame: ${a.rtoFrame}]`);
+      }
     }
     if (a.flags & A.DupAck) {
       tree.push(AF['analysis.duplicate_ack'], tvb, o, 0, 1);

@@ -63,6 +63,20 @@ function batchRecords(batches: RecordBatch[]): Rec[] {
   return batches.flatMap(recordsOf);
 }
 
+/** A capture session that keeps its batches and gaps, and the promise of its end event. */
+function recordingSession(options: ConstructorParameters<ReturnType<typeof addon>['CaptureSession']>[0]) {
+  const batches: RecordBatch[] = [];
+  const skipped: { packets: number; fromOffset: number }[] = [];
+  let resolve!: (e: EndEvent) => void;
+  const ended = new Promise<EndEvent>((r) => (resolve = r));
+  const session = new (addon().CaptureSession)(options, (e) => {
+    if (e.skipped) skipped.push(e.skipped);
+    if (e.type === 'batch') batches.push(e.batch);
+    else resolve(e);
+  });
+  return { session, batches, skipped, ended };
+}
+
 describe('ring capture on a veth', () => {
   test('1000 frames of four sizes: exact count, bytes, order, timestamps, file = batches', async () => {
     const frames = { count: 1000, sizes: [60, 100, 1000, 1514], dport: 7000 };
@@ -280,18 +294,13 @@ describe('ring capture on a veth', () => {
 
   test('a stalled JS thread: batches that find the queue full are counted and located, the file has all', async () => {
     const path = join(tmp.dir, 'stalled.pcap');
-    const batches: RecordBatch[] = [];
-    const skipped: { packets: number; fromOffset: number }[] = [];
-    let resolve!: (e: EndEvent) => void;
-    const ended = new Promise<EndEvent>((r) => (resolve = r));
-    const session = new (addon().CaptureSession)(
-      { iface: pair.host, output: path, filter: 'udp dst port 7040', queueBatches: 1, timeoutMs: 2 },
-      (e) => {
-        if (e.skipped) skipped.push(e.skipped);
-        if (e.type === 'batch') batches.push(e.batch);
-        else resolve(e);
-      },
-    );
+    const { session, batches, skipped, ended } = recordingSession({
+      iface: pair.host,
+      output: path,
+      filter: 'udp dst port 7040',
+      queueBatches: 1,
+      timeoutMs: 2,
+    });
     // The JS thread is blocked (spawnSync, then a wait) from before the first batch until after
     // the second: the first takes the queue's one slot, the second finds it full.
     const stall = (ms: number): void => {
@@ -323,18 +332,12 @@ describe('ring capture on a veth', () => {
 
   test('paused batches: packets only go to the file, and JS hears of them as one gap once it resumes on a quiet link', async () => {
     const path = join(tmp.dir, 'paused.pcap');
-    const batches: RecordBatch[] = [];
-    const skipped: { packets: number; fromOffset: number }[] = [];
-    let resolve!: (e: EndEvent) => void;
-    const ended = new Promise<EndEvent>((r) => (resolve = r));
-    const session = new (addon().CaptureSession)(
-      { iface: pair.host, output: path, filter: 'udp dst port 7041', timeoutMs: 2 },
-      (e) => {
-        if (e.skipped) skipped.push(e.skipped);
-        if (e.type === 'batch') batches.push(e.batch);
-        else resolve(e);
-      },
-    );
+    const { session, batches, skipped, ended } = recordingSession({
+      iface: pair.host,
+      output: path,
+      filter: 'udp dst port 7041',
+      timeoutMs: 2,
+    });
     expect(() => session.pauseBatches('yes' as unknown as boolean)).toThrow(/paused must be a boolean/);
     const before = sendRaw(pair, { count: 50, dport: 7041, sizes: [100] });
     await sleep(100);

@@ -1,7 +1,8 @@
 // The CLI is one pass, as tshark without -2: a frame printed with -V while a -Y filter or a
 // statistic also needs its fields is dissected once, so what it shows is what the first pass knew
 // (no reply seen later, a message reassembled on this very frame). And HTTP's request/response
-// records as tshark 4.0 keeps them, on a pipelined conversation checked against tshark itself.
+// records as tshark 4.0 keeps them, on a pipelined conversation checked against tshark itself, and
+// whole -V trees of corpus files.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,23 @@ describe('-V with a filter prints what -V alone prints', () => {
     expect(filtered.stdout).toBe(all.stdout);
     if (file === 'packetnet__ipv6_http.pcap') expect(filtered.stdout).toContain('Reassembled TCP Segments');
     if (file === 'pcpp__IcmpPackets.pcap') expect(filtered.stdout).not.toContain('No response seen');
+  });
+});
+
+describe.skipIf(!hasTshark)('-V against tshark on the corpus', () => {
+  // HTTP records and long labels cut and marked [truncated]; TCP analysis notes with the RTO of a
+  // retransmission; a reassembled response; DNS, ICMPv6, NTP.
+  it.each([
+    'pcpp__4KHttpRequests.pcap',
+    'pcpp__TcpPacketWithOptions.pcap',
+    'packetnet__ipv6_http.pcap',
+    'pcpp__DnsPackets.pcap',
+    'tcpdump__icmpv6.pcap',
+    'tcpdump__ntp.pcap',
+  ])('%s', (file) => {
+    const path = join(CORPUS_FILES, file);
+    const theirs = spawnSync('tshark', ['-r', path, '-V'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(trawl(['-r', path, '-V']).stdout).toBe(theirs.stdout);
   });
 });
 

@@ -25,6 +25,19 @@ async function setup(source: Partial<StandInOptions> = {}) {
   return { engine, events, provider, dir, frames };
 }
 
+/** A nanosecond capture of `frames`, one a second from 1700000000.123456789, and each record's offset. */
+function captureOf(frames: readonly { origLen: number; bytes: Uint8Array }[], name: string) {
+  const path = join(scratchDir('trawl-gap-'), name);
+  const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
+  const offsets = frames.map((f, i) => {
+    const at = writer.position();
+    writer.writePacket(1700000000 + i, 123456789, f.origLen, f.bytes);
+    return at;
+  });
+  writer.close();
+  return { path, offsets };
+}
+
 function until<T>(check: () => T | undefined | false, ms = 5000): Promise<T> {
   const deadline = Date.now() + ms;
   return new Promise((resolve, reject) => {
@@ -232,14 +245,7 @@ describe('live capture in the engine', () => {
 
   it('reads back from the file the records a capture skipped (JS fell behind)', async () => {
     const frames = (await framesOf(SOURCE)).slice(0, 5);
-    const path = join(scratchDir('trawl-gap-'), 'gap.pcap');
-    const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
-    const offsets = frames.map((f, i) => {
-      const at = writer.position();
-      writer.writePacket(1700000000 + i, 123456789, f.origLen, f.bytes);
-      return at;
-    });
-    writer.close();
+    const { path, offsets } = captureOf(frames, 'gap.pcap');
     const { batch, rest } = readGap(path, { packets: 3, fromOffset: offsets[1] ?? 0 }, 1);
     expect(rest).toBeNull();
     expect(batch.count).toBe(3);
@@ -257,15 +263,7 @@ describe('live capture in the engine', () => {
   });
 
   it('a full queue turns batches into gaps and pauses the capture until the index has caught up', async () => {
-    const frames = (await framesOf(SOURCE)).slice(0, 6);
-    const path = join(scratchDir('trawl-gap-'), 'paused.pcap');
-    const writer = createCaptureWriter(path, { linkType: 1, nanosecond: true });
-    const offsets = frames.map((f, i) => {
-      const at = writer.position();
-      writer.writePacket(1700000000 + i, 0, f.origLen, f.bytes);
-      return at;
-    });
-    writer.close();
+    const { path, offsets } = captureOf((await framesOf(SOURCE)).slice(0, 6), 'paused.pcap');
     const batchOf = (from: number, packets: number) =>
       readGap(path, { packets, fromOffset: offsets[from] ?? 0 }, 1).batch;
     const pauses: boolean[] = [];
