@@ -103,7 +103,7 @@ export class PacketPrinter {
     const { registry, state, options, collector, opts, out } = this;
     const printTree = opts.mode === 'tree' && !this.writing && !opts.quiet;
     // One dissection gives the tree and the fields (see TeeTree).
-    let tree = printTree || this.stats?.needsTree ? new FullTree() : null;
+    const tree = collector && (printTree || this.stats?.needsTree) ? new FullTree() : null;
     let pinfo: PacketInfo | null = null;
     if (collector) {
       collector.reset();
@@ -119,11 +119,9 @@ export class PacketPrinter {
     if (opts.mode === 'fields' && collector && pinfo) {
       out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, opts));
     } else if (opts.mode === 'tree') {
-      if (!pinfo) {
-        tree = new FullTree();
-        dissect(registry, meta, bytes, tree, state, options);
-      }
-      for (const l of treeLines((tree as FullTree).roots, 0, [], !opts.hex)) out.line(l);
+      const shown = tree ?? new FullTree();
+      if (!tree) dissect(registry, meta, bytes, shown, state, options);
+      for (const l of treeLines(shown.roots, 0, [], !opts.hex)) out.line(l);
       out.line('');
     } else {
       const summarized = pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
