@@ -18,8 +18,8 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kDefaultQueueBatches = 4;
 /** A batch is sent once it holds this many bytes (or when no block is ready). */
 constexpr size_t kBatchBytes = 8u << 20;
-/** Batches kept for reuse (as many as can be in flight, and one being filled), and the largest one kept. */
-constexpr size_t kPooledEvents = 8;
+/** Batches kept for reuse (as many as the default lets be in flight, one being filled, one spare), and the largest one kept. */
+constexpr size_t kPooledEvents = 6;
 constexpr size_t kPooledBytesMax = 2 * kBatchBytes;
 constexpr int kPollMs = 100;
 
