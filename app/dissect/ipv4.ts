@@ -27,9 +27,9 @@ import {
 import { AddrKind, type PacketInfo } from './packet-info.ts';
 import { dissectData } from './data.ts';
 import type { Registry } from './registry.ts';
-import { NULL_TREE, type Tree } from './tree.ts';
+import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
 import { Tvb } from './tvb.ts';
-import { FragmentTable } from './reassembly.ts';
+import { fragmentList, FragmentTable } from './reassembly.ts';
 import { formatIPv4, readIPv4 } from '../format/address.ts';
 
 export const DSCP_NAMES = names({
@@ -148,10 +148,17 @@ const CIPSO_TAGS = names({
 });
 
 export const F = fields('ip', {
-  fragments: text('IPv4 Fragments'),
-  fragment: { name: 'IPv4 Fragment', type: FieldType.FrameNum },
-  'fragment.count': uint('Fragment count', 32),
+  fragments: bytes('IPv4 Fragments', { generated: true }),
+  fragment: { name: 'IPv4 Fragment', type: FieldType.FrameNum, generated: true },
+  'fragment.overlap': {
+    name: 'Fragment overlap',
+    type: FieldType.Bool,
+    generated: true,
+    tf: ['True', 'False'],
+  },
+  'fragment.count': uint('Fragment count', 32, { generated: true }),
   'reassembled.length': uint('Reassembled IPv4 length', 32, { generated: true }),
+  'reassembled.data': bytes('Reassembled IPv4 data', { generated: true }),
   '': proto('Internet Protocol Version 4'),
   version: uint('Version', 8, { mask: 0xf0 }),
   hdr_len: uint('Header Length', 8),
@@ -227,6 +234,14 @@ export const F = fields('ip', {
   'cipso.categories': str('Categories'),
   'cipso.tag_data': bytes('Tag data'),
 });
+const FRAGMENT_FIELDS = {
+  list: F.fragments,
+  item: F.fragment,
+  overlap: F['fragment.overlap'],
+  count: F['fragment.count'],
+  length: F['reassembled.length'],
+  data: F['reassembled.data'],
+};
 
 const IPOPT = {
   EOL: 0,
@@ -474,6 +489,7 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
 
   if (optLen > 0 && detail) dissectOptions(tvb, pinfo, o + 20, optLen, tree);
+  const ipNode = tree.current();
   tree.pop();
 
   const payloadStart = o + hlen;
@@ -502,6 +518,7 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       protocol,
       fragOffset,
       flags,
+      ipNode,
     );
     if (!whole) {
       if (pinfo.wantInfo) {
@@ -550,6 +567,7 @@ function reassemble(
   protocol: number,
   fragOffset: number,
   flags: number,
+  ipNode: FieldNode | null,
 ): Tvb | null {
   const length = payload.reportedRemaining(payloadStart);
   if (pinfo.inError || payload.remaining(payloadStart) < length) return null; // not all captured
@@ -560,19 +578,10 @@ function reassemble(
   if (!whole) return null;
   const source = pinfo.addSource('Reassembled IPv4', whole.data);
   const data = new Tvb(whole.data, 0, whole.data.length, whole.data.length, source);
-  if (tree.full) {
-    const list = whole.fragments.map((f) => `#${f.frame}(${f.length})`).join(', ');
-    tree.push(F.fragments, data, 0, whole.data.length);
-    tree.label(`[${whole.fragments.length} IPv4 Fragments (${whole.data.length} bytes): ${list}]`);
-    for (const f of whole.fragments) tree.add(F.fragment, data, 0, 0, f.frame);
-    tree.add(F['fragment.count'], data, 0, 0, whole.fragments.length);
-    tree.add(F['reassembled.length'], data, 0, 0, whole.data.length);
-    tree.pop();
-  } else {
-    for (const f of whole.fragments) tree.add(F.fragment, data, 0, 0, f.frame);
-    tree.add(F['fragment.count'], data, 0, 0, whole.fragments.length);
-    tree.add(F['reassembled.length'], data, 0, 0, whole.data.length);
-  }
+  // Inside the IPv4 item, as tshark shows it.
+  tree.reopen(ipNode);
+  fragmentList(data, tree, FRAGMENT_FIELDS, whole.fragments);
+  tree.pop();
   return data;
 }
 

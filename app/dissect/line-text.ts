@@ -2,7 +2,7 @@
 // tvb_find_line_end, data-text-lines, reassembled fragment lists, and how an exception inside a
 // TCP payload shows.
 import { expertInfo, noteFault } from './dissect.ts';
-import { fields, proto, text, type FieldDef } from './field.ts';
+import { fields, proto, text } from './field.ts';
 import { TEXT_LINES } from './http.ts';
 import type { PacketInfo } from './packet-info.ts';
 import { tcpLayer } from './tcp.ts';
@@ -86,40 +86,5 @@ export function dataTextLines(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
     o = l.next;
   }
   if (tree.full) tree.label(`Line-based text data (${lines} lines)`);
-  tree.pop();
-}
-
-/** The fields of a message put together from several frames (Wireshark's fragment_items). */
-export interface FragmentFields {
-  list: FieldDef;
-  item: FieldDef;
-  count: FieldDef;
-  length: FieldDef;
-}
-
-/** process_reassembled_data's list: `[2 DATA fragments (616 bytes): #23(308), #25(308)]`. */
-export function fragmentList(
-  tvb: Tvb,
-  tree: Tree,
-  defs: FragmentFields,
-  pieces: readonly { frame: number; length: number }[],
-): void {
-  const total = pieces.reduce((n, p) => n + p.length, 0);
-  tree.push(defs.list, tvb, tvb.start, 0);
-  if (tree.full) {
-    const list = pieces.map((p) => `#${p.frame}(${p.length})`).join(', ');
-    tree.label(`[${pieces.length} DATA fragment${pieces.length === 1 ? '' : 's'} (${total} bytes): ${list}]`);
-  }
-  let at = 0;
-  for (const p of pieces) {
-    tree.add(defs.item, tvb, tvb.start, 0, p.frame);
-    if (tree.full)
-      tree.labelLast(`[Frame: ${p.frame}, payload: ${at}-${at + p.length - 1} (${p.length} bytes)]`);
-    at += p.length;
-  }
-  tree.add(defs.count, tvb, tvb.start, 0, pieces.length);
-  if (tree.full) tree.labelLast(`[DATA fragment count: ${pieces.length}]`);
-  tree.add(defs.length, tvb, tvb.start, 0, total);
-  if (tree.full) tree.labelLast(`[Reassembled DATA length: ${total}]`);
   tree.pop();
 }

@@ -4,7 +4,8 @@
 // Format) is not dissected.
 import { fields, proto, str, text, uint, FieldType, type FieldSpec } from './field.ts';
 import { firstPass } from './ip-proto.ts';
-import { findLineEnd, fragmentList, matchedPort, payloadFault, type LineEnd } from './line-text.ts';
+import { findLineEnd, matchedPort, payloadFault, type LineEnd } from './line-text.ts';
+import { fragmentList } from './reassembly.ts';
 import { asciiString, formatAsciiText } from './text-format.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';

@@ -3,6 +3,10 @@
 // whole from a new data source. Re-dissecting any frame gives the same answer (the engine does
 // that for every row it shows), so a fragment is recorded once per frame.
 
+import type { FieldDef } from './field.ts';
+import type { Tree } from './tree.ts';
+import type { Tvb } from './tvb.ts';
+
 interface Part {
   offset: number;
   bytes: Uint8Array;
@@ -17,10 +21,20 @@ interface FragmentSet {
   data: Uint8Array | null;
 }
 
+/** One frame's share of a reassembled message. */
+export interface FragmentPiece {
+  frame: number;
+  length: number;
+  /** Where it starts in the message (default: right after the piece before it). */
+  offset?: number;
+  /** It covers bytes an earlier piece already brought. */
+  overlap?: boolean;
+}
+
 export interface Reassembled {
   data: Uint8Array;
-  /** Frames that carried the fragments, in offset order, with their payload lengths. */
-  fragments: { frame: number; length: number }[];
+  /** Frames that carried the fragments, in offset order (then arrival), with their payload lengths. */
+  fragments: Required<FragmentPiece>[];
 }
 
 export class FragmentTable {
@@ -56,9 +70,14 @@ export class FragmentTable {
       }
     }
     if (set.completedIn !== frame || !set.data) return null;
+    let covered = 0;
     const fragments = [...set.parts.entries()]
       .sort((a, b) => a[1].offset - b[1].offset)
-      .map(([f, p]) => ({ frame: f, length: p.bytes.length }));
+      .map(([f, p]) => {
+        const overlap = p.offset < covered;
+        covered = Math.max(covered, p.offset + p.bytes.length);
+        return { frame: f, length: p.bytes.length, offset: p.offset, overlap };
+      });
     return { data: set.data, fragments };
   }
 }
@@ -75,4 +94,53 @@ function assemble(set: FragmentSet): Uint8Array | null {
   const out = new Uint8Array(set.total);
   for (const p of parts) out.set(p.bytes.subarray(0, Math.max(0, set.total - p.offset)), p.offset);
   return out;
+}
+
+/** The fields of a message put together from several frames (Wireshark's fragment_items). */
+export interface FragmentFields {
+  list: FieldDef;
+  item: FieldDef;
+  count: FieldDef;
+  length: FieldDef;
+  /** Where the protocol has them: a piece's overlap flag, and the whole message's bytes. */
+  overlap?: FieldDef;
+  data?: FieldDef;
+}
+
+/**
+ * Wireshark's show_fragment_tree: `[6 IPv4 Fragments (8320 bytes): #1(1480), …]` with a line for
+ * each piece, the count and the length (and the overlap flags and the message's bytes where the
+ * protocol has those fields, `tvb` being the message then).
+ */
+export function fragmentList(
+  tvb: Tvb,
+  tree: Tree,
+  defs: FragmentFields,
+  pieces: readonly FragmentPiece[],
+): void {
+  let at = 0;
+  const spans = pieces.map((p) => {
+    const from = p.offset ?? at;
+    at = from + p.length;
+    return { ...p, from };
+  });
+  const total = spans.reduce((n, p) => Math.max(n, p.from + p.length), 0);
+  const noun = pieces.length === 1 ? defs.list.name.replace(/s$/, '') : defs.list.name;
+  // The list covers the message where `tvb` is the message (tshark prints its bytes for it).
+  tree.push(defs.list, tvb, tvb.start, defs.data ? total : 0);
+  if (tree.full) {
+    const list = pieces.map((p) => `#${p.frame}(${p.length})`).join(', ');
+    tree.label(`[${pieces.length} ${noun} (${total} bytes): ${list}]`);
+  }
+  for (const p of spans) {
+    const label = `[Frame: ${p.frame}, payload: ${p.from}-${p.from + p.length - 1} (${p.length} bytes)]`;
+    tree.push(defs.item, tvb, tvb.start, 0, p.frame);
+    if (tree.full) tree.label(label);
+    if (p.overlap && defs.overlap) tree.add(defs.overlap, tvb, tvb.start, 0, true);
+    tree.pop();
+  }
+  tree.add(defs.count, tvb, tvb.start, 0, pieces.length);
+  tree.add(defs.length, tvb, tvb.start, 0, total);
+  if (defs.data) tree.add(defs.data, tvb, tvb.start, total);
+  tree.pop();
 }

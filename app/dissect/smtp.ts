@@ -4,7 +4,8 @@
 // to TLS, as tshark 4.0 shows them. The message itself (Internet Message Format) is not dissected.
 import { fields, names, proto, str, text, uint, FieldType, type FieldSpec } from './field.ts';
 import { expert, firstPass } from './ip-proto.ts';
-import { dataTextLines, findLineEnd, fragmentList, matchedPort, payloadFault } from './line-text.ts';
+import { dataTextLines, findLineEnd, matchedPort, payloadFault } from './line-text.ts';
+import { fragmentList } from './reassembly.ts';
 import { asciiString, formatAsciiText } from './text-format.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';

@@ -170,12 +170,11 @@ function addressText(def: FieldDef, v: Value): string {
 
 /** The tree's top-level protocols below the frame itself. */
 /**
- * The top-level items as tshark's phs tap sees them in its tree without a view: without the list
- * of a reassembled IPv4 datagram's fragments, and with TCP's list of segments after the protocols
- * of the message they carried (as tshark 4.0 counts them on the corpus).
+ * The top-level items as tshark's phs tap sees them in its tree without a view: TCP's list of
+ * segments after the protocols of the message they carried (as tshark 4.0 counts them on the corpus).
  */
 function topProtocols(roots: readonly FieldNode[]): string[] {
-  const nodes = roots.filter((n) => n.def && n.def.abbrev !== 'ip.fragments');
+  const nodes = roots.filter((n) => n.def);
   const segments = nodes.findIndex((n) => n.def?.abbrev === 'tcp.segments');
   if (segments >= 0) {
     // After the layers dissected from the reassembled bytes (a data source of their own).

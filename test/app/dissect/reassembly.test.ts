@@ -46,8 +46,8 @@ describe('IPv4 reassembly', () => {
     expect(table.add('k', 2, 8, b, false)?.data).toEqual(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
     expect(table.add('k', 1, 0, a, true)).toBeNull();
     expect(table.add('k', 2, 8, b, false)?.fragments).toEqual([
-      { frame: 1, length: 8 },
-      { frame: 2, length: 2 },
+      { frame: 1, length: 8, offset: 0, overlap: false },
+      { frame: 2, length: 2, offset: 8, overlap: false },
     ]);
     // The same key later in the capture is a new datagram (IP ids wrap).
     expect(table.add('k', 9, 8, b, false)).toBeNull();
