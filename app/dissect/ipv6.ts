@@ -1,5 +1,5 @@
 // Internet Protocol version 6 (RFC 8200) with its extension headers: hop-by-hop and destination
-// options (jumbograms, RFC 2675), routing (types 0, 2 and 4), fragments (shown, not reassembled).
+// options (jumbograms, RFC 2675), routing (types 0, 2 and 4), fragments (reassembled as tshark does).
 import { dissectData } from './data.ts';
 import { bitPicture } from './field-text.ts';
 import {
@@ -11,6 +11,7 @@ import {
   ipv6,
   names,
   proto,
+  FieldType,
   str,
   text,
   uint,
@@ -22,7 +23,8 @@ import { AddrKind, type PacketInfo } from './packet-info.ts';
 import { ETHERTYPE_NAMES } from './ethertype.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
-import type { Tvb } from './tvb.ts';
+import { fragmentList, FragmentTable } from './reassembly.ts';
+import { Tvb } from './tvb.ts';
 import { formatIPv6, formatMac, hexByte, readIPv4 } from '../format/address.ts';
 import { macWithName } from '../format/mac-names.ts';
 
@@ -79,6 +81,17 @@ const YES_NO = ['Yes', 'No'] as const;
 
 export const F = fields('ipv6', {
   '': proto('Internet Protocol Version 6'),
+  fragments: { ...text('IPv6 Fragments'), generated: true },
+  fragment: { name: 'IPv6 Fragment', type: FieldType.FrameNum, generated: true },
+  'fragment.overlap': {
+    name: 'Fragment overlap',
+    type: FieldType.Bool,
+    generated: true,
+    tf: ['True', 'False'],
+  },
+  'fragment.count': uint('Fragment count', 32, { generated: true }),
+  'reassembled.length': uint('Reassembled IPv6 length', 32, { generated: true }),
+  'reassembled.data': bytes('Reassembled IPv6 data', { generated: true }),
   version: uint('Version', 8, { mask: 0xf0 }),
   tclass: hex('Traffic Class', 32, { mask: 0x0ff00000 }),
   'tclass.dscp': uint('Differentiated Services Codepoint', 32, { mask: 0x0fc00000, strings: DSCP_NAMES }),
@@ -295,6 +308,8 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   let p = o + 40;
   let fragmentInfo = '';
   let stopped = false;
+  /** The datagram this frame's fragment completed. */
+  let whole: Tvb | null = null;
   for (;;) {
     // A fault in an extension header is that header's (tshark names it in the Malformed line).
     pinfo.currentProto = EXT_NAMES.get(next) ?? '';
@@ -322,15 +337,25 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       const r = dissectFragment(ipTvb, p, pinfo, tree);
       next = r.next;
       p += 8;
-      if (r.offset !== 0) {
+      if (r.offset === 0 && !r.more) continue;
+      // As Wireshark: a fragment is reassembled when all its bytes were captured (and it is not
+      // quoted in an ICMPv6 error); a first fragment that cannot be is dissected as it is.
+      const fragment = ipTvb.sub(p);
+      if (!pinfo.inError && fragment.remaining(p) >= fragment.reportedRemaining(p)) {
+        whole = reassemble(fragment, p, o, r, pinfo, tree);
+        if (!whole) stopped = true;
+      } else if (r.offset !== 0) {
+        stopped = true;
+      } else {
+        ext.fragmented = true;
+        continue;
+      }
+      if (stopped) {
         fragmentInfo = `IPv6 fragment (off=${r.offset * 8} more=${r.more ? 'y' : 'n'} ident=0x${r.ident
           .toString(16)
           .padStart(8, '0')} nxt=${next})`;
-        stopped = true;
-        break;
       }
-      if (r.more) ext.fragmented = true;
-      continue;
+      break;
     }
     break;
   }
@@ -345,7 +370,7 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
 
   const used = ipTvb === tvb ? tvb.remaining(o) : Math.min(ipTvb.reportedEnd - o, tvb.remaining(o));
-  const payload = ipTvb.sub(p);
+  const payload = whole ?? ipTvb.sub(p);
   if (stopped) {
     if (pinfo.wantInfo) pinfo.setInfo(fragmentInfo);
     dissectData(payload, pinfo, tree);
@@ -364,7 +389,7 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   l.bytes = b;
   l.ttl = hlim;
   l.fragmented = ext.fragmented;
-  l.payloadLength = payload.reportedRemaining(p);
+  l.payloadLength = payload.reportedRemaining(payload.start);
   if (pinfo.registry.call('ipProto', next, payload, pinfo, tree) < 0) {
     if (pinfo.wantInfo) pinfo.setInfo(`Unknown IP Protocol: ${ipProtoName(next)} (${next})`);
     dissectData(payload, pinfo, tree);
@@ -675,6 +700,38 @@ function dissectRouting(tvb: Tvb, o: number, ext: ExtState, pinfo: PacketInfo, t
   }
   tree.pop(undefined, `Routing Header for IPv6 (${typeName})`);
   return nxt;
+}
+
+const FRAGMENT_FIELDS = {
+  list: F.fragments,
+  item: F.fragment,
+  overlap: F['fragment.overlap'],
+  count: F['fragment.count'],
+  length: F['reassembled.length'],
+  data: F['reassembled.data'],
+};
+
+/**
+ * Adds the fragment at `p` (after its header) to the capture's IPv6 fragment table; when it
+ * completes the datagram, lists the fragments and returns the datagram as a new data source.
+ */
+function reassemble(
+  tvb: Tvb,
+  p: number,
+  o: number,
+  r: { offset: number; more: boolean; ident: number },
+  pinfo: PacketInfo,
+  tree: Tree,
+): Tvb | null {
+  const table = pinfo.state.of('ipv6.fragments', () => new FragmentTable());
+  const key = `${formatIPv6(tvb.bytes, o + 8)}>${formatIPv6(tvb.bytes, o + 24)}#${r.ident}`;
+  const bytes = tvb.bytes.subarray(p, tvb.end);
+  const done = table.add(key, pinfo.meta.number, r.offset * 8, bytes, r.more);
+  if (!done) return null;
+  const source = pinfo.addSource('Reassembled IPv6', done.data);
+  const data = new Tvb(done.data, 0, done.data.length, done.data.length, source);
+  fragmentList(data, tree, FRAGMENT_FIELDS, done.fragments);
+  return data;
 }
 
 function dissectFragment(

@@ -108,12 +108,14 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   if (detail) {
     const sum = tvb.u16(o + 6);
     if (sum === 0) {
+      // Zero means "none" over IPv4 (and in a quoted packet); over IPv6 it is illegal.
+      const illegal = layer.kind === AddrKind.IPv6 && !pinfo.inError;
       tree.push(F.checksum, tvb, o + 6, 2, sum);
-      const v6 = layer.kind === AddrKind.IPv6;
-      if (tree.full) tree.label(`Checksum: 0x0000 [${v6 ? 'illegal' : 'zero-value ignored'}]`);
-      tree.add(F['checksum.status'], tvb, o + 6, 2, v6 ? 4 : 3, NodeFlag.Generated);
-      if (tree.full) tree.labelLast(`[Checksum Status: ${v6 ? 'Illegal' : 'Not present'}]`);
-      if (v6) expert(pinfo, tree, tvb, o + 6, 2, 'Error', 'Checksum', 'Illegal checksum value (0)');
+      if (tree.full)
+        tree.label(`Checksum: 0x0000 [${illegal ? 'zero-value illegal' : 'zero-value ignored'}]`);
+      if (illegal) expert(pinfo, tree, tvb, o + 6, 2, 'Error', 'Checksum', 'Illegal checksum value (0)');
+      tree.add(F['checksum.status'], tvb, o + 6, illegal ? 0 : 2, illegal ? 4 : 3, NodeFlag.Generated);
+      if (tree.full) tree.labelLast(`[Checksum Status: ${illegal ? 'Illegal' : 'Not present'}]`);
       tree.pop();
     } else {
       tree.add(F.checksum, tvb, o + 6, 2, sum);
@@ -123,6 +125,9 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     }
   } else {
     tvb.need(o + 6, 2);
+  }
+  if (wantInfo && layer.kind === AddrKind.IPv6 && !pinfo.inError && tvb.u16(o + 6) === 0) {
+    pinfo.setInfo(`${pinfo.info} [ILLEGAL CHECKSUM (0)]`);
   }
 
   const stream = udpStream(pinfo, sport, dport);
