@@ -153,6 +153,9 @@ CaptureSession::CaptureSession(const Napi::CallbackInfo& info) : Napi::ObjectWra
                                           Unref();
                                         });
   thread_ = std::thread([this] { Run(); });
+  // Named before the constructor returns, not when the thread first runs: whoever looks for it by
+  // name (the tests check its priority) finds it at once.
+  pthread_setname_np(thread_.native_handle(), "trawl-capture");
 }
 
 CaptureSession::~CaptureSession() {
@@ -276,7 +279,6 @@ void CaptureSession::SendBatch(std::unique_ptr<CaptureEvent> batch) {
 }
 
 void CaptureSession::Run() {
-  pthread_setname_np(pthread_self(), "trawl-capture");
   const auto start = Clock::now();
   auto lastStats = start;
   const CaptureFault* failure = nullptr;
