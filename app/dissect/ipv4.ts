@@ -1,19 +1,6 @@
 // Internet Protocol version 4 (RFC 791): header, options, fragments (reassembled as Wireshark does).
 import { bitPicture } from './field-text.ts';
-import {
-  bool,
-  bytes,
-  fields,
-  FieldType,
-  hex,
-  ipv4,
-  names,
-  proto,
-  str,
-  text,
-  uint,
-  type FieldDef,
-} from './field.ts';
+import { bool, bytes, fields, hex, ipv4, names, proto, str, text, uint, type FieldDef } from './field.ts';
 import {
   be16,
   dispatchIpProto,
@@ -29,7 +16,7 @@ import { dissectData } from './data.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
 import { Tvb } from './tvb.ts';
-import { fragmentList, FragmentTable } from './reassembly.ts';
+import { fragmentList, FragmentTable, ipFragmentFields, ipFragmentSpecs } from './reassembly.ts';
 import { formatIPv4, readIPv4 } from '../format/address.ts';
 
 export const DSCP_NAMES = names({
@@ -148,17 +135,8 @@ const CIPSO_TAGS = names({
 });
 
 export const F = fields('ip', {
-  fragments: bytes('IPv4 Fragments', { generated: true }),
-  fragment: { name: 'IPv4 Fragment', type: FieldType.FrameNum, generated: true },
-  'fragment.overlap': {
-    name: 'Fragment overlap',
-    type: FieldType.Bool,
-    generated: true,
-    tf: ['True', 'False'],
-  },
-  'fragment.count': uint('Fragment count', 32, { generated: true }),
-  'reassembled.length': uint('Reassembled IPv4 length', 32, { generated: true }),
-  'reassembled.data': bytes('Reassembled IPv4 data', { generated: true }),
+  // tshark 4.0 prints the IPv4 list's bytes for ip.fragments (IPv6's is a plain item).
+  ...ipFragmentSpecs('IPv4', bytes('IPv4 Fragments')),
   '': proto('Internet Protocol Version 4'),
   version: uint('Version', 8, { mask: 0xf0 }),
   hdr_len: uint('Header Length', 8),
@@ -234,14 +212,7 @@ export const F = fields('ip', {
   'cipso.categories': str('Categories'),
   'cipso.tag_data': bytes('Tag data'),
 });
-const FRAGMENT_FIELDS = {
-  list: F.fragments,
-  item: F.fragment,
-  overlap: F['fragment.overlap'],
-  count: F['fragment.count'],
-  length: F['reassembled.length'],
-  data: F['reassembled.data'],
-};
+const FRAGMENT_FIELDS = ipFragmentFields(F);
 
 const IPOPT = {
   EOL: 0,

@@ -11,7 +11,6 @@ import {
   ipv6,
   names,
   proto,
-  FieldType,
   str,
   text,
   uint,
@@ -23,7 +22,7 @@ import { AddrKind, type PacketInfo } from './packet-info.ts';
 import { ETHERTYPE_NAMES } from './ethertype.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
-import { fragmentList, FragmentTable } from './reassembly.ts';
+import { fragmentList, FragmentTable, ipFragmentFields, ipFragmentSpecs } from './reassembly.ts';
 import { Tvb } from './tvb.ts';
 import { formatIPv6, formatMac, hexByte, readIPv4 } from '../format/address.ts';
 import { macWithName } from '../format/mac-names.ts';
@@ -81,17 +80,7 @@ const YES_NO = ['Yes', 'No'] as const;
 
 export const F = fields('ipv6', {
   '': proto('Internet Protocol Version 6'),
-  fragments: { ...text('IPv6 Fragments'), generated: true },
-  fragment: { name: 'IPv6 Fragment', type: FieldType.FrameNum, generated: true },
-  'fragment.overlap': {
-    name: 'Fragment overlap',
-    type: FieldType.Bool,
-    generated: true,
-    tf: ['True', 'False'],
-  },
-  'fragment.count': uint('Fragment count', 32, { generated: true }),
-  'reassembled.length': uint('Reassembled IPv6 length', 32, { generated: true }),
-  'reassembled.data': bytes('Reassembled IPv6 data', { generated: true }),
+  ...ipFragmentSpecs('IPv6', text('IPv6 Fragments')),
   version: uint('Version', 8, { mask: 0xf0 }),
   tclass: hex('Traffic Class', 32, { mask: 0x0ff00000 }),
   'tclass.dscp': uint('Differentiated Services Codepoint', 32, { mask: 0x0fc00000, strings: DSCP_NAMES }),
@@ -702,14 +691,7 @@ function dissectRouting(tvb: Tvb, o: number, ext: ExtState, pinfo: PacketInfo, t
   return nxt;
 }
 
-const FRAGMENT_FIELDS = {
-  list: F.fragments,
-  item: F.fragment,
-  overlap: F['fragment.overlap'],
-  count: F['fragment.count'],
-  length: F['reassembled.length'],
-  data: F['reassembled.data'],
-};
+const FRAGMENT_FIELDS = ipFragmentFields(F);
 
 /**
  * Adds the fragment at `p` (after its header) to the capture's IPv6 fragment table; when it

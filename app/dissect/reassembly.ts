@@ -3,7 +3,7 @@
 // whole from a new data source. Re-dissecting any frame gives the same answer (the engine does
 // that for every row it shows), so a fragment is recorded once per frame.
 
-import type { FieldDef } from './field.ts';
+import { bytes, FieldType, uint, type FieldDef, type FieldSpec } from './field.ts';
 import type { Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 
@@ -143,4 +143,36 @@ export function fragmentList(
   tree.add(defs.length, tvb, tvb.start, 0, total);
   if (defs.data) tree.add(defs.data, tvb, tvb.start, total);
   tree.pop();
+}
+
+/** The fields of an IP version's fragment list (`ip.fragments`, `ipv6.fragment.count`, …). */
+export function ipFragmentSpecs(version: 'IPv4' | 'IPv6', list: FieldSpec) {
+  const generated = true;
+  return {
+    fragments: { ...list, generated },
+    fragment: { name: `${version} Fragment`, type: FieldType.FrameNum, generated },
+    'fragment.overlap': {
+      name: 'Fragment overlap',
+      type: FieldType.Bool,
+      generated,
+      tf: ['True', 'False'] as const,
+    },
+    'fragment.count': uint('Fragment count', 32, { generated }),
+    'reassembled.length': uint(`Reassembled ${version} length`, 32, { generated }),
+    'reassembled.data': bytes(`Reassembled ${version} data`, { generated }),
+  };
+}
+
+/** The list's fields in a protocol's table made with ipFragmentSpecs. */
+export function ipFragmentFields(
+  f: Record<keyof ReturnType<typeof ipFragmentSpecs>, FieldDef>,
+): FragmentFields {
+  return {
+    list: f.fragments,
+    item: f.fragment,
+    overlap: f['fragment.overlap'],
+    count: f['fragment.count'],
+    length: f['reassembled.length'],
+    data: f['reassembled.data'],
+  };
 }
