@@ -130,10 +130,8 @@ export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   if (tree.wants(F.offset_shift)) tree.add(F.offset_shift, tvb, 0, 0, NO_SHIFT);
   if (tree.wants(F.time_epoch)) tree.add(F.time_epoch, tvb, 0, 0, formatEpoch(m.tsSec, m.tsNsec));
   if (tree.wants(F.time_delta) || tree.wants(F.time_delta_displayed)) {
-    // Every frame is displayed while dissecting: the previous displayed one is the previous one.
-    const delta = formatDelta(m.tsSec, m.tsNsec, m.prevSec, m.prevNsec);
-    tree.add(F.time_delta, tvb, 0, 0, delta);
-    tree.add(F.time_delta_displayed, tvb, 0, 0, delta);
+    tree.add(F.time_delta, tvb, 0, 0, formatDelta(m.tsSec, m.tsNsec, m.prevSec, m.prevNsec));
+    tree.add(F.time_delta_displayed, tvb, 0, 0, formatDelta(m.tsSec, m.tsNsec, m.shownSec, m.shownNsec));
   }
   if (tree.wants(F.time_relative)) {
     tree.add(F.time_relative, tvb, 0, 0, formatDelta(m.tsSec, m.tsNsec, m.refSec, m.refNsec));

@@ -22,6 +22,9 @@ export interface FrameMeta {
   /** Time of the previous frame (for frame.time_delta). */
   prevSec: number;
   prevNsec: number;
+  /** Time of the previous displayed frame (for frame.time_delta_displayed): the previous one when all are. */
+  shownSec: number;
+  shownNsec: number;
 }
 
 export const enum AddrKind {

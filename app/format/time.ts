@@ -45,10 +45,93 @@ export function formatAbsoluteUtc(sec: number, nsec: number): string {
 
 /** `2013-05-02 20:20:36.633914` (UTC), the packet list's absolute date and time. */
 export function formatDateTimeUtc(sec: number, nsec: number, digits = 6): string {
+  return formatAbsolute(sec, nsec, digits, true, 'ymd');
+}
+
+/** The Time column's formats, named as tshark's `-t` names them. */
+export const TIME_COLUMN_FORMATS = ['a', 'ad', 'adoy', 'd', 'dd', 'e', 'r', 'u', 'ud', 'udoy'] as const;
+export type TimeColumnFormat = (typeof TIME_COLUMN_FORMATS)[number];
+
+/** A packet's time and the times its Time column may be measured from. */
+export interface PacketTimes {
+  tsSec: number;
+  tsNsec: number;
+  /** The first packet's (relative). */
+  refSec: number;
+  refNsec: number;
+  /** The previous captured packet's (delta). */
+  prevSec: number;
+  prevNsec: number;
+  /** The previous displayed packet's (delta displayed). */
+  shownSec: number;
+  shownNsec: number;
+}
+
+/**
+ * The Time column in `format` with `digits` fraction digits (truncated, as Wireshark does);
+ * `hms` writes relative and delta times as `1h  2m  3.000000s` (tshark's `-u hms`).
+ */
+export function formatTimeColumn(
+  t: PacketTimes,
+  format: TimeColumnFormat,
+  digits: number,
+  hms = false,
+): string {
+  const seconds = (sec: number, nsec: number): string =>
+    hms ? formatHms(t.tsSec, t.tsNsec, sec, nsec, digits) : formatDelta(t.tsSec, t.tsNsec, sec, nsec, digits);
+  switch (format) {
+    case 'r':
+      return seconds(t.refSec, t.refNsec);
+    case 'd':
+      return seconds(t.prevSec, t.prevNsec);
+    case 'dd':
+      return seconds(t.shownSec, t.shownNsec);
+    case 'e':
+      return formatDelta(t.tsSec, t.tsNsec, 0, 0, digits);
+    case 'a':
+    case 'u':
+      return formatAbsolute(t.tsSec, t.tsNsec, digits, format === 'u', 'none');
+    case 'ad':
+    case 'ud':
+      return formatAbsolute(t.tsSec, t.tsNsec, digits, format === 'ud', 'ymd');
+    default:
+      return formatAbsolute(t.tsSec, t.tsNsec, digits, format === 'udoy', 'doy');
+  }
+}
+
+/** `a - b` as `7m  8.263441s` or `1h  0m  5.000000s` (Wireshark's hours/minutes/seconds). */
+function formatHms(aSec: number, aNsec: number, bSec: number, bNsec: number, digits: number): string {
+  const text = formatDelta(aSec, aNsec, bSec, bNsec, digits);
+  const negative = text.startsWith('-');
+  const [whole = '0', frac] = (negative ? text.slice(1) : text).split('.');
+  const secs = Number(whole);
+  const s = String(secs % 60).padStart(2, ' ') + (frac === undefined ? '' : '.' + frac);
+  const sign = negative ? '- ' : '';
+  if (secs >= 3600)
+    return `${sign}${Math.floor(secs / 3600)}h ${String(Math.floor(secs / 60) % 60).padStart(2, ' ')}m ${s}s`;
+  if (secs >= 60) return `${sign}${Math.floor(secs / 60)}m ${s}s`;
+  return `${sign}${secs}${frac === undefined ? '' : '.' + frac}s`;
+}
+
+/** Date and time of day, UTC or local: `2013-05-02 20:20:36.633914`, `2013/122 …` or the time alone. */
+function formatAbsolute(
+  sec: number,
+  nsec: number,
+  digits: number,
+  utc: boolean,
+  date: 'ymd' | 'doy' | 'none',
+): string {
   const d = new Date(sec * 1000);
   const p2 = (n: number): string => String(n).padStart(2, '0');
-  return (
-    `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ` +
-    `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(nsec).padStart(9, '0').slice(0, digits)}`
-  );
+  const year = utc ? d.getUTCFullYear() : d.getFullYear();
+  const month = utc ? d.getUTCMonth() : d.getMonth();
+  const day = utc ? d.getUTCDate() : d.getDate();
+  const time =
+    `${p2(utc ? d.getUTCHours() : d.getHours())}:${p2(utc ? d.getUTCMinutes() : d.getMinutes())}:` +
+    `${p2(utc ? d.getUTCSeconds() : d.getSeconds())}` +
+    (digits > 0 ? '.' + String(nsec).padStart(9, '0').slice(0, digits) : '');
+  if (date === 'none') return time;
+  if (date === 'ymd') return `${year}-${p2(month + 1)}-${p2(day)} ${time}`;
+  const dayOfYear = Math.round((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
+  return `${year}/${String(dayOfYear).padStart(3, '0')} ${time}`;
 }

@@ -3,6 +3,7 @@ import { FOLLOW_MODES, type FollowMode } from '../../app/follow/follow-text.ts';
 import type { FollowProto } from '../../app/follow/follow.ts';
 import type { StatRequest } from '../../app/stats/stats-tap.ts';
 import { TABLE_TITLES, type TableType } from '../../app/stats/stats-text.ts';
+import { TIME_COLUMN_FORMATS, type TimeColumnFormat } from '../../app/format/time.ts';
 
 export type OutputMode = 'summary' | 'fields' | 'tree';
 
@@ -15,6 +16,20 @@ export interface CliOptions {
   separator: string;
   aggregator: string;
   occurrence: 'a' | 'f' | 'l';
+  /** -E quote=d|s|n: the character put around each -T fields value ('' for none). */
+  quote: string;
+  /** -E bom=y: a UTF-8 byte order mark before the output. */
+  bom: boolean;
+  /** -t: the Time column's format. */
+  timeFormat: TimeColumnFormat;
+  /** -u hms: relative and delta times as hours, minutes and seconds. */
+  hms: boolean;
+  /** -O: the protocols whose details -V shows (the others show their summary line only). */
+  detailProtocols?: string[];
+  /** -P: the summary line too, before the details (-V) or bytes (-x). */
+  printSummary?: boolean;
+  /** -S: the line printed after each packet's details or bytes (default: an empty line). */
+  packetSeparator?: string;
   count?: number;
   hex: boolean;
   displayFilter?: string;
@@ -177,6 +192,32 @@ function applyStatistic(opts: CliOptions, spec: string): void {
 }
 
 const SEPARATORS: Record<string, string> = { '/t': '\t', '/s': ' ' };
+const QUOTES: Record<string, string> = { d: '"', s: "'", n: '' };
+
+const TIME_FORMAT_HELP = `Invalid time stamp type "%s"; it must be one of:
+\t"a"    for absolute
+\t"ad"   for absolute with YYYY-MM-DD date
+\t"adoy" for absolute with YYYY/DOY date
+\t"d"    for delta
+\t"dd"   for delta displayed
+\t"e"    for epoch
+\t"r"    for relative
+\t"u"    for absolute UTC
+\t"ud"   for absolute UTC with YYYY-MM-DD date
+\t"udoy" for absolute UTC with YYYY/DOY date`;
+
+function parseTimeFormat(value: string): TimeColumnFormat {
+  const format = TIME_COLUMN_FORMATS.find((f) => f === value);
+  if (!format) throw new UsageError(TIME_FORMAT_HELP.replace('%s', value));
+  return format;
+}
+
+function parseSecondsType(value: string): boolean {
+  if (value === 's' || value === 'hms') return value === 'hms';
+  throw new UsageError(
+    `Invalid seconds type "${value}"; it must be one of:\n\t"s"   for seconds\n\t"hms" for hours, minutes and seconds`,
+  );
+}
 
 function applyE(opts: CliOptions, spec: string): void {
   const eq = spec.indexOf('=');
@@ -201,7 +242,13 @@ function applyE(opts: CliOptions, spec: string): void {
       opts.occurrence = value;
       return;
     case 'quote':
+      if (!(value in QUOTES))
+        throw new UsageError(`"${spec}" is not a valid field output option=value pair.`);
+      opts.quote = QUOTES[value] ?? '';
+      return;
     case 'bom':
+      if (value !== 'y' && value !== 'n') throw new UsageError(`Invalid -E bom value "${value}"`);
+      opts.bom = value === 'y';
       return;
     default:
       throw new UsageError(`Invalid -E parameter "${key}"`);
@@ -226,6 +273,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     separator: '\t',
     aggregator: ',',
     occurrence: 'a',
+    quote: '',
+    bom: false,
+    timeFormat: 'r',
+    hms: false,
     hex: false,
     reassemble: true,
     quiet: false,
@@ -256,7 +307,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       opts.quiet = true;
       continue;
     }
-    if (arg === '-n' || arg === '-P' || arg === '-l') continue;
+    if (arg === '-P' || arg === '--print') {
+      opts.printSummary = true;
+      continue;
+    }
+    if (arg === '-n' || arg === '-l') continue;
     if (arg === '-D' || arg === '--list-interfaces') {
       opts.capture.listInterfaces = true;
       continue;
@@ -272,7 +327,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       applyLongCaptureOption(opts, long[1] as string, value);
       continue;
     }
-    const m = /^-([rwTeEcYoRdifasz])(.*)$/.exec(arg);
+    const m = /^-([rwTeEcYoRdifasztuOS])(.*)$/.exec(arg);
     if (!m) throw new UsageError(`Unknown option "${arg}"`);
     const flag = m[1] as string;
     let value = m[2] as string;
@@ -325,6 +380,20 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case 'z':
         applyStatistic(opts, value);
         break;
+      case 't':
+        opts.timeFormat = parseTimeFormat(value);
+        break;
+      case 'u':
+        opts.hms = parseSecondsType(value);
+        break;
+      case 'O':
+        // tshark: -O implies -V.
+        opts.detailProtocols = value.split(/[\s,]+/).filter(Boolean);
+        opts.mode = 'tree';
+        break;
+      case 'S':
+        opts.packetSeparator = value;
+        break;
       case 's': {
         // tshark: 0 means the default (262144).
         if (!/^\d+$/.test(value)) throw new UsageError(`Invalid snapshot length "${value}"`);
@@ -350,10 +419,17 @@ export const USAGE = `Usage: trawl [options] ...
   -r <infile>              read packets from a pcap or pcapng file
   -w <outfile>             write packets to a pcap file
   -c <count>               stop after <count> packets
+  -Y <display filter>      print (or write) only the packets it matches (Wireshark's syntax)
   -T fields|text           output format (default: text summary)
   -e <field>               field to print with -T fields (repeatable)
-  -E <option>=<value>      header=y|n, separator=/t|/s|<char>, occurrence=f|l|a, aggregator=,|/s|<char>
+  -E <option>=<value>      header=y|n, separator=/t|/s|<char>, occurrence=f|l|a, aggregator=,|/s|<char>,
+                           quote=d|s|n, bom=y|n
+  -t a|ad|adoy|d|dd|e|r|u|ud|udoy
+                           format of the Time column (default r: relative to the first packet)
+  -u s|hms                 seconds as seconds (default) or hours, minutes and seconds
   -V                       print the protocol tree of each packet
+  -O <protocols>           -V showing the details of these protocols only (comma separated)
+  -S <separator>           the line printed after each packet's details (default: an empty line)
   -q                       no per-packet output (with -z)
   -z follow,tcp|udp,ascii|hex|raw|yaml,<stream>
                            print the payload of a TCP or UDP stream, as tshark
@@ -362,7 +438,8 @@ export const USAGE = `Usage: trawl [options] ...
                            conversations; <type> is eth, ip, ipv6, tcp or udp
   -z endpoints,<type>[,<filter>]
                            endpoints of the same types (-z may be repeated)
-  -x                       print a hex and ASCII dump of each packet
+  -x                       print a hex and ASCII dump of each packet (instead of its summary)
+  -P                       print the summary line too, before the details or the bytes
   -o <name>:<value>        preference (tcp.desegment_tcp_streams:TRUE|FALSE, tls.keylog_file:<path>)
 
 Capture:

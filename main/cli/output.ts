@@ -20,7 +20,12 @@ export class Output {
   }
 
   line(text: string): void {
-    this.pending += text + '\n';
+    this.text(text + '\n');
+  }
+
+  /** Text with no line break of its own. */
+  text(text: string): void {
+    this.pending += text;
     if (this.pending.length >= PENDING_CHARS) this.encodePending();
   }
 

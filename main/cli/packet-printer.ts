@@ -21,7 +21,15 @@ import { addSecrets, KeyLogFile } from '../engine/secrets.ts';
 import { nodeCrypto } from '../engine/node-crypto.ts';
 import type { CliOptions } from './args.ts';
 import type { Output } from './output.ts';
-import { fieldsLine, hexDumpLines, summaryLine, treeLines, type FieldColumn } from './print.ts';
+import {
+  fieldsLine,
+  hexDumpLines,
+  summaryLine,
+  treeLines,
+  type DetailStyle,
+  type FieldColumn,
+  type FieldsFormat,
+} from './print.ts';
 
 export interface KeptPacket {
   meta: FrameMeta;
@@ -38,6 +46,10 @@ export class PacketPrinter {
   private readonly follow: FollowTap | null;
   /** -z io,phs, conv and endpoints: like follow, they see every packet. */
   private readonly stats: StatsTap | null;
+  private readonly fieldsFormat: FieldsFormat;
+  private readonly detail: DetailStyle;
+  /** The time of the last packet -Y kept (frame.time_delta_displayed, -t dd); null before the first. */
+  private shown: { sec: number; nsec: number } | null = null;
 
   /**
    * `writing`: the kept packets go to a file, nothing is printed. `timeDigits`: the summary's
@@ -49,10 +61,16 @@ export class PacketPrinter {
     private readonly filter: CompiledFilter | null,
     private readonly out: Output,
     private readonly writing: boolean,
-    private readonly timeDigits = 6,
+    timeDigits = 6,
     statFilters: readonly (CompiledFilter | null)[] = [],
   ) {
     const fields = opts.mode === 'fields' && !writing;
+    const time = { format: opts.timeFormat, hms: opts.hms, digits: timeDigits };
+    this.fieldsFormat = { ...opts, time };
+    this.detail = {
+      dataHex: !opts.hex,
+      protocols: opts.detailProtocols ? new Set(opts.detailProtocols) : null,
+    };
     this.follow = opts.follow ? new FollowTap(this.registry, opts.follow.proto, opts.follow.stream) : null;
     this.stats = opts.statistics.length
       ? new StatsTap(
@@ -77,6 +95,7 @@ export class PacketPrinter {
     this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
     // The key log's secrets; tshark goes on without them when the file cannot be read.
     if (opts.keylogFile !== undefined) new KeyLogFile(opts.keylogFile).refresh(this.state.secrets);
+    if (fields && opts.bom && !opts.quiet) out.text('\ufeff');
     if (fields && opts.header && !opts.quiet) out.line(opts.fields.join(opts.separator));
   }
 
@@ -99,6 +118,9 @@ export class PacketPrinter {
   take(batch: RecordBatch, i: number): KeptPacket | null {
     addSecrets(this.state, batch, i);
     const meta = this.clock.next(batch, i);
+    // The previous displayed packet is the last one kept; the first kept is its own.
+    meta.shownSec = this.shown?.sec ?? meta.tsSec;
+    meta.shownNsec = this.shown?.nsec ?? meta.tsNsec;
     const bytes = recordBytes(batch, i);
     const { registry, state, options, collector, opts, out } = this;
     const printTree = opts.mode === 'tree' && !this.writing && !opts.quiet;
@@ -115,22 +137,25 @@ export class PacketPrinter {
       }
       if (this.filter && !this.filter.matches(collector, bytes)) return null;
     }
+    this.shown = { sec: meta.tsSec, nsec: meta.tsNsec };
     if (this.writing || opts.quiet) return { meta, bytes };
+    const details = opts.mode === 'tree';
     if (opts.mode === 'fields' && collector && pinfo) {
-      out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, opts));
-    } else if (opts.mode === 'tree') {
-      const shown = tree ?? new FullTree();
-      if (!tree) dissect(registry, meta, bytes, shown, state, options);
-      for (const l of treeLines(shown.roots, 0, [], !opts.hex)) out.line(l);
-      out.line('');
+      out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, this.fieldsFormat));
     } else {
-      const summarized = pinfo ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
-      out.line(summaryLine(meta, summarized, this.timeDigits));
+      // tshark prints the summary line alone, or before the details or bytes when -P asks for it.
+      const shown = details ? (tree ?? new FullTree()) : null;
+      const dissected = shown && !tree ? dissect(registry, meta, bytes, shown, state, options) : pinfo;
+      if (opts.printSummary || !(details || opts.hex)) {
+        const summarized = dissected ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
+        out.line(summaryLine(meta, summarized, this.fieldsFormat.time));
+        if (!details && opts.hex) out.line('');
+      }
+      if (shown) for (const l of treeLines(shown.roots, this.detail)) out.line(l);
+      if (shown && opts.hex) out.line('');
     }
-    if (opts.hex) {
-      for (const l of hexDumpLines(bytes)) out.line(l);
-      out.line('');
-    }
+    if (opts.hex) for (const l of hexDumpLines(bytes)) out.line(l);
+    if (details || opts.hex) out.line(opts.packetSeparator ?? '');
     return { meta, bytes };
   }
 }

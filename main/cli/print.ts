@@ -6,23 +6,37 @@ import type { FieldDef } from '../../app/dissect/field.ts';
 import type { FrameMeta, PacketInfo } from '../../app/dissect/packet-info.ts';
 import { isShown, type FieldCollector, type FieldNode } from '../../app/dissect/tree.ts';
 import { hexByte } from '../../app/format/address.ts';
-import { formatDelta } from '../../app/format/time.ts';
+import { formatTimeColumn, type TimeColumnFormat } from '../../app/format/time.ts';
 
-/** `    1   0.000000     10.0.0.6 → 212.199.202.9 HTTP 869 GET / HTTP/1.1` */
-export function summaryLine(meta: FrameMeta, pinfo: PacketInfo, timeDigits = 6): string {
-  const c = columnsOf(pinfo);
-  const time = formatDelta(meta.tsSec, meta.tsNsec, meta.refSec, meta.refNsec, timeDigits);
-  // tshark prints the arrow even between two empty addresses (an unknown link type).
-  const addresses = `${c.source.padStart(12)} → ${c.destination.padEnd(12)}`;
-  return `${String(meta.number).padStart(5)} ${time.padStart(10)} ${addresses} ${c.protocol} ${meta.origLen} ${c.info}`;
+/** How the Time column is written: tshark's -t format, -u hms, and the file's precision. */
+export interface TimeStyle {
+  format: TimeColumnFormat;
+  hms: boolean;
+  /** Fraction digits: 9 for nanosecond files, else 6. */
+  digits: number;
 }
 
-/** A column pseudo-field of -T fields (`_ws.col.Protocol`), or null when `name` is not one. */
-export type ColumnField = (meta: FrameMeta, pinfo: PacketInfo) => string;
+export const DEFAULT_TIME: TimeStyle = { format: 'r', hms: false, digits: 6 };
+
+/** The Time column of a frame. */
+export function timeColumn(meta: FrameMeta, time: TimeStyle): string {
+  return formatTimeColumn(meta, time.format, time.digits, time.hms);
+}
+
+/** `    1   0.000000     10.0.0.6 → 212.199.202.9 HTTP 869 GET / HTTP/1.1` */
+export function summaryLine(meta: FrameMeta, pinfo: PacketInfo, time: TimeStyle = DEFAULT_TIME): string {
+  const c = columnsOf(pinfo);
+  // tshark prints the arrow even between two empty addresses (an unknown link type).
+  const addresses = `${c.source.padStart(12)} → ${c.destination.padEnd(12)}`;
+  return `${String(meta.number).padStart(5)} ${timeColumn(meta, time).padStart(10)} ${addresses} ${c.protocol} ${meta.origLen} ${c.info}`;
+}
+
+/** A column pseudo-field of -T fields (`_ws.col.Protocol`). */
+export type ColumnField = (meta: FrameMeta, pinfo: PacketInfo, time: TimeStyle) => string;
 
 export const COLUMN_FIELDS: Record<string, ColumnField> = {
   '_ws.col.No.': (m) => String(m.number),
-  '_ws.col.Time': (m) => formatDelta(m.tsSec, m.tsNsec, m.refSec, m.refNsec, 9),
+  '_ws.col.Time': (m, _p, time) => timeColumn(m, time),
   '_ws.col.Source': (_m, p) => columnsOf(p).source,
   '_ws.col.Destination': (_m, p) => columnsOf(p).destination,
   '_ws.col.Protocol': (_m, p) => p.proto,
@@ -36,6 +50,9 @@ export interface FieldsFormat {
   separator: string;
   aggregator: string;
   occurrence: 'a' | 'f' | 'l';
+  /** -E quote: the character around each value that is not empty ('' for none). */
+  quote: string;
+  time: TimeStyle;
 }
 
 /** One -T fields line: every occurrence of each field joined by the aggregator. */
@@ -48,9 +65,10 @@ export function fieldsLine(
   fmt: FieldsFormat,
 ): string {
   const out: string[] = [];
+  const q = fmt.quote;
   for (const col of columns) {
     if (col.kind === 'column') {
-      out.push(col.get(meta, pinfo));
+      out.push(q + col.get(meta, pinfo, fmt.time) + q);
       continue;
     }
     const def = defs[col.id];
@@ -61,29 +79,36 @@ export function fieldsLine(
     }
     if (fmt.occurrence === 'f') values = values.slice(0, 1);
     else if (fmt.occurrence === 'l') values = values.slice(-1);
-    out.push(values.map((v) => fieldText(def, v)).join(fmt.aggregator));
+    out.push(q + values.map((v) => fieldText(def, v)).join(fmt.aggregator) + q);
   }
   return out.join(fmt.separator);
 }
 
-/**
- * tshark -V: each node's label, children indented by four spaces; hidden fields left out. Without
- * -x (`dataHex`), tshark dumps the bytes of each Data protocol item in hex after its label.
- */
+/** What -V shows besides labels. */
+export interface DetailStyle {
+  /** Without -x, tshark dumps the bytes of each Data protocol item in hex after its label. */
+  dataHex: boolean;
+  /** -O: the protocols shown expanded (null: all); the others show their label alone. */
+  protocols: ReadonlySet<string> | null;
+}
+
+/** tshark -V: each node's label, children indented by four spaces; hidden fields left out. */
 export function treeLines(
   nodes: readonly FieldNode[],
+  style: DetailStyle = { dataHex: false, protocols: null },
   depth = 0,
   out: string[] = [],
-  dataHex = false,
 ): string[] {
   for (const n of nodes) {
     if (!isShown(n)) continue;
     out.push(' '.repeat(depth * 4) + nodeLabel(n));
-    if (dataHex && n.def?.abbrev === 'data' && n.length > 0) {
+    const expanded = depth > 0 || !style.protocols || style.protocols.has(n.def?.abbrev ?? '');
+    if (!expanded) continue;
+    if (style.dataHex && n.def?.abbrev === 'data' && n.length > 0) {
       out.push('');
       out.push(...hexDumpLines(n.bytes.subarray(n.offset, n.offset + n.length)));
     }
-    if (n.children) treeLines(n.children, depth + 1, out, dataHex);
+    if (n.children) treeLines(n.children, style, depth + 1, out);
   }
   return out;
 }

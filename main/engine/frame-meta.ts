@@ -17,6 +17,8 @@ export class FrameClock {
     refNsec: 0,
     prevSec: 0,
     prevNsec: 0,
+    shownSec: 0,
+    shownNsec: 0,
   };
 
   /** Advances to record `i` of `batch` as the next frame. */
@@ -35,6 +37,8 @@ export class FrameClock {
       m.prevSec = m.tsSec;
       m.prevNsec = m.tsNsec;
     }
+    m.shownSec = m.prevSec;
+    m.shownNsec = m.prevNsec;
     m.number++;
     m.tsSec = sec;
     m.tsNsec = nsec;

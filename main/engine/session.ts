@@ -266,6 +266,8 @@ export class CaptureSession {
       refNsec: x.tsNsec[0] ?? 0,
       prevSec: x.tsSec[prev] ?? 0,
       prevNsec: x.tsNsec[prev] ?? 0,
+      shownSec: x.tsSec[prev] ?? 0,
+      shownNsec: x.tsNsec[prev] ?? 0,
     };
   }
 

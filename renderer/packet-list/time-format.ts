@@ -1,5 +1,5 @@
 // The Time column's formats, as Wireshark's View → Time Display Format names them.
-import { formatDateTimeUtc, formatDelta } from '../../app/format/time.ts';
+import { formatTimeColumn, type TimeColumnFormat } from '../../app/format/time.ts';
 import type { Row } from '../../app/protocol/messages.ts';
 
 export type TimeFormat = 'relative' | 'delta' | 'absolute' | 'utc' | 'epoch';
@@ -22,32 +22,26 @@ export interface TimeRef {
   nsec: number;
 }
 
-function fraction(nsec: number, digits: number): string {
-  return String(nsec).padStart(9, '0').slice(0, digits);
-}
-
-/** `2013-05-02 22:20:36.633914` in the browser's time zone, as Wireshark's absolute format. */
-export function formatDateTimeLocal(sec: number, nsec: number, digits = 6): string {
-  const d = new Date(sec * 1000);
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  return (
-    `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ` +
-    `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${fraction(nsec, digits)}`
-  );
-}
+/** Where each of the list's formats is tshark's `-t` format of the same name. */
+const COLUMN_FORMAT: Record<TimeFormat, TimeColumnFormat> = {
+  relative: 'r',
+  delta: 'dd',
+  absolute: 'ad',
+  utc: 'ud',
+  epoch: 'e',
+};
 
 /** The Time cell of `row`; `digits` is 9 for nanosecond files, else 6 (Wireshark's automatic). */
 export function formatRowTime(row: Row, format: TimeFormat, ref: TimeRef, digits: number): string {
-  switch (format) {
-    case 'relative':
-      return formatDelta(row.tsSec, row.tsNsec, ref.sec, ref.nsec, digits);
-    case 'delta':
-      return formatDelta(row.tsSec, row.tsNsec, row.prevSec, row.prevNsec, digits);
-    case 'absolute':
-      return formatDateTimeLocal(row.tsSec, row.tsNsec, digits);
-    case 'utc':
-      return formatDateTimeUtc(row.tsSec, row.tsNsec, digits);
-    case 'epoch':
-      return `${row.tsSec}.${fraction(row.tsNsec, digits)}`;
-  }
+  const times = {
+    tsSec: row.tsSec,
+    tsNsec: row.tsNsec,
+    refSec: ref.sec,
+    refNsec: ref.nsec,
+    prevSec: row.prevSec,
+    prevNsec: row.prevNsec,
+    shownSec: row.prevSec,
+    shownNsec: row.prevNsec,
+  };
+  return formatTimeColumn(times, COLUMN_FORMAT[format], digits);
 }

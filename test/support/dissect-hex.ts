@@ -42,6 +42,8 @@ export function metaFor(bytes: Uint8Array, linkType: number, extra: Partial<Fram
     refNsec: 0,
     prevSec: 0,
     prevNsec: 0,
+    shownSec: 0,
+    shownNsec: 0,
     ...extra,
   };
 }

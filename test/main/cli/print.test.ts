@@ -8,7 +8,7 @@ const UNKNOWN_ETHERTYPE = `ffffffffffff00112233445588b5${'0102030405060708'.repe
 describe('treeLines', () => {
   it("dumps a Data item's bytes after its label when asked, as tshark -V does", () => {
     const { tree } = dissectHex(UNKNOWN_ETHERTYPE);
-    const lines = treeLines(tree.roots, 0, [], true);
+    const lines = treeLines(tree.roots, { dataHex: true, protocols: null });
     const at = lines.indexOf('Data (24 bytes)');
     expect(lines.slice(at, at + 6)).toEqual([
       'Data (24 bytes)',
