@@ -466,6 +466,8 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const payloadStart = o + hlen;
   const payload = payloadLimited ? tvb.sub(payloadStart, ipLen - hlen) : tvb.sub(payloadStart);
   const used = payloadLimited ? ipLen : tvb.remaining(o);
+  // If the payload's dissector throws, the link layer still shows what follows as its trailer.
+  if (payloadLimited) tvb.claim(o - tvb.start + ipLen);
 
   let upper = payload;
   // As Wireshark: a fragment is reassembled when all the bytes its total length claims were

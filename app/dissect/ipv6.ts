@@ -288,7 +288,11 @@ export function dissectIPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
 
   let ipTvb = tvb;
-  if (plen !== 0 && !tooLong) ipTvb = tvb.sub(o, 40 + plen);
+  if (plen !== 0 && !tooLong) {
+    ipTvb = tvb.sub(o, 40 + plen);
+    // If the payload's dissector throws, the link layer still shows what follows as its trailer.
+    tvb.claim(o - tvb.start + 40 + plen);
+  }
   // Length 0 without a hop-by-hop header (where a jumbogram's length would be): an empty payload,
   // as tshark reads it (what follows the header is a trailer).
   else if (plen === 0 && nxt !== IpProto.HOPOPTS) ipTvb = tvb.sub(o, 40);

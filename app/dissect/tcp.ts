@@ -567,8 +567,11 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   const urp = fast ? be16(b, o + 18) : tvb.u16(o + 18);
   if (detail) {
-    tree.add(F.urgent_pointer, tvb, o + 18, 2, urp);
-    if (!(flags & TH.URG) && urp !== 0) {
+    const urgentNote = !(flags & TH.URG) && urp !== 0;
+    // The note about a stray urgent pointer goes under the Urgent Pointer item.
+    if (urgentNote) tree.push(F.urgent_pointer, tvb, o + 18, 2, urp);
+    else tree.add(F.urgent_pointer, tvb, o + 18, 2, urp);
+    if (urgentNote) {
       expert(
         pinfo,
         tree,
@@ -579,6 +582,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
         'Protocol',
         'The urgent pointer field is nonzero while the URG flag is not set',
       );
+      tree.pop();
     }
   }
   if (wantInfo) {

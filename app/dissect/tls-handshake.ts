@@ -6,7 +6,8 @@ import { formatHex } from '../format/address.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
 import { expertInfo } from './dissect.ts';
 import { EXPERT } from './ip-proto.ts';
-import { NULL_TREE, type Tree } from './tree.ts';
+import { NodeFlag, NULL_TREE, type Tree } from './tree.ts';
+import { md5Hex } from './md5.ts';
 import {
   CIPHER_SUITE_NAMES,
   EXTENSION_NAMES,
@@ -82,8 +83,6 @@ const SIG_ALGS = names({
   2: 'DSA',
   3: 'ECDSA',
   4: 'SM2',
-  7: 'ED25519',
-  8: 'ED448',
 });
 
 export const HS = fields('tls', {
@@ -91,6 +90,10 @@ export const HS = fields('tls', {
   'handshake.type': uint('Handshake Type', 8, { strings: HANDSHAKE_TYPES }),
   'handshake.length': uint('Length', 24),
   'handshake.version': hex('Version', 16, { strings: VERSIONS }),
+  'handshake.ja3_full': str('JA3 Fullstring', { generated: true }),
+  'handshake.ja3': str('JA3', { generated: true }),
+  'handshake.ja3s_full': str('JA3S Fullstring', { generated: true }),
+  'handshake.ja3s': str('JA3S', { generated: true }),
   'handshake.random': bytes('Random'),
   // Shown as tshark prints an absolute time (a string here, as frame.time is).
   'handshake.random_time': absTime('GMT Unix Time'),
@@ -390,7 +393,7 @@ export function handshakeBody(
       clientHello(tvb, body, end, ctx, result, tree);
       break;
     case 2:
-      serverHello(tvb, body, end, retry, result, tree);
+      serverHello(tvb, body, end, retry, result, tree, ctx.afterSessionId !== undefined);
       break;
     case 4:
       newSessionTicket(tvb, body, end, ctx, tree);
@@ -454,10 +457,12 @@ function clientHello(
   result: HandshakeResult,
   tree: Tree,
 ): void {
+  const start = off;
   off = versionRandomSession(tvb, off, tree, ctx.version === 0x0304);
   if (ctx.afterSessionId) off = ctx.afterSessionId(tvb, off, end, tree);
   const csLen = num(tree, HS['handshake.cipher_suites_length'], tvb, off, 2);
   off += 2;
+  const csStart = off;
   tree.push(HS['handshake.ciphersuites'], tvb, off, csLen);
   if (tree.full) tree.label(`Cipher Suites (${csLen >> 1} suite${csLen >> 1 === 1 ? '' : 's'})`);
   for (let p = off; p + 2 <= off + csLen; p += 2) num(tree, HS['handshake.ciphersuite'], tvb, p, 2);
@@ -470,7 +475,72 @@ function clientHello(
   for (let p = off; p < off + cmLen; p++) num(tree, HS['handshake.comp_method'], tvb, p, 1);
   tree.pop();
   off += cmLen;
+  const extensionsAt = off;
   if (off < end) extensionBlock(tvb, off, end, Hello.Client, tree, result);
+  // DTLS files its fingerprint under its own names (dtls.handshake.ja3), which Trawl does not have.
+  if (!ctx.afterSessionId)
+    addJa3(tree, tvb, end, 'ja3', clientJa3(tvb, start, csStart, csLen, extensionsAt, end));
+}
+
+/** The 16-bit values in [from, to), GREASE left out, joined by dashes. */
+function dashedU16(tvb: Tvb, from: number, to: number): string {
+  const out: number[] = [];
+  for (let p = from; p + 2 <= to; p += 2) {
+    const v = tvb.u16(p);
+    if (!isGrease(v)) out.push(v);
+  }
+  return out.join('-');
+}
+
+/** A hello's extension types (GREASE left out) and the bodies of those JA3 lists (groups, point formats). */
+function ja3Extensions(
+  tvb: Tvb,
+  off: number,
+  end: number,
+): { types: string; groups: string; formats: string } {
+  const types: number[] = [];
+  let groups = '';
+  let formats = '';
+  if (off + 2 > end) return { types: '', groups, formats };
+  const stop = Math.min(end, off + 2 + tvb.u16(off));
+  for (let p = off + 2; p + 4 <= stop; p += 4 + tvb.u16(p + 2)) {
+    const type = tvb.u16(p);
+    const body = p + 4;
+    const bodyEnd = Math.min(stop, body + tvb.u16(p + 2));
+    if (!isGrease(type)) types.push(type);
+    if (type === 10 && body + 2 <= bodyEnd)
+      groups = dashedU16(tvb, body + 2, Math.min(bodyEnd, body + 2 + tvb.u16(body)));
+    if (type === 11 && body + 1 <= bodyEnd) {
+      const n = Math.min(bodyEnd, body + 1 + tvb.u8(body));
+      const list: number[] = [];
+      for (let q = body + 1; q < n; q++) list.push(tvb.u8(q));
+      formats = list.join('-');
+    }
+  }
+  return { types: types.join('-'), groups, formats };
+}
+
+/** JA3: `version,ciphers,extensions,groups,point formats` of a ClientHello. */
+function clientJa3(
+  tvb: Tvb,
+  hello: number,
+  csStart: number,
+  csLen: number,
+  extensions: number,
+  end: number,
+): string {
+  const ext = ja3Extensions(tvb, extensions, end);
+  const ciphers = dashedU16(tvb, csStart, csStart + csLen);
+  return `${tvb.u16(hello)},${ciphers},${ext.types},${ext.groups},${ext.formats}`;
+}
+
+/** The fingerprint's full string and its MD5, generated items at the end of the hello. */
+function addJa3(tree: Tree, tvb: Tvb, end: number, kind: 'ja3' | 'ja3s', full: string): void {
+  const fullDef = HS[kind === 'ja3' ? 'handshake.ja3_full' : 'handshake.ja3s_full'];
+  const hashDef = HS[kind === 'ja3' ? 'handshake.ja3' : 'handshake.ja3s'];
+  if (!tree.wants(fullDef) && !tree.wants(hashDef)) return;
+  tree.add(fullDef, tvb, end, 0, full, NodeFlag.Generated);
+  tree.add(hashDef, tvb, end, 0, md5Hex(full), NodeFlag.Generated);
 }
 
 function serverHello(
@@ -480,6 +550,7 @@ function serverHello(
   retry: boolean,
   result: HandshakeResult,
   tree: Tree,
+  dtls: boolean,
 ): void {
   const legacy = tvb.u16(off);
   // Wireshark scans supported_versions first: a TLS 1.3 random is not split into time and bytes.
@@ -497,10 +568,20 @@ function serverHello(
     off += 1;
   }
   result.serverVersion = normalizeVersion(legacy);
+  const extensionsAt = off;
   if (off < end) {
     const selected = extensionBlock(tvb, off, end, retry ? Hello.Retry : Hello.Server, tree, result);
     if (selected) result.serverVersion = normalizeVersion(selected) || result.serverVersion;
   }
+  // JA3S: `version,cipher,extensions`.
+  if (!dtls)
+    addJa3(
+      tree,
+      tvb,
+      end,
+      'ja3s',
+      `${legacy},${result.cipherSuite},${ja3Extensions(tvb, extensionsAt, end).types}`,
+    );
 }
 
 /** The version a ServerHello's supported_versions selects, read without adding anything (0: none). */

@@ -646,12 +646,20 @@ export const GROUP_NAMES: Record<number, string> = {
 
 export const SIGNATURE_SCHEME_NAMES: Record<number, string> = {
   0x0201: 'rsa_pkcs1_sha1',
+  // TLS 1.2's hash and signature pairs that TLS 1.3 did not name, as Wireshark names them.
+  0x0202: 'SHA1 DSA',
   0x0203: 'ecdsa_sha1',
+  0x0301: 'SHA224 RSA',
+  0x0302: 'SHA224 DSA',
+  0x0303: 'SHA224 ECDSA',
   0x0401: 'rsa_pkcs1_sha256',
+  0x0402: 'SHA256 DSA',
   0x0403: 'ecdsa_secp256r1_sha256',
   0x0501: 'rsa_pkcs1_sha384',
+  0x0502: 'SHA384 DSA',
   0x0503: 'ecdsa_secp384r1_sha384',
   0x0601: 'rsa_pkcs1_sha512',
+  0x0602: 'SHA512 DSA',
   0x0603: 'ecdsa_secp521r1_sha512',
   0x0708: 'sm2sig_sm3',
   0x0804: 'rsa_pss_rsae_sha256',

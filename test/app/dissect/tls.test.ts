@@ -86,6 +86,22 @@ describe('TLS without TCP reassembly (tshark -o tcp.desegment_tcp_streams:FALSE)
     expect(fieldText(HS['handshake.extensions_supported_group'], 0x001d)).toBe('0x001d');
   });
 
+  it('fingerprints hellos as tshark 4.0 (JA3, JA3S): GREASE left out, point formats may be empty', async () => {
+    const tls13 = await dissectFile('pcpp__tls1_3.pcap');
+    expect(tls13[0]?.value('tls.handshake.ja3_full')).toBe(
+      '771,4866-4867-4865-255,0-11-10-35-22-23-13-43-45-51,29-23-30-25-24,0-1-2',
+    );
+    expect(tls13[0]?.value('tls.handshake.ja3')).toBe('a66e498c488aa0523759691248cdfb01');
+    expect(tls13[1]?.value('tls.handshake.ja3s_full')).toBe('771,4866,43-51');
+    expect(tls13[1]?.value('tls.handshake.ja3s')).toBe('15af977ce25de452b96affa2addb1036');
+    // QUIC's ClientHello has no point formats: the last list is empty.
+    const quic = await dissectFile('tcpdump__quic_handshake.pcap');
+    expect(quic[0]?.value('tls.handshake.ja3_full')).toBe(
+      '771,4865-4866-4867,0-10-16-5-13-18-51-45-43-57-27,29-23-24-25,',
+    );
+    expect(quic[0]?.value('tls.handshake.ja3')).toBe('9a78264e64e221797705e75a3c55df01');
+  });
+
   it('marks a ClientHello with a bad server_name vector malformed, keeping its Info', async () => {
     const [frame] = await dissectFile('pcpp__ssl-malformed1.pcap', { reassemble: false });
     expect(frame?.pinfo.malformed).toBe(true);
