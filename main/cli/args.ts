@@ -5,7 +5,7 @@ import type { StatRequest } from '../../app/stats/stats-tap.ts';
 import { TABLE_TITLES, type TableType } from '../../app/stats/stats-text.ts';
 import { TIME_COLUMN_FORMATS, type TimeColumnFormat } from '../../app/format/time.ts';
 
-export type OutputMode = 'summary' | 'fields' | 'tree';
+export type OutputMode = 'summary' | 'fields' | 'tree' | 'json';
 
 export interface CliOptions {
   readFile?: string;
@@ -344,9 +344,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         opts.writeFile = value;
         break;
       case 'T':
-        if (value === 'fields') opts.mode = 'fields';
+        if (value === 'fields' || value === 'json') opts.mode = value;
         else if (value === 'text') opts.mode = opts.mode === 'tree' ? 'tree' : 'summary';
-        else throw new UsageError(`Invalid -T parameter "${value}"; supported: fields, text`);
+        else throw new UsageError(`Invalid -T parameter "${value}"; supported: fields, json, text`);
         break;
       case 'e':
         opts.fields.push(value);
@@ -408,8 +408,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (opts.mode === 'fields' && opts.fields.length === 0) {
     throw new UsageError('"-T fields" was specified, but no fields were specified with "-e"');
   }
-  if (opts.fields.length > 0 && opts.mode !== 'fields') {
+  if (opts.fields.length > 0 && opts.mode !== 'fields' && opts.mode !== 'json') {
     throw new UsageError('"-e" was specified, but "-T fields" was not');
+  }
+  if (opts.mode === 'json' && opts.hex) {
+    throw new UsageError('-x with -T json (the raw bytes of each field) is not supported');
   }
   return opts;
 }
@@ -420,8 +423,8 @@ export const USAGE = `Usage: trawl [options] ...
   -w <outfile>             write packets to a pcap file
   -c <count>               stop after <count> packets
   -Y <display filter>      print (or write) only the packets it matches (Wireshark's syntax)
-  -T fields|text           output format (default: text summary)
-  -e <field>               field to print with -T fields (repeatable)
+  -T fields|json|text      output format (default: text summary); json: each packet's tree
+  -e <field>               field to print with -T fields or -T json (repeatable)
   -E <option>=<value>      header=y|n, separator=/t|/s|<char>, occurrence=f|l|a, aggregator=,|/s|<char>,
                            quote=d|s|n, bom=y|n
   -t a|ad|adoy|d|dd|e|r|u|ud|udoy

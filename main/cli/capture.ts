@@ -43,7 +43,7 @@ export function listInterfacesCommand(): number {
 /** Dissects and prints each packet of a batch as `trawl -r` would. */
 function makePrinter(opts: CliOptions, tools: PrintTools): LivePrinter {
   const out = new Output();
-  const columns = opts.mode === 'fields' ? tools.resolveFieldColumns(opts.fields) : [];
+  const columns = tools.resolveFieldColumns(opts.fields);
   const printer = new PacketPrinter(
     opts,
     columns,
@@ -60,6 +60,7 @@ function makePrinter(opts: CliOptions, tools: PrintTools): LivePrinter {
       out.flush();
     },
     finish() {
+      printer.finish();
       for (const l of printer.statisticsText()) out.line(l);
       out.flush();
     },

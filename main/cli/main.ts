@@ -53,7 +53,7 @@ function compileDisplayFilter(expression: string | undefined): CompiledFilter | 
 /** Prints (or writes) every packet of `path` that passes the display filter; returns the exit status. */
 async function readFile(opts: CliOptions, path: string): Promise<number> {
   const out = new Output();
-  const columns = opts.mode === 'fields' ? resolveFieldColumns(opts.fields) : [];
+  const columns = resolveFieldColumns(opts.fields);
   const filter = compileDisplayFilter(opts.displayFilter);
   const file = openFileOrFail(path);
   const linkTypes = new Set(file.info.interfaces.map((i) => i.linkType));
@@ -95,6 +95,7 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
     file.close();
     writer?.close();
   }
+  printer.finish();
   for (const l of printer.statisticsText()) out.line(l);
   out.flush();
   return status;

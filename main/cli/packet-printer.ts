@@ -21,6 +21,7 @@ import { addSecrets, KeyLogFile } from '../engine/secrets.ts';
 import { nodeCrypto } from '../engine/node-crypto.ts';
 import type { CliOptions } from './args.ts';
 import type { Output } from './output.ts';
+import { JsonArray, packetFieldsJson, packetTreeJson } from './json.ts';
 import {
   fieldsLine,
   hexDumpLines,
@@ -48,6 +49,8 @@ export class PacketPrinter {
   private readonly stats: StatsTap | null;
   private readonly fieldsFormat: FieldsFormat;
   private readonly detail: DetailStyle;
+  /** -T json: the array the packets go in. */
+  private readonly json: JsonArray | null;
   /** The time of the last packet -Y kept (frame.time_delta_displayed, -t dd); null before the first. */
   private shown: { sec: number; nsec: number } | null = null;
 
@@ -64,7 +67,8 @@ export class PacketPrinter {
     timeDigits = 6,
     statFilters: readonly (CompiledFilter | null)[] = [],
   ) {
-    const fields = opts.mode === 'fields' && !writing;
+    const fields = (opts.mode === 'fields' || opts.mode === 'json') && opts.fields.length > 0 && !writing;
+    this.json = opts.mode === 'json' && !writing && !opts.quiet ? new JsonArray((t) => out.text(t)) : null;
     const time = { format: opts.timeFormat, hms: opts.hms, digits: timeDigits };
     this.fieldsFormat = { ...opts, time };
     this.detail = {
@@ -95,8 +99,32 @@ export class PacketPrinter {
     this.options = { wantInfo, reassemble: opts.reassemble, crypto: nodeCrypto };
     // The key log's secrets; tshark goes on without them when the file cannot be read.
     if (opts.keylogFile !== undefined) new KeyLogFile(opts.keylogFile).refresh(this.state.secrets);
-    if (fields && opts.bom && !opts.quiet) out.text('\ufeff');
-    if (fields && opts.header && !opts.quiet) out.line(opts.fields.join(opts.separator));
+    if (opts.mode === 'fields' && fields && opts.bom && !opts.quiet) out.text('\ufeff');
+    if (opts.mode === 'fields' && fields && opts.header && !opts.quiet)
+      out.line(opts.fields.join(opts.separator));
+  }
+
+  /** -T json: the packet's whole tree, or with -e its fields (from the collector). */
+  private printJson(
+    meta: FrameMeta,
+    bytes: Uint8Array,
+    tree: FullTree | null,
+    pinfo: PacketInfo | null,
+  ): void {
+    const { registry, state, options, collector, opts } = this;
+    if (opts.fields.length > 0 && collector && pinfo) {
+      const packet = { meta, pinfo, collector, defs: registry.fields, time: this.fieldsFormat.time };
+      this.json?.packet(packetFieldsJson(opts.fields, this.columns, packet));
+      return;
+    }
+    const whole = tree ?? new FullTree();
+    if (!tree) dissect(registry, meta, bytes, whole, state, options);
+    this.json?.packet(packetTreeJson(meta, whole.roots));
+  }
+
+  /** Ends what the output format opened (-T json's array), once every packet has been taken. */
+  finish(): void {
+    this.json?.end();
   }
 
   /** The followed stream (-z follow), once every packet has been taken. */
@@ -123,7 +151,8 @@ export class PacketPrinter {
     meta.shownNsec = this.shown?.nsec ?? meta.tsNsec;
     const bytes = recordBytes(batch, i);
     const { registry, state, options, collector, opts, out } = this;
-    const printTree = opts.mode === 'tree' && !this.writing && !opts.quiet;
+    const jsonTree = this.json !== null && opts.fields.length === 0;
+    const printTree = (opts.mode === 'tree' || jsonTree) && !this.writing && !opts.quiet;
     // One dissection gives the tree and the fields (see TeeTree).
     const tree = collector && (printTree || this.stats?.needsTree) ? new FullTree() : null;
     let pinfo: PacketInfo | null = null;
@@ -139,6 +168,10 @@ export class PacketPrinter {
     }
     this.shown = { sec: meta.tsSec, nsec: meta.tsNsec };
     if (this.writing || opts.quiet) return { meta, bytes };
+    if (this.json) {
+      this.printJson(meta, bytes, tree, pinfo);
+      return { meta, bytes };
+    }
     const details = opts.mode === 'tree';
     if (opts.mode === 'fields' && collector && pinfo) {
       out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, this.fieldsFormat));
