@@ -28,11 +28,11 @@ export function toDto(node: FieldNode): TreeNodeDto {
   return dto;
 }
 
-/** Full dissection of packet `i` (0-based) of the session. */
-export function frameDetail(session: CaptureSession, i: number): FrameDetail {
+/** Full dissection of packet `i` (0-based) of the session; `shown`: the previous displayed packet. */
+export function frameDetail(session: CaptureSession, i: number, shown?: number): FrameDetail {
   const bytes = session.bytesOf(i);
   const tree = new FullTree();
-  const pinfo = session.dissectPacket(i, tree, bytes);
+  const pinfo = session.dissectPacket(i, tree, bytes, shown);
   return {
     number: i + 1,
     tree: tree.roots.filter(isShown).map(toDto),

@@ -74,7 +74,7 @@ export class Engine {
       const rows = [];
       for (let r = Math.max(0, start); r < last; r++) {
         const i = view.packetAt(r);
-        rows.push(session.row(i, r > 0 ? view.packetAt(r - 1) : i));
+        rows.push(session.row(i, view.previousDisplayed(i)));
       }
       return rows;
     },
@@ -91,11 +91,11 @@ export class Engine {
     'view.filter': ({ expression }) => this.applyFilter(expression),
     'view.find': ({ number }) => ({ row: this.current().view.rowOf(number - 1) }),
     'frame.detail': ({ number }) => {
-      const { session } = this.current();
+      const { session, view } = this.current();
       if (!Number.isInteger(number) || number < 1 || number > session.index.count) {
         throw new EngineFailure('BAD_REQUEST', `No frame ${number} (the file has ${session.index.count})`);
       }
-      return frameDetail(session, number - 1);
+      return frameDetail(session, number - 1, view.previousDisplayed(number - 1));
     },
     'follow.stream': ({ proto, number }) => {
       const { session } = this.current();

@@ -226,7 +226,9 @@ export class FilterScan {
       const at = (x.dataOffset[i] ?? 0) - base;
       const bytes = run.subarray(at, at + (x.capLen[i] ?? 0));
       collector.reset();
-      dissect(this.registry, session.metaOf(i), bytes, collector, session.state, FILTER_OPTIONS);
+      // The previous displayed packet is the last match so far, as in Wireshark's filtering pass.
+      const meta = session.metaOf(i, view.previousDisplayed(i));
+      dissect(this.registry, meta, bytes, collector, session.state, FILTER_OPTIONS);
       if (filter.matches(collector, bytes)) view.addMatch(i);
     }
     this.next = last + 1;

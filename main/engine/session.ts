@@ -250,8 +250,11 @@ export class CaptureSession {
     return out;
   }
 
-  /** FrameMeta of packet `i`, with the previous packet in file order for the delta. */
-  metaOf(i: number): FrameMeta {
+  /**
+   * FrameMeta of packet `i`, with the previous packet in file order for the delta and `shown`, the
+   * previous displayed one (View.previousDisplayed), for the delta displayed.
+   */
+  metaOf(i: number, shown = i > 0 ? i - 1 : 0): FrameMeta {
     const x = this.index;
     const prev = i > 0 ? i - 1 : 0;
     return {
@@ -266,19 +269,19 @@ export class CaptureSession {
       refNsec: x.tsNsec[0] ?? 0,
       prevSec: x.tsSec[prev] ?? 0,
       prevNsec: x.tsNsec[prev] ?? 0,
-      shownSec: x.tsSec[prev] ?? 0,
-      shownNsec: x.tsNsec[prev] ?? 0,
+      shownSec: x.tsSec[shown] ?? 0,
+      shownNsec: x.tsNsec[shown] ?? 0,
     };
   }
 
-  /** Dissects packet `i` into `tree` (NULL_TREE for columns only). */
-  dissectPacket(i: number, tree: Tree = NULL_TREE, bytes = this.bytesOf(i)) {
-    return dissect(this.registry, this.metaOf(i), bytes, tree, this.state, WITH_INFO);
+  /** Dissects packet `i` into `tree` (NULL_TREE for columns only); `shown` as for metaOf. */
+  dissectPacket(i: number, tree: Tree = NULL_TREE, bytes = this.bytesOf(i), shown?: number) {
+    return dissect(this.registry, this.metaOf(i, shown), bytes, tree, this.state, WITH_INFO);
   }
 
-  /** The packet-list row of packet `i`; `prev` is the packet shown before it (delta time). */
+  /** The packet-list row of packet `i`; `prev` is the previous displayed packet (delta displayed). */
   row(i: number, prev: number): Row {
-    const pinfo = this.dissectPacket(i);
+    const pinfo = this.dissectPacket(i, NULL_TREE, this.bytesOf(i), prev);
     const cols = columnsOf(pinfo);
     const x = this.index;
     return {

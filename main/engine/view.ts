@@ -35,6 +35,23 @@ export class View {
     return this.matched ? (this.matched[row] ?? 0) : row;
   }
 
+  /**
+   * The displayed packet before packet `i` in file order, whatever the sort (Wireshark's previous
+   * displayed frame, for frame.time_delta_displayed), or `i` itself when there is none.
+   */
+  previousDisplayed(i: number): number {
+    const matched = this.matched;
+    if (!matched) return i > 0 ? i - 1 : i;
+    let lo = 0;
+    let hi = this.matchedCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((matched[mid] ?? 0) < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? (matched[lo - 1] ?? i) : i;
+  }
+
   /** The row of packet `i`, or -1 when it is not displayed. */
   rowOf(i: number): number {
     if (this.sorted) return this.sorted.indexOf(i);

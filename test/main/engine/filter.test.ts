@@ -84,6 +84,53 @@ describe('engine display filter', () => {
     });
   }
 
+  it('measures the delta displayed from the previous displayed packet in file order, as tshark', async () => {
+    const ntp = join(CORPUS_FILES, 'tcpdump__ntp.pcap');
+    const { engine, events } = engineWithEvents();
+    await openFully(engine, ntp);
+    await engine.handle('view.sort', { column: 'length', descending: true });
+    const from = events.length;
+    await engine.handle('view.filter', { expression: 'frame.number != 2' });
+    const done = await scanEnd(events, from);
+    const rows = await engine.handle('view.rows', { start: 0, end: done.displayed });
+    const theirs = trawl([
+      '-r',
+      ntp,
+      '-Y',
+      'frame.number != 2',
+      '-T',
+      'fields',
+      '-e',
+      'frame.time_delta_displayed',
+    ]);
+    const want = theirs.stdout.trim().split('\n');
+    for (const row of rows) {
+      // The row's previous time is the previous displayed packet's, whatever the sort.
+      const delta = row.tsSec - row.prevSec + (row.tsNsec - row.prevNsec) / 1e9;
+      const cliRow =
+        want[
+          rows
+            .map((r) => r.number)
+            .sort((a, b) => a - b)
+            .indexOf(row.number)
+        ];
+      expect(delta.toFixed(9)).toBe(cliRow);
+      const detail = await engine.handle('frame.detail', { number: row.number });
+      const frame = detail.tree[0]?.children ?? [];
+      const shown = frame.find((n) => n.field === 'frame.time_delta_displayed');
+      expect(shown?.value, `frame ${row.number}`).toBe(cliRow);
+    }
+    // A filter on it sees the previous packet that filter displays (tshark keeps 1, 3 and 7).
+    const expression = 'frame.time_delta_displayed > 400 || frame.number == 1';
+    const at = events.length;
+    await engine.handle('view.filter', { expression });
+    await scanEnd(events, at);
+    const cli = trawl(['-r', ntp, '-Y', expression, '-T', 'fields', '-e', 'frame.number']).stdout;
+    expect((await displayedFrames(engine)).sort((a, b) => a - b)).toEqual(cli.trim().split('\n').map(Number));
+    expect(cli.trim().split('\n')).toEqual(['1', '3', '7']);
+    engine.close();
+  });
+
   it('returns a compile error as data with its span', async () => {
     const { engine } = engineWithEvents();
     await openFully(engine, http);
