@@ -1,30 +1,20 @@
 // Per-packet facts shared between layers (Wireshark's packet_info): columns, addresses, ports,
 // the protocol stack, and the capture-wide state of stateful dissectors (TCP streams, ...).
+import type { PacketTimes } from '../format/time.ts';
 import type { CryptoProvider } from './crypto.ts';
 import type { Registry } from './registry.ts';
 import { SecretStore } from './tls-keylog.ts';
 import type { Tvb } from './tvb.ts';
 
-/** What the file reader knows about one record. */
-export interface FrameMeta {
+/** What the file reader knows about one record, and the times its time fields are measured from. */
+export interface FrameMeta extends PacketTimes {
   /** 1-based frame number. */
   number: number;
-  tsSec: number;
-  tsNsec: number;
   capLen: number;
   origLen: number;
   linkType: number;
   /** pcapng interface id, or -1 where the file has none (pcap). */
   ifaceId: number;
-  /** Time of the first frame (for frame.time_relative). */
-  refSec: number;
-  refNsec: number;
-  /** Time of the previous frame (for frame.time_delta). */
-  prevSec: number;
-  prevNsec: number;
-  /** Time of the previous displayed frame (for frame.time_delta_displayed): the previous one when all are. */
-  shownSec: number;
-  shownNsec: number;
 }
 
 export const enum AddrKind {

@@ -52,17 +52,17 @@ export function formatDateTimeUtc(sec: number, nsec: number, digits = 6): string
 export const TIME_COLUMN_FORMATS = ['a', 'ad', 'adoy', 'd', 'dd', 'e', 'r', 'u', 'ud', 'udoy'] as const;
 export type TimeColumnFormat = (typeof TIME_COLUMN_FORMATS)[number];
 
-/** A packet's time and the times its Time column may be measured from. */
+/** A packet's time and the times its Time column and time fields may be measured from. */
 export interface PacketTimes {
   tsSec: number;
   tsNsec: number;
-  /** The first packet's (relative). */
+  /** The first packet's (relative; frame.time_relative). */
   refSec: number;
   refNsec: number;
-  /** The previous captured packet's (delta). */
+  /** The previous captured packet's (delta; frame.time_delta). */
   prevSec: number;
   prevNsec: number;
-  /** The previous displayed packet's (delta displayed). */
+  /** The previous displayed packet's (delta displayed): the previous one when all are displayed. */
   shownSec: number;
   shownNsec: number;
 }
