@@ -6,7 +6,7 @@ import { labelBytes } from './field-text.ts';
 import { dissectFrame, frameProtocolsText, F as FRAME } from './frame.ts';
 import { CaptureState, PacketInfo, type DissectOptions, type FrameMeta } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { FullTree, NodeFlag, TeeTree, type Tree } from './tree.ts';
+import { NodeFlag, type Tree } from './tree.ts';
 import { MalformedError, TruncatedError, Tvb } from './tvb.ts';
 
 export type ExpertSeverity = 'Chat' | 'Note' | 'Warning' | 'Error';
@@ -164,28 +164,11 @@ export function noteFault(err: unknown, tvb: Tvb, pinfo: PacketInfo, tree: Tree)
  * the visible tree shows the note itself.
  */
 export function markMalformedExpert(tree: Tree, tvb: Tvb, offset: number): void {
-  const values = tree instanceof TeeTree ? tree.collector : tree.full ? null : tree;
-  if (values?.wants(WS.malformed)) values.add(WS.malformed, tvb, offset, 0, '_ws.malformed');
+  if (tree.wants(WS.malformed)) tree.addValue(WS.malformed, tvb, offset, 0, '_ws.malformed');
 }
 
 function addProtocols(pinfo: PacketInfo, tvb: Tvb, tree: Tree): void {
-  const text = frameProtocolsText(pinfo);
-  if (tree instanceof TeeTree) tree.collector.add(FRAME.protocols, tvb, 0, 0, text);
-  const full = tree instanceof TeeTree ? tree.tree : tree instanceof FullTree ? tree : null;
-  if (full) {
-    const frameNode = full.roots[0];
-    frameNode?.children?.push({
-      def: FRAME.protocols,
-      offset: 0,
-      length: 0,
-      source: 0,
-      value: text,
-      bytes: tvb.bytes,
-      flags: NodeFlag.Generated,
-    });
-    return;
-  }
-  tree.add(FRAME.protocols, tvb, 0, 0, text);
+  tree.appendToFrame(FRAME.protocols, tvb, frameProtocolsText(pinfo), NodeFlag.Generated);
 }
 
 export const wsModule = { fields: WS };

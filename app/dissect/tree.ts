@@ -64,6 +64,13 @@ export interface Tree {
    * to the Ethernet subtree. A null node reopens the top level.
    */
   reopen(node: FieldNode | null): void;
+  /**
+   * A value for filters and -T fields only, which the tree view has no item for (the hidden
+   * `_ws.malformed` beside a Malformed expert note): sinks that collect values keep it.
+   */
+  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void;
+  /** Adds an item to the frame (the first top-level node) once dissection has ended (frame.protocols). */
+  appendToFrame(def: FieldDef, tvb: Tvb, value: FieldValue, flags: NodeFlag): void;
 }
 
 class NullTree implements Tree {
@@ -82,6 +89,8 @@ class NullTree implements Tree {
     return null;
   }
   reopen(): void {}
+  addValue(): void {}
+  appendToFrame(): void {}
 }
 
 export const NULL_TREE: Tree = new NullTree();
@@ -163,6 +172,12 @@ export class FieldCollector implements Tree {
   reopen(): void {
     // Balanced by a `pop`, as FullTree's reopen is.
     this.open.push(-1, -1);
+  }
+  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    this.add(def, tvb, offset, length, value);
+  }
+  appendToFrame(def: FieldDef, tvb: Tvb, value: FieldValue): void {
+    this.add(def, tvb, 0, 0, value);
   }
 
   /** The bytes of each occurrence of protocol `id` in this packet (see `push`). */
@@ -272,6 +287,13 @@ export class FullTree implements Tree {
   reopen(node: FieldNode | null): void {
     this.stack.push(node ?? TOP);
   }
+
+  addValue(): void {}
+
+  appendToFrame(def: FieldDef, tvb: Tvb, value: FieldValue, flags: NodeFlag): void {
+    const node = { def, offset: 0, length: 0, source: 0, value, bytes: tvb.bytes, flags };
+    this.roots[0]?.children?.push(node);
+  }
 }
 
 /**
@@ -321,6 +343,13 @@ export class TeeTree implements Tree {
   reopen(node: FieldNode | null): void {
     this.tree.reopen(node);
     this.collector.reopen();
+  }
+  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+    this.collector.addValue(def, tvb, offset, length, value);
+  }
+  appendToFrame(def: FieldDef, tvb: Tvb, value: FieldValue, flags: NodeFlag): void {
+    this.tree.appendToFrame(def, tvb, value, flags);
+    this.collector.appendToFrame(def, tvb, value);
   }
 }
 
