@@ -428,7 +428,8 @@ export class GeneratedTree implements Tree {
 
   reopen(node: FieldNode | null): void {
     this.inner.reopen(node);
-  }  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+  }
+  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
     this.inner.addValue(def, tvb, offset, length, value);
   }
   appendToFrame(def: FieldDef, tvb: Tvb, value: FieldValue, flags: NodeFlag): void {

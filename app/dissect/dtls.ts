@@ -131,7 +131,8 @@ class DtlsTree implements Tree {
   }
   reopen(node: FieldNode | null): void {
     this.t.reopen(node);
-  }  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
+  }
+  addValue(def: FieldDef, tvb: Tvb, offset: number, length: number, value?: FieldValue): void {
     this.t.addValue(def, tvb, offset, length, value);
   }
   appendToFrame(def: FieldDef, tvb: Tvb, value: FieldValue, flags: NodeFlag): void {
