@@ -60,7 +60,7 @@ export interface CaptureStatsInfo {
   bytes: number;
   /** Dropped because the kernel ring was full. */
   kernelDrops: number;
-  /** Dropped because Trawl fell behind. */
+  /** Packets Trawl's view got late, read back from the file after it fell behind live (none lost). */
   trawlDrops: number;
   freezeCount: number;
   /** Packets indexed by the engine (what the packet list can show). */

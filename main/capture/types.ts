@@ -53,7 +53,10 @@ export interface CaptureStats {
   bytes: number;
   /** Dropped because the kernel ring was full (PACKET_STATISTICS tp_drops). */
   kernelDrops: number;
-  /** Dropped because Trawl fell behind (e.g. bounded JS queue full; the file still has them or not: see docs). */
+  /**
+   * Packets JS did not get live because it fell behind (its bounded queue was full): they went to
+   * the file only and reached JS through onGap, read back from it. None is lost.
+   */
   trawlDrops: number;
   /** tp_freeze_q_cnt. */
   freezeCount: number;

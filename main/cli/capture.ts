@@ -92,7 +92,7 @@ export function captureOptionsOf(opts: CliOptions): StartCaptureOptions {
 }
 
 function summary(stats: CaptureStats): string {
-  return `${stats.packets} packets captured, ${stats.kernelDrops} dropped by kernel, ${stats.trawlDrops} dropped by trawl\n`;
+  return `${stats.packets} packets captured, ${stats.kernelDrops} dropped by kernel, ${stats.trawlDrops} read back from the file\n`;
 }
 
 function failureText(err: CaptureError): string {

@@ -25,7 +25,8 @@ export function CaptureStatusPart({
   stats: CaptureStatsInfo | null;
 }) {
   const s = stats ?? status.stats;
-  const drops = s.kernelDrops + s.trawlDrops;
+  // Only the kernel loses packets; those Trawl fell behind on are read back from the file.
+  const drops = s.kernelDrops;
   const state =
     status.state === 'running'
       ? 'Capturing'
@@ -49,10 +50,10 @@ export function CaptureStatusPart({
       <span
         className={'status-count' + (drops > 0 ? ' status-drops-bad' : '')}
         data-testid="status-drops"
-        title={`Kernel ring full: ${formatCount(s.kernelDrops)}\nTrawl fell behind: ${formatCount(s.trawlDrops)}\nFreeze count: ${formatCount(s.freezeCount)}`}
+        title={`Kernel ring full (lost): ${formatCount(s.kernelDrops)}\nTrawl fell behind (read back from the file): ${formatCount(s.trawlDrops)}\nFreeze count: ${formatCount(s.freezeCount)}`}
       >
         Dropped: {formatCount(drops)}
-        {drops > 0 ? ` (kernel ${formatCount(s.kernelDrops)}, Trawl ${formatCount(s.trawlDrops)})` : ''}
+        {s.trawlDrops > 0 ? ` · ${formatCount(s.trawlDrops)} read back from the file` : ''}
       </span>
     </>
   );

@@ -88,7 +88,7 @@ test('-i -f -c -w: exactly COUNT packets in the file and the tally on stderr', a
   });
   expect(r.status).toBe(0);
   expect(r.stderr).toBe(
-    `Capturing on '${pair.host}'\n30 packets captured, 0 dropped by kernel, 0 dropped by trawl\n`,
+    `Capturing on '${pair.host}'\n30 packets captured, 0 dropped by kernel, 0 read back from the file\n`,
   );
   expect(r.stdout).toBe('');
   expect((await readAll(out)).records).toHaveLength(30);
@@ -144,7 +144,7 @@ test('a flood JS cannot keep up with: every packet is still printed, in order, t
     (child) => child.kill('SIGINT'),
   );
   expect(r.status).toBe(0);
-  const tally = /(\d+) packets captured, (\d+) dropped by kernel, (\d+) dropped by trawl/.exec(r.stderr);
+  const tally = /(\d+) packets captured, (\d+) dropped by kernel, (\d+) read back from the file/.exec(r.stderr);
   const [captured = NaN, kernel = NaN, behind = NaN] = [1, 2, 3].map((i) => Number(tally?.[i]));
   expect(captured + kernel).toBe(sent);
   // JS fell behind (450 MB at full speed): the read-back path was taken.
@@ -170,7 +170,7 @@ test('-a duration:1 stops by itself; SIGINT stops with the tally', async () => {
   ]);
   expect(d.status).toBe(0);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
-  expect(d.stderr).toContain('0 packets captured, 0 dropped by kernel, 0 dropped by trawl');
+  expect(d.stderr).toContain('0 packets captured, 0 dropped by kernel, 0 read back from the file');
 
   const out = join(tmp.dir, 'int.pcap');
   const s = await capture(
@@ -179,7 +179,7 @@ test('-a duration:1 stops by itself; SIGINT stops with the tally', async () => {
     (c) => c.kill('SIGINT'),
   );
   expect(s.status).toBe(0);
-  expect(s.stderr).toContain('12 packets captured, 0 dropped by kernel, 0 dropped by trawl');
+  expect(s.stderr).toContain('12 packets captured, 0 dropped by kernel, 0 read back from the file');
   expect((await readAll(out)).records).toHaveLength(12);
 });
 
@@ -211,7 +211,7 @@ test('--backend libpcap gives the same count', async () => {
     },
   );
   expect(r.status).toBe(0);
-  expect(r.stderr).toContain('25 packets captured, 0 dropped by kernel, 0 dropped by trawl');
+  expect(r.stderr).toContain('25 packets captured, 0 dropped by kernel, 0 read back from the file');
   expect((await readAll(out)).records).toHaveLength(25);
 });
 

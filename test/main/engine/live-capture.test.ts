@@ -1,7 +1,7 @@
 // The engine on a real capture (main/capture's ring backend): a veth pair into a namespace of
 // this test's own, real pings across it, the packets in the list, exact counts, save, autostop
 // and the interface deleted mid-capture. Needs root (CI runs as root).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,15 +25,17 @@ function teardown(): void {
   spawnSync('ip', ['link', 'del', HOST], { stdio: 'ignore' });
 }
 
-function ping(count: number): void {
-  const r = spawnSync(
-    'ip',
-    ['netns', 'exec', NS, 'ping', '-c', String(count), '-i', '0.05', '-W', '1', HOST_IP],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (r.status !== 0) throw new Error(`ping failed: ${r.stdout}${r.stderr}`);
+/**
+ * Pings the host side from the namespace, without blocking the event loop (the engine must take
+ * the batches as they come, as it would in the app; a blocked loop is JS falling behind).
+ */
+function ping(count: number): Promise<void> {
+  const args = ['netns', 'exec', NS, 'ping', '-c', String(count), '-i', '0.05', '-W', '1', HOST_IP];
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, (err, stdout, stderr) =>
+      err ? reject(new Error(`ping failed: ${stdout}${stderr}`)) : resolve(),
+    );
+  });
 }
 
 async function packetsIn(path: string): Promise<number> {
@@ -61,7 +63,7 @@ describe.skipIf(!ROOT)('live capture in the engine, on a real veth', () => {
   let dir: string;
   let cache: string | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     teardown();
     sh('ip', ['netns', 'add', NS]);
     sh('ip', ['link', 'add', HOST, 'type', 'veth', 'peer', 'name', PEER, 'netns', NS]);
@@ -75,7 +77,7 @@ describe.skipIf(!ROOT)('live capture in the engine, on a real veth', () => {
     // Capture files go to the cache directory: this test's own.
     cache = process.env['XDG_CACHE_HOME'];
     process.env['XDG_CACHE_HOME'] = dir;
-    ping(1); // ARP settled before the counted pings
+    await ping(1); // ARP settled before the counted pings
   });
 
   afterAll(() => {
@@ -106,7 +108,7 @@ describe.skipIf(!ROOT)('live capture in the engine, on a real veth', () => {
     const started = await engine.handle('capture.start', { options: { iface: HOST, filter: 'icmp' } });
     expect(started.path.startsWith(join(dir, 'trawl', 'captures'))).toBe(true);
     await sleep(100);
-    ping(5);
+    await ping(5);
     // Rows appear while the capture runs.
     await until(() => events.some((e) => e.type === 'load.progress' && e.progress.packets === 10));
     expect((await engine.handle('capture.status', {}))?.state).toBe('running');
@@ -137,7 +139,7 @@ describe.skipIf(!ROOT)('live capture in the engine, on a real veth', () => {
       options: { iface: HOST, filter: 'icmp', autostop: { packets: 4 } },
     });
     await sleep(100);
-    ping(5);
+    await ping(5);
     const ended = await until(() => events.find((e) => e.type === 'capture.stopped'));
     const status = (ended as { capture: CaptureStatus }).capture;
     expect(status).toMatchObject({ endedBy: 'autostop', stats: { packets: 4, indexed: 4 } });
@@ -151,7 +153,7 @@ describe.skipIf(!ROOT)('live capture in the engine, on a real veth', () => {
     const engine = new Engine((e) => events.push(e));
     await engine.handle('capture.start', { options: { iface: HOST, filter: 'icmp' } });
     await sleep(100);
-    ping(3);
+    await ping(3);
     await until(() => events.some((e) => e.type === 'load.progress' && e.progress.packets === 6));
     teardown();
     const failed = await until(() => events.find((e) => e.type === 'capture.failed'));
