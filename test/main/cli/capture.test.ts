@@ -144,7 +144,9 @@ test('a flood JS cannot keep up with: every packet is still printed, in order, t
     (child) => child.kill('SIGINT'),
   );
   expect(r.status).toBe(0);
-  const tally = /(\d+) packets captured, (\d+) dropped by kernel, (\d+) read back from the file/.exec(r.stderr);
+  const tally = /(\d+) packets captured, (\d+) dropped by kernel, (\d+) read back from the file/.exec(
+    r.stderr,
+  );
   const [captured = NaN, kernel = NaN, behind = NaN] = [1, 2, 3].map((i) => Number(tally?.[i]));
   expect(captured + kernel).toBe(sent);
   // JS fell behind (450 MB at full speed): the read-back path was taken.
