@@ -168,27 +168,41 @@ export class PacketPrinter {
     }
     this.shown = { sec: meta.tsSec, nsec: meta.tsNsec };
     if (this.writing || opts.quiet) return { meta, bytes };
-    if (this.json) {
-      this.printJson(meta, bytes, tree, pinfo);
-      return { meta, bytes };
-    }
-    const details = opts.mode === 'tree';
-    if (opts.mode === 'fields' && collector && pinfo) {
+    if (this.json) this.printJson(meta, bytes, tree, pinfo);
+    else if (opts.mode === 'fields' && collector && pinfo) {
       out.line(fieldsLine(this.columns, collector, registry.fields, meta, pinfo, this.fieldsFormat));
-    } else {
-      // tshark prints the summary line alone, or before the details or bytes when -P asks for it.
-      const shown = details ? (tree ?? new FullTree()) : null;
-      const dissected = shown && !tree ? dissect(registry, meta, bytes, shown, state, options) : pinfo;
-      if (opts.printSummary || !(details || opts.hex)) {
-        const summarized = dissected ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
-        out.line(summaryLine(meta, summarized, this.fieldsFormat.time));
-        if (!details && opts.hex) out.line('');
-      }
-      if (shown) for (const l of treeLines(shown.roots, this.detail)) out.line(l);
-      if (shown && opts.hex) out.line('');
-    }
-    if (opts.hex) for (const l of hexDumpLines(bytes)) out.line(l);
-    if (details || opts.hex) out.line(opts.packetSeparator ?? '');
+      if (opts.hex) this.printBytes(bytes);
+    } else this.printText(meta, bytes, tree, pinfo);
     return { meta, bytes };
+  }
+
+  /**
+   * The summary line, or the details (-V, -O) and bytes (-x) with the summary before them when -P
+   * asks for it, as tshark prints them; then the packet's separator line (-S).
+   */
+  private printText(
+    meta: FrameMeta,
+    bytes: Uint8Array,
+    tree: FullTree | null,
+    pinfo: PacketInfo | null,
+  ): void {
+    const { registry, state, options, opts, out } = this;
+    const details = opts.mode === 'tree';
+    const shown = details ? (tree ?? new FullTree()) : null;
+    const dissected = shown && !tree ? dissect(registry, meta, bytes, shown, state, options) : pinfo;
+    if (opts.printSummary || !(details || opts.hex)) {
+      const summarized = dissected ?? dissect(registry, meta, bytes, NULL_TREE, state, options);
+      out.line(summaryLine(meta, summarized, this.fieldsFormat.time));
+      if (!details && opts.hex) out.line('');
+    }
+    if (shown) for (const l of treeLines(shown.roots, this.detail)) out.line(l);
+    if (shown && opts.hex) out.line('');
+    if (details || opts.hex) this.printBytes(opts.hex ? bytes : null);
+  }
+
+  /** The hex dump (-x) when there are bytes to show, then the separator line that ends a packet. */
+  private printBytes(bytes: Uint8Array | null): void {
+    if (bytes) for (const l of hexDumpLines(bytes)) this.out.line(l);
+    this.out.line(this.opts.packetSeparator ?? '');
   }
 }
