@@ -23,7 +23,7 @@ export function jsonString(s: string): string {
 const CONTROL_ESCAPES: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };
 
 /** A value's text in tshark's JSON, or null for items that have none (protocols, text-only items). */
-export function jsonValue(def: FieldDef, value: FieldValue | Uint8Array): string | null {
+function jsonValue(def: FieldDef, value: FieldValue | Uint8Array): string | null {
   switch (def.type) {
     case FieldType.Protocol:
     case FieldType.None:
@@ -54,7 +54,7 @@ function nodeKey(n: FieldNode): string {
 }
 
 /** The members of one tree level, indented by `depth` steps of two spaces. */
-function treeMembers(nodes: readonly FieldNode[], depth: number, out: string[]): void {
+function treeMembers(nodes: readonly FieldNode[], depth: number): string {
   const pad = '  '.repeat(depth);
   const members: string[] = [];
   for (const n of nodes) {
@@ -67,16 +67,14 @@ function treeMembers(nodes: readonly FieldNode[], depth: number, out: string[]):
       members.push(`${pad}${jsonString(key)}: ${jsonString(text)}`);
       continue;
     }
-    const nested: string[] = [];
-    treeMembers(children, depth + 1, nested);
-    const object = `{\n${nested.join('')}\n${pad}}`;
+    const object = `{\n${treeMembers(children, depth + 1)}\n${pad}}`;
     if (value === null) members.push(`${pad}${jsonString(key)}: ${object}`);
     else {
       members.push(`${pad}${jsonString(key)}: ${jsonString(value)}`);
       members.push(`${pad}${jsonString(key + '_tree')}: ${object}`);
     }
   }
-  out.push(members.join(',\n'));
+  return members.join(',\n');
 }
 
 /** The `layers` of -e: each field present, with all its values in an array. */
@@ -138,9 +136,7 @@ function packetObject(meta: FrameMeta, layers: string): string {
 
 /** The whole tree of a packet as tshark -T json prints it. */
 export function packetTreeJson(meta: FrameMeta, roots: readonly FieldNode[]): string {
-  const out: string[] = [];
-  treeMembers(roots, 4, out);
-  return packetObject(meta, out.join(''));
+  return packetObject(meta, treeMembers(roots, 4));
 }
 
 /** The -e fields of a packet as tshark -T json -e prints them. */
