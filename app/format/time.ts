@@ -77,15 +77,13 @@ export function formatTimeColumn(
   digits: number,
   hms = false,
 ): string {
-  const seconds = (sec: number, nsec: number): string =>
-    hms ? formatHms(t.tsSec, t.tsNsec, sec, nsec, digits) : formatDelta(t.tsSec, t.tsNsec, sec, nsec, digits);
   switch (format) {
     case 'r':
-      return seconds(t.refSec, t.refNsec);
+      return formatSeconds(t, t.refSec, t.refNsec, digits, hms);
     case 'd':
-      return seconds(t.prevSec, t.prevNsec);
+      return formatSeconds(t, t.prevSec, t.prevNsec, digits, hms);
     case 'dd':
-      return seconds(t.shownSec, t.shownNsec);
+      return formatSeconds(t, t.shownSec, t.shownNsec, digits, hms);
     case 'e':
       return formatDelta(t.tsSec, t.tsNsec, 0, 0, digits);
     case 'a':
@@ -97,6 +95,13 @@ export function formatTimeColumn(
     default:
       return formatAbsolute(t.tsSec, t.tsNsec, digits, format === 'udoy', 'doy');
   }
+}
+
+/** The packet's time since `sec.nsec`, in seconds or (hms) hours, minutes and seconds. */
+function formatSeconds(t: PacketTimes, sec: number, nsec: number, digits: number, hms: boolean): string {
+  return hms
+    ? formatHms(t.tsSec, t.tsNsec, sec, nsec, digits)
+    : formatDelta(t.tsSec, t.tsNsec, sec, nsec, digits);
 }
 
 /** `a - b` as `7m  8.263441s` or `1h  0m  5.000000s` (Wireshark's hours/minutes/seconds). */
