@@ -24,6 +24,8 @@ export interface CliOptions {
   timeFormat: TimeColumnFormat;
   /** -u hms: relative and delta times as hours, minutes and seconds. */
   hms: boolean;
+  /** -V (or -O): the text output shows each packet's tree. */
+  details?: boolean;
   /** -O: the protocols whose details -V shows (the others show their summary line only). */
   detailProtocols?: string[];
   /** -P: the summary line too, before the details (-V) or bytes (-x). */
@@ -296,7 +298,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       continue;
     }
     if (arg === '-V') {
-      opts.mode = 'tree';
+      // tshark: -V adds the tree to the text output; -T fields and -T json print as they do.
+      opts.details = true;
       continue;
     }
     if (arg === '-x') {
@@ -345,7 +348,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case 'T':
         if (value === 'fields' || value === 'json') opts.mode = value;
-        else if (value === 'text') opts.mode = opts.mode === 'tree' ? 'tree' : 'summary';
+        else if (value === 'text') opts.mode = 'summary';
         else throw new UsageError(`Invalid -T parameter "${value}"; supported: fields, json, text`);
         break;
       case 'e':
@@ -389,7 +392,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case 'O':
         // tshark: -O implies -V.
         opts.detailProtocols = value.split(/[\s,]+/).filter(Boolean);
-        opts.mode = 'tree';
+        opts.details = true;
         break;
       case 'S':
         opts.packetSeparator = value;
@@ -405,6 +408,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`Option "-${flag}" is not supported`);
     }
   }
+  if (opts.details && opts.mode === 'summary') opts.mode = 'tree';
   if (opts.mode === 'fields' && opts.fields.length === 0) {
     throw new UsageError('"-T fields" was specified, but no fields were specified with "-e"');
   }

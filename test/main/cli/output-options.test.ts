@@ -25,6 +25,9 @@ const OPTIONS: string[][] = [
   ['-x', '-P'],
   ['-V', '-P', '-x'],
   ['-O', 'ip,udp'],
+  // -V adds the tree to the text output only; -T fields prints as it does.
+  ['-T', 'fields', '-e', 'frame.number', '-V'],
+  ['-V', '-T', 'text'],
   ['-O', 'data', '-S', '--next--'],
   ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'udp.port', '-e', '_ws.col.Time'],
   ['-T', 'fields', '-e', 'frame.time_delta_displayed', '-Y', 'frame.number != 2', '-t', 'ad'],
