@@ -252,6 +252,47 @@ const OPTIONS = new Map<number, { def: FieldDef; name: string }>([
 ]);
 
 /**
+ * The TTL Wireshark expects: 224.0.0.0/24 (RFC 3171's Local Network Control Block) wants 1,
+ * except VRRP (.18), GLBP (.102) and mDNS (.251) which send 255, and LLMNR (.252) any value.
+ * Returns -1 for "any".
+ */
+function controlBlockTTL(dst: number): number {
+  const last = dst & 0xff;
+  if (last === 18 || last === 102 || last === 251) return 255;
+  return last === 252 ? -1 : 1;
+}
+
+/** PIM and OSPF speak to their neighbours with a TTL of 1; Wireshark does not flag them. */
+const SMALL_TTL_PROTOCOLS = new Set([89, 103]);
+
+/** Time to Live, with Wireshark's notes on a TTL unusual for the destination. */
+function addTTL(
+  pinfo: PacketInfo,
+  tree: Tree,
+  tvb: Tvb,
+  at: number,
+  ttl: number,
+  dst: number,
+  protocol: number,
+): void {
+  let note = '';
+  if (dst >>> 8 === 0xe00000) {
+    const want = controlBlockTTL(dst);
+    if (want >= 0 && want !== ttl)
+      note = `"Time To Live" != ${want} for a packet sent to the Local Network Control Block (see RFC 3171)`;
+  } else if (dst >>> 28 !== 0xe && ttl < 5 && !SMALL_TTL_PROTOCOLS.has(protocol)) {
+    note = `"Time To Live" only ${ttl}`;
+  }
+  if (!note) {
+    tree.add(F.ttl, tvb, at, 1, ttl);
+    return;
+  }
+  tree.push(F.ttl, tvb, at, 1, ttl);
+  expert(pinfo, tree, tvb, at, 1, 'Note', 'Sequence', note);
+  tree.pop();
+}
+
+/**
  * Where the datagram really goes when a source-route option still has hops to visit: the last
  * address of the route (offset into `bytes`), else -1 (the header's destination).
  */
@@ -428,7 +469,7 @@ export function dissectIPv4(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     tree.add(F.frag_offset, tvb, o + 6, 2, fragOffset);
     if (tree.full)
       tree.labelLast(`${bitPicture(F.frag_offset, fragOffset)} = Fragment Offset: ${fragOffset * 8}`);
-    tree.add(F.ttl, tvb, o + 8, 1, ttl);
+    addTTL(pinfo, tree, tvb, o + 8, ttl, dst, protocol);
     tree.add(F.proto, tvb, o + 9, 1, protocol);
     const sum = tvb.u16(o + 10);
     tree.add(F.checksum, tvb, o + 10, 2, sum);

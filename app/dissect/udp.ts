@@ -1,12 +1,16 @@
 // User Datagram Protocol (RFC 768): ports, length, checksum, stream index, payload by port.
 import { dissectData } from './data.ts';
-import { bytes, fields, FieldType, hex, names, proto, text, uint } from './field.ts';
+import { bytes, fields, FieldType, hex, names, proto, text, uint, type FieldDef } from './field.ts';
 import { Conversations, expert, firstPass, ipLayer } from './ip-proto.ts';
 import { AddrKind, Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { addStreamTimes, StreamTimes } from './stream-times.ts';
 import { NULL_TREE, NodeFlag, type Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
+
+/** Ports traceroute(8) probes by default: 3 attempts for each of hops 1 to 10. */
+const TRACEROUTE_FIRST = 33435;
+const TRACEROUTE_LAST = 33464;
 
 const CHECKSUM_STATUS = names({ 0: 'Bad', 1: 'Good', 2: 'Unverified', 3: 'Not present', 4: 'Illegal' });
 
@@ -73,8 +77,8 @@ export function dissectUDP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 
   tree.push(F[''], tvb, o, 8);
   if (tree.full) tree.label(`User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}`);
-  tree.add(F.srcport, tvb, o, 2, sport);
-  tree.add(F.dstport, tvb, o + 2, 2, dport);
+  addPort(pinfo, tree, tvb, F.srcport, o, sport);
+  addPort(pinfo, tree, tvb, F.dstport, o + 2, dport);
   tree.add(F.port, tvb, o, 2, sport);
   tree.add(F.port, tvb, o + 2, 2, dport);
 
@@ -208,3 +212,16 @@ export const udpModule = {
     reg.register('ipProto', 17, dissectUDP);
   },
 };
+
+/** A port, with Wireshark's note when it is one a traceroute probe uses. */
+function addPort(pinfo: PacketInfo, tree: Tree, tvb: Tvb, def: FieldDef, at: number, port: number): void {
+  if (port < TRACEROUTE_FIRST || port > TRACEROUTE_LAST) {
+    tree.add(def, tvb, at, 2, port);
+    return;
+  }
+  const n = port - TRACEROUTE_FIRST;
+  tree.push(def, tvb, at, 2, port);
+  const note = `Possible traceroute: hop #${Math.floor(n / 3) + 1}, attempt #${(n % 3) + 1}`;
+  expert(pinfo, tree, tvb, at, 0, 'Chat', 'Sequence', note);
+  tree.pop();
+}

@@ -258,3 +258,41 @@ describe('a datagram whose IP id comes back after it was reassembled', () => {
     expect(again.value('udp.srcport')).toBe('5000');
   });
 });
+
+describe('Time to Live notes', () => {
+  /** A UDP datagram from 10.0.0.1 to `dst` with `ttl`, port 40000 → 9 (discard). */
+  const datagram = (dst: readonly number[], ttl: number, protocol = 17): Uint8Array => {
+    const f = udpFrame({ src: 1, dst: 2, sport: 40000, dport: 9 }, 'x');
+    f.set(dst, 30);
+    f[22] = ttl;
+    f[23] = protocol;
+    return f;
+  };
+  const cases = [
+    datagram([224, 0, 0, 1], 1),
+    datagram([224, 0, 0, 1], 64),
+    datagram([224, 0, 0, 18], 1),
+    datagram([224, 0, 0, 18], 255),
+    datagram([224, 0, 0, 251], 64),
+    datagram([224, 0, 0, 252], 64),
+    datagram([239, 1, 1, 1], 1),
+    datagram([10, 0, 0, 2], 1),
+    datagram([10, 0, 0, 2], 4),
+    datagram([10, 0, 0, 2], 5),
+    datagram([255, 255, 255, 255], 2),
+    datagram([10, 0, 0, 2], 1, 89),
+    datagram([10, 0, 0, 2], 1, 103),
+  ];
+  const FIELDS = ['ip.dst', 'ip.ttl', '_ws.expert.message'];
+
+  it('flags a TTL unusual for the destination, as tshark does', () => {
+    const state = new CaptureState();
+    const ours = cases.map((f, i) => trawlRow(dissectHex(f, 1, { number: i + 1 }, state), FIELDS));
+    expect(ours[1]?.[2]).toBe(
+      '"Time To Live" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)',
+    );
+    expect(ours[7]?.[2]).toBe('"Time To Live" only 1');
+    expect(ours[9]?.[2]).toBe('');
+    if (haveTshark) expect(ours).toEqual(tsharkFrameRows(cases, 1, FIELDS));
+  });
+});

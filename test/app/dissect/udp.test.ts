@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CaptureState } from '../../../app/dissect/packet-info.ts';
 import { dissectHex } from '../../support/dissect-hex.ts';
 import { udpFrame } from '../../support/tcp-frames.ts';
-import { haveTshark, trawlRow, tsharkRows } from '../../support/tshark-oracle.ts';
+import { haveTshark, trawlRow, tsharkFrameRows, tsharkRows } from '../../support/tshark-oracle.ts';
 import { pcapFile, tempDir } from '../../support/pcap-bytes.ts';
 
 const FIELDS = ['_ws.col.Protocol', '_ws.col.Info', 'frame.protocols'];
@@ -93,5 +93,21 @@ describe('transport headers cut short, and an IPv6 payload length of 0', () => {
     } finally {
       dir.cleanup();
     }
+  });
+});
+
+describe('traceroute probes', () => {
+  it('names the hop and attempt of a port traceroute probes use, as tshark does', () => {
+    const ports = [33434, 33435, 33437, 33438, 33464, 33465, 40000];
+    const frames = ports.map((p) => udpFrame({ src: 1, dst: 2, sport: p, dport: p + 5 }, 'probe'));
+    const FIELDS = ['udp.srcport', 'udp.dstport', '_ws.expert.message'];
+    const state = new CaptureState();
+    const ours = frames.map((f, i) => trawlRow(dissectHex(f, 1, { number: i + 1 }, state), FIELDS));
+    expect(ours[2]).toEqual([
+      '33437',
+      '33442',
+      'Possible traceroute: hop #1, attempt #3,Possible traceroute: hop #3, attempt #2',
+    ]);
+    if (haveTshark) expect(ours).toEqual(tsharkFrameRows(frames, 1, FIELDS));
   });
 });
