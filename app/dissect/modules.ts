@@ -70,6 +70,7 @@ import { nflogModule } from './nflog.ts';
 import { tlsModule } from './tls.ts';
 import { gquicModule, quicModule } from './quic.ts';
 import { dtlsModule } from './dtls.ts';
+import { x509Module } from './x509af.ts';
 import { wgModule } from './wg.ts';
 import { sipModule } from './sip.ts';
 import { rtpModule } from './rtp.ts';
@@ -234,6 +235,7 @@ export const MODULES: readonly DissectorModule[] = [
   genlModule,
   tlsModule,
   dtlsModule,
+  x509Module,
   wgModule,
   sipModule,
   sdpModule,

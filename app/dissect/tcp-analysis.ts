@@ -28,6 +28,8 @@ export const AF = fields('tcp', {
   },
   'analysis.zero_window': text('Zero Window'),
   'analysis.zero_window_probe': text('Zero Window Probe'),
+  'analysis.zero_window_probe_ack': text('Zero Window Probe Ack'),
+  'analysis.reused_ports': text('TCP Port numbers reused'),
   'analysis.window_update': text('Window update'),
   'analysis.window_full': text('Window full'),
   'analysis.acks_frame': {
@@ -67,10 +69,18 @@ export const enum A {
   WindowUpdate = 1024,
   WindowFull = 2048,
   SpuriousRetransmission = 4096,
+  ReusedPorts = 8192,
+  ZeroWindowProbeAck = 16384,
 }
 
-/** Flags after which TCP does not hand the payload to a dissector (it was seen already). */
-export const RETRANSMITTED = A.Retransmission | A.FastRetransmission | A.SpuriousRetransmission;
+/**
+ * Flags after which TCP does not hand the payload to a dissector (it was seen already). A fast
+ * retransmission's payload is dissected, as tshark 4.0 does.
+ */
+export const RETRANSMITTED = A.Retransmission | A.SpuriousRetransmission;
+
+/** The flag whose payload Wireshark shows as "Retransmitted TCP segment data" (a spurious one's it does not). */
+export const PLAIN_RETRANSMISSION = A.Retransmission;
 
 /**
  * A segment Wireshark's decode_tcp_ports keeps from the payload's dissector (its default
@@ -149,6 +159,27 @@ interface Unacked {
   nsec: number;
 }
 
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_RST = 0x04;
+const TH_ACK = 0x10;
+
+/** The segment being analysed. */
+interface Segment {
+  frame: number;
+  time: number;
+  conv: number;
+  fwd: number;
+  rev: number;
+  seq: number;
+  ack: number;
+  seglen: number;
+  flags: number;
+  win: number;
+  revScale: number;
+  ts: { sec: number; nsec: number };
+}
+
 /** Wireshark's TCP_MAX_UNACKED_SEGMENTS and the SACK blocks it keeps per direction. */
 const MAX_UNACKED = 10000;
 const MAX_SACK_BLOCKS = 3;
@@ -164,13 +195,29 @@ export class SeqAnalysis {
   private readonly lastackTime: number[] = [];
   private readonly window: number[] = [];
   private readonly dupNum: number[] = [];
-  private readonly dupFrame: number[] = [];
+  /** Per flow: the last frame whose ACK was not a duplicate (the one duplicates repeat). */
+  private readonly lastNonDup: number[] = [];
   private readonly lastFlags: number[] = [];
   /** Handshake round trip per conversation (seconds), NaN until known. */
   private readonly synTime: number[] = [];
   private readonly firstRtt: number[] = [];
   private readonly frames = new FrameColumns();
   private readonly scratch: FrameAnalysis;
+  /** The segment being analysed (one object, refilled for each). */
+  private readonly segment: Segment = {
+    frame: 0,
+    time: 0,
+    conv: 0,
+    fwd: 0,
+    rev: 0,
+    seq: 0,
+    ack: 0,
+    seglen: 0,
+    flags: 0,
+    win: 0,
+    revScale: 0,
+    ts: { sec: 0, nsec: 0 },
+  };
   /** Per flow: unacknowledged segments (oldest first), whether bytes in flight can be told, PSH state. */
   private readonly unacked: Unacked[][] = [];
   private readonly validBif: boolean[] = [];
@@ -291,8 +338,10 @@ export class SeqAnalysis {
   }
 
   /**
-   * Analyses one segment on the first pass. `seq`/`ack` are relative, `win` the raw window,
-   * `scale` the shift of the other direction (-1 unknown, -2 none).
+   * Analyses one segment on the first pass, in the order of Wireshark's
+   * tcp_analyze_sequence_number (tshark 4.0.17). `seq`/`ack` are relative, `win` the raw window,
+   * `scale` the shift of the other direction (-1 unknown, -2 none); `reused` marks the SYN that
+   * opened this conversation on ports an earlier one used.
    */
   analyse(
     frame: number,
@@ -307,121 +356,36 @@ export class SeqAnalysis {
     win: number,
     revScale: number,
     ts: { sec: number; nsec: number } = { sec: 0, nsec: 0 },
+    reused = false,
   ): FrameAnalysis | undefined {
-    const SYN = 2;
-    const FIN = 1;
-    const RST = 4;
-    const ACK = 16;
-    let f = 0;
-    let dupNum = 0;
-    let dupFrame = 0;
-    const nextseq = this.get(this.nextseq, fwd);
-    const known = !Number.isNaN(nextseq);
-    const revWindow = this.get(this.window, rev);
-    const fwdWindow = this.get(this.window, fwd);
-    const fwdLastack = this.get(this.lastack, fwd);
-    const revLastack = this.get(this.lastack, rev);
-    const plain = (flags & (SYN | FIN | RST)) === 0;
+    const s = this.segment;
+    s.frame = frame;
+    s.time = time;
+    s.conv = conv;
+    s.fwd = fwd;
+    s.rev = rev;
+    s.seq = seq;
+    s.ack = ack;
+    s.seglen = seglen;
+    s.flags = flags;
+    s.win = win;
+    s.revScale = revScale;
+    s.ts = ts;
+    let f = reused ? A.ReusedPorts : 0;
     // An ACK lets the other side's bytes in flight be told again (after a lost segment).
-    if (flags & ACK) this.validBif[rev] = true;
-
-    if (seglen === 1 && known && seq === nextseq && revWindow === 0) {
-      f |= A.ZeroWindowProbe;
-    } else {
-      if (win === 0 && plain) f |= A.ZeroWindow;
-      if (known && seq > nextseq && !(flags & RST)) {
-        f |= A.LostPacket;
-        this.validBif[fwd] = false;
-      }
-      if (seglen <= 1 && plain && known && seq === nextseq - 1) f |= A.KeepAlive;
-      if (
-        seglen === 0 &&
-        win !== 0 &&
-        win !== fwdWindow &&
-        !Number.isNaN(fwdWindow) &&
-        seq === nextseq &&
-        ack === fwdLastack &&
-        plain
-      )
-        f |= A.WindowUpdate;
-      if (
-        seglen > 0 &&
-        revScale !== -1 &&
-        !Number.isNaN(revWindow) &&
-        !Number.isNaN(revLastack) &&
-        seq + seglen === revLastack + revWindow * 2 ** (revScale === -2 ? 0 : revScale) &&
-        plain
-      )
-        f |= A.WindowFull;
-      const sameAck = seglen === 0 && win === fwdWindow && seq === nextseq && ack === fwdLastack && plain;
-      if (sameAck && (this.get(this.lastFlags, rev) & A.KeepAlive) !== 0) f |= A.KeepAliveAck;
-      else if (sameAck && win !== 0 && !(f & A.WindowUpdate)) {
-        f |= A.DupAck;
-        dupNum = (this.dupNum[fwd] ?? 0) + 1;
-        this.dupNum[fwd] = dupNum;
-        dupFrame = this.dupFrame[fwd] ?? 0;
-      }
-    }
-    if (!(f & A.DupAck)) {
+    if (flags & TH_ACK) this.validBif[rev] = true;
+    f |= this.senderConditions(s);
+    const dup = f & A.DupAck ? [this.dupNum[fwd] ?? 0, this.lastNonDup[fwd] ?? 0] : null;
+    // The count of duplicate ACKs starts again when the acknowledged number moves.
+    if (ack !== this.get(this.lastack, fwd)) {
+      this.lastNonDup[fwd] = frame;
       this.dupNum[fwd] = 0;
-      this.dupFrame[fwd] = frame;
     }
-    const revMax = this.get(this.maxToBeAcked, rev);
-    if (!Number.isNaN(revMax) && ack > revMax && flags & ACK) {
-      f |= A.AckLostPacket;
-      this.maxToBeAcked[rev] = this.get(this.nextseq, rev);
-    }
-
-    if ((seglen > 0 || flags & (SYN | FIN)) && !(f & (A.KeepAlive | A.ZeroWindowProbe))) {
-      // Wireshark 4.0's order: spurious first (the other side acked it all already), then fast
-      // retransmission, out-of-order and plain retransmission for data that does not advance.
-      // Data starting one byte before the next sequence number advances it (a keep-alive's byte).
-      const notAdvanced = known && seq < nextseq && !(seglen > 1 && seq === nextseq - 1);
-      const sinceAck = time - this.get(this.lastackTime, rev);
-      const sinceNext = time - this.get(this.nextseqTime, fwd);
-      const rtt = this.get(this.firstRtt, conv);
-      const oooThreshold = Number.isNaN(rtt) || rtt === 0 ? 0.003 : rtt;
-      if (seglen > 0 && !Number.isNaN(revLastack) && revLastack !== 0 && seq + seglen <= revLastack)
-        f |= A.SpuriousRetransmission;
-      else if (notAdvanced && (this.dupNum[rev] ?? 0) >= 2 && revLastack === seq && sinceAck < 0.02)
-        f |= A.FastRetransmission;
-      else if (
-        notAdvanced &&
-        sinceNext < oooThreshold &&
-        nextseq !== seq + seglen + (flags & (SYN | FIN) ? 1 : 0)
-      )
-        f |= A.OutOfOrder;
-      else if (notAdvanced) f |= A.Retransmission;
-    }
-    // Wireshark's RTO: since the frame that set the flow's next sequence number (shown when not zero).
-    const stamp = this.nextseqStamp[fwd];
-    const rto = f & A.Retransmission && stamp ? [ts.sec - stamp.sec, ts.nsec - stamp.nsec] : null;
-
-    const next = seq + seglen + (flags & (SYN | FIN) ? 1 : 0);
-    const fwdList = (this.unacked[fwd] ??= []);
-    if ((seglen > 0 || flags & (SYN | FIN)) && fwdList.length < MAX_UNACKED)
-      fwdList.push({ frame, seq, nextseq: next, sec: ts.sec, nsec: ts.nsec });
-
-    const probe = (f & A.ZeroWindowProbe) !== 0;
-    if ((!known || next > nextseq) && !(flags & RST) && !probe) {
-      this.nextseq[fwd] = next;
-      this.nextseqTime[fwd] = time;
-      // tshark 4.0 measures a retransmission's RTO from the flow's first such frame, not the latest.
-      this.nextseqStamp[fwd] ??= { frame, sec: ts.sec, nsec: ts.nsec };
-    }
-    // The highest sequence number the other side may acknowledge moves only with a segment that
-    // starts where it stood (Wireshark's maxseqtobeacked): data after a retransmission's hole
-    // does not move it, and an ACK past it is an ACK of unseen data.
-    const max = this.get(this.maxToBeAcked, fwd);
-    if ((Number.isNaN(max) || max === 0 || seq === max) && !probe)
-      this.maxToBeAcked[fwd] = this.get(this.nextseq, fwd);
-    if (flags & ACK) {
-      if (ack !== fwdLastack) this.lastackTime[fwd] = time;
-      this.lastack[fwd] = ack;
-    }
-    this.window[fwd] = win;
-    this.lastFlags[fwd] = f;
-    const acked = flags & ACK ? this.ackSegments(rev, ack) : null;
+    f |= this.ackedUnseen(s);
+    f |= this.retransmissionKind(s, f);
+    const rto = f & A.Retransmission ? this.rtoOf(fwd, ts) : null;
+    this.advance(s, f);
+    const acked = flags & TH_ACK ? this.ackSegments(rev, ack) : null;
     const bif = seglen > 0 ? this.bytesInFlight(fwd, rev, seglen, flags) : -1;
     this.noteHandshakeTimes(conv, flags, time, ts);
     if (f === 0 && !acked && bif < 0) return undefined;
@@ -429,9 +393,8 @@ export class SeqAnalysis {
     x.ensure(frame);
     x.has[frame] = 1;
     x.flags[frame] = f;
-    if (f & A.DupAck) x.dups.set(frame, [dupNum, dupFrame]);
-    if (rto && stamp && (rto[0] !== 0 || rto[1] !== 0))
-      x.rtos.set(frame, [rto[0] ?? 0, rto[1] ?? 0, stamp.frame]);
+    if (dup) x.dups.set(frame, [dup[0] as number, dup[1] as number]);
+    if (rto) x.rtos.set(frame, rto);
     // An ACK in the same instant as its segment shows no RTT (Wireshark's zero time).
     x.acks[frame] = acked?.frame ?? 0;
     x.rttSec[frame] = acked ? ts.sec - acked.sec : 0;
@@ -440,6 +403,131 @@ export class SeqAnalysis {
     x.push[frame] = bif >= 0 ? (this.pushBytes[fwd] ?? 0) : 0;
     // The first pass reads its own frame back: the conversation's iRTT as it stands now.
     return this.of(frame, conv);
+  }
+
+  /**
+   * What the segment says of its sender's side: zero window (probe), a hole before it, keep-alive,
+   * window update or full, the ACK of a keep-alive or probe, a duplicate ACK.
+   */
+  private senderConditions(s: Segment): number {
+    const { fwd, rev, seq, ack, seglen, flags, win } = s;
+    const nextseq = this.get(this.nextseq, fwd);
+    const known = !Number.isNaN(nextseq);
+    const revWindow = this.get(this.window, rev);
+    const fwdWindow = this.get(this.window, fwd);
+    const fwdLastack = this.get(this.lastack, fwd);
+    const plain = (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
+    if (seglen === 1 && known && seq === nextseq && revWindow === 0) return A.ZeroWindowProbe;
+    let f = 0;
+    if (win === 0 && plain) f |= A.ZeroWindow;
+    if (known && seq > nextseq && !(flags & TH_RST)) {
+      f |= A.LostPacket;
+      this.validBif[fwd] = false;
+    }
+    if (seglen <= 1 && plain && known && seq === nextseq - 1) f |= A.KeepAlive;
+    const repeats = seglen === 0 && seq === nextseq && ack === fwdLastack && plain;
+    if (repeats && win !== 0 && win !== fwdWindow && !Number.isNaN(fwdWindow)) f |= A.WindowUpdate;
+    if (this.fillsWindow(s, revWindow)) f |= A.WindowFull;
+    if (!repeats || win !== fwdWindow) return f;
+    const revLast = this.get(this.lastFlags, rev);
+    if (win !== 0 && revLast & A.KeepAlive) return f | A.KeepAliveAck;
+    if (win === 0 && revLast & A.ZeroWindowProbe) return f | A.ZeroWindowProbeAck;
+    if (win === 0) return f;
+    // After an ACK of unseen data (-1) the count starts at 1.
+    const n = this.dupNum[fwd] ?? 0;
+    this.dupNum[fwd] = n === -1 ? 1 : n + 1;
+    return f | A.DupAck;
+  }
+
+  /** Data that reaches exactly the edge of the window the other side advertised. */
+  private fillsWindow(s: Segment, revWindow: number): boolean {
+    const revLastack = this.get(this.lastack, s.rev);
+    if (s.seglen === 0 || s.revScale === -1 || Number.isNaN(revWindow) || Number.isNaN(revLastack))
+      return false;
+    if (s.flags & (TH_SYN | TH_FIN | TH_RST)) return false;
+    const shift = s.revScale === -2 ? 0 : s.revScale;
+    return s.seq + s.seglen === revLastack + revWindow * 2 ** shift;
+  }
+
+  /**
+   * An ACK beyond what the other side is known to have sent. Flagged once per loss: Wireshark
+   * marks the other side's duplicate-ACK count -1 and flags again only after that side's ACK moved.
+   */
+  private ackedUnseen(s: Segment): number {
+    const revMax = this.get(this.maxToBeAcked, s.rev);
+    if (Number.isNaN(revMax) || !(s.ack > revMax) || !(s.flags & TH_ACK)) return 0;
+    const revNext = this.get(this.nextseq, s.rev);
+    if (revMax > revNext) {
+      this.maxToBeAcked[s.rev] = revNext;
+      return A.AckLostPacket;
+    }
+    const first = (this.dupNum[s.rev] ?? 0) === 0;
+    this.dupNum[s.rev] = -1;
+    return first ? A.AckLostPacket : 0;
+  }
+
+  /**
+   * Data (or SYN/FIN) that does not advance the sequence: spurious (all acknowledged already),
+   * fast retransmission (after duplicate ACKs of it), out-of-order (soon after newer data), or a
+   * plain retransmission, tried in that order.
+   */
+  private retransmissionKind(s: Segment, f: number): number {
+    const { fwd, rev, seq, seglen, flags, time } = s;
+    if ((seglen === 0 && !(flags & (TH_SYN | TH_FIN))) || f & A.KeepAlive) return 0;
+    const nextseq = this.get(this.nextseq, fwd);
+    // Data starting one byte before the next sequence number advances it (a probe's byte).
+    const notAdvanced = !Number.isNaN(nextseq) && seq < nextseq && !(seglen > 1 && seq === nextseq - 1);
+    const revLastack = this.get(this.lastack, rev);
+    if (seglen > 0 && !Number.isNaN(revLastack) && revLastack !== 0 && seq + seglen <= revLastack)
+      return A.SpuriousRetransmission;
+    if (!notAdvanced) return 0;
+    // A count of -1 (after an ACK of unseen data) is a large unsigned number to Wireshark.
+    const dups = this.dupNum[rev] ?? 0;
+    const sinceAck = time - this.get(this.lastackTime, rev);
+    if ((dups === -1 || dups >= 2) && revLastack === seq && sinceAck < 0.02) return A.FastRetransmission;
+    const rtt = this.get(this.firstRtt, s.conv);
+    const threshold = Number.isNaN(rtt) || rtt === 0 ? 0.003 : rtt;
+    const sinceNext = time - this.get(this.nextseqTime, fwd);
+    const end = seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0);
+    if (sinceNext < threshold && nextseq !== end) return A.OutOfOrder;
+    return A.Retransmission;
+  }
+
+  /**
+   * A retransmission's RTO: since the oldest segment still unacknowledged (the one most likely
+   * sent again), else since the frame that last advanced the flow; none when zero.
+   */
+  private rtoOf(fwd: number, ts: { sec: number; nsec: number }): [number, number, number] | null {
+    const from = this.unacked[fwd]?.[0] ?? this.nextseqStamp[fwd];
+    if (!from) return null;
+    const sec = ts.sec - from.sec;
+    const nsec = ts.nsec - from.nsec;
+    return sec !== 0 || nsec !== 0 ? [sec, nsec, from.frame] : null;
+  }
+
+  /** The flow's state after the segment: unacknowledged list, next sequence, window, last ACK. */
+  private advance(s: Segment, f: number): void {
+    const { frame, time, fwd, seq, ack, seglen, flags, win, ts } = s;
+    const next = seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0);
+    const fwdList = (this.unacked[fwd] ??= []);
+    if ((seglen > 0 || flags & (TH_SYN | TH_FIN)) && fwdList.length < MAX_UNACKED)
+      fwdList.push({ frame, seq, nextseq: next, sec: ts.sec, nsec: ts.nsec });
+    const probe = (f & A.ZeroWindowProbe) !== 0;
+    const nextseq = this.get(this.nextseq, fwd);
+    if ((Number.isNaN(nextseq) || next > nextseq) && !probe) {
+      this.nextseq[fwd] = next;
+      this.nextseqTime[fwd] = time;
+      this.nextseqStamp[fwd] = { frame, sec: ts.sec, nsec: ts.nsec };
+    }
+    // The highest sequence number the other side may acknowledge moves only with a segment that
+    // starts where it stood (Wireshark's maxseqtobeacked): data after a hole does not move it.
+    const max = this.get(this.maxToBeAcked, fwd);
+    if ((Number.isNaN(max) || max === 0 || seq === max) && !probe)
+      this.maxToBeAcked[fwd] = this.get(this.nextseq, fwd);
+    this.window[fwd] = win;
+    this.lastack[fwd] = ack;
+    this.lastackTime[fwd] = time;
+    this.lastFlags[fwd] = f;
   }
 
   /**
@@ -506,67 +594,87 @@ export class SeqAnalysis {
   }
 }
 
+/** Info prefixes in the order Wireshark prints the flags (each later one goes in front). */
+const INFO: [A, string][] = [
+  [A.ReusedPorts, 'TCP Port numbers reused'],
+  [A.Retransmission, 'TCP Retransmission'],
+  [A.FastRetransmission, 'TCP Fast Retransmission'],
+  [A.SpuriousRetransmission, 'TCP Spurious Retransmission'],
+  [A.OutOfOrder, 'TCP Out-Of-Order'],
+  [A.LostPacket, 'TCP Previous segment not captured'],
+  [A.AckLostPacket, 'TCP ACKed unseen segment'],
+  [A.WindowUpdate, 'TCP Window Update'],
+  [A.WindowFull, 'TCP Window Full'],
+  [A.KeepAlive, 'TCP Keep-Alive'],
+  [A.KeepAliveAck, 'TCP Keep-Alive ACK'],
+  [A.DupAck, ''],
+  [A.ZeroWindowProbe, 'TCP ZeroWindowProbe'],
+  [A.ZeroWindow, 'TCP ZeroWindow'],
+  [A.ZeroWindowProbeAck, 'TCP ZeroWindowProbeAck'],
+];
+
 /** The Info prefix Wireshark prepends (each later one in front, as col_prepend_fence_fstr does). */
 export function analysisInfo(a: FrameAnalysis): string {
-  const f = a.flags;
   let s = '';
-  const pre = (t: string): void => {
-    s = `[${t}] ${s}`;
-  };
-  if (f & A.Retransmission) pre('TCP Retransmission');
-  if (f & A.LostPacket) pre('TCP Previous segment not captured');
-  if (f & A.AckLostPacket) pre('TCP ACKed unseen segment');
-  if (f & A.KeepAlive) pre('TCP Keep-Alive');
-  if (f & A.WindowUpdate) pre('TCP Window Update');
-  if (f & A.WindowFull) pre('TCP Window Full');
-  if (f & A.KeepAliveAck) pre('TCP Keep-Alive ACK');
-  if (f & A.DupAck) pre(`TCP Dup ACK ${a.dupFrame}#${a.dupNum}`);
-  if (f & A.FastRetransmission) pre('TCP Fast Retransmission');
-  if (f & A.SpuriousRetransmission) pre('TCP Spurious Retransmission');
-  if (f & A.OutOfOrder) pre('TCP Out-Of-Order');
-  if (f & A.ZeroWindowProbe) pre('TCP ZeroWindowProbe');
-  if (f & A.ZeroWindow) pre('TCP ZeroWindow');
+  for (const [bit, text] of INFO) {
+    if (!(a.flags & bit)) continue;
+    s = `[${bit === A.DupAck ? `TCP Dup ACK ${a.dupFrame}#${a.dupNum}` : text}] ${s}`;
+  }
   return s;
 }
 
-const NOTES: [A, keyof typeof AF, ExpertSeverity, string][] = [
-  [A.Retransmission, 'analysis.retransmission', 'Note', 'This frame is a (suspected) retransmission'],
+const RETRANSMISSION = 'This frame is a (suspected) retransmission';
+
+/**
+ * The expert notes of each flag, in Wireshark's order; a fast or spurious retransmission is also
+ * noted as a retransmission. The duplicate ACK's note hangs under its frame item instead.
+ */
+const NOTES: [A, (keyof typeof AF)[], ExpertSeverity, string[]][] = [
+  [
+    A.ReusedPorts,
+    ['analysis.reused_ports'],
+    'Note',
+    ['A new tcp session is started with the same ports as an earlier session in this trace'],
+  ],
+  [A.Retransmission, ['analysis.retransmission'], 'Note', [RETRANSMISSION]],
   [
     A.FastRetransmission,
-    'analysis.fast_retransmission',
+    ['analysis.fast_retransmission', 'analysis.retransmission'],
     'Note',
-    'This frame is a (suspected) fast retransmission',
+    ['This frame is a (suspected) fast retransmission', RETRANSMISSION],
   ],
   [
     A.SpuriousRetransmission,
-    'analysis.spurious_retransmission',
+    ['analysis.spurious_retransmission', 'analysis.retransmission'],
     'Note',
-    'This frame is a (suspected) spurious retransmission',
+    ['This frame is a (suspected) spurious retransmission', RETRANSMISSION],
   ],
-  [A.OutOfOrder, 'analysis.out_of_order', 'Warning', 'This frame is a (suspected) out-of-order segment'],
+  [A.OutOfOrder, ['analysis.out_of_order'], 'Warning', ['This frame is a (suspected) out-of-order segment']],
   [
     A.LostPacket,
-    'analysis.lost_segment',
+    ['analysis.lost_segment'],
     'Warning',
-    'Previous segment(s) not captured (common at capture start)',
+    ['Previous segment(s) not captured (common at capture start)'],
   ],
   [
     A.AckLostPacket,
-    'analysis.ack_lost_segment',
+    ['analysis.ack_lost_segment'],
     'Warning',
-    "ACKed segment that wasn't captured (common at capture start)",
+    ["ACKed segment that wasn't captured (common at capture start)"],
   ],
-  [A.KeepAlive, 'analysis.keep_alive', 'Note', 'This is a TCP keep-alive segment'],
-  [A.KeepAliveAck, 'analysis.keep_alive_ack', 'Note', 'ACK to a TCP keep-alive segment'],
-  [A.WindowUpdate, 'analysis.window_update', 'Chat', 'TCP window update'],
+  [A.WindowUpdate, ['analysis.window_update'], 'Chat', ['TCP window update']],
   [
     A.WindowFull,
-    'analysis.window_full',
+    ['analysis.window_full'],
     'Warning',
-    'TCP window specified by the receiver is now completely full',
+    ['TCP window specified by the receiver is now completely full'],
   ],
-  [A.ZeroWindowProbe, 'analysis.zero_window_probe', 'Note', 'TCP Zero Window Probe'],
-  [A.ZeroWindow, 'analysis.zero_window', 'Warning', 'TCP Zero Window segment'],
+  [A.KeepAlive, ['analysis.keep_alive'], 'Note', ['TCP keep-alive segment']],
+  [A.KeepAliveAck, ['analysis.keep_alive_ack'], 'Note', ['ACK to a TCP keep-alive segment']],
+  [A.DupAck, [], 'Note', []],
+  [A.ZeroWindowProbe, ['analysis.zero_window_probe'], 'Note', ['TCP Zero Window Probe']],
+  [A.ZeroWindow, ['analysis.zero_window'], 'Warning', ['TCP Zero Window segment']],
+  [A.ZeroWindowProbeAck, ['analysis.zero_window_probe_ack'], 'Note', ['ACK to a TCP Zero Window Probe']],
 ];
 
 /** The "[SEQ/ACK analysis]" subtree with its flags and expert notes. */
@@ -596,31 +704,44 @@ export function analysisTree(a: FrameAnalysis, tvb: Tvb, o: number, pinfo: Packe
   if (a.flags !== 0) {
     tree.push(AF['analysis.flags'], tvb, o, 0, 1);
     if (tree.full) tree.label('[TCP Analysis Flags]');
-    for (const [bit, key, severity, message] of NOTES) {
-      if (!(a.flags & bit)) continue;
-      // tshark 4.0 shows only the expert note; the flag's field is there for filters.
-      tree.add(AF[key], tvb, o, 0, 1, NodeFlag.Hidden);
-      expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
-      const rto = bit === A.Retransmission ? a.rto() : '';
-      if (rto) {
-        tree.add(AF['analysis.rto'], tvb, o, 0, rto);
-        if (tree.full) tree.labelLast(`[The RTO for this segment was: ${rto} seconds]`);
-        tree.add(AF['analysis.rto_frame'], tvb, o, 0, a.rtoFrame);
-        if (tree.full) tree.labelLast(`[RTO based on delta from frame: ${a.rtoFrame}]`);
-      }
-    }
-    if (a.flags & A.DupAck) {
-      tree.push(AF['analysis.duplicate_ack'], tvb, o, 0, 1);
-      expert(pinfo, tree, tvb, o, 0, 'Note', 'Sequence', `Duplicate ACK (#${a.dupNum})`);
-      tree.pop();
+    for (const [bit, keys, severity, messages] of NOTES) {
+      if (a.flags & bit) flagNotes(a, bit, keys, severity, messages, tvb, o, pinfo, tree);
     }
     tree.pop();
   }
   if (a.flags & A.DupAck) {
     tree.add(AF['analysis.duplicate_ack_num'], tvb, o, 0, a.dupNum);
-    if (tree.full) tree.labelLast(`[This is a TCP duplicate ack]`);
-    tree.add(AF['analysis.duplicate_ack_frame'], tvb, o, 0, a.dupFrame);
-    if (tree.full) tree.labelLast(`[Duplicate to the ACK in frame: ${a.dupFrame}]`);
+    tree.push(AF['analysis.duplicate_ack_frame'], tvb, o, 0, a.dupFrame);
+    expert(pinfo, tree, tvb, o, 0, 'Note', 'Sequence', `Duplicate ACK (#${a.dupNum})`);
+    tree.pop();
   }
   tree.pop();
+}
+
+/** One flag's items: its hidden fields for filters, its notes, and a retransmission's RTO. */
+function flagNotes(
+  a: FrameAnalysis,
+  bit: A,
+  keys: (keyof typeof AF)[],
+  severity: ExpertSeverity,
+  messages: string[],
+  tvb: Tvb,
+  o: number,
+  pinfo: PacketInfo,
+  tree: Tree,
+): void {
+  if (bit === A.DupAck) {
+    tree.add(AF['analysis.duplicate_ack'], tvb, o, 0, 1);
+    if (tree.full) tree.labelLast('[This is a TCP duplicate ack]');
+    return;
+  }
+  // tshark 4.0 shows only the expert notes; the flags' fields are there for filters.
+  for (const key of keys) tree.add(AF[key], tvb, o, 0, 1, NodeFlag.Hidden);
+  for (const message of messages) expert(pinfo, tree, tvb, o, 0, severity, 'Sequence', message);
+  const rto = bit === A.Retransmission ? a.rto() : '';
+  if (!rto) return;
+  tree.add(AF['analysis.rto'], tvb, o, 0, rto);
+  if (tree.full) tree.labelLast(`[The RTO for this segment was: ${rto} seconds]`);
+  tree.add(AF['analysis.rto_frame'], tvb, o, 0, a.rtoFrame);
+  if (tree.full) tree.labelLast(`[RTO based on delta from frame: ${a.rtoFrame}]`);
 }

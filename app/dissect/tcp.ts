@@ -21,7 +21,15 @@ import { dissectData } from './data.ts';
 import { Hint, type CaptureState, type PacketInfo } from './packet-info.ts';
 import type { Dissector, Registry } from './registry.ts';
 import { F as MPTCP, dissectMptcpOption, mptcpAnalysisTree, type MptcpSegment } from './mptcp.ts';
-import { AF, analysisInfo, analysisTree, OUT_OF_ORDER, RETRANSMITTED, SeqAnalysis } from './tcp-analysis.ts';
+import {
+  AF,
+  analysisInfo,
+  analysisTree,
+  OUT_OF_ORDER,
+  PLAIN_RETRANSMISSION,
+  RETRANSMITTED,
+  SeqAnalysis,
+} from './tcp-analysis.ts';
 import { addStreamTimes, StreamTimes } from './stream-times.ts';
 import { desegmentPdus, RF, StreamReassembly } from './tcp-reassembly.ts';
 import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
@@ -328,9 +336,11 @@ export interface TcpLayer {
   dir: number;
   /** The server port as TCP knows it (handshake), 0 when unknown. */
   serverPort: number;
+  /** The segment's TCP subtree (full trees only), for items a payload dissector adds to it. */
+  node: FieldNode | null;
 }
 
-export const tcpLayer: TcpLayer = { stream: -1, dir: 0, serverPort: 0 };
+export const tcpLayer: TcpLayer = { stream: -1, dir: 0, serverPort: 0, node: null };
 
 /**
  * Hands every later payload of a stream to `dissector` first (Wireshark's
@@ -417,11 +427,15 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   let c = convs.find(ipLayer, sport, dport, frame);
   if (c < 0) c = first ? st.create(sport, dport, frame) : -1;
   let dir = convs.dir;
+  let reused = false;
   if (c >= 0 && (flags & (TH.SYN | TH.ACK)) === TH.SYN && first) {
     const b = st.base[2 * c + dir] as number;
     if (!Number.isNaN(b) && b !== rawSeq) {
       c = st.create(sport, dport, frame);
       dir = 0;
+      reused = true;
+      // Wireshark shows the new conversation's completeness with this SYN already counted.
+      st.completeness[c] = 1;
     }
   }
   const fwd = 2 * c + dir;
@@ -528,9 +542,12 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       tree.add(F.nxtseq, tvb, o, 0, nxtseq);
       if (tree.full) tree.labelLast(`[Next Sequence Number: ${nxtseq}    (relative sequence number)]`);
     }
-    tree.add(F.ack, tvb, o + 8, 4, ack);
+    const ackExpert = !isAck && rawAck !== 0 && tree.full;
+    if (ackExpert) tree.push(F.ack, tvb, o + 8, 4, ack);
+    else tree.add(F.ack, tvb, o + 8, 4, ack);
     if (tree.full && isAck) tree.labelLast(`Acknowledgment Number: ${ack}    (relative ack number)`);
-    if (!isAck && rawAck !== 0 && tree.full) {
+    if (ackExpert) {
+      // tshark nests this note under the Acknowledgment number item.
       expert(
         pinfo,
         tree,
@@ -541,6 +558,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
         'Protocol',
         'The acknowledgment number field is nonzero while the ACK flag is not set',
       );
+      tree.pop();
     }
     tree.add(F.ack_raw, tvb, o + 8, 4, rawAck);
     tree.add(F.hdr_len, tvb, o + 12, 1, hlen);
@@ -648,6 +666,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
           rawWin,
           st.winScale[rev] as number,
           { sec: pinfo.meta.tsSec, nsec: pinfo.meta.tsNsec },
+          reused,
         )
       : st.analysis.of(frame, c);
   }
@@ -671,9 +690,11 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   if (captured > 0 && analysed && analysed.flags & RETRANSMITTED) {
     // Seen already: Wireshark does not hand a retransmission to the payload's dissector.
-    tree.add(RF.segment_data, tvb, payloadStart, captured);
-    if (tree.full)
-      tree.labelLast(`Retransmitted TCP segment data (${captured} byte${captured === 1 ? '' : 's'})`);
+    if (analysed.flags & PLAIN_RETRANSMISSION) {
+      tree.add(RF.segment_data, tvb, payloadStart, captured);
+      if (tree.full)
+        tree.labelLast(`Retransmitted TCP segment data (${captured} byte${captured === 1 ? '' : 's'})`);
+    }
     tree.pop();
     return tvb.remaining(o);
   }
@@ -684,6 +705,7 @@ export function dissectTCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     pinfo.conversation = c >= 0 ? c * 2 + 1 : -1;
     tcpLayer.dir = dir;
     tcpLayer.serverPort = server;
+    tcpLayer.node = tcpNode;
     const claimed = c >= 0 ? st.convDissector[c] : undefined;
     const refused = analysed !== undefined && (analysed.flags & OUT_OF_ORDER) !== 0;
     const dispatch = refused

@@ -17,7 +17,7 @@ import {
   VERSION_NAMES,
 } from './tls-names.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
-import { summarizeCertificate } from './x509af.ts';
+import { dissectCertificate } from './x509af.ts';
 
 /** GREASE values (RFC 8701): 0x0a0a, 0x1a1a, ... 0xfafa. */
 export function isGrease(v: number): boolean {
@@ -862,15 +862,16 @@ function certificate(tvb: Tvb, off: number, end: number, ctx: HandshakeContext, 
   if (tree.full) tree.label(`Certificates (${total} bytes)`);
   while (off + 3 <= stop) {
     const n = num(tree, HS['handshake.certificate_length'], tvb, off, 3);
-    tree.add(HS['handshake.certificate'], tvb, off + 3, n);
     tvb.need(off + 3, n);
-    const cert = summarizeCertificate(tvb.bytes, off + 3, off + 3 + n);
-    ctx.layers?.push(...cert.layers);
+    // The certificate's X.509 tree goes under its item; its subject ends the item's label.
+    tree.push(HS['handshake.certificate'], tvb, off + 3, n);
+    const cert = dissectCertificate(tvb, off + 3, off + 3 + n, tree, ctx.layers, sigAlg);
     if (tree.full) {
       // Wireshark's bytes label (36 bytes, then an ellipsis) followed by the subject.
       const shown = formatHex(tvb.bytes, off + 3, Math.min(n, 36)) + (n > 36 ? '…' : '');
-      tree.labelLast(labelBytes(`Certificate: ${shown}${cert.subject ? ` (${cert.subject})` : ''}`));
+      tree.label(labelBytes(`Certificate: ${shown}${cert.subject ? ` (${cert.subject})` : ''}`));
     }
+    tree.pop();
     off += 3 + n;
     if (ctx.version === 0x0304 && off + 2 <= stop) {
       const e = tvb.u16(off);
