@@ -354,6 +354,11 @@ interface Connection {
   /** Largest packet number per direction (0 client, 1 server) and space. */
   largest: Map<string, number>;
   crypto: Map<string, CryptoStream>;
+  /**
+   * The frame of the first 1-RTT packet that could not be opened (0: none yet): Wireshark gives up
+   * on the connection's 1-RTT keys there and notes it on that packet only.
+   */
+  noKeysFrame: number;
 }
 
 /** What the first pass found in one packet, replayed on later passes. */
@@ -423,6 +428,7 @@ function lookup(pinfo: PacketInfo, tvb: Tvb, create: boolean): Datagram {
       phase: [0, 0],
       largest: new Map(),
       crypto: new Map(),
+      noKeysFrame: 0,
     };
     st.byTuple.set(key, conn);
   }
@@ -885,7 +891,8 @@ function shortHeader(tvb: Tvb, ctx: Ctx): number {
   if (!opened) {
     if (tree.full) tree.label(label);
     tree.pop();
-    if (conn)
+    if (conn && dg.first && conn.noKeysFrame === 0) conn.noKeysFrame = pinfo.meta.number;
+    if (conn && conn.noKeysFrame === pinfo.meta.number)
       decryptionNote(pinfo, tree, tvb, off, 'Failed to create decryption context: Secrets are not available');
     return off;
   }

@@ -158,6 +158,21 @@ export const HS = fields('tls', {
   'handshake.extensions_reneg_info': bytes('Renegotiation info'),
   'handshake.extensions_padding_data': bytes('Padding Data'),
   record_size_limit: uint('Record Size Limit', 16),
+  'compress_certificate.algorithms_length': uint('Algorithms Length', 8),
+  'compress_certificate.algorithm': uint('Algorithm', 16, {
+    strings: names({ 0: 'Reserved', 1: 'zlib', 2: 'brotli', 3: 'zstd' }),
+  }),
+  'handshake.extensions_alps_len': uint('ALPS Extension Length', 16),
+  'handshake.extensions_alps_alpn_list': text('Supported ALPN List'),
+  'handshake.extensions_alps_alpn_str_len': uint('Supported ALPN Length', 8),
+  'handshake.extensions_alps_alpn_str': str('Supported ALPN'),
+  'handshake.extensions.psk.identities.length': uint('Identities Length', 16),
+  'handshake.extensions.psk.identity.identity_length': uint('Identity Length', 16),
+  'handshake.extensions.psk.identity.identity': bytes('Identity'),
+  'handshake.extensions.psk.identity.obfuscated_ticket_age': uint('Obfuscated Ticket Age', 32),
+  'handshake.extensions.psk.binders_len': uint('PSK Binders length', 16),
+  'handshake.extensions.psk.binders': text('PSK Binders'),
+  'handshake.extensions.psk.identity.selected': uint('Selected Identity', 16),
   'handshake.certificate_request_context_length': uint('Certificate Request Context Length', 8),
   'handshake.certificate_request_context': bytes('Certificate Request Context'),
   'handshake.certificates_length': uint('Certificates Length', 24),
@@ -649,7 +664,7 @@ function extensionBlock(
       tvb,
       off,
       4 + len,
-      `Extension: ${EXTENSION_TYPES.get(type) ?? 'Unknown type'} (len=${len})`,
+      `Extension: ${EXTENSION_TYPES.get(type) ?? `Unknown type ${type}`} (len=${len})`,
     );
     tree.add(HS['handshake.extension.type'], tvb, off, 2, type);
     tree.add(HS['handshake.extension.len'], tvb, off + 2, 2, len);
@@ -756,6 +771,19 @@ function extension(
     case 28:
       num(tree, HS.record_size_limit, tvb, off, 2);
       return 0;
+    case 27:
+      compressCertificate(tvb, off, end, tree);
+      return 0;
+    case 34:
+      signatureAlgorithms(tvb, off, end, tree);
+      return 0;
+    case 41:
+      preSharedKey(tvb, off, end, kind, tree);
+      return 0;
+    case 17513:
+      if (kind !== Hello.Client) break;
+      applicationSettings(tvb, off, end, tree);
+      return 0;
     case 43:
       if (kind === Hello.Client) {
         const n = num(tree, HS['handshake.extensions.supported_versions_len'], tvb, off, 1);
@@ -809,6 +837,50 @@ function signatureAlgorithms(tvb: Tvb, off: number, end: number, tree: Tree): vo
   tree.push(HS['handshake.sig_hash_algs'], tvb, off + 2, n);
   if (tree.full) tree.label(`Signature Hash Algorithms (${n >> 1} algorithm${n >> 1 === 1 ? '' : 's'})`);
   for (let p = off + 2; p + 2 <= Math.min(end, off + 2 + n); p += 2) sigAlg(tvb, p, tree);
+  tree.pop();
+}
+
+/** compress_certificate (RFC 8879): the algorithms the sender can decompress. */
+function compressCertificate(tvb: Tvb, off: number, end: number, tree: Tree): void {
+  const n = num(tree, HS['compress_certificate.algorithms_length'], tvb, off, 1);
+  for (let p = off + 1; p + 2 <= Math.min(end, off + 1 + n); p += 2)
+    num(tree, HS['compress_certificate.algorithm'], tvb, p, 2);
+}
+
+/** application_settings (ALPS): the ALPN protocols the client has settings for. */
+function applicationSettings(tvb: Tvb, off: number, end: number, tree: Tree): void {
+  const n = num(tree, HS['handshake.extensions_alps_len'], tvb, off, 2);
+  const stop = Math.min(end, off + 2 + n);
+  tree.push(HS['handshake.extensions_alps_alpn_list'], tvb, off + 2, stop - off - 2);
+  for (let p = off + 2; p < stop;) {
+    const l = num(tree, HS['handshake.extensions_alps_alpn_str_len'], tvb, p, 1);
+    tree.add(HS['handshake.extensions_alps_alpn_str'], tvb, p + 1, l, tvb.ascii(p + 1, l));
+    p += 1 + l;
+  }
+  tree.pop();
+}
+
+/** pre_shared_key (RFC 8446 4.2.11): the client's identities and binders, the server's choice. */
+function preSharedKey(tvb: Tvb, off: number, end: number, kind: Hello, tree: Tree): void {
+  if (kind !== Hello.Client) {
+    num(tree, HS['handshake.extensions.psk.identity.selected'], tvb, off, 2);
+    return;
+  }
+  subtree(tree, tvb, off, end - off, 'Pre-Shared Key extension');
+  const n = num(tree, HS['handshake.extensions.psk.identities.length'], tvb, off, 2);
+  const stop = Math.min(end, off + 2 + n);
+  let p = off + 2;
+  while (p + 2 <= stop) {
+    const l = tvb.u16(p);
+    subtree(tree, tvb, p, 2 + l + 4, `PSK Identity (length: ${l})`);
+    num(tree, HS['handshake.extensions.psk.identity.identity_length'], tvb, p, 2);
+    tree.add(HS['handshake.extensions.psk.identity.identity'], tvb, p + 2, l);
+    num(tree, HS['handshake.extensions.psk.identity.obfuscated_ticket_age'], tvb, p + 2 + l, 4);
+    tree.pop();
+    p += 2 + l + 4;
+  }
+  const binders = num(tree, HS['handshake.extensions.psk.binders_len'], tvb, stop, 2);
+  tree.add(HS['handshake.extensions.psk.binders'], tvb, stop + 2, Math.min(binders, end - stop - 2));
   tree.pop();
 }
 
