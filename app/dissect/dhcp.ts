@@ -11,16 +11,16 @@ import {
   names,
   proto,
   str,
-  text,
   uint,
   FieldType,
   type FieldDef,
 } from './field.ts';
 import { secondsText } from './icmp.ts';
-import { expert } from './ip-proto.ts';
+import { expert, expertItem } from './ip-proto.ts';
+import { decodeOption, optionDecoders, stringz, OF, type OptionState } from './dhcp-options.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { NULL_TREE, type Tree } from './tree.ts';
+import { NodeFlag, NULL_TREE, type Tree } from './tree.ts';
 import type { Tvb } from './tvb.ts';
 import { formatHex, formatIPv4, formatMac } from '../format/address.ts';
 import { macName } from '../format/mac-names.ts';
@@ -171,7 +171,7 @@ const OPTION_NAMES = names({
   140: 'IPv4 FQDN-MoS',
   141: 'SIP UA Configuration Domains',
   142: 'IPv4 Address ANDSF',
-  143: 'Zerotouch Redirect [TODO',
+  143: 'Zerotouch Redirect [TODO: draft-ietf-netconf-zerotouch]',
   144: 'Geospatial Location [TODO:RFC6225]',
   145: 'Forcerenew Nonce Capable',
   146: 'RDNSS Selection',
@@ -294,7 +294,7 @@ const MESSAGE_TYPES = names({
 const OVERLOAD = names({
   1: 'Boot file name holds options',
   2: 'Server host name holds options',
-  3: 'Boot file name and server host name hold options',
+  3: 'Boot file and server host names hold options',
 });
 const NODE_TYPES = names({ 1: 'B-node', 2: 'P-node', 4: 'M-node', 8: 'H-node' });
 const TF_ENABLED = { tf: ['Enabled', 'Disabled'] as const };
@@ -324,7 +324,7 @@ export const F = fields('dhcp', {
   vendor_specific_options: bytes('Bootp vendor specific options'),
   'option.type': uint('Option', 8),
   'option.length': uint('Length', 8),
-  'option.value': bytes('Value', { hidden: true }),
+  'option.value': bytes('Value'),
   'option.padding': bytes('Padding'),
   'option.end': uint('Option End', 8),
   'option.dhcp': uint('DHCP', 8, { strings: MESSAGE_TYPES }),
@@ -400,13 +400,6 @@ export const F = fields('dhcp', {
   'option.client_last_transaction_time': uint('Client last transaction time', 32),
   'option.associated_ip_option': ipv4('Associated IP option'),
   'option.tftp_server_address': ipv4('TFTP Server Address'),
-  'option.user_class': uint('Instance of User Class', 8),
-  'option.user_class.length': uint('User Class Length', 8),
-  'option.user_class.data': bytes('User Class Data'),
-  'client_id.type': uint('Type', 8),
-  'client_id.undef': str('Client Identifier'),
-  client_id: bytes('Identifier'),
-  bad_length: text('Bad length'),
 });
 
 type Kind = 'ip' | 'ips' | 'str' | 'u8' | 'u16' | 'u16s' | 'u32' | 'secs' | 'ssecs' | 'bool';
@@ -461,7 +454,6 @@ const OPTIONS = new Map<number, [Kind, FieldDef]>([
   [49, ['ips', F['option.xwindows_system_display_manager']]],
   [50, ['ip', F['option.requested_ip_address']]],
   [51, ['secs', F['option.ip_address_lease_time']]],
-  [52, ['u8', F['option.option_overload']]],
   [54, ['ip', F['option.dhcp_server_id']]],
   [56, ['str', F['option.message']]],
   [57, ['u16', F['option.dhcp_max_message_size']]],
@@ -490,6 +482,8 @@ const EXPECTED: Partial<Record<Kind, number>> = { ip: 4, u8: 1, u16: 2, u32: 4, 
 
 const COOKIE = 0x63825363;
 
+const DECODERS = optionDecoders(F['option.option_overload'], { type: F['hw.type'], mac: F['hw.mac_addr'] });
+
 export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const o = tvb.start;
   pinfo.layers.push('dhcp');
@@ -517,8 +511,9 @@ export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   // the options shows no header at all.
   const hasCookie = tvb.has(o + 236, 4) && tvb.u32(o + 236) === COOKIE;
   const voff = o + 236 + (hasCookie ? 4 : 64);
-  const msgType = messageType(tvb, voff);
-  const name = msgType >= 0 ? (MESSAGE_TYPES.get(msgType) ?? 'Unknown Message Type') : '';
+  const { type: msgType, state } = firstPass(tvb, voff);
+  const name = msgType >= 0 ? messageTypeName(msgType) : '';
+  if (msgType >= 0) state.msgType = name;
   if (msgType >= 0) {
     pinfo.setProto('DHCP');
     if (wantInfo) pinfo.setInfo(`DHCP ${name.padEnd(8, ' ')} - Transaction ID 0x${xid.toString(16)}`);
@@ -527,7 +522,7 @@ export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   try {
     if (!detail) return tvb.remaining(o);
     if (msgType < 0) tree.add(F.bootp, tvb, o, 0, true);
-    header(tvb, pinfo, tree, o, htype, hlen, xid);
+    header(tvb, pinfo, tree, o, htype, hlen, xid, state.overload);
     if (hasCookie) {
       tree.add(F.cookie, tvb, o + 236, 4, COOKIE);
       if (tree.full) tree.labelLast('Magic cookie: DHCP');
@@ -535,29 +530,60 @@ export function dissectDHCP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       tvb.need(o + 236, 64);
       tree.add(F.vendor_specific_options, tvb, o + 236, 64);
     }
-    options(tvb, pinfo, tree, voff);
+    state.walk = (t, from, to) => options(tvb, pinfo, t, from, to, state);
+    options(tvb, pinfo, tree, voff, tvb.reportedEnd, state);
   } finally {
     tree.pop();
   }
   return tvb.remaining(o);
 }
 
-/** Wireshark's first pass over the options: the DHCP message type, or -1. */
-function messageType(tvb: Tvb, start: number): number {
+/** Wireshark's first pass over the options: what later options' decoding depends on. */
+function firstPass(tvb: Tvb, start: number): { type: number; state: OptionState } {
   const end = tvb.reportedEnd;
   let type = -1;
+  const state: OptionState = {
+    msgType: null,
+    vendorClass: null,
+    overload: 0,
+    blocks: new Map(),
+    walk: () => false,
+  };
   for (let p = start; p < end;) {
     const code = tvb.u8(p);
     if (code === 0) {
       p++;
       continue;
     }
-    if (code === 255) break;
+    if (code === 255 || !tvb.has(p + 1, 1)) break;
     const len = tvb.u8(p + 1);
-    if (code === 53 && len >= 1) type = tvb.u8(p + 2);
+    if (tvb.has(p + 2, len)) firstPassOption(tvb, p + 2, code, len, state, (t) => (type = t));
     p += 2 + len;
   }
-  return type;
+  return { type, state };
+}
+
+function firstPassOption(
+  tvb: Tvb,
+  v: number,
+  code: number,
+  len: number,
+  state: OptionState,
+  setType: (type: number) => void,
+): void {
+  if (code === 53 && len >= 1) setType(tvb.u8(v));
+  else if (code === 52 && len >= 1) state.overload = tvb.u8(v);
+  else if (code === 60) state.vendorClass = tvb.ascii(v, len);
+  else if (code === 119 || code === 120) {
+    const block = state.blocks.get(code);
+    if (block) block.total++;
+    else state.blocks.set(code, { total: 1, seen: 0, data: [] });
+  }
+}
+
+/** A message type's name as tshark shows it. */
+function messageTypeName(type: number): string {
+  return MESSAGE_TYPES.get(type) ?? `Unknown Message Type (0x${type.toString(16).padStart(2, '0')})`;
 }
 
 function header(
@@ -568,6 +594,7 @@ function header(
   htype: number,
   hlen: number,
   xid: number,
+  overload: number,
 ): void {
   tree.add(F.type, tvb, o, 1, tvb.u8(o));
   tree.add(F['hw.type'], tvb, o + 1, 1, htype);
@@ -613,8 +640,27 @@ function header(
   } else {
     tree.add(F['hw.addr'], tvb, ch, 16);
   }
-  stringOrNotGiven(tvb, tree, o + 44, 64, F.server, 'Server host name not given');
-  stringOrNotGiven(tvb, tree, o + 108, 128, F.file, 'Boot file name not given');
+  namesOrOverload(tvb, pinfo, tree, o, overload >= 1 && overload <= 3 ? overload : 0);
+}
+
+/** The server host and boot file names, or where option 52 says they hold options. */
+function namesOrOverload(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, overload: number): void {
+  tvb.need(o + 44, 192);
+  if (overload & 2) {
+    expertItem(pinfo, tree, tvb, o + 44, 64, 'Note', 'Protocol', 'Server name option overloaded by DHCP');
+  } else stringOrNotGiven(tvb, tree, o + 44, 64, F.server, 'Server host name not given');
+  if (overload & 1) {
+    expertItem(
+      pinfo,
+      tree,
+      tvb,
+      o + 108,
+      128,
+      'Note',
+      'Protocol',
+      'Boot file name option overloaded by DHCP',
+    );
+  } else stringOrNotGiven(tvb, tree, o + 108, 128, F.file, 'Boot file name not given');
 }
 
 function stringOrNotGiven(tvb: Tvb, tree: Tree, at: number, len: number, def: FieldDef, none: string): void {
@@ -623,19 +669,19 @@ function stringOrNotGiven(tvb: Tvb, tree: Tree, at: number, len: number, def: Fi
     if (tree.full) tree.note(none, tvb, at, len, 0);
     return;
   }
-  tree.add(def, tvb, at, len, cstring(tvb, at, len));
+  tree.add(def, tvb, at, len, stringz(tvb, at, len));
 }
 
-/** A NUL-terminated string in `len` bytes. */
-function cstring(tvb: Tvb, at: number, len: number): string {
-  let end = at;
-  while (end < at + len && tvb.bytes[end] !== 0) end++;
-  return tvb.ascii(at, end - at);
-}
-
-/** The options, each as a subtree (Wireshark's second pass). */
-function options(tvb: Tvb, pinfo: PacketInfo, tree: Tree, start: number): void {
-  const end = tvb.reportedEnd;
+/** The options, each as a subtree (Wireshark's second pass); true if an End option ends them. */
+function options(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  start: number,
+  end: number,
+  state: OptionState,
+): boolean {
+  const top = end === tvb.reportedEnd;
   let p = start;
   while (p < end) {
     const code = tvb.u8(p);
@@ -656,28 +702,40 @@ function options(tvb: Tvb, pinfo: PacketInfo, tree: Tree, start: number): void {
       tree.add(F['option.end'], tvb, p, 1, 255);
       tree.pop();
       p++;
-      if (p < end) tree.add(F['option.padding'], tvb, p, Math.min(end - p, tvb.remaining(p)));
-      return;
+      if (top && p < end) tree.add(F['option.padding'], tvb, p, Math.min(end - p, tvb.remaining(p)));
+      return true;
     }
     const len = tvb.u8(p + 1);
-    option(tvb, pinfo, tree, p, code, len);
+    option(tvb, pinfo, tree, p, code, len, state);
     p += 2 + len;
   }
+  return false;
 }
 
-function option(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, code: number, len: number): void {
+function option(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  p: number,
+  code: number,
+  len: number,
+  state: OptionState,
+): void {
   const v = p + 2;
-  tvb.need(v, len);
   const name = OPTION_NAMES.get(code) ?? 'Unknown';
   const known = OPTIONS.get(code);
   tree.push(F['option.type'], tvb, p, 2 + len, code);
   let label = `Option: (${code}) ${name}`;
-  if (code === 53 && len >= 1) label += ` (${MESSAGE_TYPES.get(tvb.u8(v)) ?? 'Unknown Message Type'})`;
-  else if (known?.[0] === 'ip' && len === 4) label += ` (${formatIPv4(tvb.u32(v))})`;
+  if (code === 53 && len >= 1 && tvb.has(v, 1)) label += ` (${messageTypeName(tvb.u8(v))})`;
+  else if (known?.[0] === 'ip' && len === 4 && tvb.has(v, 4)) label += ` (${formatIPv4(tvb.u32(v))})`;
   if (tree.full) tree.label(label);
   tree.add(F['option.length'], tvb, p + 1, 1, len);
-  if (len > 0) tree.add(F['option.value'], tvb, v, len);
-  else tree.add(F['option.value'], tvb, v, 0, '<MISSING>');
+  tvb.need(v, len);
+  const decoder = DECODERS.get(code);
+  if (len > 0) tree.add(F['option.value'], tvb, v, len, undefined, NodeFlag.Hidden);
+  else tree.add(F['option.value'], tvb, v, 0, '<MISSING>', NodeFlag.Hidden);
+  const value = tree.current()?.children?.at(-1);
+  let decoded = code === 53 || code === 55;
   if (code === 53) {
     if (len >= 1) tree.add(F['option.dhcp'], tvb, v, 1, tvb.u8(v));
   } else if (code === 55) {
@@ -687,44 +745,14 @@ function option(tvb: Tvb, pinfo: PacketInfo, tree: Tree, p: number, code: number
       if (tree.full)
         tree.labelLast(`Parameter Request List Item: (${item}) ${OPTION_NAMES.get(item) ?? 'Unknown'}`);
     }
-  } else if (code === 61) {
-    clientId(tvb, tree, v, len);
-  } else if (code === 77) {
-    userClasses(tvb, tree, v, len);
+  } else if (decoder) {
+    decoded = decodeOption(decoder, tvb, pinfo, tree, v, len, state);
   } else if (known) {
-    typedValue(tvb, pinfo, tree, v, len, known[0], known[1]);
+    decoded = typedValue(tvb, pinfo, tree, v, len, known[0], known[1]);
   }
+  // Wireshark shows the raw value when no decoder took any of it.
+  if (!decoded && value) value.flags &= ~NodeFlag.Hidden;
   tree.pop();
-}
-
-/** RFC 3004 User Class: a list of length-prefixed opaque classes. */
-function userClasses(tvb: Tvb, tree: Tree, v: number, len: number): void {
-  let p = v;
-  for (let i = 0; p < v + len; i++) {
-    const n = tvb.u8(p);
-    tree.push(F['option.user_class'], tvb, p, n + 1, i);
-    if (tree.full) tree.label(`Instance of User Class: [${i}]`);
-    tree.add(F['option.user_class.length'], tvb, p, 1, n);
-    if (n > 0) tree.add(F['option.user_class.data'], tvb, p + 1, n);
-    tree.pop();
-    p += 1 + n;
-  }
-}
-
-function clientId(tvb: Tvb, tree: Tree, v: number, len: number): void {
-  if (len === 0) return;
-  const type = tvb.u8(v);
-  if (len === 7 && type === 1) {
-    tree.add(F['hw.type'], tvb, v, 1, type);
-    tree.add(F['hw.mac_addr'], tvb, v + 1, 6);
-    return;
-  }
-  tree.add(F['client_id.type'], tvb, v, 1, type);
-  if (type === 0 && len > 1) {
-    tree.add(F['client_id.undef'], tvb, v + 1, len - 1, tvb.ascii(v + 1, len - 1));
-  } else if (len > 1) {
-    tree.add(F.client_id, tvb, v + 1, len - 1);
-  }
 }
 
 function typedValue(
@@ -735,21 +763,33 @@ function typedValue(
   len: number,
   kind: Kind,
   def: FieldDef,
-): void {
+): boolean {
   const want = EXPECTED[kind];
   if (want !== undefined && len !== want) {
     expert(pinfo, tree, tvb, v, len, 'Error', 'Protocol', `length isn't ${want}`);
-    return;
+    return false;
   }
+  addTyped(tvb, pinfo, tree, v, len, kind, def);
+  return kind === 'ips' ? len >= 4 : kind === 'u16s' ? len >= 2 : len > 0;
+}
+
+function addTyped(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  v: number,
+  len: number,
+  kind: Kind,
+  def: FieldDef,
+): void {
   switch (kind) {
     case 'ip':
       tree.add(def, tvb, v, 4, tvb.u32(v));
       return;
     case 'ips':
-      for (let i = 0; i + 4 <= len; i += 4) tree.add(def, tvb, v + i, 4, tvb.u32(v + i));
-      return;
+      return repeated(tvb, pinfo, tree, v, len, 4, (at) => tree.add(def, tvb, at, 4, tvb.u32(at)));
     case 'str':
-      tree.add(def, tvb, v, len, cstring(tvb, v, len));
+      tree.add(def, tvb, v, len, stringz(tvb, v, len));
       return;
     case 'u8':
       tree.add(def, tvb, v, 1, tvb.u8(v));
@@ -758,16 +798,14 @@ function typedValue(
       tree.add(def, tvb, v, 2, tvb.u16(v));
       return;
     case 'u16s':
-      for (let i = 0; i + 2 <= len; i += 2) tree.add(def, tvb, v + i, 2, tvb.u16(v + i));
-      return;
+      return repeated(tvb, pinfo, tree, v, len, 2, (at) => tree.add(def, tvb, at, 2, tvb.u16(at)));
     case 'u32':
       tree.add(def, tvb, v, 4, tvb.u32(v));
       return;
     case 'secs': {
       const s = tvb.u32(v);
       tree.add(def, tvb, v, 4, s);
-      if (tree.full)
-        tree.labelLast(`${def.name}: ${s === 0xffffffff ? 'Infinity' : `(${s}s) ${secondsText(s)}`}`);
+      if (tree.full) tree.labelLast(`${def.name}: (${s}s) ${s === 0xffffffff ? 'infinity' : secondsText(s)}`);
       return;
     }
     case 'ssecs': {
@@ -782,6 +820,22 @@ function typedValue(
   }
 }
 
+/** Items `size` bytes apart, with tshark's note when the length is not a multiple of `size`. */
+function repeated(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  v: number,
+  len: number,
+  size: number,
+  add: (at: number) => void,
+): void {
+  let i = 0;
+  for (; len - i >= size; i += size) add(v + i);
+  if (i < len)
+    expert(pinfo, tree, tvb, v, len, 'Error', 'Protocol', `Option length isn't a multiple of ${size}`);
+}
+
 /** Wireshark's signed_time_secs_to_str: a negative time has its sign on each part. */
 function signedSecondsText(s: number): string {
   if (s >= 0) return secondsText(s);
@@ -792,7 +846,7 @@ function signedSecondsText(s: number): string {
 }
 
 export const dhcpModule = {
-  fields: F,
+  fields: { ...F, ...OF },
   handoff(reg: Registry): void {
     reg.register('udpPort', 67, dissectDHCP);
     reg.register('udpPort', 68, dissectDHCP);
