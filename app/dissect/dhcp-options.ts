@@ -3,6 +3,7 @@
 // length is malformed as in Wireshark's option tvb. Options no decoder knows show their raw value.
 import { ARP_HRD_NAMES } from './arp.ts';
 import { readName } from './dns.ts';
+import { ENTERPRISES } from './enterprises.ts';
 import {
   absTime,
   bool,
@@ -26,22 +27,6 @@ import { addAsciiString, strayNote } from './tvb-items.ts';
 import { MalformedError, Tvb } from './tvb.ts';
 import { formatHexColon, formatIPv4 } from '../format/address.ts';
 import { formatAbsoluteUtc } from '../format/time.ts';
-
-/** The private enterprise numbers DHCP options commonly carry, with the names tshark 4.0 gives them. */
-export const ENTERPRISES = names({
-  0: 'Reserved',
-  9: 'ciscoSystems',
-  311: 'Microsoft',
-  343: 'Intel Corporation',
-  2636: 'Juniper Networks, Inc.',
-  3561: "Broadband Forum (previously 'DSL Forum')",
-  4491: 'Cable Television Laboratories, Inc.',
-  4526: 'Netgear',
-  6527: 'Nokia (formerly Alcatel-Lucent)',
-  14122: 'Aruba, a Hewlett Packard Enterprise company',
-  25506: 'H3C',
-  40808: 'Xi\u2019an Jiaotong University',
-});
 
 const ARCHITECTURES = names({
   0: 'IA x86 PC', 1: 'NEC/PC98', 2: 'IA64 PC', 3: 'DEC Alpha', 4: 'ArcX86', 5: 'Intel Lean Client',

@@ -16,7 +16,7 @@ import {
   uint,
   FieldType,
 } from './field.ts';
-import { ENTERPRISES } from './dhcp-options.ts';
+import { ENTERPRISES } from './enterprises.ts';
 import { expertItem } from './ip-proto.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';

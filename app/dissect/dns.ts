@@ -21,60 +21,35 @@ import { secondsText } from './icmp.ts';
 import { expert } from './ip-proto.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, Hint, type PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
-import { NULL_TREE, type Tree } from './tree.ts';
-import { MalformedError, type Tvb } from './tvb.ts';
+import { addPduSize } from './tcp-pdus.ts';
+import { NULL_TREE, type FieldNode, type Tree } from './tree.ts';
+import type { Tvb } from './tvb.ts';
 import { formatIPv4, formatIPv6, readIPv4 } from '../format/address.ts';
 import { formatDelta } from '../format/time.ts';
+import { bytesText, tvbFormatStringzpad } from './text-format.ts';
 import { FrameMap } from './frame-map.ts';
-
-/** Short type names (Info column, subtree labels). */
-const TYPE_SHORT = names({
-  0: 'Unused', 1: 'A', 2: 'NS', 3: 'MD', 4: 'MF', 5: 'CNAME', 6: 'SOA', 7: 'MB', 8: 'MG', 9: 'MR',
-  10: 'NULL', 11: 'WKS', 12: 'PTR', 13: 'HINFO', 14: 'MINFO', 15: 'MX', 16: 'TXT', 17: 'RP',
-  18: 'AFSDB', 19: 'X25', 20: 'ISDN', 21: 'RT', 22: 'NSAP', 23: 'NSAP-PTR', 24: 'SIG', 25: 'KEY',
-  26: 'PX', 27: 'GPOS', 28: 'AAAA', 29: 'LOC', 30: 'NXT', 31: 'EID', 32: 'NIMLOC', 33: 'SRV',
-  34: 'ATMA', 35: 'NAPTR', 36: 'KX', 37: 'CERT', 38: 'A6', 39: 'DNAME', 40: 'SINK', 41: 'OPT',
-  42: 'APL', 43: 'DS', 44: 'SSHFP', 45: 'IPSECKEY', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY',
-  49: 'DHCID', 50: 'NSEC3', 51: 'NSEC3PARAM', 52: 'TLSA', 55: 'HIP', 57: 'RKEY', 58: 'TALINK',
-  59: 'CDS', 60: 'CDNSKEY', 61: 'OPENPGPKEY', 62: 'CSYNC', 63: 'ZONEMD', 64: 'SVCB', 65: 'HTTPS',
-  99: 'SPF', 100: 'UINFO', 101: 'UID', 102: 'GID', 103: 'UNSPEC', 104: 'NID', 105: 'L32',
-  106: 'L64', 107: 'LP', 108: 'EUI48', 109: 'EUI64', 249: 'TKEY', 250: 'TSIG', 251: 'IXFR',
-  252: 'AXFR', 253: 'MAILA', 254: 'MAILB', 255: 'ANY', 256: 'URI', 257: 'CAA', 32768: 'TA',
-  32769: 'DLV', 65281: 'WINS', 65282: 'WINS-R', 65422: 'XPF',
-}); // prettier-ignore
-
-/** Long type names (the Type field). MAILA/MAILB are swapped in tshark 4.0's short table only. */
-const TYPE_LONG = names({
-  0: 'Unused', 1: 'A (Host Address)', 2: 'NS (authoritative Name Server)', 3: 'MD (Mail Destination)',
-  4: 'MF (Mail Forwarder)', 5: 'CNAME (Canonical NAME for an alias)',
-  6: 'SOA (Start Of a zone of Authority)', 7: 'MB (MailBox domain name)', 8: 'MG (Mail Group member)',
-  9: 'MR (Mail Rename domain)', 10: 'NULL RR', 11: 'WKS (Well Known Service)',
-  12: 'PTR (domain name PoinTeR)', 13: 'HINFO (host information)',
-  14: 'MINFO (Mailbox or mail list information)', 15: 'MX (Mail eXchange)', 16: 'TXT (Text strings)',
-  17: 'RP (Responsible Person)', 18: 'AFSDB (AFS Data Base location)', 19: 'X25 (XX.25 PSDN address)',
-  20: 'ISDN (ISDN address)', 21: 'RT (Route Through)', 22: 'NSAP (NSAP address)',
-  23: 'NSAP-PTR (NSAP domain name pointer)', 24: 'SIG (security signature)', 25: 'KEY (security key)',
-  26: 'PX (X.400 mail mapping information)', 27: 'GPOS (Geographical Position)',
-  28: 'AAAA (IPv6 Address)', 29: 'LOC (Location Information)', 30: 'NXT (Next Domain)',
-  31: 'EID (Endpoint Identifier)', 32: 'NIMLOC (Nimrod Locator)', 33: 'SRV (Server Selection)',
-  34: 'ATMA (ATM Address)', 35: 'NAPTR (Naming Authority Pointer)', 36: 'KX (Key Exchanger)',
-  37: 'CERT', 38: 'A6 (OBSOLETE - use AAAA)', 39: 'DNAME', 40: 'SINK', 41: 'OPT', 42: 'APL',
-  43: 'DS (Delegation Signer)', 44: 'SSHFP (SSH Key Fingerprint)', 45: 'IPSECKEY',
-  46: 'RRSIG (Resource Record Signature)', 47: 'NSEC (Next Secure)', 48: 'DNSKEY (DNS Public Key)',
-  49: 'DHCID', 50: 'NSEC3', 51: 'NSEC3PARAM', 52: 'TLSA', 55: 'HIP (Host Identity Protocol)',
-  57: 'RKEY', 58: 'TALINK (Trust Anchor LINK)', 59: 'CDS (Child DS)',
-  60: 'CDNSKEY (DNSKEY(s) the Child wants reflected in DS)', 61: 'OPENPGPKEY (OpenPGP Key)',
-  62: 'CSYNC (Child-to-Parent Synchronization)', 63: 'ZONEMD',
-  64: 'SVCB (General Purpose Service Endpoints)', 65: 'HTTPS (HTTPS Specific Service Endpoints)',
-  99: 'SPF', 100: 'UINFO', 101: 'UID', 102: 'GID', 103: 'UNSPEC', 104: 'NID (NodeID)',
-  105: 'L32 (Locator32)', 106: 'L64 (Locator64)', 107: 'LP (Locator FQDN)', 108: 'EUI48',
-  109: 'EUI64', 249: 'TKEY (Transaction Key)', 250: 'TSIG (Transaction Signature)',
-  251: 'IXFR (incremental transfer)', 252: 'AXFR (transfer of an entire zone)',
-  253: 'MAILB (mailbox-related RRs)', 254: 'MAILA (mail agent RRs)',
-  255: '* (A request for all records the server/cache has available)', 256: 'URI',
-  257: 'CAA (Certification Authority Restriction)', 32768: 'TA (DNSSEC Trust Authorities)',
-  32769: 'DLV (DNSSEC Lookaside Validation)', 65281: 'WINS', 65282: 'WINS-R', 65422: 'XPF',
-}); // prettier-ignore
+import {
+  appendLabel,
+  asciiItem,
+  asciiText,
+  cString,
+  decodeRdata,
+  nameText,
+  rdName,
+  readName,
+  typeBitmap,
+  type RdataCtx,
+  missingBytes,
+  DIGEST_TYPES,
+  DNSSEC_ALGORITHMS,
+  NSEC3_HASHES,
+  paddedAddress,
+  R,
+  RCODES,
+  rangeName,
+  TYPE_LONG,
+  TYPE_SHORT,
+} from './dns-rdata.ts';
 
 const CLASSES = names({ 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 254: 'NONE', 255: 'ANY' });
 const OPCODES = names({
@@ -85,14 +60,6 @@ const OPCODES = names({
   5: 'Dynamic update',
   6: 'DNS Stateful operations (DSO)',
 });
-const RCODES = names({
-  0: 'No error', 1: 'Format error', 2: 'Server failure', 3: 'No such name', 4: 'Not implemented',
-  5: 'Refused', 6: 'Name exists', 7: 'RRset exists', 8: 'RRset does not exist', 9: 'Not authoritative',
-  10: 'Name out of zone', 11: 'DSO-Type not implemented',
-  16: 'Bad OPT Version or TSIG Signature Failure', 17: 'Key not recognized',
-  18: 'Signature out of time window', 19: 'Bad TKEY Mode', 20: 'Duplicate key name',
-  21: 'Algorithm not supported', 22: 'Bad Truncation', 23: 'Bad/missing Server Cookie',
-}); // prettier-ignore
 const OPT_CODES = names({
   0: 'Reserved', 1: 'LLQ - Long-lived query', 2: 'UL - Update lease', 3: 'NSID - Name Server Identifier',
   4: 'Owner (reserved)', 5: 'DAU - DNSSEC Algorithm Understood (RFC6975)',
@@ -166,7 +133,6 @@ export const F = fields('dns', {
   _answers: text('Answers'),
   _rr: text('Resource record'),
   'resp.name': str('Name'),
-  'resp.type': uint('Type', 16, { strings: TYPE_LONG }),
   'resp.class': hex('Class', 16, { strings: CLASSES }),
   'resp.cache_flush': bool('Cache flush', 16, 0x8000, TF('True', 'False')),
   'resp.ttl': uint('Time to live', 32),
@@ -225,7 +191,10 @@ export const F = fields('dns', {
   'opt.code': uint('Option Code', 16, { strings: OPT_CODES }),
   'opt.len': uint('Option Length', 16),
   'opt.data': bytes('Option Data'),
-  'opt.client.family': uint('Family', 16),
+  'opt.dau': uint('DAU', 8, { strings: DNSSEC_ALGORITHMS }),
+  'opt.dhu': uint('DHU', 8, { strings: DIGEST_TYPES }),
+  'opt.n3u': uint('N3U', 8, { strings: NSEC3_HASHES }),
+  'opt.client.family': uint('Family', 16, { strings: names({ 1: 'IPv4', 2: 'IPv6' }) }),
   'opt.client.netmask': uint('Source Netmask', 8),
   'opt.client.scope': uint('Scope Netmask', 8),
   'opt.client.addr': bytes('Client Subnet'),
@@ -233,7 +202,11 @@ export const F = fields('dns', {
   'opt.client.addr6': ipv6('Client Subnet'),
   'opt.cookie.client': bytes('Client Cookie'),
   'opt.cookie.server': bytes('Server Cookie'),
+  'opt.edns_tcp_keepalive.timeout': uint('Timeout', 16),
   'opt.padding': bytes('Padding'),
+  'opt.chain.fqdn': str('Closest Trust Point'),
+  'opt.ext_error.info_code': uint('Info Code', 16),
+  'opt.ext_error.extra_text': str('Extra Text'),
   data: bytes('Data'),
   response_in: { name: 'Response In', type: FieldType.FrameNum, generated: true },
   response_to: { name: 'Request In', type: FieldType.FrameNum, generated: true },
@@ -250,10 +223,28 @@ export const F = fields('dns', {
   },
   time: { name: 'Time', type: FieldType.RelTime, generated: true },
   unsolicited: { ...bool('Unsolicited', 0, 0, TF('True', 'False')), generated: true },
+  dso: text('DNS Stateful Operation'),
+  'dso.tlv': text('DSO TLV'),
+  'dso.tlv.type': uint('Type', 16),
+  'dso.tlv.length': uint('Length', 16),
+  'dso.tlv.data': bytes('Data'),
+  'dso.tlv.keepalive.inactivity': uint('Inactivity Timeout', 32),
+  'dso.tlv.keepalive.interval': uint('Keepalive Interval', 32),
+  'dso.tlv.retrydelay.retrydelay': uint('Retry Delay', 32),
+  'dso.tlv.encpad.padding': bytes('Padding'),
   _extraneous: text('Extraneous Data'),
   'extraneous.data': bytes('Extraneous Data Bytes'),
-  'extraneous.length': { name: 'Extraneous Data Length', type: FieldType.Int, base: 'dec', bits: 32 },
+  'extraneous.length': {
+    name: 'Extraneous Data Length',
+    type: FieldType.Int,
+    base: 'dec',
+    bits: 32,
+    generated: true,
+  },
 });
+
+/** Other dissectors read names as DNS does (DHCP's domain search option). */
+export { readName };
 
 const MDNS = fields('mdns', { '': proto('Multicast Domain Name System') });
 const LLMNR = fields('llmnr', { '': proto('Link-local Multicast Name Resolution') });
@@ -262,97 +253,6 @@ const enum Flavor {
   Dns,
   Mdns,
   Llmnr,
-}
-
-/** Wireshark's MAX_DNAME_LEN: longer names show as `<Name too long>`. */
-const MAX_NAME = 255;
-
-/** A domain name as read from the message: its raw octets, length, and the bytes it took in place. */
-interface Name {
-  /** The expanded name as raw octets (Latin-1 string), or a `<…>` marker. */
-  raw: string;
-  /** Bytes the name occupies where it was read (up to and including a first pointer). */
-  used: number;
-}
-
-/**
- * Expands a (possibly compressed) name at `off` (Wireshark's expand_dns_name/get_dns_name):
- * bad label types and names shorter than their encoding allows are malformed; pointer loops
- * and over-long names become markers instead of errors.
- */
-export function readName(tvb: Tvb, off: number, msgStart: number): Name {
-  const start = off;
-  let out = '';
-  let room = MAX_NAME;
-  let first = true;
-  let used = -1;
-  let pointers = 0;
-  let marker: string | null = null;
-  for (;;) {
-    const len = tvb.u8(off);
-    off++;
-    if (len === 0) break;
-    const kind = len & 0xc0;
-    if (kind === 0x00) {
-      if (!first) {
-        if (room > 0) {
-          out += '.';
-          room--;
-        }
-      } else {
-        room--;
-      }
-      first = false;
-      tvb.need(off, len);
-      for (let i = 0; i < len; i++) {
-        if (room > 0) {
-          out += String.fromCharCode(tvb.bytes[off + i] as number);
-          room--;
-        }
-      }
-      off += len;
-    } else if (kind === 0x40) {
-      if ((len & 0x3f) === 0x01) {
-        // RFC 2673 bit-string label: \[x<hex>/<bits>]
-        const bits = tvb.u8(off);
-        off++;
-        const n = Math.floor((bits - 1) / 8) + 1;
-        let s = '\\[x';
-        for (let i = 0; i < n; i++) s += (tvb.u8(off + i) as number).toString(16).padStart(2, '0');
-        s += `/${bits}]`;
-        off += n;
-        if (room > 0) {
-          if (s.length <= room) {
-            out += s;
-            room -= s.length;
-          } else room = 0;
-        }
-        first = false;
-      } else {
-        marker = '<Unknown extended label>';
-        used = off - start;
-        break;
-      }
-    } else if (kind === 0x80) {
-      throw new MalformedError('Malformed Packet', off - 1);
-    } else {
-      const target = msgStart + (((len & 0x3f) << 8) | tvb.u8(off));
-      off++;
-      pointers++;
-      if (used < 0) used = off - start;
-      if (target === off + 2 || pointers > MAX_NAME) {
-        marker = '<Name contains a pointer that loops>';
-        break;
-      }
-      off = target;
-    }
-  }
-  if (used < 0) used = off - start;
-  if (marker === null && room <= 0) marker = '<Name too long>';
-  const raw = marker ?? out;
-  if (raw === '' && used <= 2) return { raw: '<Root>', used };
-  if (used < 2 || (used > 2 && raw === '')) throw new MalformedError('Malformed Packet', start);
-  return { raw, used };
 }
 
 /**
@@ -433,11 +333,41 @@ interface Seen {
 class DnsState {
   /** The latest transaction of each conversation and id (what a new message pairs with). */
   readonly open = new Map<number, Transaction>();
-  /** Each DNS frame's transaction, for revisits (null: a response without a request). */
+  /** Each DNS frame's (first message's) transaction, for revisits (null: a response without a request). */
   readonly byFrame = new FrameMap<Transaction | null>();
-  /** The frames that were retransmissions. */
+  /** The transactions of a frame's further messages (DNS over TCP), in the order they come. */
+  readonly more = new Map<number, (Transaction | null)[]>();
+  /** The messages that were retransmissions, by `messageKey`. */
   readonly retransmissions = new Set<number>();
+  /** The dissection under way and how many of its messages have been tracked. */
+  private current: PacketInfo | null = null;
+  private count = 0;
+
+  /** Which message of its frame this one is: 0 for the first, as every pass meets them in order. */
+  messageIndex(pinfo: PacketInfo): number {
+    if (this.current !== pinfo) {
+      this.current = pinfo;
+      this.count = 0;
+    }
+    return this.count++;
+  }
+
+  known(frame: number, index: number): Transaction | null | undefined {
+    return index === 0 ? this.byFrame.get(frame) : this.more.get(frame)?.[index - 1];
+  }
+
+  remember(frame: number, index: number, t: Transaction | null): void {
+    if (index === 0) this.byFrame.set(frame, t);
+    else {
+      const list = this.more.get(frame) ?? [];
+      list[index - 1] = t;
+      this.more.set(frame, list);
+    }
+  }
 }
+
+/** A message's key among all: its frame, and which of the frame's messages it is. */
+const messageKey = (frame: number, index: number): number => frame + index * 2 ** 32;
 
 const newState = (): DnsState => new DnsState();
 
@@ -448,11 +378,13 @@ const RETRANSMISSION_TIMER = 5;
 function track(pinfo: PacketInfo, id: number, response: boolean): Seen {
   const st = pinfo.state.of('dns', newState);
   const frame = pinfo.meta.number;
-  const known = st.byFrame.get(frame);
-  if (known !== undefined) return { t: known, retransmission: st.retransmissions.has(frame) };
+  const index = st.messageIndex(pinfo);
+  const key = messageKey(frame, index);
+  const known = st.known(frame, index);
+  if (known !== undefined) return { t: known, retransmission: st.retransmissions.has(key) };
   const seen = first(pinfo, st, id, response);
-  if (pinfo.conversation >= 0) st.byFrame.set(frame, seen.t);
-  if (seen.retransmission) st.retransmissions.add(frame);
+  if (pinfo.conversation >= 0) st.remember(frame, index, seen.t);
+  if (seen.retransmission) st.retransmissions.add(key);
   return seen;
 }
 
@@ -494,12 +426,7 @@ class Info {
   }
 }
 
-interface Ctx {
-  tvb: Tvb;
-  pinfo: PacketInfo;
-  tree: Tree;
-  /** Offset of the message's first header byte (name pointers are relative to it). */
-  msg: number;
+export interface Ctx extends RdataCtx {
   flavor: Flavor;
   info: Info;
   /** Whether any name or RR text is needed (tree, collector or Info). */
@@ -559,7 +486,9 @@ export function dissectDNSTcp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       return tvb.remaining(tvb.start);
     }
     const sub = tvb.sub(off, Math.min(plen, tvb.reportedRemaining(off)));
-    dissectMessage(sub, pinfo, tree, Flavor.Dns, true);
+    addPduSize(tree, tvb, off, Math.min(plen, tvb.remaining(off)), plen);
+    // The messages of one segment are one layer (frame.protocols names dns once).
+    dissectMessage(sub, pinfo, tree, Flavor.Dns, true, off === tvb.start);
     off += plen;
   }
   return tvb.remaining(tvb.start);
@@ -568,10 +497,17 @@ export function dissectDNSTcp(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
 const PROTO_NAMES = ['DNS', 'MDNS', 'LLMNR'] as const;
 const LAYER_NAMES = ['dns', 'mdns', 'llmnr'] as const;
 
-function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree, flavor: Flavor, tcp: boolean): number {
+function dissectMessage(
+  tvb: Tvb,
+  pinfo: PacketInfo,
+  tree: Tree,
+  flavor: Flavor,
+  tcp: boolean,
+  newLayer = true,
+): number {
   const base = tvb.start;
   const o = tcp ? base + 2 : base;
-  pinfo.layers.push(LAYER_NAMES[flavor]);
+  if (newLayer) pinfo.layers.push(LAYER_NAMES[flavor]);
   pinfo.setProto(PROTO_NAMES[flavor]);
   pinfo.hints |= Hint.Dns;
   const id = tvb.u16(o);
@@ -603,22 +539,25 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree, flavor: Flavor,
   try {
     const seen = pinfo.inError ? null : track(pinfo, id, response);
     if (tcp) tree.add(F.length, tvb, base, 2, tvb.u16(base));
-    if (seen?.retransmission && seen.t && tree.full) {
-      const req = !response && seen.t.request !== pinfo.meta.number;
+    // A retransmission's note goes under the ID once the message has been read in full: a
+    // message that fails has none. (Collected values get it after the body's own notes.)
+    let idNode: FieldNode | null = null;
+    if (seen?.retransmission && tree.full) {
       tree.push(F.id, tvb, o, 2, id);
-      const what = req
-        ? `DNS query retransmission. Original request in frame ${seen.t.request}`
-        : `DNS response retransmission. Original response in frame ${seen.t.reply}`;
-      if (req || response) expert(pinfo, tree, tvb, o, 2, 'Warning', 'Protocol', what);
+      idNode = tree.current();
       tree.pop();
     } else tree.add(F.id, tvb, o, 2, id);
     if (tree !== NULL_TREE) addFlags(ctx, flags);
-    const counts = [tvb.u16(o + 4), tvb.u16(o + 6), tvb.u16(o + 8), tvb.u16(o + 10)] as const;
-    const update = opcode === 5;
-    tree.add(update ? F['count.zones'] : F['count.queries'], tvb, o + 4, 2, counts[0]);
-    tree.add(update ? F['count.prerequisites'] : F['count.answers'], tvb, o + 6, 2, counts[1]);
-    tree.add(update ? F['count.updates'] : F['count.auth_rr'], tvb, o + 8, 2, counts[2]);
-    tree.add(F['count.add_rr'], tvb, o + 10, 2, counts[3]);
+    const update = opcode === OPCODE.UPDATE;
+    const countDefs = update
+      ? [F['count.zones'], F['count.prerequisites'], F['count.updates'], F['count.add_rr']]
+      : [F['count.queries'], F['count.answers'], F['count.auth_rr'], F['count.add_rr']];
+    // Each count shows as it is read: a header cut short shows the counts it has.
+    const counts = countDefs.map((def, i) => {
+      const n = tvb.u16(o + 4 + 2 * i);
+      tree.add(def, tvb, o + 4 + 2 * i, 2, n);
+      return n;
+    }) as [number, number, number, number];
     let off = o + 12;
     if (!ctx.detail) {
       // Summary mode: nothing below the header feeds a column.
@@ -626,6 +565,7 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree, flavor: Flavor,
       return tvb.remaining(base);
     }
     try {
+      if (opcode === OPCODE.DSO && counts.every((n) => n === 0)) off = dsoTlvs(ctx, off);
       if (counts[0] > 0) {
         const r = section(ctx, off, counts[0], update ? 'Zone' : 'Queries', true);
         off = r.off;
@@ -638,18 +578,88 @@ function dissectMessage(tvb: Tvb, pinfo: PacketInfo, tree: Tree, flavor: Flavor,
     } finally {
       if (info.on) pinfo.setInfo(info.text);
     }
-    if (seen) addTracking(ctx, seen, response);
-    const extra = tvb.reportedEnd - off;
-    if (extra > 0 && tree !== NULL_TREE) {
-      tree.push(F._extraneous, tvb, off, Math.min(extra, tvb.remaining(off)));
-      tree.add(F['extraneous.data'], tvb, off, Math.min(extra, tvb.remaining(off)));
-      tree.add(F['extraneous.length'], tvb, off, 0, extra);
-      tree.pop(undefined, `Extraneous Data (${extra} bytes)`);
+    if (seen) {
+      addTracking(ctx, seen, response);
+      if (seen.retransmission) retransmissionNote(ctx, seen, response, idNode);
     }
+    const extra = tvb.reportedEnd - off;
+    if (extra > 0 && tree !== NULL_TREE) addExtraneous(ctx, off, extra);
   } finally {
     tree.pop();
   }
   return tvb.remaining(base);
+}
+
+const OPCODE = { UPDATE: 5, DSO: 6 } as const;
+
+/** DSO TLV types (RFC 8490), as value ranges. */
+const DSO_TYPES: readonly (readonly [number, number, string])[] = [
+  [0, 0, 'Reserved'],
+  [1, 1, 'Keep Alive'],
+  [2, 2, 'Retry Delay'],
+  [3, 3, 'Encryption Padding'],
+  [4, 63, 'Unassigned, reserved for DSO session-management TLVs'],
+  [64, 64, 'Subscribe'],
+  [65, 65, 'Push'],
+  [66, 66, 'Unsubscribe'],
+  [67, 67, 'Reconfirm'],
+  [68, 63487, 'Unassigned'],
+  [63488, 64511, 'Reserved for Experimental/Local Use'],
+  [64512, 65535, 'Reserved for future expansion'],
+];
+
+/** A DNS Stateful Operations message's TLVs (RFC 8490), to the end of the message. */
+function dsoTlvs(ctx: Ctx, start: number): number {
+  const { tvb, tree } = ctx;
+  const end = tvb.reportedEnd;
+  tvb.u16(start);
+  tree.push(F.dso, tvb, start, Math.min(end, tvb.end) - start);
+  let p = start;
+  try {
+    while (p < end) p += dsoTlv(ctx, p);
+  } finally {
+    tree.pop();
+  }
+  return p;
+}
+
+function dsoTlv(ctx: Ctx, at: number): number {
+  const { tvb, tree } = ctx;
+  const type = tvb.u16(at);
+  const len = tvb.u16(at + 2);
+  const name = rangeName(DSO_TYPES, type);
+  tree.push(F['dso.tlv'], tvb, at, 4 + len);
+  if (tree.full) tree.label(`DSO TLV: ${name}`);
+  try {
+    tree.add(F['dso.tlv.type'], tvb, at, 2, type);
+    if (tree.full) tree.labelLast(`Type: ${name} (${type})`);
+    tree.add(F['dso.tlv.length'], tvb, at + 2, 2, len);
+    const d = at + 4;
+    if (type === 1) {
+      tree.add(F['dso.tlv.keepalive.inactivity'], tvb, d, 4, tvb.u32(d));
+      tree.add(F['dso.tlv.keepalive.interval'], tvb, d + 4, 4, tvb.u32(d + 4));
+    } else if (type === 2) {
+      tree.add(F['dso.tlv.retrydelay.retrydelay'], tvb, d, 4, tvb.u32(d));
+    } else if (len > 0) {
+      tvb.need(d, len);
+      tree.add(type === 3 ? F['dso.tlv.encpad.padding'] : F['dso.tlv.data'], tvb, d, len);
+    }
+  } finally {
+    tree.pop();
+  }
+  return 4 + len;
+}
+
+/** Bytes after the last record. */
+function addExtraneous(ctx: Ctx, off: number, extra: number): void {
+  const { tvb, tree } = ctx;
+  const shown = Math.min(extra, tvb.remaining(off));
+  tree.push(F._extraneous, tvb, off, shown);
+  tree.add(F['extraneous.data'], tvb, off, shown);
+  tree.add(F['extraneous.length'], tvb, off, 0, extra);
+  // tshark -V prints no line for this note, but its fields and filters see it.
+  if (!tree.full) expert(ctx.pinfo, tree, tvb, off, shown, 'Note', 'Undecoded', 'Extraneous data');
+  tree.pop(undefined, `Extraneous Data (${extra} bytes)`);
 }
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
@@ -737,7 +747,7 @@ function query(ctx: Ctx, start: number): { used: number; type: number } {
   const mdns = ctx.flavor === Flavor.Mdns;
   const qu = mdns && (cls & 0x8000) !== 0;
   if (mdns) cls &= 0x7fff;
-  const shown = formatText(name.raw);
+  const shown = nameText(name.raw);
   info.add(` ${typeShort(type)} ${shown}`);
   if (mdns) info.add(`, "${qu ? 'QU' : 'QM'}" question`);
   if (tree === NULL_TREE) return { used: name.used + 4, type };
@@ -778,8 +788,10 @@ function resourceRecord(ctx: Ctx, start: number): number {
   const data = at + 10;
   info.add(` ${typeShort(type)}`);
   if (flush) info.add(', cache flush');
-  const owner = formatText(name.raw);
+  const owner = nameText(name.raw);
   const full = tree.full;
+  // The record's subtree spans its data: data cut short ends the message before the subtree.
+  tvb.need(start, data - start + dataLen);
   if (tree !== NULL_TREE) {
     tree.push(F._rr, tvb, start, data - start + dataLen);
     if (full) {
@@ -797,7 +809,7 @@ function resourceRecord(ctx: Ctx, start: number): number {
     } else {
       tree.add(F['resp.name'], tvb, start, name.used, owner);
     }
-    tree.add(F['resp.type'], tvb, at, 2, type);
+    tree.add(R['resp.type'], tvb, at, 2, type);
     at += 2;
     if (type === T.OPT) {
       const size = tvb.u16(at);
@@ -844,18 +856,11 @@ function resourceRecord(ctx: Ctx, start: number): number {
     tree.add(F['resp.len'], tvb, at + 6, 2, dataLen);
   }
   try {
-    if (dataLen > 0) rdata(ctx, type, data, dataLen, name.raw, mdns);
+    if (dataLen > 0) rdata(ctx, type, data, dataLen, owner, mdns);
   } finally {
     if (tree !== NULL_TREE) tree.pop();
   }
   return data - start + dataLen;
-}
-
-/** Appends to the RR subtree's label, as Wireshark's proto_item_append_text. */
-function appendLabel(ctx: Ctx, s: string): void {
-  if (!ctx.tree.full) return;
-  const node = ctx.tree.current();
-  if (node) node.label = `${node.label ?? ''}${s}`;
 }
 
 function splitSrv(name: string): (string | undefined)[] {
@@ -864,20 +869,6 @@ function splitSrv(name: string): (string | undefined)[] {
   const b = name.indexOf('.', a + 1);
   if (b < 0) return [name.slice(0, a), name.slice(a + 1)];
   return [name.slice(0, a), name.slice(a + 1, b), name.slice(b + 1)];
-}
-
-/** A name inside RDATA: adds it as `def` and returns its text and the bytes it took. */
-function rdName(ctx: Ctx, def: FieldDef, at: number): { text: string; used: number } {
-  const n = readName(ctx.tvb, at, ctx.msg);
-  const text = formatText(n.raw);
-  ctx.tree.add(def, ctx.tvb, at, n.used, text);
-  return { text, used: n.used };
-}
-
-/** Owner name as Wireshark's `%s` prints its raw octets (cut at a NUL). */
-function cString(raw: string): string {
-  const z = raw.indexOf('\0');
-  return z < 0 ? raw : raw.slice(0, z);
 }
 
 function aRecord(ctx: Ctx, at: number): void {
@@ -937,19 +928,19 @@ function hinfoRecord(ctx: Ctx, at: number): void {
   const osAt = at + 1 + cpuLen;
   const osLen = tvb.u8(osAt);
   const os = tvb.ascii(osAt + 1, osLen);
-  ctx.info.add(` ${cString(cpu)} ${cString(os)}`);
-  appendLabel(ctx, `, CPU ${cString(cpu)}, OS ${cString(os)}`);
+  ctx.info.add(` ${wireCutText(cpu)} ${wireCutText(os)}`);
+  appendLabel(ctx, `, CPU ${wireCutText(cpu)}, OS ${wireCutText(os)}`);
   tree.add(F['hinfo.cpu_length'], tvb, at, 1, cpuLen);
-  tree.add(F['hinfo.cpu'], tvb, at + 1, cpuLen, formatText(cpu));
+  asciiItem(ctx, F['hinfo.cpu'], at + 1, cpuLen);
   tree.add(F['hinfo.os_length'], tvb, osAt, 1, osLen);
-  tree.add(F['hinfo.os'], tvb, osAt + 1, osLen, formatText(os));
+  asciiItem(ctx, F['hinfo.os'], osAt + 1, osLen);
 }
 
 function mxRecord(ctx: Ctx, at: number): void {
   const { tvb, tree } = ctx;
   const pref = tvb.u16(at);
   const n = readName(tvb, at + 2, ctx.msg);
-  const text = formatText(n.raw);
+  const text = nameText(n.raw);
   ctx.info.add(` ${pref} ${text}`);
   appendLabel(ctx, `, preference ${pref}, mx ${text}`);
   tree.add(F['mx.preference'], tvb, at, 2, pref);
@@ -968,8 +959,10 @@ function txtRecord(ctx: Ctx, type: number, at: number, len: number, mdns: boolea
     tree.add(lenDef, tvb, p, 1, n);
     p++;
     left--;
-    const s = tvb.ascii(p, n);
-    tree.add(def, tvb, p, n, mdns && type === T.TXT ? formatText(s) : asciiText(s));
+    if (mdns && type === T.TXT) {
+      tvb.need(p, n);
+      tree.add(def, tvb, p, n, bytesText(tvb.bytes, p, p + n, false, false));
+    } else asciiItem(ctx, def, p, n);
     p += n;
     left -= n;
   }
@@ -1046,43 +1039,35 @@ function rdata(ctx: Ctx, type: number, at: number, len: number, owner: string, m
     case T.OPT:
       return ednsOptions(ctx, at, len);
     default:
-      // Other types (DNSSEC and the rarer ones) are shown as their raw bytes.
-      tree.add(F.data, tvb, at, Math.min(len, tvb.remaining(at)));
-      if (len > tvb.remaining(at)) tvb.need(at, len);
+      if (decodeRdata(ctx, type, at, len, owner)) return;
+      // The types tshark 4.0 has no decoder for: a note, then the raw bytes.
+      expert(
+        ctx.pinfo,
+        tree,
+        tvb,
+        at,
+        len,
+        'Note',
+        'Undecoded',
+        `Dissector for DNS Type (${type}) code not implemented, Contact Wireshark developers if you want this supported`,
+      );
+      tree.add(F.data, tvb, at, len);
       return;
   }
 }
 
-/** An NSEC type bit map (RFC 4034 4.1.2): each type present shows as a Type field. */
-function typeBitmap(ctx: Ctx, at: number, len: number): void {
-  const { tvb, tree } = ctx;
-  let p = at;
-  let left = len;
-  while (left > 0) {
-    const block = tvb.u8(p);
-    const size = tvb.u8(p + 1);
-    p += 2;
-    left -= 2;
-    let type = block * 256;
-    for (let k = 0; k < size; k++, p++, left--) {
-      const bits = tvb.u8(p);
-      for (let mask = 0x80; mask > 0; mask >>= 1, type++) {
-        if ((bits & mask) === 0) continue;
-        tree.add(F['resp.type'], tvb, p, 1, type);
-        if (tree.full) tree.labelLast(`RR type in bit map: ${TYPE_LONG.get(type) ?? `Unknown (${type})`}`);
-      }
-    }
+/**
+ * An ENC_ASCII string as a record label and the Info column show it: its UTF-8 form cut to the
+ * bytes it had on the wire (each U+FFFD takes three), up to a NUL, with format_text's escapes.
+ */
+function wireCutText(raw: string): string {
+  const utf8 = new Uint8Array(raw.length);
+  for (let i = 0, j = 0; i < raw.length && j < utf8.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x80) utf8[j++] = c;
+    else for (const b of [0xef, 0xbf, 0xbd]) if (j < utf8.length) utf8[j++] = b;
   }
-}
-
-/** ENC_ASCII text: bytes above 0x7f become U+FFFD, then format_text's escapes. */
-function asciiText(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out += c < 0x80 ? s[i] : '\ufffd';
-  }
-  return formatText(out);
+  return tvbFormatStringzpad(utf8, 0, utf8.length);
 }
 
 function ednsOptions(ctx: Ctx, at: number, len: number): void {
@@ -1092,47 +1077,122 @@ function ednsOptions(ctx: Ctx, at: number, len: number): void {
   while (left > 0) {
     const code = tvb.u16(p);
     const optLen = tvb.u16(p + 2);
-    tree.push(F.opt, tvb, p, 4 + optLen);
-    if (tree.full) tree.label(`Option: ${OPT_CODES.get(code) ?? 'Unknown'}`);
-    tree.add(F['opt.code'], tvb, p, 2, code);
-    tree.add(F['opt.len'], tvb, p + 2, 2, optLen);
     const d = p + 4;
-    if (optLen > 0) {
-      tvb.need(d, optLen);
-      tree.add(F['opt.data'], tvb, d, optLen);
-    }
-    switch (code) {
-      case 8: {
-        const family = tvb.u16(d);
-        tree.add(F['opt.client.family'], tvb, d, 2, family);
-        tree.add(F['opt.client.netmask'], tvb, d + 2, 1, tvb.u8(d + 2));
-        tree.add(F['opt.client.scope'], tvb, d + 3, 1, tvb.u8(d + 3));
-        const n = optLen - 4;
-        if (family === 1 && n <= 4 && n >= 0) {
-          const b = new Uint8Array(4);
-          b.set(tvb.slice(d + 4, n));
-          tree.add(F['opt.client.addr4'], tvb, d + 4, n, readIPv4(b, 0));
-        } else if (n > 0) {
-          tree.add(F['opt.client.addr'], tvb, d + 4, n);
-        }
-        break;
-      }
-      case 10:
-        if (optLen >= 8) {
-          tree.add(F['opt.cookie.client'], tvb, d, 8);
-          if (optLen > 8) tree.add(F['opt.cookie.server'], tvb, d + 8, optLen - 8);
-          else if (tree.full) tree.note('Server Cookie: <MISSING>', tvb, d + 8, 0, 0);
-        }
-        break;
-      case 12:
-        if (optLen > 0) tree.add(F['opt.padding'], tvb, d, optLen);
-        break;
-      default:
-        break;
-    }
+    tree.push(F.opt, tvb, p, 4 + optLen);
+    if (tree.full) tree.label(`Option: ${OPT_CODES.get(code) ?? `Unknown (${code})`}`);
+    if (code === OPT.CSUBNET_OLD) {
+      tree.push(F['opt.code'], tvb, p, 2, code);
+      expert(
+        ctx.pinfo,
+        tree,
+        tvb,
+        p,
+        2,
+        'Warning',
+        'Protocol',
+        'Deprecated opcode. Client subnet OPT assigned as 8.',
+      );
+      tree.pop();
+    } else tree.add(F['opt.code'], tvb, p, 2, code);
+    tree.add(F['opt.len'], tvb, p + 2, 2, optLen);
+    tvb.need(d, optLen);
+    if (optLen > 0) tree.add(F['opt.data'], tvb, d, optLen);
+    else missingBytes(tree, tvb, F['opt.data'], d);
+    ednsOption(ctx, code, d, optLen);
     tree.pop();
     p += 4 + optLen;
     left -= 4 + optLen;
+  }
+}
+
+/** EDNS option codes decoded beyond their bytes. */
+const OPT = {
+  DAU: 5, DHU: 6, N3U: 7, CSUBNET: 8, COOKIE: 10, TCP_KEEPALIVE: 11, PADDING: 12, CHAIN: 13,
+  EXT_ERROR: 15, CSUBNET_OLD: 0x50fa,
+} as const; // prettier-ignore
+
+/** Extended DNS Error info codes (RFC 8914), as value ranges. */
+const EXT_ERRORS: readonly (readonly [number, number, string])[] = [
+  ...[
+    'Other Error', 'Unsupported DNSKEY Algorithm', 'Unsupported DS Digest Type', 'Stale Answer',
+    'Forged Answer', 'DNSSEC Indeterminate', 'DNSSEC Bogus', 'Signature Expired',
+    'Signature Not Yet Valid', 'DNSKEY Missing', 'RRSIGs Missing', 'No Zone Key Bit Set',
+    'NSEC Missing', 'Cached Error', 'Not Ready', 'Blocked', 'Censored', 'Filtered', 'Prohibited',
+    'Stale NXDomain Answer', 'Not Authoritative', 'Not Supported', 'No Reachable Authority',
+    'Network Error', 'Invalid Data', 'Signature Expired before Valid', 'Too Early',
+    'Unsupported NSEC3 Iterations Value', 'Unable to conform to policy', 'Synthesized',
+  ].map((name, i) => [i, i, name] as const),
+  [30, 49151, 'Unassigned'],
+  [49152, 65535, 'Reserved for Private Use'],
+]; // prettier-ignore
+
+/** The decoded items of one EDNS option's data. */
+function ednsOption(ctx: Ctx, code: number, d: number, optLen: number): void {
+  const { tvb, tree } = ctx;
+  switch (code) {
+    case OPT.DAU:
+    case OPT.DHU:
+    case OPT.N3U: {
+      const def = code === OPT.DAU ? F['opt.dau'] : code === OPT.DHU ? F['opt.dhu'] : F['opt.n3u'];
+      for (let i = 0; i < optLen; i++) tree.add(def, tvb, d + i, 1, tvb.u8(d + i));
+      return;
+    }
+    case OPT.CSUBNET:
+    case OPT.CSUBNET_OLD:
+      return clientSubnet(ctx, d, optLen);
+    case OPT.COOKIE:
+      if (optLen >= 8) {
+        tree.add(F['opt.cookie.client'], tvb, d, 8);
+        if (optLen > 8) tree.add(F['opt.cookie.server'], tvb, d + 8, optLen - 8);
+        else missingBytes(tree, tvb, F['opt.cookie.server'], d + 8);
+      }
+      return;
+    case OPT.TCP_KEEPALIVE:
+      if (optLen === 2) tree.add(F['opt.edns_tcp_keepalive.timeout'], tvb, d, 2, tvb.u16(d));
+      return;
+    case OPT.PADDING:
+      if (optLen > 0) tree.add(F['opt.padding'], tvb, d, optLen);
+      return;
+    case OPT.CHAIN:
+      if (optLen > 0) tree.add(F['opt.chain.fqdn'], tvb, d, optLen, asciiText(cString(tvb.ascii(d, optLen))));
+      return;
+    case OPT.EXT_ERROR: {
+      if (optLen < 2) return;
+      const info = tvb.u16(d);
+      tree.add(F['opt.ext_error.info_code'], tvb, d, 2, info);
+      if (tree.full) tree.labelLast(`Info Code: ${rangeName(EXT_ERRORS, info)} (${info})`);
+      if (optLen > 2)
+        tree.add(
+          F['opt.ext_error.extra_text'],
+          tvb,
+          d + 2,
+          optLen - 2,
+          asciiText(tvb.ascii(d + 2, optLen - 2)),
+        );
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** EDNS Client Subnet (RFC 7871): the address bytes sent, zero-filled to a whole address. */
+function clientSubnet(ctx: Ctx, d: number, optLen: number): void {
+  const { tvb, tree } = ctx;
+  const family = tvb.u16(d);
+  tree.add(F['opt.client.family'], tvb, d, 2, family);
+  tree.add(F['opt.client.netmask'], tvb, d + 2, 1, tvb.u8(d + 2));
+  tree.add(F['opt.client.scope'], tvb, d + 3, 1, tvb.u8(d + 3));
+  const n = optLen - 4;
+  if (n < 0) return;
+  if (family === 1) {
+    tree.add(F['opt.client.addr4'], tvb, d + 4, n, readIPv4(paddedAddress(tvb.bytes, d + 4, n, 4), 0));
+  } else if (family === 2) {
+    const addr = formatIPv6(paddedAddress(tvb.bytes, d + 4, n, 16), 0);
+    tree.add(F['opt.client.addr6'], tvb, d + 4, n, addr);
+    if (tree.full) tree.labelLast(`Client Subnet: ${addr}`);
+  } else if (n > 0) {
+    tree.add(F['opt.client.addr'], tvb, d + 4, n);
   }
 }
 
@@ -1175,8 +1235,23 @@ function addTracking(ctx: Ctx, seen: Seen, response: boolean): void {
   }
 }
 
+/** The expert note of a retransmitted query or response, under its Transaction ID. */
+function retransmissionNote(ctx: Ctx, seen: Seen, response: boolean, idNode: FieldNode | null): void {
+  const { tvb, tree, pinfo } = ctx;
+  const t = seen.t;
+  if (!t) return;
+  const req = !response && t.request !== pinfo.meta.number;
+  if (!req && !response) return;
+  const what = req
+    ? `DNS query retransmission. Original request in frame ${t.request}`
+    : `DNS response retransmission. Original response in frame ${t.reply}`;
+  if (tree.full) tree.reopen(idNode);
+  expert(pinfo, tree, tvb, ctx.msg, 2, 'Warning', 'Protocol', what);
+  if (tree.full) tree.pop();
+}
+
 export const dnsModule = {
-  fields: { ...F, mdns: MDNS[''], llmnr: LLMNR[''] },
+  fields: { ...F, ...R, mdns: MDNS[''], llmnr: LLMNR[''] },
   handoff(reg: Registry): void {
     reg.register('udpPort', 53, dissectDNS);
     reg.register('tcpPort', 53, dissectDNSTcp);

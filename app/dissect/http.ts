@@ -13,6 +13,12 @@ import { dissectHttpAuth } from './gssapi.ts';
 import { setConversationDissector, tcpLayer } from './tcp.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
 import { Tvb } from './tvb.ts';
+import { uncompressBody } from './inflate.ts';
+import { dissectWebsocket, startWebsocket, websocketTakes } from './websocket.ts';
+import { dissectUrlencodedForm, MEDIA_TYPE as FORM_TYPE } from './urlencoded-form.ts';
+import { addMediaType, dissectMediaBody, MEDIA_BODY_FIELDS } from './media-types.ts';
+import { base64ToBytes } from '../protocol/wire.ts';
+import { bytesText } from './text-format.ts';
 
 const frameNum = (name: string): { name: string; type: FieldType; generated: boolean } => ({
   name,
@@ -73,6 +79,13 @@ export const F = fields('http', {
   proxy_authenticate: str('Proxy-Authenticate'),
   www_authenticate: str('WWW-Authenticate'),
   x_forwarded_for: str('X-Forwarded-For'),
+  sec_websocket_accept: str('Sec-WebSocket-Accept'),
+  sec_websocket_extensions: str('Sec-WebSocket-Extensions'),
+  sec_websocket_key: str('Sec-WebSocket-Key'),
+  sec_websocket_protocol: str('Sec-WebSocket-Protocol'),
+  sec_websocket_version: str('Sec-WebSocket-Version'),
+  http2_settings: str('HTTP2-Settings'),
+  authbasic: str('Credentials'),
   unknown_header: str('Unknown header'),
   chat: text('Formatted text'),
   chunk_size: uint('Chunk size', 32),
@@ -80,13 +93,11 @@ export const F = fields('http', {
   chunk_boundary: bytes('Chunk boundary'),
   chunked_trailer_part: str('trailer-part'),
   file_data: str('File Data'),
+  _content_encoded: text('Content-encoded entity body'),
 });
 
 export const TEXT_LINES = fields('data-text-lines', { '': proto('Line-based text data') });
 export const MEDIA = fields('media', { '': proto('Media Type') });
-/** The image layers Wireshark names by their own protocols (their inner fields are not decoded). */
-const JFIF = fields('image-jfif', { '': proto('JPEG File Interchange Format') });
-const GIF = fields('image-gif', { '': proto('Compuserve GIF') });
 
 /** Header names (lower case) with a field of their own, as Wireshark's headers[] table. */
 const HEADER_FIELDS = new Map<string, FieldDef>([
@@ -114,6 +125,12 @@ const HEADER_FIELDS = new Map<string, FieldDef>([
   ['proxy-authenticate', F.proxy_authenticate],
   ['www-authenticate', F.www_authenticate],
   ['x-forwarded-for', F.x_forwarded_for],
+  ['sec-websocket-accept', F.sec_websocket_accept],
+  ['sec-websocket-extensions', F.sec_websocket_extensions],
+  ['sec-websocket-key', F.sec_websocket_key],
+  ['sec-websocket-protocol', F.sec_websocket_protocol],
+  ['sec-websocket-version', F.sec_websocket_version],
+  ['http2-settings', F.http2_settings],
 ]);
 
 /** Methods Wireshark's is_http_request_or_reply knows (HTTP, WebDAV, SSDP, RTSP-like, RPC). */
@@ -283,6 +300,15 @@ function httpState(pinfo: PacketInfo): HttpState {
   return cached;
 }
 
+/** Whether this call of the dissector added its `http` layer (one per call, as Wireshark's layers). */
+let layerAdded = false;
+
+function addLayer(pinfo: PacketInfo): void {
+  if (layerAdded) return;
+  layerAdded = true;
+  pinfo.layers.push('http');
+}
+
 /** Messages already dissected in this frame (several per segment, and again in a reassembled one). */
 let messagePinfo: PacketInfo | null = null;
 let messageIndex = 0;
@@ -354,6 +380,8 @@ interface Headers {
   host: string;
   /** The Upgrade header's value, lower case ('' when there is none). */
   upgrade: string;
+  /** The Content-Encoding header's value ('' when there is none). */
+  contentEncoding: string;
   headerEnd: number;
 }
 
@@ -368,6 +396,7 @@ function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
     contentType: '',
     host: '',
     upgrade: '',
+    contentEncoding: '',
     headerEnd: -1,
   };
   let o = from;
@@ -386,7 +415,8 @@ function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
         name === 'transfer-encoding' ||
         name === 'content-type' ||
         name === 'host' ||
-        name === 'upgrade'
+        name === 'upgrade' ||
+        name === 'content-encoding'
       ) {
         const value = latin1(b, colon + 1, l.eol).trim();
         if (name === 'content-length') {
@@ -395,6 +425,7 @@ function scanHeaders(b: Uint8Array, from: number, end: number): Headers | null {
         } else if (name === 'transfer-encoding') h.chunked = value.toLowerCase().includes('chunked');
         else if (name === 'content-type') h.contentType = value;
         else if (name === 'upgrade') h.upgrade = value.toLowerCase();
+        else if (name === 'content-encoding') h.contentEncoding = value;
         else h.host = value;
       }
     }
@@ -410,7 +441,9 @@ function partialHeaders(b: Uint8Array, from: number, end: number): Omit<Headers,
   // Close the last line and the headers so the scanner reads every line there is.
   copy.set([0x0d, 0x0a, 0x0d, 0x0a], n);
   const h = scanHeaders(copy, 0, copy.length);
-  return h ?? { contentLength: -1, chunked: false, contentType: '', host: '', upgrade: '' };
+  return (
+    h ?? { contentLength: -1, chunked: false, contentType: '', host: '', upgrade: '', contentEncoding: '' }
+  );
 }
 
 interface Chunks {
@@ -454,6 +487,7 @@ export function dissectHTTP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   }
   let o = tvb.start;
   let firstInCall = true;
+  layerAdded = false;
   while (o < tvb.end) {
     // A stream that became HTTP/2 (preface or upgrade) goes to HTTP/2 from there on.
     if (http2Takes(pinfo, o - tvb.start)) {
@@ -465,6 +499,8 @@ export function dissectHTTP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
       }
       return toHttp2(tvb, o, pinfo, tree, false) - tvb.start;
     }
+    if (websocketTakes(pinfo, o - tvb.start))
+      return toWebsocket(tvb, o, pinfo, tree, firstInCall) - tvb.start;
     const used = dissectMessage(tvb, o, pinfo, tree, firstInCall);
     if (used <= 0) break;
     o += used;
@@ -510,6 +546,10 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
     // Until a request was seen on the stream, tshark 4.0 takes such bytes as not HTTP at all: it
     // adds nothing, not even data (checked on crafted streams: garbage first, after a response).
     if (!requestSeen(pinfo)) return end - o;
+    // Text with no line end yet may be the start of a message: wait for the line (binary does not).
+    const c = b[o] as number;
+    if (!first && desegment && c >= 0x20 && c < 0x7f)
+      return askMore(pinfo, tvb, o, DESEGMENT_ONE_MORE_SEGMENT);
     continuation(tvb, o, pinfo, tree, firstInCall);
     return end - o;
   }
@@ -590,8 +630,10 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   // An upgrade to HTTP/2 proceeds once the server answers 101: the stream is HTTP/2 after it.
   if (kind === Kind.Response && code === 101 && headers && isH2(headers.upgrade) && requestSeen(pinfo))
     startHttp2(pinfo, messageEnd - tvb.start);
+  if (kind === Kind.Response && code === 101 && headers?.upgrade.includes('websocket') && requestSeen(pinfo))
+    startWebsocket(pinfo, messageEnd - tvb.start);
 
-  pinfo.layers.push('http');
+  addLayer(pinfo);
   const frame = pinfo.meta.number;
   const key = `${frame}/${messageIndex++}`;
   const firstVisit = firstPass(pinfo.state, pinfo);
@@ -648,6 +690,8 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
       body = tvb.sub(bodyStart, bodyEnd - bodyStart);
     }
   }
+  if (body && body.end > body.start && headers && isEncoded(headers.contentEncoding))
+    body = decodeContent(body, headers.contentEncoding, pinfo, tree);
   if (body && body.end > body.start) {
     const n = body.end - body.start;
     if (tree.wants(F.file_data)) {
@@ -678,6 +722,38 @@ function dissectMessage(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firs
   return messageEnd - o;
 }
 
+/** Whether a Content-Encoding names a coding (anything but none or `identity`). */
+function isEncoded(encoding: string): boolean {
+  return encoding !== '' && encoding.toLowerCase() !== 'identity';
+}
+
+/** The codings Wireshark 4.0 decompresses itself (`br` too, which Trawl does not decode). */
+const DECODED = new Set(['gzip', 'x-gzip', 'deflate', 'x-deflate']);
+
+/**
+ * A content-coded body decompressed into a data source of its own, under a `Content-encoded
+ * entity body` item; null (the coded bytes shown as data) when it cannot be decoded.
+ */
+function decodeContent(body: Tvb, encoding: string, pinfo: PacketInfo, tree: Tree): Tvb | null {
+  const n = body.end - body.start;
+  const plain = DECODED.has(encoding.toLowerCase())
+    ? uncompressBody(body.bytes.subarray(body.start, body.end))
+    : null;
+  tree.push(F._content_encoded, body, body.start, n);
+  if (plain) {
+    if (tree.full)
+      tree.label(`Content-encoded entity body (${encoding}): ${n} bytes -> ${plain.length} bytes`);
+    tree.pop();
+    const source = pinfo.addSource('Uncompressed entity body', plain);
+    return new Tvb(plain, 0, plain.length, plain.length, source);
+  }
+  if (tree.full) tree.label(`Content-encoded entity body (${encoding}): ${n} bytes`);
+  expert(pinfo, tree, body, body.start, n, 'Warning', 'Undecoded', 'Decompression failed');
+  dissectData(body, pinfo, tree);
+  tree.pop();
+  return null;
+}
+
 /** Registers a request or a response in its conversation's records, and shows the links. */
 function pair(
   kind: Kind,
@@ -693,7 +769,12 @@ function pair(
   tree: Tree,
 ): void {
   const st = httpState(pinfo);
-  const fullUri = kind === Kind.Request ? fullUriOf(uri, host, pinfo.layers.includes('tls')) : '';
+  const fullUri =
+    kind !== Kind.Request
+      ? ''
+      : method === 'CONNECT'
+        ? uri
+        : fullUriOf(uri, host, pinfo.layers.includes('tls'));
   if (fullUri) tree.add(F['request.full_uri'], tvb, o, 0, fullUri);
   let seen = st.seen.get(key);
   if (!seen && firstVisit && stream >= 0) {
@@ -773,6 +854,20 @@ function toHttp2(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, preface: bo
   return tvb.end;
 }
 
+/** Hands the rest of the payload from `o` to WebSocket (after an upgrade); returns the end used. */
+function toWebsocket(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firstInCall: boolean): number {
+  if (!firstInCall) {
+    // HTTP fences Info after its message; WebSocket still names the Protocol.
+    const locked = pinfo.protoLocked;
+    pinfo.fenceColumns();
+    pinfo.protoLocked = locked;
+  }
+  addLayer(pinfo);
+  const used = dissectWebsocket(tvb.sub(o), pinfo, tree);
+  if (pinfo.desegmentLen > 0) pinfo.desegmentOffset += o - tvb.start;
+  return o + used;
+}
+
 function askMore(pinfo: PacketInfo, tvb: Tvb, o: number, length: number): number {
   pinfo.desegmentOffset = o - tvb.start;
   pinfo.desegmentLen = length;
@@ -783,10 +878,16 @@ function continuation(tvb: Tvb, o: number, pinfo: PacketInfo, tree: Tree, firstI
   pinfo.setProto('HTTP');
   if (pinfo.wantInfo && firstInCall) pinfo.setInfo('Continuation');
   pinfo.hints |= Hint.Http;
-  pinfo.layers.push('http');
+  addLayer(pinfo);
   tree.push(F[''], tvb, o, tvb.end - o);
-  tree.pop();
+  // Text (a printable first byte) is file data too; binary bytes are data alone.
+  const c = tvb.bytes[o] as number;
+  if (c >= 0x20 && c < 0x7f && tree.wants(F.file_data)) {
+    tree.add(F.file_data, tvb, o, tvb.end - o, asciiText(tvb.bytes, o, tvb.end));
+    if (tree.full) tree.labelLast(`File Data: ${tvb.end - o} bytes`);
+  }
   dissectData(tvb.sub(o), pinfo, tree);
+  tree.pop();
 }
 
 /** Whether this TCP stream carried a request in this frame or before it. */
@@ -913,6 +1014,8 @@ function headerLines(
       tree.push(def, tvb, o, len, headerValue);
       if (tree.full) tree.label(cutLabel(line));
       try {
+        if (name === 'authorization' || name === 'proxy-authorization')
+          basicCredentials(value, tvb, l.eol, tree);
         dissectHttpAuth(value, pinfo, tree);
       } finally {
         tree.pop();
@@ -933,6 +1036,18 @@ const AUTH_HEADERS = new Set([
   'www-authenticate',
   'proxy-authenticate',
 ]);
+
+/** `Basic <base64>`: the decoded `user:password` (http.authbasic), as tshark shows it under the header. */
+function basicCredentials(value: string, tvb: Tvb, at: number, tree: Tree): void {
+  if (!/^basic /i.test(value) || !tree.wants(F.authbasic)) return;
+  // Like g_base64_decode_inplace: characters outside the alphabet are skipped.
+  const b64 = value.slice(6).replace(/[^A-Za-z0-9+/]/g, '');
+  const raw = base64ToBytes(b64.slice(0, b64.length - (b64.length % 4 === 1 ? 1 : 0)));
+  const nul = raw.indexOf(0);
+  const creds = bytesText(raw, 0, nul < 0 ? raw.length : nul, false, false);
+  tree.add(F.authbasic, tvb, at, 0, creds);
+  if (tree.full) tree.labelLast(`Credentials: ${creds}`);
+}
 
 /** A label past Wireshark's 240-byte item label, cut and marked as tshark 4.0 prints it. */
 function cutLabel(label: string): string {
@@ -970,17 +1085,7 @@ function dechunk(tvb: Tvb, from: number, to: number, pinfo: PacketInfo, tree: Tr
       tree.add(F.chunk_size, tvb, o, l.next - o, 0);
       if (tree.full) tree.labelLast('Chunk size: 0 octets');
       tree.pop();
-      let t = l.next;
-      while (t < to) {
-        const tl = lineEnd(b, t, to);
-        if (!tl) break;
-        if (tl.eol === t) {
-          if (tree.full) tree.note('\\r\\n', tvb, t, tl.next - t, 0);
-          break;
-        }
-        tree.add(F.chunked_trailer_part, tvb, t, tl.next - t, asciiText(b, t, tl.next));
-        t = tl.next;
-      }
+      trailer(tvb, l.next, to, tree);
       break;
     }
     const dataEnd = Math.min(l.next + size, to);
@@ -1006,6 +1111,21 @@ function dechunk(tvb: Tvb, from: number, to: number, pinfo: PacketInfo, tree: Tr
   }
   const source = pinfo.addSource('De-chunked entity body', data);
   return new Tvb(data, 0, data.length, data.length, source);
+}
+
+/** The trailer lines after the last chunk, as one item (tshark 4.0's trailer-part), and the empty line. */
+function trailer(tvb: Tvb, from: number, to: number, tree: Tree): void {
+  const b = tvb.bytes;
+  let t = from;
+  for (;;) {
+    const tl = t < to ? lineEnd(b, t, to) : null;
+    if (!tl || tl.eol === t) {
+      if (t > from) tree.add(F.chunked_trailer_part, tvb, from, t - from, asciiText(b, from, t));
+      if (tl && tree.full) tree.note('\\r\\n', tvb, t, tl.next - t, 0);
+      return;
+    }
+    t = tl.next;
+  }
 }
 
 /** Media types Wireshark 4.0 hands to its JSON dissector (the `+json` ones it lists, no others). */
@@ -1063,40 +1183,33 @@ export function dissectTextLines(body: Tvb, type: string, pinfo: PacketInfo, tre
 /** Wireshark's media_type table for the body, as far as the Protocol stack and Info show it. */
 function media(body: Tvb, contentType: string, pinfo: PacketInfo, tree: Tree): void {
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
-  const n = body.end - body.start;
-  let layer: string;
-  let info: string;
   if (dissectJsonMedia(body, type, pinfo, tree)) return;
+  if (dissectMediaBody(body, type, pinfo, tree)) return;
   if (type.startsWith('text/') || type === 'application/javascript' || type === 'application/x-javascript') {
     dissectTextLines(body, type, pinfo, tree);
     return;
   }
-  if (type === 'image/jpeg') {
-    layer = 'image-jfif';
-    info = 'JPEG JFIF image';
-    tree.push(JFIF[''], body, body.start, n);
-    tree.pop();
-  } else if (type === 'image/gif') {
-    layer = 'image-gif';
-    info = latin1(body.bytes, body.start, Math.min(body.end, body.start + 6));
-    tree.push(GIF[''], body, body.start, n);
-    tree.pop();
-  } else if (type === '') {
+  if (type === 'application/octet-stream') {
     dissectData(body, pinfo, tree);
     return;
-  } else {
-    layer = 'media';
-    info = type;
-    tree.push(MEDIA[''], body, body.start, n);
-    if (tree.full) tree.label(`Media Type`);
-    tree.pop();
   }
-  pinfo.layers.push(layer);
-  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${info})`);
+  if (type === FORM_TYPE) {
+    dissectUrlencodedForm(body, type, pinfo, tree);
+    return;
+  }
+  if (type === '') {
+    dissectData(body, pinfo, tree);
+    return;
+  }
+  pinfo.layers.push('media');
+  if (pinfo.wantInfo) pinfo.setInfo(`${pinfo.info} (${type})`);
+  tree.push(MEDIA[''], body, body.start, body.end - body.start);
+  addMediaType(body, type, tree);
+  tree.pop();
 }
 
 export const httpModule = {
-  fields: { ...F, textLines: TEXT_LINES[''], media: MEDIA[''], jfif: JFIF[''], gif: GIF[''] },
+  fields: { ...F, textLines: TEXT_LINES[''], media: MEDIA[''], ...MEDIA_BODY_FIELDS },
   handoff(reg: Registry): void {
     for (const port of PORTS) reg.register('tcpPort', port, dissectHTTP);
     reg.heuristics.tcp.push(heuristicHTTP);

@@ -9,8 +9,10 @@ import {
   fields,
   hex,
   ipv4,
+  ipv6,
   names,
   proto,
+  str,
   text,
   uint,
   FieldType,
@@ -132,6 +134,18 @@ const EXT_CLASSES = names({
   3: 'Interface Identification Object',
 });
 const TF_TRUE = ['True', 'False'] as const;
+const TF_PRESENT = ['Present', 'Not Present'] as const;
+const INT_ROLES = names({
+  0: 'IP interface upon which datagram arrived',
+  1: 'sub-IP component of an IP interface upon which datagram arrived',
+  2: 'IP interface through which datagram would be forwarded',
+  3: 'IP next-hop to which datagram would be forwarded',
+});
+const INT_IDENT_CTYPES = names({
+  1: 'Identifies Interface By Name',
+  2: 'Identifies Interface By Index',
+  3: 'Identifies Interface By Address',
+});
 
 export const F = fields('icmp', {
   '': proto('Internet Control Message Protocol'),
@@ -205,6 +219,30 @@ export const F = fields('icmp', {
   'mpls.s': bool('Stack bit', 24, 0x01),
   'mpls.ttl': uint('Time to live', 8),
   'mpls.data': bytes('Data'),
+  'int_info.role': uint('Interface Role', 8, { mask: 0xc0, strings: INT_ROLES }),
+  'int_info.reserved': uint('Reserved', 8, { mask: 0x30 }),
+  'int_info.ifindex': bool('ifIndex', 8, 0x08, { tf: TF_TRUE }),
+  'int_info.ipaddr': bool('IP Address', 8, 0x04, { tf: TF_PRESENT }),
+  'int_info.name_present': bool('Interface Name', 8, 0x02, { tf: TF_PRESENT }),
+  'int_info.mtu_present': bool('MTU', 8, 0x01, { tf: TF_PRESENT }),
+  'int_info.index': uint('Interface Index', 32),
+  _int_info_addr: text('IP Address Sub-Object'),
+  'int_info.afi': uint('Address Family Identifier', 16),
+  _int_info_addr_reserved: bytes('Reserved'),
+  'int_info.ipv4': ipv4('Source'),
+  'int_info.ipv6': ipv6('Source'),
+  _int_info_name: text('Interface Name Sub-Object'),
+  'int_info.name_length': uint('Name Length', 8),
+  'int_info.name': str('Name'),
+  'int_info.mtu': uint('Maximum Transmission Unit', 32),
+  'int_ident.name': str('Name'),
+  'int_ident.index': uint('Interface Index', 32),
+  'int_ident.afi': uint('Address Family Identifier', 16),
+  'int_ident.addr_length': uint('Address Length', 8),
+  'int_ident.reserved': bytes('Reserved'),
+  'int_ident.ipv4': ipv4('Address'),
+  'int_ident.ipv6': ipv6('Address'),
+  'int_ident.address': bytes('Address'),
 });
 
 const T = {
@@ -318,9 +356,9 @@ const isErrorType = (type: number): boolean =>
 /** Echo, timestamp, information and mask messages: identifier and sequence number, both byte orders. */
 function idAndSeq(tvb: Tvb, pinfo: PacketInfo, tree: Tree, o: number, info: string, ttl: number): void {
   const id = tvb.u16(o + 4);
-  const seq = tvb.u16(o + 6);
   tree.add(F.ident, tvb, o + 4, 2, id);
   tree.add(F.ident_le, tvb, o + 4, 2, tvb.u16le(o + 4));
+  const seq = tvb.u16(o + 6);
   tree.add(F.seq, tvb, o + 6, 2, seq);
   tree.add(F.seq_le, tvb, o + 6, 2, tvb.u16le(o + 6));
   if (pinfo.wantInfo) {
@@ -340,6 +378,7 @@ function unreachWord(tvb: Tvb, tree: Tree, o: number, code: number, origLen4884:
     tree.add(F.unused, tvb, o + 4, 2);
     tree.add(F.mtu, tvb, o + 6, 2, tvb.u16(o + 6));
   } else {
+    tvb.need(o + 4, 4);
     tree.add(F.unused, tvb, o + 4, 4);
   }
 }
@@ -395,6 +434,7 @@ function secondWord(
         add4884Length(tvb, o, origLen4884, tree);
         tree.add(F.unused, tvb, o + 6, 2);
       } else {
+        tvb.need(o + 4, 4);
         tree.add(F.unused, tvb, o + 4, 4);
       }
       return;
@@ -424,7 +464,7 @@ function quotedDatagram(
   const ip = pinfo.registry.tables.etherType.get(0x0800);
   if (ip) dissectQuoted(ip, quote, pinfo, tree);
   if (reported > 8 + 128 && tvb.u16(o + 10) <= 128) {
-    dissectExtension(tvb, tree, o + Math.max(origLen4884 * 4, 128) + 8, o + reported);
+    dissectExtension(tvb, pinfo, tree, o + Math.max(origLen4884 * 4, 128) + 8, o + reported);
   }
 }
 
@@ -546,7 +586,9 @@ export function dissectICMP(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
   const type = tvb.u8(o);
   const code = tvb.u8(o + 1);
   pinfo.hints |= Hint.Icmp;
-  const origLen4884 = tvb.has(o + 5, 1) && type !== T.ALTHOST ? (tvb.bytes[o + 5] as number) : 0;
+  // As tshark, byte 5 (RFC 4884's length) is read first: a shorter message shows no tree.
+  const byte5 = tvb.u8(o + 5);
+  const origLen4884 = type !== T.ALTHOST ? byte5 : 0;
   const ttl = ipLayer.ttl;
   const inError = pinfo.inError;
   const fragmented = ipLayer.fragmented;
@@ -800,60 +842,184 @@ function mobileIpExtensions(tvb: Tvb, tree: Tree, from: number, end: number): vo
   }
 }
 
-/** RFC 4884 multi-part extensions after the quoted datagram (MPLS label stacks, RFC 4950). */
-function dissectExtension(tvb: Tvb, tree: Tree, from: number, end: number): void {
+/** RFC 4884 multi-part extensions after the quoted datagram: header, checksum, then objects. */
+function dissectExtension(tvb: Tvb, pinfo: PacketInfo, tree: Tree, from: number, end: number): void {
   if (end - from < 4 || !tvb.has(from, 4)) return;
   const version = tvb.u8(from) >> 4;
-  if (version !== 2) return;
+  const supported = version === 1 || version === 2;
   tree.push(F.ext, tvb, from, end - from);
   tree.add(F['ext.version'], tvb, from, 1, version);
   const res = tvb.u16(from) & 0x0fff;
   tree.add(F['ext.res'], tvb, from, 2, res);
   if (tree.full)
     tree.labelLast(`${bitPicture(F['ext.res'], res)} = Reserved: 0x${res.toString(16).padStart(3, '0')}`);
+  extensionChecksum(tvb, pinfo, tree, from, end);
+  if (supported) {
+    let p = from + 4;
+    while (p + 4 <= end) {
+      const next = extensionObject(tvb, tree, p, end);
+      if (next <= p) break;
+      p = next;
+    }
+  }
+  tree.pop(undefined, `ICMP Multi-Part Extensions${supported ? '' : ' (unsupported version)'}`);
+}
+
+/** The extension header's checksum: missing when zero, else verified over the whole extension. */
+function extensionChecksum(tvb: Tvb, pinfo: PacketInfo, tree: Tree, from: number, end: number): void {
   const sum = tvb.u16(from + 2);
-  const ok = tvb.has(from, end - from) && onesSum(tvb.bytes, from, end - from) === 0xffff;
-  tree.add(F['ext.checksum'], tvb, from + 2, 2, sum);
-  if (tree.full)
-    tree.labelLast(`Checksum: 0x${sum.toString(16).padStart(4, '0')} [${ok ? 'correct' : 'incorrect'}]`);
-  tree.add(F['ext.checksum.status'], tvb, from + 2, 0, ok ? 1 : 0);
-  if (tree.full) tree.labelLast(`[Checksum Status: ${ok ? 'Good' : 'Bad'}]`);
-  let p = from + 4;
-  while (p + 4 <= end) {
-    const len = tvb.u16(p);
-    if (len < 4) break;
-    const objEnd = Math.min(p + len, end);
-    const cls = tvb.u8(p + 2);
-    const ctype = tvb.u8(p + 3);
-    tree.push(F._ext_object, tvb, p, objEnd - p);
-    let label = `Unknown object (${cls}/${ctype})`;
+  const hexSum = `0x${sum.toString(16).padStart(4, '0')}`;
+  if (sum === 0) {
+    tree.add(F['ext.checksum'], tvb, from + 2, 2, sum);
+    if (tree.full) tree.labelLast('[Checksum: [missing]]');
+    tree.add(F['ext.checksum.status'], tvb, from + 2, 0, 3);
+    if (tree.full) tree.labelLast('[Checksum Status: Not present]');
+    return;
+  }
+  const whole = tvb.has(from, end - from);
+  if (whole && onesSum(tvb.bytes, from, end - from) === 0xffff) {
+    tree.add(F['ext.checksum'], tvb, from + 2, 2, sum);
+    if (tree.full) tree.labelLast(`Checksum: ${hexSum} [correct]`);
+    tree.add(F['ext.checksum.status'], tvb, from + 2, 0, 1);
+    if (tree.full) tree.labelLast('[Checksum Status: Good]');
+    return;
+  }
+  const length = whole ? end - from : tvb.remaining(from);
+  const rest = onesSum(tvb.bytes, from, 2, onesSum(tvb.bytes, from + 4, length - 4));
+  const should = `0x${(~rest & 0xffff).toString(16).padStart(4, '0')}`;
+  tree.push(F['ext.checksum'], tvb, from + 2, 2, sum);
+  if (tree.full) tree.label(`Checksum: ${hexSum} incorrect, should be ${should}`);
+  expert(pinfo, tree, tvb, from + 2, 2, 'Warning', 'Checksum', `Bad checksum [should be ${should}]`);
+  tree.pop();
+  tree.add(F['ext.checksum.status'], tvb, from + 2, 0, 0);
+  if (tree.full) tree.labelLast('[Checksum Status: Bad]');
+}
+
+/** One extension object at `p`; where the next one starts (`end` after a bad length). */
+function extensionObject(tvb: Tvb, tree: Tree, p: number, end: number): number {
+  const len = tvb.u16(p);
+  const cls = tvb.u8(p + 2);
+  const ctype = tvb.u8(p + 3);
+  if (len < 4) {
+    tree.push(F._ext_object, tvb, p, 4);
     tree.add(F['ext.length'], tvb, p, 2, len);
     tree.add(F['ext.class'], tvb, p + 2, 1, cls);
-    tree.add(F['ext.ctype'], tvb, p + 3, 1, ctype);
-    let q = p + 4;
-    if (cls === 1 && ctype === 1) {
-      label = 'MPLS Stack Entry';
-      for (; q + 4 <= objEnd; q += 4) {
-        const word = tvb.u32(q);
-        const labelValue = word >>> 12;
-        const exp = (word >> 9) & 7;
-        const s = (word >> 8) & 1;
-        const ttl = word & 0xff;
-        tree.push(F._mpls_entry, tvb, q, 4);
-        tree.add(F['mpls.label'], tvb, q, 3, labelValue);
-        tree.add(F['mpls.exp'], tvb, q + 2, 1, exp);
-        tree.add(F['mpls.s'], tvb, q + 2, 1, s === 1);
-        tree.add(F['mpls.ttl'], tvb, q + 3, 1, ttl);
-        tree.pop(undefined, `Label: ${labelValue}, Exp: ${exp}, S: ${s}, TTL: ${ttl}`);
-      }
-      if (q < objEnd) tree.add(F['mpls.data'], tvb, q, objEnd - q);
-    } else if (objEnd > q) {
-      tree.add(F['ext.data'], tvb, q, objEnd - q);
-    }
-    tree.pop(undefined, label);
-    p = objEnd;
+    tree.pop(undefined, 'Object with bad length');
+    return end;
   }
-  tree.pop(undefined, 'ICMP Multi-Part Extensions');
+  const truncated = p + len > end;
+  const objEnd = Math.min(p + len, end);
+  tree.push(F._ext_object, tvb, p, objEnd - p);
+  tree.add(F['ext.length'], tvb, p, 2, len);
+  tree.add(F['ext.class'], tvb, p + 2, 1, cls);
+  let label = `Unknown object (${cls}/${ctype})`;
+  if (truncated) {
+    tree.add(F['ext.ctype'], tvb, p + 3, 1, ctype);
+    label += ' (truncated)';
+  } else if (cls === 1 && ctype === 1) {
+    tree.add(F['ext.ctype'], tvb, p + 3, 1, ctype);
+    mplsStack(tvb, tree, p + 4, objEnd);
+    label = 'MPLS Stack Entry';
+  } else if (cls === 2) {
+    interfaceInformation(tvb, tree, p + 3, ctype);
+    label = 'Interface Information Object';
+  } else if (cls === 3) {
+    interfaceIdentification(tvb, tree, p + 3, ctype, objEnd);
+    label = 'Interface Identification Object';
+  } else {
+    tree.add(F['ext.ctype'], tvb, p + 3, 1, ctype);
+    if (objEnd > p + 4) tree.add(F['ext.data'], tvb, p + 4, objEnd - p - 4);
+  }
+  tree.pop(undefined, label);
+  return p + len;
+}
+
+/** An MPLS label stack (RFC 4950): one 4-byte entry each. */
+function mplsStack(tvb: Tvb, tree: Tree, q: number, objEnd: number): void {
+  for (; q + 4 <= objEnd; q += 4) {
+    const word = tvb.u32(q);
+    const labelValue = word >>> 12;
+    const exp = (word >> 9) & 7;
+    const s = (word >> 8) & 1;
+    const ttl = word & 0xff;
+    tree.push(F._mpls_entry, tvb, q, 4);
+    tree.add(F['mpls.label'], tvb, q, 3, labelValue);
+    tree.add(F['mpls.exp'], tvb, q + 2, 1, exp);
+    tree.add(F['mpls.s'], tvb, q + 2, 1, s === 1);
+    tree.add(F['mpls.ttl'], tvb, q + 3, 1, ttl);
+    tree.pop(undefined, `Label: ${labelValue}, Exp: ${exp}, S: ${s}, TTL: ${ttl}`);
+  }
+  if (q < objEnd) tree.add(F['mpls.data'], tvb, q, objEnd - q);
+}
+
+/** RFC 5837's Interface Information Object: the C-Type says which parts follow. */
+function interfaceInformation(tvb: Tvb, tree: Tree, at: number, ctype: number): void {
+  const role = ctype >> 6;
+  tree.push(F['ext.ctype'], tvb, at, 1, ctype);
+  let label = `C-Type: ${ctype}, Interface Role: ${INT_ROLES.get(role) ?? 'Unknown'}`;
+  tree.add(F['int_info.role'], tvb, at, 1, role);
+  tree.add(F['int_info.reserved'], tvb, at, 1, (ctype >> 4) & 3);
+  for (const k of ['ifindex', 'ipaddr', 'name_present', 'mtu_present'] as const) {
+    const def = F[`int_info.${k}`];
+    const on = (ctype & (def.mask as number)) !== 0;
+    tree.add(def, tvb, at, 1, on);
+    if (on) label += `, ${def.name}`;
+  }
+  tree.pop(undefined, label);
+  let q = at + 1;
+  if (ctype & 0x08) {
+    tree.add(F['int_info.index'], tvb, q, 4, tvb.u32(q));
+    q += 4;
+  }
+  if (ctype & 0x04) q = interfaceAddress(tvb, tree, q);
+  if (ctype & 0x02) {
+    const n = tvb.u8(q);
+    tree.push(F._int_info_name, tvb, q, n);
+    tree.add(F['int_info.name_length'], tvb, q, 1, n);
+    if (n > 1) tree.add(F['int_info.name'], tvb, q + 1, n - 1, cString(tvb, q + 1, n - 1));
+    tree.pop(undefined, 'Interface Name Sub-Object');
+    q += n;
+  }
+  if (ctype & 0x01) tree.add(F['int_info.mtu'], tvb, q, 4, tvb.u32(q));
+}
+
+/** The IP Address Sub-Object of an Interface Information Object; where it ends. */
+function interfaceAddress(tvb: Tvb, tree: Tree, q: number): number {
+  const afi = tvb.u16(q);
+  const size = afi === 1 ? 4 : afi === 2 ? 16 : 0;
+  tree.push(F._int_info_addr, tvb, q, 4 + size);
+  tree.add(F['int_info.afi'], tvb, q, 2, afi);
+  tree.add(F._int_info_addr_reserved, tvb, q + 2, 2);
+  if (afi === 1) tree.add(F['int_info.ipv4'], tvb, q + 4, 4, tvb.u32(q + 4));
+  else if (afi === 2) tree.add(F['int_info.ipv6'], tvb, q + 4, 16);
+  tree.pop(undefined, 'IP Address Sub-Object');
+  return q + 4 + size;
+}
+
+/** RFC 8335's Interface Identification Object: by name, index or address. */
+function interfaceIdentification(tvb: Tvb, tree: Tree, at: number, ctype: number, objEnd: number): void {
+  tree.add(F['ext.ctype'], tvb, at, 1, ctype);
+  if (tree.full) tree.labelLast(`C-Type: ${ctype} (${INT_IDENT_CTYPES.get(ctype) ?? 'Unknown'})`);
+  const q = at + 1;
+  if (ctype === 1) tree.add(F['int_ident.name'], tvb, q, objEnd - q, cString(tvb, q, objEnd - q));
+  else if (ctype === 2) tree.add(F['int_ident.index'], tvb, q, 4, tvb.u32(q));
+  else if (ctype === 3) {
+    const afi = tvb.u16(q);
+    const n = tvb.u8(q + 2);
+    tree.add(F['int_ident.afi'], tvb, q, 2, afi);
+    tree.add(F['int_ident.addr_length'], tvb, q + 2, 1, n);
+    tree.add(F['int_ident.reserved'], tvb, q + 3, 1);
+    if (afi === 1 && n === 4) tree.add(F['int_ident.ipv4'], tvb, q + 4, 4, tvb.u32(q + 4));
+    else if (afi === 2 && n === 16) tree.add(F['int_ident.ipv6'], tvb, q + 4, 16);
+    else tree.add(F['int_ident.address'], tvb, q + 4, n);
+  }
+}
+
+/** Text of `n` bytes at `at`, up to the first NUL. */
+function cString(tvb: Tvb, at: number, n: number): string {
+  const s = tvb.ascii(at, Math.min(n, tvb.remaining(at)));
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
 }
 
 export const icmpModule = {

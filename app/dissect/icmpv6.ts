@@ -1,7 +1,22 @@
 // Internet Control Message Protocol for IPv6 (RFC 4443): errors quoting the packet, echo, neighbour
 // discovery with its options (RFC 4861, 4191, 8106, 6275), MLDv1 and MLDv2 (RFC 2710, 3810).
 import { dissectData } from './data.ts';
-import { bool, bytes, ether, fields, hex, ipv6, names, proto, str, text, uint, FieldType } from './field.ts';
+import { bitPicture } from './field-text.ts';
+import {
+  bool,
+  bytes,
+  ether,
+  fields,
+  hex,
+  ipv4,
+  ipv6,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  FieldType,
+} from './field.ts';
 import { addIcmpChecksum, echoTransaction, onesAdd, type EchoFields } from './icmp.ts';
 import { dissectQuoted, expert, ipLayer, onesSum } from './ip-proto.ts';
 import { Hint, type PacketInfo } from './packet-info.ts';
@@ -91,6 +106,20 @@ const CODE_NAMES = new Map<number, ReadonlyMap<number, string>>([
     }),
   ],
   [140, names({ 0: 'Successful', 1: 'Refused', 2: 'Unknown query type' })],
+  [
+    155,
+    names({
+      0: 'DODAG Information Solicitation',
+      1: 'DODAG Information Object',
+      2: 'Destination Advertisement Object',
+      3: 'Destination Advertisement Object Acknowledgment',
+      0x80: 'Secure DODAG Information Solicitation',
+      0x81: 'Secure DODAG Information Object',
+      0x82: 'Secure Destination Advertisement Object',
+      0x83: 'Secure Destination Advertisement Object Acknowledgment',
+      0x8a: 'Consistency Check',
+    }),
+  ],
 ]);
 
 const OPT_NAMES = names({
@@ -136,6 +165,21 @@ const OPT_NAMES = names({
   254: 'RFC3692-style Experiment 2',
 });
 
+const NI_QTYPES = names({
+  0: 'NOOP',
+  1: 'Unused',
+  2: 'Node Name',
+  3: 'Node addresses',
+  4: 'IPv4 node addresses',
+});
+const PREF64_PLC = names({
+  0: '96 bits prefix length',
+  1: '64 bits prefix length',
+  2: '56 bits prefix length',
+  3: '48 bits prefix length',
+  4: '40 bits prefix length',
+  5: '32 bits prefix length',
+});
 const ROUTER_PREF = names({ 0: 'Medium', 1: 'High', 2: 'Reserved', 3: 'Low' });
 const MLDR_TYPES = names({
   1: 'Include',
@@ -214,6 +258,17 @@ export const F = fields('icmpv6', {
   'opt.dnssl.lifetime': uint('Lifetime', 32),
   'opt.dnssl': str('Domain Names'),
   'opt.unknown_data': bytes('Data'),
+  'opt.nonce': bytes('Nonce'),
+  'opt.efo': hex('Flags Expansion Option', 16),
+  'opt.efo.m': bool('Managed address configuration', 16, 0x8000),
+  'opt.efo.o': bool('Other configuration', 16, 0x4000),
+  'opt.efo.h': bool('Home Agent', 16, 0x2000),
+  'opt.efo.prf': uint('Prf (Default Router Preference)', 16, { mask: 0x1800, strings: ROUTER_PREF }),
+  'opt.efo.p': bool('Proxy', 16, 0x0400),
+  'opt.efo.rsv': uint('Reserved', 16, { mask: 0x02ff }),
+  'opt.pref64.scaled_lifetime': uint('Scaled Lifetime', 16, { mask: 0xfff8 }),
+  'opt.pref64.plc': uint('PLC (Prefix Length Code)', 16, { mask: 0x0007 }),
+  'opt.pref64.prefix': bytes('Prefix'),
   'mld.maximum_response_delay': uint('Maximum Response Delay [ms]', 16),
   'mld.multicast_address': ipv6('Multicast Address'),
   'mld.maximum_response_code': uint('Maximum Response Code', 16),
@@ -232,6 +287,25 @@ export const F = fields('icmpv6', {
   'mldr.mar.multicast_address': ipv6('Multicast Address'),
   'mldr.mar.source_address': ipv6('Source Address'),
   'mldr.mar.auxiliary_data': bytes('Auxiliary Data'),
+  'ni.qtype': uint('Qtype', 16, { strings: NI_QTYPES }),
+  'ni.flag': hex('Flags', 16),
+  'ni.flag.g': bool('Global-scope addresses', 16, 0x0020),
+  'ni.flag.s': bool('Site-local addresses', 16, 0x0010),
+  'ni.flag.l': bool('Link-local addresses', 16, 0x0008),
+  'ni.flag.c': bool('Compression', 16, 0x0004),
+  'ni.flag.a': bool('Unicast Addresses', 16, 0x0002, {
+    tf: ['All unicast address', 'Unicast addresses on the queried interface'],
+  }),
+  'ni.flag.t': bool('Truncated', 16, 0x0001),
+  'ni.flag.rsv': hex('Reserved', 16, { mask: 0xffc0 }),
+  'ni.nonce': hex('Nonce', 64),
+  'ni.query.subject_ipv6': ipv6('IPv6 subject address'),
+  'ni.query.subject_fqdn': str('FQDN subject'),
+  'ni.query.subject_ipv4': ipv4('IPv4 subject address'),
+  'ni.reply.node_ttl': uint('TTL', 32),
+  'ni.reply.node_name': str('Name Node'),
+  'ni.reply.node_address': ipv6('IPv6 Node address'),
+  'ni.reply.ipv4_address': ipv4('IPv4 Node address'),
   resp_in: { name: 'Response In', type: FieldType.FrameNum, generated: true },
   no_resp: { ...text('No response seen'), generated: true },
   resp_to: { name: 'Response To', type: FieldType.FrameNum, generated: true },
@@ -356,6 +430,7 @@ function messageBody(
   pinfo: PacketInfo,
   tree: Tree,
   type: number,
+  code: number,
   p: number,
   end: number,
   captured: number,
@@ -390,6 +465,9 @@ function messageBody(
       return reservedThenOptions(tvb, pinfo, tree, p, end);
     case 143:
       return mldv2Report(tvb, p, tree);
+    case 139:
+    case 140:
+      return nodeInformation(tvb, tree, type, code, p, end);
     case 151:
     case 152:
     case 153:
@@ -431,7 +509,7 @@ export function dissectICMPv6(tvb: Tvb, pinfo: PacketInfo, tree: Tree): number {
     addIcmpChecksum(F, tvb, pinfo, tree, o, sum, captured, reported, fragmented, pseudo);
   }
   if (type === 128 || type === 129) echo(tvb, pinfo, tree, o, type, sum, hlim);
-  else messageBody(tvb, pinfo, tree, type, o + 4, o + reported, captured);
+  else messageBody(tvb, pinfo, tree, type, code, o + 4, o + reported, captured);
   tree.pop();
   return reported;
 }
@@ -468,11 +546,22 @@ function routerAdvertisement(tvb: Tvb, p: number, tree: Tree): void {
   tree.add(F['nd.ra.retrans_timer'], tvb, p + 8, 4, tvb.u32(p + 8));
 }
 
-/** A lifetime field with Wireshark's "(Infinity)" for all ones. */
-function addLifetime(tvb: Tvb, p: number, def: (typeof F)['opt.prefix.valid_lifetime'], tree: Tree): void {
+/**
+ * A lifetime field, all ones shown as `Infinity (4294967295)`; `zeroText` names a zero lifetime
+ * (RDNSS and DNSSL say what it means).
+ */
+function addLifetime(
+  tvb: Tvb,
+  p: number,
+  def: (typeof F)['opt.prefix.valid_lifetime'],
+  tree: Tree,
+  zeroText?: string,
+): void {
   const v = tvb.u32(p);
   tree.add(def, tvb, p, 4, v);
-  if (v === 0xffffffff && tree.full) tree.labelLast(`${def.name}: ${v} (Infinity)`);
+  if (!tree.full) return;
+  if (v === 0xffffffff) tree.labelLast(`${def.name}: Infinity (${v})`);
+  else if (v === 0 && zeroText) tree.labelLast(`${def.name}: ${zeroText} (0)`);
 }
 
 /** Neighbour discovery options: one subtree each, "ICMPv6 Option (Name : value)". */
@@ -486,6 +575,7 @@ function linkAddressOpt(
   len: number,
 ): string {
   if (len !== 8) {
+    tvb.need(d, len - 2);
     tree.add(F['opt.linkaddr_bytes'], tvb, d, len - 2);
     return '';
   }
@@ -557,24 +647,64 @@ function routeInformationOpt(tvb: Tvb, tree: Tree, d: number, len: number): stri
   const pref = (flags >> 3) & 3;
   tree.add(F['opt.route_info.flag.route_preference'], tvb, d + 1, 1, pref);
   tree.add(F['opt.route_info.flag.reserved'], tvb, d + 1, 1, flags & 0xe7);
-  tree.pop();
-  let label = ` : ${ROUTER_PREF.get(pref) ?? `Unknown ${pref}`}`;
+  const prefText = ROUTER_PREF.get(pref) ?? `Unknown ${pref}`;
+  tree.pop(undefined, `Flag: 0x${hexByte(flags)}, Route Preference: ${prefText}`);
+  const label = ` : ${prefText}`;
   addLifetime(tvb, d + 2, F['opt.route_lifetime'], tree);
   const bytesLen = len - 8;
+  // The prefix is sent with only as many bytes as its length needs (none for ::/0).
+  const prefix = new Uint8Array(16);
   if (bytesLen > 0) {
-    // The prefix is sent with only as many bytes as its length needs.
-    const prefix = new Uint8Array(16);
     prefix.set(tvb.slice(d + 6, Math.min(bytesLen, 16)));
     tree.add(F['opt.prefix'], tvb, d + 6, bytesLen);
-    label += ` ${formatIPv6(prefix, 0)}/${prefixLen}`;
   }
-  return label;
+  return `${label} ${formatIPv6(prefix, 0)}/${prefixLen}`;
+}
+
+/** RA Flags Extension (26): the router advertisement's flags widened to 16 bits, then reserved. */
+function raFlagsExtensionOpt(tvb: Tvb, tree: Tree, d: number): string {
+  const flags = tvb.u16(d);
+  tree.push(F['opt.efo'], tvb, d, 2, flags);
+  let label = `Flags Expansion Option: 0x${flags.toString(16).padStart(4, '0')}`;
+  for (const k of ['m', 'o', 'h'] as const) {
+    const def = F[`opt.efo.${k}`];
+    const on = (flags & (def.mask as number)) !== 0;
+    tree.add(def, tvb, d, 2, on);
+    if (on) label += `, ${def.name}`;
+  }
+  const prf = (flags >> 11) & 3;
+  tree.add(F['opt.efo.prf'], tvb, d, 2, prf);
+  label += `, ${F['opt.efo.prf'].name}: ${ROUTER_PREF.get(prf) ?? 'Unknown'}`;
+  tree.add(F['opt.efo.p'], tvb, d, 2, (flags & 0x0400) !== 0);
+  if (flags & 0x0400) label += `, ${F['opt.efo.p'].name}`;
+  tree.add(F['opt.efo.rsv'], tvb, d, 2, flags & 0x02ff);
+  tree.pop(undefined, label);
+  tree.add(F['opt.reserved'], tvb, d + 2, 4);
+  return '';
+}
+
+/** PREF64 (38, RFC 8781): a scaled lifetime, the prefix length code and up to 96 prefix bits. */
+function pref64Opt(tvb: Tvb, tree: Tree, d: number): string {
+  const word = tvb.u16(d);
+  tree.add(F['opt.pref64.scaled_lifetime'], tvb, d, 2, word >> 3);
+  tree.add(F['opt.pref64.plc'], tvb, d, 2, word & 7);
+  if (tree.full) {
+    const plc = PREF64_PLC.get(word & 7) ?? 'Unknown';
+    tree.labelLast(
+      `${bitPicture(F['opt.pref64.plc'], word & 7)} = PLC (Prefix Length Code): ${plc} (0x${word & 7})`,
+    );
+  }
+  const prefix = new Uint8Array(16);
+  prefix.set(tvb.slice(d + 2, 12));
+  tree.add(F['opt.pref64.prefix'], tvb, d + 2, 12);
+  if (tree.full) tree.labelLast(`Prefix: ${formatIPv6(prefix, 0)}`);
+  return '';
 }
 
 /** DNS Search List (31): its domains, then padding; the text for the option's label. */
 function dnsslOpt(tvb: Tvb, tree: Tree, d: number, optEnd: number): string {
   tree.add(F['opt.reserved'], tvb, d, 2);
-  addLifetime(tvb, d + 2, F['opt.dnssl.lifetime'], tree);
+  addLifetime(tvb, d + 2, F['opt.dnssl.lifetime'], tree, 'DNSSL domain name MUST no longer be used');
   let label = '';
   let a = d + 6;
   while (a < optEnd && tvb.u8(a) !== 0) {
@@ -630,11 +760,20 @@ function ndOptionValue(
       return routeInformationOpt(tvb, tree, d, len);
     case 25:
       tree.add(F['opt.reserved'], tvb, d, 2);
-      addLifetime(tvb, d + 2, F['opt.rdnss.lifetime'], tree);
+      addLifetime(tvb, d + 2, F['opt.rdnss.lifetime'], tree, 'RDNSS address MUST no longer be used');
       return addressesOpt(tvb, tree, F['opt.rdnss'], d + 6, p + len);
     case 31:
       return dnsslOpt(tvb, tree, d, p + len);
+    case 14:
+      tvb.need(d, len - 2);
+      tree.add(F['opt.nonce'], tvb, d, len - 2);
+      return '';
+    case 26:
+      return raFlagsExtensionOpt(tvb, tree, d);
+    case 38:
+      return pref64Opt(tvb, tree, d);
     default:
+      tvb.need(d, len - 2);
       if (len > 2) tree.add(F['opt.unknown_data'], tvb, d, len - 2);
       return '';
   }
@@ -650,16 +789,84 @@ function ndOptions(tvb: Tvb, from: number, end: number, pinfo: PacketInfo, tree:
     const label = `ICMPv6 Option (${name}`;
     if (tree.full) tree.label(label);
     tree.add(F['opt.type'], tvb, p, 1, type);
-    tree.add(F['opt.length'], tvb, p + 1, 1, tvb.u8(p + 1));
-    if (tree.full) tree.labelLast(`Length: ${tvb.u8(p + 1)} (${len} bytes)`);
+    tree.push(F['opt.length'], tvb, p + 1, 1, tvb.u8(p + 1));
+    if (tree.full) tree.label(`Length: ${tvb.u8(p + 1)} (${len} bytes)`);
     if (len === 0) {
       expert(pinfo, tree, tvb, p + 1, 1, 'Error', 'Malformed', 'Invalid option length (Zero)');
       tree.pop();
+      tree.pop();
       return;
     }
+    tree.pop();
     tree.pop(undefined, `${label}${ndOptionValue(tvb, pinfo, tree, type, p, len)})`);
     p += len;
   }
+}
+
+/** Node Information query (139) or reply (140, RFC 4620): qtype, flags, nonce, then the data. */
+function nodeInformation(tvb: Tvb, tree: Tree, type: number, code: number, p: number, end: number): void {
+  const qtype = tvb.u16(p);
+  tree.add(F['ni.qtype'], tvb, p, 2, qtype);
+  niFlags(tvb, tree, p + 2);
+  tree.add(F['ni.nonce'], tvb, p + 4, 8, tvb.u64(p + 4));
+  const d = p + 12;
+  if (d >= end) return;
+  if (type === 139) niQuerySubject(tvb, tree, code, d, end);
+  else if (code === 0) niReplyData(tvb, tree, qtype, d, end);
+}
+
+function niFlags(tvb: Tvb, tree: Tree, at: number): void {
+  const flags = tvb.u16(at);
+  tree.push(F['ni.flag'], tvb, at, 2, flags);
+  let label = `Flags: 0x${flags.toString(16).padStart(4, '0')}`;
+  for (const k of ['g', 's', 'l', 'c', 'a', 't'] as const) {
+    const def = F[`ni.flag.${k}`];
+    const on = (flags & (def.mask as number)) !== 0;
+    tree.add(def, tvb, at, 2, on);
+    if (on) label += `, ${def.name}`;
+  }
+  tree.add(F['ni.flag.rsv'], tvb, at, 2, flags >> 6);
+  tree.pop(undefined, label);
+}
+
+function niQuerySubject(tvb: Tvb, tree: Tree, code: number, d: number, end: number): void {
+  if (code === 0) tree.add(F['ni.query.subject_ipv6'], tvb, d, 16);
+  else if (code === 2) tree.add(F['ni.query.subject_ipv4'], tvb, d, 4, tvb.u32(d));
+  else if (code === 1) {
+    const [name, next] = dnsName(tvb, d, end);
+    tree.add(F['ni.query.subject_fqdn'], tvb, d, next - d, name);
+  }
+}
+
+function niReplyData(tvb: Tvb, tree: Tree, qtype: number, d: number, end: number): void {
+  if (qtype === 2) {
+    tree.add(F['ni.reply.node_ttl'], tvb, d, 4, tvb.u32(d));
+    for (let a = d + 4; a < end && tvb.u8(a) !== 0;) {
+      const [name, next] = dnsName(tvb, a, end);
+      tree.add(F['ni.reply.node_name'], tvb, a, next - a, name);
+      a = next;
+    }
+    return;
+  }
+  const size = qtype === 3 ? 16 : qtype === 4 ? 4 : 0;
+  for (let a = d; size && a + 4 + size <= end; a += 4 + size) {
+    tree.add(F['ni.reply.node_ttl'], tvb, a, 4, tvb.u32(a));
+    if (size === 16) tree.add(F['ni.reply.node_address'], tvb, a + 4, 16);
+    else tree.add(F['ni.reply.ipv4_address'], tvb, a + 4, 4, tvb.u32(a + 4));
+  }
+}
+
+/** An uncompressed DNS name from `a` (`<Root>` when empty), and where it ends. */
+function dnsName(tvb: Tvb, a: number, end: number): [string, number] {
+  const parts: string[] = [];
+  while (a < end) {
+    const n = tvb.u8(a);
+    a++;
+    if (n === 0) break;
+    parts.push(tvb.ascii(a, n));
+    a += n;
+  }
+  return [parts.length ? parts.join('.') : '<Root>', a];
 }
 
 function mldv2Query(tvb: Tvb, p: number, tree: Tree): void {
@@ -673,7 +880,7 @@ function mldv2Query(tvb: Tvb, p: number, tree: Tree): void {
   tree.add(F['mld.flag.s'], tvb, p + 20, 1, (flags & 8) !== 0);
   tree.add(F['mld.flag.qrv'], tvb, p + 20, 1, flags & 7);
   tree.add(F['mld.flag.reserved'], tvb, p + 20, 1, flags >> 4);
-  tree.pop();
+  tree.pop(undefined, `Flags: 0x${hexByte(flags)}${flags & 8 ? `, ${F['mld.flag.s'].name}` : ''}`);
   let qqi = tvb.u8(p + 21);
   if (qqi >= 128) qqi = ((qqi & 0x0f) | 0x10) << (((qqi & 0x70) >> 4) + 3);
   tree.add(F['mld.qqi'], tvb, p + 21, 1, qqi);

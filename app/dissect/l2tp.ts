@@ -4,6 +4,7 @@
 // show their session ID and their payload as data (Wireshark's default cookie and sublayer
 // preferences, with no session learned from the signalling).
 import { dissectData } from './data.ts';
+import { ENTERPRISES } from './enterprises.ts';
 import {
   bool,
   bytes,
@@ -291,19 +292,6 @@ const L2_SUBLAYERS = names({
 });
 
 const DIRECTIONS = names({ 0: 'global error', 1: 'at peer', 2: 'at local' });
-
-/** The enterprise numbers a vendor AVP is likely to carry (Wireshark's enterprises file). */
-const ENTERPRISES = names({
-  0: 'Reserved',
-  9: 'ciscoSystems',
-  193: 'Ericsson AB',
-  311: 'Microsoft',
-  2352: 'Redback Networks, Inc.',
-  2636: 'Juniper Networks, Inc.',
-  3561: 'The Broadband Forum',
-  4491: 'Cable Television Laboratories, Inc.',
-  12345: 'VWB Group',
-});
 
 const TRUE_FALSE = ['True', 'False'] as const;
 

@@ -50,6 +50,8 @@ import { rxModule } from './rx.ts';
 import { tspModule } from './tsp.ts';
 import { pgmModule } from './pgm.ts';
 import { httpModule } from './http.ts';
+import { urlencodedFormModule } from './urlencoded-form.ts';
+import { websocketModule } from './websocket.ts';
 import { grpcModule } from './grpc.ts';
 import { http2Module } from './http2.ts';
 import { icmpModule } from './icmp.ts';
@@ -216,6 +218,8 @@ export const MODULES: readonly DissectorModule[] = [
   tspModule,
   pgmModule,
   httpModule,
+  urlencodedFormModule,
+  websocketModule,
   http2Module,
   grpcModule,
   icmpModule,

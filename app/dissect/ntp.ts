@@ -2,7 +2,22 @@
 // timestamps, extension fields and MAC, and the headers of control (mode 6) and private (mode 7)
 // messages, as tshark 4.0 shows them.
 import { bitPicture } from './field-text.ts';
-import { absTime, bytes, fields, hex, names, proto, str, text, uint, type FieldDef } from './field.ts';
+import {
+  absTime,
+  applyMask,
+  bool,
+  bytes,
+  fields,
+  hex,
+  names,
+  proto,
+  str,
+  text,
+  uint,
+  FieldType,
+  type FieldDef,
+} from './field.ts';
+import { parseControlVariables, type Span } from './ntp-control.ts';
 import type { PacketInfo } from './packet-info.ts';
 import type { Registry } from './registry.ts';
 import { NULL_TREE, type Tree } from './tree.ts';
@@ -86,12 +101,12 @@ const CTRL_OPCODES = names({
   4: 'read clock variables',
   5: 'write clock variables',
   6: 'set trap address/port',
-  7: 'trap response',
+  7: 'asynchronous message',
   8: 'runtime configuration',
-  9: 'export configuration to file',
-  10: 'retrieve remote address stats',
+  9: 'save config to file',
+  10: 'retrieve MRU (mrulist)',
   11: 'retrieve ordered list',
-  12: 'request client-specific fetch nonce',
+  12: 'request a client nonce',
   31: 'unset trap address/port',
 });
 const CLOCK_SOURCES = names({
@@ -124,7 +139,54 @@ const SYS_EVENTS = names({
   14: 'leapsecond values update from file',
   15: 'leapsecond values update from file',
 });
-const IMPLEMENTATIONS = names({ 0: 'UNIV', 2: 'XNTPD_OLD', 3: 'XNTPD' });
+const PEER_SELECTION = names({
+  0: 'rejected',
+  1: 'passed sanity checks (tests 1 through 8 in Section 3.4.3)',
+  2: 'passed correctness checks (intersection algorithm in Section 4.2.1)',
+  3: 'passed candidate checks (if limit check implemented)',
+  4: 'passed outlier checks (clustering algorithm in Section 4.2.2)',
+  5: 'current synchronization source; max distance exceeded (if limit check implemented)',
+  6: 'current synchronization source; max distance okay',
+  7: 'reserved',
+});
+const PEER_EVENTS = names({
+  0: 'unspecified',
+  1: 'association mobilized',
+  2: 'association demobilized',
+  3: 'peer unreachable (peer.reach was nonzero now zero)',
+  4: 'peer reachable (peer.reach was zero now nonzero)',
+  5: 'association restarted or timed out',
+  6: 'no server found (ntpdate mode)',
+  7: 'rate exceeded (kiss code RATE)',
+  8: 'access denied (kiss code DENY)',
+  9: 'leap armed from server LI code',
+  10: 'become system peer',
+  11: 'reference clock event (see clock status word)',
+  12: 'authentication failure',
+  13: 'popcorn spike suppressor',
+  14: 'entering interleave mode',
+  15: 'interleave error (recovered)',
+});
+const CLOCK_STATUS = names({
+  0: 'clock operating within nominals',
+  1: 'reply timeout',
+  2: 'bad reply format',
+  3: 'hardware or software fault',
+  4: 'propagation failure',
+  5: 'bad date format or value',
+  6: 'bad time format or value',
+});
+const ERROR_STATUS = names({
+  0: 'unspecified',
+  1: 'authentication failure',
+  2: 'invalid message length or format',
+  3: 'invalid opcode',
+  4: 'unknown association identifier',
+  5: 'unknown variable name',
+  6: 'invalid variable value',
+  7: 'administratively prohibited',
+});
+const IMPLEMENTATIONS = names({ 0: 'UNIV', 2: 'XNTPD_OLD (pre-IPv6)', 3: 'XNTPD' });
 const REQ_CODES = names({
   0: 'PEER_LIST', 1: 'PEER_LIST_SUM', 2: 'PEER_INFO', 3: 'PEER_STATS', 4: 'SYS_INFO', 5: 'SYS_STATS',
   6: 'IO_STATS', 7: 'MEM_STATS', 8: 'LOOP_INFO', 9: 'TIMER_STATS', 10: 'CONFIG', 11: 'UNCONFIG',
@@ -209,8 +271,35 @@ export const F = fields('ntp', {
   'ctrl.associd': uint('AssociationID', 16),
   'ctrl.offset': uint('Offset', 16),
   'ctrl.count': uint('Count', 16),
+  'ctrl.peer_status.config': bool('Peer Status', 16, 0x8000, {
+    tf: ['configured (peer.config)', 'not configured (peer.config)'],
+  }),
+  'ctrl.peer_status.authenable': bool('Peer Status', 16, 0x4000, {
+    tf: ['authentication enabled (peer.authenable)', 'authentication disabled (peer.authenable)'],
+  }),
+  'ctrl.peer_status.authentic': bool('Peer Status', 16, 0x2000, {
+    tf: ['authentication okay (peer.authentic)', 'authentication not okay (peer.authentic)'],
+  }),
+  'ctrl.peer_status.reach': bool('Peer Status', 16, 0x1000, {
+    tf: ['reachability okay (peer.reach != 0)', 'reachability not okay (peer.reach != 0)'],
+  }),
+  'ctrl.peer_status.bcast': bool('Peer Status broadcast association', 16, 0x0800),
+  'ctrl.peer_status.selection': uint('Peer Selection', 16, { mask: 0x0700, strings: PEER_SELECTION }),
+  'ctrl.peer_status.count': uint('Peer Event Counter', 16, { mask: 0x00f0 }),
+  'ctrl.peer_status.code': uint('Peer Event Code', 16, { mask: 0x000f, strings: PEER_EVENTS }),
+  'ctrl.clock_status.status': uint('Clock Status', 16, { mask: 0xff00, strings: CLOCK_STATUS }),
+  'ctrl.clock_status.code': uint('Clock Event Code', 16, { mask: 0x00ff }),
+  'ctrl.err_status': uint('Error Status Word', 16, { mask: 0xff00, strings: ERROR_STATUS }),
   'ctrl.data': text('Data'),
-  'ctrl.item': str('Item'),
+  'ctrl.item': text('Item'),
+  _ctrl_part: text('Part'),
+  'ctrl.trapmsg': str('Trap message'),
+  'ctrl.configuration': str('Configuration'),
+  'ctrl.mru': str('MRU'),
+  'ctrl.ordlist': str('Ordered List'),
+  'ctrl.nonce': str('Nonce'),
+  'ctrl.authenticator': text('Authenticator'),
+  padding: bytes('Padding'),
   'priv.flags.r': uint('Response bit', 8, { mask: 0x80, strings: TF_RESPONSE }),
   'priv.flags.more': uint('More bit', 8, { mask: 0x40 }),
   'priv.auth_seq': uint('Auth, sequence', 8),
@@ -371,50 +460,207 @@ function control(tvb: Tvb, tree: Tree, o: number, flags: number): void {
   addFlags(tvb, tree, o, flags, [F['flags.li'], F['flags.vn'], F['flags.mode']]);
   const f2 = tvb.u8(o + 1);
   const response = (f2 & 0x80) !== 0;
+  const opcode = f2 & 0x1f;
   tree.push(F['ctrl.flags2'], tvb, o + 1, 1, f2);
   if (tree.full) {
     tree.label(
       `Flags 2: 0x${f2.toString(16).padStart(2, '0')}, Response bit: ${response ? 'Response' : 'Request'}, ` +
-        `Opcode: ${CTRL_OPCODES.get(f2 & 0x1f) ?? 'Unknown'}`,
+        `Opcode: ${CTRL_OPCODES.get(opcode) ?? 'Unknown'}`,
     );
   }
   tree.add(F['ctrl.flags2.r'], tvb, o + 1, 1, f2 >> 7);
   tree.add(F['ctrl.flags2.error'], tvb, o + 1, 1, (f2 >> 6) & 1);
   tree.add(F['ctrl.flags2.more'], tvb, o + 1, 1, (f2 >> 5) & 1);
-  tree.add(F['ctrl.flags2.opcode'], tvb, o + 1, 1, f2 & 0x1f);
+  tree.add(F['ctrl.flags2.opcode'], tvb, o + 1, 1, opcode);
   tree.pop();
   tree.add(F['ctrl.sequence'], tvb, o + 2, 2, tvb.u16(o + 2));
-  const status = tvb.u16(o + 4);
   const assoc = tvb.u16(o + 6);
-  if (response && assoc === 0 && (f2 & 0x1f) <= 2) {
-    tree.push(F['ctrl.status'], tvb, o + 4, 2, status);
-    const li = status >> 14;
-    const src = (status >> 8) & 0x3f;
-    const code = status & 0xf;
-    if (tree.full) {
-      tree.label(
-        `Status: 0x${status.toString(16).padStart(4, '0')}, Leap Indicator: ${LEAP.get(li)}, ` +
-          `Clock Source: ${CLOCK_SOURCES.get(src) ?? 'Unknown'}, System Event Code: ${SYS_EVENTS.get(code)}`,
-      );
-    }
-    tree.add(F['ctrl.sys_status.li'], tvb, o + 4, 2, li);
-    tree.add(F['ctrl.sys_status.clksrc'], tvb, o + 4, 2, src);
-    tree.add(F['ctrl.sys_status.count'], tvb, o + 4, 2, (status >> 4) & 0xf);
-    tree.add(F['ctrl.sys_status.code'], tvb, o + 4, 2, code);
-    tree.pop();
-  } else {
-    tree.add(F['ctrl.status'], tvb, o + 4, 2, status);
-  }
+  controlStatus(tvb, tree, o + 4, statusKind(f2, assoc));
   tree.add(F['ctrl.associd'], tvb, o + 6, 2, assoc);
   tree.add(F['ctrl.offset'], tvb, o + 8, 2, tvb.u16(o + 8));
   const count = tvb.u16(o + 10);
   tree.add(F['ctrl.count'], tvb, o + 10, 2, count);
   const n = Math.min(count, tvb.remaining(o + 12));
-  if (n > 0) {
-    tree.push(F['ctrl.data'], tvb, o + 12, n);
-    tree.add(F['ctrl.item'], tvb, o + 12, n, tvb.ascii(o + 12, n).replace(/\0+$/, ''));
+  if (n > 0) controlData(tvb, tree, o + 12, n, response && opcode === 1 && assoc === 0, opcode);
+  controlAuthenticator(tvb, tree, o, o + 12 + ((count + 3) & ~3));
+}
+
+type StatusKind = 'none' | 'system' | 'peer' | 'clock' | 'error';
+
+/** Which status word a control message carries: only responses have one, the opcode says which. */
+function statusKind(f2: number, assoc: number): StatusKind {
+  if ((f2 & 0x80) === 0) return 'none';
+  if (f2 & 0x40) return 'error';
+  switch (f2 & 0x1f) {
+    case 1:
+    case 2:
+    case 3:
+    case 7:
+      return assoc === 0 ? 'system' : 'peer';
+    case 4:
+    case 5:
+      return 'clock';
+    default:
+      return 'none';
+  }
+}
+
+const STATUS_FIELDS: Record<Exclude<StatusKind, 'none'>, readonly FieldDef[]> = {
+  system: [
+    F['ctrl.sys_status.li'],
+    F['ctrl.sys_status.clksrc'],
+    F['ctrl.sys_status.count'],
+    F['ctrl.sys_status.code'],
+  ],
+  peer: [
+    F['ctrl.peer_status.config'],
+    F['ctrl.peer_status.authenable'],
+    F['ctrl.peer_status.authentic'],
+    F['ctrl.peer_status.reach'],
+    F['ctrl.peer_status.bcast'],
+    F['ctrl.peer_status.selection'],
+    F['ctrl.peer_status.count'],
+    F['ctrl.peer_status.code'],
+  ],
+  clock: [F['ctrl.clock_status.status'], F['ctrl.clock_status.code']],
+  error: [F['ctrl.err_status']],
+};
+
+/** The status word, its parts under it; the label names the set flags and the named parts, as tshark's. */
+function controlStatus(tvb: Tvb, tree: Tree, at: number, kind: StatusKind): void {
+  const status = tvb.u16(at);
+  if (kind === 'none') {
+    tree.add(F['ctrl.status'], tvb, at, 2, status);
+    return;
+  }
+  tree.push(F['ctrl.status'], tvb, at, 2, status);
+  let label = `Status: 0x${status.toString(16).padStart(4, '0')}`;
+  for (const def of STATUS_FIELDS[kind]) {
+    const isFlag = def.type === FieldType.Bool;
+    const v = applyMask(def, status);
+    tree.add(def, tvb, at, 2, isFlag ? v !== 0 : v);
+    if (isFlag && v) label += `, ${def.name}`;
+    else if (def.strings) label += `, ${def.name}: ${def.strings.get(v) ?? 'Unknown'}`;
+  }
+  tree.pop(undefined, label);
+}
+
+/** Opcodes whose data is one string, by the field that shows it. */
+const CTRL_TEXT: ReadonlyMap<number, FieldDef> = new Map([
+  [7, F['ctrl.trapmsg']],
+  [8, F['ctrl.configuration']],
+  [9, F['ctrl.configuration']],
+  [10, F['ctrl.mru']],
+  [11, F['ctrl.ordlist']],
+  [12, F['ctrl.nonce']],
+]);
+
+function controlData(
+  tvb: Tvb,
+  tree: Tree,
+  at: number,
+  n: number,
+  associations: boolean,
+  opcode: number,
+): void {
+  tree.push(F['ctrl.data'], tvb, at, n);
+  const textField = CTRL_TEXT.get(opcode);
+  if (associations) {
+    associationList(tvb, tree, at, n);
+    return;
+  }
+  if (textField) tree.add(textField, tvb, at, n, tvb.ascii(at, n).replace(/\0+$/, ''));
+  else if (opcode >= 1 && opcode <= 5) variableList(tvb, tree, at, n);
+  tree.pop();
+}
+
+/**
+ * A read-status response's association ids and peer status words. As tshark 4.0 does, each id is
+ * an item under Data and each status word follows Data at the message's level.
+ */
+function associationList(tvb: Tvb, tree: Tree, at: number, n: number): void {
+  const count = Math.floor(n / 4);
+  for (let i = 0; i < count; i++) {
+    tree.push(F['ctrl.item'], tvb, at + i * 4, 4);
+    tree.add(F['ctrl.associd'], tvb, at + i * 4, 2, tvb.u16(at + i * 4));
     tree.pop();
   }
+  tree.pop();
+  for (let i = 0; i < count; i++) controlStatus(tvb, tree, at + i * 4 + 2, 'peer');
+}
+
+/** `name=value` items, each shown as the nested parts of tshark's grammar. */
+function variableList(tvb: Tvb, tree: Tree, at: number, n: number): void {
+  if (!tree.full) return;
+  const text = (s: Span): string => tvb.ascii(s.start, s.end - s.start);
+  const node = (s: Span, label: string): void => {
+    tree.push(F._ctrl_part, tvb, s.start, s.end - s.start);
+    tree.label(label);
+  };
+  const leaf = (s: Span): void => {
+    node(s, text(s));
+    tree.pop();
+  };
+  for (const v of parseControlVariables(tvb.bytes, at, at + n)) {
+    node(v.whole, text(v.whole));
+    node(v.whole, text(v.whole));
+    leaf(v.name);
+    if (v.equals !== undefined) leaf({ start: v.equals, end: v.equals + 1 });
+    if (v.value) controlValue(tree, v.value, node, leaf, text);
+    node(v.rest, text(v.rest));
+    if (v.comma) leaf(v.rest);
+    tree.pop();
+    tree.pop();
+    tree.pop();
+  }
+}
+
+/** A value: bare text three levels deep, or a quoted string with its quotes and its inside. */
+function controlValue(
+  tree: Tree,
+  v: Span & { quoted: boolean },
+  node: (s: Span, label: string) => void,
+  leaf: (s: Span) => void,
+  text: (s: Span) => string,
+): void {
+  if (v.end === v.start) {
+    leaf(v);
+    return;
+  }
+  if (!v.quoted) {
+    node(v, text(v));
+    node(v, text(v));
+    leaf(v);
+    tree.pop();
+    tree.pop();
+    return;
+  }
+  const inside = { start: v.start + 1, end: v.end - 1 };
+  node(v, text(v));
+  node(v, text(v));
+  node(inside, text(inside));
+  node(v, text(v));
+  leaf({ start: v.start, end: v.start + 1 });
+  if (inside.end > inside.start) {
+    node(inside, text(inside));
+    node(inside, text(inside));
+    leaf(inside);
+    tree.pop();
+    tree.pop();
+  }
+  leaf({ start: v.end - 1, end: v.end });
+  for (let i = 0; i < 4; i++) tree.pop();
+}
+
+/** Bytes after the data: padding to an 8-byte boundary, then the authenticator. */
+function controlAuthenticator(tvb: Tvb, tree: Tree, o: number, p: number): void {
+  if (tvb.remaining(p) <= 0) return;
+  if ((p - o) % 8 !== 0) {
+    const pad = 8 - ((p - o) % 8);
+    tree.add(F.padding, tvb, p, Math.min(pad, tvb.remaining(p)));
+    p += pad;
+  }
+  if (tvb.remaining(p) > 0) tree.add(F['ctrl.authenticator'], tvb, p, tvb.remaining(p));
 }
 
 function privateMessage(tvb: Tvb, tree: Tree, o: number, flags: number): void {
@@ -438,8 +684,11 @@ function privateMessage(tvb: Tvb, tree: Tree, o: number, flags: number): void {
   tree.add(F['priv.auth'], tvb, o + 1, 1, as >> 7);
   tree.add(F['priv.seq'], tvb, o + 1, 1, as & 0x7f);
   tree.pop();
-  tree.add(F['priv.impl'], tvb, o + 2, 1, tvb.u8(o + 2));
+  const impl = tvb.u8(o + 2);
+  tree.add(F['priv.impl'], tvb, o + 2, 1, impl);
   tree.add(F['priv.reqcode'], tvb, o + 3, 1, tvb.u8(o + 3));
+  // tshark reads the rest of the header only for the XNTPD implementation.
+  if (impl !== 3) return;
   const w1 = tvb.u16(o + 4);
   const w2 = tvb.u16(o + 6);
   tree.add(F['priv.err'], tvb, o + 4, 1, w1 >> 12);
@@ -447,15 +696,23 @@ function privateMessage(tvb: Tvb, tree: Tree, o: number, flags: number): void {
     tree.labelLast(
       `${bitPicture(F['priv.err'], w1 >> 12)} = Err: ${PRIV_ERRORS.get(w1 >> 12) ?? 'Unknown'} (0x${(w1 >> 12).toString(16).padStart(2, '0')})`,
     );
-  tree.add(F['priv.numitems'], tvb, o + 4, 2, w1 & 0x0fff);
+  twelveBits(tvb, tree, F['priv.numitems'], o + 4, w1 & 0x0fff);
   tree.add(F['priv.reserved'], tvb, o + 6, 1, w2 >> 12);
   if (tree.full)
     tree.labelLast(
       `${bitPicture(F['priv.reserved'], w2 >> 12)} = Reserved: 0x${(w2 >> 12).toString(16).padStart(2, '0')}`,
     );
-  tree.add(F['priv.itemsize'], tvb, o + 6, 2, w2 & 0x0fff);
+  twelveBits(tvb, tree, F['priv.itemsize'], o + 6, w2 & 0x0fff);
   const rest = tvb.remaining(o + 8);
   if (rest > 0 && (w1 & 0x0fff) > 0) tree.add(F['priv.data'], tvb, o + 8, rest);
+}
+
+/** A 12-bit count of a mode 7 header; tshark draws its bits with two spaces between the bytes. */
+function twelveBits(tvb: Tvb, tree: Tree, def: FieldDef, at: number, value: number): void {
+  tree.add(def, tvb, at, 2, value);
+  if (!tree.full) return;
+  const picture = bitPicture(def, value);
+  tree.labelLast(`${picture.slice(0, 9)} ${picture.slice(9)} = ${def.name}: ${value}`);
 }
 
 export const ntpModule = {

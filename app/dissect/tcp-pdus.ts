@@ -4,8 +4,21 @@
 import { noteFault } from './dissect.ts';
 import { DepthTree } from './ip-proto.ts';
 import { DESEGMENT_ONE_MORE_SEGMENT, type PacketInfo } from './packet-info.ts';
+import { tcpLayer } from './tcp.ts';
+import { RF } from './tcp-reassembly.ts';
 import type { Tree } from './tree.ts';
 import { MalformedError, type Tvb } from './tvb.ts';
+
+/**
+ * `[PDU Size: N]` in the segment's TCP subtree for one message, as tcp_dissect_pdus shows it for
+ * the protocols that frame their messages through it with TCP's tree at hand (WebSocket).
+ */
+export function addPduSize(tree: Tree, tvb: Tvb, offset: number, length: number, size: number): void {
+  if (!tree.wants(RF['pdu.size'])) return;
+  if (tree.full) tree.reopen(tcpLayer.node);
+  tree.add(RF['pdu.size'], tvb, offset, length, size);
+  if (tree.full) tree.pop();
+}
 
 export interface PduSpec {
   /** Bytes needed before the length can be read (the fixed header). */

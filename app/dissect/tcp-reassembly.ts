@@ -22,6 +22,7 @@ export const RF = fields('tcp', {
   'segment.count': uint('Segment count', 32, { generated: true }),
   'reassembled.length': uint('Reassembled TCP length', 32, { generated: true }),
   'reassembled.data': bytes('Reassembled TCP Data', { generated: true }),
+  'pdu.size': uint('PDU Size', 32, { generated: true }),
 });
 
 /** The largest message buffer made from an announced length alone (1 MiB). */
@@ -308,8 +309,9 @@ function desegmentSegment(ctx: SegmentContext): void {
         return;
       }
       const consumed = msp.nxtpdu - seq;
-      segmentItems(ctx, offset, 0, Math.min(consumed, end - offset));
+      // TCP's own items follow what the message's dissector added to TCP's tree (PDU Size).
       const asked = dissectReassembled(ctx, msp, data);
+      segmentItems(ctx, offset, 0, Math.min(consumed, end - offset));
       if (asked) {
         if (ctx.first) {
           // The message is longer than the dissector thought: wait for more, as Wireshark's

@@ -116,6 +116,9 @@ export function treeLines(
 /** tshark -x: `0000  45 00 00 3c …   E..<` lines, 16 bytes each. */
 export function hexDumpLines(bytes: Uint8Array): string[] {
   const out: string[] = [];
+  // As Wireshark: as many offset digits as the buffer's length needs (4, 5, 6 or 8).
+  const n = bytes.length;
+  const digits = n <= 0xffff ? 4 : n <= 0xfffff ? 5 : n <= 0xffffff ? 6 : 8;
   for (let off = 0; off < bytes.length; off += 16) {
     const row = bytes.subarray(off, off + 16);
     let hex = '';
@@ -125,7 +128,7 @@ export function hexDumpLines(bytes: Uint8Array): string[] {
       hex += b === undefined ? '   ' : hexByte(b) + ' ';
       if (b !== undefined) ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
     }
-    out.push(`${off.toString(16).padStart(4, '0')}  ${hex}  ${ascii}`);
+    out.push(`${off.toString(16).padStart(digits, '0')}  ${hex}  ${ascii}`);
   }
   return out;
 }

@@ -176,11 +176,13 @@ describe('dns', () => {
     const tree = new FullTree();
     dissectDNSTcp(new Tvb(both, 0, both.length), p2, tree);
     expect(p2.desegmentLen).toBe(0);
-    expect(tree.roots.map((n) => n.label)).toEqual([
+    // Each message also gets its `[PDU Size]` (TCP's tree, at top level here as no TCP ran).
+    expect(tree.roots.filter((n) => n.def?.abbrev === 'dns').map((n) => n.label)).toEqual([
       'Domain Name System (query)',
       'Domain Name System (query)',
     ]);
-    expect(p2.layers).toEqual(['dns', 'dns']);
+    // tshark names the layer once for the segment, however many messages it holds.
+    expect(p2.layers).toEqual(['dns']);
   });
 });
 
