@@ -19,6 +19,20 @@ export interface RecordBatch {
   /** Byte offset in the file of the packet bytes. */
   dataOffset: Float64Array;
   dataStart: Uint32Array;
+  /**
+   * 0-based pcapng section of each record (0 for pcap). Absent in batches made in JS (live
+   * capture through libpcap), as are `pen` and `flags`.
+   */
+  section?: Uint32Array;
+  /** A pcapng Custom Block's Private Enterprise Number, 0 for other records. */
+  pen?: Uint32Array;
+  /**
+   * RecordFlag bits (app/dissect/packet-info.ts): 1 the record has no time of its own (pcapng
+   * Simple Packet Block, Custom Block; tsSec and tsNsec are 0), 2 a Custom Block (its bytes are
+   * the custom data and options, it has no interface: ifaceId -1, linkType 0), 4 a Custom Block
+   * that may be copied (block type 0x00000BAD; 0x40000BAD may not).
+   */
+  flags?: Uint8Array;
   /** The packet bytes, concatenated (empty when the reader was opened with includeData: false). */
   data: Uint8Array;
   /** Packet comments from pcapng options: [index in batch, text]. */

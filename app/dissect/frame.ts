@@ -7,6 +7,7 @@ import type { Tvb } from './tvb.ts';
 import { formatAbsoluteUtc, formatDelta, formatEpoch } from '../format/time.ts';
 import { dissectData } from './data.ts';
 import { expertInfo } from './dissect.ts';
+import { addCustomBlockItems, customBlockTitle, dissectCustomBlock } from './pcapng.ts';
 
 export const F = fields('frame', {
   '': proto('Frame'),
@@ -102,23 +103,49 @@ function addInterface(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   tree.pop();
 }
 
-/** Adds the frame's own fields, then hands the bytes to the link-layer dissector. */
+/**
+ * Adds the frame's own fields, then hands the bytes to the link-layer dissector (a pcapng Custom
+ * Block's to pcapng.ts: it has no interface, no link type and no time).
+ */
 export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   const m = pinfo.meta;
+  const custom = m.custom;
   pinfo.layers.push('frame');
   tree.push(F[''], tvb, 0, m.capLen);
-  if (tree.full) tree.label(frameTitle(pinfo));
-  if (m.ifaceId >= 0) {
-    // A pcapng record: tshark numbers its section from 1.
+  if (tree.full) tree.label(custom ? customBlockTitle(m.number, m.capLen, custom) : frameTitle(pinfo));
+  // A pcapng record: tshark numbers its section from 1.
+  if (custom) tree.add(F.section_number, tvb, 0, 0, custom.section + 1);
+  else if (m.ifaceId >= 0) {
     const section = pinfo.state.interfaceOf?.(m.ifaceId)?.section ?? 0;
     tree.add(F.section_number, tvb, 0, 0, section + 1);
     addInterface(tvb, pinfo, tree);
   }
-  if (tree.wants(F.encap_type)) {
+  if (!custom && tree.wants(F.encap_type)) {
     tree.add(F.encap_type, tvb, 0, 0, encapType(m.linkType));
     if (tree.full)
       tree.labelLast(`Encapsulation type: ${linkTypeName(m.linkType)} (${encapType(m.linkType)})`);
   }
+  // A record without a time of its own has none of the time fields.
+  if (!m.noTime) addTimes(tvb, pinfo, tree);
+  tree.add(F.number, tvb, 0, 0, m.number);
+  tree.add(F.len, tvb, 0, 0, m.origLen);
+  if (tree.full) tree.labelLast(`Frame Length: ${bytesAndBits(m.origLen)}`);
+  tree.add(F.cap_len, tvb, 0, 0, m.capLen);
+  if (tree.full) tree.labelLast(`Capture Length: ${bytesAndBits(m.capLen)}`);
+  if (tree.wants(F.marked)) tree.add(F.marked, tvb, 0, 0, false);
+  if (tree.wants(F.ignored)) tree.add(F.ignored, tvb, 0, 0, false);
+  if (custom) addCustomBlockItems(tvb, tree, custom);
+  tree.pop();
+
+  if (custom) dissectCustomBlock(tvb, pinfo, tree, custom);
+  else if (pinfo.registry.call('linkType', baseLinkType(m.linkType), tvb, pinfo, tree) < 0) {
+    dissectData(tvb, pinfo, tree);
+  }
+}
+
+/** Arrival time, epoch time, the deltas and the time since the first frame. */
+function addTimes(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
+  const m = pinfo.meta;
   if (tree.wants(F.time)) {
     tree.add(F.time, tvb, 0, 0, formatAbsoluteUtc(m.tsSec, m.tsNsec));
     // A broken file's fraction of a second (kept as tshark keeps it, see FrameClock).
@@ -135,18 +162,6 @@ export function dissectFrame(tvb: Tvb, pinfo: PacketInfo, tree: Tree): void {
   }
   if (tree.wants(F.time_relative)) {
     tree.add(F.time_relative, tvb, 0, 0, formatDelta(m.tsSec, m.tsNsec, m.refSec, m.refNsec));
-  }
-  tree.add(F.number, tvb, 0, 0, m.number);
-  tree.add(F.len, tvb, 0, 0, m.origLen);
-  if (tree.full) tree.labelLast(`Frame Length: ${bytesAndBits(m.origLen)}`);
-  tree.add(F.cap_len, tvb, 0, 0, m.capLen);
-  if (tree.full) tree.labelLast(`Capture Length: ${bytesAndBits(m.capLen)}`);
-  if (tree.wants(F.marked)) tree.add(F.marked, tvb, 0, 0, false);
-  if (tree.wants(F.ignored)) tree.add(F.ignored, tvb, 0, 0, false);
-  tree.pop();
-
-  if (pinfo.registry.call('linkType', baseLinkType(m.linkType), tvb, pinfo, tree) < 0) {
-    dissectData(tvb, pinfo, tree);
   }
 }
 

@@ -11,6 +11,7 @@ import { sllModule } from './sll.ts';
 import { sll2Module } from './sll2.ts';
 import { vlanModule } from './vlan.ts';
 import { frameModule } from './frame.ts';
+import { pcapngModule } from './pcapng.ts';
 import { ipv4Module } from './ipv4.ts';
 import { udpModule } from './udp.ts';
 import { tcpModule } from './tcp.ts';
@@ -168,6 +169,7 @@ import { Registry, type DissectorModule } from './registry.ts';
 
 export const MODULES: readonly DissectorModule[] = [
   frameModule,
+  pcapngModule,
   wsModule,
   dataModule,
   ethModule,

@@ -13,8 +13,31 @@ export interface FrameMeta extends PacketTimes {
   capLen: number;
   origLen: number;
   linkType: number;
-  /** pcapng interface id, or -1 where the file has none (pcap). */
+  /** pcapng interface id, or -1 where the file has none (pcap, a pcapng Custom Block). */
   ifaceId: number;
+  /** Set for a pcapng Custom Block: the bytes are its custom data and options, not a packet. */
+  custom?: CustomBlockMeta;
+}
+
+/** What a pcapng Custom Block says of itself beside its data. */
+export interface CustomBlockMeta {
+  /** Private Enterprise Number of whoever defined the block. */
+  pen: number;
+  /** Block type 0x00000BAD (may be copied to a new file), not 0x40000BAD. */
+  copyAllowed: boolean;
+  /** 0-based section of the file the block is in. */
+  section: number;
+}
+
+/**
+ * Bits of a record's flags, as the reader gives them (native RecordFlag) and the packet index
+ * keeps them.
+ */
+export const enum RecordFlag {
+  /** No time of its own (pcapng Simple Packet Block, Custom Block). */
+  NoTimestamp = 1,
+  CustomBlock = 2,
+  CustomCopyAllowed = 4,
 }
 
 export const enum AddrKind {

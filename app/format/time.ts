@@ -65,6 +65,11 @@ export interface PacketTimes {
   /** The previous displayed packet's (delta displayed): the previous one when all are displayed. */
   shownSec: number;
   shownNsec: number;
+  /**
+   * The record has no time of its own (a pcapng Simple Packet Block or Custom Block): the Time
+   * column is empty in every format, as tshark leaves it.
+   */
+  noTime?: boolean;
 }
 
 /**
@@ -77,6 +82,7 @@ export function formatTimeColumn(
   digits: number,
   hms = false,
 ): string {
+  if (t.noTime) return '';
   switch (format) {
     case 'r':
       return formatSeconds(t, t.refSec, t.refNsec, digits, hms);

@@ -72,6 +72,8 @@ export interface Row {
   /** Time of the previous packet in the current view (delta column). */
   prevSec: number;
   prevNsec: number;
+  /** The record has no time of its own (pcapng Simple Packet Block, Custom Block): an empty Time cell. */
+  noTime?: boolean;
   source: string;
   destination: string;
   protocol: string;

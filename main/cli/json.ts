@@ -112,9 +112,12 @@ export interface JsonPacket {
   time: TimeStyle;
 }
 
-/** `packets-2014-10-19`: the index tshark names after the packet's (local) date. */
+/**
+ * `packets-2014-10-19`: the index tshark names after the packet's (local) date; a record without
+ * a time (pcapng Simple Packet Block, Custom Block) has the epoch's.
+ */
 function indexName(meta: FrameMeta): string {
-  const d = new Date(meta.tsSec * 1000);
+  const d = new Date(meta.noTime ? 0 : meta.tsSec * 1000);
   const p2 = (n: number): string => String(n).padStart(2, '0');
   return `packets-${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
 }

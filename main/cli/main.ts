@@ -3,7 +3,8 @@
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { compileFilter, type CompiledFilter } from '../../app/filter/compile.ts';
 import { resolveMacNames } from '../engine/mac-names.ts';
-import { openCapture } from '../pcap/read.ts';
+import { RecordFlag } from '../../app/dissect/packet-info.ts';
+import { openCapture, type RecordBatch } from '../pcap/read.ts';
 import { createCaptureWriter } from '../pcap/write.ts';
 import { runServe } from '../serve/serve-command.ts';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
@@ -73,17 +74,27 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   printer.state.interfaceOf = (id) => file.info.interfaces[id];
   let remaining = opts.count ?? Infinity;
   let status = 0;
+  let records = 0;
+  // A pcapng Custom Block has no place in a pcap file: tshark writes the records before it, then fails.
+  const unwritable = (record: number): Error =>
+    new Error(`Record ${record} of file "${path}" has a record type that can't be saved in a "pcap" file.`);
   try {
     for await (const batch of file) {
       const n = Math.min(batch.count, remaining);
-      if (writer && !filter) writer.writeBatch(batch, 0, n);
-      else {
+      if (writer && !filter) {
+        const end = firstCustomBlock(batch, n);
+        writer.writeBatch(batch, 0, end);
+        if (end < n) throw unwritable(records + end + 1);
+      } else {
         for (let i = 0; i < n; i++) {
           const kept = printer.take(batch, i);
-          if (kept && writer)
+          if (kept && writer) {
+            if (kept.meta.custom) throw unwritable(kept.meta.number);
             writer.writePacket(kept.meta.tsSec, kept.meta.tsNsec, kept.meta.origLen, kept.bytes);
+          }
         }
       }
+      records += n;
       remaining -= n;
       if (remaining <= 0) break;
     }
@@ -99,6 +110,13 @@ async function readFile(opts: CliOptions, path: string): Promise<number> {
   for (const l of printer.statisticsText()) out.line(l);
   out.flush();
   return status;
+}
+
+/** The first of records [0, n) of `batch` that is a pcapng Custom Block, or n. */
+function firstCustomBlock(batch: RecordBatch, n: number): number {
+  const flags = batch.flags;
+  if (flags) for (let i = 0; i < n; i++) if (((flags[i] ?? 0) & RecordFlag.CustomBlock) !== 0) return i;
+  return n;
 }
 
 const TAP_NAMES = { phs: 'io,phs', conv: 'conversations', endpoints: 'endpoint' } as const;

@@ -1,6 +1,7 @@
-// The compact per-packet index (40 bytes a packet): where each packet's bytes are in the file,
+// The compact per-packet index (41 bytes a packet): where each packet's bytes are in the file,
 // its times and lengths, and the few summary ids the packet list and colouring need. Strings are
 // never kept: rows are formatted from the bytes when someone looks at them.
+import { RecordFlag, type CustomBlockMeta } from '../../app/dissect/packet-info.ts';
 
 const INITIAL = 1 << 14;
 
@@ -75,6 +76,10 @@ export interface IndexEntry {
   /** Offsets of the first network and transport headers in the frame (-1: none). */
   networkOffset: number;
   transportOffset: number;
+  /** RecordFlag bits: no time of its own, a pcapng Custom Block. */
+  flags: number;
+  /** A Custom Block's facts (when flags say it is one). */
+  custom: CustomBlockMeta | undefined;
 }
 
 /** A header offset the index could not hold (none, or past 254). */
@@ -99,12 +104,16 @@ export class PacketIndex {
   /** Where the first network and transport headers start (NO_HEADER: none), for header filters. */
   network = new Uint8Array(INITIAL);
   transport = new Uint8Array(INITIAL);
+  /** RecordFlag bits of each record. */
+  flags = new Uint8Array(INITIAL);
+  /** The pcapng Custom Blocks' facts, by index: they are rare, a byte a packet says which are. */
+  readonly customBlocks = new Map<number, CustomBlockMeta>();
   readonly protocols = new StringTable();
   /** The distinct protocol stacks (`pinfo.layers`). */
   readonly stacks = new StackTable();
 
   /** Bytes a packet costs in this index. */
-  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2 + 2 + 1 + 1;
+  static readonly BYTES_PER_PACKET = 8 + 8 + 4 + 4 + 4 + 2 + 2 + 2 + 2 + 2 + 1 + 1 + 1;
 
   /** Memory the index holds (allocated capacity, not just used entries). */
   bytesAllocated(): number {
@@ -133,6 +142,7 @@ export class PacketIndex {
     this.stack = g(this.stack, Uint16Array);
     this.network = g(this.network, Uint8Array);
     this.transport = g(this.transport, Uint8Array);
+    this.flags = g(this.flags, Uint8Array);
     this.capacity = next;
   }
 
@@ -153,10 +163,22 @@ export class PacketIndex {
     this.network[i] = e.networkOffset >= 0 && e.networkOffset < NO_HEADER ? e.networkOffset : NO_HEADER;
     this.transport[i] =
       e.transportOffset >= 0 && e.transportOffset < NO_HEADER ? e.transportOffset : NO_HEADER;
+    this.flags[i] = e.flags;
+    if (e.custom && (e.flags & RecordFlag.CustomBlock) !== 0) this.customBlocks.set(i, e.custom);
     return i;
   }
 
   protocolOf(i: number): string {
     return this.protocols.text(this.proto[i] ?? 0);
+  }
+
+  /** Whether record `i` has no time of its own (its Time column and time fields are empty). */
+  hasNoTime(i: number): boolean {
+    return ((this.flags[i] ?? 0) & RecordFlag.NoTimestamp) !== 0;
+  }
+
+  /** Record `i`'s Custom Block facts, undefined when it is not one. */
+  customBlockOf(i: number): CustomBlockMeta | undefined {
+    return ((this.flags[i] ?? 0) & RecordFlag.CustomBlock) !== 0 ? this.customBlocks.get(i) : undefined;
   }
 }

@@ -66,6 +66,8 @@ export class CaptureSession {
     stack: 0,
     networkOffset: -1,
     transportOffset: -1,
+    flags: 0,
+    custom: undefined,
   };
   private bytesRead = 0;
   private closed = false;
@@ -171,6 +173,8 @@ export class CaptureSession {
       e.stack = Math.min(this.index.stacks.id(pinfo.layers), UNKNOWN_STACK);
       e.networkOffset = pinfo.networkOffset;
       e.transportOffset = pinfo.transportOffset;
+      e.flags = batch.flags?.[i] ?? 0;
+      e.custom = meta.custom;
       this.index.push(e);
     }
     this.notifyGrown();
@@ -271,6 +275,8 @@ export class CaptureSession {
       prevNsec: x.tsNsec[prev] ?? 0,
       shownSec: x.tsSec[shown] ?? 0,
       shownNsec: x.tsNsec[shown] ?? 0,
+      noTime: x.hasNoTime(i),
+      custom: x.customBlockOf(i),
     };
   }
 
@@ -290,6 +296,7 @@ export class CaptureSession {
       tsNsec: x.tsNsec[i] ?? 0,
       prevSec: x.tsSec[prev] ?? 0,
       prevNsec: x.tsNsec[prev] ?? 0,
+      ...(x.hasNoTime(i) ? { noTime: true } : {}),
       source: cols.source,
       destination: cols.destination,
       protocol: cols.protocol,

@@ -19,6 +19,8 @@ constexpr uint32_t kObsoletePacket = 2;
 constexpr uint32_t kSimplePacket = 3;
 constexpr uint32_t kEnhancedPacket = 6;
 constexpr uint32_t kDecryptionSecrets = 10;
+constexpr uint32_t kCustomBlockCopy = 0x00000BAD;
+constexpr uint32_t kCustomBlockNoCopy = 0x40000BAD;
 constexpr uint32_t kByteOrderMagic = 0x1A2B3C4D;
 
 constexpr uint32_t kMinBlock = 12;
@@ -27,6 +29,10 @@ constexpr uint32_t kMinInterface = 20;
 constexpr uint32_t kMinPacket = 32;  // EPB and OPB
 constexpr uint32_t kMinSimplePacket = 16;
 constexpr uint32_t kMinSecrets = 20;
+constexpr uint32_t kMinCustom = 16;
+/** Custom Blocks read ahead while looking for the first interfaces: at most so many, so many bytes. */
+constexpr size_t kMaxPrimedBlocks = 1024;
+constexpr size_t kMaxPrimedBytes = 4u << 20;
 /** Largest block accepted: a 128 MiB packet (libpcap's D-Bus maximum) plus room for options. */
 constexpr uint32_t kMaxBlock = (128u << 20) + (128u << 10) + kMinPacket;
 
@@ -140,8 +146,18 @@ PcapngReader::Step PcapngReader::BlockFault(const char* code, int64_t offset, co
 }
 
 ReadStatus PcapngReader::FillRecords(RecordBatch& batch, const std::atomic<bool>& cancel) {
-  for (auto& [type, data] : primedSecrets_) batch.AddSecrets(type, std::move(data));
-  primedSecrets_.clear();
+  while (!primed_.empty()) {
+    Primed& block = primed_.front();
+    if (block.secrets) {
+      batch.AddSecrets(block.secretsType, std::move(block.bytes));
+    } else if (batch.Fits(block.meta.capLen)) {
+      batch.Add(block.meta, block.bytes.data());
+    } else {
+      return ReadStatus::kMore;
+    }
+    primed_.pop_front();
+  }
+  primedBytes_ = 0;
   for (;;) {
     if (batch.Full()) return ReadStatus::kMore;
     if (cancel.load(std::memory_order_relaxed)) return ReadStatus::kCancelled;
@@ -243,11 +259,18 @@ PcapngReader::Step PcapngReader::ReadBlock(RecordBatch* batch) {
       if (step != Step::kBlock) return step;
       break;
     }
+    case kCustomBlockCopy:
+    case kCustomBlockNoCopy: {
+      // tshark lists Custom Blocks as records of their own.
+      const Step step = ReadCustomBlock(type, p, len, batch);
+      if (step != Step::kBlock) return step;
+      break;
+    }
     case kDecryptionSecrets:
       if (!ParseSecrets(p, len, batch, why)) return BlockFault("BAD_RECORD", at, why);
       break;
     default:
-      // Name resolution, statistics, custom and unknown blocks: skipped.
+      // Name resolution, statistics and unknown blocks: skipped.
       break;
   }
   pos_ += len;
@@ -268,7 +291,11 @@ bool PcapngReader::ParseSecrets(const uint8_t* p, uint32_t len, RecordBatch* bat
   }
   std::vector<uint8_t> data(p + 16, p + 16 + n);
   if (batch == nullptr) {
-    primedSecrets_.emplace_back(type, std::move(data));
+    Primed block;
+    block.secrets = true;
+    block.secretsType = type;
+    block.bytes = std::move(data);
+    primed_.push_back(std::move(block));
   } else {
     batch->AddSecrets(type, std::move(data));
   }
@@ -400,6 +427,7 @@ PcapngReader::Step PcapngReader::ReadPacketBlock(uint32_t type, const uint8_t* p
     meta.dataOffset = at + 12;
     meta.tsSec = 0;
     meta.tsNsec = 0;
+    meta.flags = kNoTimestamp;
   } else {
     const char* name = type == kEnhancedPacket ? "enhanced packet block" : "packet block";
     if (len < kMinPacket)
@@ -426,6 +454,7 @@ PcapngReader::Step PcapngReader::ReadPacketBlock(uint32_t type, const uint8_t* p
   if (!batch.Fits(meta.capLen)) return Step::kNoRoom;
   meta.linkType = iface->linkType;
   meta.ifaceId = static_cast<int32_t>(iface->globalId);
+  meta.section = sectionIndex_;
   batch.Add(meta, p + (meta.dataOffset - at));
   if (optionsStart != 0) {
     size_t off = optionsStart;
@@ -439,6 +468,39 @@ PcapngReader::Step PcapngReader::ReadPacketBlock(uint32_t type, const uint8_t* p
       off += Pad4(olen);
     }
   }
+  return Step::kBlock;
+}
+
+PcapngReader::Step PcapngReader::ReadCustomBlock(uint32_t type, const uint8_t* p, uint32_t len,
+                                                 RecordBatch* batch) {
+  const int64_t at = Position();
+  if (len < kMinCustom)
+    return BlockFault("BAD_RECORD", at, "custom block of " + std::to_string(len) + " bytes");
+  // The record is the custom data and the options after it, as tshark shows them; no interface,
+  // no time.
+  RecordMeta meta;
+  meta.recordOffset = at;
+  meta.dataOffset = at + 12;
+  meta.capLen = len - kMinCustom;
+  meta.origLen = meta.capLen;
+  meta.section = sectionIndex_;
+  meta.pen = U32(p + 8);
+  meta.flags =
+      static_cast<uint8_t>(kNoTimestamp | kCustomBlock | (type == kCustomBlockCopy ? kCustomCopyAllowed : 0));
+  if (batch == nullptr) {
+    // Priming goes on past Custom Blocks (a file may start with some) to the interfaces, within
+    // a bound: the blocks wait in memory for the first batch.
+    if (primedBytes_ + meta.capLen > kMaxPrimedBytes || primed_.size() >= kMaxPrimedBlocks)
+      return Step::kStop;
+    Primed block;
+    block.meta = meta;
+    block.bytes.assign(p + 12, p + 12 + meta.capLen);
+    primedBytes_ += meta.capLen;
+    primed_.push_back(std::move(block));
+    return Step::kBlock;
+  }
+  if (!batch->Fits(meta.capLen)) return Step::kNoRoom;
+  batch->Add(meta, p + 12);
   return Step::kBlock;
 }
 

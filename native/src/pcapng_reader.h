@@ -1,9 +1,11 @@
 // Trawl's own pcapng block reader: sections in either byte order, interfaces of different link
-// types (libpcap refuses those), EPB, SPB and the obsolete Packet Block, interface ids numbered
-// across sections as tshark numbers them. Every length is checked before it is trusted.
+// types (libpcap refuses those), EPB, SPB and the obsolete Packet Block, Custom Blocks as records
+// (tshark lists them), interface ids numbered across sections as tshark numbers them. Every
+// length is checked before it is trusted.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,8 @@ class PcapngReader : public CaptureSource {
   /** Reads one block; `batch` null means priming (stop before any packet). */
   Step ReadBlock(RecordBatch* batch);
   Step ReadPacketBlock(uint32_t type, const uint8_t* p, uint32_t len, RecordBatch& batch);
+  /** A Custom Block (copy allowed or not) as a record without interface or time; kept while priming. */
+  Step ReadCustomBlock(uint32_t type, const uint8_t* p, uint32_t len, RecordBatch* batch);
   /** Parses an SHB whose byte order is `swapped`; false (with `why`) when it is unusable. */
   bool ParseSectionHeader(const uint8_t* p, uint32_t len, bool swapped, std::string& why);
   bool ParseInterface(const uint8_t* p, uint32_t len, std::string& why);
@@ -83,8 +87,19 @@ class PcapngReader : public CaptureSource {
   /** 0-based index of the section being read, and whether a section header was seen yet. */
   uint32_t sectionIndex_ = 0;
   bool sawSection_ = false;
-  /** Decryption Secrets Blocks read while priming: they go out with the first batch. */
-  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> primedSecrets_;
+  /**
+   * A block read while priming (looking for the interfaces before the first packet), handed out
+   * with the first batches in file order: a Decryption Secrets Block or a Custom Block's record.
+   */
+  struct Primed {
+    bool secrets = false;
+    uint32_t secretsType = 0;
+    RecordMeta meta;
+    std::vector<uint8_t> bytes;
+  };
+  std::deque<Primed> primed_;
+  /** Custom data held in primed_: priming stops before a Custom Block that would pass a bound. */
+  size_t primedBytes_ = 0;
 };
 
 }  // namespace trawl

@@ -203,6 +203,9 @@ Napi::Object Reader::MakeBatch(Napi::Env env, const RecordBatch& batch, Napi::Ar
   b.Set("recordOffset", Napi::Float64Array::New(env, n, columns, l.recordOffset));
   b.Set("dataOffset", Napi::Float64Array::New(env, n, columns, l.dataOffset));
   b.Set("dataStart", Napi::Uint32Array::New(env, n, columns, l.dataStart));
+  b.Set("section", Napi::Uint32Array::New(env, n, columns, l.section));
+  b.Set("pen", Napi::Uint32Array::New(env, n, columns, l.pen));
+  b.Set("flags", Napi::Uint8Array::New(env, n, columns, l.flags));
   const std::vector<uint8_t>& overflow = batch.overflow();
   if (!overflow.empty()) {
     Napi::ArrayBuffer big = Napi::ArrayBuffer::New(env, overflow.size());

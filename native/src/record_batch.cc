@@ -15,6 +15,9 @@ RecordBatch::Layout RecordBatch::LayoutFor(size_t capacity) {
   l.linkType = l.origLen + 4 * capacity;
   l.ifaceId = l.linkType + 4 * capacity;
   l.dataStart = l.ifaceId + 4 * capacity;
+  l.section = l.dataStart + 4 * capacity;
+  l.pen = l.section + 4 * capacity;
+  l.flags = l.pen + 4 * capacity;
   return l;
 }
 
@@ -36,6 +39,9 @@ RecordBatch::RecordBatch(uint8_t* columns, size_t recordCapacity, uint8_t* data,
   linkType_ = reinterpret_cast<uint32_t*>(columns + l.linkType);
   ifaceId_ = reinterpret_cast<int32_t*>(columns + l.ifaceId);
   dataStart_ = reinterpret_cast<uint32_t*>(columns + l.dataStart);
+  section_ = reinterpret_cast<uint32_t*>(columns + l.section);
+  pen_ = reinterpret_cast<uint32_t*>(columns + l.pen);
+  flags_ = columns + l.flags;
 }
 
 bool RecordBatch::Fits(uint32_t capLen) const {
@@ -54,6 +60,9 @@ void RecordBatch::Add(const RecordMeta& meta, const uint8_t* bytes) {
   ifaceId_[i] = meta.ifaceId;
   recordOffset_[i] = static_cast<double>(meta.recordOffset);
   dataOffset_[i] = static_cast<double>(meta.dataOffset);
+  section_[i] = meta.section;
+  pen_[i] = meta.pen;
+  flags_[i] = meta.flags;
   if (!includeData_) {
     dataStart_[i] = 0;
     return;

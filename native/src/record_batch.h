@@ -11,6 +11,16 @@
 
 namespace trawl {
 
+/** Bits of RecordMeta::flags (the same values as RecordFlag in app/dissect/packet-info.ts). */
+enum RecordFlag : uint8_t {
+  /** The record has no time of its own (pcapng Simple Packet Block, Custom Block): tsSec/tsNsec are 0. */
+  kNoTimestamp = 1,
+  /** A pcapng Custom Block: the bytes are its custom data and options, `pen` its enterprise number. */
+  kCustomBlock = 2,
+  /** A Custom Block that may be copied to a new file (block type 0x00000BAD, not 0x40000BAD). */
+  kCustomCopyAllowed = 4,
+};
+
 /** What a reader knows about one record. */
 struct RecordMeta {
   double tsSec = 0;
@@ -21,16 +31,23 @@ struct RecordMeta {
   int32_t ifaceId = -1;
   int64_t recordOffset = 0;
   int64_t dataOffset = 0;
+  /** 0-based pcapng section the record is in (0 for pcap). */
+  uint32_t section = 0;
+  /** A Custom Block's Private Enterprise Number, else 0. */
+  uint32_t pen = 0;
+  /** RecordFlag bits. */
+  uint8_t flags = 0;
 };
 
 class RecordBatch {
  public:
-  /** Bytes of column storage per record: 3 float64 columns and 6 32-bit ones. */
-  static constexpr size_t kBytesPerRecord = 3 * 8 + 6 * 4;
+  /** Bytes of column storage per record: 3 float64 columns, 8 32-bit ones and 1 8-bit one. */
+  static constexpr size_t kBytesPerRecord = 3 * 8 + 8 * 4 + 1;
 
   /** Byte offsets of each column in a column buffer sized for `capacity` records. */
   struct Layout {
-    size_t tsSec, recordOffset, dataOffset, tsNsec, capLen, origLen, linkType, ifaceId, dataStart;
+    size_t tsSec, recordOffset, dataOffset, tsNsec, capLen, origLen, linkType, ifaceId, dataStart, section,
+        pen, flags;
   };
   static Layout LayoutFor(size_t capacity);
 
@@ -83,6 +100,9 @@ class RecordBatch {
   uint32_t* linkType_;
   int32_t* ifaceId_;
   uint32_t* dataStart_;
+  uint32_t* section_;
+  uint32_t* pen_;
+  uint8_t* flags_;
   size_t recordCapacity_;
   uint8_t* data_;
   size_t dataCapacity_;

@@ -42,6 +42,7 @@ export function formatRowTime(row: Row, format: TimeFormat, ref: TimeRef, digits
     prevNsec: row.prevNsec,
     shownSec: row.prevSec,
     shownNsec: row.prevNsec,
+    noTime: row.noTime,
   };
   return formatTimeColumn(times, COLUMN_FORMAT[format], digits);
 }

@@ -11,6 +11,9 @@ export interface Rec {
   ifaceId: number;
   recordOffset: number;
   dataOffset: number;
+  section: number;
+  pen: number;
+  flags: number;
   bytes: Uint8Array;
   comments: string[];
 }
@@ -36,6 +39,9 @@ export function recordsOf(batch: RecordBatch): Rec[] {
       ifaceId: batch.ifaceId[i] ?? NaN,
       recordOffset: batch.recordOffset[i] ?? NaN,
       dataOffset: batch.dataOffset[i] ?? NaN,
+      section: batch.section?.[i] ?? NaN,
+      pen: batch.pen?.[i] ?? NaN,
+      flags: batch.flags?.[i] ?? NaN,
       bytes: batch.data.slice(start, start + capLen),
       comments: batch.comments.filter(([k]) => k === i).map(([, text]) => text),
     });

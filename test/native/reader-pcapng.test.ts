@@ -1,5 +1,6 @@
 // The addon's Reader on pcapng files (Trawl's own block reader), built byte by byte.
 import { afterAll, describe, expect, test } from 'vitest';
+import { RecordFlag } from '../../app/dissect/packet-info.ts';
 import { addon } from '../../native/index.ts';
 import {
   BLOCK,
@@ -30,7 +31,7 @@ const sec1 = concat(
   epb('little', { iface: 1, ts: 1_700_000_001_987_654_321n, data: p(44, 2), comments: ['hello', 'again'] }),
   block('little', BLOCK.NRB, new Uint8Array(16)),
   block('little', BLOCK.ISB, new Uint8Array(20)),
-  block('little', BLOCK.CUSTOM, new Uint8Array(8)),
+  block('little', BLOCK.CUSTOM, Uint8Array.of(0xd9, 0x7e, 0, 0, 1, 2, 3, 4)),
   block('little', 0x12345, new Uint8Array(4)),
   epb('little', { iface: 1, ts: 5n, data: p(10, 3), origLen: 1500 }),
 );
@@ -79,6 +80,8 @@ describe('pcapng: sections, interfaces, block types', () => {
     expect(got.map((r) => [r.ifaceId, r.linkType, r.tsSec, r.tsNsec, r.capLen, r.origLen])).toEqual([
       [0, 1, 1_700_000_000, 123_456_000, 60, 60],
       [1, 0, 1_700_000_001, 987_654_321, 44, 44],
+      // The Custom Block (PEN 32473): no interface, no link type, no time, its data as the bytes.
+      [-1, 0, 0, 0, 4, 4],
       [1, 0, 0, 5, 10, 1500],
       [3, 113, 1002, 500_000_000, 30, 30],
       // SPB: interface 0 of its section, no time, captured length cut to the snaplen (64).
@@ -86,13 +89,24 @@ describe('pcapng: sections, interfaces, block types', () => {
       [2, 101, 3, 500_000_000, 20, 20],
       [4, 276, 0, 1000, 8, 8],
     ]);
-    expect(got.map((r) => r.comments)).toEqual([[], ['hello', 'again'], [], [], [], ['old'], []]);
-    expect(got[4]?.bytes).toEqual(p(100, 5).subarray(0, 64));
-    expect(got[5]?.bytes).toEqual(p(20, 6));
+    expect(got.map((r) => r.comments)).toEqual([[], ['hello', 'again'], [], [], [], [], ['old'], []]);
+    expect(got.map((r) => [r.flags, r.pen, r.section])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [RecordFlag.NoTimestamp | RecordFlag.CustomBlock | RecordFlag.CustomCopyAllowed, 32473, 0],
+      [0, 0, 0],
+      [0, 0, 1],
+      [RecordFlag.NoTimestamp, 0, 1],
+      [0, 0, 1],
+      [0, 0, 2],
+    ]);
+    expect(got[2]?.bytes).toEqual(Uint8Array.of(1, 2, 3, 4));
+    expect(got[5]?.bytes).toEqual(p(100, 5).subarray(0, 64));
+    expect(got[6]?.bytes).toEqual(p(20, 6));
     // Offsets point at the block and at the packet bytes in the file.
     for (const r of got) {
       expect(multi.subarray(r.dataOffset, r.dataOffset + r.capLen)).toEqual(r.bytes);
-      expect(r.dataOffset - r.recordOffset).toBe(r.ifaceId === 2 && r.tsSec === 0 ? 12 : 28);
+      expect(r.dataOffset - r.recordOffset).toBe(r.flags & RecordFlag.NoTimestamp ? 12 : 28);
     }
     // The interfaces of later sections appear in info as they are read.
     while ((await reader.next()) !== null);
@@ -111,6 +125,56 @@ describe('pcapng: sections, interfaces, block types', () => {
     }
     const byBytes = await readAll(path, { batchBytes: 50 });
     expect(byBytes.records).toEqual(whole.records);
+  });
+
+  test('Custom Blocks of both kinds and byte orders are records, also before the first interface', async () => {
+    const pen = (endian: 'little' | 'big', n: number, data: number[]): Uint8Array => {
+      const b = new Uint8Array(4 + data.length);
+      new DataView(b.buffer).setUint32(0, n, endian === 'little');
+      b.set(data, 4);
+      return b;
+    };
+    const file = concat(
+      shb('little'),
+      block('little', BLOCK.CUSTOM, pen('little', 9, [1, 2, 3, 4])),
+      block('little', BLOCK.CUSTOM_NO_COPY, pen('little', 0xffffffff, [])),
+      idb('little', { linkType: 1, tsresol: 9 }),
+      epb('little', { iface: 0, ts: 5n, data: p(8, 1) }),
+      shb('big'),
+      block('big', BLOCK.CUSTOM_NO_COPY, pen('big', 36724, [5, 6, 7, 8, 9, 10, 11, 12])),
+      idb('big', { linkType: 101 }),
+      spb('big', { data: p(12, 2) }),
+      block('big', BLOCK.CUSTOM, pen('big', 311, [13, 14, 15, 16])),
+    );
+    const path2 = tmp.file('custom.pcapng', file);
+    // Priming reads past the leading Custom Blocks: the first interface is known at open.
+    const r = new (addon().Reader)(path2);
+    expect(r.info).toMatchObject({ linkType: 1, nanosecond: true });
+    r.close();
+    const { records: got, error } = await readAll(path2);
+    expect(error).toBeNull();
+    const copy = RecordFlag.NoTimestamp | RecordFlag.CustomBlock | RecordFlag.CustomCopyAllowed;
+    const noCopy = RecordFlag.NoTimestamp | RecordFlag.CustomBlock;
+    expect(got.map((x) => [x.flags, x.pen, x.section, x.ifaceId, x.linkType, x.capLen, x.tsSec])).toEqual([
+      [copy, 9, 0, -1, 0, 4, 0],
+      [noCopy, 0xffffffff, 0, -1, 0, 0, 0],
+      [0, 0, 0, 0, 1, 8, 0],
+      [noCopy, 36724, 1, -1, 0, 8, 0],
+      [RecordFlag.NoTimestamp, 0, 1, 1, 101, 12, 0],
+      [copy, 311, 1, -1, 0, 4, 0],
+    ]);
+    expect(got.map((x) => [...x.bytes.subarray(0, 4)])).toEqual([
+      [1, 2, 3, 4],
+      [],
+      [...p(8, 1).subarray(0, 4)],
+      [5, 6, 7, 8],
+      [...p(12, 2).subarray(0, 4)],
+      [13, 14, 15, 16],
+    ]);
+    // The blocks read ahead at open come out in file order, whatever the batch size.
+    for (const batchRecords of [1, 2]) {
+      expect((await readAll(path2, { batchRecords })).records).toEqual(got);
+    }
   });
 
   test('extreme resolutions: 2^-70 s, picoseconds, whole seconds', async () => {
@@ -180,6 +244,7 @@ describe('pcapng faults', () => {
       ['iface', epb('little', { iface: 3, ts: 2n, data: p(20, 2) }), 'interface index 3'],
       ['caplen', epb('little', { iface: 0, ts: 2n, data: p(20, 2), capLen: 200 }), 'captured length 200'],
       ['short-epb', block('little', BLOCK.EPB, new Uint8Array(8)), 'enhanced packet block of 20 bytes'],
+      ['short-custom', block('little', BLOCK.CUSTOM, new Uint8Array(0)), 'custom block of 12 bytes'],
       ['version', shb('little', { major: 2 }), 'unknown section header version 2.0'],
     ];
     for (const [name, tail, words] of cases) {

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 export const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
 export const CORPUS_FILES = join(CORPUS, 'files');
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const CLI = join(ROOT, 'build/cli.mjs');
+/** The CLI bundle the tests run: build/cli.mjs, or another bundle of the same sources (TRAWL_CLI). */
+export const CLI = process.env['TRAWL_CLI'] ?? join(ROOT, 'build/cli.mjs');
 
 export function corpusFiles(): string[] {
   return readdirSync(CORPUS_FILES).sort();

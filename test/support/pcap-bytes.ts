@@ -139,6 +139,7 @@ export const BLOCK = {
   EPB: 6,
   DSB: 10,
   CUSTOM: 0xbad,
+  CUSTOM_NO_COPY: 0x40000bad,
 } as const;
 
 export interface PcapngOption {

@@ -29,16 +29,6 @@ interface KnownDiff {
 /** Where Trawl's answer differs from tshark's, and why. */
 const KNOWN_DIFFS: KnownDiff[] = [
   {
-    file: 'pcapngtg__le_difficult_test201.pcapng',
-    fields: ['frame.time_epoch'],
-    reason: 'a Simple Packet Block has no timestamp: tshark prints nothing, Trawl reports 0 s',
-  },
-  {
-    file: 'pcapngtg__le_advanced_test102.pcapng',
-    reason:
-      'tshark counts pcapng Custom Blocks as frames, so its frame numbers run ahead of the packet records',
-  },
-  {
     file: 'tcpdump__tfo-5c1fa7f9ae91.pcap',
     fields: ['frame.protocols'],
     frames: [13],
