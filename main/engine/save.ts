@@ -46,6 +46,14 @@ export function writeCaptureFile(
     for (let i = 0; i < x.count; i++) packets.push(i);
   }
   if (range !== undefined) packets = packets.filter(parsePacketRange(range));
+  // A pcapng Custom Block is no packet: pcap cannot hold it (tshark -w refuses it the same way).
+  const custom = packets.find((i) => x.customBlockOf(i) !== undefined);
+  if (custom !== undefined) {
+    throw new EngineFailure(
+      'UNSUPPORTED',
+      `Frame ${custom + 1} is a pcapng Custom Block, which a pcap file cannot hold: leave it out of the packets to save`,
+    );
+  }
   const linkTypes = new Set(packets.map((i) => x.linkType[i] ?? 0));
   if (linkTypes.size > 1) {
     throw new EngineFailure(

@@ -2,6 +2,9 @@
 // Blocks): rows with an empty Time cell, times of the others as tshark measures them, the
 // Custom Block's tree, and filters on it. Compared with tshark where it is installed.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatTimeColumn } from '../../../app/format/time.ts';
 import type { Row, TreeNodeDto } from '../../../app/protocol/messages.ts';
@@ -90,5 +93,21 @@ describe('engine: pcapng records without a time', () => {
     expect((await engine.handle('view.filter', { expression: 'frame.cb_pen == 9' })).displayed).toBe(1);
     expect((await engine.handle('view.filter', { expression: 'frame.cb_copy == 0' })).displayed).toBe(2);
     expect((await engine.handle('view.filter', { expression: 'frame.time_epoch' })).displayed).toBe(7);
+  });
+});
+
+describe('engine: saving a capture with Custom Blocks as pcap', () => {
+  it('refuses, naming the first Custom Block, and writes nothing partial', async () => {
+    const engine = await openFully();
+    const dir = mkdtempSync(join(tmpdir(), 'trawl-cb-'));
+    try {
+      const out = join(dir, 'out.pcap');
+      await expect(engine.handle('file.save', { path: out, which: 'all' })).rejects.toThrow(
+        'Frame 1 is a pcapng Custom Block',
+      );
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
