@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { dissect } from '../../app/dissect/dissect.ts';
 import { defaultRegistry } from '../../app/dissect/modules.ts';
 import { CaptureState } from '../../app/dissect/packet-info.ts';
-import { fieldText } from '../../app/dissect/field-text.ts';
-import { FieldCollector, FullTree } from '../../app/dissect/tree.ts';
+import { fieldText, nodeLabel } from '../../app/dissect/field-text.ts';
+import { FieldCollector, FullTree, isShown, type FieldNode } from '../../app/dissect/tree.ts';
 import { FrameClock, recordBytes } from '../../main/engine/frame-meta.ts';
 import { openCapture } from '../../main/pcap/read.ts';
 import { dissected, metaFor, type Dissected } from './dissect-hex.ts';
@@ -213,4 +213,63 @@ export function tsharkFrameRows(
 /** Trawl's row for a dissected frame, in the form of `tsharkRows`. */
 export function trawlRow(d: Dissected, fields: readonly string[]): string[] {
   return fields.map((f) => COLUMNS[f]?.(d) ?? d.value(f));
+}
+
+/** The tree as -V prints it, for the frames of a capture seen twice (as tshark's second pass). */
+export function treeText(frames: readonly Dissected[], heads: RegExp): string {
+  const lines: string[] = [];
+  const walk = (nodes: readonly FieldNode[], depth: number): void => {
+    for (const n of nodes) {
+      if (!isShown(n)) continue;
+      lines.push('    '.repeat(depth) + nodeLabel(n));
+      walk(n.children ?? [], depth + 1);
+    }
+  };
+  // The frame's own node heads each frame, as tshark's "Frame 1: …" line does.
+  for (const d of frames) walk(d.tree.roots, 0);
+  return subtrees(lines.join('\n'), heads);
+}
+
+/**
+ * The lines of every subtree of -V output whose first line matches `heads`, under each frame's
+ * number. Lines of spaces only belong to the subtree: tshark draws an empty part of an NTP
+ * variable list so.
+ */
+export function subtrees(out: string, heads: RegExp): string {
+  const keep: string[] = [];
+  let depth = -1;
+  for (const line of out.split('\n')) {
+    if (/^Frame \d+:/.test(line)) {
+      keep.push(line.split(':')[0] ?? line);
+      depth = -1;
+      continue;
+    }
+    const indent = line.length - line.trimStart().length;
+    if (depth >= 0 && indent > depth) {
+      keep.push(line);
+      continue;
+    }
+    depth = -1;
+    if (heads.test(line.trimStart())) {
+      depth = indent;
+      keep.push(line);
+    }
+  }
+  return keep.join('\n');
+}
+
+/** tshark's -V subtrees, without the hex dumps it prints after data and the empty lines around them. */
+export function tsharkTree(file: string, heads: RegExp): string {
+  const out = spawnSync('tshark', ['-r', file, '-V'], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout;
+  const lines = out
+    .split('\n')
+    .filter((l) => l !== '' && !/^[0-9a-f]{4} {2}/.test(l))
+    // Trawl's labels name no MAC address; the CLI adds the names as tshark does.
+    .map((l) => l.replace(/ \(([0-9a-f]{2}(:[0-9a-f]{2}){5})\)$/, ''));
+  return subtrees(lines.join('\n'), heads);
+}
+
+/** Trawl's -V subtrees for a capture dissected in one pass, as tshark without -2. */
+export async function ourTree(file: string, heads: RegExp): Promise<string> {
+  return treeText(await dissectFixture(file, true, new CaptureState()), heads);
 }
